@@ -1,0 +1,142 @@
+package dev.memo;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How one function is memoized: its name, a version string, and which parameters do not count.
+ * Immutable; every method returns a new instance.
+ *
+ * <pre>{@code
+ * var options = FunctionOptions.named("rms").version("2").ignoreParameters(1);
+ * var rms = memo.biFunction(options, Stats::rms);
+ * }</pre>
+ */
+public final class FunctionOptions {
+  private static final FunctionOptions DEFAULTS = new FunctionOptions(null, null, new int[0]);
+
+  private final String name;
+  private final String version;
+  private final int[] ignoredParameters;
+
+  private FunctionOptions(String name, String version, int[] ignoredParameters) {
+    this.name = name;
+    this.version = version;
+    this.ignoredParameters = ignoredParameters;
+  }
+
+  /**
+   * Returns options with no name (the implementing method's qualified name is used), no version
+   * and every parameter signed.
+   *
+   * @return the default options
+   */
+  public static FunctionOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns the default options with this name.
+   *
+   * @param name the function's name; see {@link #name(String)}
+   * @return the options
+   */
+  public static FunctionOptions named(String name) {
+    return DEFAULTS.name(name);
+  }
+
+  /**
+   * Returns these options with a name. The name identifies the function's results in the store,
+   * so it must stay the same from run to run: give one to every lambda, whose compiler-made method
+   * name ({@code lambda$main$0}) changes when lambdas are added before it.
+   *
+   * @param name one to 200 characters, no control characters
+   * @return new options
+   * @throws IllegalArgumentException if the name is empty, too long or has a control character
+   */
+  public FunctionOptions name(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(
+          "function name \"" + name + "\" is invalid: use 1 to 200 characters, no control characters");
+    }
+    return new FunctionOptions(name, version, ignoredParameters);
+  }
+
+  /**
+   * Returns these options with a version string, mixed into every signature of the function.
+   * Change it to force recomputation when something the signature cannot see has changed (a file
+   * the function reads, a remote service it calls).
+   *
+   * @param version any string
+   * @return new options
+   */
+  public FunctionOptions version(String version) {
+    return new FunctionOptions(name, Objects.requireNonNull(version, "version"), ignoredParameters);
+  }
+
+  /**
+   * Returns these options with parameters left out of the signature, by zero-based position: use
+   * it for arguments that cannot change the result (a logger, a progress listener, a thread
+   * count).
+   *
+   * @param positions zero-based parameter positions, each at least 0
+   * @return new options
+   * @throws IllegalArgumentException if a position is negative
+   */
+  public FunctionOptions ignoreParameters(int... positions) {
+    for (int p : positions) {
+      if (p < 0) {
+        throw new IllegalArgumentException(
+            "parameter position " + p + " is negative; positions count from 0");
+      }
+    }
+    int[] merged = Arrays.copyOf(ignoredParameters, ignoredParameters.length + positions.length);
+    System.arraycopy(positions, 0, merged, ignoredParameters.length, positions.length);
+    return new FunctionOptions(name, version, Arrays.stream(merged).distinct().sorted().toArray());
+  }
+
+  /**
+   * Returns the name, if one was given.
+   *
+   * @return the name
+   */
+  public Optional<String> name() {
+    return Optional.ofNullable(name);
+  }
+
+  /**
+   * Returns the version string, if one was given.
+   *
+   * @return the version
+   */
+  public Optional<String> version() {
+    return Optional.ofNullable(version);
+  }
+
+  /**
+   * Returns whether the parameter at this position is left out of the signature.
+   *
+   * @param position a zero-based parameter position
+   * @return true if ignored
+   */
+  public boolean isIgnored(int position) {
+    return Arrays.binarySearch(ignoredParameters, position) >= 0;
+  }
+
+  /**
+   * Returns the ignored positions, sorted.
+   *
+   * @return a copy of the positions
+   */
+  public int[] ignoredParameters() {
+    return ignoredParameters.clone();
+  }
+
+  @Override
+  public String toString() {
+    return "FunctionOptions{name=" + name + ", version=" + version
+        + ", ignoredParameters=" + Arrays.toString(ignoredParameters) + "}";
+  }
+}

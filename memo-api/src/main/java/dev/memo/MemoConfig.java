@@ -1,0 +1,447 @@
+package dev.memo;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Configuration: string values under dotted keys ({@code memo.store.directory.path}), read through
+ * typed getters that fail with a message quoting the full key, the raw value and where it came
+ * from. A config is a stack of sources: a lookup falls through to the {@linkplain
+ * #withFallback(MemoConfig) fallback} when a source has no value.
+ *
+ * <p>A {@linkplain #scoped(String) scoped} view reads relative keys: a provider named {@code
+ * directory} receives {@code config.scoped("memo.store.directory")} and asks for {@code "path"}.
+ *
+ * <p>Immutable and thread-safe, though a source may be live (system properties are read at lookup
+ * time).
+ */
+public final class MemoConfig {
+  /** The store provider's name, {@code memo.store}: {@code directory} unless set. */
+  public static final String STORE = "memo.store";
+  /** The serde provider's name, {@code memo.serde}: {@code java} unless set. */
+  public static final String SERDE = "memo.serde";
+  /** The signer provider's name, {@code memo.signer}: {@code sha256} unless set. */
+  public static final String SIGNER = "memo.signer";
+  /** {@code memo.enabled}: {@code false} turns memoization off for the run; functions just run. */
+  public static final String ENABLED = "memo.enabled";
+
+  private static final MemoConfig EMPTY = new MemoConfig(List.of(), "");
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern DURATION =
+      Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
+
+  private final List<Source> sources;
+  private final String prefix;
+
+  private MemoConfig(List<Source> sources, String prefix) {
+    this.sources = sources;
+    this.prefix = prefix;
+  }
+
+  private static final class Source {
+    final String description;
+    final Function<String, String> lookup;
+    final Function<String, String> describeKey;
+
+    Source(String description, Function<String, String> lookup, Function<String, String> describeKey) {
+      this.description = description;
+      this.lookup = lookup;
+      this.describeKey = describeKey;
+    }
+  }
+
+  /**
+   * Returns a config with no values.
+   *
+   * @return the empty config
+   */
+  public static MemoConfig empty() {
+    return EMPTY;
+  }
+
+  /**
+   * Returns a config over a map of full keys to values. The map is copied.
+   *
+   * @param values full keys such as {@code memo.store} to values
+   * @return the config
+   */
+  public static MemoConfig of(Map<String, String> values) {
+    return of("configuration map", values);
+  }
+
+  /**
+   * Returns a config over a map of full keys to values, naming its source in error messages.
+   *
+   * @param sourceName where the values came from, for example {@code "builder"}
+   * @param values full keys to values; copied
+   * @return the config
+   */
+  public static MemoConfig of(String sourceName, Map<String, String> values) {
+    Map<String, String> copy = Map.copyOf(values);
+    return single(new Source(sourceName, copy::get, key -> sourceName));
+  }
+
+  /**
+   * Returns a live config over properties (such as {@link System#getProperties()}): each lookup
+   * reads the current value.
+   *
+   * @param sourceName where the values came from, for example {@code "system property"}
+   * @param properties the properties, read at each lookup
+   * @return the config
+   */
+  public static MemoConfig ofProperties(String sourceName, Properties properties) {
+    Objects.requireNonNull(properties, "properties");
+    return single(new Source(sourceName, properties::getProperty, key -> sourceName));
+  }
+
+  /**
+   * Returns a config over environment variables: key {@code memo.store.directory.max-bytes} is
+   * read from {@code MEMO_STORE_DIRECTORY_MAX_BYTES} (upper case, dots and dashes as
+   * underscores).
+   *
+   * @param environment variable names to values, such as {@link System#getenv()}; copied
+   * @return the config
+   */
+  public static MemoConfig ofEnvironment(Map<String, String> environment) {
+    Map<String, String> copy = Map.copyOf(environment);
+    return single(
+        new Source(
+            "environment",
+            key -> copy.get(environmentName(key)),
+            key -> "environment variable " + environmentName(key)));
+  }
+
+  /**
+   * Returns the environment variable name that carries a key.
+   *
+   * @param key a full key such as {@code memo.store}
+   * @return the variable name such as {@code MEMO_STORE}
+   */
+  public static String environmentName(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  private static MemoConfig single(Source source) {
+    return new MemoConfig(List.of(source), "");
+  }
+
+  /**
+   * Returns a config that reads this one first and {@code fallback} for keys this one lacks. Both
+   * must be unscoped.
+   *
+   * @param fallback the config of lower precedence
+   * @return the combined config
+   * @throws IllegalStateException if either config is scoped
+   */
+  public MemoConfig withFallback(MemoConfig fallback) {
+    if (!prefix.isEmpty() || !fallback.prefix.isEmpty()) {
+      throw new IllegalStateException("withFallback combines unscoped configs only");
+    }
+    List<Source> all = new ArrayList<>(sources);
+    all.addAll(fallback.sources);
+    return new MemoConfig(List.copyOf(all), "");
+  }
+
+  /**
+   * Returns a view in which keys are read relative to a prefix: {@code
+   * config.scoped("memo.store.directory").get("path")} reads {@code memo.store.directory.path}.
+   * Scoping a scoped view appends to its prefix.
+   *
+   * @param prefix a dotted prefix without a trailing dot
+   * @return the scoped view
+   */
+  public MemoConfig scoped(String prefix) {
+    if (prefix.isEmpty() || prefix.startsWith(".") || prefix.endsWith(".")) {
+      throw new IllegalArgumentException("config prefix \"" + prefix + "\" must not be empty or start or end with a dot");
+    }
+    return new MemoConfig(sources, key(prefix));
+  }
+
+  /**
+   * Returns the unscoped config this view reads from.
+   *
+   * @return the root config
+   */
+  public MemoConfig root() {
+    return prefix.isEmpty() ? this : new MemoConfig(sources, "");
+  }
+
+  /**
+   * Returns the full key that a relative key names in this view.
+   *
+   * @param key a key relative to this view
+   * @return the full key
+   */
+  public String key(String key) {
+    return prefix.isEmpty() ? key : prefix + "." + key;
+  }
+
+  /**
+   * Returns the raw value of a key, from the first source that has it.
+   *
+   * @param key a key relative to this view
+   * @return the value, trimmed, or empty when no source has it (or it is blank)
+   */
+  public Optional<String> get(String key) {
+    return find(key).map(f -> f.value);
+  }
+
+  private static final class Found {
+    final String value;
+    final String source;
+
+    Found(String value, String source) {
+      this.value = value;
+      this.source = source;
+    }
+  }
+
+  private Optional<Found> find(String key) {
+    String full = key(key);
+    for (Source s : sources) {
+      String v = s.lookup.apply(full);
+      if (v != null && !v.isBlank()) {
+        return Optional.of(new Found(v.trim(), s.describeKey.apply(full)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Returns a string value.
+   *
+   * @param key a key relative to this view
+   * @param defaultValue the value when the key is absent
+   * @return the value
+   */
+  public String getString(String key, String defaultValue) {
+    return get(key).orElse(defaultValue);
+  }
+
+  /**
+   * Returns an int value.
+   *
+   * @param key a key relative to this view
+   * @param defaultValue the value when the key is absent
+   * @return the value
+   * @throws MemoConfigurationException if the value is not a decimal int, quoting key and value
+   */
+  public int getInt(String key, int defaultValue) {
+    return parse(key, defaultValue, Integer::parseInt, "a whole number such as 3 or -1");
+  }
+
+  /**
+   * Returns a long value.
+   *
+   * @param key a key relative to this view
+   * @param defaultValue the value when the key is absent
+   * @return the value
+   * @throws MemoConfigurationException if the value is not a decimal long, quoting key and value
+   */
+  public long getLong(String key, long defaultValue) {
+    return parse(key, defaultValue, Long::parseLong, "a whole number such as 1000");
+  }
+
+  /**
+   * Returns a boolean value: {@code true} or {@code false}, any case.
+   *
+   * @param key a key relative to this view
+   * @param defaultValue the value when the key is absent
+   * @return the value
+   * @throws MemoConfigurationException if the value is neither, quoting key and value
+   */
+  public boolean getBoolean(String key, boolean defaultValue) {
+    return parse(
+        key,
+        defaultValue,
+        v -> {
+          if (v.equalsIgnoreCase("true")) {
+            return true;
+          }
+          if (v.equalsIgnoreCase("false")) {
+            return false;
+          }
+          throw new IllegalArgumentException();
+        },
+        "true or false");
+  }
+
+  /**
+   * Returns a size in bytes: a number with an optional binary unit, {@code 1048576}, {@code
+   * 512KiB}, {@code 64MiB}, {@code 2GiB} ({@code k}, {@code KB}, {@code M}, {@code MB}, … are read
+   * as the same powers of 1024).
+   *
+   * @param key a key relative to this view
+   * @param defaultValue the value when the key is absent
+   * @return the size in bytes, at least 0
+   * @throws MemoConfigurationException if the value is not such a size, quoting key and value
+   */
+  public long getBytes(String key, long defaultValue) {
+    return parse(
+        key,
+        defaultValue,
+        v -> {
+          Matcher m = SIZE.matcher(v);
+          if (!m.matches()) {
+            throw new IllegalArgumentException();
+          }
+          long n = Long.parseLong(m.group(1));
+          String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+          int shift;
+          switch (unit.charAt(0)) {
+            case 'k': shift = 10; break;
+            case 'm': shift = 20; break;
+            case 'g': shift = 30; break;
+            case 't': shift = 40; break;
+            default: shift = 0;
+          }
+          if (n > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException();
+          }
+          return n << shift;
+        },
+        "a size in bytes such as 1048576, 512KiB, 64MiB or 2GiB");
+  }
+
+  /**
+   * Returns a duration: a number with a unit, {@code 500ms}, {@code 30s}, {@code 15m}, {@code 12h},
+   * {@code 7d}, or an ISO-8601 duration such as {@code PT1H30M}.
+   *
+   * @param key a key relative to this view
+   * @param defaultValue the value when the key is absent
+   * @return the duration
+   * @throws MemoConfigurationException if the value is not such a duration, quoting key and value
+   */
+  public Duration getDuration(String key, Duration defaultValue) {
+    return parse(
+        key,
+        defaultValue,
+        v -> {
+          Matcher m = DURATION.matcher(v);
+          if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2).toLowerCase(Locale.ROOT)) {
+              case "ms": return Duration.ofMillis(n);
+              case "s": return Duration.ofSeconds(n);
+              case "m": return Duration.ofMinutes(n);
+              case "h": return Duration.ofHours(n);
+              default: return Duration.ofDays(n);
+            }
+          }
+          try {
+            return Duration.parse(v);
+          } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(e);
+          }
+        },
+        "a duration such as 500ms, 30s, 15m, 12h, 7d or PT1H30M");
+  }
+
+  /**
+   * Returns a file system path.
+   *
+   * @param key a key relative to this view
+   * @param defaultValue the value when the key is absent
+   * @return the path
+   * @throws MemoConfigurationException if the value is not a valid path, quoting key and value
+   */
+  public Path getPath(String key, Path defaultValue) {
+    return parse(key, defaultValue, v -> {
+      try {
+        return Path.of(v);
+      } catch (InvalidPathException e) {
+        throw new IllegalArgumentException(e);
+      }
+    }, "a file system path");
+  }
+
+  /**
+   * Returns a comma-separated list, each item trimmed, empty items dropped.
+   *
+   * @param key a key relative to this view
+   * @return the items, empty when the key is absent
+   */
+  public List<String> getList(String key) {
+    return get(key)
+        .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+        .orElse(List.of());
+  }
+
+  /**
+   * Returns one of a fixed set of lower-case words, such as a mode name.
+   *
+   * @param key a key relative to this view
+   * @param defaultValue the value when the key is absent
+   * @param allowed the words accepted
+   * @return the value, lower case
+   * @throws MemoConfigurationException if the value is not one of them, quoting key, value and
+   *     the words
+   */
+  public String getChoice(String key, String defaultValue, String... allowed) {
+    return parse(key, defaultValue, v -> {
+      String lower = v.toLowerCase(Locale.ROOT);
+      if (!Arrays.asList(allowed).contains(lower)) {
+        throw new IllegalArgumentException();
+      }
+      return lower;
+    }, "one of " + String.join(", ", allowed));
+  }
+
+  /**
+   * Returns the error for a value a caller read and found invalid, in the same form as the typed
+   * getters' errors.
+   *
+   * @param key a key relative to this view, which must have a value
+   * @param expected what a valid value looks like, such as {@code "a level from 1 to 9"}
+   * @return the exception to throw
+   */
+  public MemoConfigurationException invalid(String key, String expected) {
+    Found f = find(key).orElseThrow(() -> new IllegalStateException(key(key) + " has no value"));
+    return invalid(key, f, expected, null);
+  }
+
+  private MemoConfigurationException invalid(String key, Found f, String expected, Throwable cause) {
+    return new MemoConfigurationException(
+        key(key) + " is \"" + f.value + "\" (from " + f.source + ") but must be " + expected, cause);
+  }
+
+  private <T> T parse(String key, T defaultValue, Function<String, T> parser, String expected) {
+    Optional<Found> found = find(key);
+    if (found.isEmpty()) {
+      return defaultValue;
+    }
+    Found f = found.get();
+    try {
+      return parser.apply(f.value);
+    } catch (IllegalArgumentException e) {
+      throw invalid(key, f, expected, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("MemoConfig{");
+    if (!prefix.isEmpty()) {
+      sb.append("prefix=").append(prefix).append(", ");
+    }
+    sb.append("sources=[");
+    for (int i = 0; i < sources.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(sources.get(i).description);
+    }
+    return sb.append("]}").toString();
+  }
+}

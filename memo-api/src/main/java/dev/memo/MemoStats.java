@@ -1,0 +1,81 @@
+package dev.memo;
+
+import java.time.Duration;
+
+/**
+ * An immutable snapshot of a memoizer's counters, taken by {@link Memoizer#stats()}. Counters only
+ * grow; subtract two snapshots with {@link #minus(MemoStats)} to measure an interval.
+ *
+ * @param hitCount calls answered from a stored result
+ * @param missCount calls that ran the function (including those after a load failure)
+ * @param loadFailureCount stored entries that could not be read back (corrupt, truncated, refused
+ *     by the serde's filter, written by a class that changed) and were treated as misses
+ * @param storeFailureCount results that could not be written (disk full, not serializable); the
+ *     caller still received them
+ * @param computeNanos total wall time spent running the function on misses, in nanoseconds
+ * @param bytesRead entry bytes read from the store on hits
+ * @param bytesWritten entry bytes written to the store on misses
+ */
+public record MemoStats(
+    long hitCount,
+    long missCount,
+    long loadFailureCount,
+    long storeFailureCount,
+    long computeNanos,
+    long bytesRead,
+    long bytesWritten) {
+
+  /**
+   * Returns the snapshot with every counter zero.
+   *
+   * @return the empty snapshot
+   */
+  public static MemoStats empty() {
+    return new MemoStats(0, 0, 0, 0, 0, 0, 0);
+  }
+
+  /**
+   * Returns hits plus misses.
+   *
+   * @return the number of memoized calls
+   */
+  public long requestCount() {
+    return hitCount + missCount;
+  }
+
+  /**
+   * Returns the fraction of calls answered from the store, or 1.0 when there were none.
+   *
+   * @return the hit rate, in [0, 1]
+   */
+  public double hitRate() {
+    long requests = requestCount();
+    return requests == 0 ? 1.0 : (double) hitCount / requests;
+  }
+
+  /**
+   * Returns the total time spent computing on misses.
+   *
+   * @return the compute time
+   */
+  public Duration computeTime() {
+    return Duration.ofNanos(computeNanos);
+  }
+
+  /**
+   * Returns the difference between this snapshot and an earlier one.
+   *
+   * @param earlier a snapshot taken before this one
+   * @return the counts of the interval between them
+   */
+  public MemoStats minus(MemoStats earlier) {
+    return new MemoStats(
+        hitCount - earlier.hitCount,
+        missCount - earlier.missCount,
+        loadFailureCount - earlier.loadFailureCount,
+        storeFailureCount - earlier.storeFailureCount,
+        computeNanos - earlier.computeNanos,
+        bytesRead - earlier.bytesRead,
+        bytesWritten - earlier.bytesWritten);
+  }
+}

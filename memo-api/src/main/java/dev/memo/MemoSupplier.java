@@ -1,0 +1,13 @@
+package dev.memo;
+
+import java.io.Serializable;
+import java.util.function.Supplier;
+
+/**
+ * A computation without arguments that memo can memoize; see {@link MemoFunction} for why it is
+ * {@link Serializable}.
+ *
+ * @param <R> the result type
+ */
+@FunctionalInterface
+public interface MemoSupplier<R> extends Supplier<R>, Serializable {}

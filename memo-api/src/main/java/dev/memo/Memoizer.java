@@ -1,0 +1,165 @@
+package dev.memo;
+
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Wraps functions so that a call whose code, arguments and environment were seen before returns
+ * the stored result instead of running again. Obtain one from {@code dev.memo.core.Memo}.
+ *
+ * <pre>{@code
+ * Memoizer memo = Memo.create();
+ * Function<Integer, Long> primes = memo.function("primes-below", Demo::countPrimesBelow);
+ * primes.apply(50_000_000);   // computed, stored under ./.memo
+ * primes.apply(50_000_000);   // reused, in this run and in the next
+ * }</pre>
+ *
+ * <p>The wrappers are thread-safe: concurrent calls with one signature compute once. An exception
+ * thrown by the function reaches the caller unchanged and nothing is stored. A result that cannot
+ * be stored (disk full, not serializable) is still returned; a warning is logged and {@link
+ * MemoStats#storeFailureCount()} counts it.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface Memoizer extends AutoCloseable {
+
+  /**
+   * Memoizes a function of one argument under its implementing method's qualified name.
+   *
+   * @param <T> the argument type
+   * @param <R> the result type
+   * @param function a lambda, method reference or class implementing {@link MemoFunction}
+   * @return the memoized function
+   * @throws SignatureException if the function's code cannot be located, or a captured variable
+   *     cannot be signed
+   */
+  default <T, R> Function<T, R> function(MemoFunction<T, R> function) {
+    return function(FunctionOptions.defaults(), function);
+  }
+
+  /**
+   * Memoizes a function of one argument under a name.
+   *
+   * @param <T> the argument type
+   * @param <R> the result type
+   * @param name see {@link FunctionOptions#name(String)}
+   * @param function the function
+   * @return the memoized function
+   * @throws SignatureException see {@link #function(MemoFunction)}
+   */
+  default <T, R> Function<T, R> function(String name, MemoFunction<T, R> function) {
+    return function(FunctionOptions.named(name), function);
+  }
+
+  /**
+   * Memoizes a function of one argument with options.
+   *
+   * @param <T> the argument type
+   * @param <R> the result type
+   * @param options name, version and ignored parameters
+   * @param function the function
+   * @return the memoized function
+   * @throws SignatureException see {@link #function(MemoFunction)}
+   */
+  <T, R> Function<T, R> function(FunctionOptions options, MemoFunction<T, R> function);
+
+  /**
+   * Memoizes a computation without arguments under a name.
+   *
+   * @param <R> the result type
+   * @param name see {@link FunctionOptions#name(String)}
+   * @param supplier the computation
+   * @return the memoized computation
+   * @throws SignatureException see {@link #function(MemoFunction)}
+   */
+  default <R> Supplier<R> supplier(String name, MemoSupplier<R> supplier) {
+    return supplier(FunctionOptions.named(name), supplier);
+  }
+
+  /**
+   * Memoizes a computation without arguments with options.
+   *
+   * @param <R> the result type
+   * @param options name and version
+   * @param supplier the computation
+   * @return the memoized computation
+   * @throws SignatureException see {@link #function(MemoFunction)}
+   */
+  <R> Supplier<R> supplier(FunctionOptions options, MemoSupplier<R> supplier);
+
+  /**
+   * Memoizes a function of two arguments under a name.
+   *
+   * @param <T> the first argument type
+   * @param <U> the second argument type
+   * @param <R> the result type
+   * @param name see {@link FunctionOptions#name(String)}
+   * @param function the function
+   * @return the memoized function
+   * @throws SignatureException see {@link #function(MemoFunction)}
+   */
+  default <T, U, R> BiFunction<T, U, R> biFunction(String name, MemoBiFunction<T, U, R> function) {
+    return biFunction(FunctionOptions.named(name), function);
+  }
+
+  /**
+   * Memoizes a function of two arguments with options.
+   *
+   * @param <T> the first argument type
+   * @param <U> the second argument type
+   * @param <R> the result type
+   * @param options name, version and ignored parameters
+   * @param function the function
+   * @return the memoized function
+   * @throws SignatureException see {@link #function(MemoFunction)}
+   */
+  <T, U, R> BiFunction<T, U, R> biFunction(
+      FunctionOptions options, MemoBiFunction<T, U, R> function);
+
+  /**
+   * Memoizes a function of three arguments under a name.
+   *
+   * @param <T> the first argument type
+   * @param <U> the second argument type
+   * @param <V> the third argument type
+   * @param <R> the result type
+   * @param name see {@link FunctionOptions#name(String)}
+   * @param function the function
+   * @return the memoized function
+   * @throws SignatureException see {@link #function(MemoFunction)}
+   */
+  default <T, U, V, R> TriFunction<T, U, V, R> triFunction(
+      String name, MemoTriFunction<T, U, V, R> function) {
+    return triFunction(FunctionOptions.named(name), function);
+  }
+
+  /**
+   * Memoizes a function of three arguments with options.
+   *
+   * @param <T> the first argument type
+   * @param <U> the second argument type
+   * @param <V> the third argument type
+   * @param <R> the result type
+   * @param options name, version and ignored parameters
+   * @param function the function
+   * @return the memoized function
+   * @throws SignatureException see {@link #function(MemoFunction)}
+   */
+  <T, U, V, R> TriFunction<T, U, V, R> triFunction(
+      FunctionOptions options, MemoTriFunction<T, U, V, R> function);
+
+  /**
+   * Returns a snapshot of this memoizer's counters.
+   *
+   * @return the counters now
+   */
+  MemoStats stats();
+
+  /**
+   * Closes the store this memoizer opened. Calls through its wrappers afterwards fail with a
+   * {@link StoreException}. Closing twice does nothing.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,17 @@
+/**
+ * memo's core: the {@link dev.memo.core.Memo} entry point, provider selection, signing, the entry
+ * format, and the built-in {@code directory} and {@code memory} stores and {@code sha256} and
+ * {@code xxh3-128} signers. Exports only {@code dev.memo.core}.
+ */
+module dev.memo.core {
+  requires transitive dev.memo;
+  requires hash4j;
+  requires com.github.benmanes.caffeine;
+
+  exports dev.memo.core;
+
+  uses dev.memo.spi.SignerProvider;
+  uses dev.memo.spi.SerdeProvider;
+  uses dev.memo.spi.StoreProvider;
+  uses dev.memo.spi.TypeSigner;
+}

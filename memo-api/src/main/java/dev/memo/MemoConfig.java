@@ -29,11 +29,20 @@ import java.util.regex.Pattern;
  * time).
  */
 public final class MemoConfig {
-  /** The store provider's name, {@code memo.store}: {@code directory} unless set. */
+  /**
+   * The store provider's name, {@code memo.store}; unset, the highest-priority store on the class
+   * path ({@code directory} when only memo-core provides one).
+   */
   public static final String STORE = "memo.store";
-  /** The serde provider's name, {@code memo.serde}: {@code java} unless set. */
+  /**
+   * The serde provider's name, {@code memo.serde}; unset, the highest-priority serde on the class
+   * path ({@code java} when only memo-serde-java provides one).
+   */
   public static final String SERDE = "memo.serde";
-  /** The signer provider's name, {@code memo.signer}: {@code sha256} unless set. */
+  /**
+   * The signer provider's name, {@code memo.signer}; unset, the highest-priority signer on the
+   * class path ({@code sha256} when only memo-core provides one).
+   */
   public static final String SIGNER = "memo.signer";
   /** {@code memo.enabled}: {@code false} turns memoization off for the run; functions just run. */
   public static final String ENABLED = "memo.enabled";

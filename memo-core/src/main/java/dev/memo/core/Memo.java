@@ -1,6 +1,783 @@
 package dev.memo.core;
 
-/** memo's entry point; filled in by the memoizer commit. */
-public final class Memo {
-  private Memo() {}
+import dev.memo.FunctionOptions;
+import dev.memo.MemoBiFunction;
+import dev.memo.MemoConfig;
+import dev.memo.MemoConfigurationException;
+import dev.memo.MemoException;
+import dev.memo.MemoFunction;
+import dev.memo.MemoStats;
+import dev.memo.MemoSupplier;
+import dev.memo.MemoTriFunction;
+import dev.memo.Memoizer;
+import dev.memo.SerdeException;
+import dev.memo.Signature;
+import dev.memo.StoreException;
+import dev.memo.TriFunction;
+import dev.memo.core.internal.CanonicalEncoder;
+import dev.memo.core.internal.ConfigLoader;
+import dev.memo.core.internal.CorruptEntryException;
+import dev.memo.core.internal.CountingInputStream;
+import dev.memo.core.internal.CountingOutputStream;
+import dev.memo.core.internal.EntryFormat;
+import dev.memo.core.internal.FunctionRef;
+import dev.memo.core.internal.ProviderSelector;
+import dev.memo.core.internal.TypeSigners;
+import dev.memo.spi.Serde;
+import dev.memo.spi.SerdeProvider;
+import dev.memo.spi.Signer;
+import dev.memo.spi.SignerProvider;
+import dev.memo.spi.Store;
+import dev.memo.spi.StoreProvider;
+import dev.memo.spi.TypeSigner;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * memo's memoizer. {@link #create()} gives one configured from system properties, environment and
+ * {@code memo.properties}; {@link #builder()} lets code choose the store, serde and signer.
+ *
+ * <pre>{@code
+ * try (Memo memo = Memo.create()) {
+ *   Function<Integer, Long> primes = memo.function("primes-below", Demo::countPrimesBelow);
+ *   long n = primes.apply(20_000_000);   // computed once, then reused, also by the next run
+ * }
+ * }</pre>
+ *
+ * <p>A call is signed by the function's name, its code, its environment (the variables a lambda
+ * captured, or the fields of a function object) and its arguments; see {@code README.md} for what
+ * each covers. The memoizer reads the store, and on a miss runs the function once per signature
+ * (concurrent callers with the same signature wait for that one computation), writes the result
+ * and returns it. Thread-safe.
+ */
+public final class Memo implements Memoizer {
+  private static final System.Logger LOG = System.getLogger("dev.memo");
+  private static final Object MISS = new Object();
+  private static final String SIGNATURE_DOMAIN = "memo/signature/1";
+
+  private final boolean enabled;
+  private final Store store;
+  private final boolean ownsStore;
+  private final Serde serde;
+  private final Signer signer;
+  private final MemoConfig config;
+  private final ProviderSelector<SerdeProvider, Serde> serdes;
+  private final Map<String, Optional<Serde>> readSerdes = new ConcurrentHashMap<>();
+  private final ThreadLocal<CanonicalEncoder> encoders;
+  private final Map<Signature, Flight> inflight = new ConcurrentHashMap<>();
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder loadFailures = new LongAdder();
+  private final LongAdder storeFailures = new LongAdder();
+  private final LongAdder computeNanos = new LongAdder();
+  private final LongAdder bytesRead = new LongAdder();
+  private final LongAdder bytesWritten = new LongAdder();
+  private volatile boolean closed;
+
+  private Memo(Builder b) {
+    ClassLoader loader = b.classLoader != null ? b.classLoader : defaultLoader();
+    this.config = ConfigLoader.load(b.values, loader, b.environment, b.systemProperties);
+    this.enabled = config.getBoolean("memo.enabled", true);
+    if (!enabled) {
+      store = null;
+      ownsStore = false;
+      serde = null;
+      signer = null;
+      serdes = null;
+      encoders = null;
+      return;
+    }
+    var signers = ProviderSelector.load(SignerProvider.class, "signer", loader);
+    this.signer = b.signer != null ? b.signer : signers.create(signers.select(b.signerName, config), config);
+    this.serdes = ProviderSelector.load(SerdeProvider.class, "serde", loader);
+    this.serde = b.serde != null ? b.serde : serdes.create(serdes.select(b.serdeName, config), config);
+    TypeSigners typeSigners = TypeSigners.load(b.typeSigners, loader);
+    this.encoders = ThreadLocal.withInitial(() -> new CanonicalEncoder(signer, typeSigners));
+    if (b.store != null) {
+      this.store = b.store;
+      this.ownsStore = false;
+    } else {
+      var stores = ProviderSelector.load(StoreProvider.class, "store", loader);
+      this.store = stores.create(stores.select(b.storeName, config), config);
+      this.ownsStore = true;
+    }
+  }
+
+  private static ClassLoader defaultLoader() {
+    ClassLoader l = Thread.currentThread().getContextClassLoader();
+    return l != null ? l : Memo.class.getClassLoader();
+  }
+
+  /**
+   * Returns a memoizer configured from system properties, environment variables and {@code
+   * memo.properties} on the class path, with the providers they name or, where they name none, the
+   * highest-priority providers on the class path (by default the {@code directory} store at {@code
+   * ./.memo}, the {@code java} serde and the {@code sha256} signer).
+   *
+   * @return a new memoizer; close it to release its store
+   * @throws MemoConfigurationException if the configuration or the providers are invalid
+   */
+  public static Memo create() {
+    return builder().build();
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---------------------------------------------------------------- wrapping
+
+  @Override
+  public <T, R> Function<T, R> function(FunctionOptions options, MemoFunction<T, R> function) {
+    Handle h = handle(options, function, "apply", 1);
+    return new Function<>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public R apply(T t) {
+        return (R) call(h, new Object[] {t}, () -> function.apply(t));
+      }
+
+      @Override
+      public String toString() {
+        return "memoized " + h.id;
+      }
+    };
+  }
+
+  @Override
+  public <R> Supplier<R> supplier(FunctionOptions options, MemoSupplier<R> supplier) {
+    Handle h = handle(options, supplier, "get", 0);
+    return new Supplier<>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public R get() {
+        return (R) call(h, new Object[0], supplier::get);
+      }
+
+      @Override
+      public String toString() {
+        return "memoized " + h.id;
+      }
+    };
+  }
+
+  @Override
+  public <T, U, R> BiFunction<T, U, R> biFunction(
+      FunctionOptions options, MemoBiFunction<T, U, R> function) {
+    Handle h = handle(options, function, "apply", 2);
+    return new BiFunction<>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public R apply(T t, U u) {
+        return (R) call(h, new Object[] {t, u}, () -> function.apply(t, u));
+      }
+
+      @Override
+      public String toString() {
+        return "memoized " + h.id;
+      }
+    };
+  }
+
+  @Override
+  public <T, U, V, R> TriFunction<T, U, V, R> triFunction(
+      FunctionOptions options, MemoTriFunction<T, U, V, R> function) {
+    Handle h = handle(options, function, "apply", 3);
+    return new TriFunction<>() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public R apply(T t, U u, V v) {
+        return (R) call(h, new Object[] {t, u, v}, () -> function.apply(t, u, v));
+      }
+
+      @Override
+      public String toString() {
+        return "memoized " + h.id;
+      }
+    };
+  }
+
+  /** One wrapped function: what is fixed for all its calls. */
+  private static final class Handle {
+    final String id;
+    final FunctionOptions options;
+    final FunctionRef ref;
+    final int arity;
+    final long ignoredMask;
+    final Signature idPart;
+    final Signature codePart;
+
+    Handle(String id, FunctionOptions options, FunctionRef ref, int arity, Signature idPart,
+        Signature codePart) {
+      this.id = id;
+      this.options = options;
+      this.ref = ref;
+      this.arity = arity;
+      long mask = 0;
+      for (int p : options.ignoredParameters()) {
+        mask |= 1L << p;
+      }
+      this.ignoredMask = mask;
+      this.idPart = idPart;
+      this.codePart = codePart;
+    }
+  }
+
+  private Handle handle(FunctionOptions options, Object function, String sam, int arity) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(function, "function");
+    for (int p : options.ignoredParameters()) {
+      if (p >= arity) {
+        throw new IllegalArgumentException(
+            "parameter " + p + " is ignored but the function has " + arity + " parameter"
+                + (arity == 1 ? "" : "s") + " (positions count from 0)");
+      }
+    }
+    if (!enabled) {
+      return new Handle(options.name().orElse("function"), options, null, arity, null, null);
+    }
+    FunctionRef ref = FunctionRef.of(function, sam);
+    String id = options.name().orElse(ref.qualifiedName());
+    CanonicalEncoder enc = encoders.get();
+    Signature idPart;
+    Signature codePart;
+    try {
+      enc.putString("function-id").putString(id);
+      idPart = enc.finish();
+      enc.putString("code/class-file/1")
+          .putString(ref.implClass().getName())
+          .putString(ref.implMethodName())
+          .putString(ref.implMethodDescriptor())
+          .putString(options.version().orElse(""));
+      // Interim code signature: the implementing class file, whole. It changes with any edit of
+      // that class (even a comment, through line numbers) and misses edits of other classes the
+      // function calls; normalized, transitive bytecode replaces it.
+      if (ref.isJdk()) {
+        enc.putString("jdk").putInt(Runtime.version().feature());
+      } else {
+        enc.putBytes(ref.classFile());
+      }
+      codePart = enc.finish();
+    } catch (RuntimeException e) {
+      enc.reset();
+      throw e;
+    }
+    Handle h = new Handle(id, options, ref, arity, idPart, codePart);
+    signEnvironment(h, enc); // an unsignable captured variable fails now, not at the first call
+    return h;
+  }
+
+  // ---------------------------------------------------------------- calling
+
+  private Object call(Handle h, Object[] args, Supplier<?> body) {
+    if (closed) {
+      throw new StoreException("this memoizer is closed; create a new one with Memo.create()");
+    }
+    if (!enabled) {
+      return body.get();
+    }
+    CanonicalEncoder enc = encoders.get();
+    Signature env = signEnvironment(h, enc);
+    Signature argsPart = signArguments(h, args, enc);
+    Signature key;
+    try {
+      enc.putString(SIGNATURE_DOMAIN).putString(signer.name());
+      enc.putBytes(h.idPart.bytes()).putBytes(h.codePart.bytes());
+      enc.putBytes(env.bytes()).putBytes(argsPart.bytes());
+      key = enc.finish();
+    } catch (RuntimeException e) {
+      enc.reset();
+      throw e;
+    }
+    Object value = load(h, key);
+    if (value != MISS) {
+      return value;
+    }
+    return computeOnce(h, key, env, argsPart, body);
+  }
+
+  private Signature signEnvironment(Handle h, CanonicalEncoder enc) {
+    try {
+      enc.putString("environment/1");
+      List<Object> state = h.ref.state();
+      enc.putInt(state.size());
+      for (int i = 0; i < state.size(); i++) {
+        enc.putRoot(state.get(i), h.ref.stateNames().get(i) + " of \"" + h.id + "\"", null);
+      }
+      return enc.finish();
+    } catch (RuntimeException e) {
+      enc.reset();
+      throw e;
+    }
+  }
+
+  private Signature signArguments(Handle h, Object[] args, CanonicalEncoder enc) {
+    try {
+      enc.putString("arguments/1").putInt(h.arity).putLong(h.ignoredMask);
+      for (int i = 0; i < args.length; i++) {
+        if ((h.ignoredMask & (1L << i)) == 0) {
+          enc.putRoot(
+              args[i],
+              "argument " + i + " of \"" + h.id + "\"",
+              "ignore the parameter with FunctionOptions.ignoreParameters(" + i + ")");
+        }
+      }
+      return enc.finish();
+    } catch (RuntimeException e) {
+      enc.reset();
+      throw e;
+    }
+  }
+
+  private Object computeOnce(
+      Handle h, Signature key, Signature env, Signature argsPart, Supplier<?> body) {
+    Flight mine = new Flight();
+    Flight other = inflight.putIfAbsent(key, mine);
+    if (other != null) {
+      if (other.owner == Thread.currentThread()) {
+        throw new MemoException(
+            "function \"" + h.id + "\" called itself with the same arguments while computing them;"
+                + " this recursion would never end");
+      }
+      Object v = other.await();
+      hits.increment();
+      return v;
+    }
+    try {
+      // Another thread, or another process, may have stored it since our first look.
+      Object stored = load(h, key);
+      if (stored != MISS) {
+        mine.result.complete(stored);
+        return stored;
+      }
+      long start = System.nanoTime();
+      Object result;
+      try {
+        result = body.get();
+      } catch (Throwable t) {
+        mine.result.completeExceptionally(t);
+        throw t;
+      }
+      long nanos = System.nanoTime() - start;
+      misses.increment();
+      computeNanos.add(nanos);
+      save(h, key, env, argsPart, result, nanos);
+      mine.result.complete(result);
+      return result;
+    } finally {
+      inflight.remove(key, mine);
+    }
+  }
+
+  /** A computation in progress, which callers with the same signature wait for. */
+  private static final class Flight {
+    final Thread owner = Thread.currentThread();
+    final CompletableFuture<Object> result = new CompletableFuture<>();
+
+    Object await() {
+      try {
+        return result.join();
+      } catch (CompletionException e) {
+        throw Memo.<RuntimeException>sneaky(e.getCause());
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> E sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+
+  // ---------------------------------------------------------------- store
+
+  private Object load(Handle h, Signature key) {
+    Optional<InputStream> found;
+    try {
+      found = store.get(h.id, key);
+    } catch (IOException | RuntimeException e) {
+      loadFailures.increment();
+      warnOnce("read:" + h.id + ":" + e.getClass().getName(),
+          "cannot read entry " + key + " of \"" + h.id + "\" from the " + store.name()
+              + " store; computing it instead", e);
+      return MISS;
+    }
+    if (found.isEmpty()) {
+      return MISS;
+    }
+    try (CountingInputStream in = new CountingInputStream(new BufferedInputStream(found.get()))) {
+      EntryFormat.Header header = EntryFormat.readHeader(in);
+      if (!header.signer().equals(signer.name())) {
+        throw new CorruptEntryException(
+            "entry was signed by \"" + header.signer() + "\" but its key by \"" + signer.name() + "\"");
+      }
+      Optional<Serde> reader = serdeNamed(header.serde());
+      if (reader.isEmpty()) {
+        loadFailures.increment();
+        warnOnce("serde:" + header.serde(),
+            "entry " + key + " of \"" + h.id + "\" was written by serde \"" + header.serde()
+                + "\", which is not on the class path (available: " + String.join(", ", serdes.names())
+                + "); computing it instead", null);
+        return MISS;
+      }
+      EntryFormat.PayloadInputStream payload = EntryFormat.payloadInput(in);
+      Object value = reader.get().read(payload);
+      payload.verifyEnd();
+      hits.increment();
+      bytesRead.add(in.count());
+      return value;
+    } catch (CorruptEntryException | SerdeException e) {
+      brokenEntry(h, key, e);
+      return MISS;
+    } catch (IOException e) {
+      loadFailures.increment();
+      warnOnce("read:" + h.id + ":" + e.getClass().getName(),
+          "cannot read entry " + key + " of \"" + h.id + "\"; computing it instead", e);
+      return MISS;
+    } catch (RuntimeException e) {
+      // A serde that breaks its contract must not turn a broken entry into a crash.
+      brokenEntry(h, key, e);
+      return MISS;
+    }
+  }
+
+  private void brokenEntry(Handle h, Signature key, Exception e) {
+    loadFailures.increment();
+    String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+    LOG.log(Level.WARNING, "entry {0} of \"{1}\" is unreadable ({2}); quarantined, computing it again",
+        key, h.id, reason);
+    try {
+      store.quarantine(h.id, key, reason);
+    } catch (IOException | RuntimeException q) {
+      warnOnce("quarantine:" + h.id, "cannot quarantine entry " + key + " of \"" + h.id + "\"", q);
+    }
+  }
+
+  private Optional<Serde> serdeNamed(String name) {
+    if (name.equals(serde.name())) {
+      return Optional.of(serde);
+    }
+    return readSerdes.computeIfAbsent(name, n -> serdes.find(n).map(p -> serdes.create(p, config)));
+  }
+
+  private void save(Handle h, Signature key, Signature env, Signature argsPart, Object result,
+      long nanos) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("function", h.id);
+    metadata.put("signature.function", h.idPart.hex());
+    metadata.put("signature.code", h.codePart.hex());
+    metadata.put("signature.environment", env.hex());
+    metadata.put("signature.arguments", argsPart.hex());
+    metadata.put("created", Long.toString(System.currentTimeMillis()));
+    metadata.put("compute-nanos", Long.toString(nanos));
+    EntryFormat.Header header = new EntryFormat.Header(serde.name(), signer.name(), metadata);
+    long[] written = new long[1];
+    try {
+      store.put(h.id, key, out -> {
+        CountingOutputStream counted = new CountingOutputStream(out);
+        EntryFormat.writeHeader(header, metadata, counted);
+        EntryFormat.PayloadOutputStream payload = EntryFormat.payloadOutput(counted);
+        serde.write(result, payload);
+        payload.close();
+        counted.flush();
+        written[0] = counted.count();
+      });
+      bytesWritten.add(written[0]);
+    } catch (IOException | RuntimeException e) {
+      storeFailures.increment();
+      warnOnce("write:" + h.id + ":" + e.getClass().getName(),
+          "cannot store the result of \"" + h.id + "\" in the " + store.name()
+              + " store; it was returned but will be computed again next time", e);
+    }
+  }
+
+  private void warnOnce(String what, String message, Throwable cause) {
+    String text = cause == null ? message : message + ": " + cause;
+    if (warned.size() < 10_000 && warned.add(what)) {
+      LOG.log(Level.WARNING, text + " (further occurrences are logged at DEBUG)");
+    } else {
+      LOG.log(Level.DEBUG, text);
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public MemoStats stats() {
+    return new MemoStats(
+        hits.sum(),
+        misses.sum(),
+        loadFailures.sum(),
+        storeFailures.sum(),
+        computeNanos.sum(),
+        bytesRead.sum(),
+        bytesWritten.sum());
+  }
+
+  /**
+   * Returns the store this memoizer uses, or empty when memoization is switched off ({@code
+   * memo.enabled=false}).
+   *
+   * @return the store's name
+   */
+  public Optional<String> storeName() {
+    return Optional.ofNullable(store).map(Store::name);
+  }
+
+  /**
+   * Returns the serde this memoizer writes with, or empty when memoization is switched off.
+   *
+   * @return the serde's name
+   */
+  public Optional<String> serdeName() {
+    return Optional.ofNullable(serde).map(Serde::name);
+  }
+
+  /**
+   * Returns the signer this memoizer signs with, or empty when memoization is switched off.
+   *
+   * @return the signer's name
+   */
+  public Optional<String> signerName() {
+    return Optional.ofNullable(signer).map(Signer::name);
+  }
+
+  /**
+   * Returns whether memoization is on; {@code memo.enabled=false} turns it off and functions run
+   * every time.
+   *
+   * @return true if on
+   */
+  public boolean enabled() {
+    return enabled;
+  }
+
+  /**
+   * Closes the store if this memoizer created it (a store given to the builder is the caller's to
+   * close). Later calls through the wrappers fail with a {@link StoreException}.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (ownsStore) {
+      store.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return enabled
+        ? "Memo{store=" + store.name() + ", serde=" + serde.name() + ", signer=" + signer.name() + "}"
+        : "Memo{disabled}";
+  }
+
+  // ---------------------------------------------------------------- builder
+
+  /**
+   * Configures a {@link Memo}. Each option can be set once; {@link #build()} can be called again
+   * to make another memoizer with the same options. Not thread-safe.
+   */
+  public static final class Builder {
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final List<TypeSigner<?>> typeSigners = new ArrayList<>();
+    private Store store;
+    private String storeName;
+    private Serde serde;
+    private String serdeName;
+    private Signer signer;
+    private String signerName;
+    private ClassLoader classLoader;
+    private Map<String, String> environment = System.getenv();
+    private Properties systemProperties = System.getProperties();
+
+    private Builder() {}
+
+    /**
+     * Uses this store instance; the caller keeps ownership and closes it.
+     *
+     * @param store the store
+     * @return this builder
+     * @throws IllegalStateException if a store was already chosen
+     */
+    public Builder store(Store store) {
+      requireUnset(this.store == null && storeName == null, "store");
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Uses the store provider with this name, overriding {@code memo.store}.
+     *
+     * @param name a provider name such as {@code directory}, {@code memory}
+     * @return this builder
+     * @throws IllegalStateException if a store was already chosen
+     */
+    public Builder store(String name) {
+      requireUnset(this.store == null && storeName == null, "store");
+      this.storeName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Uses this serde instance for writing.
+     *
+     * @param serde the serde
+     * @return this builder
+     * @throws IllegalStateException if a serde was already chosen
+     */
+    public Builder serde(Serde serde) {
+      requireUnset(this.serde == null && serdeName == null, "serde");
+      this.serde = Objects.requireNonNull(serde, "serde");
+      return this;
+    }
+
+    /**
+     * Uses the serde provider with this name, overriding {@code memo.serde}.
+     *
+     * @param name a provider name such as {@code java}, {@code java-gzip}
+     * @return this builder
+     * @throws IllegalStateException if a serde was already chosen
+     */
+    public Builder serde(String name) {
+      requireUnset(this.serde == null && serdeName == null, "serde");
+      this.serdeName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Uses this signer instance.
+     *
+     * @param signer the signer
+     * @return this builder
+     * @throws IllegalStateException if a signer was already chosen
+     */
+    public Builder signer(Signer signer) {
+      requireUnset(this.signer == null && signerName == null, "signer");
+      this.signer = Objects.requireNonNull(signer, "signer");
+      return this;
+    }
+
+    /**
+     * Uses the signer provider with this name, overriding {@code memo.signer}.
+     *
+     * @param name a provider name such as {@code sha256}, {@code xxh3-128}
+     * @return this builder
+     * @throws IllegalStateException if a signer was already chosen
+     */
+    public Builder signer(String name) {
+      requireUnset(this.signer == null && signerName == null, "signer");
+      this.signerName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Sets a configuration value, taking precedence over system properties, the environment and
+     * {@code memo.properties}.
+     *
+     * @param key a full key starting with {@code memo.}, such as {@code
+     *     memo.store.directory.path}
+     * @param value the value
+     * @return this builder
+     * @throws MemoConfigurationException if the key does not start with {@code memo.}
+     * @throws IllegalStateException if the key was already set
+     */
+    public Builder config(String key, String value) {
+      Objects.requireNonNull(value, "value");
+      if (!key.startsWith("memo.")) {
+        throw new MemoConfigurationException(
+            "configuration key \"" + key + "\" does not start with \"memo.\"; use full keys such as"
+                + " memo.store.directory.path");
+      }
+      requireUnset(!values.containsKey(key), "configuration key " + key);
+      values.put(key, value);
+      return this;
+    }
+
+    /**
+     * Sets several configuration values; see {@link #config(String, String)}.
+     *
+     * @param values full keys to values
+     * @return this builder
+     */
+    public Builder config(Map<String, String> values) {
+      values.forEach(this::config);
+      return this;
+    }
+
+    /**
+     * Adds a signer for an argument type, beside those found by {@link java.util.ServiceLoader}.
+     *
+     * @param typeSigner the type signer
+     * @return this builder
+     */
+    public Builder typeSigner(TypeSigner<?> typeSigner) {
+      typeSigners.add(Objects.requireNonNull(typeSigner, "typeSigner"));
+      return this;
+    }
+
+    /**
+     * Sets the class loader that providers and {@code memo.properties} are looked up with; the
+     * thread's context class loader by default.
+     *
+     * @param loader the class loader
+     * @return this builder
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder classLoader(ClassLoader loader) {
+      requireUnset(classLoader == null, "class loader");
+      this.classLoader = Objects.requireNonNull(loader, "loader");
+      return this;
+    }
+
+    Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
+    Builder systemProperties(Properties properties) {
+      this.systemProperties = properties;
+      return this;
+    }
+
+    private static void requireUnset(boolean unset, String what) {
+      if (!unset) {
+        throw new IllegalStateException(what + " was already set on this builder");
+      }
+    }
+
+    /**
+     * Builds a memoizer: reads the configuration, selects and creates the providers.
+     *
+     * @return the memoizer; close it to release its store
+     * @throws MemoConfigurationException if the configuration or the providers are invalid
+     */
+    public Memo build() {
+      return new Memo(this);
+    }
+  }
 }

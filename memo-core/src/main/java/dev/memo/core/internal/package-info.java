@@ -1,0 +1,6 @@
+/**
+ * memo-core's machinery, not exported: configuration layers, provider selection, the entry format,
+ * function analysis and signing. Types here are public only so that {@code dev.memo.core} can use
+ * them; they are not API and change without notice.
+ */
+package dev.memo.core.internal;

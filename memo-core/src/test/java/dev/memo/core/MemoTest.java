@@ -1,0 +1,460 @@
+package dev.memo.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memo.FunctionOptions;
+import dev.memo.MemoConfigurationException;
+import dev.memo.MemoException;
+import dev.memo.MemoFunction;
+import dev.memo.MemoStats;
+import dev.memo.Signature;
+import dev.memo.StoreException;
+import dev.memo.core.fakes.FailingStore;
+import dev.memo.core.fakes.LogCapture;
+import dev.memo.core.fakes.MapStore;
+import dev.memo.core.fakes.SerialSerdeProvider.SerialSerde;
+import dev.memo.core.internal.EntryFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+
+class MemoTest {
+  private final MapStore store = new MapStore();
+
+  /** A memoizer isolated from this machine's environment and system properties. */
+  static Memo.Builder isolated() {
+    return Memo.builder().environment(Map.of()).systemProperties(new Properties());
+  }
+
+  private Memo memo() {
+    return isolated().store(store).build();
+  }
+
+  static final AtomicInteger SQUARES = new AtomicInteger();
+
+  static long square(int x) {
+    SQUARES.incrementAndGet();
+    return (long) x * x;
+  }
+
+  @Test
+  void apply_sameArgumentTwice_computesOnce() {
+    AtomicInteger calls = new AtomicInteger();
+    try (Memo memo = memo()) {
+      Function<Integer, Integer> f = memo.function("plus-one", x -> {
+        calls.incrementAndGet();
+        return x + 1;
+      });
+      assertEquals(8, f.apply(7));
+      assertEquals(8, f.apply(7));
+      assertEquals(1, calls.get());
+      MemoStats s = memo.stats();
+      assertEquals(1, s.missCount());
+      assertEquals(1, s.hitCount());
+      assertTrue(s.bytesWritten() > 0);
+      assertEquals(s.bytesWritten(), s.bytesRead());
+    }
+  }
+
+  @Test
+  void apply_otherArgument_recomputes() {
+    AtomicInteger calls = new AtomicInteger();
+    try (Memo memo = memo()) {
+      Function<Integer, Integer> f = memo.function("plus-one", x -> {
+        calls.incrementAndGet();
+        return x + 1;
+      });
+      f.apply(1);
+      f.apply(2);
+      f.apply(1);
+      assertEquals(2, calls.get());
+    }
+  }
+
+  @Test
+  void apply_inANewMemoizerOnTheSameStore_reusesTheResult() {
+    SQUARES.set(0);
+    try (Memo first = memo()) {
+      assertEquals(49L, first.function(MemoTest::square).apply(7));
+    }
+    try (Memo second = memo()) {
+      assertEquals(49L, second.function(MemoTest::square).apply(7));
+      assertEquals(1, second.stats().hitCount());
+    }
+    assertEquals(1, SQUARES.get());
+  }
+
+  @Test
+  void function_withoutName_usesTheImplementingMethodsQualifiedName() {
+    try (Memo memo = memo()) {
+      memo.function(MemoTest::square).apply(3);
+    }
+    String key = store.entries.keySet().iterator().next();
+    assertTrue(key.startsWith("dev.memo.core.MemoTest.square/"), key);
+  }
+
+  @Test
+  void apply_functionThrows_propagatesTheSameExceptionAndStoresNothing() {
+    IllegalStateException boom = new IllegalStateException("boom");
+    try (Memo memo = memo()) {
+      Function<Integer, Integer> f = memo.function("throws", x -> {
+        throw boom;
+      });
+      assertSame(boom, assertThrows(IllegalStateException.class, () -> f.apply(1)));
+      assertTrue(store.entries.isEmpty());
+      assertEquals(0, memo.stats().storeFailureCount());
+    }
+  }
+
+  @Test
+  void apply_concurrentCallsWithOneSignature_computeOnce() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    int threads = 8;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (Memo memo = memo()) {
+      Function<Integer, Integer> slow = memo.function("slow", x -> {
+        calls.incrementAndGet();
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return x * 2;
+      });
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        results.add(pool.submit(() -> {
+          start.await();
+          return slow.apply(21);
+        }));
+      }
+      for (Future<Integer> r : results) {
+        assertEquals(42, r.get());
+      }
+      assertEquals(1, calls.get());
+      assertEquals(threads - 1, memo.stats().hitCount());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static Function<Integer, Long> fib;
+  static final AtomicInteger FIB_CALLS = new AtomicInteger();
+
+  @Test
+  void apply_recursiveThroughTheMemoizedFunction_works() {
+    FIB_CALLS.set(0);
+    try (Memo memo = memo()) {
+      fib = memo.function("fib", n -> {
+        FIB_CALLS.incrementAndGet();
+        return n < 2 ? (long) n : fib.apply(n - 1) + fib.apply(n - 2);
+      });
+      assertEquals(832040L, fib.apply(30));
+      assertEquals(31, FIB_CALLS.get());
+    }
+  }
+
+  static Function<Integer, Integer> selfish;
+
+  @Test
+  void apply_callingItselfWithTheSameArguments_isAnError() {
+    try (Memo memo = memo()) {
+      selfish = memo.function("selfish", n -> selfish.apply(n));
+      MemoException e = assertThrows(MemoException.class, () -> selfish.apply(1));
+      assertEquals(
+          "function \"selfish\" called itself with the same arguments while computing them; this"
+              + " recursion would never end",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void apply_storeCannotWrite_returnsTheResultAndWarnsOnce() {
+    FailingStore full = new FailingStore();
+    AtomicInteger calls = new AtomicInteger();
+    try (LogCapture log = new LogCapture();
+        Memo memo = isolated().store(full).build()) {
+      Function<Integer, Integer> f = memo.function("f", x -> {
+        calls.incrementAndGet();
+        return x + 1;
+      });
+      assertEquals(2, f.apply(1));
+      assertEquals(2, f.apply(1));
+      assertEquals(3, f.apply(2));
+      assertEquals(3, calls.get());
+      assertEquals(3, full.puts);
+      assertEquals(3, memo.stats().storeFailureCount());
+      assertEquals(1, log.count(Level.WARNING));
+      assertTrue(log.records.get(0).getMessage().contains("No space left on device"));
+    }
+  }
+
+  @Test
+  void apply_unserializableResult_returnsItAndCountsAStoreFailure() {
+    try (Memo memo = memo()) {
+      Object unserializable = new Object();
+      Supplier<Object> f = memo.supplier("object", () -> unserializable);
+      assertSame(unserializable, f.get());
+      assertEquals(1, memo.stats().storeFailureCount());
+      assertTrue(store.entries.isEmpty(), "no partial entry");
+    }
+  }
+
+  @Test
+  void apply_corruptedEntry_isACountedQuarantinedMissAndIsRecomputed() {
+    AtomicInteger calls = new AtomicInteger();
+    Random random = new Random(42);
+    try (Memo memo = memo()) {
+      Function<Integer, String> f = memo.function("text", x -> {
+        calls.incrementAndGet();
+        return "value-" + x;
+      });
+      f.apply(1);
+      String key = store.entries.keySet().iterator().next();
+      byte[] good = store.entries.get(key);
+      int corruptions = 0;
+      for (int offset = 0; offset < good.length; offset++) {
+        byte[] bad = good.clone();
+        bad[offset] ^= (byte) (1 << random.nextInt(8));
+        store.entries.put(key, bad);
+        assertEquals("value-1", f.apply(1));
+        corruptions++;
+      }
+      assertEquals(1 + corruptions, calls.get(), "every flipped bit was detected");
+      assertEquals(corruptions, memo.stats().loadFailureCount());
+      assertEquals(corruptions, store.quarantined.size());
+      assertEquals("value-1", f.apply(1));
+      assertEquals(1 + corruptions, calls.get(), "the recomputed entry is a hit");
+    }
+  }
+
+  @Test
+  void apply_truncatedOrForeignEntry_isAMissNeverACrash() {
+    AtomicInteger calls = new AtomicInteger();
+    try (Memo memo = memo()) {
+      Function<Integer, String> f = memo.function("text", x -> {
+        calls.incrementAndGet();
+        return "value-" + x;
+      });
+      f.apply(1);
+      String key = store.entries.keySet().iterator().next();
+      byte[] good = store.entries.get(key);
+      List<byte[]> bad = new ArrayList<>();
+      for (int length = 0; length < good.length; length++) {
+        bad.add(Arrays.copyOf(good, length));
+      }
+      bad.add(Arrays.copyOf(good, good.length + 5));
+      byte[] noise = new byte[good.length];
+      new Random(7).nextBytes(noise);
+      bad.add(noise);
+      bad.add("MEMO but not really".getBytes());
+      for (byte[] b : bad) {
+        store.entries.put(key, b);
+        assertEquals("value-1", f.apply(1));
+      }
+      assertEquals(1 + bad.size(), calls.get());
+      assertEquals(bad.size(), memo.stats().loadFailureCount());
+    }
+  }
+
+  @Test
+  void apply_entryWrittenByAnotherSerde_isReadWithTheSerdeNamedInItsHeader() throws IOException {
+    try (Memo memo = memo()) {
+      memo.function("text", (Integer x) -> "value-" + x).apply(1);
+    }
+    // The serde the entry was written with is on the class path; the memoizer writes with another.
+    try (Memo other = isolated().store(store).serde(new SerialSerde("other-serial")).build()) {
+      AtomicInteger calls = new AtomicInteger();
+      Function<Integer, String> f = other.function("text", (Integer x) -> {
+        calls.incrementAndGet();
+        return "value-" + x;
+      });
+      assertEquals("value-1", f.apply(1));
+      assertEquals(1, other.stats().hitCount());
+    }
+  }
+
+  @Test
+  void apply_entryOfAnUnknownSerde_isAMissButNotQuarantined() throws IOException {
+    try (Memo memo = memo()) {
+      memo.function("text", (Integer x) -> "value-" + x).apply(1);
+      String key = store.entries.keySet().iterator().next();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      EntryFormat.Header h = new EntryFormat.Header("nope", "sha256", Map.of());
+      EntryFormat.writeHeader(h, Map.of(), out);
+      var payload = EntryFormat.payloadOutput(out);
+      payload.write(new byte[] {1, 2, 3});
+      payload.close();
+      store.entries.put(key, out.toByteArray());
+      assertEquals("value-1", memo.function("text", (Integer x) -> "value-" + x).apply(1));
+      assertEquals(1, memo.stats().loadFailureCount());
+      assertTrue(store.quarantined.isEmpty());
+    }
+  }
+
+  @Test
+  void close_thenCall_isAStoreException_andAGivenStoreStaysOpen() {
+    Memo memo = memo();
+    Function<Integer, Integer> f = memo.function("f", x -> x);
+    memo.close();
+    memo.close();
+    StoreException e = assertThrows(StoreException.class, () -> f.apply(1));
+    assertEquals("this memoizer is closed; create a new one with Memo.create()", e.getMessage());
+    assertFalse(store.isClosed());
+  }
+
+  @Test
+  void disabled_runsEveryTimeAndTouchesNoStore() {
+    AtomicInteger calls = new AtomicInteger();
+    try (Memo memo = isolated().store(store).config("memo.enabled", "false").build()) {
+      Function<Integer, Integer> f = memo.function("f", x -> calls.incrementAndGet());
+      f.apply(1);
+      f.apply(1);
+      assertEquals(2, calls.get());
+      assertTrue(store.entries.isEmpty());
+      assertFalse(memo.enabled());
+    }
+  }
+
+  @Test
+  void ignoredParameter_doesNotChangeTheSignature() {
+    AtomicInteger calls = new AtomicInteger();
+    try (Memo memo = memo()) {
+      BiFunction<Integer, String, Integer> f = memo.biFunction(
+          FunctionOptions.named("f").ignoreParameters(1), (x, note) -> {
+            calls.incrementAndGet();
+            return x;
+          });
+      f.apply(1, "first");
+      f.apply(1, "second");
+      f.apply(2, "second");
+      assertEquals(2, calls.get());
+    }
+  }
+
+  @Test
+  void ignoredParameter_outOfRange_isAnError() {
+    try (Memo memo = memo()) {
+      var e = assertThrows(IllegalArgumentException.class,
+          () -> memo.biFunction(FunctionOptions.named("f").ignoreParameters(2), (Integer a, Integer b) -> a));
+      assertEquals("parameter 2 is ignored but the function has 2 parameters (positions count from 0)",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void version_changesTheSignature() {
+    AtomicInteger calls = new AtomicInteger();
+    MemoFunction<Integer, Integer> body = x -> calls.incrementAndGet();
+    try (Memo memo = memo()) {
+      memo.function(FunctionOptions.named("f").version("1"), body).apply(1);
+      memo.function(FunctionOptions.named("f").version("1"), body).apply(1);
+      memo.function(FunctionOptions.named("f").version("2"), body).apply(1);
+      assertEquals(2, calls.get());
+    }
+  }
+
+  static MemoFunction<Integer, Integer> adder(int k) {
+    return x -> x + k;
+  }
+
+  @Test
+  void capturedVariable_isPartOfTheSignature() {
+    try (Memo memo = memo()) {
+      assertEquals(6, memo.function("add", adder(5)).apply(1));
+      assertEquals(7, memo.function("add", adder(6)).apply(1));
+      assertEquals(6, memo.function("add", adder(5)).apply(1));
+      assertEquals(2, memo.stats().missCount());
+    }
+  }
+
+  @Test
+  void nullArgumentAndNullResult_roundTrip() {
+    AtomicInteger calls = new AtomicInteger();
+    try (Memo memo = memo()) {
+      Function<String, String> f = memo.function("f", s -> {
+        calls.incrementAndGet();
+        return null;
+      });
+      assertNull(f.apply(null));
+      assertNull(f.apply(null));
+      assertEquals(1, calls.get());
+    }
+  }
+
+  @Test
+  void triFunctionAndSupplier_areMemoized() {
+    AtomicInteger calls = new AtomicInteger();
+    try (Memo memo = memo()) {
+      var t = memo.triFunction("t", (Integer a, Integer b, Integer c) -> calls.incrementAndGet() * 0 + a + b + c);
+      assertEquals(6, t.apply(1, 2, 3));
+      assertEquals(6, t.apply(1, 2, 3));
+      Supplier<Integer> s = memo.supplier("s", () -> calls.incrementAndGet() * 0 + 9);
+      assertEquals(9, s.get());
+      assertEquals(9, s.get());
+      assertEquals(2, calls.get());
+    }
+  }
+
+  @Test
+  void signatures_differBySigner() {
+    try (Memo a = isolated().store(store).signer("sha256").build()) {
+      a.function("f", (Integer x) -> x).apply(1);
+    }
+    try (Memo b = isolated().store(store).signer("xxh3-128").build()) {
+      b.function("f", (Integer x) -> x).apply(1);
+      assertEquals(1, b.stats().missCount());
+    }
+    assertEquals(2, store.entries.size());
+    assertEquals(2, store.entries.keySet().stream()
+        .map(k -> Signature.fromHex(k.substring(k.indexOf('/') + 1)).length()).distinct().count());
+  }
+
+  @Test
+  void builder_optionSetTwice_isAnError() {
+    var b = Memo.builder().store("memory");
+    var e = assertThrows(IllegalStateException.class, () -> b.store(store));
+    assertEquals("store was already set on this builder", e.getMessage());
+  }
+
+  @Test
+  void builder_keyWithoutPrefix_isAnError() {
+    var e = assertThrows(MemoConfigurationException.class, () -> Memo.builder().config("store", "x"));
+    assertEquals(
+        "configuration key \"store\" does not start with \"memo.\"; use full keys such as"
+            + " memo.store.directory.path",
+        e.getMessage());
+  }
+
+  @Test
+  void create_defaults_areDirectoryStoreAndSha256() {
+    try (Memo memo = isolated()
+        .config("memo.store.directory.path", System.getProperty("java.io.tmpdir") + "/memo-defaults")
+        .build()) {
+      assertEquals("directory", memo.storeName().orElseThrow());
+      assertEquals("sha256", memo.signerName().orElseThrow());
+      assertEquals("test-serial", memo.serdeName().orElseThrow());
+    }
+  }
+}

@@ -5,11 +5,11 @@ import dev.memo.StoreException;
 import dev.memo.spi.Store;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * entry or the new one, whole. A reader that has opened an entry keeps reading the version it
  * opened even when the entry is replaced or removed meanwhile: that is the POSIX rename and unlink
  * semantics, which Linux and macOS give. On Windows a replace can fail while a reader holds the
- * entry open; the put then fails and the old entry stays.
+ * entry open; the put then fails and the old entry stays. An interrupt of the reading or writing
+ * thread does not break the streams.
  *
  * <p>Thread-safe, and safe to share between processes on one host. On a network file system it is
  * only as atomic as that file system's rename.
@@ -98,14 +99,18 @@ final class DirectoryStore implements Store {
   public Optional<InputStream> get(String namespace, Signature key) throws IOException {
     checkOpen();
     Path entry = entryPath(namespace, key);
+    InputStream in;
     try {
-      return Optional.of(new BufferedInputStream(Files.newInputStream(entry), BUFFER_BYTES));
+      // Unlike FileChannel.open, Files.newInputStream gives a stream that an interrupt of the
+      // reading thread does not close (which would look like a broken entry); a test guards it.
+      in = Files.newInputStream(entry);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
       checkRoot(e);
       throw e;
     }
+    return Optional.of(new BufferedInputStream(in, BUFFER_BYTES));
   }
 
   @Override
@@ -114,16 +119,16 @@ final class DirectoryStore implements Store {
     Path entry = entryPath(namespace, key);
     Path folder = entry.getParent();
     Path temp = tempPath(folder, key);
-    FileChannel channel = openTemp(temp);
+    createTemp(temp);
     boolean published = false;
     try {
-      try (channel) {
-        BufferedOutputStream out =
-            new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES);
+      // java.io rather than FileChannel, which an interrupt of the writing thread would close.
+      try (FileOutputStream file = new FileOutputStream(temp.toFile())) {
+        BufferedOutputStream out = new BufferedOutputStream(file, BUFFER_BYTES);
         writer.writeTo(new UnclosableOutputStream(out));
         out.flush();
         if (fsync) {
-          channel.force(true);
+          file.getFD().sync();
         }
       }
       Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -225,9 +230,9 @@ final class DirectoryStore implements Store {
 
   /**
    * Returns the folder name of a namespace: the namespace with every character outside {@code
-   * [A-Za-z0-9._-]} replaced by {@code _}, a leading {@code .} replaced by {@code _}, cut to {@value
-   * #MAX_NAME_CHARS} characters, then {@code -} and the first 8 hex digits of the SHA-256 of the
-   * namespace's UTF-16BE code units. The readable part makes the folder easy to find; the hash keeps
+   * [A-Za-z0-9._-]} replaced by {@code _}, cut to {@value #MAX_NAME_CHARS} characters, a leading
+   * {@code .} or {@code -} replaced by {@code _} ({@code _} alone for the empty namespace), then
+   * {@code -} and the first 8 hex digits of the SHA-256 of the namespace's UTF-16BE code units. The readable part makes the folder easy to find; the hash keeps
    * namespaces that sanitize alike apart. Code units rather than UTF-8 are hashed so that strings
    * with unpaired surrogates, which UTF-8 encoding would merge with {@code ?}, stay distinct.
    *
@@ -240,7 +245,11 @@ final class DirectoryStore implements Store {
         .codePoints()
         .limit(MAX_NAME_CHARS)
         .forEach(c -> name.append(isSafe(c) ? (char) c : '_'));
-    if (name.length() > 0 && name.charAt(0) == '.') {
+    if (name.length() == 0) {
+      name.append('_');
+    } else if (name.charAt(0) == '.' || name.charAt(0) == '-') {
+      // A leading dot would hide the folder (and "." or ".." would mean something); a leading dash
+      // reads as an option to command-line tools.
       name.setCharAt(0, '_');
     }
     byte[] units = new byte[namespace.length() * 2];
@@ -302,24 +311,20 @@ final class DirectoryStore implements Store {
   }
 
   /** Creates the temporary file, and its folders on the first write to them. */
-  private FileChannel openTemp(Path temp) throws IOException {
+  private void createTemp(Path temp) throws IOException {
+    // Files.createFile rather than Files.createTempFile: the latter makes files only the owner can
+    // read, which would lock other users out of a store they share.
     try {
       try {
-        return createNew(temp);
+        Files.createFile(temp);
       } catch (NoSuchFileException e) {
         createFolders(temp.getParent());
-        return createNew(temp);
+        Files.createFile(temp);
       }
     } catch (IOException e) {
       checkRoot(e);
       throw e;
     }
-  }
-
-  private static FileChannel createNew(Path temp) throws IOException {
-    // CREATE_NEW rather than Files.createTempFile: the latter makes files only the owner can read,
-    // which would lock other users out of a store they share.
-    return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
   private void createFolders(Path folder) throws IOException {
@@ -341,8 +346,14 @@ final class DirectoryStore implements Store {
       // Windows cannot open a folder as a channel; NTFS journals the rename itself.
       return;
     }
+    // A channel refuses to work on an interrupted thread; keep the interrupt for the caller instead.
+    boolean interrupted = Thread.interrupted();
     try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
       channel.force(true);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

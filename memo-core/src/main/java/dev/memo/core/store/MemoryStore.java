@@ -101,6 +101,11 @@ final class MemoryStore implements Store {
     return "MemoryStore{maxBytes=" + maxBytes + "}";
   }
 
+  /** Returns the most bytes of entries this store keeps. */
+  long maxBytes() {
+    return maxBytes;
+  }
+
   /** Gives tests the cache, to settle pending maintenance. */
   Cache<Key, byte[]> cache() {
     return cache;

@@ -172,21 +172,27 @@ final class DirectoryStore implements Store {
     Path folder = inside(root.resolve(QUARANTINE).resolve(folderName(namespace)));
     try {
       createFolders(folder);
-      // Millisecond names can clash when one key breaks twice in a millisecond; take the next free.
+      // The reason file claims the name: a rename would silently replace an entry quarantined
+      // in the same millisecond, so the next free millisecond is taken instead.
       for (long millis = System.currentTimeMillis(); ; millis++) {
         String base = key.hex() + "." + millis;
+        Path reasonFile = folder.resolve(base + ".reason");
+        try {
+          Files.createFile(reasonFile);
+        } catch (FileAlreadyExistsException e) {
+          continue;
+        }
         Path target = folder.resolve(base + ENTRY_SUFFIX);
         try {
           Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
+          Files.deleteIfExists(reasonFile);
           if (!Files.exists(entry)) {
             return;
           }
           throw e;
-        } catch (FileAlreadyExistsException e) {
-          continue;
         }
-        Files.writeString(folder.resolve(base + ".reason"), reason, StandardCharsets.UTF_8);
+        Files.writeString(reasonFile, reason, StandardCharsets.UTF_8);
         LOG.log(Level.DEBUG, () -> "quarantined " + entry + " to " + target + ": " + reason);
         return;
       }

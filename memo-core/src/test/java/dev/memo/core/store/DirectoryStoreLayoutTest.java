@@ -230,6 +230,24 @@ final class DirectoryStoreLayoutTest {
   }
 
   @Test
+  void quarantine_sameKeyManyTimesInARow_keepsEveryEntryAndReason() throws IOException {
+    Signature key = key("k");
+    int times = 50;
+    for (int i = 0; i < times; i++) {
+      put(store, NS, key, bytes("entry " + i));
+      store.quarantine(NS, key, "reason " + i);
+    }
+    Path folder = root.resolve(".quarantine").resolve(DirectoryStore.folderName(NS));
+    Set<String> contents =
+        list(folder).stream().map(n -> readString(folder.resolve(n))).collect(Collectors.toSet());
+    for (int i = 0; i < times; i++) {
+      assertTrue(contents.contains("entry " + i), "entry " + i + " lost");
+      assertTrue(contents.contains("reason " + i), "reason " + i + " lost");
+    }
+    assertEquals(2 * times, contents.size());
+  }
+
+  @Test
   void put_keyOf100Bytes_roundTrips() throws IOException {
     Signature key = Signature.of(Entries.random(100, 1));
     put(store, NS, key, bytes("long key"));

@@ -14,4 +14,8 @@ module dev.memo.core {
   uses dev.memo.spi.SerdeProvider;
   uses dev.memo.spi.StoreProvider;
   uses dev.memo.spi.TypeSigner;
+
+  provides dev.memo.spi.StoreProvider with
+      dev.memo.core.store.DirectoryStoreProvider,
+      dev.memo.core.store.MemoryStoreProvider;
 }

@@ -1,0 +1,74 @@
+package dev.memo.core.store;
+
+import dev.memo.MemoConfig;
+import dev.memo.spi.Store;
+import dev.memo.spi.StoreProvider;
+import java.nio.file.Path;
+
+/**
+ * Provides the {@code directory} store, memo's default: one file per entry under a root folder,
+ * kept across runs and shareable between processes on one host.
+ *
+ * <p>Options, relative to {@code memo.store.directory}:
+ *
+ * <ul>
+ *   <li>{@code path}: the root folder, {@code .memo} in the working directory unless set. Created
+ *       on the first write.
+ *   <li>{@code fsync}: {@code true} forces each entry and its folder to the device before a put
+ *       returns, so that entries survive a power cut; {@code false} (the default) leaves that to the
+ *       operating system, which is much faster and loses only the latest entries in a crash, never
+ *       leaving a torn one.
+ * </ul>
+ *
+ * <p>Priority -100: any added store wins over it unless this one is chosen by name. Thread-safe;
+ * cheap to construct.
+ */
+public final class DirectoryStoreProvider implements StoreProvider {
+  /** The provider name, {@code directory}. */
+  static final String NAME = "directory";
+  /** Option {@code memo.store.directory.path}: the root folder. */
+  static final String PATH = "path";
+  /** Option {@code memo.store.directory.fsync}: whether to force writes to the device. */
+  static final String FSYNC = "fsync";
+  /** The root folder unless {@value #PATH} is set, relative to the working directory. */
+  static final String DEFAULT_PATH = ".memo";
+
+  /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+  public DirectoryStoreProvider() {}
+
+  /**
+   * Returns {@code directory}.
+   *
+   * @return the name
+   */
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * Returns -100, below any added store and above the {@code memory} store.
+   *
+   * @return the priority
+   */
+  @Override
+  public int priority() {
+    return -100;
+  }
+
+  /**
+   * Creates a directory store. Reads its options but touches nothing on disk: the root is created
+   * on the first write, and an unusable root is reported then.
+   *
+   * @param config the configuration scoped to {@code memo.store.directory}
+   * @return a new store
+   * @throws dev.memo.MemoConfigurationException if {@code path} is not a valid path or {@code
+   *     fsync} is neither {@code true} nor {@code false}, quoting the key and the value
+   */
+  @Override
+  public Store create(MemoConfig config) {
+    Path root = config.getPath(PATH, Path.of(DEFAULT_PATH)).toAbsolutePath().normalize();
+    boolean fsync = config.getBoolean(FSYNC, false);
+    return new DirectoryStore(root, fsync);
+  }
+}

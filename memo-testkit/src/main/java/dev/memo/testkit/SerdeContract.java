@@ -68,7 +68,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * bit-flipped and foreign payloads; values that cannot be serialized; the caller's streams left
  * open; streaming writes; and concurrent use of one instance. The values it round-trips use only
  * the JDK and the small public types declared here ({@link Point}, {@link Shape}, {@link Colour},
- * {@link Operation}).
+ * {@link Operation}); the records implement {@link Serializable}, which a serde that does not
+ * use Java serialization may ignore.
  *
  * <p>Test methods are independent; each gets a serde created for it.
  */
@@ -129,10 +130,22 @@ public abstract class SerdeContract {
 
   // ---- values ----
 
-  /** A small record the contract round-trips. */
+  /**
+   * A small record the contract round-trips.
+   *
+   * @param x the abscissa
+   * @param y the ordinate
+   * @param label a name, may be null
+   */
   public record Point(int x, int y, String label) implements Serializable {}
 
-  /** A record holding a list of records and an enum. */
+  /**
+   * A record holding a list of records and an enum.
+   *
+   * @param name the shape's name
+   * @param corners its corners
+   * @param colour its colour
+   */
   public record Shape(String name, List<Point> corners, Colour colour) implements Serializable {}
 
   /** A plain enum the contract round-trips. */

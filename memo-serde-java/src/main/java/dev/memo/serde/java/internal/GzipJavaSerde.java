@@ -1,0 +1,74 @@
+package dev.memo.serde.java.internal;
+
+import dev.memo.serde.java.AllowListFilter;
+import dev.memo.serde.java.Compression;
+import dev.memo.serde.java.JavaSerialization;
+import dev.memo.spi.Serde;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
+
+/**
+ * Java serialization compressed with gzip (Commons Compress), read through an {@link
+ * AllowListFilter}. Thread-safe: every call has its own deflater or inflater.
+ */
+final class GzipJavaSerde implements Serde {
+  static final String NAME = "java-gzip";
+
+  private static final int DEFLATE_BUFFER_SIZE = 64 * 1024;
+
+  private final AllowListFilter filter;
+  private final Gzip gzip;
+
+  GzipJavaSerde(AllowListFilter filter, int level) {
+    this.filter = filter;
+    this.gzip = new Gzip(level);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void write(Object value, OutputStream out) throws IOException {
+    JavaSerialization.write(value, out, filter, gzip);
+  }
+
+  @Override
+  public Object read(InputStream in) throws IOException {
+    return JavaSerialization.read(in, filter, gzip);
+  }
+
+  @Override
+  public String toString() {
+    return "GzipJavaSerde{level=" + gzip.level + ", " + filter + "}";
+  }
+
+  private static final class Gzip implements Compression {
+    final int level;
+
+    Gzip(int level) {
+      this.level = level;
+    }
+
+    @Override
+    public OutputStream compress(OutputStream out) throws IOException {
+      // Parameters are mutable, so each stream gets its own; modification time stays 0 so that
+      // equal values give equal bytes.
+      GzipParameters parameters = new GzipParameters();
+      parameters.setCompressionLevel(level);
+      parameters.setBufferSize(DEFLATE_BUFFER_SIZE);
+      // close() calls finish(), which writes the trailer, then ends the deflater.
+      return new GzipCompressorOutputStream(out, parameters);
+    }
+
+    @Override
+    public InputStream decompress(InputStream in) throws IOException {
+      return new GzipCompressorInputStream(in);
+    }
+  }
+}

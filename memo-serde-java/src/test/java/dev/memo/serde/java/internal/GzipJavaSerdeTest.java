@@ -1,0 +1,10 @@
+package dev.memo.serde.java.internal;
+
+import dev.memo.testkit.SerdeContract;
+
+final class GzipJavaSerdeTest extends SerdeContract {
+  @Override
+  protected String providerName() {
+    return "java-gzip";
+  }
+}

@@ -10,4 +10,8 @@ open module dev.memo.testkit {
   requires org.junit.jupiter.params;
 
   exports dev.memo.testkit;
+
+  uses dev.memo.spi.StoreProvider;
+  uses dev.memo.spi.SerdeProvider;
+  uses dev.memo.spi.SignerProvider;
 }

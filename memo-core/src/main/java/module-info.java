@@ -14,4 +14,8 @@ module dev.memo.core {
   uses dev.memo.spi.SerdeProvider;
   uses dev.memo.spi.StoreProvider;
   uses dev.memo.spi.TypeSigner;
+
+  provides dev.memo.spi.SignerProvider with
+      dev.memo.core.signer.Sha256SignerProvider,
+      dev.memo.core.signer.Xxh3SignerProvider;
 }

@@ -12,8 +12,12 @@ import dev.memo.SignatureSink;
 import dev.memo.core.signer.Sha256SignerProvider;
 import dev.memo.core.signer.Xxh3SignerProvider;
 import dev.memo.spi.Signer;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -398,6 +402,8 @@ final class CanonicalEncoderTest {
   void sign_stringsSplitDifferently_differ(Signer signer) {
     assertNotEquals(sign(signer, List.of("ab", "c")), sign(signer, List.of("a", "bc")));
     assertNotEquals(sign(signer, "ab", "c"), sign(signer, "a", "bc"));
+    // A tab is the string tag's byte: without the length, both would be 09 61 09 62 09 63.
+    assertNotEquals(sign(signer, List.of("a\tb", "c")), sign(signer, List.of("a", "b\tc")));
   }
 
   @ParameterizedTest
@@ -593,14 +599,14 @@ final class CanonicalEncoderTest {
   @Test
   void encode_enum_isClassNameAndConstantNameNotOrdinal() {
     byte[] actual = encode(Color.GREEN);
-    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
     expected.write(0x30);
     expected.writeBytes(Shape.encodedName(Color.class.getName()));
     expected.writeBytes(Shape.encodedName("GREEN"));
     assertEquals(Arrays.toString(expected.toByteArray()), Arrays.toString(actual));
 
     // A constant with a body belongs to an anonymous subclass; it still signs as its enum.
-    java.io.ByteArrayOutputStream minus = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream minus = new ByteArrayOutputStream();
     minus.write(0x30);
     minus.writeBytes(Shape.encodedName(Op.class.getName()));
     minus.writeBytes(Shape.encodedName("MINUS"));
@@ -615,7 +621,7 @@ final class CanonicalEncoderTest {
     byte[] header = new byte[record.length - boxes.length];
     System.arraycopy(record, 0, header, 0, header.length);
     byte[] tail = Arrays.copyOfRange(record, header.length, record.length);
-    java.io.ByteArrayOutputStream expectedHeader = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream expectedHeader = new ByteArrayOutputStream();
     expectedHeader.write(0x31);
     expectedHeader.writeBytes(Shape.encodedName(Primitives.class.getName()));
     assertEquals(Arrays.toString(expectedHeader.toByteArray()), Arrays.toString(header));
@@ -645,9 +651,9 @@ final class CanonicalEncoderTest {
   }
 
   private static byte[] expectedArray(char descriptor, Object array) {
-    int length = java.lang.reflect.Array.getLength(array);
-    java.nio.ByteBuffer b =
-        java.nio.ByteBuffer.allocate(6 + length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int length = Array.getLength(array);
+    ByteBuffer b =
+        ByteBuffer.allocate(6 + length * 8).order(ByteOrder.LITTLE_ENDIAN);
     b.put((byte) 0x50).put((byte) descriptor).putInt(length);
     for (int i = 0; i < length; i++) {
       if (array instanceof long[]) {

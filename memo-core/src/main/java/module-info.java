@@ -18,4 +18,8 @@ module dev.memo.core {
   provides dev.memo.spi.StoreProvider with
       dev.memo.core.store.DirectoryStoreProvider,
       dev.memo.core.store.MemoryStoreProvider;
+
+  provides dev.memo.spi.SignerProvider with
+      dev.memo.core.signer.Sha256SignerProvider,
+      dev.memo.core.signer.Xxh3SignerProvider;
 }

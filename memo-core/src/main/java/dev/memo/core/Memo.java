@@ -69,7 +69,10 @@ import java.util.function.Supplier;
  */
 public final class Memo implements Memoizer {
   private static final System.Logger LOG = System.getLogger("dev.memo");
+  /** No entry was found. */
   private static final Object MISS = new Object();
+  /** An entry was found but could not be used; it was counted already. */
+  private static final Object BROKEN = new Object();
   private static final String SIGNATURE_DOMAIN = "memo/signature/1";
 
   private final boolean enabled;
@@ -313,10 +316,10 @@ public final class Memo implements Memoizer {
       throw e;
     }
     Object value = load(h, key);
-    if (value != MISS) {
+    if (value != MISS && value != BROKEN) {
       return value;
     }
-    return computeOnce(h, key, env, argsPart, body);
+    return computeOnce(h, key, env, argsPart, body, value == MISS);
   }
 
   private Signature signEnvironment(Handle h, CanonicalEncoder enc) {
@@ -325,7 +328,11 @@ public final class Memo implements Memoizer {
       List<Object> state = h.ref.state();
       enc.putInt(state.size());
       for (int i = 0; i < state.size(); i++) {
-        enc.putRoot(state.get(i), h.ref.stateNames().get(i) + " of \"" + h.id + "\"", null);
+        enc.putRoot(
+            state.get(i),
+            h.ref.stateNames().get(i) + " of \"" + h.id + "\"",
+            "or do not capture it: pass it as an argument (with FunctionOptions.ignoreParameters"
+                + " if it cannot change the result) or read it from a static field");
       }
       return enc.finish();
     } catch (RuntimeException e) {
@@ -353,7 +360,7 @@ public final class Memo implements Memoizer {
   }
 
   private Object computeOnce(
-      Handle h, Signature key, Signature env, Signature argsPart, Supplier<?> body) {
+      Handle h, Signature key, Signature env, Signature argsPart, Supplier<?> body, boolean recheck) {
     Flight mine = new Flight();
     Flight other = inflight.putIfAbsent(key, mine);
     if (other != null) {
@@ -368,8 +375,8 @@ public final class Memo implements Memoizer {
     }
     try {
       // Another thread, or another process, may have stored it since our first look.
-      Object stored = load(h, key);
-      if (stored != MISS) {
+      Object stored = recheck ? load(h, key) : MISS;
+      if (stored != MISS && stored != BROKEN) {
         mine.result.complete(stored);
         return stored;
       }
@@ -422,7 +429,7 @@ public final class Memo implements Memoizer {
       warnOnce("read:" + h.id + ":" + e.getClass().getName(),
           "cannot read entry " + key + " of \"" + h.id + "\" from the " + store.name()
               + " store; computing it instead", e);
-      return MISS;
+      return BROKEN;
     }
     if (found.isEmpty()) {
       return MISS;
@@ -440,26 +447,29 @@ public final class Memo implements Memoizer {
             "entry " + key + " of \"" + h.id + "\" was written by serde \"" + header.serde()
                 + "\", which is not on the class path (available: " + String.join(", ", serdes.names())
                 + "); computing it instead", null);
-        return MISS;
+        return BROKEN;
       }
       EntryFormat.PayloadInputStream payload = EntryFormat.payloadInput(in);
       Object value = reader.get().read(payload);
       payload.verifyEnd();
+      if (in.read() != -1) {
+        throw new CorruptEntryException("bytes follow the end of the entry");
+      }
       hits.increment();
       bytesRead.add(in.count());
       return value;
     } catch (CorruptEntryException | SerdeException e) {
       brokenEntry(h, key, e);
-      return MISS;
+      return BROKEN;
     } catch (IOException e) {
       loadFailures.increment();
       warnOnce("read:" + h.id + ":" + e.getClass().getName(),
           "cannot read entry " + key + " of \"" + h.id + "\"; computing it instead", e);
-      return MISS;
+      return BROKEN;
     } catch (RuntimeException e) {
       // A serde that breaks its contract must not turn a broken entry into a crash.
       brokenEntry(h, key, e);
-      return MISS;
+      return BROKEN;
     }
   }
 

@@ -35,11 +35,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.logging.Level;
+import java.lang.System.Logger.Level;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class MemoTest {
   private final MapStore store = new MapStore();
+
+  // Static, not captured: memo signs what a lambda captures, and a counter cannot be signed.
+  static final AtomicInteger CALLS = new AtomicInteger();
+  static final IllegalStateException BOOM = new IllegalStateException("boom");
+  static final Object UNSERIALIZABLE = new Object();
+
+  @BeforeEach
+  void resetCounter() {
+    CALLS.set(0);
+  }
 
   /** A memoizer isolated from this machine's environment and system properties. */
   static Memo.Builder isolated() {
@@ -59,15 +70,14 @@ class MemoTest {
 
   @Test
   void apply_sameArgumentTwice_computesOnce() {
-    AtomicInteger calls = new AtomicInteger();
     try (Memo memo = memo()) {
       Function<Integer, Integer> f = memo.function("plus-one", x -> {
-        calls.incrementAndGet();
+        CALLS.incrementAndGet();
         return x + 1;
       });
       assertEquals(8, f.apply(7));
       assertEquals(8, f.apply(7));
-      assertEquals(1, calls.get());
+      assertEquals(1, CALLS.get());
       MemoStats s = memo.stats();
       assertEquals(1, s.missCount());
       assertEquals(1, s.hitCount());
@@ -78,16 +88,15 @@ class MemoTest {
 
   @Test
   void apply_otherArgument_recomputes() {
-    AtomicInteger calls = new AtomicInteger();
     try (Memo memo = memo()) {
       Function<Integer, Integer> f = memo.function("plus-one", x -> {
-        calls.incrementAndGet();
+        CALLS.incrementAndGet();
         return x + 1;
       });
       f.apply(1);
       f.apply(2);
       f.apply(1);
-      assertEquals(2, calls.get());
+      assertEquals(2, CALLS.get());
     }
   }
 
@@ -115,12 +124,11 @@ class MemoTest {
 
   @Test
   void apply_functionThrows_propagatesTheSameExceptionAndStoresNothing() {
-    IllegalStateException boom = new IllegalStateException("boom");
     try (Memo memo = memo()) {
       Function<Integer, Integer> f = memo.function("throws", x -> {
-        throw boom;
+        throw BOOM;
       });
-      assertSame(boom, assertThrows(IllegalStateException.class, () -> f.apply(1)));
+      assertSame(BOOM, assertThrows(IllegalStateException.class, () -> f.apply(1)));
       assertTrue(store.entries.isEmpty());
       assertEquals(0, memo.stats().storeFailureCount());
     }
@@ -128,13 +136,12 @@ class MemoTest {
 
   @Test
   void apply_concurrentCallsWithOneSignature_computeOnce() throws Exception {
-    AtomicInteger calls = new AtomicInteger();
     int threads = 8;
     CyclicBarrier start = new CyclicBarrier(threads);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try (Memo memo = memo()) {
       Function<Integer, Integer> slow = memo.function("slow", x -> {
-        calls.incrementAndGet();
+        CALLS.incrementAndGet();
         try {
           Thread.sleep(300);
         } catch (InterruptedException e) {
@@ -152,7 +159,7 @@ class MemoTest {
       for (Future<Integer> r : results) {
         assertEquals(42, r.get());
       }
-      assertEquals(1, calls.get());
+      assertEquals(1, CALLS.get());
       assertEquals(threads - 1, memo.stats().hitCount());
     } finally {
       pool.shutdownNow();
@@ -192,30 +199,28 @@ class MemoTest {
   @Test
   void apply_storeCannotWrite_returnsTheResultAndWarnsOnce() {
     FailingStore full = new FailingStore();
-    AtomicInteger calls = new AtomicInteger();
     try (LogCapture log = new LogCapture();
         Memo memo = isolated().store(full).build()) {
       Function<Integer, Integer> f = memo.function("f", x -> {
-        calls.incrementAndGet();
+        CALLS.incrementAndGet();
         return x + 1;
       });
       assertEquals(2, f.apply(1));
       assertEquals(2, f.apply(1));
       assertEquals(3, f.apply(2));
-      assertEquals(3, calls.get());
+      assertEquals(3, CALLS.get());
       assertEquals(3, full.puts);
       assertEquals(3, memo.stats().storeFailureCount());
       assertEquals(1, log.count(Level.WARNING));
-      assertTrue(log.records.get(0).getMessage().contains("No space left on device"));
+      assertTrue(log.records.get(0).message().contains("No space left on device"));
     }
   }
 
   @Test
   void apply_unserializableResult_returnsItAndCountsAStoreFailure() {
     try (Memo memo = memo()) {
-      Object unserializable = new Object();
-      Supplier<Object> f = memo.supplier("object", () -> unserializable);
-      assertSame(unserializable, f.get());
+      Supplier<Object> f = memo.supplier("object", () -> UNSERIALIZABLE);
+      assertSame(UNSERIALIZABLE, f.get());
       assertEquals(1, memo.stats().storeFailureCount());
       assertTrue(store.entries.isEmpty(), "no partial entry");
     }
@@ -223,11 +228,10 @@ class MemoTest {
 
   @Test
   void apply_corruptedEntry_isACountedQuarantinedMissAndIsRecomputed() {
-    AtomicInteger calls = new AtomicInteger();
     Random random = new Random(42);
     try (Memo memo = memo()) {
       Function<Integer, String> f = memo.function("text", x -> {
-        calls.incrementAndGet();
+        CALLS.incrementAndGet();
         return "value-" + x;
       });
       f.apply(1);
@@ -241,20 +245,19 @@ class MemoTest {
         assertEquals("value-1", f.apply(1));
         corruptions++;
       }
-      assertEquals(1 + corruptions, calls.get(), "every flipped bit was detected");
+      assertEquals(1 + corruptions, CALLS.get(), "every flipped bit was detected");
       assertEquals(corruptions, memo.stats().loadFailureCount());
       assertEquals(corruptions, store.quarantined.size());
       assertEquals("value-1", f.apply(1));
-      assertEquals(1 + corruptions, calls.get(), "the recomputed entry is a hit");
+      assertEquals(1 + corruptions, CALLS.get(), "the recomputed entry is a hit");
     }
   }
 
   @Test
   void apply_truncatedOrForeignEntry_isAMissNeverACrash() {
-    AtomicInteger calls = new AtomicInteger();
     try (Memo memo = memo()) {
       Function<Integer, String> f = memo.function("text", x -> {
-        calls.incrementAndGet();
+        CALLS.incrementAndGet();
         return "value-" + x;
       });
       f.apply(1);
@@ -273,32 +276,34 @@ class MemoTest {
         store.entries.put(key, b);
         assertEquals("value-1", f.apply(1));
       }
-      assertEquals(1 + bad.size(), calls.get());
+      assertEquals(1 + bad.size(), CALLS.get());
       assertEquals(bad.size(), memo.stats().loadFailureCount());
     }
+  }
+
+  static String text(Integer x) {
+    CALLS.incrementAndGet();
+    return "value-" + x;
   }
 
   @Test
   void apply_entryWrittenByAnotherSerde_isReadWithTheSerdeNamedInItsHeader() throws IOException {
     try (Memo memo = memo()) {
-      memo.function("text", (Integer x) -> "value-" + x).apply(1);
+      memo.function("text", MemoTest::text).apply(1);
     }
     // The serde the entry was written with is on the class path; the memoizer writes with another.
     try (Memo other = isolated().store(store).serde(new SerialSerde("other-serial")).build()) {
-      AtomicInteger calls = new AtomicInteger();
-      Function<Integer, String> f = other.function("text", (Integer x) -> {
-        calls.incrementAndGet();
-        return "value-" + x;
-      });
+        Function<Integer, String> f = other.function("text", MemoTest::text);
       assertEquals("value-1", f.apply(1));
       assertEquals(1, other.stats().hitCount());
+      assertEquals(1, CALLS.get());
     }
   }
 
   @Test
   void apply_entryOfAnUnknownSerde_isAMissButNotQuarantined() throws IOException {
     try (Memo memo = memo()) {
-      memo.function("text", (Integer x) -> "value-" + x).apply(1);
+      memo.function("text", MemoTest::text).apply(1);
       String key = store.entries.keySet().iterator().next();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       EntryFormat.Header h = new EntryFormat.Header("nope", "sha256", Map.of());
@@ -307,8 +312,9 @@ class MemoTest {
       payload.write(new byte[] {1, 2, 3});
       payload.close();
       store.entries.put(key, out.toByteArray());
-      assertEquals("value-1", memo.function("text", (Integer x) -> "value-" + x).apply(1));
+      assertEquals("value-1", memo.function("text", MemoTest::text).apply(1));
       assertEquals(1, memo.stats().loadFailureCount());
+      assertEquals(2, CALLS.get());
       assertTrue(store.quarantined.isEmpty());
     }
   }
@@ -326,12 +332,11 @@ class MemoTest {
 
   @Test
   void disabled_runsEveryTimeAndTouchesNoStore() {
-    AtomicInteger calls = new AtomicInteger();
     try (Memo memo = isolated().store(store).config("memo.enabled", "false").build()) {
-      Function<Integer, Integer> f = memo.function("f", x -> calls.incrementAndGet());
+      Function<Integer, Integer> f = memo.function("f", x -> CALLS.incrementAndGet());
       f.apply(1);
       f.apply(1);
-      assertEquals(2, calls.get());
+      assertEquals(2, CALLS.get());
       assertTrue(store.entries.isEmpty());
       assertFalse(memo.enabled());
     }
@@ -339,17 +344,16 @@ class MemoTest {
 
   @Test
   void ignoredParameter_doesNotChangeTheSignature() {
-    AtomicInteger calls = new AtomicInteger();
     try (Memo memo = memo()) {
       BiFunction<Integer, String, Integer> f = memo.biFunction(
           FunctionOptions.named("f").ignoreParameters(1), (x, note) -> {
-            calls.incrementAndGet();
+            CALLS.incrementAndGet();
             return x;
           });
       f.apply(1, "first");
       f.apply(1, "second");
       f.apply(2, "second");
-      assertEquals(2, calls.get());
+      assertEquals(2, CALLS.get());
     }
   }
 
@@ -365,18 +369,39 @@ class MemoTest {
 
   @Test
   void version_changesTheSignature() {
-    AtomicInteger calls = new AtomicInteger();
-    MemoFunction<Integer, Integer> body = x -> calls.incrementAndGet();
+    MemoFunction<Integer, Integer> body = x -> CALLS.incrementAndGet();
     try (Memo memo = memo()) {
       memo.function(FunctionOptions.named("f").version("1"), body).apply(1);
       memo.function(FunctionOptions.named("f").version("1"), body).apply(1);
       memo.function(FunctionOptions.named("f").version("2"), body).apply(1);
-      assertEquals(2, calls.get());
+      assertEquals(2, CALLS.get());
     }
   }
 
   static MemoFunction<Integer, Integer> adder(int k) {
     return x -> x + k;
+  }
+
+  @Test
+  void capturedVariableThatCannotBeSigned_isAnErrorWhenWrapping() {
+    java.util.List<Integer> seen = new java.util.ArrayList<>();
+    Object lock = new Object();
+    try (Memo memo = memo()) {
+      var e = assertThrows(dev.memo.SignatureException.class,
+          () -> memo.function("f", (Integer x) -> {
+            synchronized (lock) {
+              seen.add(x);
+            }
+            return x;
+          }));
+      assertEquals(
+          "cannot sign captured variable 0 of \"f\": the value has type java.lang.Object, which memo"
+              + " cannot sign; make it a record or implement dev.memo.Signable, register a"
+              + " dev.memo.spi.TypeSigner for it, or do not capture it: pass it as an argument (with"
+              + " FunctionOptions.ignoreParameters if it cannot change the result) or read it from a"
+              + " static field",
+          e.getMessage());
+    }
   }
 
   @Test
@@ -391,29 +416,27 @@ class MemoTest {
 
   @Test
   void nullArgumentAndNullResult_roundTrip() {
-    AtomicInteger calls = new AtomicInteger();
     try (Memo memo = memo()) {
       Function<String, String> f = memo.function("f", s -> {
-        calls.incrementAndGet();
+        CALLS.incrementAndGet();
         return null;
       });
       assertNull(f.apply(null));
       assertNull(f.apply(null));
-      assertEquals(1, calls.get());
+      assertEquals(1, CALLS.get());
     }
   }
 
   @Test
   void triFunctionAndSupplier_areMemoized() {
-    AtomicInteger calls = new AtomicInteger();
     try (Memo memo = memo()) {
-      var t = memo.triFunction("t", (Integer a, Integer b, Integer c) -> calls.incrementAndGet() * 0 + a + b + c);
+      var t = memo.triFunction("t", (Integer a, Integer b, Integer c) -> CALLS.incrementAndGet() * 0 + a + b + c);
       assertEquals(6, t.apply(1, 2, 3));
       assertEquals(6, t.apply(1, 2, 3));
-      Supplier<Integer> s = memo.supplier("s", () -> calls.incrementAndGet() * 0 + 9);
+      Supplier<Integer> s = memo.supplier("s", () -> CALLS.incrementAndGet() * 0 + 9);
       assertEquals(9, s.get());
       assertEquals(9, s.get());
-      assertEquals(2, calls.get());
+      assertEquals(2, CALLS.get());
     }
   }
 

@@ -73,7 +73,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Test methods are independent; each gets a serde created for it.
  */
-public abstract class SerdeContract {
+public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
+
+  @Override
+  protected final Class<SerdeProvider> providerType() {
+    return SerdeProvider.class;
+  }
+
   private static final long SEED = 20240607L;
   private static final int MIB = 1024 * 1024;
 
@@ -87,6 +93,7 @@ public abstract class SerdeContract {
    *
    * @return the provider name
    */
+  @Override
   protected abstract String providerName();
 
   /**
@@ -107,20 +114,6 @@ public abstract class SerdeContract {
    */
   protected final Serde newSerde() {
     return provider().create(config().scoped("memo.serde." + providerName()));
-  }
-
-  private SerdeProvider provider() {
-    List<SerdeProvider> all = new ArrayList<>();
-    ServiceLoader.load(SerdeProvider.class).forEach(all::add);
-    List<SerdeProvider> named =
-        all.stream().filter(p -> providerName().equals(p.name())).collect(Collectors.toList());
-    if (named.size() != 1) {
-      fail("expected exactly one SerdeProvider named \"" + providerName() + "\" on the class path"
-          + " (registered in META-INF/services/dev.memo.spi.SerdeProvider), found " + named.size()
-          + " among " + all.stream().map(p -> p.name() + " (" + p.getClass().getName() + ")")
-              .collect(Collectors.toList()));
-    }
-    return named.get(0);
   }
 
   @BeforeEach

@@ -44,7 +44,13 @@ import org.junit.jupiter.api.Test;
  * distinct digests, and that hashers on four threads agree. Inputs are pseudo-random from fixed
  * seeds, so a failure repeats.
  */
-public abstract class SignerContract {
+public abstract class SignerContract extends ProviderContract<SignerProvider> {
+
+  @Override
+  protected final Class<SignerProvider> providerType() {
+    return SignerProvider.class;
+  }
+
   private static final HexFormat HEX = HexFormat.of();
 
   /** Creates the contract; subclasses need no constructor. */
@@ -55,6 +61,7 @@ public abstract class SignerContract {
    *
    * @return the provider name, such as {@code sha256}
    */
+  @Override
   protected abstract String providerName();
 
   /**
@@ -73,21 +80,6 @@ public abstract class SignerContract {
    */
   protected final Signer signer() {
     return provider().create(MemoConfig.empty());
-  }
-
-  private SignerProvider provider() {
-    List<SignerProvider> named = new ArrayList<>();
-    for (SignerProvider p : ServiceLoader.load(SignerProvider.class)) {
-      if (p.name().equals(providerName())) {
-        named.add(p);
-      }
-    }
-    assertEquals(
-        1,
-        named.size(),
-        () -> "expected exactly one SignerProvider named \"" + providerName()
-            + "\" through ServiceLoader, found " + named);
-    return named.get(0);
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.memo.MemoConfig;
 import dev.memo.SerdeException;
 import dev.memo.Signature;
 import dev.memo.StoreException;
+import dev.memo.core.Memo;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreProvider;
 import java.io.IOException;
@@ -34,6 +35,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -65,7 +68,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Each test method runs on a fresh instance; the class is not thread-safe.
  */
-public abstract class StoreContract {
+public abstract class StoreContract extends ProviderContract<StoreProvider> {
+
+  @Override
+  protected final Class<StoreProvider> providerType() {
+    return StoreProvider.class;
+  }
+
   private static final String NS = "dev.memo.testkit.Fn#compute";
   private static final int CONCURRENT_PAYLOAD_BYTES = 256 * 1024;
 
@@ -81,6 +90,7 @@ public abstract class StoreContract {
    *
    * @return the name, such as {@code directory}
    */
+  @Override
   protected abstract String providerName();
 
   /**
@@ -110,18 +120,9 @@ public abstract class StoreContract {
    * @return a new store
    */
   protected final Store openStore() {
-    List<StoreProvider> named =
-        ServiceLoader.load(StoreProvider.class).stream()
-            .map(ServiceLoader.Provider::get)
-            .filter(p -> p.name().equals(providerName()))
-            .collect(Collectors.toList());
-    assertEquals(
-        1,
-        named.size(),
-        () -> "providers named \"" + providerName() + "\" on the class path: " + named);
     MemoConfig config =
         MemoConfig.of("test", config(tempDir)).scoped("memo.store." + providerName());
-    Store store = named.get(0).create(config);
+    Store store = provider().create(config);
     opened.add(store);
     return store;
   }
@@ -554,6 +555,64 @@ public abstract class StoreContract {
           MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- through the memoizer
+
+  private static final AtomicInteger COMPUTED = new AtomicInteger();
+
+  private static String shout(String text) {
+    COMPUTED.incrementAndGet();
+    return text.toUpperCase(java.util.Locale.ROOT) + "!";
+  }
+
+  @Test
+  void memo_onThisStore_computesOnceAndReusesAfterReopen() {
+    COMPUTED.set(0);
+    try (Memo memo = Memo.builder().store(openStore()).serde(new Utf8Serde()).build()) {
+      Function<String, String> f = memo.function("contract-shout", StoreContract::shout);
+      assertEquals("HELLO!", f.apply("hello"));
+      assertEquals("HELLO!", f.apply("hello"));
+      assertEquals(1, COMPUTED.get());
+    }
+    try (Memo memo = Memo.builder().store(openStore()).serde(new Utf8Serde()).build()) {
+      assertEquals("HELLO!", memo.function("contract-shout", StoreContract::shout).apply("hello"));
+      assertEquals(persistent() ? 1 : 2, COMPUTED.get());
+    }
+  }
+
+  @Test
+  void memo_corruptTruncatedOrForeignEntry_isACountedMissAndIsRecomputed() throws IOException {
+    COMPUTED.set(0);
+    RecordingStore store = new RecordingStore(openStore());
+    try (Memo memo = Memo.builder().store(store).serde(new Utf8Serde()).build()) {
+      Function<String, String> f = memo.function("contract-shout", StoreContract::shout);
+      f.apply("a value long enough to span a few bytes");
+      RecordingStore.Key key = store.written.get(0);
+      byte[] good = read(store, key.namespace(), key.signature()).orElseThrow();
+      List<byte[]> broken = new ArrayList<>();
+      Random random = new Random(11);
+      for (int i = 0; i < 40; i++) {
+        byte[] flipped = good.clone();
+        flipped[random.nextInt(flipped.length)] ^= (byte) (1 << random.nextInt(8));
+        broken.add(flipped);
+      }
+      for (int length = 0; length < good.length; length += Math.max(1, good.length / 20)) {
+        broken.add(java.util.Arrays.copyOf(good, length));
+      }
+      broken.add(random(good.length, 5));
+      broken.add(bytes("not an entry at all"));
+      int expected = 1;
+      for (byte[] b : broken) {
+        put(store, key.namespace(), key.signature(), b);
+        assertEquals("A VALUE LONG ENOUGH TO SPAN A FEW BYTES!",
+            f.apply("a value long enough to span a few bytes"));
+        assertEquals(++expected, COMPUTED.get(), "a broken entry must be recomputed");
+      }
+      assertEquals(broken.size(), memo.stats().loadFailureCount());
+      f.apply("a value long enough to span a few bytes");
+      assertEquals(expected, COMPUTED.get(), "the recomputed entry is reused");
     }
   }
 

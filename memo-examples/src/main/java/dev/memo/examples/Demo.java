@@ -48,7 +48,7 @@ public final class Demo {
       Function<Integer, Long> primes = memo.function("primes-below", Demo::countPrimesBelow);
       call(memo, primes, 4_000_000);
       call(memo, primes, 4_000_000);
-      call(memo, primes, 4_000_001);
+      call(memo, primes, 3_000_000);
       MemoStats s = memo.stats();
       System.out.printf(
           "  %d computed, %d reused; %d bytes written, %d read%n",

@@ -226,6 +226,41 @@ class MemoTest {
     }
   }
 
+  static double[] big(Integer n) {
+    double[] a = new double[n];
+    java.util.Arrays.setAll(a, i -> i * 0.5);
+    return a;
+  }
+
+  @Test
+  void apply_largeResult_streamsToTheStoreInBoundedWritesAndBack() throws IOException {
+    int[] largestWrite = new int[1];
+    int[] writes = new int[1];
+    MapStore recording = new MapStore() {
+      @Override
+      public void put(String namespace, Signature key, EntryWriter writer) throws IOException {
+        super.put(namespace, key, out -> writer.writeTo(new java.io.FilterOutputStream(out) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            largestWrite[0] = Math.max(largestWrite[0], len);
+            writes[0]++;
+            out.write(b, off, len);
+          }
+        }));
+      }
+    };
+    int n = 2 << 20; // 16 MiB of doubles
+    try (Memo memo = isolated().store(recording).build()) {
+      Function<Integer, double[]> f = memo.function("big", MemoTest::big);
+      double[] computed = f.apply(n);
+      double[] reused = f.apply(n);
+      assertTrue(Arrays.equals(computed, reused));
+      assertEquals(1, memo.stats().hitCount());
+    }
+    assertTrue(largestWrite[0] <= 64 * 1024 + 8, "largest single write " + largestWrite[0]);
+    assertTrue(writes[0] >= (n * 8) / (64 * 1024), "the payload arrived in chunks: " + writes[0]);
+  }
+
   @Test
   void apply_corruptedEntry_isACountedQuarantinedMissAndIsRecomputed() {
     Random random = new Random(42);

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A store over a map, for tests that need to see and change the raw entries. */
-public final class MapStore implements Store {
+public class MapStore implements Store {
   public final Map<String, byte[]> entries = new ConcurrentHashMap<>();
   public final List<String> quarantined = new CopyOnWriteArrayList<>();
   private final String name;

@@ -42,7 +42,9 @@ final class ZstdCompression implements Compression {
   ZstdCompression(int level, int minSize) {
     this.level = level;
     this.minSize = minSize;
-    int maxIdle = Math.max(2, Runtime.getRuntime().availableProcessors());
+    // Enough idle contexts for the threads that typically write or read at once; a burst beyond
+    // creates more, and frees them when they come back to a full pool.
+    int maxIdle = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
     this.compressors = new Pool<>(Compressor::new, maxIdle);
     this.decompressors = new Pool<>(Decompressor::new, maxIdle);
   }

@@ -137,7 +137,8 @@ public final class Memo implements Memoizer {
    * Returns a memoizer configured from system properties, environment variables and {@code
    * memo.properties} on the class path, with the providers they name or, where they name none, the
    * highest-priority providers on the class path (by default the {@code directory} store at {@code
-   * ./.memo}, the {@code java} serde and the {@code sha256} signer).
+   * ./.memo}, the {@code zstd} serde when memo-serde-zstd is on the class path or else {@code
+   * java}, and the {@code sha256} signer).
    *
    * @return a new memoizer; close it to release its store
    * @throws MemoConfigurationException if the configuration or the providers are invalid

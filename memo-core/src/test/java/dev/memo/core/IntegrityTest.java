@@ -135,16 +135,29 @@ class IntegrityTest {
     assertEquals(1, CALLS.get());
   }
 
+  private static long spillFiles() throws IOException {
+    try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files.filter(p -> p.getFileName().toString().startsWith("memo-verify-")).count();
+    }
+  }
+
   @Test
-  void apply_largeEntryWithKey_isVerifiedAndReadBack() throws IOException {
+  void apply_largeEntryWithKey_isVerifiedThroughATemporaryFileThatIsDeleted() throws IOException {
     int n = 2 << 20; // 16 MiB of doubles: verified through a temporary file, not in heap
+    long before = spillFiles();
     try (Memo memo = withKeyFile(newKey(3))) {
       Function<Integer, double[]> f = memo.function("big", IntegrityTest::big);
       double[] computed = f.apply(n);
       assertArrayEquals(computed, f.apply(n));
       assertEquals(1, memo.stats().hitCount());
       assertEquals(1, CALLS.get());
+      // A tampered large entry is refused, and its spill file deleted too.
+      String key = onlyKey();
+      store.entries.get(key)[store.entries.get(key).length / 2] ^= 1;
+      assertArrayEquals(computed, f.apply(n));
+      assertEquals(1, memo.stats().loadFailureCount());
     }
+    assertEquals(before, spillFiles(), "a spill file was left behind");
   }
 
   @Test

@@ -180,6 +180,31 @@ final class ZstdSerdeProviderTest {
   }
 
   @Test
+  void write_largeCompressibleValue_streamsCompressedBlocksToTheCaller() throws IOException {
+    double[] value = new double[4 << 20]; // 32 MiB that compress well
+    Arrays.setAll(value, i -> i % 1000 * 0.5);
+    int[] writes = new int[1];
+    int[] largest = new int[1];
+    ByteArrayOutputStream payload = new ByteArrayOutputStream() {
+      @Override
+      public synchronized void write(byte[] b, int off, int len) {
+        writes[0]++;
+        largest[0] = Math.max(largest[0], len);
+        super.write(b, off, len);
+      }
+    };
+    ZstdSerde serde = zstd(Map.of());
+
+    serde.write(value, payload);
+
+    assertEquals(ZstdCompression.ZSTD, payload.toByteArray()[0]);
+    // Never the whole (compressed) payload in one piece: at most one block's compressed form.
+    assertTrue(writes[0] > 2 && largest[0] <= Zstd.compressBound(ZstdCompression.BLOCK),
+        "writes: " + writes[0] + ", largest: " + largest[0]);
+    assertArrayEquals(value, (double[]) read(serde, payload.toByteArray()));
+  }
+
+  @Test
   void read_unknownFlag_throwsSayingThePayloadIsForeign() {
     SerdeException e = assertThrows(SerdeException.class,
         () -> read(zstd(Map.of()), new byte[] {7, 1, 2, 3}));

@@ -25,6 +25,14 @@ import java.nio.ByteBuffer;
  * Deciding on the first block keeps writing streamed: at most one block is held back while the
  * decision is made, whatever the size of the value.
  *
+ * <p>Streams go through {@code ZstdCompressCtx.compressDirectByteBufferStream} and {@code
+ * ZstdDecompressCtx.decompressDirectByteBufferStream} on pooled contexts, not through zstd-jni's
+ * {@code ZstdOutputStream} family: those allocate a native stream context per instance (their
+ * {@code BufferPool} recycles only the Java-side buffers), which is the per-call cost this class
+ * exists to avoid. The content checksum costs four bytes and an XXH64 pass; it is on because a
+ * serde's payload can be read outside memo's checksummed entry format, and a corrupt payload must
+ * surface as an error, not as a different value.
+ *
  * <p>Thread-safe; each stream it returns is used by one thread and holds one pooled context until
  * it is closed.
  */

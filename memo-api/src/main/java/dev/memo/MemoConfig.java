@@ -46,6 +46,19 @@ public final class MemoConfig {
   public static final String SIGNER = "memo.signer";
   /** {@code memo.enabled}: {@code false} turns memoization off for the run; functions just run. */
   public static final String ENABLED = "memo.enabled";
+  /**
+   * {@code memo.integrity.key-file}: a file holding a base64-encoded key of at least 32 bytes;
+   * set, every entry is written with an HMAC-SHA256 tag and an entry without a valid one is
+   * refused before it is deserialized. Unset by default; do not set it together with {@link
+   * #INTEGRITY_KEY_ENV}.
+   */
+  public static final String INTEGRITY_KEY_FILE = "memo.integrity.key-file";
+  /**
+   * {@code memo.integrity.key-env}: the name of an environment variable holding the key, base64,
+   * as with {@link #INTEGRITY_KEY_FILE}; the name, not the key, so that the key never sits in a
+   * properties file or on a command line. Unset by default.
+   */
+  public static final String INTEGRITY_KEY_ENV = "memo.integrity.key-env";
 
   private static final MemoConfig EMPTY = new MemoConfig(List.of(), "");
   private static final Pattern SIZE =

@@ -20,6 +20,7 @@ import dev.memo.core.internal.CorruptEntryException;
 import dev.memo.core.internal.CountingInputStream;
 import dev.memo.core.internal.CountingOutputStream;
 import dev.memo.core.internal.EntryFormat;
+import dev.memo.core.internal.EntryIntegrity;
 import dev.memo.core.internal.FunctionRef;
 import dev.memo.core.internal.ProviderSelector;
 import dev.memo.core.internal.TypeSigners;
@@ -81,6 +82,7 @@ public final class Memo implements Memoizer {
   private final Serde serde;
   private final Signer signer;
   private final MemoConfig config;
+  private final EntryIntegrity integrity;
   private final ProviderSelector<SerdeProvider, Serde> serdes;
   private final Map<String, Optional<Serde>> readSerdes = new ConcurrentHashMap<>();
   private final ThreadLocal<CanonicalEncoder> encoders;
@@ -106,8 +108,10 @@ public final class Memo implements Memoizer {
       signer = null;
       serdes = null;
       encoders = null;
+      integrity = null;
       return;
     }
+    this.integrity = EntryIntegrity.of(config, b.environment);
     var signers = ProviderSelector.load(SignerProvider.class, "signer", loader);
     this.signer = b.signer != null ? b.signer : signers.create(signers.select(b.signerName, config), config);
     this.serdes = ProviderSelector.load(SerdeProvider.class, "serde", loader);
@@ -133,7 +137,8 @@ public final class Memo implements Memoizer {
    * Returns a memoizer configured from system properties, environment variables and {@code
    * memo.properties} on the class path, with the providers they name or, where they name none, the
    * highest-priority providers on the class path (by default the {@code directory} store at {@code
-   * ./.memo}, the {@code java} serde and the {@code sha256} signer).
+   * ./.memo}, the {@code zstd} serde when memo-serde-zstd is on the class path or else {@code
+   * java}, and the {@code sha256} signer).
    *
    * @return a new memoizer; close it to release its store
    * @throws MemoConfigurationException if the configuration or the providers are invalid
@@ -434,7 +439,9 @@ public final class Memo implements Memoizer {
     if (found.isEmpty()) {
       return MISS;
     }
-    try (CountingInputStream in = new CountingInputStream(new BufferedInputStream(found.get()))) {
+    // With a key, the whole entry is verified before any of it reaches a serde.
+    try (CountingInputStream in = new CountingInputStream(
+        new BufferedInputStream(integrity.verified(found.get(), h.id, key)))) {
       EntryFormat.Header header = EntryFormat.readHeader(in);
       if (!header.signer().equals(signer.name())) {
         throw new CorruptEntryException(
@@ -452,11 +459,12 @@ public final class Memo implements Memoizer {
       EntryFormat.PayloadInputStream payload = EntryFormat.payloadInput(in);
       Object value = reader.get().read(payload);
       payload.verifyEnd();
+      integrity.skipTag(header, in);
       if (in.read() != -1) {
         throw new CorruptEntryException("bytes follow the end of the entry");
       }
       hits.increment();
-      bytesRead.add(in.count());
+      bytesRead.add(in.count() + integrity.strippedBytes());
       return value;
     } catch (CorruptEntryException | SerdeException e) {
       brokenEntry(h, key, e);
@@ -502,16 +510,18 @@ public final class Memo implements Memoizer {
     metadata.put("signature.arguments", argsPart.hex());
     metadata.put("created", Long.toString(System.currentTimeMillis()));
     metadata.put("compute-nanos", Long.toString(nanos));
+    integrity.annotate(metadata);
     EntryFormat.Header header = new EntryFormat.Header(serde.name(), signer.name(), metadata);
     long[] written = new long[1];
     try {
       store.put(h.id, key, out -> {
         CountingOutputStream counted = new CountingOutputStream(out);
-        EntryFormat.writeHeader(header, metadata, counted);
-        EntryFormat.PayloadOutputStream payload = EntryFormat.payloadOutput(counted);
+        EntryIntegrity.Signing signing = integrity.signing(counted, h.id, key);
+        EntryFormat.writeHeader(header, metadata, signing);
+        EntryFormat.PayloadOutputStream payload = EntryFormat.payloadOutput(signing);
         serde.write(result, payload);
         payload.close();
-        counted.flush();
+        signing.finish();
         written[0] = counted.count();
       });
       bytesWritten.add(written[0]);

@@ -12,8 +12,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.memo.MemoConfig;
 import dev.memo.SerdeException;
+import dev.memo.core.Memo;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
+import dev.memo.spi.Store;
+import dev.memo.spi.StoreProvider;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,6 +42,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -66,7 +70,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the provider's registration is tested too. It covers round trips of null, strings, boxed values,
  * collections, records, enums and arrays (one of 8 MiB); reading by a fresh instance; truncated,
  * bit-flipped and foreign payloads; values that cannot be serialized; the caller's streams left
- * open; streaming writes; and concurrent use of one instance. The values it round-trips use only
+ * open; streaming writes; concurrent use of one instance; and, through a real memoizer, an entry
+ * written by this serde read back after the memoizer switched to another serde. The values it round-trips use only
  * the JDK and the small public types declared here ({@link Point}, {@link Shape}, {@link Colour},
  * {@link Operation}); the records implement {@link Serializable}, which a serde that does not
  * use Java serialization may ignore.
@@ -509,6 +514,45 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
     // A serde that built the whole payload in memory first would hand it over in one large write.
     assertTrue(out.writes > 1 && out.largestWrite <= MIB,
         "writes: " + out.writes + ", largest: " + out.largestWrite + " bytes");
+  }
+
+  // ---- through the memoizer ----
+
+  private static final AtomicInteger COMPUTED = new AtomicInteger();
+
+  private static Shape square(Integer side) {
+    COMPUTED.incrementAndGet();
+    return new Shape("square-" + side, List.of(new Point(0, 0, "a"), new Point(side, side, "c")),
+        Colour.RED);
+  }
+
+  /**
+   * An entry this serde wrote is still read, by this serde, after the memoizer was switched to
+   * another serde: memo reads each entry with the serde its header names, found through {@link
+   * ServiceLoader} and created with the default configuration.
+   */
+  @Test
+  void memo_entryWrittenByThisSerde_isReadAfterSwitchingToAnotherSerde() {
+    COMPUTED.set(0);
+    StoreProvider memory = null;
+    for (StoreProvider p : ServiceLoader.load(StoreProvider.class,
+        SerdeContract.class.getClassLoader())) {
+      if (p.name().equals("memory")) {
+        memory = p;
+      }
+    }
+    assertNotNull(memory, "memo-core's memory store");
+    try (Store store = memory.create(MemoConfig.empty().scoped("memo.store.memory"))) {
+      try (Memo memo = Memo.builder().store(store).serde(newSerde()).build()) {
+        memo.function("contract-square", SerdeContract::square).apply(4);
+      }
+      try (Memo memo = Memo.builder().store(store).serde(new Utf8Serde()).build()) {
+        assertEquals(square(4), memo.function("contract-square", SerdeContract::square).apply(4));
+        assertEquals(1, memo.stats().hitCount(), "read with the serde named in the header");
+        assertEquals(0, memo.stats().loadFailureCount());
+      }
+    }
+    assertEquals(2, COMPUTED.get(), "computed once, plus the expected value above");
   }
 
   // ---- concurrency ----

@@ -9,6 +9,7 @@ import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.util.Objects;
 
 /**
@@ -25,6 +26,11 @@ import java.util.Objects;
  * JavaSerialization.write(value, out, filter, zstd);     // zstd: a Compression
  * Object value = JavaSerialization.read(in, filter, zstd);
  * }</pre>
+ *
+ * <p>{@code byte[]}, the other one-dimensional primitive arrays and {@code String} take a fast
+ * path: they are written as their raw bytes behind a two-byte marker ({@code 'm' 'r'}), with no
+ * object stream; a reader tells them from Java serialization (which always starts with {@code
+ * 0xACED}) by that marker, so payloads written before the fast path still read.
  *
  * <p>Thread-safe: each call uses its own streams.
  */
@@ -72,11 +78,16 @@ public final class JavaSerialization {
     try {
       OutputStream target = compression == null ? sink : compression.compress(sink);
       try (target) {
-        BufferedOutputStream buffered = new BufferedOutputStream(target, BUFFER_SIZE);
-        CheckingObjectOutputStream objects = new CheckingObjectOutputStream(buffered, filter, type);
-        objects.writeObject(value);
-        // Not close(): that would close the caller's stream.
-        objects.flush();
+        if (RawValues.handles(value)) {
+          RawValues.write(value, target);
+        } else {
+          BufferedOutputStream buffered = new BufferedOutputStream(target, BUFFER_SIZE);
+          CheckingObjectOutputStream objects =
+              new CheckingObjectOutputStream(buffered, filter, type);
+          objects.writeObject(value);
+          // Not close(): that would close the caller's stream.
+          objects.flush();
+        }
       }
       sink.flush();
     } catch (IOException | RuntimeException e) {
@@ -141,9 +152,24 @@ public final class JavaSerialization {
     try {
       InputStream data = compression == null ? source : compression.decompress(source);
       try (data) {
-        ResolvingObjectInputStream objects = new ResolvingObjectInputStream(data);
-        objects.setObjectInputFilter(recorder);
-        Object value = objects.readObject();
+        // Two bytes tell the fast path's marker from Java serialization's 0xACED, and are pushed
+        // back for the object stream, which never reads past the value: nothing after it is read.
+        PushbackInputStream peek = new PushbackInputStream(data, 2);
+        int first = peek.read();
+        int second = first < 0 ? -1 : peek.read();
+        if (second < 0) {
+          throw new EOFException();
+        }
+        Object value;
+        if (first == RawValues.MARKER_0 && second == RawValues.MARKER_1) {
+          value = RawValues.read(peek, recorder);
+        } else {
+          peek.unread(second);
+          peek.unread(first);
+          ResolvingObjectInputStream objects = new ResolvingObjectInputStream(peek);
+          objects.setObjectInputFilter(recorder);
+          value = objects.readObject();
+        }
         if (compression != null) {
           requireEnd(data);
         }

@@ -670,4 +670,138 @@ final class JavaSerializationTest {
 
     assertSame(in.failure, e);
   }
+
+  // ---- the fast path ----
+
+  static Stream<Arguments> rawValues() {
+    double[] doubles = {1.5, -0.0, Double.NaN, Double.longBitsToDouble(0x7ff0_0000_0000_0123L)};
+    return Stream.of(
+        Arguments.of("byte[]", new byte[] {0, -1, 127, -128}),
+        Arguments.of("boolean[]", new boolean[] {true, false, true}),
+        Arguments.of("char[]", new char[] {'a', 'ß', '\uffff', '\ud800'}),
+        Arguments.of("short[]", new short[] {-300, 300, Short.MIN_VALUE}),
+        Arguments.of("int[]", new int[] {1, -2, Integer.MAX_VALUE}),
+        Arguments.of("float[]", new float[] {0.5f, -1f, Float.intBitsToFloat(0x7fc0_0001)}),
+        Arguments.of("long[]", new long[] {Long.MIN_VALUE, 0, 3}),
+        Arguments.of("double[]", doubles),
+        Arguments.of("empty int[]", new int[0]),
+        Arguments.of("large long[]", new java.util.Random(1).longs(100_000).toArray()),
+        Arguments.of("String", "μέμο, 記憶, 𝄞 and 😀, nul \u0000"),
+        Arguments.of("String with a lone surrogate", "a\ud800b\udc00"),
+        Arguments.of("empty String", ""),
+        Arguments.of("long String", "x".repeat(200_000) + "ü"));
+  }
+
+  private static boolean rawEquals(Object a, Object b) {
+    if (a instanceof float[]) {
+      float[] x = (float[]) a;
+      float[] y = (float[]) b;
+      for (int i = 0; i < x.length; i++) {
+        if (Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i])) {
+          return false;
+        }
+      }
+      return x.length == y.length;
+    }
+    if (a instanceof double[]) {
+      double[] x = (double[]) a;
+      double[] y = (double[]) b;
+      for (int i = 0; i < x.length; i++) {
+        if (Double.doubleToRawLongBits(x[i]) != Double.doubleToRawLongBits(y[i])) {
+          return false;
+        }
+      }
+      return x.length == y.length;
+    }
+    return Arrays.deepEquals(new Object[] {a}, new Object[] {b});
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rawValues")
+  void write_arrayOrString_takesTheFastPathAndReadsBackBitForBit(String description, Object value)
+      throws IOException {
+    byte[] payload = write(value, DEFAULT);
+
+    assertEquals('m', payload[0], "marker");
+    assertEquals('r', payload[1], "marker");
+    Object read = read(payload, DEFAULT);
+    assertSame(value.getClass(), read.getClass());
+    assertTrue(rawEquals(value, read), description);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rawValues")
+  void write_arrayOrStringCompressed_takesTheFastPathInsideTheCompression(String description,
+      Object value) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    JavaSerialization.write(value, out, DEFAULT, GZIP);
+
+    byte[] inside = new GZIPInputStream(new ByteArrayInputStream(out.toByteArray())).readNBytes(2);
+    assertArrayEquals(new byte[] {'m', 'r'}, inside);
+    Object read = JavaSerialization.read(new ByteArrayInputStream(out.toByteArray()), DEFAULT, GZIP);
+    assertTrue(rawEquals(value, read), description);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rawValues")
+  void read_payloadSerializedBeforeTheFastPath_stillReads(String description, Object value)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream objects = new java.io.ObjectOutputStream(out)) {
+      objects.writeObject(value);
+    }
+
+    // Java serialization itself folds NaN payloads into one NaN, so compare as Arrays.equals does.
+    assertTrue(Arrays.deepEquals(new Object[] {value}, new Object[] {read(out.toByteArray(),
+        DEFAULT)}), description);
+  }
+
+  @Test
+  void read_fastPathTruncated_throwsSayingItIsTruncated() throws IOException {
+    byte[] payload = write(new int[] {1, 2, 3}, DEFAULT);
+    byte[] string = write("ab\u00fc", DEFAULT);
+
+    for (byte[] bytes : List.of(payload, string)) {
+      for (int cut = 0; cut < bytes.length; cut++) {
+        byte[] truncated = Arrays.copyOf(bytes, cut);
+        SerdeException e = assertThrows(SerdeException.class, () -> read(truncated, DEFAULT));
+        assertEquals("payload ends before the value is complete; it is truncated", e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void read_fastPathLongerThanMaxArrayLength_throwsNamingTheLimit() throws IOException {
+    AllowListFilter filter = filter(AllowListFilter.MAX_ARRAY_LENGTH, "3");
+
+    SerdeException e = assertThrows(SerdeException.class, () -> read(write("four", DEFAULT), filter));
+
+    assertEquals("payload declares an array of 4 elements, more than"
+        + " memo.serde.java.max-array-length (3); raise it if such values are expected",
+        e.getMessage());
+  }
+
+  @Test
+  void read_fastPathWithUnknownTag_throwsSayingItIsCorrupt() {
+    byte[] payload = {'m', 'r', 99, 0, 0, 0, 0};
+
+    SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
+
+    assertEquals("payload is corrupt or was not written by this serde (InvalidObjectException:"
+        + " unknown raw value tag 99)", e.getMessage());
+  }
+
+  @Test
+  void read_fastPathPlain_leavesTheBytesAfterTheValueUnread() throws IOException {
+    for (Object value : List.of("ü€x", new long[] {7})) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      JavaSerialization.write(value, out, DEFAULT);
+      out.write("tail".getBytes(UTF_8));
+      ByteArrayInputStream in = new ByteArrayInputStream(out.toByteArray());
+
+      JavaSerialization.read(in, DEFAULT);
+
+      assertEquals("tail", new String(in.readAllBytes(), UTF_8));
+    }
+  }
 }

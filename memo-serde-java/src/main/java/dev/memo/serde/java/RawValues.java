@@ -1,0 +1,353 @@
+package dev.memo.serde.java;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputFilter;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * The fast path: {@code byte[]}, the other one-dimensional primitive arrays and {@code String}
+ * written as their raw bytes, without an object stream, so that the large numeric results memo
+ * is often used for are copied straight through instead of going through {@code
+ * ObjectOutputStream}'s per-element machinery.
+ *
+ * <pre>
+ * marker 'm' 'r' | tag (1 byte) | length (int: elements, or chars of a String) | data
+ * </pre>
+ *
+ * <p>Elements are big-endian; floats and doubles keep their raw bits (NaN payloads included); a
+ * String's chars are each written on their own in one to three bytes (modified UTF-8 without the
+ * special NUL), so that unpaired surrogates survive the round trip as they do in Java
+ * serialization. The marker's first byte differs from the {@code 0xAC} every Java serialization
+ * stream starts with, which is how a reader tells the two apart; payloads written before the fast
+ * path existed therefore still read.
+ *
+ * <p>No class is named, so nothing is instantiated but the array or String itself; its length is
+ * still put to the reader's filter, so {@code memo.serde.java.max-array-length} and the heap check
+ * apply as they do to serialized arrays. Stateless and thread-safe.
+ */
+final class RawValues {
+  static final int MARKER_0 = 'm';
+  static final int MARKER_1 = 'r';
+
+  private static final int BUFFER = 64 * 1024;
+
+  private static final Class<?>[] TYPES = {
+    null, byte[].class, boolean[].class, char[].class, short[].class, int[].class, float[].class,
+    long[].class, double[].class, String.class
+  };
+
+  private RawValues() {}
+
+  /** Returns whether {@code value} takes the fast path. */
+  static boolean handles(Object value) {
+    return value != null && tag(value.getClass()) > 0;
+  }
+
+  private static int tag(Class<?> type) {
+    for (int i = 1; i < TYPES.length; i++) {
+      if (TYPES[i] == type) {
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  /** Writes a value that {@link #handles} accepts. */
+  static void write(Object value, OutputStream out) throws IOException {
+    int tag = tag(value.getClass());
+    ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+    buf.put((byte) MARKER_0).put((byte) MARKER_1).put((byte) tag);
+    if (value instanceof String) {
+      writeString((String) value, buf, out);
+    } else {
+      writeArray(value, buf, out);
+    }
+    drain(buf, out);
+  }
+
+  private static void drain(ByteBuffer buf, OutputStream out) throws IOException {
+    out.write(buf.array(), 0, buf.position());
+    buf.clear();
+  }
+
+  private static void writeString(String s, ByteBuffer buf, OutputStream out) throws IOException {
+    buf.putInt(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      if (buf.remaining() < 3) {
+        drain(buf, out);
+      }
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        buf.put((byte) c);
+      } else if (c < 0x800) {
+        buf.put((byte) (0xC0 | (c >> 6))).put((byte) (0x80 | (c & 0x3F)));
+      } else {
+        buf.put((byte) (0xE0 | (c >> 12)))
+            .put((byte) (0x80 | ((c >> 6) & 0x3F)))
+            .put((byte) (0x80 | (c & 0x3F)));
+      }
+    }
+  }
+
+  private static void writeArray(Object array, ByteBuffer buf, OutputStream out)
+      throws IOException {
+    int length = java.lang.reflect.Array.getLength(array);
+    buf.putInt(length);
+    int at = 0;
+    while (at < length) {
+      if (buf.remaining() < 8) {
+        drain(buf, out);
+      }
+      at = putSome(array, at, length, buf);
+    }
+  }
+
+  /** Copies elements from {@code at} while they fit; returns the index of the next one. */
+  private static int putSome(Object array, int at, int length, ByteBuffer buf) {
+    if (array instanceof byte[]) {
+      int n = Math.min(length - at, buf.remaining());
+      buf.put((byte[]) array, at, n);
+      return at + n;
+    }
+    if (array instanceof boolean[]) {
+      boolean[] a = (boolean[]) array;
+      int end = at + Math.min(length - at, buf.remaining());
+      for (; at < end; at++) {
+        buf.put((byte) (a[at] ? 1 : 0));
+      }
+      return at;
+    }
+    if (array instanceof char[]) {
+      int n = Math.min(length - at, buf.remaining() / 2);
+      buf.asCharBuffer().put((char[]) array, at, n);
+      buf.position(buf.position() + 2 * n);
+      return at + n;
+    }
+    if (array instanceof short[]) {
+      int n = Math.min(length - at, buf.remaining() / 2);
+      buf.asShortBuffer().put((short[]) array, at, n);
+      buf.position(buf.position() + 2 * n);
+      return at + n;
+    }
+    if (array instanceof int[]) {
+      int n = Math.min(length - at, buf.remaining() / 4);
+      buf.asIntBuffer().put((int[]) array, at, n);
+      buf.position(buf.position() + 4 * n);
+      return at + n;
+    }
+    if (array instanceof float[]) {
+      float[] a = (float[]) array;
+      int end = at + Math.min(length - at, buf.remaining() / 4);
+      for (; at < end; at++) {
+        buf.putInt(Float.floatToRawIntBits(a[at]));
+      }
+      return at;
+    }
+    if (array instanceof long[]) {
+      int n = Math.min(length - at, buf.remaining() / 8);
+      buf.asLongBuffer().put((long[]) array, at, n);
+      buf.position(buf.position() + 8 * n);
+      return at + n;
+    }
+    double[] a = (double[]) array;
+    int end = at + Math.min(length - at, buf.remaining() / 8);
+    for (; at < end; at++) {
+      buf.putLong(Double.doubleToRawLongBits(a[at]));
+    }
+    return at;
+  }
+
+  /**
+   * Reads a value after its marker. Reads exactly the value's bytes, nothing after them.
+   *
+   * @param in positioned after the two marker bytes
+   * @param filter asked about the array (or the String's chars) and its length before allocation
+   * @throws EOFException if the payload ends early
+   * @throws java.io.InvalidObjectException if the tag is unknown, the filter refuses, or a
+   *     String's bytes are malformed
+   */
+  static Object read(InputStream in, ObjectInputFilter filter) throws IOException {
+    int tag = in.read();
+    if (tag < 0) {
+      throw new EOFException();
+    }
+    if (tag == 0 || tag >= TYPES.length) {
+      throw new java.io.InvalidObjectException("unknown raw value tag " + tag);
+    }
+    byte[] lengthBytes = readFully(in, new byte[4], 4);
+    int length = ByteBuffer.wrap(lengthBytes).getInt();
+    Class<?> type = TYPES[tag] == String.class ? char[].class : TYPES[tag];
+    if (length < 0) {
+      throw new java.io.InvalidObjectException("negative length " + length);
+    }
+    ObjectInputFilter.Status status = filter.checkInput(new ArrayInfo(type, length));
+    if (status == ObjectInputFilter.Status.REJECTED) {
+      throw new java.io.InvalidObjectException("filter status: REJECTED");
+    }
+    if (TYPES[tag] == String.class) {
+      return readString(in, length);
+    }
+    Object array = java.lang.reflect.Array.newInstance(type.getComponentType(), length);
+    byte[] chunk = new byte[BUFFER];
+    int size = elementSize(type);
+    int at = 0;
+    while (at < length) {
+      int n = Math.min(length - at, BUFFER / size);
+      readFully(in, chunk, n * size);
+      getSome(array, at, n, ByteBuffer.wrap(chunk, 0, n * size));
+      at += n;
+    }
+    return array;
+  }
+
+  private static int elementSize(Class<?> arrayType) {
+    Class<?> c = arrayType.getComponentType();
+    if (c == byte.class || c == boolean.class) {
+      return 1;
+    }
+    if (c == char.class || c == short.class) {
+      return 2;
+    }
+    return c == int.class || c == float.class ? 4 : 8;
+  }
+
+  private static void getSome(Object array, int at, int n, ByteBuffer b) {
+    if (array instanceof byte[]) {
+      b.get((byte[]) array, at, n);
+    } else if (array instanceof boolean[]) {
+      boolean[] a = (boolean[]) array;
+      for (int i = 0; i < n; i++) {
+        a[at + i] = b.get() != 0;
+      }
+    } else if (array instanceof char[]) {
+      b.asCharBuffer().get((char[]) array, at, n);
+    } else if (array instanceof short[]) {
+      b.asShortBuffer().get((short[]) array, at, n);
+    } else if (array instanceof int[]) {
+      b.asIntBuffer().get((int[]) array, at, n);
+    } else if (array instanceof float[]) {
+      float[] a = (float[]) array;
+      for (int i = 0; i < n; i++) {
+        a[at + i] = Float.intBitsToFloat(b.getInt());
+      }
+    } else if (array instanceof long[]) {
+      b.asLongBuffer().get((long[]) array, at, n);
+    } else {
+      double[] a = (double[]) array;
+      for (int i = 0; i < n; i++) {
+        a[at + i] = Double.longBitsToDouble(b.getLong());
+      }
+    }
+  }
+
+  private static String readString(InputStream in, int length) throws IOException {
+    char[] chars = new char[length];
+    byte[] buf = new byte[BUFFER];
+    int pos = 0;
+    int limit = 0;
+    for (int i = 0; i < length; i++) {
+      if (pos == limit) {
+        // Each char left takes at least one byte: reading no more than that many never consumes
+        // what follows the value.
+        limit = readSome(in, buf, 0, Math.min(buf.length, length - i));
+        pos = 0;
+      }
+      int b = buf[pos] & 0xFF;
+      int bytes = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : 0;
+      if (bytes == 0) {
+        throw new java.io.InvalidObjectException("malformed string byte " + b);
+      }
+      if (limit - pos < bytes) {
+        System.arraycopy(buf, pos, buf, 0, limit - pos);
+        limit -= pos;
+        pos = 0;
+        readFully(in, buf, limit, bytes - limit);
+        limit = bytes;
+      }
+      if (bytes == 1) {
+        chars[i] = (char) b;
+      } else if (bytes == 2) {
+        chars[i] = (char) (((b & 0x1F) << 6) | continuation(buf[pos + 1]));
+      } else {
+        chars[i] = (char) (((b & 0x0F) << 12) | (continuation(buf[pos + 1]) << 6)
+            | continuation(buf[pos + 2]));
+      }
+      pos += bytes;
+    }
+    return new String(chars);
+  }
+
+  /** Reads at least one and at most {@code max} bytes into {@code into} at {@code off}. */
+  private static int readSome(InputStream in, byte[] into, int off, int max) throws IOException {
+    int n;
+    do {
+      n = in.read(into, off, max);
+    } while (n == 0);
+    if (n < 0) {
+      throw new EOFException();
+    }
+    return n;
+  }
+
+  private static int continuation(byte b) throws IOException {
+    if ((b & 0xC0) != 0x80) {
+      throw new java.io.InvalidObjectException("malformed string continuation byte " + (b & 0xFF));
+    }
+    return b & 0x3F;
+  }
+
+  private static byte[] readFully(InputStream in, byte[] into, int n) throws IOException {
+    return readFully(in, into, 0, n);
+  }
+
+  private static byte[] readFully(InputStream in, byte[] into, int off, int n) throws IOException {
+    int at = 0;
+    while (at < n) {
+      int r = in.read(into, off + at, n - at);
+      if (r < 0) {
+        throw new EOFException();
+      }
+      at += r;
+    }
+    return into;
+  }
+
+  /** What the filter is asked about the one array a raw value allocates. */
+  private static final class ArrayInfo implements ObjectInputFilter.FilterInfo {
+    private final Class<?> type;
+    private final long length;
+
+    ArrayInfo(Class<?> type, long length) {
+      this.type = type;
+      this.length = length;
+    }
+
+    @Override
+    public Class<?> serialClass() {
+      return type;
+    }
+
+    @Override
+    public long arrayLength() {
+      return length;
+    }
+
+    @Override
+    public long depth() {
+      return 1;
+    }
+
+    @Override
+    public long references() {
+      return 1;
+    }
+
+    @Override
+    public long streamBytes() {
+      return 0;
+    }
+  }
+}

@@ -189,8 +189,9 @@ public final class Run {
   private static final Map<String, String> DESCRIPTIONS = Map.of(
       "SigningBench", "Signing one argument with memo's canonical encoding (`sign`) vs the raw"
           + " digest of the same content bytes (`MessageDigest` SHA-256 or hash4j XXH3-128).",
-      "SerdeBench", "Each serde's write and read vs the same work by hand with the JDK (plain"
-          + " `ObjectOutputStream`; through `GZIPOutputStream` for java-gzip).",
+      "SerdeBench", "Each serde's write and read vs the same work by hand (plain"
+          + " `ObjectOutputStream`; through the JDK's `GZIPOutputStream` for java-gzip; through"
+          + " zstd-jni's `ZstdOutputStream` at level 3 for zstd).",
       "StoreBench", "A store's get and put of one value vs `Files.readAllBytes`/`Files.write`"
           + " (directory) or a `ConcurrentHashMap` (memory) on the same data.",
       "CallBench", "A whole memoized call of (int, short string, double[8]): hit and miss vs a"

@@ -1,6 +1,8 @@
 package dev.memo.bench;
 
 import dev.memo.spi.Serde;
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,14 +24,15 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Each serde writing and reading a payload, against the same work done by hand with the JDK: plain
- * {@code ObjectOutputStream} for {@code java}, and {@code ObjectOutputStream} through the JDK's
- * {@code GZIPOutputStream} (level 6) for {@code java-gzip}. The bytes each writes are in the report.
+ * {@code ObjectOutputStream} for {@code java}, {@code ObjectOutputStream} through the JDK's
+ * {@code GZIPOutputStream} (level 6) for {@code java-gzip}, and through zstd-jni's {@code
+ * ZstdOutputStream} (level 3) for {@code zstd}. The bytes each writes are in the report.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class SerdeBench {
-  @Param({"java", "java-gzip"})
+  @Param({"java", "java-gzip", "zstd"})
   public String serde;
 
   @Param({"doubles", "strings", "mapOfRecords", "text"})
@@ -90,12 +93,20 @@ public class SerdeBench {
     InputStream in = new ByteArrayInputStream(writtenBaseline);
     if (serde.equals("java-gzip")) {
       in = new GZIPInputStream(in, 8192);
+    } else if (serde.equals("zstd")) {
+      in = new java.io.BufferedInputStream(new ZstdInputStream(in), 8192);
     }
     return new ObjectInputStream(in).readObject();
   }
 
   private void baselineWrite(Object value, OutputStream target) throws IOException {
-    if (serde.equals("java-gzip")) {
+    if (serde.equals("zstd")) {
+      ZstdOutputStream zstd = new ZstdOutputStream(target, 3);
+      ObjectOutputStream o = new ObjectOutputStream(new java.io.BufferedOutputStream(zstd, 8192));
+      o.writeObject(value);
+      o.flush();
+      zstd.close();
+    } else if (serde.equals("java-gzip")) {
       GZIPOutputStream gzip = new GZIPOutputStream(target, 8192);
       ObjectOutputStream o = new ObjectOutputStream(gzip);
       o.writeObject(value);

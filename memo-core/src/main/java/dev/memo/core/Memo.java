@@ -350,10 +350,14 @@ public final class Memo implements Memoizer {
     try {
       enc.putString("function-id").putString(id);
       idPart = enc.finish();
-      // The items come sorted by key, so the order methods were reached in does not count.
-      enc.putString("code/2").putInt(code.items().size());
-      for (CodeItem item : code.items()) {
-        enc.putString(item.key()).putString(item.hash());
+      if (options.ignoresCode()) {
+        enc.putString("code/ignored").putString(options.version().orElse(""));
+      } else {
+        // The items come sorted by key, so the order methods were reached in does not count.
+        enc.putString("code/2").putInt(code.items().size());
+        for (CodeItem item : code.items()) {
+          enc.putString(item.key()).putString(item.hash());
+        }
       }
       codePart = enc.finish();
       latestKey = enc.putString("memo/latest-entry/1").putString(id).finish();
@@ -652,7 +656,7 @@ public final class Memo implements Memoizer {
 
   private void writeRecords(Handle h, Object[] args, Signed signed) throws IOException {
     if (manifestsWritten.add(h.codePart)) {
-      Map<String, String> manifest = h.code.manifest();
+      Map<String, String> manifest = manifest(h);
       if (manifest.size() <= MAX_RECORD_PAIRS) {
         try {
           writeRecord(manifestKey(h.codePart.hex()), manifest);
@@ -670,6 +674,14 @@ public final class Memo implements Memoizer {
     latest.put("signature.arguments", signed.args.hex());
     latest.putAll(itemDigests(h, args));
     writeRecord(h.latestKey, latest);
+  }
+
+  /** The code manifest: what the code part was made of, by name. */
+  private static Map<String, String> manifest(Handle h) {
+    if (h.options.ignoresCode()) {
+      return Map.of("version \"" + h.options.version().orElse("") + "\" (code ignored)", "");
+    }
+    return h.code.manifest();
   }
 
   private Signature manifestKey(String codeHex) {
@@ -780,7 +792,7 @@ public final class Memo implements Memoizer {
       if (oldManifest.isEmpty()) {
         code.add("code not recorded (the earlier code's manifest is not in the store)");
       } else {
-        code.addAll(differences(oldManifest.get(), h.code.manifest(), ""));
+        code.addAll(differences(oldManifest.get(), manifest(h), ""));
       }
     }
     List<String> environment = new ArrayList<>();

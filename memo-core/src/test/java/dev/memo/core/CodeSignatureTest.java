@@ -251,6 +251,57 @@ class CodeSignatureTest {
     assertTrue(change(loader(app, lib1), loader(app, lib2)).reused());
   }
 
+  @Test
+  void apply_ignoringCode_reusesAfterBodyChangedUntilTheVersionChanges() {
+    FunctionOptions ignoring = FunctionOptions.named("calc").ignoreCode();
+    ClassLoader v1 = loader(classes(List.of(), List.of(), CALC, UTIL));
+    String[] changed = calc("doubled + Util", "doubled - Util");
+    ClassLoader v2 = loader(classes(List.of(), List.of(), changed));
+    try (Memo memo = MemoTest.isolated().store(store).build()) {
+      assertEquals(112, memo.function(ignoring, call(v1, "app.Calc", "function")).apply(3));
+      Function<Integer, Integer> stale = memo.function(ignoring, call(v2, "app.Calc", "function"));
+      assertEquals(112, stale.apply(3), "the result of the old code, as asked");
+      Function<Integer, Integer> f =
+          memo.function(ignoring.version("2"), call(v2, "app.Calc", "function"));
+      assertEquals(List.of("version \"\" (code ignored)", "version \"2\" (code ignored)"),
+          memo.explain(f, 3).changedCode());
+      assertEquals(-88, f.apply(3));
+    }
+  }
+
+  private static final String INCLUDED = """
+      package lib;
+
+      public final class Scale {
+        public static int factor() {
+          return 2;
+        }
+
+        public static int unused() {
+          return %d;
+        }
+      }
+      """;
+
+  @Test
+  void apply_afterUnreachedMethodInIncludedJarChanged_reuses() {
+    Path lib1 = jar(tmp.resolve("lib1/lib.jar"),
+        compile(tmp.resolve("lib1/classes"), List.of(), List.of(), INCLUDED.formatted(1)));
+    Path lib2 = jar(tmp.resolve("lib2/lib.jar"),
+        compile(tmp.resolve("lib2/classes"), List.of(), List.of(), INCLUDED.formatted(2)));
+    Path app = classes(List.of(), List.of(lib1),
+        CALC.replace("return x * 2;", "return x * lib.Scale.factor();"), UTIL);
+    Object first;
+    try (Memo memo = MemoTest.isolated().store(store).config("memo.code.include", "lib").build()) {
+      first = memoized(memo, loader(app, lib1)).apply(3);
+    }
+    try (Memo memo = MemoTest.isolated().store(store).config("memo.code.include", "l*.jar")
+        .build()) {
+      assertEquals(first, memoized(memo, loader(app, lib2)).apply(3));
+      assertEquals(1, memo.stats().hitCount(), "only lib.Scale.factor() counts, not the jar");
+    }
+  }
+
   // ------------------------------------------------------------ reuses after
 
   @Test

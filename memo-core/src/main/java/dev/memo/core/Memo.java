@@ -49,7 +49,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,15 +81,6 @@ public final class Memo implements Memoizer {
   /** An entry was found but could not be used; it was counted already. */
   private static final Object BROKEN = new Object();
   private static final String SIGNATURE_DOMAIN = "memo/signature/1";
-  /**
-   * The namespace of memo's own records: per function, the latest entry's part signatures; per
-   * code signature, its manifest. A control character keeps it apart from every function name.
-   */
-  static final String RECORDS = "\u0001memo-records";
-  /** The serde name in the header of a record, which has no payload. */
-  static final String RECORD_SERDE = "memo-record";
-  /** Most manifest items kept: the header's pair count is an unsigned short. */
-  private static final int MAX_RECORD_PAIRS = 60_000;
 
   private final boolean enabled;
   private final Store store;
@@ -103,8 +93,8 @@ public final class Memo implements Memoizer {
   private final ThreadLocal<CanonicalEncoder> encoders;
   private final Map<Signature, Flight> inflight = new ConcurrentHashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
-  private final Set<Signature> manifestsWritten = ConcurrentHashMap.newKeySet();
   private final CodeSigner codeSigner;
+  private final MissRecords records;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder loadFailures = new LongAdder();
@@ -126,6 +116,7 @@ public final class Memo implements Memoizer {
       serdes = null;
       encoders = null;
       codeSigner = null;
+      records = null;
       return;
     }
     var signers = ProviderSelector.load(SignerProvider.class, "signer", loader);
@@ -143,6 +134,7 @@ public final class Memo implements Memoizer {
       this.store = stores.create(stores.select(b.storeName, config), config);
       this.ownsStore = true;
     }
+    this.records = new MissRecords(store, signer.name(), encoders);
   }
 
   private static ClassLoader defaultLoader() {
@@ -299,7 +291,7 @@ public final class Memo implements Memoizer {
     final FunctionCode code;
     /** Names of the environment's items: captured state, then static fields. */
     final List<String> environmentNames;
-    /** Where the record of this function's latest entry is kept, in {@link #RECORDS}. */
+    /** Where the record of this function's latest entry is kept; see {@link MissRecords}. */
     final Signature latestKey;
 
     Handle(String id, FunctionOptions options, FunctionRef ref, int arity, Signature idPart,
@@ -644,36 +636,9 @@ public final class Memo implements Memoizer {
 
   // ---------------------------------------------------------------- explaining
 
-  /*
-   * Explaining a miss needs the most recent entry of the function. Rather than add a listing
-   * method to the Store SPI, which every store would have to implement and explain would have to
-   * scan, each saved entry also writes a small record of itself under a key derived from the
-   * function id, in memo's own namespace: its part signatures and the digests of each captured
-   * variable, static field and argument. The code manifest (each reached method and jar with its
-   * hash) is written once per code signature, not into every entry. The cost is one more small
-   * write per miss, and at most one per code signature per memoizer.
-   */
-
   private void writeRecords(Handle h, Object[] args, Signed signed) throws IOException {
-    if (manifestsWritten.add(h.codePart)) {
-      Map<String, String> manifest = manifest(h);
-      if (manifest.size() <= MAX_RECORD_PAIRS) {
-        try {
-          writeRecord(manifestKey(h.codePart.hex()), manifest);
-        } catch (IOException | RuntimeException e) {
-          manifestsWritten.remove(h.codePart);
-          throw e;
-        }
-      }
-    }
-    Map<String, String> latest = new LinkedHashMap<>();
-    latest.put("function", h.id);
-    latest.put("created", Long.toString(System.currentTimeMillis()));
-    latest.put("signature.code", h.codePart.hex());
-    latest.put("signature.environment", signed.env.hex());
-    latest.put("signature.arguments", signed.args.hex());
-    latest.putAll(itemDigests(h, args));
-    writeRecord(h.latestKey, latest);
+    records.write(h.id, h.latestKey, h.codePart, () -> manifest(h), signed.env, signed.args,
+        itemDigests(h, args));
   }
 
   /** The code manifest: what the code part was made of, by name. */
@@ -682,40 +647,6 @@ public final class Memo implements Memoizer {
       return Map.of("version \"" + h.options.version().orElse("") + "\" (code ignored)", "");
     }
     return h.code.manifest();
-  }
-
-  private Signature manifestKey(String codeHex) {
-    CanonicalEncoder enc = encoders.get();
-    try {
-      return enc.putString("memo/code-manifest/1").putString(codeHex).finish();
-    } catch (RuntimeException e) {
-      enc.reset();
-      throw e;
-    }
-  }
-
-  private void writeRecord(Signature key, Map<String, String> metadata) throws IOException {
-    EntryFormat.Header header = new EntryFormat.Header(RECORD_SERDE, signer.name(), metadata);
-    store.put(RECORDS, key, out -> {
-      EntryFormat.writeHeader(header, metadata, out);
-      EntryFormat.payloadOutput(out).close();
-    });
-  }
-
-  private Optional<Map<String, String>> readRecord(Signature key) throws IOException {
-    Optional<InputStream> found = store.get(RECORDS, key);
-    if (found.isEmpty()) {
-      return Optional.empty();
-    }
-    try (InputStream in = new BufferedInputStream(found.get())) {
-      EntryFormat.Header header = EntryFormat.readHeader(in);
-      if (!header.serde().equals(RECORD_SERDE)) {
-        return Optional.empty();
-      }
-      return Optional.of(header.metadata());
-    } catch (CorruptEntryException e) {
-      return Optional.empty(); // a record is a hint for explain; a broken one explains nothing
-    }
   }
 
   /** A digest of each environment item and argument, so that explain can name the one that differs. */
@@ -778,52 +709,8 @@ public final class Memo implements Memoizer {
   }
 
   private Explanation explainMiss(Handle h, Object[] args, Signed signed) throws IOException {
-    Optional<Map<String, String>> found = readRecord(h.latestKey);
-    if (found.isEmpty()) {
-      return Explanation.firstMiss(h.id);
-    }
-    Map<String, String> latest = found.get();
-    Map<String, String> now = itemDigests(h, args);
-    List<String> code = new ArrayList<>();
-    String oldCode = latest.getOrDefault("signature.code", "");
-    if (!oldCode.equals(h.codePart.hex())) {
-      Optional<Map<String, String>> oldManifest =
-          oldCode.isEmpty() ? Optional.empty() : readRecord(manifestKey(oldCode));
-      if (oldManifest.isEmpty()) {
-        code.add("code not recorded (the earlier code's manifest is not in the store)");
-      } else {
-        code.addAll(differences(oldManifest.get(), manifest(h), ""));
-      }
-    }
-    List<String> environment = new ArrayList<>();
-    if (!signed.env.hex().equals(latest.get("signature.environment"))) {
-      environment.addAll(differences(latest, now, "environment."));
-      if (environment.isEmpty()) {
-        environment.add("environment (no single item recorded differs)");
-      }
-    }
-    List<Integer> arguments = new ArrayList<>();
-    if (!signed.args.hex().equals(latest.get("signature.arguments"))) {
-      for (String name : differences(latest, now, "argument.")) {
-        arguments.add(Integer.parseInt(name));
-      }
-      arguments.sort(null);
-    }
-    return Explanation.miss(h.id, code, environment, arguments);
-  }
-
-  /** Names, without the prefix, present in one map or the other, or in both with other values. */
-  private static List<String> differences(Map<String, String> before, Map<String, String> after,
-      String prefix) {
-    Set<String> names = new TreeSet<>();
-    for (Map<String, String> m : List.of(before, after)) {
-      for (String k : m.keySet()) {
-        if (k.startsWith(prefix) && !Objects.equals(before.get(k), after.get(k))) {
-          names.add(k.substring(prefix.length()));
-        }
-      }
-    }
-    return List.copyOf(names);
+    return records.explain(h.id, h.latestKey, h.codePart, () -> manifest(h), signed.env,
+        signed.args, () -> itemDigests(h, args));
   }
 
   private void logMiss(Handle h, Object[] args, Signed signed) {

@@ -68,9 +68,12 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
- * <p>A call is signed by the function's name, its code, its environment (the variables a lambda
- * captured, or the fields of a function object) and its arguments; see {@code README.md} for what
- * each covers. The memoizer reads the store, and on a miss runs the function once per signature
+ * <p>A call is signed by the function's name, its code (the normalized bytecode of every
+ * application method it can reach, the library jars it reaches, the Java version; see {@code
+ * dev.memo.core.code.CodeSigner}), its environment (the variables a lambda captured, or the fields
+ * of a function object, and the static fields its code reads) and its arguments; see {@code
+ * README.md} for what each covers. {@link #explain} says which part made a call miss. The
+ * memoizer reads the store, and on a miss runs the function once per signature
  * (concurrent callers with the same signature wait for that one computation), writes the result
  * and returns it. Thread-safe.
  */
@@ -423,7 +426,8 @@ public final class Memo implements Memoizer {
         h.ref.state().get(i),
         h.ref.stateNames().get(i) + " of \"" + h.id + "\"",
         "or do not capture it: pass it as an argument (with FunctionOptions.ignoreParameters"
-            + " if it cannot change the result) or read it from a static field");
+            + " if it cannot change the result) or read it from a static field marked"
+            + " @dev.memo.NotSigned");
   }
 
   private static void putStaticField(Handle h, CanonicalEncoder enc, StaticField f) {

@@ -437,7 +437,7 @@ class MemoTest {
               + " cannot sign; make it a record or implement dev.memo.Signable, register a"
               + " dev.memo.spi.TypeSigner for it, or do not capture it: pass it as an argument (with"
               + " FunctionOptions.ignoreParameters if it cannot change the result) or read it from a"
-              + " static field",
+              + " static field marked @dev.memo.NotSigned",
           e.getMessage());
     }
   }

@@ -134,6 +134,24 @@ class ExplainTest {
   }
 
   @Test
+  void records_areOnePerFunctionAndOneManifestPerCodeSignature_notInEveryEntry() throws Exception {
+    try (Memo memo = memo()) {
+      BiFunction<Integer, Integer, Integer> f = memo.biFunction("sum", ExplainTest::sum);
+      for (int i = 0; i < 5; i++) {
+        f.apply(i, i);
+      }
+      assertEquals(5, store.valueKeys().size());
+      assertEquals(2, store.entries.size() - 5, "the latest-entry record and one manifest");
+      String key = store.valueKeys().iterator().next();
+      var header = dev.memo.core.internal.EntryFormat.readHeader(
+          new java.io.ByteArrayInputStream(store.entries.get(key)));
+      assertEquals(Set.of("function", "signature.function", "signature.code",
+          "signature.environment", "signature.arguments", "created", "compute-nanos"),
+          header.metadata().keySet());
+    }
+  }
+
+  @Test
   void apply_onEveryMiss_logsTheReasonAtDebug() {
     try (LogCapture log = new LogCapture(); Memo memo = memo()) {
       BiFunction<Integer, Integer, Integer> f = memo.biFunction("sum", ExplainTest::sum);

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CodeSignatureTest {
   @TempDir Path tmp;
+  /** Holds the baseline, CALC and UTIL compiled once for all tests: compiling is the slow part. */
+  @TempDir static Path shared;
+  private static Path baseline;
   private final MapStore store = new MapStore();
   private int versions;
 
@@ -73,6 +76,18 @@ class CodeSignatureTest {
     return compile(tmp.resolve("v" + ++versions), options, classPath, sources);
   }
 
+  private static synchronized Path baseline() {
+    if (baseline == null) {
+      baseline = compile(shared.resolve("baseline"), List.of(), List.of(), CALC, UTIL);
+    }
+    return baseline;
+  }
+
+  /** Calls the baseline, then explains and calls a changed version. */
+  private Outcome changeBaseline(String[] v2) {
+    return change(loader(baseline()), loader(classes(List.of(), List.of(), v2)));
+  }
+
   private Outcome change(String[] v1, String[] v2) {
     return change(loader(classes(List.of(), List.of(), v1)),
         loader(classes(List.of(), List.of(), v2)));
@@ -116,7 +131,7 @@ class CodeSignatureTest {
 
   @Test
   void apply_afterBodyChanged_recomputes() {
-    Outcome o = change(new String[] {CALC, UTIL}, calc("doubled + Util", "doubled - Util"));
+    Outcome o = changeBaseline(calc("doubled + Util", "doubled - Util"));
     assertRecomputed(o, "app.Calc.compute(java.lang.Integer)");
     assertEquals(112, o.first());
     assertEquals(-88, o.second());
@@ -124,7 +139,7 @@ class CodeSignatureTest {
 
   @Test
   void apply_afterPrivateHelperChanged_recomputes() {
-    Outcome o = change(new String[] {CALC, UTIL}, calc("return x * 2;", "return x * 3;"));
+    Outcome o = changeBaseline(calc("return x * 2;", "return x * 3;"));
     assertRecomputed(o, "app.Calc.helper(int)");
     assertEquals(115, o.second());
     assertEquals("miss of \"calc\": code differs in app.Calc.helper(int); compared with the most"
@@ -133,7 +148,7 @@ class CodeSignatureTest {
 
   @Test
   void apply_afterHelperInAnotherClassChanged_recomputes() {
-    Outcome o = change(new String[] {CALC, UTIL}, new String[] {CALC, UTIL.replace("100", "200")});
+    Outcome o = changeBaseline(new String[] {CALC, UTIL.replace("100", "200")});
     assertRecomputed(o, "app.Util.offset()");
     assertEquals(212, o.second());
   }
@@ -151,7 +166,7 @@ class CodeSignatureTest {
 
   @Test
   void apply_afterLambdaInsideTheFunctionChanged_recomputes() {
-    Outcome o = change(new String[] {CALC, UTIL}, calc("i -> i * 2", "i -> i * 3"));
+    Outcome o = changeBaseline(calc("i -> i * 2", "i -> i * 3"));
     assertRecomputed(o, "app.Calc.lambda$compute$0(int)");
     assertEquals(115, o.second());
   }
@@ -254,7 +269,7 @@ class CodeSignatureTest {
   @Test
   void apply_ignoringCode_reusesAfterBodyChangedUntilTheVersionChanges() {
     FunctionOptions ignoring = FunctionOptions.named("calc").ignoreCode();
-    ClassLoader v1 = loader(classes(List.of(), List.of(), CALC, UTIL));
+    ClassLoader v1 = loader(baseline());
     String[] changed = calc("doubled + Util", "doubled - Util");
     ClassLoader v2 = loader(classes(List.of(), List.of(), changed));
     try (Memo memo = MemoTest.isolated().store(store).build()) {
@@ -306,7 +321,7 @@ class CodeSignatureTest {
 
   @Test
   void apply_afterBlankLinesAndCommentsAdded_reuses() {
-    Outcome o = change(new String[] {CALC, UTIL}, calc("    int doubled = helper(x);",
+    Outcome o = changeBaseline(calc("    int doubled = helper(x);",
         "\n\n    // Twice x, by the helper.\n    /* block\n comment */\n    int doubled = helper(x);\n"));
     assertTrue(o.reused(), o.explanation().toString());
     assertEquals(Explanation.hit("calc"), o.explanation());
@@ -315,7 +330,7 @@ class CodeSignatureTest {
   @Test
   void apply_afterLocalVariableRenamed_reuses() {
     String[] v2 = calc("int doubled = helper(x);\n    return doubled", "int twice = helper(x);\n    return twice");
-    assertTrue(change(new String[] {CALC, UTIL}, v2).reused());
+    assertTrue(changeBaseline(v2).reused());
   }
 
   @Test
@@ -331,7 +346,7 @@ class CodeSignatureTest {
     String[] v2 = calc("  public static MemoFunction<Integer, Integer> function() {",
         "  static Runnable unrelated() {\n    return () -> System.out.println(\"hi\");\n  }\n\n"
             + "  public static MemoFunction<Integer, Integer> function() {");
-    assertTrue(change(new String[] {CALC, UTIL}, v2).reused());
+    assertTrue(changeBaseline(v2).reused());
   }
 
   @Test
@@ -339,12 +354,12 @@ class CodeSignatureTest {
     String helper = "  private static int helper(int x) {\n    return x * 2;\n  }\n\n";
     String reordered = CALC.replace(helper, "")
         .replace("  public static MemoFunction", helper + "  public static MemoFunction");
-    assertTrue(change(new String[] {CALC, UTIL}, new String[] {reordered, UTIL}).reused());
+    assertTrue(changeBaseline(new String[] {reordered, UTIL}).reused());
   }
 
   @Test
   void apply_afterUnreachedMethodChanged_reuses() {
-    assertTrue(change(new String[] {CALC, UTIL}, calc("return 7;", "return 8;")).reused());
+    assertTrue(changeBaseline(calc("return 7;", "return 8;")).reused());
   }
 
   // ------------------------------------------------------------ environment
@@ -482,7 +497,7 @@ class CodeSignatureTest {
 
   @Test
   void function_whoseClassHasNoClassFile_isAnErrorWhenWrapped() throws Exception {
-    Path dir = classes(List.of(), List.of(), CALC, UTIL);
+    Path dir = baseline();
     byte[] calc = java.nio.file.Files.readAllBytes(dir.resolve("app/Calc.class"));
     byte[] util = java.nio.file.Files.readAllBytes(dir.resolve("app/Util.class"));
     // Defines the classes from bytes, as a generator would, and offers no class file resources.

@@ -8,9 +8,17 @@ import dev.memo.core.code.ClassCode.Ref;
 import dev.memo.core.code.Locations.Kind;
 import dev.memo.core.code.Locations.Location;
 import dev.memo.core.internal.FunctionRef;
+import java.io.File;
 import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -122,6 +130,7 @@ public final class CodeSigner {
     private final Locations locations;
     private final Map<String, CodeItem> items = new HashMap<>();
     private final Set<String> visited = new HashSet<>();
+    private final Set<Ref> resolved = new HashSet<>();
     private final ArrayDeque<Ref> queue = new ArrayDeque<>();
     private final List<Ref> virtualCalls = new ArrayList<>();
     private final Set<String> expanded = new HashSet<>();
@@ -138,14 +147,14 @@ public final class CodeSigner {
       int feature = Runtime.version().feature();
       items.put("jdk", new CodeItem("jdk", "Java " + feature, Integer.toString(feature)));
       version.ifPresent(v -> items.put("version", new CodeItem("version", "version \"" + v + "\"",
-          ClassCode.sha(v.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+          ClassCode.sha(v.getBytes(StandardCharsets.UTF_8)))));
       String owner = Type.getInternalName(ref.implClass());
       // Which method is the entry point matters even when nothing else does (two JDK methods).
       String entry = owner + "." + ClassCode.canonicalName(ref.implMethodName())
           + ref.implMethodDescriptor();
       items.put("entry", new CodeItem("entry",
           "entry point " + display(owner, ref.implMethodName(), ref.implMethodDescriptor()),
-          ClassCode.sha(entry.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+          ClassCode.sha(entry.getBytes(StandardCharsets.UTF_8))));
       if (locations.locate(owner).kind() == Kind.MISSING) {
         String resource = owner + ".class";
         throw new SignatureException(
@@ -160,6 +169,9 @@ public final class CodeSigner {
       while (!queue.isEmpty()) {
         while (!queue.isEmpty()) {
           Ref call = queue.poll();
+          if (!resolved.add(call)) {
+            continue; // the same call from another place: already followed
+          }
           resolve(call.owner(), call.name(), call.descriptor());
           if ((call.opcode() == Opcodes.INVOKEVIRTUAL || call.opcode() == Opcodes.INVOKEINTERFACE)
               && locations.locate(call.owner()).kind() == Kind.APP) {
@@ -192,21 +204,21 @@ public final class CodeSigner {
     private Set<Path> loaderRoots() {
       Set<Path> found = new LinkedHashSet<>();
       for (ClassLoader l = loader; l != null; l = l.getParent()) {
-        if (l instanceof java.net.URLClassLoader u) {
-          for (java.net.URL url : u.getURLs()) {
+        if (l instanceof URLClassLoader u) {
+          for (URL url : u.getURLs()) {
             addRoot(found, url);
           }
         }
       }
       String classPath = System.getProperty("java.class.path", "");
-      for (String entry : classPath.split(java.io.File.pathSeparator)) {
+      for (String entry : classPath.split(File.pathSeparator)) {
         if (!entry.isEmpty()) {
           try {
             Path p = Path.of(entry).toAbsolutePath().normalize();
-            if (java.nio.file.Files.isDirectory(p)) {
+            if (Files.isDirectory(p)) {
               found.add(p);
             }
-          } catch (java.nio.file.InvalidPathException e) {
+          } catch (InvalidPathException e) {
             // An entry the JVM could not use either.
           }
         }
@@ -214,14 +226,13 @@ public final class CodeSigner {
       return found;
     }
 
-    private void addRoot(Set<Path> found, java.net.URL url) {
+    private void addRoot(Set<Path> found, URL url) {
       try {
         Path p = Path.of(url.toURI()).toAbsolutePath().normalize();
-        if (java.nio.file.Files.isDirectory(p)) {
+        if (Files.isDirectory(p)) {
           found.add(p);
         }
-      } catch (java.net.URISyntaxException | IllegalArgumentException
-          | java.nio.file.FileSystemNotFoundException e) {
+      } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
         // Not a local directory: nothing to index there.
       }
     }

@@ -53,6 +53,8 @@ final class Locations {
   private final Map<String, Location> cache = new ConcurrentHashMap<>();
 
   /**
+   * Creates the locator of one code walk.
+   *
    * @param loader the loader of the function's class, which resolves every name it references
    * @param include the entries of {@code memo.code.include}
    */

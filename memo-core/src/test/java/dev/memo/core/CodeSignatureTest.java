@@ -496,6 +496,22 @@ class CodeSignatureTest {
   }
 
   @Test
+  void function_reachingADamagedClassFile_isAnErrorNamingIt() throws Exception {
+    Path dir = classes(List.of(), List.of(), CALC, UTIL);
+    ClassLoader l = loader(dir);
+    l.loadClass("app.Util"); // loaded intact; the file is damaged afterwards
+    Path util = dir.resolve("app/Util.class");
+    java.nio.file.Files.write(util, new byte[] {(byte) 0xCA, (byte) 0xFE, 0, 1, 2});
+    try (Memo memo = MemoTest.isolated().store(store).build()) {
+      var e = assertThrows(SignatureException.class, () -> memoized(memo, l));
+      assertTrue(e.getMessage().startsWith("cannot read the class file of app.Util at "
+          + util.toUri().toURL() + ", which app.Calc.compute reaches: "), e.getMessage());
+      assertTrue(e.getMessage().endsWith("; rebuild the class, or upgrade memo if the class file"
+          + " is newer than Java " + Runtime.version().feature()), e.getMessage());
+    }
+  }
+
+  @Test
   void function_whoseClassHasNoClassFile_isAnErrorWhenWrapped() throws Exception {
     Path dir = baseline();
     byte[] calc = java.nio.file.Files.readAllBytes(dir.resolve("app/Calc.class"));

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ConstantDynamic;
@@ -71,10 +72,10 @@ final class ClassCode {
     }
   }
 
-  static ClassCode of(String url, byte[] bytes) {
+  static ClassCode of(String url, Supplier<byte[]> bytes) {
     ClassCode c = CACHE.get(url);
     if (c == null) {
-      c = parse(bytes);
+      c = parse(bytes.get());
       CACHE.putIfAbsent(url, c);
     }
     return c;

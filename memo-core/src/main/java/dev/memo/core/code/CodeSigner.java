@@ -286,7 +286,15 @@ public final class CodeSigner {
       if (loc.root() != null) {
         roots.add(loc.root());
       }
-      return ClassCode.of(loc.url().toString(), Locations.read(loc));
+      try {
+        return ClassCode.of(loc.url().toString(), () -> Locations.read(loc));
+      } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+        // ASM's ways of saying "not a class file I can read": damaged, or newer than it knows.
+        throw new SignatureException("cannot read the class file of "
+            + loc.internalName().replace('/', '.') + " at " + loc.url() + ", which "
+            + ref.qualifiedName() + " reaches: " + e + "; rebuild the class, or upgrade memo if"
+            + " the class file is newer than Java " + Runtime.version().feature(), e);
+      }
     }
 
     private void contribute(Location loc) {

@@ -115,6 +115,20 @@ class ExplainTest {
   }
 
   @Test
+  void jdkMethods_underOneName_signApartByTheirEntryPoint() {
+    try (Memo memo = memo()) {
+      assertEquals(3, memo.function("jdk", (dev.memo.MemoFunction<Integer, Integer>) Math::abs)
+          .apply(-3));
+      Function<Integer, Integer> negate =
+          memo.function("jdk", (dev.memo.MemoFunction<Integer, Integer>) Math::negateExact);
+      assertEquals(List.of("entry point java.lang.Math.abs(int)",
+          "entry point java.lang.Math.negateExact(int)"), memo.explain(negate, -3).changedCode());
+      assertEquals(3, negate.apply(-3));
+      assertEquals(2, memo.stats().missCount());
+    }
+  }
+
+  @Test
   void explain_ofAFunctionThisMemoizerDidNotWrap_isAnError() {
     try (Memo memo = memo(); Memo other = memo()) {
       Function<Integer, Integer> f = other.function("inc", (Integer x) -> x + 1);

@@ -7,6 +7,7 @@ module dev.memo.core {
   requires transitive dev.memo;
   requires hash4j;
   requires com.github.benmanes.caffeine;
+  requires org.objectweb.asm;
 
   exports dev.memo.core;
 

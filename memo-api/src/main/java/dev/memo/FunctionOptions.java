@@ -14,16 +14,20 @@ import java.util.Optional;
  * }</pre>
  */
 public final class FunctionOptions {
-  private static final FunctionOptions DEFAULTS = new FunctionOptions(null, null, new int[0]);
+  private static final FunctionOptions DEFAULTS =
+      new FunctionOptions(null, null, new int[0], false);
 
   private final String name;
   private final String version;
   private final int[] ignoredParameters;
+  private final boolean ignoreCode;
 
-  private FunctionOptions(String name, String version, int[] ignoredParameters) {
+  private FunctionOptions(String name, String version, int[] ignoredParameters,
+      boolean ignoreCode) {
     this.name = name;
     this.version = version;
     this.ignoredParameters = ignoredParameters;
+    this.ignoreCode = ignoreCode;
   }
 
   /**
@@ -61,7 +65,7 @@ public final class FunctionOptions {
       throw new IllegalArgumentException(
           "function name \"" + name + "\" is invalid: use 1 to 200 characters, no control characters");
     }
-    return new FunctionOptions(name, version, ignoredParameters);
+    return new FunctionOptions(name, version, ignoredParameters, ignoreCode);
   }
 
   /**
@@ -73,7 +77,8 @@ public final class FunctionOptions {
    * @return new options
    */
   public FunctionOptions version(String version) {
-    return new FunctionOptions(name, Objects.requireNonNull(version, "version"), ignoredParameters);
+    return new FunctionOptions(
+        name, Objects.requireNonNull(version, "version"), ignoredParameters, ignoreCode);
   }
 
   /**
@@ -94,7 +99,30 @@ public final class FunctionOptions {
     }
     int[] merged = Arrays.copyOf(ignoredParameters, ignoredParameters.length + positions.length);
     System.arraycopy(positions, 0, merged, ignoredParameters.length, positions.length);
-    return new FunctionOptions(name, version, Arrays.stream(merged).distinct().sorted().toArray());
+    return new FunctionOptions(
+        name, version, Arrays.stream(merged).distinct().sorted().toArray(), ignoreCode);
+  }
+
+  /**
+   * Returns these options with the function's code left out of its signature: results are reused
+   * after any change of the function or of what it calls, until the {@linkplain #version(String)
+   * version string} changes. This is joblib's failure mode, chosen on purpose: use it when the
+   * code changes often in ways that cannot change the result and recomputing is expensive. The
+   * static fields the code reads are still signed.
+   *
+   * @return new options
+   */
+  public FunctionOptions ignoreCode() {
+    return new FunctionOptions(name, version, ignoredParameters, true);
+  }
+
+  /**
+   * Returns whether the function's code is left out of its signature.
+   *
+   * @return true if {@link #ignoreCode()} was chosen
+   */
+  public boolean ignoresCode() {
+    return ignoreCode;
   }
 
   /**
@@ -137,6 +165,7 @@ public final class FunctionOptions {
   @Override
   public String toString() {
     return "FunctionOptions{name=" + name + ", version=" + version
-        + ", ignoredParameters=" + Arrays.toString(ignoredParameters) + "}";
+        + ", ignoredParameters=" + Arrays.toString(ignoredParameters)
+        + (ignoreCode ? ", ignoreCode" : "") + "}";
   }
 }

@@ -59,6 +59,20 @@ public final class MemoConfig {
    * properties file or on a command line. Unset by default.
    */
   public static final String INTEGRITY_KEY_ENV = "memo.integrity.key-env";
+  /**
+   * {@code memo.code.include}: comma-separated packages ({@code com.example.model}, sub-packages
+   * included) and jar file names ({@code model-*.jar}, {@code *} matching any characters) whose
+   * classes count as the application's own code although they come from a jar: their methods are
+   * signed by their normalized bytecode, like classes in class directories, instead of by the
+   * jar's content hash.
+   */
+  public static final String CODE_INCLUDE = "memo.code.include";
+  /**
+   * {@code memo.code.ignore-fields}: comma-separated static fields, {@code
+   * com.example.Cache.ENTRIES}, that memo leaves out of the environment signature, as if they
+   * were annotated {@link NotSigned}.
+   */
+  public static final String CODE_IGNORE_FIELDS = "memo.code.ignore-fields";
 
   private static final MemoConfig EMPTY = new MemoConfig(List.of(), "");
   private static final Pattern SIZE =

@@ -150,6 +150,29 @@ public interface Memoizer extends AutoCloseable {
       FunctionOptions options, MemoTriFunction<T, U, V, R> function);
 
   /**
+   * Explains whether a call would be answered from the store and, if not, which part of its
+   * signature differs from the most recent entry stored for the function: the methods or jars of
+   * the code, the static fields or captured variables of the environment, or the parameters. It
+   * neither runs the function nor changes the store. The same explanation is logged at DEBUG on
+   * every miss (logger {@code dev.memo}).
+   *
+   * <pre>{@code
+   * Function<Integer, Long> primes = memo.function("primes-below", Demo::countPrimesBelow);
+   * System.out.println(memo.explain(primes, 4_000_000));
+   * }</pre>
+   *
+   * @param memoized a function returned by this memoizer's {@code function}, {@code supplier},
+   *     {@code biFunction} or {@code triFunction}
+   * @param args the call's arguments, as many as the function takes (none for a supplier)
+   * @return the explanation
+   * @throws IllegalArgumentException if {@code memoized} was not returned by this memoizer, or
+   *     the number of arguments is wrong
+   * @throws SignatureException if an argument or the environment cannot be signed
+   * @throws StoreException if this memoizer is closed or its store cannot be read
+   */
+  Explanation explain(Object memoized, Object... args);
+
+  /**
    * Returns a snapshot of this memoizer's counters.
    *
    * @return the counters now

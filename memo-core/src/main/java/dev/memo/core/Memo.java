@@ -1,6 +1,7 @@
 package dev.memo.core;
 
 import dev.memo.FunctionOptions;
+import dev.memo.Explanation;
 import dev.memo.MemoBiFunction;
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
@@ -11,9 +12,15 @@ import dev.memo.MemoSupplier;
 import dev.memo.MemoTriFunction;
 import dev.memo.Memoizer;
 import dev.memo.SerdeException;
+import dev.memo.Signable;
+import dev.memo.SignatureSink;
 import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.TriFunction;
+import dev.memo.core.code.CodeItem;
+import dev.memo.core.code.CodeSigner;
+import dev.memo.core.code.FunctionCode;
+import dev.memo.core.code.StaticField;
 import dev.memo.core.internal.CanonicalEncoder;
 import dev.memo.core.internal.ConfigLoader;
 import dev.memo.core.internal.CorruptEntryException;
@@ -62,9 +69,12 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
- * <p>A call is signed by the function's name, its code, its environment (the variables a lambda
- * captured, or the fields of a function object) and its arguments; see {@code README.md} for what
- * each covers. The memoizer reads the store, and on a miss runs the function once per signature
+ * <p>A call is signed by the function's name, its code (the normalized bytecode of every
+ * application method it can reach, the library jars it reaches, the Java version; see {@code
+ * dev.memo.core.code.CodeSigner}), its environment (the variables a lambda captured, or the fields
+ * of a function object, and the static fields its code reads) and its arguments; see {@code
+ * README.md} for what each covers. {@link #explain} says which part made a call miss. The
+ * memoizer reads the store, and on a miss runs the function once per signature
  * (concurrent callers with the same signature wait for that one computation), writes the result
  * and returns it. Thread-safe.
  */
@@ -88,6 +98,8 @@ public final class Memo implements Memoizer {
   private final ThreadLocal<CanonicalEncoder> encoders;
   private final Map<Signature, Flight> inflight = new ConcurrentHashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
+  private final CodeSigner codeSigner;
+  private final MissRecords records;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder loadFailures = new LongAdder();
@@ -109,6 +121,8 @@ public final class Memo implements Memoizer {
       serdes = null;
       encoders = null;
       integrity = null;
+      codeSigner = null;
+      records = null;
       return;
     }
     this.integrity = EntryIntegrity.of(config, b.environment);
@@ -118,6 +132,7 @@ public final class Memo implements Memoizer {
     this.serde = b.serde != null ? b.serde : serdes.create(serdes.select(b.serdeName, config), config);
     TypeSigners typeSigners = TypeSigners.load(b.typeSigners, loader);
     this.encoders = ThreadLocal.withInitial(() -> new CanonicalEncoder(signer, typeSigners));
+    this.codeSigner = new CodeSigner(config);
     if (b.store != null) {
       this.store = b.store;
       this.ownsStore = false;
@@ -126,6 +141,7 @@ public final class Memo implements Memoizer {
       this.store = stores.create(stores.select(b.storeName, config), config);
       this.ownsStore = true;
     }
+    this.records = new MissRecords(store, signer.name(), encoders);
   }
 
   private static ClassLoader defaultLoader() {
@@ -160,72 +176,115 @@ public final class Memo implements Memoizer {
 
   @Override
   public <T, R> Function<T, R> function(FunctionOptions options, MemoFunction<T, R> function) {
-    Handle h = handle(options, function, "apply", 1);
-    return new Function<>() {
-      @Override
-      @SuppressWarnings("unchecked")
-      public R apply(T t) {
-        return (R) call(h, new Object[] {t}, () -> function.apply(t));
-      }
-
-      @Override
-      public String toString() {
-        return "memoized " + h.id;
-      }
-    };
+    return new MemoizedFunction<>(handle(options, function, "apply", 1), function);
   }
 
   @Override
   public <R> Supplier<R> supplier(FunctionOptions options, MemoSupplier<R> supplier) {
-    Handle h = handle(options, supplier, "get", 0);
-    return new Supplier<>() {
-      @Override
-      @SuppressWarnings("unchecked")
-      public R get() {
-        return (R) call(h, new Object[0], supplier::get);
-      }
-
-      @Override
-      public String toString() {
-        return "memoized " + h.id;
-      }
-    };
+    return new MemoizedSupplier<>(handle(options, supplier, "get", 0), supplier);
   }
 
   @Override
   public <T, U, R> BiFunction<T, U, R> biFunction(
       FunctionOptions options, MemoBiFunction<T, U, R> function) {
-    Handle h = handle(options, function, "apply", 2);
-    return new BiFunction<>() {
-      @Override
-      @SuppressWarnings("unchecked")
-      public R apply(T t, U u) {
-        return (R) call(h, new Object[] {t, u}, () -> function.apply(t, u));
-      }
-
-      @Override
-      public String toString() {
-        return "memoized " + h.id;
-      }
-    };
+    return new MemoizedBiFunction<>(handle(options, function, "apply", 2), function);
   }
 
   @Override
   public <T, U, V, R> TriFunction<T, U, V, R> triFunction(
       FunctionOptions options, MemoTriFunction<T, U, V, R> function) {
-    Handle h = handle(options, function, "apply", 3);
-    return new TriFunction<>() {
-      @Override
-      @SuppressWarnings("unchecked")
-      public R apply(T t, U u, V v) {
-        return (R) call(h, new Object[] {t, u, v}, () -> function.apply(t, u, v));
-      }
+    return new MemoizedTriFunction<>(handle(options, function, "apply", 3), function);
+  }
 
-      @Override
-      public String toString() {
-        return "memoized " + h.id;
+  /**
+   * What every wrapper is. It is {@link Signable} so that a memoized function kept in a static
+   * field, which the code of another (or the same) memoized function reads, signs by what it
+   * computes, its id and code, rather than failing as a value memo cannot sign.
+   */
+  private abstract class Memoized implements Signable {
+    final Handle handle;
+
+    Memoized(Handle handle) {
+      this.handle = handle;
+    }
+
+    Memo owner() {
+      return Memo.this;
+    }
+
+    @Override
+    public void signTo(SignatureSink sink) {
+      sink.putString(handle.id);
+      if (handle.codePart != null) {
+        sink.putBytes(handle.codePart.bytes());
       }
-    };
+    }
+
+    @Override
+    public String toString() {
+      return "memoized " + handle.id;
+    }
+  }
+
+  private final class MemoizedFunction<T, R> extends Memoized implements Function<T, R> {
+    private final MemoFunction<T, R> function;
+
+    MemoizedFunction(Handle handle, MemoFunction<T, R> function) {
+      super(handle);
+      this.function = function;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public R apply(T t) {
+      return (R) call(handle, new Object[] {t}, () -> function.apply(t));
+    }
+  }
+
+  private final class MemoizedSupplier<R> extends Memoized implements Supplier<R> {
+    private final MemoSupplier<R> supplier;
+
+    MemoizedSupplier(Handle handle, MemoSupplier<R> supplier) {
+      super(handle);
+      this.supplier = supplier;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public R get() {
+      return (R) call(handle, new Object[0], supplier::get);
+    }
+  }
+
+  private final class MemoizedBiFunction<T, U, R> extends Memoized implements BiFunction<T, U, R> {
+    private final MemoBiFunction<T, U, R> function;
+
+    MemoizedBiFunction(Handle handle, MemoBiFunction<T, U, R> function) {
+      super(handle);
+      this.function = function;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public R apply(T t, U u) {
+      return (R) call(handle, new Object[] {t, u}, () -> function.apply(t, u));
+    }
+  }
+
+  private final class MemoizedTriFunction<T, U, V, R> extends Memoized
+      implements TriFunction<T, U, V, R> {
+    private final MemoTriFunction<T, U, V, R> function;
+
+    MemoizedTriFunction(Handle handle, MemoTriFunction<T, U, V, R> function) {
+      super(handle);
+      this.function = function;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public R apply(T t, U u, V v) {
+      return (R) call(handle, new Object[] {t, u, v}, () -> function.apply(t, u, v));
+    }
   }
 
   /** One wrapped function: what is fixed for all its calls. */
@@ -237,9 +296,14 @@ public final class Memo implements Memoizer {
     final long ignoredMask;
     final Signature idPart;
     final Signature codePart;
+    final FunctionCode code;
+    /** Names of the environment's items: captured state, then static fields. */
+    final List<String> environmentNames;
+    /** Where the record of this function's latest entry is kept; see {@link MissRecords}. */
+    final Signature latestKey;
 
     Handle(String id, FunctionOptions options, FunctionRef ref, int arity, Signature idPart,
-        Signature codePart) {
+        Signature codePart, FunctionCode code, Signature latestKey) {
       this.id = id;
       this.options = options;
       this.ref = ref;
@@ -251,6 +315,14 @@ public final class Memo implements Memoizer {
       this.ignoredMask = mask;
       this.idPart = idPart;
       this.codePart = codePart;
+      this.code = code;
+      this.latestKey = latestKey;
+      List<String> names = new ArrayList<>();
+      if (ref != null) {
+        names.addAll(ref.stateNames());
+        code.staticFields().forEach(f -> names.add(f.label()));
+      }
+      this.environmentNames = List.copyOf(names);
     }
   }
 
@@ -265,35 +337,35 @@ public final class Memo implements Memoizer {
       }
     }
     if (!enabled) {
-      return new Handle(options.name().orElse("function"), options, null, arity, null, null);
+      return new Handle(options.name().orElse("function"), options, null, arity, null, null, null,
+          null);
     }
     FunctionRef ref = FunctionRef.of(function, sam);
     String id = options.name().orElse(ref.qualifiedName());
+    FunctionCode code = codeSigner.sign(ref, options.version());
     CanonicalEncoder enc = encoders.get();
     Signature idPart;
     Signature codePart;
+    Signature latestKey;
     try {
       enc.putString("function-id").putString(id);
       idPart = enc.finish();
-      enc.putString("code/class-file/1")
-          .putString(ref.implClass().getName())
-          .putString(ref.implMethodName())
-          .putString(ref.implMethodDescriptor())
-          .putString(options.version().orElse(""));
-      // Interim code signature: the implementing class file, whole. It changes with any edit of
-      // that class (even a comment, through line numbers) and misses edits of other classes the
-      // function calls; normalized, transitive bytecode replaces it.
-      if (ref.isJdk()) {
-        enc.putString("jdk").putInt(Runtime.version().feature());
+      if (options.ignoresCode()) {
+        enc.putString("code/ignored").putString(options.version().orElse(""));
       } else {
-        enc.putBytes(ref.classFile());
+        // The items come sorted by key, so the order methods were reached in does not count.
+        enc.putString("code/2").putInt(code.items().size());
+        for (CodeItem item : code.items()) {
+          enc.putString(item.key()).putString(item.hash());
+        }
       }
       codePart = enc.finish();
+      latestKey = enc.putString("memo/latest-entry/1").putString(id).finish();
     } catch (RuntimeException e) {
       enc.reset();
       throw e;
     }
-    Handle h = new Handle(id, options, ref, arity, idPart, codePart);
+    Handle h = new Handle(id, options, ref, arity, idPart, codePart, code, latestKey);
     signEnvironment(h, enc); // an unsignable captured variable fails now, not at the first call
     return h;
   }
@@ -307,37 +379,45 @@ public final class Memo implements Memoizer {
     if (!enabled) {
       return body.get();
     }
+    Signed signed = sign(h, args);
+    Object value = load(h, signed.key);
+    if (value != MISS && value != BROKEN) {
+      return value;
+    }
+    return computeOnce(h, args, signed, body, value == MISS);
+  }
+
+  /** The signature of one call and the parts it was made of. */
+  private record Signed(Signature key, Signature env, Signature args) {}
+
+  private Signed sign(Handle h, Object[] args) {
     CanonicalEncoder enc = encoders.get();
     Signature env = signEnvironment(h, enc);
     Signature argsPart = signArguments(h, args, enc);
-    Signature key;
     try {
       enc.putString(SIGNATURE_DOMAIN).putString(signer.name());
       enc.putBytes(h.idPart.bytes()).putBytes(h.codePart.bytes());
       enc.putBytes(env.bytes()).putBytes(argsPart.bytes());
-      key = enc.finish();
+      return new Signed(enc.finish(), env, argsPart);
     } catch (RuntimeException e) {
       enc.reset();
       throw e;
     }
-    Object value = load(h, key);
-    if (value != MISS && value != BROKEN) {
-      return value;
-    }
-    return computeOnce(h, key, env, argsPart, body, value == MISS);
   }
 
   private Signature signEnvironment(Handle h, CanonicalEncoder enc) {
     try {
-      enc.putString("environment/1");
+      enc.putString("environment/2");
       List<Object> state = h.ref.state();
       enc.putInt(state.size());
       for (int i = 0; i < state.size(); i++) {
-        enc.putRoot(
-            state.get(i),
-            h.ref.stateNames().get(i) + " of \"" + h.id + "\"",
-            "or do not capture it: pass it as an argument (with FunctionOptions.ignoreParameters"
-                + " if it cannot change the result) or read it from a static field");
+        putState(h, enc, i);
+      }
+      List<StaticField> fields = h.code.staticFields();
+      enc.putInt(fields.size());
+      for (StaticField f : fields) {
+        enc.putString(f.name());
+        putStaticField(h, enc, f);
       }
       return enc.finish();
     } catch (RuntimeException e) {
@@ -346,15 +426,36 @@ public final class Memo implements Memoizer {
     }
   }
 
+  private static void putState(Handle h, CanonicalEncoder enc, int i) {
+    enc.putRoot(
+        h.ref.state().get(i),
+        h.ref.stateNames().get(i) + " of \"" + h.id + "\"",
+        "or do not capture it: pass it as an argument (with FunctionOptions.ignoreParameters"
+            + " if it cannot change the result) or read it from a static field marked"
+            + " @dev.memo.NotSigned");
+  }
+
+  private static void putStaticField(Handle h, CanonicalEncoder enc, StaticField f) {
+    enc.putRoot(
+        f.read(),
+        f.label() + " read by \"" + h.id + "\"",
+        "or mark the field @dev.memo.NotSigned (or list " + f.name()
+            + " in memo.code.ignore-fields) if its value cannot change the result");
+  }
+
+  private static void putArgument(Handle h, CanonicalEncoder enc, Object[] args, int i) {
+    enc.putRoot(
+        args[i],
+        "argument " + i + " of \"" + h.id + "\"",
+        "ignore the parameter with FunctionOptions.ignoreParameters(" + i + ")");
+  }
+
   private Signature signArguments(Handle h, Object[] args, CanonicalEncoder enc) {
     try {
       enc.putString("arguments/1").putInt(h.arity).putLong(h.ignoredMask);
       for (int i = 0; i < args.length; i++) {
         if ((h.ignoredMask & (1L << i)) == 0) {
-          enc.putRoot(
-              args[i],
-              "argument " + i + " of \"" + h.id + "\"",
-              "ignore the parameter with FunctionOptions.ignoreParameters(" + i + ")");
+          putArgument(h, enc, args, i);
         }
       }
       return enc.finish();
@@ -365,7 +466,8 @@ public final class Memo implements Memoizer {
   }
 
   private Object computeOnce(
-      Handle h, Signature key, Signature env, Signature argsPart, Supplier<?> body, boolean recheck) {
+      Handle h, Object[] args, Signed signed, Supplier<?> body, boolean recheck) {
+    Signature key = signed.key;
     Flight mine = new Flight();
     Flight other = inflight.putIfAbsent(key, mine);
     if (other != null) {
@@ -385,6 +487,9 @@ public final class Memo implements Memoizer {
         mine.result.complete(stored);
         return stored;
       }
+      if (LOG.isLoggable(Level.DEBUG)) {
+        logMiss(h, args, signed);
+      }
       long start = System.nanoTime();
       Object result;
       try {
@@ -396,7 +501,7 @@ public final class Memo implements Memoizer {
       long nanos = System.nanoTime() - start;
       misses.increment();
       computeNanos.add(nanos);
-      save(h, key, env, argsPart, result, nanos);
+      save(h, args, signed, result, nanos);
       mine.result.complete(result);
       return result;
     } finally {
@@ -500,8 +605,10 @@ public final class Memo implements Memoizer {
     return readSerdes.computeIfAbsent(name, n -> serdes.find(n).map(p -> serdes.create(p, config)));
   }
 
-  private void save(Handle h, Signature key, Signature env, Signature argsPart, Object result,
-      long nanos) {
+  private void save(Handle h, Object[] args, Signed signed, Object result, long nanos) {
+    Signature key = signed.key;
+    Signature env = signed.env;
+    Signature argsPart = signed.args;
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("function", h.id);
     metadata.put("signature.function", h.idPart.hex());
@@ -530,7 +637,104 @@ public final class Memo implements Memoizer {
       warnOnce("write:" + h.id + ":" + e.getClass().getName(),
           "cannot store the result of \"" + h.id + "\" in the " + store.name()
               + " store; it was returned but will be computed again next time", e);
+      return;
     }
+    try {
+      writeRecords(h, args, signed);
+    } catch (IOException | RuntimeException e) {
+      warnOnce("record:" + h.id + ":" + e.getClass().getName(),
+          "cannot record the latest entry of \"" + h.id + "\" in the " + store.name()
+              + " store; explain will compare its next miss with an older entry", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- explaining
+
+  private void writeRecords(Handle h, Object[] args, Signed signed) throws IOException {
+    records.write(h.id, h.latestKey, h.codePart, () -> manifest(h), signed.env, signed.args,
+        itemDigests(h, args));
+  }
+
+  /** The code manifest: what the code part was made of, by name. */
+  private static Map<String, String> manifest(Handle h) {
+    if (h.options.ignoresCode()) {
+      return Map.of("version \"" + h.options.version().orElse("") + "\" (code ignored)", "");
+    }
+    return h.code.manifest();
+  }
+
+  /** A digest of each environment item and argument, so that explain can name the one that differs. */
+  private Map<String, String> itemDigests(Handle h, Object[] args) {
+    CanonicalEncoder enc = encoders.get();
+    Map<String, String> digests = new LinkedHashMap<>();
+    try {
+      int states = h.ref.state().size();
+      for (int i = 0; i < states; i++) {
+        putState(h, enc, i);
+        digests.put("environment." + h.environmentNames.get(i), enc.finish().hex());
+      }
+      for (StaticField f : h.code.staticFields()) {
+        putStaticField(h, enc, f);
+        digests.put("environment." + f.label(), enc.finish().hex());
+      }
+      for (int i = 0; i < args.length; i++) {
+        if ((h.ignoredMask & (1L << i)) == 0) {
+          putArgument(h, enc, args, i);
+          digests.put("argument." + i, enc.finish().hex());
+        }
+      }
+    } catch (RuntimeException e) {
+      enc.reset();
+      throw e;
+    }
+    return digests;
+  }
+
+  @Override
+  public Explanation explain(Object memoized, Object... args) {
+    Objects.requireNonNull(args, "args");
+    if (!(memoized instanceof Memoized m) || m.owner() != this) {
+      throw new IllegalArgumentException("explain takes a function returned by this memoizer's"
+          + " function, supplier, biFunction or triFunction, not " + memoized);
+    }
+    Handle h = m.handle;
+    if (args.length != h.arity) {
+      throw new IllegalArgumentException("\"" + h.id + "\" takes " + h.arity + " argument"
+          + (h.arity == 1 ? "" : "s") + " but explain was given " + args.length);
+    }
+    if (closed) {
+      throw new StoreException("this memoizer is closed; create a new one with Memo.create()");
+    }
+    if (!enabled) {
+      return Explanation.firstMiss(h.id);
+    }
+    Signed signed = sign(h, args);
+    try {
+      Optional<InputStream> entry = store.get(h.id, signed.key);
+      if (entry.isPresent()) {
+        entry.get().close();
+        return Explanation.hit(h.id);
+      }
+      return explainMiss(h, args, signed);
+    } catch (IOException e) {
+      throw new StoreException("cannot read the " + store.name() + " store to explain a call of \""
+          + h.id + "\": " + e + "; check that the store is readable", e);
+    }
+  }
+
+  private Explanation explainMiss(Handle h, Object[] args, Signed signed) throws IOException {
+    return records.explain(h.id, h.latestKey, h.codePart, () -> manifest(h), signed.env,
+        signed.args, () -> itemDigests(h, args));
+  }
+
+  private void logMiss(Handle h, Object[] args, Signed signed) {
+    String reason;
+    try {
+      reason = explainMiss(h, args, signed).toString();
+    } catch (IOException | RuntimeException e) {
+      reason = "miss of \"" + h.id + "\" (cannot explain it: " + e + ")";
+    }
+    LOG.log(Level.DEBUG, reason);
   }
 
   private void warnOnce(String what, String message, Throwable cause) {

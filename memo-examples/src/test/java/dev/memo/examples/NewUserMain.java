@@ -1,6 +1,7 @@
 package dev.memo.examples;
 
 import dev.memo.MemoFunction;
+import dev.memo.NotSigned;
 import dev.memo.core.Memo;
 import java.time.DayOfWeek;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * configuration comes from the {@code memo.store.directory.path} system property.
  */
 public final class NewUserMain {
-  private static final AtomicInteger COMPUTED = new AtomicInteger();
+  // memo signs the static fields a function reads; a counter cannot change the result.
+  @NotSigned private static final AtomicInteger COMPUTED = new AtomicInteger();
 
   static String describe(Object value) {
     COMPUTED.incrementAndGet();

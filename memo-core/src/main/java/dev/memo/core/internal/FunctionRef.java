@@ -1,8 +1,6 @@
 package dev.memo.core.internal;
 
 import dev.memo.SignatureException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
@@ -192,38 +190,5 @@ public final class FunctionRef {
   /** @return the carried state, in the order of {@link #stateNames()}; elements may be null */
   public List<Object> state() {
     return state;
-  }
-
-  /** @return true if the implementing class is part of the JDK */
-  public boolean isJdk() {
-    Module m = implClass.getModule();
-    ClassLoader l = implClass.getClassLoader();
-    return m.isNamed()
-        && (l == null || l == ClassLoader.getPlatformClassLoader())
-        && (m.getName().startsWith("java.") || m.getName().startsWith("jdk."));
-  }
-
-  /**
-   * Reads the implementing class's class file.
-   *
-   * @return its bytes
-   * @throws SignatureException if it cannot be read, with the reason and the fix
-   */
-  public byte[] classFile() {
-    String resource = implClass.getName().replace('.', '/') + ".class";
-    ClassLoader l = implClass.getClassLoader();
-    try (InputStream in =
-        l == null ? ClassLoader.getSystemResourceAsStream(resource) : l.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new SignatureException(
-            "cannot locate the code of " + qualifiedName() + ": its class file " + resource
-                + " is not readable from its class loader (a class generated at run time has no"
-                + " class file); memoize a function compiled from source");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new SignatureException(
-          "cannot read the class file " + resource + " of " + qualifiedName() + ": " + e, e);
-    }
   }
 }

@@ -28,6 +28,12 @@ public class MapStore implements Store {
     this.name = name;
   }
 
+  /** Keys of the entries of memoized functions, without memo's own records. */
+  public java.util.Set<String> valueKeys() {
+    return entries.keySet().stream().filter(k -> !k.startsWith("\u0001"))
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
   public static String key(String namespace, Signature key) {
     return namespace + "/" + key.hex();
   }

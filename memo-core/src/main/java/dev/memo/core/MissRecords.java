@@ -1,0 +1,173 @@
+package dev.memo.core;
+
+import dev.memo.Explanation;
+import dev.memo.Signature;
+import dev.memo.core.internal.CanonicalEncoder;
+import dev.memo.core.internal.CorruptEntryException;
+import dev.memo.core.internal.EntryFormat;
+import dev.memo.spi.Store;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * What {@code explain} compares a call with: for each function, a record of its most recent
+ * entry (its part signatures, and a digest of each captured variable, static field and
+ * argument); for each code signature, its manifest (each reached method and jar with its hash).
+ *
+ * <p>Why records rather than listing the store: explaining a miss needs the most recent entry of
+ * the function. A listing method on the {@code Store} SPI would have to be implemented by every
+ * store, and explain would then read the header of every entry of the function to find the
+ * newest. A record is one small write per miss, in a namespace of memo's own ({@value #NAMESPACE},
+ * whose control character no function name can contain), found with one read. The manifest, which
+ * can list hundreds of methods, is written once per code signature per memoizer, not into every
+ * entry header. Records are written only after their entry was stored, and a record that cannot
+ * be read explains nothing rather than failing a call.
+ *
+ * <p>Records are ordinary entries with an empty payload: their metadata is the content, their
+ * header names the serde {@value #SERDE}. Thread-safe.
+ */
+final class MissRecords {
+  /** The namespace of the records. */
+  static final String NAMESPACE = "\u0001memo-records";
+  /** The serde name in a record's header. */
+  static final String SERDE = "memo-record";
+  /** Most manifest items kept: the header's pair count is an unsigned short. */
+  private static final int MAX_PAIRS = 60_000;
+
+  private final Store store;
+  private final String signerName;
+  private final ThreadLocal<CanonicalEncoder> encoders;
+  private final Set<Signature> manifestsWritten = ConcurrentHashMap.newKeySet();
+
+  MissRecords(Store store, String signerName, ThreadLocal<CanonicalEncoder> encoders) {
+    this.store = store;
+    this.signerName = signerName;
+    this.encoders = encoders;
+  }
+
+  /**
+   * Records an entry as its function's most recent, and its code's manifest if this memoizer has
+   * not yet.
+   */
+  void write(String id, Signature latestKey, Signature code, Supplier<Map<String, String>> manifest,
+      Signature env, Signature args, Map<String, String> items) throws IOException {
+    if (manifestsWritten.add(code)) {
+      Map<String, String> m = manifest.get();
+      if (m.size() <= MAX_PAIRS) {
+        try {
+          writeRecord(manifestKey(code.hex()), m);
+        } catch (IOException | RuntimeException e) {
+          manifestsWritten.remove(code);
+          throw e;
+        }
+      }
+    }
+    Map<String, String> latest = new LinkedHashMap<>();
+    latest.put("function", id);
+    latest.put("created", Long.toString(System.currentTimeMillis()));
+    latest.put("signature.code", code.hex());
+    latest.put("signature.environment", env.hex());
+    latest.put("signature.arguments", args.hex());
+    latest.putAll(items);
+    writeRecord(latestKey, latest);
+  }
+
+  /** Explains a miss by comparing the call's parts and items with the function's latest record. */
+  Explanation explain(String id, Signature latestKey, Signature code,
+      Supplier<Map<String, String>> manifest, Signature env, Signature args,
+      Supplier<Map<String, String>> items) throws IOException {
+    Optional<Map<String, String>> found = readRecord(latestKey);
+    if (found.isEmpty()) {
+      return Explanation.firstMiss(id);
+    }
+    Map<String, String> latest = found.get();
+    List<String> codeChanges = new ArrayList<>();
+    String oldCode = latest.getOrDefault("signature.code", "");
+    if (!oldCode.equals(code.hex())) {
+      Optional<Map<String, String>> oldManifest =
+          oldCode.isEmpty() ? Optional.empty() : readRecord(manifestKey(oldCode));
+      if (oldManifest.isEmpty()) {
+        codeChanges.add("code not recorded (the earlier code's manifest is not in the store)");
+      } else {
+        codeChanges.addAll(differences(oldManifest.get(), manifest.get(), ""));
+      }
+    }
+    Map<String, String> now = null;
+    List<String> environment = new ArrayList<>();
+    if (!env.hex().equals(latest.get("signature.environment"))) {
+      now = items.get();
+      environment.addAll(differences(latest, now, "environment."));
+      if (environment.isEmpty()) {
+        environment.add("environment (no single item recorded differs)");
+      }
+    }
+    List<Integer> arguments = new ArrayList<>();
+    if (!args.hex().equals(latest.get("signature.arguments"))) {
+      now = now != null ? now : items.get();
+      for (String name : differences(latest, now, "argument.")) {
+        arguments.add(Integer.parseInt(name));
+      }
+      arguments.sort(null);
+    }
+    return Explanation.miss(id, codeChanges, environment, arguments);
+  }
+
+  private Signature manifestKey(String codeHex) {
+    CanonicalEncoder enc = encoders.get();
+    try {
+      return enc.putString("memo/code-manifest/1").putString(codeHex).finish();
+    } catch (RuntimeException e) {
+      enc.reset();
+      throw e;
+    }
+  }
+
+  private void writeRecord(Signature key, Map<String, String> metadata) throws IOException {
+    EntryFormat.Header header = new EntryFormat.Header(SERDE, signerName, metadata);
+    store.put(NAMESPACE, key, out -> {
+      EntryFormat.writeHeader(header, metadata, out);
+      EntryFormat.payloadOutput(out).close();
+    });
+  }
+
+  private Optional<Map<String, String>> readRecord(Signature key) throws IOException {
+    Optional<InputStream> found = store.get(NAMESPACE, key);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    try (InputStream in = new BufferedInputStream(found.get())) {
+      EntryFormat.Header header = EntryFormat.readHeader(in);
+      if (!header.serde().equals(SERDE)) {
+        return Optional.empty();
+      }
+      return Optional.of(header.metadata());
+    } catch (CorruptEntryException e) {
+      return Optional.empty(); // a record is a hint for explain; a broken one explains nothing
+    }
+  }
+
+  /** Names, without the prefix, present in one map or the other, or in both with other values. */
+  private static List<String> differences(Map<String, String> before, Map<String, String> after,
+      String prefix) {
+    Set<String> names = new TreeSet<>();
+    for (Map<String, String> m : List.of(before, after)) {
+      for (String k : m.keySet()) {
+        if (k.startsWith(prefix) && !Objects.equals(before.get(k), after.get(k))) {
+          names.add(k.substring(prefix.length()));
+        }
+      }
+    }
+    return List.copyOf(names);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.memo.core.code;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import dev.memo.SignatureException;
+import org.objectweb.asm.ClassReader;
+
+/**
+ * The subtypes of application classes, found by reading the headers of every class file in the
+ * application's roots (class directories, and jars named by {@code memo.code.include}). A root is
+ * read once per JVM. Used to follow a virtual or interface call to every implementation the
+ * application has, not just the one the compiler named. Not thread-safe; one per code walk.
+ */
+final class Hierarchy {
+  /** Root to (class, its direct supertypes), read once per JVM. */
+  private static final Map<Path, Map<String, List<String>>> ROOTS = new ConcurrentHashMap<>();
+
+  private final Map<String, List<String>> children = new HashMap<>();
+  private final Set<Path> indexed = new LinkedHashSet<>();
+
+  /** Adds the classes of these roots, reading those not yet read in this JVM. */
+  void index(Collection<Path> roots) {
+    for (Path root : roots) {
+      if (indexed.add(root)) {
+        ROOTS.computeIfAbsent(root, Hierarchy::read).forEach((type, supers) -> {
+          for (String s : supers) {
+            children.computeIfAbsent(s, k -> new ArrayList<>()).add(type);
+          }
+        });
+      }
+    }
+  }
+
+  /** Every indexed class that extends or implements {@code type}, directly or not. */
+  Set<String> subtypes(String type) {
+    Set<String> found = new LinkedHashSet<>();
+    List<String> todo = new ArrayList<>(List.of(type));
+    while (!todo.isEmpty()) {
+      for (String child : children.getOrDefault(todo.remove(todo.size() - 1), List.of())) {
+        if (found.add(child)) {
+          todo.add(child);
+        }
+      }
+    }
+    return found;
+  }
+
+  private static Map<String, List<String>> read(Path root) {
+    Map<String, List<String>> supers = new HashMap<>();
+    try {
+      if (Files.isDirectory(root)) {
+        try (Stream<Path> files = Files.walk(root)) {
+          for (Path f : (Iterable<Path>) files::iterator) {
+            if (f.toString().endsWith(".class") && !f.endsWith("module-info.class")) {
+              add(supers, Files.readAllBytes(f));
+            }
+          }
+        }
+      } else if (Files.isRegularFile(root)) {
+        try (JarFile jar = new JarFile(root.toFile())) {
+          for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
+            if (e.getName().endsWith(".class") && !e.getName().endsWith("module-info.class")) {
+              try (InputStream in = jar.getInputStream(e)) {
+                add(supers, in.readAllBytes());
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new SignatureException("cannot read the classes of " + root + " to find the"
+          + " implementations of the methods a memoized function calls: " + e
+          + "; check that the files are readable", e);
+    }
+    return Map.copyOf(supers);
+  }
+
+  private static void add(Map<String, List<String>> supers, byte[] classFile) {
+    ClassReader r;
+    try {
+      r = new ClassReader(classFile);
+    } catch (IllegalArgumentException e) {
+      return; // not a class file we can read; it cannot be an implementation we could sign either
+    }
+    List<String> types = new ArrayList<>(List.of(r.getInterfaces()));
+    if (r.getSuperName() != null) {
+      types.add(r.getSuperName());
+    }
+    supers.put(r.getClassName(), List.copyOf(types));
+  }
+}

@@ -1,0 +1,184 @@
+package dev.memo.core.code;
+
+import dev.memo.SignatureException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.CodeSource;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Says where a class comes from, which decides what it contributes to a code signature.
+ *
+ * <ul>
+ *   <li>{@link Kind#JDK}: the run-time image ({@code jrt:}) or the boot and platform loaders:
+ *       only the Java feature version.
+ *   <li>{@link Kind#MEMO}: memo's own modules, which sign computations and never take part in one:
+ *       nothing.
+ *   <li>{@link Kind#APP}: a class file in a class directory, or in a jar or package named by
+ *       {@code memo.code.include}: its methods' normalized bytecode.
+ *   <li>{@link Kind#LIBRARY}: a class in any other jar: the jar's content hash, computed once per
+ *       jar per JVM (keyed by path, size and modification time). A class at an address that is
+ *       neither a file nor a jar contributes the hash of its class file.
+ *   <li>{@link Kind#MISSING}: no class file (a reference that never executes, or a class made at
+ *       run time): its name, so that the class appearing later changes the signature.
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+final class Locations {
+  enum Kind { JDK, MEMO, APP, LIBRARY, MISSING }
+
+  /** Where one class's file is. {@code root} is its class directory or jar, when it has one. */
+  record Location(Kind kind, String internalName, URL url, Path root) {}
+
+  private static final Map<String, String> JAR_HASHES = new ConcurrentHashMap<>();
+  private static final Set<Path> MEMO_ROOTS = memoRoots();
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final ClassLoader loader;
+  private final List<String> includedPackages;
+  private final List<Pattern> includedJars;
+  private final Map<String, Location> cache = new ConcurrentHashMap<>();
+
+  /**
+   * Creates the locator of one code walk.
+   *
+   * @param loader the loader of the function's class, which resolves every name it references
+   * @param include the entries of {@code memo.code.include}
+   */
+  Locations(ClassLoader loader, List<String> include) {
+    this.loader = loader;
+    this.includedPackages = include.stream().filter(s -> !s.endsWith(".jar")).toList();
+    this.includedJars = include.stream().filter(s -> s.endsWith(".jar"))
+        .map(s -> Pattern.compile(Pattern.quote(s).replace("*", "\\E.*\\Q"))).toList();
+  }
+
+  private static Set<Path> memoRoots() {
+    Set<Path> roots = ConcurrentHashMap.newKeySet();
+    for (Class<?> c : List.of(Locations.class, dev.memo.Memoizer.class)) {
+      CodeSource source = c.getProtectionDomain().getCodeSource();
+      if (source != null && source.getLocation() != null) {
+        try {
+          roots.add(Path.of(source.getLocation().toURI()).toAbsolutePath().normalize());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+          // Not a file: memo's classes are then told apart by nothing and signed like a library.
+        }
+      }
+    }
+    return Set.copyOf(roots);
+  }
+
+  Location locate(String internalName) {
+    return cache.computeIfAbsent(internalName, this::find);
+  }
+
+  private Location find(String internalName) {
+    if (internalName.startsWith("java/") || internalName.startsWith("jdk/")
+        || internalName.startsWith("sun/") || internalName.startsWith("[")) {
+      return new Location(Kind.JDK, internalName, null, null);
+    }
+    String resource = internalName + ".class";
+    URL url = loader == null ? ClassLoader.getSystemResource(resource) : loader.getResource(resource);
+    if (url == null) {
+      return new Location(Kind.MISSING, internalName, null, null);
+    }
+    String binaryName = internalName.replace('/', '.');
+    switch (url.getProtocol()) {
+      case "jrt":
+        return new Location(Kind.JDK, internalName, url, null);
+      case "file": {
+        Path file = toPath(url);
+        Path root = file;
+        for (int i = internalName.split("/").length; i > 0 && root != null; i--) {
+          root = root.getParent();
+        }
+        if (root != null && MEMO_ROOTS.contains(root)) {
+          return new Location(Kind.MEMO, internalName, url, root);
+        }
+        return new Location(Kind.APP, internalName, url, root);
+      }
+      case "jar": {
+        Path jar;
+        try {
+          JarURLConnection c = (JarURLConnection) url.openConnection();
+          jar = toPath(c.getJarFileURL());
+        } catch (IOException | IllegalArgumentException e) {
+          return new Location(Kind.LIBRARY, internalName, url, null);
+        }
+        if (MEMO_ROOTS.contains(jar)) {
+          return new Location(Kind.MEMO, internalName, url, jar);
+        }
+        String jarName = jar.getFileName().toString();
+        boolean included = includedJars.stream().anyMatch(p -> p.matcher(jarName).matches())
+            || includedPackages.stream().anyMatch(
+                p -> binaryName.startsWith(p + ".") || binaryName.equals(p));
+        return new Location(included ? Kind.APP : Kind.LIBRARY, internalName, url, jar);
+      }
+      default:
+        return new Location(Kind.LIBRARY, internalName, url, null);
+    }
+  }
+
+  private static Path toPath(URL url) {
+    try {
+      return Path.of(url.toURI()).toAbsolutePath().normalize();
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** Reads a class file. */
+  static byte[] read(Location location) {
+    try (InputStream in = location.url().openStream()) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new SignatureException("cannot read the class file of "
+          + location.internalName().replace('/', '.') + " at " + location.url() + ": " + e
+          + "; check that the file is readable", e);
+    }
+  }
+
+  /**
+   * Returns the content hash of a library's jar, or of its class file when it is not in a jar;
+   * once per jar per JVM.
+   */
+  static String contentHash(Location location) {
+    if (location.root() == null) {
+      return ClassCode.sha(read(location));
+    }
+    Path jar = location.root();
+    try {
+      BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+      String key = jar + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+      String hash = JAR_HASHES.get(key);
+      if (hash == null) {
+        MessageDigest sha = ClassCode.sha256();
+        try (InputStream in = Files.newInputStream(jar)) {
+          byte[] buf = new byte[64 * 1024];
+          for (int n; (n = in.read(buf)) > 0; ) {
+            sha.update(buf, 0, n);
+          }
+        }
+        hash = HEX.formatHex(sha.digest(), 0, 16);
+        JAR_HASHES.putIfAbsent(key, hash);
+      }
+      return hash;
+    } catch (IOException e) {
+      throw new SignatureException("cannot read jar " + jar + " to sign the code that reaches "
+          + location.internalName().replace('/', '.') + ": " + e
+          + "; check that the file is readable", e);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The code part of a signature: normalized bytecode of a memoized function and of every method it
+ * can reach in the application's own classes, the content hashes of the library jars it reaches,
+ * the Java feature version, and the static fields that reached code reads. Read with ASM; not
+ * exported.
+ *
+ * <p>{@link dev.memo.core.code.CodeSigner} walks the code once per function and caches the result;
+ * each class file is read and normalized once per JVM ({@code ClassCode}), each jar hashed once
+ * per JVM ({@code Locations}).
+ */
+package dev.memo.core.code;

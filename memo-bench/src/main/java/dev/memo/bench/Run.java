@@ -44,6 +44,7 @@ public final class Run {
     switch (name) {
       case "smoke":
         p.put(SigningBench.class, Map.of("size", a("16")));
+        p.put(CallSigningBench.class, Map.of());
         p.put(SerdeBench.class, Map.of("size", a("100")));
         p.put(StoreBench.class, Map.of("size", a("100"), "entries", a("1000")));
         p.put(CallBench.class, Map.of());
@@ -51,6 +52,7 @@ public final class Run {
             TimeValue.milliseconds(100), p);
       case "quick":
         p.put(SigningBench.class, Map.of("size", a("64", "1048576")));
+        p.put(CallSigningBench.class, Map.of());
         p.put(SerdeBench.class, Map.of(
             "kind", a("doubles", "mapOfRecords", "text"), "size", a("1024", "1048576")));
         p.put(StoreBench.class, Map.of("size", a("100", "4096", "1048576")));
@@ -58,6 +60,7 @@ public final class Run {
         return new Profile(name, 1, 1, TimeValue.seconds(1), 2, TimeValue.seconds(1), p);
       case "full":
         p.put(SigningBench.class, Map.of());
+        p.put(CallSigningBench.class, Map.of());
         p.put(SerdeBench.class, Map.of());
         p.put(StoreBench.class, Map.of("entries", a("1000", "1000000")));
         p.put(CallBench.class, Map.of());
@@ -189,6 +192,8 @@ public final class Run {
   private static final Map<String, String> DESCRIPTIONS = Map.of(
       "SigningBench", "Signing one argument with memo's canonical encoding (`sign`) vs the raw"
           + " digest of the same content bytes (`MessageDigest` SHA-256 or hash4j XXH3-128).",
+      "CallSigningBench", "Signing a whole call of (int, short string, double[8]) as Memo does,"
+          + " code part cached, vs the raw digest of the arguments' 71 content bytes.",
       "SerdeBench", "Each serde's write and read vs the same work by hand (plain"
           + " `ObjectOutputStream`; through the JDK's `GZIPOutputStream` for java-gzip; through"
           + " zstd-jni's `ZstdOutputStream` at level 3 for zstd).",

@@ -84,7 +84,7 @@ public final class Memo implements Memoizer {
   private static final Object MISS = new Object();
   /** An entry was found but could not be used; it was counted already. */
   private static final Object BROKEN = new Object();
-  private static final String SIGNATURE_DOMAIN = "memo/signature/1";
+  private static final String SIGNATURE_DOMAIN = "memo/signature/2";
 
   private final boolean enabled;
   private final Store store;
@@ -301,6 +301,17 @@ public final class Memo implements Memoizer {
     final List<String> environmentNames;
     /** Where the record of this function's latest entry is kept; see {@link MissRecords}. */
     final Signature latestKey;
+    /**
+     * The digest of everything fixed for the function (signer, id, code), which every call's key
+     * starts from: a call then hashes 32 bytes of it rather than both parts in full.
+     */
+    byte[] functionPart;
+    /** Labels for errors, made once rather than at every call. */
+    final String[] argumentWhat;
+    final String[] argumentHint;
+    final String[] stateWhat;
+    final String[] fieldWhat;
+    final String[] fieldHint;
 
     Handle(String id, FunctionOptions options, FunctionRef ref, int arity, Signature idPart,
         Signature codePart, FunctionCode code, Signature latestKey) {
@@ -323,6 +334,26 @@ public final class Memo implements Memoizer {
         code.staticFields().forEach(f -> names.add(f.label()));
       }
       this.environmentNames = List.copyOf(names);
+      argumentWhat = new String[arity];
+      argumentHint = new String[arity];
+      for (int i = 0; i < arity; i++) {
+        argumentWhat[i] = "argument " + i + " of \"" + id + "\"";
+        argumentHint[i] = "ignore the parameter with FunctionOptions.ignoreParameters(" + i + ")";
+      }
+      List<String> stateNames = ref == null ? List.of() : ref.stateNames();
+      stateWhat = new String[stateNames.size()];
+      for (int i = 0; i < stateWhat.length; i++) {
+        stateWhat[i] = stateNames.get(i) + " of \"" + id + "\"";
+      }
+      List<StaticField> fields = code == null ? List.of() : code.staticFields();
+      fieldWhat = new String[fields.size()];
+      fieldHint = new String[fields.size()];
+      for (int i = 0; i < fieldWhat.length; i++) {
+        StaticField f = fields.get(i);
+        fieldWhat[i] = f.label() + " read by \"" + id + "\"";
+        fieldHint[i] = "or mark the field @dev.memo.NotSigned (or list " + f.name()
+            + " in memo.code.ignore-fields) if its value cannot change the result";
+      }
     }
   }
 
@@ -366,6 +397,9 @@ public final class Memo implements Memoizer {
       throw e;
     }
     Handle h = new Handle(id, options, ref, arity, idPart, codePart, code, latestKey);
+    enc.putString(SIGNATURE_DOMAIN).putString(signer.name());
+    enc.putBytes(idPart.bytes()).putBytes(codePart.bytes());
+    h.functionPart = enc.finish().bytes();
     signEnvironment(h, enc); // an unsignable captured variable fails now, not at the first call
     return h;
   }
@@ -387,18 +421,46 @@ public final class Memo implements Memoizer {
     return computeOnce(h, args, signed, body, value == MISS);
   }
 
-  /** The signature of one call and the parts it was made of. */
-  private record Signed(Signature key, Signature env, Signature args) {}
+  /**
+   * The key of one call, and the environment and argument parts it covers. A hit needs only the
+   * key, which is one digest over the function part, the environment and the arguments; the parts
+   * are digested on their own only when a miss records them or explain compares them.
+   */
+  private final class Signed {
+    final Signature key;
+    private final Handle h;
+    private final Object[] args;
+    private Signature env;
+    private Signature argsPart;
+
+    Signed(Signature key, Handle h, Object[] args) {
+      this.key = key;
+      this.h = h;
+      this.args = args;
+    }
+
+    Signature env() {
+      if (env == null) {
+        env = signEnvironment(h, encoders.get());
+      }
+      return env;
+    }
+
+    Signature args() {
+      if (argsPart == null) {
+        argsPart = signArguments(h, args, encoders.get());
+      }
+      return argsPart;
+    }
+  }
 
   private Signed sign(Handle h, Object[] args) {
     CanonicalEncoder enc = encoders.get();
-    Signature env = signEnvironment(h, enc);
-    Signature argsPart = signArguments(h, args, enc);
     try {
-      enc.putString(SIGNATURE_DOMAIN).putString(signer.name());
-      enc.putBytes(h.idPart.bytes()).putBytes(h.codePart.bytes());
-      enc.putBytes(env.bytes()).putBytes(argsPart.bytes());
-      return new Signed(enc.finish(), env, argsPart);
+      enc.putBytes(h.functionPart);
+      putEnvironment(h, enc);
+      putArguments(h, args, enc);
+      return new Signed(enc.finish(), h, args);
     } catch (RuntimeException e) {
       enc.reset();
       throw e;
@@ -407,18 +469,7 @@ public final class Memo implements Memoizer {
 
   private Signature signEnvironment(Handle h, CanonicalEncoder enc) {
     try {
-      enc.putString("environment/2");
-      List<Object> state = h.ref.state();
-      enc.putInt(state.size());
-      for (int i = 0; i < state.size(); i++) {
-        putState(h, enc, i);
-      }
-      List<StaticField> fields = h.code.staticFields();
-      enc.putInt(fields.size());
-      for (StaticField f : fields) {
-        enc.putString(f.name());
-        putStaticField(h, enc, f);
-      }
+      putEnvironment(h, enc);
       return enc.finish();
     } catch (RuntimeException e) {
       enc.reset();
@@ -426,42 +477,56 @@ public final class Memo implements Memoizer {
     }
   }
 
+  private static void putEnvironment(Handle h, CanonicalEncoder enc) {
+    enc.putString("environment/2");
+    List<Object> state = h.ref.state();
+    enc.putInt(state.size());
+    for (int i = 0; i < state.size(); i++) {
+      putState(h, enc, i);
+    }
+    List<StaticField> fields = h.code.staticFields();
+    enc.putInt(fields.size());
+    for (int i = 0; i < fields.size(); i++) {
+      StaticField f = fields.get(i);
+      enc.putString(f.name());
+      putStaticField(h, enc, i);
+    }
+  }
+
+  private static void putStaticField(Handle h, CanonicalEncoder enc, int i) {
+    enc.putRoot(h.code.staticFields().get(i).read(), h.fieldWhat[i], h.fieldHint[i]);
+  }
+
   private static void putState(Handle h, CanonicalEncoder enc, int i) {
     enc.putRoot(
         h.ref.state().get(i),
-        h.ref.stateNames().get(i) + " of \"" + h.id + "\"",
+        h.stateWhat[i],
         "or do not capture it: pass it as an argument (with FunctionOptions.ignoreParameters"
             + " if it cannot change the result) or read it from a static field marked"
             + " @dev.memo.NotSigned");
   }
 
-  private static void putStaticField(Handle h, CanonicalEncoder enc, StaticField f) {
-    enc.putRoot(
-        f.read(),
-        f.label() + " read by \"" + h.id + "\"",
-        "or mark the field @dev.memo.NotSigned (or list " + f.name()
-            + " in memo.code.ignore-fields) if its value cannot change the result");
-  }
 
   private static void putArgument(Handle h, CanonicalEncoder enc, Object[] args, int i) {
-    enc.putRoot(
-        args[i],
-        "argument " + i + " of \"" + h.id + "\"",
-        "ignore the parameter with FunctionOptions.ignoreParameters(" + i + ")");
+    enc.putRoot(args[i], h.argumentWhat[i], h.argumentHint[i]);
   }
 
   private Signature signArguments(Handle h, Object[] args, CanonicalEncoder enc) {
     try {
-      enc.putString("arguments/1").putInt(h.arity).putLong(h.ignoredMask);
-      for (int i = 0; i < args.length; i++) {
-        if ((h.ignoredMask & (1L << i)) == 0) {
-          putArgument(h, enc, args, i);
-        }
-      }
+      putArguments(h, args, enc);
       return enc.finish();
     } catch (RuntimeException e) {
       enc.reset();
       throw e;
+    }
+  }
+
+  private static void putArguments(Handle h, Object[] args, CanonicalEncoder enc) {
+    enc.putString("arguments/1").putInt(h.arity).putLong(h.ignoredMask);
+    for (int i = 0; i < args.length; i++) {
+      if ((h.ignoredMask & (1L << i)) == 0) {
+        putArgument(h, enc, args, i);
+      }
     }
   }
 
@@ -490,6 +555,9 @@ public final class Memo implements Memoizer {
       if (LOG.isLoggable(Level.DEBUG)) {
         logMiss(h, args, signed);
       }
+      // The parts are recorded as they were before the function ran, which may change what it read.
+      signed.env();
+      signed.args();
       long start = System.nanoTime();
       Object result;
       try {
@@ -607,8 +675,8 @@ public final class Memo implements Memoizer {
 
   private void save(Handle h, Object[] args, Signed signed, Object result, long nanos) {
     Signature key = signed.key;
-    Signature env = signed.env;
-    Signature argsPart = signed.args;
+    Signature env = signed.env();
+    Signature argsPart = signed.args();
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("function", h.id);
     metadata.put("signature.function", h.idPart.hex());
@@ -651,7 +719,7 @@ public final class Memo implements Memoizer {
   // ---------------------------------------------------------------- explaining
 
   private void writeRecords(Handle h, Object[] args, Signed signed) throws IOException {
-    records.write(h.id, h.latestKey, h.codePart, () -> manifest(h), signed.env, signed.args,
+    records.write(h.id, h.latestKey, h.codePart, () -> manifest(h), signed.env(), signed.args(),
         itemDigests(h, args));
   }
 
@@ -673,9 +741,10 @@ public final class Memo implements Memoizer {
         putState(h, enc, i);
         digests.put("environment." + h.environmentNames.get(i), enc.finish().hex());
       }
-      for (StaticField f : h.code.staticFields()) {
-        putStaticField(h, enc, f);
-        digests.put("environment." + f.label(), enc.finish().hex());
+      List<StaticField> fields = h.code.staticFields();
+      for (int i = 0; i < fields.size(); i++) {
+        putStaticField(h, enc, i);
+        digests.put("environment." + fields.get(i).label(), enc.finish().hex());
       }
       for (int i = 0; i < args.length; i++) {
         if ((h.ignoredMask & (1L << i)) == 0) {
@@ -723,8 +792,8 @@ public final class Memo implements Memoizer {
   }
 
   private Explanation explainMiss(Handle h, Object[] args, Signed signed) throws IOException {
-    return records.explain(h.id, h.latestKey, h.codePart, () -> manifest(h), signed.env,
-        signed.args, () -> itemDigests(h, args));
+    return records.explain(h.id, h.latestKey, h.codePart, () -> manifest(h), signed.env(),
+        signed.args(), () -> itemDigests(h, args));
   }
 
   private void logMiss(Handle h, Object[] args, Signed signed) {

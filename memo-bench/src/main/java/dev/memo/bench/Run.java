@@ -45,6 +45,7 @@ public final class Run {
       case "smoke":
         p.put(SigningBench.class, Map.of("size", a("16")));
         p.put(CallSigningBench.class, Map.of());
+        p.put(CodeSignatureBench.class, Map.of());
         p.put(SerdeBench.class, Map.of("size", a("100")));
         p.put(StoreBench.class, Map.of("size", a("100"), "entries", a("1000")));
         p.put(CallBench.class, Map.of());
@@ -53,6 +54,7 @@ public final class Run {
       case "quick":
         p.put(SigningBench.class, Map.of("size", a("64", "1048576")));
         p.put(CallSigningBench.class, Map.of());
+        p.put(CodeSignatureBench.class, Map.of());
         p.put(SerdeBench.class, Map.of(
             "kind", a("doubles", "mapOfRecords", "text"), "size", a("1024", "1048576")));
         p.put(StoreBench.class, Map.of("size", a("100", "4096", "1048576")));
@@ -61,6 +63,7 @@ public final class Run {
       case "full":
         p.put(SigningBench.class, Map.of());
         p.put(CallSigningBench.class, Map.of());
+        p.put(CodeSignatureBench.class, Map.of());
         p.put(SerdeBench.class, Map.of());
         p.put(StoreBench.class, Map.of("entries", a("1000", "1000000")));
         p.put(CallBench.class, Map.of());
@@ -106,12 +109,14 @@ public final class Run {
 
   private static Collection<RunResult> run(
       Profile p, Class<?> bench, Map<String, String[]> params, Path out) throws RunnerException {
+    // A single-shot benchmark measures one cold call per JVM: more forks instead of iterations.
+    boolean singleShot = bench == CodeSignatureBench.class;
     ChainedOptionsBuilder o = new OptionsBuilder()
         .include(bench.getName() + "\\.")
-        .forks(p.forks())
-        .warmupIterations(p.warmups())
+        .forks(singleShot ? p.forks() * (p.name().equals("smoke") ? 1 : 10) : p.forks())
+        .warmupIterations(singleShot ? 0 : p.warmups())
         .warmupTime(p.warmupTime())
-        .measurementIterations(p.iterations())
+        .measurementIterations(singleShot ? 1 : p.iterations())
         .measurementTime(p.iterationTime())
         .jvmArgsAppend("-Xmx4g")
         .resultFormat(ResultFormatType.JSON)
@@ -194,6 +199,8 @@ public final class Run {
           + " digest of the same content bytes (`MessageDigest` SHA-256 or hash4j XXH3-128).",
       "CallSigningBench", "Signing a whole call of (int, short string, double[8]) as Memo does,"
           + " code part cached, vs the raw digest of the arguments' 71 content bytes.",
+      "CodeSignatureBench", "First-call cost of the code signature: wrapping a function that"
+          + " reaches 50 methods, one cold wrap per JVM, vs the same cold wrap of a JDK method reference (`Math::abs`).",
       "SerdeBench", "Each serde's write and read vs the same work by hand (plain"
           + " `ObjectOutputStream`; through the JDK's `GZIPOutputStream` for java-gzip; through"
           + " zstd-jni's `ZstdOutputStream` at level 3 for zstd).",

@@ -49,6 +49,7 @@ public final class Run {
         p.put(SerdeBench.class, Map.of("size", a("100")));
         p.put(StoreBench.class, Map.of("size", a("100"), "entries", a("1000")));
         p.put(CallBench.class, Map.of());
+        p.put(LargeHitBench.class, Map.of());
         return new Profile(name, 1, 0, TimeValue.milliseconds(100), 1,
             TimeValue.milliseconds(100), p);
       case "quick":
@@ -59,6 +60,7 @@ public final class Run {
             "kind", a("doubles", "mapOfRecords", "text"), "size", a("1024", "1048576")));
         p.put(StoreBench.class, Map.of("size", a("100", "4096", "1048576")));
         p.put(CallBench.class, Map.of());
+        p.put(LargeHitBench.class, Map.of());
         return new Profile(name, 1, 1, TimeValue.seconds(1), 2, TimeValue.seconds(1), p);
       case "full":
         p.put(SigningBench.class, Map.of());
@@ -67,6 +69,7 @@ public final class Run {
         p.put(SerdeBench.class, Map.of());
         p.put(StoreBench.class, Map.of("entries", a("1000", "1000000")));
         p.put(CallBench.class, Map.of());
+        p.put(LargeHitBench.class, Map.of());
         return new Profile(name, 2, 3, TimeValue.seconds(2), 5, TimeValue.seconds(2), p);
       default:
         throw new IllegalArgumentException(
@@ -147,6 +150,8 @@ public final class Run {
     md.append("The machine is shared and noisy: read ratios, not absolute times, and distrust a ratio")
         .append(" whose error bars overlap 1.0.\n\n");
 
+    targets(md, results);
+
     Map<String, List<RunResult>> byClass = new LinkedHashMap<>();
     for (RunResult r : results) {
       String bench = r.getParams().getBenchmark();
@@ -204,11 +209,150 @@ public final class Run {
       "SerdeBench", "Each serde's write and read vs the same work by hand (plain"
           + " `ObjectOutputStream`; through the JDK's `GZIPOutputStream` for java-gzip; through"
           + " zstd-jni's `ZstdOutputStream` at level 3 for zstd).",
+      "LargeHitBench", "A hit whose result is a 1 MiB double[] from the directory store vs"
+          + " `Files.readAllBytes` of the same doubles plus a little-endian decode.",
       "StoreBench", "A store's get and put of one value vs `Files.readAllBytes`/`Files.write`"
           + " (directory) or a `ConcurrentHashMap` (memory) on the same data.",
       "CallBench", "A whole memoized call of (int, short string, double[8]): hit and miss vs a"
           + " Caffeine cache keyed by a record of the same arguments. No object tier yet: every hit"
           + " reads the store and deserializes.");
+
+  // ---------------------------------------------------------------- targets
+
+  /** The targets, each checked against this run's figures where the profile has them. */
+  private static void targets(StringBuilder md, List<RunResult> rs) {
+    md.append("## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+    // Signing
+    ratio(rs, "CallSigningBench", "sign", Map.of("signer", "sha256")).ifPresentOrElse(
+        r -> row(md, "small-call signing ≤ 1.3 × raw SHA-256 of the same bytes",
+            String.format(Locale.ROOT, "%.2f ×", r), r <= 1.3),
+        () -> missing(md, "small-call signing ≤ 1.3 × raw SHA-256 of the same bytes"));
+    for (String signer : List.of("sha256", "xxh3-128")) {
+      String t = "large arrays (double[], largest size run) ≥ 0.9 × raw " + signer + " throughput";
+      largest(rs, "SigningBench", Map.of("signer", signer, "kind", "doubles")).flatMap(size ->
+          ratio(rs, "SigningBench", "sign",
+              Map.of("signer", signer, "kind", "doubles", "size", size)).map(r -> new Object[] {size, r}))
+          .ifPresentOrElse(
+              x -> row(md, t, String.format(Locale.ROOT, "%.2f × at %s B", 1 / (double) x[1], x[0]),
+                  1 / (double) x[1] >= 0.9),
+              () -> missing(md, t));
+    }
+    missing(md, "hit of a small result from the object tier ≤ 0.5 µs (no object tier yet)");
+    micros(rs, "CallBench", "hit", Map.of("store", "directory")).ifPresentOrElse(
+        us -> row(md, "hit of a small result from the directory store ≤ 10 µs (warm process)",
+            String.format(Locale.ROOT, "%.1f µs", us), us <= 10),
+        () -> missing(md, "hit of a small result from the directory store ≤ 10 µs"));
+    micros(rs, "CallBench", "hit", Map.of("store", "chronicle")).ifPresentOrElse(
+        us -> row(md, "hit of a small result from chronicle ≤ 3 µs",
+            String.format(Locale.ROOT, "%.1f µs", us), us <= 3),
+        () -> missing(md, "hit of a small result from chronicle ≤ 3 µs"));
+    ratio(rs, "LargeHitBench", "hit", Map.of("serde", "java")).ifPresentOrElse(
+        r -> row(md, "hit of a 1 MiB double[] from the directory store ≤ 1.3 × raw read + decode",
+            String.format(Locale.ROOT, "%.2f × (java serde)", r), r <= 1.3),
+        () -> missing(md, "hit of a 1 MiB double[] from the directory store ≤ 1.3 × raw read + decode"));
+    micros(rs, "CallBench", "miss", Map.of("store", "directory")).ifPresentOrElse(
+        us -> row(md, "miss overhead of a small call (directory store, fsync off) ≤ 50 µs",
+            String.format(Locale.ROOT, "%.1f µs", us), us <= 50),
+        () -> missing(md, "miss overhead of a small call ≤ 50 µs"));
+    // zstd vs gzip: the smallest speed-up over every kind and size both ran at
+    double worst = Double.MAX_VALUE;
+    boolean ratioOk = true;
+    String where = "";
+    for (RunResult z : rs) {
+      var p = z.getParams();
+      if (!p.getBenchmark().endsWith("SerdeBench.write") || !p.getParam("serde").equals("zstd")) {
+        continue;
+      }
+      Map<String, String> same = Map.of("serde", "java-gzip", "kind", p.getParam("kind"),
+          "size", p.getParam("size"));
+      Optional<Double> gzip = micros(rs, "SerdeBench", "write", same);
+      if (gzip.isEmpty() || Integer.parseInt(p.getParam("size")) < 65536) {
+        continue;
+      }
+      double speedup = gzip.get() / micros(z);
+      try {
+        long[] zs = SerdeBench.sizes("zstd", p.getParam("kind"), Integer.parseInt(p.getParam("size")));
+        long[] gs = SerdeBench.sizes("java-gzip", p.getParam("kind"), Integer.parseInt(p.getParam("size")));
+        ratioOk &= zs[0] <= gs[0];
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      if (speedup < worst) {
+        worst = speedup;
+        where = p.getParam("kind") + " " + p.getParam("size") + " B";
+      }
+    }
+    if (worst == Double.MAX_VALUE) {
+      missing(md, "zstd level 3 compresses ≥ 5 × faster than gzip level 6 (payloads ≥ 64 KiB)");
+    } else {
+      row(md, "zstd level 3 compresses ≥ 5 × faster than gzip level 6 at an equal or better ratio"
+              + " (payloads ≥ 64 KiB)",
+          String.format(Locale.ROOT, "slowest %.1f × (%s); %s", worst, where,
+              ratioOk ? "ratio equal or better everywhere" : "ratio worse somewhere"),
+          worst >= 5 && ratioOk);
+    }
+    Optional<Double> small = micros(rs, "StoreBench", "get",
+        Map.of("store", "directory", "size", "100", "entries", "1000"));
+    Optional<Double> large = micros(rs, "StoreBench", "get",
+        Map.of("store", "directory", "size", "100", "entries", "1000000"));
+    if (small.isPresent() && large.isPresent()) {
+      double r = large.get() / small.get();
+      row(md, "hit latency at 1 000 000 entries ≤ 2 × at 1 000 (directory, 100 B)",
+          String.format(Locale.ROOT, "%.2f ×", r), r <= 2);
+    } else {
+      missing(md, "hit latency at 1 000 000 entries ≤ 2 × at 1 000 (full profile)");
+    }
+    md.append("\n");
+  }
+
+  private static void row(StringBuilder md, String target, String measured, boolean met) {
+    md.append("| ").append(target).append(" | ").append(measured).append(" | ")
+        .append(met ? "yes" : "**no**").append(" |\n");
+  }
+
+  private static void missing(StringBuilder md, String target) {
+    md.append("| ").append(target).append(" | not measured in this run | — |\n");
+  }
+
+  private static Optional<RunResult> find(List<RunResult> rs, String cls, String method,
+      Map<String, String> params) {
+    return rs.stream().filter(r -> r.getParams().getBenchmark().endsWith(cls + "." + method))
+        .filter(r -> params.entrySet().stream()
+            .allMatch(e -> e.getValue().equals(r.getParams().getParam(e.getKey()))))
+        .findFirst();
+  }
+
+  private static Optional<Double> ratio(List<RunResult> rs, String cls, String method,
+      Map<String, String> params) {
+    Optional<RunResult> m = find(rs, cls, method, params);
+    Optional<RunResult> b = find(rs, cls, method + "Baseline", params);
+    return m.isPresent() && b.isPresent()
+        ? Optional.of(m.get().getPrimaryResult().getScore() / b.get().getPrimaryResult().getScore())
+        : Optional.empty();
+  }
+
+  private static Optional<Double> micros(List<RunResult> rs, String cls, String method,
+      Map<String, String> params) {
+    return find(rs, cls, method, params).map(Run::micros);
+  }
+
+  private static double micros(RunResult r) {
+    double score = r.getPrimaryResult().getScore();
+    switch (r.getPrimaryResult().getScoreUnit()) {
+      case "ns/op": return score / 1000;
+      case "ms/op": return score * 1000;
+      case "s/op": return score * 1_000_000;
+      default: return score;
+    }
+  }
+
+  private static Optional<String> largest(List<RunResult> rs, String cls, Map<String, String> params) {
+    return rs.stream().filter(r -> r.getParams().getBenchmark().endsWith(cls + ".sign"))
+        .filter(r -> params.entrySet().stream()
+            .allMatch(e -> e.getValue().equals(r.getParams().getParam(e.getKey()))))
+        .map(r -> r.getParams().getParam("size"))
+        .max(java.util.Comparator.comparingInt(Integer::parseInt));
+  }
 
   private static String method(RunResult r) {
     String b = r.getParams().getBenchmark();

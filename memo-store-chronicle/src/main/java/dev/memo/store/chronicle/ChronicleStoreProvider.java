@@ -87,7 +87,7 @@ public final class ChronicleStoreProvider implements StoreProvider {
   static Options options(MemoConfig config) {
     Path root = config.getPath(PATH, Path.of(DEFAULT_PATH)).toAbsolutePath().normalize();
     long entries = positive(config, ENTRIES, config.getLong(ENTRIES, DEFAULT_ENTRIES), Long.MAX_VALUE,
-        "a whole number of entries from 1 to " + Long.MAX_VALUE + ", such as 10000");
+        "a whole number of at least 1, such as 10000");
     long average = positive(config, AVERAGE_VALUE_SIZE,
         config.getBytes(AVERAGE_VALUE_SIZE, DEFAULT_AVERAGE_VALUE_SIZE), MAX_INLINE_LIMIT,
         "a size from 1 byte to 1MiB, such as 1KiB");
@@ -97,7 +97,7 @@ public final class ChronicleStoreProvider implements StoreProvider {
     long maxBytes = positive(config, MAX_BYTES, config.getBytes(MAX_BYTES, DEFAULT_MAX_BYTES),
         Long.MAX_VALUE, "a size of at least 1 byte, such as 1GiB");
     long maxEntries = positive(config, MAX_ENTRIES, config.getLong(MAX_ENTRIES, DEFAULT_MAX_ENTRIES),
-        Long.MAX_VALUE, "a whole number of entries of at least 1, such as 1000000");
+        Long.MAX_VALUE, "a whole number of at least 1, such as 1000000");
     return new Options(root, entries, (int) average, (int) inline, maxBytes, maxEntries);
   }
 

@@ -29,16 +29,31 @@ final class ChildJvm {
    */
   static Process start(Path log, List<String> jvmOptions, Class<?> main, String... args)
       throws IOException {
+    return start(log, null, System.getProperty("java.class.path"), jvmOptions, main, args);
+  }
+
+  /**
+   * Starts a main class in a working directory on a class path, its output going to a log file.
+   *
+   * @param workingDirectory the child's working directory, or null for this one's
+   */
+  static Process start(Path log, Path workingDirectory, String classPath, List<String> jvmOptions,
+      Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-Xmx256m");
     command.addAll(jvmOptions);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classPath);
     command.add(main.getName());
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    if (workingDirectory != null) {
+      builder.directory(workingDirectory.toFile());
+    }
+    return builder.start();
   }
 
   /** Waits for a child to end and returns its output, failing the test if it did not succeed. */

@@ -4,6 +4,7 @@ import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.spi.Store;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -87,7 +88,7 @@ final class ChronicleStore implements Store {
   private void refresh(byte[] k, byte[] r) {
     long clock = shared.control.clock();
     long lag = Math.max(1, shared.control.entries() / 8);
-    if (clock - Records.stamp(r) > lag && (!Records.isBlob(r) || r.length == Records.BLOB_RECORD)) {
+    if (clock - Records.stamp(r) > lag) {
       try {
         locked(() -> shared.withMap(m -> m.replace(k, r, Records.restamped(r, clock))));
       } catch (IOException | RuntimeException e) {
@@ -266,7 +267,7 @@ final class ChronicleStore implements Store {
     byte[] id;
     Path temp;
     FileOutputStream file;
-    private java.io.BufferedOutputStream out;
+    private BufferedOutputStream out;
 
     @Override
     public void write(int b) throws IOException {
@@ -297,7 +298,7 @@ final class ChronicleStore implements Store {
       Files.createDirectories(target.getParent());
       temp = target.resolveSibling(target.getFileName() + ".tmp");
       file = new FileOutputStream(temp.toFile());
-      out = new java.io.BufferedOutputStream(file, BUFFER_BYTES);
+      out = new BufferedOutputStream(file, BUFFER_BYTES);
       out.write(buffer, 0, count);
       buffer = null;
     }

@@ -31,7 +31,8 @@ import java.nio.file.Path;
  * chronicle.announcer.disable} to {@code true} unless they are set, so that Chronicle neither
  * reports usage nor prints its banner.
  *
- * <p>Priority 0, above memo's own stores: adding this module makes it the default. Thread-safe;
+ * <p>Stores opened on one folder in one JVM share its map, with the options of the first; close
+ * each. Priority 0, above memo's own stores: adding this module makes it the default. Thread-safe;
  * cheap to construct.
  */
 public final class ChronicleStoreProvider implements StoreProvider {

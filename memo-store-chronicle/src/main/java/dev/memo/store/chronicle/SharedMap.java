@@ -10,6 +10,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -122,6 +123,8 @@ final class SharedMap {
     FileChannel storeLock = null;
     FileChannel users = null;
     Control control = null;
+    // A file channel used on an interrupted thread closes itself; keep the interrupt for later.
+    boolean interrupted = Thread.interrupted();
     try {
       Files.createDirectories(root.resolve(BLOBS));
       storeLock = channel(root.resolve("store.lock"));
@@ -145,6 +148,10 @@ final class SharedMap {
       closeQuietly(users);
       closeQuietly(storeLock);
       throw e;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -192,18 +199,30 @@ final class SharedMap {
 
   // ---------------------------------------------------------------- map access
 
-  /** Runs an operation on the current map; a map replaced by another process is swapped first. */
+  /**
+   * Runs an operation on the current map; a map replaced by another process is swapped first. The
+   * thread's interrupt is set aside meanwhile and restored after: Chronicle extends its file
+   * through a file channel, which an interrupt would close for good, breaking the map for every
+   * thread.
+   */
   <T> T withMap(Function<ChronicleMap<byte[], byte[]>, T> operation) {
-    while (true) {
-      mapLock.readLock().lock();
-      try {
-        if (control.generation() == generation) {
-          return operation.apply(map);
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        mapLock.readLock().lock();
+        try {
+          if (control.generation() == generation) {
+            return operation.apply(map);
+          }
+        } finally {
+          mapLock.readLock().unlock();
         }
-      } finally {
-        mapLock.readLock().unlock();
+        follow();
       }
-      follow();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -222,20 +241,26 @@ final class SharedMap {
     mapLock.writeLock().lock();
     try {
       withStoreLock(() -> {
-        long current = control.generation();
-        if (current != generation) {
-          ChronicleMap<byte[], byte[]> newer =
-              builder(options.entries(), options.averageValueSize()).createPersistedTo(mapFile(current));
-          map.close();
-          map = newer;
-          generation = current;
-        }
+        switchToCurrent();
         return null;
       });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
       mapLock.writeLock().unlock();
+    }
+  }
+
+  /** Opens the generation the control file names, if this JVM uses another; under both locks. */
+  private void switchToCurrent() throws IOException {
+    long current = control.generation();
+    if (current != generation) {
+      // The sizing passed here is ignored: an existing map keeps the one it was created with.
+      ChronicleMap<byte[], byte[]> newer =
+          builder(options.entries(), options.averageValueSize()).createPersistedTo(mapFile(current));
+      map.close();
+      map = newer;
+      generation = current;
     }
   }
 
@@ -250,15 +275,8 @@ final class SharedMap {
     mapLock.writeLock().lock();
     try {
       withStoreLock(() -> {
-        long current = control.generation();
-        if (current != full || generation != full) {
-          if (current != generation) {
-            ChronicleMap<byte[], byte[]> newer =
-                builder(options.entries(), options.averageValueSize()).createPersistedTo(mapFile(current));
-            map.close();
-            map = newer;
-            generation = current;
-          }
+        if (control.generation() != full || generation != full) {
+          switchToCurrent();
           return null;
         }
         long[] sizes = new long[2];
@@ -330,6 +348,7 @@ final class SharedMap {
       return;
     }
     // Lock order as everywhere: the map lock, then the store lock.
+    boolean interrupted = Thread.interrupted();
     mapLock.readLock().lock();
     try {
       if (control.generation() != generation || !jvmStoreLock.tryLock()) {
@@ -347,6 +366,9 @@ final class SharedMap {
     } finally {
       mapLock.readLock().unlock();
       sweeping.set(false);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -448,7 +470,7 @@ final class SharedMap {
               Files.deleteIfExists(f);
             }
           }
-        } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+        } catch (NoSuchFileException | NotDirectoryException e) {
           // Not a shard folder; nothing of ours.
         }
       }
@@ -482,13 +504,21 @@ final class SharedMap {
     T run() throws IOException;
   }
 
-  /** Runs under the store lock: this JVM's lock, then the inter-process file lock. */
+  /**
+   * Runs under the store lock: this JVM's lock, then the inter-process file lock. The thread's
+   * interrupt is set aside meanwhile: a file channel used on an interrupted thread closes itself,
+   * which would break the store for the whole JVM.
+   */
   private <T> T withStoreLock(Locked<T> action) throws IOException {
+    boolean interrupted = Thread.interrupted();
     jvmStoreLock.lock();
     try (FileLock held = storeLockChannel.lock()) {
       return action.run();
     } finally {
       jvmStoreLock.unlock();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

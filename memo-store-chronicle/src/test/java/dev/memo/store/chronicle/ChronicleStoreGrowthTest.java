@@ -44,6 +44,25 @@ final class ChronicleStoreGrowthTest {
   }
 
   @Test
+  void put_onAnInterruptedThreadWhileRolling_worksAndKeepsTheInterrupt() throws IOException {
+    try (ChronicleStore store = open(dir, "entries", "100", "average-value-size", "64")) {
+      Thread.currentThread().interrupt();
+      try {
+        for (int i = 0; i < 1000; i++) {
+          put(store, key(i), payload(i, 0));
+        }
+        assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+      } finally {
+        Thread.interrupted();
+      }
+      assertTrue(store.shared().generation() > 1, "the map rolled");
+      for (int i = 0; i < 1000; i++) {
+        assertArrayEquals(payload(i, 0), read(store, key(i)).orElseThrow(), "entry " + i);
+      }
+    }
+  }
+
+  @Test
   void put_entriesFarLargerThanTheAverage_neverFails() throws IOException {
     // 1MiB inline entries in a map sized for 10 entries of 16 bytes: Chronicle refuses them as too
     // large for a segment, and the store keeps them as files instead.

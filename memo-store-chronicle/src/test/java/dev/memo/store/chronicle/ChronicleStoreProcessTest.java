@@ -30,11 +30,14 @@ final class ChronicleStoreProcessTest {
   @TempDir Path dir;
 
   /**
-   * A child process. {@code share <root> <writer>}: writes every key whose number modulo 2 is not
-   * the writer's... no: writes all keys with its own payloads, in an order of its own, reading
-   * every key after each write; prints "torn" for a read that is neither writer's payload, then
-   * "saw N" for how many keys written by the other writer it read. {@code write <root>}: writes
-   * keys 0, 1, 2, … forever, printing each number once its put returned.
+   * A child process. {@code share <root> <writer>}: writes every key with its own payloads (writer
+   * 0 in ascending order, writer 1 in descending), reading a spread of keys after each write;
+   * prints "torn N" for the reads that were neither writer's payload and "saw N" for those that
+   * were the other writer's. {@code write <root>}: writes keys 0, 1, 2, … until killed, printing
+   * each number once its put returned.
+   *
+   * @param args the mode and its arguments
+   * @throws IOException if the store fails
    */
   public static void main(String[] args) throws IOException {
     Path root = Path.of(args[1]);

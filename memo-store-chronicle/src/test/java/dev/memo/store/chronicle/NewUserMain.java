@@ -19,6 +19,11 @@ public final class NewUserMain {
     return "ab".repeat(n);
   }
 
+  /**
+   * Calls the memoized function once per argument.
+   *
+   * @param args numbers of repetitions
+   */
   public static void main(String[] args) {
     try (Memo memo = Memo.create()) {
       System.out.println(memo);

@@ -19,6 +19,12 @@ import java.util.Arrays;
 public final class StoreProbe {
   private StoreProbe() {}
 
+  /**
+   * Runs one mode.
+   *
+   * @param args the mode and its arguments
+   * @throws Exception if the store or the socket fails
+   */
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "create":

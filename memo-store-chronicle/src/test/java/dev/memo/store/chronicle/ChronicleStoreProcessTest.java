@@ -7,6 +7,7 @@ import static dev.memo.store.chronicle.Payloads.put;
 import static dev.memo.store.chronicle.Payloads.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -72,6 +73,15 @@ final class ChronicleStoreProcessTest {
           }
         }
       }
+      // The other process may not have started yet: wait (boundedly) until one of its entries
+      // shows, so that each process is seen to read the other's writes.
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+      for (int n = 0; sawOther == 0 && System.nanoTime() < deadline; n = (n + 1) % KEYS) {
+        Optional<byte[]> seen = read(store, key(n));
+        if (seen.isPresent() && Arrays.equals(seen.get(), payload(n, other))) {
+          sawOther++;
+        }
+      }
     }
     System.out.println("torn " + torn);
     System.out.println("saw " + sawOther);
@@ -88,20 +98,26 @@ final class ChronicleStoreProcessTest {
     String outB = ChildJvm.finish(b, dir.resolve("b.log"));
     assertTrue(outA.contains("torn 0\n"), outA);
     assertTrue(outB.contains("torn 0\n"), outB);
+    assertFalse(outA.contains("saw 0\n"), "process a read entries of process b:\n" + outA);
+    assertFalse(outB.contains("saw 0\n"), "process b read entries of process a:\n" + outB);
     try (ChronicleStore store = open(root, SMALL)) {
       int fromA = 0;
       int fromB = 0;
       for (int i = 0; i < KEYS; i++) {
-        byte[] seen = read(store, key(i)).orElseThrow(() -> new AssertionError("lost an entry"));
-        if (Arrays.equals(seen, payload(i, 0))) {
+        Optional<byte[]> seen = read(store, key(i));
+        if (seen.isEmpty()) {
+          continue;
+        }
+        if (Arrays.equals(seen.get(), payload(i, 0))) {
           fromA++;
         } else {
-          assertArrayEquals(payload(i, 1), seen, "entry " + i);
+          assertArrayEquals(payload(i, 1), seen.get(), "entry " + i);
           fromB++;
         }
       }
-      // Each wrote every key; the later write of each key wins, and each process wrote half of
-      // the keys later than the other (they write in opposite orders).
+      // Both wrote every key. A write that races another process's roll of the map can be lost
+      // (by design: it is computed again), but only then; both writes of a key rarely are.
+      assertTrue(fromA + fromB >= KEYS * 99 / 100, (KEYS - fromA - fromB) + " entries lost");
       assertTrue(fromA > 0 && fromB > 0, "entries from both processes: " + fromA + ", " + fromB);
       assertTrue(store.shared().generation() > 1, "the processes rolled the map while sharing it");
     }

@@ -4,6 +4,8 @@ import dev.memo.StoreException;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,6 +41,7 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  * store.lock       locked exclusively while a process opens, closes, rolls or sweeps
  * users.lock       locked shared by every process that has the store open
  * map-N.cm3        the Chronicle Map of generation N; only the newest is in use
+ * map-N.cm3.broken a map that could not be opened, set aside for inspection
  * blobs/ab/….blob  entries larger than max-inline-bytes, named by a random 128-bit id
  * </pre>
  */
@@ -126,6 +130,10 @@ final class SharedMap {
     // A file channel used on an interrupted thread closes itself; keep the interrupt for later.
     boolean interrupted = Thread.interrupted();
     try {
+      if (Files.exists(root) && !Files.isDirectory(root)) {
+        throw new StoreException("chronicle store path " + root + " is a file, not a folder; move"
+            + " the file away or set memo.store.chronicle.path to a folder");
+      }
       Files.createDirectories(root.resolve(BLOBS));
       storeLock = channel(root.resolve("store.lock"));
       users = channel(root.resolve("users.lock"));
@@ -159,28 +167,72 @@ final class SharedMap {
   private void start() throws IOException {
     generation = control.generation();
     File file = mapFile(generation);
-    try (FileLock alone = usersChannel.tryLock()) {
-      if (alone != null) {
-        deleteOtherGenerations();
-        if (control.inUse() && file.exists()) {
-          // Every process that used the store is gone, and one did not close it: it may have died
-          // holding a segment lock or in the middle of a write. Chronicle's recovery resets the
-          // locks and drops entries whose checksums fail; it is safe only when no one else maps
-          // the file, which holding users.lock exclusively guarantees.
-          LOG.log(Level.WARNING, "recovering the chronicle store at {0}: a process using it ended"
-              + " without closing it", root);
-          map = builder(options.entries(), options.averageValueSize()).recoverPersistedTo(file, true);
-        } else {
-          map = builder(options.entries(), options.averageValueSize()).createPersistedTo(file);
+    try {
+      try (FileLock alone = usersChannel.tryLock()) {
+        if (alone != null) {
+          deleteOtherGenerations();
+          openAlone(file);
+          deleteUnreferencedBlobs();
+          control.inUse(true);
         }
-        deleteUnreferencedBlobs();
-        control.inUse(true);
       }
+      if (map == null) {
+        map = builder(options.entries(), options.averageValueSize()).createPersistedTo(file);
+      }
+      usersLock = usersChannel.lock(0, Long.MAX_VALUE, true);
+    } catch (IOException | RuntimeException e) {
+      if (map != null) {
+        map.close();
+      }
+      throw e;
     }
-    if (map == null) {
+  }
+
+  /**
+   * Opens the map as its only user: recovers it if a process died using it, and sets a map that
+   * cannot be opened aside as {@code map-N.cm3.broken}, starting empty, so that no damage to the
+   * file keeps memo from working; its entries are computed again.
+   */
+  private void openAlone(File file) throws IOException {
+    try {
+      if (file.exists() && !headerComplete(file.toPath())) {
+        // Chronicle would wait a minute for a creator to finish it; alone, there is none.
+        throw new IOException("its header is incomplete");
+      }
+      if (control.inUse() && file.exists()) {
+        // Every process that used the store is gone, and one did not close it: it may have died
+        // holding a segment lock or in the middle of a write. Chronicle's recovery resets the
+        // locks and drops entries whose checksums fail; it is safe only when no one else maps
+        // the file, which holding users.lock exclusively guarantees.
+        LOG.log(Level.WARNING, "recovering the chronicle store at {0}: a process using it ended"
+            + " without closing it", root);
+        map = builder(options.entries(), options.averageValueSize()).recoverPersistedTo(file, true);
+      } else {
+        map = builder(options.entries(), options.averageValueSize()).createPersistedTo(file);
+      }
+    } catch (IOException | RuntimeException e) {
+      Path broken = file.toPath().resolveSibling(file.getName() + ".broken");
+      LOG.log(Level.WARNING, "the chronicle store's map " + file + " cannot be opened; moved to "
+          + broken + ", starting empty", e);
+      Files.move(file.toPath(), broken, StandardCopyOption.REPLACE_EXISTING);
       map = builder(options.entries(), options.averageValueSize()).createPersistedTo(file);
     }
-    usersLock = usersChannel.lock(0, Long.MAX_VALUE, true);
+  }
+
+  /**
+   * Returns whether a map file's self-bootstrapping header is complete, as Chronicle Map's data
+   * structure specification defines it: a little-endian size word at offset 8 that is positive
+   * (the ready bit clear) once the header is written, followed by that many header bytes.
+   */
+  static boolean headerComplete(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+      if (channel.size() < 12 || channel.read(word, 8) != 4) {
+        return false;
+      }
+      int size = word.getInt(0);
+      return size > 0 && 12L + (size & 0x3FFF_FFFF) <= channel.size();
+    }
   }
 
   private ChronicleMapBuilder<byte[], byte[]> builder(long entries, int averageValueSize) {

@@ -8,8 +8,10 @@ import static dev.memo.store.chronicle.Payloads.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memo.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,8 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Entries beyond the map's estimates, and eviction to the budgets. */
@@ -137,6 +141,44 @@ final class ChronicleStoreGrowthTest {
       assertArrayEquals(bytes(5, 1), read(store, key(1)).orElseThrow());
       assertEquals(Optional.empty(), read(store, key(2)));
     }
+  }
+
+  @ParameterizedTest(name = "in use: {0}")
+  @ValueSource(booleans = {false, true})
+  void open_mapFileOverwritten_opensAndWorks(boolean inUse) throws IOException {
+    try (ChronicleStore store = open(dir)) {
+      for (int i = 0; i < 100; i++) {
+        put(store, key(i), payload(i, 0));
+      }
+    }
+    byte[] garbage = bytes(64 * 1024, 9);
+    try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(
+        dir.resolve("map-1.cm3"), java.nio.file.StandardOpenOption.WRITE)) {
+      f.write(java.nio.ByteBuffer.wrap(garbage), 0);
+    }
+    try (Control control = Control.open(dir)) {
+      control.inUse(inUse);
+    }
+    try (ChronicleStore store = open(dir)) {
+      for (int i = 0; i < 100; i++) {
+        Optional<byte[]> seen = read(store, key(i));
+        if (seen.isPresent()) {
+          assertArrayEquals(payload(i, 0), seen.get(), "entry " + i);
+        }
+      }
+      put(store, key(1000), payload(1000, 0));
+      assertArrayEquals(payload(1000, 0), read(store, key(1000)).orElseThrow());
+    }
+    assertTrue(Files.exists(dir.resolve("map-1.cm3.broken")), "the damaged map is kept aside");
+  }
+
+  @Test
+  void open_pathIsAFile_failsSayingSo() throws IOException {
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    assertEquals(
+        "chronicle store path " + file + " is a file, not a folder; move the file away or set"
+            + " memo.store.chronicle.path to a folder",
+        assertThrows(StoreException.class, () -> open(file)).getMessage());
   }
 
   private boolean present(ChronicleStore store, int i) {

@@ -37,6 +37,8 @@ import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
 final class ChronicleStore implements Store {
   private static final SecureRandom IDS = new SecureRandom();
   private static final int BUFFER_BYTES = 64 * 1024;
+  /** Reads of a key whose large entry keeps being replaced before it can be opened. */
+  private static final int MAX_READ_ATTEMPTS = 1000;
 
   private final SharedMap shared;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -59,11 +61,13 @@ final class ChronicleStore implements Store {
   public Optional<InputStream> get(String namespace, Signature key) throws IOException {
     checkOpen();
     byte[] k = key(namespace, key);
-    // Twice at most: a file can vanish between reading its record and opening it only when the
-    // entry was replaced or removed meanwhile.
-    for (int attempt = 0; attempt < 2; attempt++) {
+    // A file can vanish between reading its record and opening it only when the entry was
+    // replaced or removed meanwhile: read the key again. The same record twice with its file
+    // gone means the file was lost (deleted by hand, say): the entry is absent.
+    byte[] last = null;
+    for (int attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++) {
       byte[] r = locked(() -> shared.withMap(m -> m.get(k)));
-      if (r == null || !Records.valid(r)) {
+      if (r == null || !Records.valid(r) || Arrays.equals(r, last)) {
         return Optional.empty();
       }
       refresh(k, r);
@@ -74,10 +78,11 @@ final class ChronicleStore implements Store {
         return Optional.of(
             new BufferedInputStream(Files.newInputStream(shared.blobPath(Records.blobId(r))), BUFFER_BYTES));
       } catch (NoSuchFileException e) {
-        // Replaced or removed meanwhile: read the key again.
+        last = r;
       }
     }
-    return Optional.empty();
+    throw new IOException("entry " + key + " of \"" + namespace + "\" in the chronicle store at "
+        + shared.root + " was replaced " + MAX_READ_ATTEMPTS + " times while being read");
   }
 
   /**

@@ -96,6 +96,17 @@ final class ChronicleStoreGrowthTest {
   }
 
   @Test
+  void get_largeEntryWhoseFileIsGone_isAbsent() throws IOException {
+    try (ChronicleStore store = open(dir, "max-inline-bytes", "1KiB")) {
+      put(store, key(1), bytes(5000, 1));
+      for (Path blob : blobs()) {
+        Files.delete(blob);
+      }
+      assertEquals(Optional.empty(), read(store, key(1)));
+    }
+  }
+
+  @Test
   void put_overEntryBudget_evictsLeastRecentlyUsedFirst() throws IOException {
     try (ChronicleStore store = open(dir, "max-entries", "100")) {
       for (int i = 0; i < 100; i++) {

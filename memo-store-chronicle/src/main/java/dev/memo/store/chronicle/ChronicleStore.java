@@ -37,6 +37,8 @@ import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
 final class ChronicleStore implements Store {
   private static final SecureRandom IDS = new SecureRandom();
   private static final int BUFFER_BYTES = 64 * 1024;
+  /** The folder, under the root, that broken entries are kept in. */
+  static final String QUARANTINE = "quarantine";
   /** Reads of a key whose large entry keeps being replaced before it can be opened. */
   private static final int MAX_READ_ATTEMPTS = 1000;
 
@@ -178,6 +180,44 @@ final class ChronicleStore implements Store {
       discardBlob(previous);
     }
     return true;
+  }
+
+  /**
+   * Takes the entry out of use and keeps its bytes for inspection in {@code
+   * quarantine/<key hex>.<epoch millis>.entry}, with the reason beside it in {@code .reason}.
+   * Removes only the record that is there now, so a good entry another process wrote meanwhile
+   * stays. Does nothing when the entry is absent.
+   */
+  @Override
+  public void quarantine(String namespace, Signature key, String reason) throws IOException {
+    checkOpen();
+    byte[] k = key(namespace, key);
+    byte[] r = locked(() -> shared.withMap(m -> m.get(k)));
+    if (r == null) {
+      return;
+    }
+    Path folder = shared.root.resolve(QUARANTINE);
+    Files.createDirectories(folder);
+    String base = key.hex() + "." + System.currentTimeMillis() + "." + Long.toHexString(IDS.nextLong());
+    Path kept = folder.resolve(base + ".entry");
+    if (!Records.valid(r)) {
+      Files.write(kept, r);
+    } else if (Records.isBlob(r)) {
+      try {
+        Files.copy(shared.blobPath(Records.blobId(r)), kept);
+      } catch (NoSuchFileException e) {
+        // Replaced or removed meanwhile; the removal below then does nothing.
+      }
+    } else {
+      Files.write(kept, Arrays.copyOfRange(r, Records.HEADER, r.length));
+    }
+    Files.writeString(folder.resolve(base + ".reason"), reason);
+    if (locked(() -> shared.withMap(m -> m.remove(k, r)))) {
+      if (Records.valid(r)) {
+        shared.control.add(-1, -Records.weight(k, r));
+        discardBlob(r);
+      }
+    }
   }
 
   /** Drops this store; the folder's map is closed when the last store on it in this JVM closes. */

@@ -43,6 +43,7 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  * map-N.cm3        the Chronicle Map of generation N; only the newest is in use
  * map-N.cm3.broken a map that could not be opened, set aside for inspection
  * blobs/ab/….blob  entries larger than max-inline-bytes, named by a random 128-bit id
+ * quarantine/      broken entries taken out of use, with the reason, for inspection
  * </pre>
  */
 final class SharedMap {

@@ -106,6 +106,24 @@ final class ChronicleStoreGrowthTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {10, 5000})
+  void quarantine_keepsTheEntryAndReasonAside(int size) throws IOException {
+    try (ChronicleStore store = open(dir, "max-inline-bytes", "1KiB")) {
+      put(store, key(1), bytes(size, 1));
+      store.quarantine(Payloads.NS, key(1), "checksum mismatch");
+      assertEquals(Optional.empty(), read(store, key(1)));
+      List<Path> kept;
+      try (Stream<Path> files = Files.list(dir.resolve(ChronicleStore.QUARANTINE))) {
+        kept = files.sorted().collect(Collectors.toList());
+      }
+      assertEquals(2, kept.size(), kept::toString);
+      assertArrayEquals(bytes(size, 1), Files.readAllBytes(kept.get(0)));
+      assertEquals("checksum mismatch", Files.readString(kept.get(1)));
+      assertEquals(List.of(), blobs(), "the entry's own file is gone");
+    }
+  }
+
   @Test
   void put_overEntryBudget_evictsLeastRecentlyUsedFirst() throws IOException {
     try (ChronicleStore store = open(dir, "max-entries", "100")) {

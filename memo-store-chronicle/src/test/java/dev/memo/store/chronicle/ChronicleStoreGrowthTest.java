@@ -125,6 +125,20 @@ final class ChronicleStoreGrowthTest {
   }
 
   @Test
+  void twoStoresOnOneFolderInOneJvm_shareEntries_andClosingOneLeavesTheOtherWorking()
+      throws IOException {
+    try (ChronicleStore first = open(dir)) {
+      ChronicleStore second = open(dir);
+      put(first, key(1), bytes(10, 1));
+      assertArrayEquals(bytes(10, 1), read(second, key(1)).orElseThrow());
+      second.close();
+      put(first, key(2), bytes(10, 2));
+      assertArrayEquals(bytes(10, 2), read(first, key(2)).orElseThrow());
+      assertThrows(StoreException.class, () -> read(second, key(1)));
+    }
+  }
+
+  @Test
   void put_overEntryBudget_evictsLeastRecentlyUsedFirst() throws IOException {
     try (ChronicleStore store = open(dir, "max-entries", "100")) {
       for (int i = 0; i < 100; i++) {

@@ -2,8 +2,10 @@ package dev.memo.store.chronicle;
 
 import dev.memo.StoreException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Checks, before any Chronicle class is initialized, that the JVM grants Chronicle the access to
@@ -37,6 +39,8 @@ final class JvmAccess {
 
   /** A class of chronicle-core, loaded without being initialized, to learn Chronicle's module. */
   private static final String CHRONICLE_CORE_CLASS = "net.openhft.chronicle.core.Jvm";
+  /** The automatic module name of Chronicle's runtime compiler, net.openhft:compiler. */
+  private static final String COMPILER_MODULE = "net.openhft.compiler";
 
   private JvmAccess() {}
 
@@ -58,15 +62,30 @@ final class JvmAccess {
               + " to the class path",
           e);
     }
-    String target = chronicle.isNamed() ? chronicle.getName() : "ALL-UNNAMED";
+    // On the class path Chronicle is in the unnamed module. On the module path its jars are
+    // automatic modules, and the runtime code generator (net.openhft.compiler) needs the same
+    // access as chronicle.core: grant it to every Chronicle module.
+    List<Module> targets = new ArrayList<>();
+    if (chronicle.isNamed()) {
+      chronicle.getLayer().modules().stream()
+          .filter(m -> m.getName().startsWith("chronicle.") || m.getName().equals(COMPILER_MODULE))
+          .sorted(Comparator.comparing(Module::getName))
+          .forEach(targets::add);
+    } else {
+      targets.add(chronicle);
+    }
+    String target = chronicle.isNamed()
+        ? targets.stream().map(Module::getName).collect(Collectors.joining(","))
+        : "ALL-UNNAMED";
     List<String> missing = new ArrayList<>();
     for (Grant g : NEEDED) {
       Optional<Module> module = ModuleLayer.boot().findModule(g.module());
       if (module.isEmpty()) {
         continue;
       }
-      boolean granted =
-          g.open() ? module.get().isOpen(g.pkg(), chronicle) : module.get().isExported(g.pkg(), chronicle);
+      boolean granted = targets.stream().allMatch(t -> g.open()
+          ? module.get().isOpen(g.pkg(), t)
+          : module.get().isExported(g.pkg(), t));
       if (!granted) {
         missing.add(g.flag(target));
       }

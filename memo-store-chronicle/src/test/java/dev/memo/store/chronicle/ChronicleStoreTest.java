@@ -1,0 +1,17 @@
+package dev.memo.store.chronicle;
+
+import dev.memo.testkit.StoreContract;
+import java.nio.file.Path;
+import java.util.Map;
+
+final class ChronicleStoreTest extends StoreContract {
+  @Override
+  protected String providerName() {
+    return "chronicle";
+  }
+
+  @Override
+  protected Map<String, String> config(Path tempDir) {
+    return Map.of("memo.store.chronicle.path", tempDir.resolve("store").toString());
+  }
+}

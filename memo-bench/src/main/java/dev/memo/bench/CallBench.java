@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class CallBench {
-  @Param({"memory", "directory"})
+  @Param({"memory", "directory", "chronicle"})
   public String store;
 
   /** The key a hand-written cache would use. */
@@ -70,6 +70,7 @@ public class CallBench {
         .serde("java")
         .signer("sha256")
         .config("memo.store.directory.path", dir.toString())
+        .config("memo.store.chronicle.path", dir.resolve("chronicle").toString())
         .build();
     memoized = memo.triFunction("bench-call", CallBench::work);
     caffeine = Caffeine.newBuilder().maximumSize(1_000_000).build();

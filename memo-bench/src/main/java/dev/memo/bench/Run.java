@@ -34,6 +34,18 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Run {
   private Run() {}
 
+  /** The heap, and the flags Chronicle Map needs on Java 17 and later (see the README). */
+  private static final String[] JVM_ARGS = {
+    "-Xmx4g",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+    "-Dchronicle.analytics.disable=true",
+    "-Dchronicle.announcer.disable=true",
+  };
+
   /** What one profile runs: per benchmark class, the parameters to use. */
   private record Profile(
       String name, int forks, int warmups, TimeValue warmupTime, int iterations,
@@ -121,7 +133,7 @@ public final class Run {
         .warmupTime(p.warmupTime())
         .measurementIterations(singleShot ? 1 : p.iterations())
         .measurementTime(p.iterationTime())
-        .jvmArgsAppend("-Xmx4g")
+        .jvmArgsAppend(JVM_ARGS)
         .resultFormat(ResultFormatType.JSON)
         .result(out.resolve("results-" + p.name() + "-" + bench.getSimpleName() + ".json").toString());
     params.forEach(o::param);

@@ -2,6 +2,7 @@ package dev.memo.bench;
 
 import dev.memo.Signature;
 import dev.memo.spi.Store;
+import net.openhft.chronicle.map.ChronicleMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,14 +28,15 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * A store's get and put of one value, against the raw operation on the same data: {@code
  * Files.readAllBytes} / {@code Files.write} of a plain file for the directory store, a {@code
- * ConcurrentHashMap} for the memory store. {@code entries} sets how many entries the store holds
+ * ConcurrentHashMap} for the memory store, and a raw persisted {@code ChronicleMap<byte[], byte[]>}
+ * sized for the data for the chronicle store. {@code entries} sets how many entries the store holds
  * while gets run, to see whether hit latency grows with the store.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class StoreBench {
-  @Param({"memory", "directory"})
+  @Param({"memory", "directory", "chronicle"})
   public String store;
 
   @Param({"100", "4096", "1048576"})
@@ -49,6 +51,8 @@ public class StoreBench {
   private Signature[] keys;
   private Path[] files;
   private final Map<Signature, byte[]> map = new ConcurrentHashMap<>();
+  private ChronicleMap<byte[], byte[]> chronicle;
+  private byte[][] rawKeys;
   private byte[] value;
   private int next;
 
@@ -60,16 +64,27 @@ public class StoreBench {
     new SplittableRandom(size).nextBytes(value);
     int n = size >= 1 << 20 ? Math.min(entries, 200) : entries;
     keys = new Signature[n];
+    rawKeys = new byte[n][];
     files = new Path[n];
+    if (store.equals("chronicle")) {
+      chronicle = ChronicleMap.of(byte[].class, byte[].class)
+          .averageKeySize(32)
+          .averageValueSize(size)
+          .entries(Math.max(1000, n * 2L))
+          .createPersistedTo(dir.resolve("raw.cm3").toFile());
+    }
     Path plain = Files.createDirectories(dir.resolve("plain"));
     for (int i = 0; i < n; i++) {
       byte[] k = new byte[32];
       new SplittableRandom(i).nextBytes(k);
       keys[i] = Signature.of(k);
+      rawKeys[i] = k;
       memo.put(NS, keys[i], out -> out.write(value));
       files[i] = plain.resolve(keys[i].hex());
       if (store.equals("directory")) {
         Files.write(files[i], value);
+      } else if (store.equals("chronicle")) {
+        chronicle.put(k, value);
       } else {
         map.put(keys[i], value);
       }
@@ -79,6 +94,9 @@ public class StoreBench {
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     memo.close();
+    if (chronicle != null) {
+      chronicle.close();
+    }
     try (Stream<Path> all = Files.walk(dir)) {
       all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
@@ -101,7 +119,11 @@ public class StoreBench {
   @Benchmark
   public byte[] getBaseline() throws IOException {
     int i = nextIndex();
-    return store.equals("directory") ? Files.readAllBytes(files[i]) : map.get(keys[i]);
+    switch (store) {
+      case "directory": return Files.readAllBytes(files[i]);
+      case "chronicle": return chronicle.get(rawKeys[i]);
+      default: return map.get(keys[i]);
+    }
   }
 
   @Benchmark
@@ -113,10 +135,10 @@ public class StoreBench {
   @Benchmark
   public int putBaseline() throws IOException {
     int i = nextIndex();
-    if (store.equals("directory")) {
-      Files.write(files[i], value);
-    } else {
-      map.put(keys[i], value.clone());
+    switch (store) {
+      case "directory" -> Files.write(files[i], value);
+      case "chronicle" -> chronicle.put(rawKeys[i], value);
+      default -> map.put(keys[i], value.clone());
     }
     return value.length;
   }

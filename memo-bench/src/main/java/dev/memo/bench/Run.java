@@ -69,7 +69,7 @@ public final class Run {
         p.put(CallSigningBench.class, Map.of());
         p.put(CodeSignatureBench.class, Map.of());
         p.put(SerdeBench.class, Map.of(
-            "kind", a("doubles", "mapOfRecords", "text"), "size", a("1024", "1048576")));
+            "kind", a("doubles", "mapOfRecords", "text"), "size", a("1048576")));
         p.put(StoreBench.class, Map.of("size", a("100", "4096", "1048576")));
         p.put(CallBench.class, Map.of());
         p.put(LargeHitBench.class, Map.of());

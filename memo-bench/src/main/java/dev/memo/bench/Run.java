@@ -180,8 +180,8 @@ public final class Run {
     List<String> keys = new ArrayList<>(new TreeSet<>(rs.get(0).getParams().getParamsKeys()));
     md.append("## ").append(cls).append("\n\n");
     md.append(DESCRIPTIONS.getOrDefault(cls, "")).append("\n\n");
-    md.append("| operation | ").append(String.join(" | ", keys))
-        .append(" | memo | baseline | ratio |").append(cls.equals("SerdeBench") ? " bytes memo / baseline |" : "")
+    md.append("| operation |").append(keys.isEmpty() ? "" : " " + String.join(" | ", keys) + " |")
+        .append(" memo | baseline | ratio |").append(cls.equals("SerdeBench") ? " bytes memo / baseline |" : "")
         .append("\n|---|").append("---|".repeat(keys.size())).append("---|---|---|")
         .append(cls.equals("SerdeBench") ? "---|" : "").append("\n");
     for (RunResult r : rs) {

@@ -122,7 +122,7 @@ public class StoreBench {
     switch (store) {
       case "directory": return Files.readAllBytes(files[i]);
       case "chronicle": return chronicle.get(rawKeys[i]);
-      default: return map.get(keys[i]);
+      default: return map.get(keys[i]).clone(); // a store hands out bytes the caller may keep
     }
   }
 

@@ -86,47 +86,13 @@ final class CheckingObjectOutputStream extends ObjectOutputStream {
     if (filter instanceof AllowListFilter) {
       refusal = ((AllowListFilter) filter).writeRefusal(type);
     } else {
-      ObjectInputFilter.Status status = filter.checkInput(new ClassOnly(type));
+      ObjectInputFilter.Status status = filter.checkInput(new FilterQuery(type, -1));
       refusal = status == ObjectInputFilter.Status.REJECTED
           ? "class " + type.getName() + ", which the filter refuses, so it could not be read back"
           : null;
     }
     if (refusal != null) {
       throw new SerdeException("value of type " + valueType + " contains " + refusal);
-    }
-  }
-
-  /** What a reader's filter is asked about a class, outside any particular payload. */
-  private static final class ClassOnly implements ObjectInputFilter.FilterInfo {
-    private final Class<?> type;
-
-    ClassOnly(Class<?> type) {
-      this.type = type;
-    }
-
-    @Override
-    public Class<?> serialClass() {
-      return type;
-    }
-
-    @Override
-    public long arrayLength() {
-      return -1;
-    }
-
-    @Override
-    public long depth() {
-      return 1;
-    }
-
-    @Override
-    public long references() {
-      return 1;
-    }
-
-    @Override
-    public long streamBytes() {
-      return 0;
     }
   }
 }

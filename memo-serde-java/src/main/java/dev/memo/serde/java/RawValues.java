@@ -183,7 +183,7 @@ final class RawValues {
     if (length < 0) {
       throw new java.io.InvalidObjectException("negative length " + length);
     }
-    ObjectInputFilter.Status status = filter.checkInput(new ArrayInfo(type, length));
+    ObjectInputFilter.Status status = filter.checkInput(new FilterQuery(type, length));
     if (status == ObjectInputFilter.Status.REJECTED) {
       throw new java.io.InvalidObjectException("filter status: REJECTED");
     }
@@ -313,41 +313,5 @@ final class RawValues {
       at += r;
     }
     return into;
-  }
-
-  /** What the filter is asked about the one array a raw value allocates. */
-  private static final class ArrayInfo implements ObjectInputFilter.FilterInfo {
-    private final Class<?> type;
-    private final long length;
-
-    ArrayInfo(Class<?> type, long length) {
-      this.type = type;
-      this.length = length;
-    }
-
-    @Override
-    public Class<?> serialClass() {
-      return type;
-    }
-
-    @Override
-    public long arrayLength() {
-      return length;
-    }
-
-    @Override
-    public long depth() {
-      return 1;
-    }
-
-    @Override
-    public long references() {
-      return 1;
-    }
-
-    @Override
-    public long streamBytes() {
-      return 0;
-    }
   }
 }

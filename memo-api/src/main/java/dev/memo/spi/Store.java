@@ -71,9 +71,55 @@ public interface Store extends AutoCloseable {
     remove(namespace, key);
   }
 
+  /**
+   * Claims the computation of an entry for the caller, so that processes sharing the store compute
+   * it once: memo calls this on a miss, after its own threads have agreed on which of them
+   * computes, and before computing. A store that coordinates processes returns a claim that is
+   * either {@linkplain Claim#held() held} (compute, put, then close it) or held elsewhere (another
+   * process is computing the entry: wait for it to appear, or claim again). The default, and a
+   * store whose claims are switched off, returns empty: memo then computes without waiting.
+   *
+   * <p>A claim whose holder died or that is older than the store's timeout is taken over, so a
+   * crash delays the others at most until then. Claims are a way to save work, not a lock that
+   * correctness depends on: two processes may still compute one entry in rare races, and each
+   * then stores the same value.
+   *
+   * @param namespace the function's namespace
+   * @param key the call's signature
+   * @return the claim, or empty when this store does not coordinate computations
+   * @throws IOException if the claim cannot be read or written; memo then computes without one
+   * @throws dev.memo.StoreException if the store is closed
+   */
+  default Optional<Claim> claim(String namespace, Signature key) throws IOException {
+    return Optional.empty();
+  }
+
   /** Releases the store's resources. Later calls fail with a {@link dev.memo.StoreException}. */
   @Override
   void close();
+
+  /**
+   * The outcome of {@link #claim}: held by the caller, who closes it once the entry is put (or the
+   * computation failed), or held by another process. Closing a claim not held does nothing; closing
+   * twice does nothing. Not thread-safe: one thread takes and closes it.
+   */
+  interface Claim extends AutoCloseable {
+    /**
+     * Returns whether the caller holds the claim and should compute the entry.
+     *
+     * @return true if held by the caller; false if another process is computing the entry
+     */
+    boolean held();
+
+    /**
+     * Releases the claim if the caller holds it, so that another process may compute the entry
+     * if it was not put.
+     *
+     * @throws IOException if the claim cannot be released; it then expires like a dead holder's
+     */
+    @Override
+    void close() throws IOException;
+  }
 
   /** Writes the bytes of one entry. */
   @FunctionalInterface

@@ -545,12 +545,21 @@ public final class Memo implements Memoizer {
       hits.increment();
       return v;
     }
+    Store.Claim claim = null;
     try {
       // Another thread, or another process, may have stored it since our first look.
       Object stored = recheck ? load(h, key) : MISS;
       if (stored != MISS && stored != BROKEN) {
         mine.result.complete(stored);
         return stored;
+      }
+      // Another process may be computing it: a store that coordinates processes says so.
+      Object claimed = claimOrAwait(h, key);
+      if (claimed instanceof Store.Claim c) {
+        claim = c;
+      } else if (claimed != MISS) {
+        mine.result.complete(claimed);
+        return claimed;
       }
       if (LOG.isLoggable(Level.DEBUG)) {
         logMiss(h, args, signed);
@@ -573,7 +582,66 @@ public final class Memo implements Memoizer {
       mine.result.complete(result);
       return result;
     } finally {
+      release(h, key, claim);
       inflight.remove(key, mine);
+    }
+  }
+
+  /**
+   * Claims the computation of an entry from a store that coordinates processes ({@link
+   * Store#claim}), waiting while another process holds the claim. Returns the claim to hold while
+   * computing; or the entry's value when another process stored it meanwhile; or {@code MISS} when
+   * the store does not coordinate, cannot, or the wait was interrupted: the caller then computes
+   * without a claim.
+   */
+  private Object claimOrAwait(Handle h, Signature key) {
+    long pauseMillis = 1;
+    while (true) {
+      Optional<Store.Claim> claim;
+      try {
+        claim = store.claim(h.id, key);
+      } catch (IOException | RuntimeException e) {
+        warnOnce("claim:" + h.id + ":" + e.getClass().getName(),
+            "cannot claim entry " + key + " of \"" + h.id + "\" in the " + store.name()
+                + " store; computing it without a claim", e);
+        return MISS;
+      }
+      if (claim.isEmpty()) {
+        return MISS;
+      }
+      if (claim.get().held()) {
+        // The previous holder may have stored it just before letting the claim go.
+        Object stored = load(h, key);
+        if (stored == MISS || stored == BROKEN) {
+          return claim.get();
+        }
+        release(h, key, claim.get());
+        return stored;
+      }
+      try {
+        Thread.sleep(pauseMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return MISS;
+      }
+      pauseMillis = Math.min(pauseMillis * 2, 100);
+      Object stored = load(h, key);
+      if (stored != MISS && stored != BROKEN) {
+        return stored;
+      }
+    }
+  }
+
+  private void release(Handle h, Signature key, Store.Claim claim) {
+    if (claim == null) {
+      return;
+    }
+    try {
+      claim.close();
+    } catch (IOException | RuntimeException e) {
+      warnOnce("release:" + h.id + ":" + e.getClass().getName(),
+          "cannot release the claim on entry " + key + " of \"" + h.id + "\" in the "
+              + store.name() + " store; other processes wait for it until it times out", e);
     }
   }
 

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     ab/                      first two hex digits of the key
  *       ab12…ef.entry          the entry's bytes
  *       .ab12…ef.5f3c….tmp     an entry being written (hidden; renamed or deleted when done)
+ *       .ab12…ef.claim         a process computing the entry (only with claims on; hidden)
  *   .quarantine/
  *     namespace-folder/
  *       ab12…ef.1700000000000.entry    a broken entry taken out of use
@@ -73,6 +74,8 @@ final class DirectoryStore implements Store {
   private final Path root;
   private final boolean fsync;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Null when claims are off. */
+  private final DirectoryClaims claims;
 
   /**
    * Creates a store; touches nothing on disk until the first write.
@@ -81,8 +84,20 @@ final class DirectoryStore implements Store {
    * @param fsync whether to force each entry and its folder to the device before put returns
    */
   DirectoryStore(Path root, boolean fsync) {
+    this(root, fsync, null);
+  }
+
+  /**
+   * Creates a store that coordinates computations between processes when claims are given.
+   *
+   * @param root the root folder, absolute and normalized
+   * @param fsync whether to force each entry and its folder to the device before put returns
+   * @param claims the claims, or null to leave {@link #claim} off
+   */
+  DirectoryStore(Path root, boolean fsync, DirectoryClaims claims) {
     this.root = root;
     this.fsync = fsync;
+    this.claims = claims;
   }
 
   @Override
@@ -202,6 +217,24 @@ final class DirectoryStore implements Store {
     }
   }
 
+  /**
+   * With claims on ({@code memo.store.directory.claims=true}), claims the entry through the
+   * marker file {@code .<key>.claim} beside it; see {@link DirectoryClaims}. Empty otherwise.
+   */
+  @Override
+  public Optional<Claim> claim(String namespace, Signature key) throws IOException {
+    checkOpen();
+    if (claims == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(claims.claim(DirectoryClaims.markerOf(entryPath(namespace, key), key.hex())));
+    } catch (IOException e) {
+      checkRoot(e);
+      throw e;
+    }
+  }
+
   /** Marks the store closed; calls in flight finish, later ones fail. Closing twice is fine. */
   @Override
   public void close() {
@@ -210,7 +243,8 @@ final class DirectoryStore implements Store {
 
   @Override
   public String toString() {
-    return "DirectoryStore{root=" + root + ", fsync=" + fsync + "}";
+    return "DirectoryStore{root=" + root + ", fsync=" + fsync
+        + (claims == null ? "" : ", claim-timeout=" + claims.timeout()) + "}";
   }
 
   /**

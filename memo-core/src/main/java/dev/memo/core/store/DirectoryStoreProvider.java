@@ -4,6 +4,7 @@ import dev.memo.MemoConfig;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreProvider;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Provides the {@code directory} store, memo's default: one file per entry under a root folder,
@@ -18,6 +19,12 @@ import java.nio.file.Path;
  *       returns, so that entries survive a power cut; {@code false} (the default) leaves that to the
  *       operating system, which is much faster and loses only the latest entries in a crash, never
  *       leaving a torn one.
+ *   <li>{@code claims}: {@code true} makes processes sharing the store compute each entry once:
+ *       a process about to compute an entry leaves a marker file beside it, and the others wait
+ *       for the entry instead of computing it too. {@code false} by default.
+ *   <li>{@code claim-timeout}: the age after which a marker is taken over even though its process
+ *       may still run, {@code 10m} by default. A marker whose process on this host has died is
+ *       taken over at once.
  * </ul>
  *
  * <p>Priority -100: any added store wins over it unless this one is chosen by name. Thread-safe;
@@ -30,6 +37,12 @@ public final class DirectoryStoreProvider implements StoreProvider {
   static final String PATH = "path";
   /** Option {@code memo.store.directory.fsync}: whether to force writes to the device. */
   static final String FSYNC = "fsync";
+  /** Option {@code memo.store.directory.claims}: whether processes claim entries they compute. */
+  static final String CLAIMS = "claims";
+  /** Option {@code memo.store.directory.claim-timeout}: when a claim is taken over regardless. */
+  static final String CLAIM_TIMEOUT = "claim-timeout";
+  /** The claim timeout unless {@value #CLAIM_TIMEOUT} is set. */
+  static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofMinutes(10);
   /** The root folder unless {@value #PATH} is set, relative to the working directory. */
   static final String DEFAULT_PATH = ".memo";
 
@@ -62,13 +75,20 @@ public final class DirectoryStoreProvider implements StoreProvider {
    *
    * @param config the configuration scoped to {@code memo.store.directory}
    * @return a new store
-   * @throws dev.memo.MemoConfigurationException if {@code path} is not a valid path or {@code
-   *     fsync} is neither {@code true} nor {@code false}, quoting the key and the value
+   * @throws dev.memo.MemoConfigurationException if {@code path} is not a valid path, {@code
+   *     fsync} or {@code claims} is neither {@code true} nor {@code false}, or {@code
+   *     claim-timeout} is not a positive duration, quoting the key and the value
    */
   @Override
   public Store create(MemoConfig config) {
     Path root = config.getPath(PATH, Path.of(DEFAULT_PATH)).toAbsolutePath().normalize();
     boolean fsync = config.getBoolean(FSYNC, false);
-    return new DirectoryStore(root, fsync);
+    Duration claimTimeout = config.getDuration(CLAIM_TIMEOUT, DEFAULT_CLAIM_TIMEOUT);
+    if (claimTimeout.isNegative() || claimTimeout.isZero()) {
+      throw config.invalid(CLAIM_TIMEOUT, "a positive duration such as 30s or 10m");
+    }
+    DirectoryClaims claims =
+        config.getBoolean(CLAIMS, false) ? new DirectoryClaims(claimTimeout) : null;
+    return new DirectoryStore(root, fsync, claims);
   }
 }

@@ -28,6 +28,8 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@code crash <root> <first>}: computes and stores {@code series(first)}, prints {@code
  *       writing}, then goes on with {@code series(first + 1)}, … until it is killed.
+ *   <li>{@code hold <root> <n>}: with claims on, prints {@code holding} and calls the function
+ *       on {@code n}, which never returns: the process holds the claim until it is killed.
  *   <li>{@code concurrent <root> <threads> <arguments> <seed> <claims>}: prints {@code ready},
  *       waits for a line on stdin, then runs {@code threads} threads that each call the memoized
  *       function on every argument below {@code arguments} in its own shuffled order and compare
@@ -105,6 +107,7 @@ public final class ProcessChild {
     Path root = Path.of(args[1]);
     switch (args[0]) {
       case "crash" -> crash(out, root, Integer.parseInt(args[2]));
+      case "hold" -> hold(out, root, Integer.parseInt(args[2]));
       case "concurrent" ->
           concurrent(out, root, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
               Long.parseLong(args[4]), Boolean.parseBoolean(args[5]));
@@ -121,6 +124,15 @@ public final class ProcessChild {
       for (int n = first + 1; ; n++) {
         f.apply(n);
       }
+    }
+  }
+
+  private static void hold(PrintStream out, Path root, int n) {
+    computeMillis = Integer.MAX_VALUE;
+    try (Memo memo = memo(root, Map.of("memo.store.directory.claims", "true"))) {
+      Function<Integer, long[]> f = memoized(memo);
+      out.println("holding");
+      f.apply(n);
     }
   }
 

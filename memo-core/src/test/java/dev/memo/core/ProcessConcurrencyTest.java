@@ -73,6 +73,8 @@ final class ProcessConcurrencyTest {
    * after checking that each saw only right results and exited normally.
    */
   private List<Map<Integer, Integer>> runChildren(boolean claims) throws Exception {
+    System.out.println("ProcessConcurrencyTest: " + PROCESSES + " processes x " + THREADS
+        + " threads x " + ARGUMENTS + " arguments, claims " + (claims ? "on" : "off"));
     Path root = tempDir.resolve("store");
     List<ChildJvm> children = new ArrayList<>();
     try {

@@ -302,17 +302,6 @@ class ProxyTest {
     }
   }
 
-  static final class Unsignable implements Ignores {
-    final Object lock = new Object();
-
-    @Override
-    public int f(int x) {
-      synchronized (lock) {
-        return x;
-      }
-    }
-  }
-
   interface Plain {
     @Memoize(name = "plain-f")
     int f(int x);

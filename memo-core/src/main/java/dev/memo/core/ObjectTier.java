@@ -72,6 +72,7 @@ final class ObjectTier {
     this.cache = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
         .weigher((Key k, Held h) -> h.weight)
+        .executor(Runnable::run) // evict on the writing thread: the bound holds when put returns
         .build();
   }
 
@@ -154,6 +155,15 @@ final class ObjectTier {
     if (cache != null) {
       cache.asMap().keySet().removeIf(k -> k.store() == store);
     }
+  }
+
+  /** The number of results kept, after pending evictions; 0 when the tier is off. */
+  long size() {
+    if (cache == null) {
+      return 0;
+    }
+    cache.cleanUp();
+    return cache.estimatedSize();
   }
 
   void clear() {

@@ -79,6 +79,14 @@ import java.util.function.Supplier;
  * memoizer reads the store, and on a miss runs the function once per signature
  * (concurrent callers with the same signature wait for that one computation), writes the result
  * and returns it. Thread-safe.
+ *
+ * <p>Results are handed out immutable, the same on a miss and a hit (see {@code
+ * memo.immutability}), and recently used ones are kept as objects in an object tier in front of
+ * the store ({@code memo.object-tier.*}). Tags select policies ({@code memo.policy.<tag>.*}):
+ * untagged functions use the {@code default} policy, the configured store; untagged {@link
+ * dev.memo.Memoize} methods of a {@link #proxy} use the {@code memory} policy, this process only;
+ * the {@code disk} tag the configured store. Stores that policies create are closed by {@link
+ * #close()}.
  */
 public final class Memo implements Memoizer {
   private static final System.Logger LOG = System.getLogger("dev.memo");

@@ -1,6 +1,7 @@
 package dev.memo;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,15 +16,17 @@ import java.util.Optional;
  */
 public final class FunctionOptions {
   private static final FunctionOptions DEFAULTS =
-      new FunctionOptions(null, null, new int[0], false);
+      new FunctionOptions(null, null, new int[0], false, List.of());
 
   private final String name;
   private final String version;
   private final int[] ignoredParameters;
   private final boolean ignoreCode;
+  private final List<String> tags;
 
   private FunctionOptions(String name, String version, int[] ignoredParameters,
-      boolean ignoreCode) {
+      boolean ignoreCode, List<String> tags) {
+    this.tags = tags;
     this.name = name;
     this.version = version;
     this.ignoredParameters = ignoredParameters;
@@ -65,7 +68,7 @@ public final class FunctionOptions {
       throw new IllegalArgumentException(
           "function name \"" + name + "\" is invalid: use 1 to 200 characters, no control characters");
     }
-    return new FunctionOptions(name, version, ignoredParameters, ignoreCode);
+    return new FunctionOptions(name, version, ignoredParameters, ignoreCode, tags);
   }
 
   /**
@@ -78,7 +81,7 @@ public final class FunctionOptions {
    */
   public FunctionOptions version(String version) {
     return new FunctionOptions(
-        name, Objects.requireNonNull(version, "version"), ignoredParameters, ignoreCode);
+        name, Objects.requireNonNull(version, "version"), ignoredParameters, ignoreCode, tags);
   }
 
   /**
@@ -100,7 +103,7 @@ public final class FunctionOptions {
     int[] merged = Arrays.copyOf(ignoredParameters, ignoredParameters.length + positions.length);
     System.arraycopy(positions, 0, merged, ignoredParameters.length, positions.length);
     return new FunctionOptions(
-        name, version, Arrays.stream(merged).distinct().sorted().toArray(), ignoreCode);
+        name, version, Arrays.stream(merged).distinct().sorted().toArray(), ignoreCode, tags);
   }
 
   /**
@@ -113,7 +116,44 @@ public final class FunctionOptions {
    * @return new options
    */
   public FunctionOptions ignoreCode() {
-    return new FunctionOptions(name, version, ignoredParameters, true);
+    return new FunctionOptions(name, version, ignoredParameters, true, tags);
+  }
+
+  /**
+   * Returns these options with tags, which select the function's policy: the configuration keys
+   * {@code memo.policy.<tag>.store}, {@code .serde}, {@code .ttl}, {@code .enabled} and {@code
+   * .object-tier} say which store and serde its results use, how long they last and whether they
+   * are memoized at all. The first tag that has a policy wins; a tag has one when any of those keys
+   * is set for it, and {@code disk} (the configured store) and {@code memory} (in this process
+   * only) always do. Tags without a policy are labels. Without a policy the function uses {@code
+   * memo.policy.default.*}: the configured store.
+   *
+   * @param tags lower-case letters and digits, separated by single dashes
+   * @return new options, with these tags after any given before
+   * @throws IllegalArgumentException if a tag is not of that form
+   */
+  public FunctionOptions tags(String... tags) {
+    List<String> all = new java.util.ArrayList<>(this.tags);
+    for (String t : tags) {
+      Objects.requireNonNull(t, "tag");
+      if (!t.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
+        throw new IllegalArgumentException("tag \"" + t + "\" is invalid: use lower-case letters"
+            + " and digits separated by single dashes, such as disk or fast-cache");
+      }
+      if (!all.contains(t)) {
+        all.add(t);
+      }
+    }
+    return new FunctionOptions(name, version, ignoredParameters, ignoreCode, List.copyOf(all));
+  }
+
+  /**
+   * Returns the tags, in the order given.
+   *
+   * @return the tags, unmodifiable
+   */
+  public List<String> tags() {
+    return tags;
   }
 
   /**
@@ -166,6 +206,6 @@ public final class FunctionOptions {
   public String toString() {
     return "FunctionOptions{name=" + name + ", version=" + version
         + ", ignoredParameters=" + Arrays.toString(ignoredParameters)
-        + (ignoreCode ? ", ignoreCode" : "") + "}";
+        + (ignoreCode ? ", ignoreCode" : "") + (tags.isEmpty() ? "" : ", tags=" + tags) + "}";
   }
 }

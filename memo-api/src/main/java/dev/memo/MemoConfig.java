@@ -73,6 +73,33 @@ public final class MemoConfig {
    * were annotated {@link NotSigned}.
    */
   public static final String CODE_IGNORE_FIELDS = "memo.code.ignore-fields";
+  /**
+   * {@code memo.immutability}: {@code strict} (the default) hands results out in an immutable form
+   * and fails, naming the type, for a result memo cannot make immutable; {@code copy} hands such a
+   * result out as a fresh deserialized copy on every call instead.
+   */
+  public static final String IMMUTABILITY = "memo.immutability";
+  /**
+   * {@code memo.object-tier.max-bytes}: the most serialized bytes of results the object tier keeps
+   * as objects, so that a hit needs no deserialization; {@code 64MiB} by default, {@code 0} turns
+   * the tier off.
+   */
+  public static final String OBJECT_TIER_MAX_BYTES = "memo.object-tier.max-bytes";
+  /**
+   * {@code memo.object-tier.max-entries}: the most results the object tier keeps; {@code 10000} by
+   * default, {@code 0} turns the tier off.
+   */
+  public static final String OBJECT_TIER_MAX_ENTRIES = "memo.object-tier.max-entries";
+  /**
+   * {@code memo.policy}: the prefix of the policies that tags select. For a tag {@code t}: {@code
+   * memo.policy.t.store} (a store provider's name, configured by its usual {@code
+   * memo.store.<name>.*} keys), {@code memo.policy.t.serde} (a serde provider's name), {@code
+   * memo.policy.t.ttl} (a duration; an older entry is recomputed), {@code memo.policy.t.enabled}
+   * ({@code false}: the function runs every time) and {@code memo.policy.t.object-tier} ({@code
+   * false}: every hit reads the store). The tags {@code disk}, {@code memory} and {@code default}
+   * have policies without any key set.
+   */
+  public static final String POLICY = "memo.policy";
 
   private static final MemoConfig EMPTY = new MemoConfig(List.of(), "");
   private static final Pattern SIZE =

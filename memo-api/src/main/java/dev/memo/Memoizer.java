@@ -150,6 +150,94 @@ public interface Memoizer extends AutoCloseable {
       FunctionOptions options, MemoTriFunction<T, U, V, R> function);
 
   /**
+   * Returns an implementation of an interface whose {@link Memoize}-annotated methods are memoized
+   * and whose other methods call {@code impl} straight through. A memoized method's code is the
+   * method that implements it in {@code impl}'s class (or the interface's default method, when the
+   * class does not override it). Unannotated default methods that {@code impl}'s class does not
+   * override run on the proxy, so that the memoized methods they call are memoized too.
+   *
+   * <p><b>State.</b> A memoized method may read the instance fields of {@code impl}: every
+   * non-static field of its class and superclasses is signed by value at each call, as the
+   * captured variables of a lambda are. A field whose value cannot change a result (a cache, a
+   * listener, a counter) must be marked {@link NotSigned} or {@code transient}; a field memo cannot
+   * sign is an error here, naming the field, never a silent stale hit. Static fields are signed as
+   * for any memoized code.
+   *
+   * <p>Exceptions thrown by {@code impl} reach the caller unchanged. {@code equals} is identity of
+   * the proxy, {@code hashCode} its identity hash. Each memoized method's result name is registered
+   * for {@link #result(String, Object...)}.
+   *
+   * <pre>{@code
+   * Maps maps = memo.proxy(Maps.class, new MapsImpl());
+   * double[] sq = maps.squared(map);      // computed once, then reused
+   * }</pre>
+   *
+   * @param <T> the interface
+   * @param iface the interface
+   * @param impl its implementation
+   * @return the proxy; thread-safe if {@code impl} is
+   * @throws IllegalArgumentException if {@code iface} is not an interface or {@code impl} does not
+   *     implement it
+   * @throws MemoConfigurationException if a {@link Memoize} method returns {@code void}, ignores a
+   *     parameter it does not have, or has a tag whose policy is invalid
+   * @throws SignatureException if a field of {@code impl} or a method's code cannot be signed
+   */
+  <T> T proxy(Class<T> iface, T impl);
+
+  /**
+   * Returns the result with this name for these arguments, computing it if it is not stored: the
+   * explicit-context way to share a temporary result. The name is a {@link Memoize#name()} of a
+   * proxy made by this memoizer, or the {@link FunctionOptions#name(String) name} given to a
+   * wrapped function; when one name was registered twice, the latest wins.
+   *
+   * <pre>{@code
+   * double[] sq = memo.result("rms-squared", map);   // the same entry maps.squared(map) uses
+   * }</pre>
+   *
+   * @param <R> the result type the caller expects
+   * @param name the result's name
+   * @param arguments the arguments, as many as the function takes
+   * @return the result, as the function's own callers receive it
+   * @throws IllegalArgumentException if no result has this name (the message lists the known
+   *     names), or the number of arguments is wrong
+   * @throws ClassCastException at the caller, if {@code R} is not the result's type
+   */
+  <R> R result(String name, Object... arguments);
+
+  /**
+   * Suspends memoization in the current thread until the returned scope is closed: memoized
+   * functions just run, reading and writing nothing. Other threads are not affected. Scopes nest.
+   *
+   * <pre>{@code
+   * try (var off = memo.suspend()) {
+   *   primes.apply(1_000);   // runs the function
+   * }
+   * }</pre>
+   *
+   * @return the scope to close, in this thread
+   */
+  MemoScope suspend();
+
+  /**
+   * Makes the current thread's memoized calls read and write a directory store at {@code directory}
+   * until the returned scope is closed, whatever their policies name (calls under a policy that is
+   * off still just run). Entries written inside are found inside and not outside; the object tier
+   * keeps them apart too. Other threads are not affected. Scopes nest, the innermost wins; the
+   * store is closed with its scope.
+   *
+   * <pre>{@code
+   * try (var s = memo.storingIn(Path.of("/tmp/experiment"))) {
+   *   primes.apply(1_000);   // stored under /tmp/experiment
+   * }
+   * }</pre>
+   *
+   * @param directory the store's root folder; created if missing
+   * @return the scope to close, in this thread
+   * @throws StoreException if the folder cannot be created or used
+   */
+  MemoScope storingIn(java.nio.file.Path directory);
+
+  /**
    * Explains whether a call would be answered from the store and, if not, which part of its
    * signature differs from the most recent entry stored for the function: the methods or jars of
    * the code, the static fields or captured variables of the environment, or the parameters. It

@@ -7,6 +7,7 @@ import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
 import dev.memo.MemoException;
 import dev.memo.MemoFunction;
+import dev.memo.MemoScope;
 import dev.memo.MemoStats;
 import dev.memo.MemoSupplier;
 import dev.memo.MemoTriFunction;
@@ -41,6 +42,7 @@ import dev.memo.spi.TypeSigner;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,6 +79,14 @@ import java.util.function.Supplier;
  * memoizer reads the store, and on a miss runs the function once per signature
  * (concurrent callers with the same signature wait for that one computation), writes the result
  * and returns it. Thread-safe.
+ *
+ * <p>Results are handed out immutable, the same on a miss and a hit (see {@code
+ * memo.immutability}), and recently used ones are kept as objects in an object tier in front of
+ * the store ({@code memo.object-tier.*}). Tags select policies ({@code memo.policy.<tag>.*}):
+ * untagged functions use the {@code default} policy, the configured store; untagged {@link
+ * dev.memo.Memoize} methods of a {@link #proxy} use the {@code memory} policy, this process only;
+ * the {@code disk} tag the configured store. Stores that policies create are closed by {@link
+ * #close()}.
  */
 public final class Memo implements Memoizer {
   private static final System.Logger LOG = System.getLogger("dev.memo");
@@ -108,6 +118,10 @@ public final class Memo implements Memoizer {
   private final LongAdder bytesRead = new LongAdder();
   private final LongAdder bytesWritten = new LongAdder();
   private volatile boolean closed;
+  private final ThreadScopes scopes = new ThreadScopes();
+  private final NamedResults named = new NamedResults();
+  private final Policies policies;
+  private final ObjectTier tier;
 
   private Memo(Builder b) {
     ClassLoader loader = b.classLoader != null ? b.classLoader : defaultLoader();
@@ -123,6 +137,8 @@ public final class Memo implements Memoizer {
       integrity = null;
       codeSigner = null;
       records = null;
+      policies = null;
+      tier = null;
       return;
     }
     this.integrity = EntryIntegrity.of(config, b.environment);
@@ -133,15 +149,18 @@ public final class Memo implements Memoizer {
     TypeSigners typeSigners = TypeSigners.load(b.typeSigners, loader);
     this.encoders = ThreadLocal.withInitial(() -> new CanonicalEncoder(signer, typeSigners));
     this.codeSigner = new CodeSigner(config);
+    this.tier = new ObjectTier(config);
+    var stores = ProviderSelector.load(StoreProvider.class, "store", loader);
     if (b.store != null) {
       this.store = b.store;
       this.ownsStore = false;
     } else {
-      var stores = ProviderSelector.load(StoreProvider.class, "store", loader);
       this.store = stores.create(stores.select(b.storeName, config), config);
       this.ownsStore = true;
     }
     this.records = new MissRecords(store, signer.name(), encoders);
+    this.policies = new Policies(config, store, serde, stores, serdes,
+        s -> s == store ? records : new MissRecords(s, signer.name(), encoders));
   }
 
   private static ClassLoader defaultLoader() {
@@ -175,25 +194,113 @@ public final class Memo implements Memoizer {
   // ---------------------------------------------------------------- wrapping
 
   @Override
+  @SuppressWarnings("unchecked")
   public <T, R> Function<T, R> function(FunctionOptions options, MemoFunction<T, R> function) {
-    return new MemoizedFunction<>(handle(options, function, "apply", 1), function);
+    var f = new MemoizedFunction<>(handle(options, function, "apply", 1), function);
+    return named(f, a -> f.apply((T) a[0]));
   }
 
   @Override
   public <R> Supplier<R> supplier(FunctionOptions options, MemoSupplier<R> supplier) {
-    return new MemoizedSupplier<>(handle(options, supplier, "get", 0), supplier);
+    var f = new MemoizedSupplier<>(handle(options, supplier, "get", 0), supplier);
+    return named(f, a -> f.get());
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public <T, U, R> BiFunction<T, U, R> biFunction(
       FunctionOptions options, MemoBiFunction<T, U, R> function) {
-    return new MemoizedBiFunction<>(handle(options, function, "apply", 2), function);
+    var f = new MemoizedBiFunction<>(handle(options, function, "apply", 2), function);
+    return named(f, a -> f.apply((T) a[0], (U) a[1]));
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public <T, U, V, R> TriFunction<T, U, V, R> triFunction(
       FunctionOptions options, MemoTriFunction<T, U, V, R> function) {
-    return new MemoizedTriFunction<>(handle(options, function, "apply", 3), function);
+    var f = new MemoizedTriFunction<>(handle(options, function, "apply", 3), function);
+    return named(f, a -> f.apply((T) a[0], (U) a[1], (V) a[2]));
+  }
+
+  /** Registers a named wrapper for {@link #result}. */
+  private <W extends Memoized> W named(W wrapper, Function<Object[], Object> call) {
+    if (wrapper.handle.options.name().isPresent()) {
+      named.register(wrapper.handle.id, wrapper.handle.arity, call);
+    }
+    return wrapper;
+  }
+
+  @Override
+  public <T> T proxy(Class<T> iface, T impl) {
+    return MemoProxy.create(iface, impl, new MemoProxy.Calls() {
+      @Override
+      public Object handle(FunctionOptions options, Object target, java.lang.reflect.Method m,
+          int arity) {
+        if (!enabled) {
+          return new Handle(options.name().orElse(m.getName()), options, null, arity, null, null,
+              null, null);
+        }
+        return Memo.this.handle(options, FunctionRef.ofMethod(target, m), arity, Policies.MEMORY,
+            PROXY_STATE_HINT);
+      }
+
+      @Override
+      public Object call(Object handle, Object[] args, Supplier<?> body) {
+        return Memo.this.call((Handle) handle, args, body);
+      }
+
+      @Override
+      public void register(String name, int arity, Function<Object[], Object> call) {
+        named.register(name, arity, call);
+      }
+    });
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <R> R result(String name, Object... arguments) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(arguments, "arguments");
+    return (R) named.get(name, arguments);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>With {@code memo.enabled=false} memoization is off for the whole run and this scope changes
+   * nothing.
+   */
+  @Override
+  public MemoScope suspend() {
+    return scopes.suspend();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The store is a {@code directory} store configured by {@code memo.store.directory.*} (its
+   * path aside), written with each policy's serde and kept apart in the object tier. With {@code
+   * memo.enabled=false} nothing is stored and the scope only checks its folder.
+   */
+  @Override
+  public MemoScope storingIn(Path directory) {
+    Objects.requireNonNull(directory, "directory");
+    if (closed) {
+      throw new StoreException("this memoizer is closed; create a new one with Memo.create()");
+    }
+    MemoConfig scoped = MemoConfig.of("storingIn",
+            Map.of("memo.store.directory.path", directory.toString()))
+        .withFallback(config)
+        .scoped("memo.store.directory");
+    Store temporary = new dev.memo.core.store.DirectoryStoreProvider().create(scoped);
+    MissRecords temporaryRecords = enabled ? new MissRecords(temporary, signer.name(), encoders)
+        : null;
+    return scopes.storingIn(temporary, temporaryRecords, s -> {
+      if (tier != null) {
+        tier.forget(s);
+      }
+      s.close();
+    });
   }
 
   /**
@@ -288,8 +395,12 @@ public final class Memo implements Memoizer {
   }
 
   /** One wrapped function: what is fixed for all its calls. */
-  private static final class Handle {
+  static final class Handle {
     final String id;
+    /** Where its results go, by its tags' policy; null when memoization is off for the run. */
+    Route route;
+    /** How to get rid of an unsignable item of its state, for the error. */
+    String stateHint = LAMBDA_STATE_HINT;
     final FunctionOptions options;
     final FunctionRef ref;
     final int arity;
@@ -371,7 +482,23 @@ public final class Memo implements Memoizer {
       return new Handle(options.name().orElse("function"), options, null, arity, null, null, null,
           null);
     }
-    FunctionRef ref = FunctionRef.of(function, sam);
+    return handle(options, FunctionRef.of(function, sam), arity, Policies.DEFAULT,
+        LAMBDA_STATE_HINT);
+  }
+
+  private static final String LAMBDA_STATE_HINT = "or do not capture it: pass it as an argument"
+      + " (with FunctionOptions.ignoreParameters if it cannot change the result) or read it from a"
+      + " static field marked @dev.memo.NotSigned";
+  private static final String PROXY_STATE_HINT = "or mark the field @dev.memo.NotSigned or"
+      + " transient if its value cannot change a result";
+
+  /**
+   * The handle of a function whose code is located.
+   *
+   * @param fallbackPolicy the policy when no tag has one
+   */
+  private Handle handle(FunctionOptions options, FunctionRef ref, int arity, String fallbackPolicy,
+      String stateHint) {
     String id = options.name().orElse(ref.qualifiedName());
     FunctionCode code = codeSigner.sign(ref, options.version());
     CanonicalEncoder enc = encoders.get();
@@ -397,6 +524,8 @@ public final class Memo implements Memoizer {
       throw e;
     }
     Handle h = new Handle(id, options, ref, arity, idPart, codePart, code, latestKey);
+    h.stateHint = stateHint;
+    h.route = policies.forTags(options.tags(), fallbackPolicy);
     enc.putString(SIGNATURE_DOMAIN).putString(signer.name());
     enc.putBytes(idPart.bytes()).putBytes(codePart.bytes());
     h.functionPart = enc.finish().bytes();
@@ -413,12 +542,21 @@ public final class Memo implements Memoizer {
     if (!enabled) {
       return body.get();
     }
-    Signed signed = sign(h, args);
-    Object value = load(h, signed.key);
-    if (value != MISS && value != BROKEN) {
-      return value;
+    Route route = scopes.route(h.route);
+    if (route == null || !route.enabled) {
+      return body.get(); // suspended in this thread, or the policy is off
     }
-    return computeOnce(h, args, signed, body, value == MISS);
+    Signed signed = sign(h, args);
+    Object held = tier.find(route, signed.key, h.id);
+    if (held != ObjectTier.ABSENT) {
+      hits.increment();
+      return held;
+    }
+    Object value = load(h, route, signed);
+    if (value == MISS || value == BROKEN) {
+      value = computeOnce(h, route, args, signed, body, value == MISS);
+    }
+    return tier.admit(route, signed.key, h.id, value, signed.entryBytes, signed.entryCreated);
   }
 
   /**
@@ -432,6 +570,9 @@ public final class Memo implements Memoizer {
     private final Object[] args;
     private Signature env;
     private Signature argsPart;
+    /** The size and creation time of the entry read or written, for the object tier. */
+    long entryBytes;
+    long entryCreated = System.currentTimeMillis();
 
     Signed(Signature key, Handle h, Object[] args) {
       this.key = key;
@@ -498,12 +639,7 @@ public final class Memo implements Memoizer {
   }
 
   private static void putState(Handle h, CanonicalEncoder enc, int i) {
-    enc.putRoot(
-        h.ref.state().get(i),
-        h.stateWhat[i],
-        "or do not capture it: pass it as an argument (with FunctionOptions.ignoreParameters"
-            + " if it cannot change the result) or read it from a static field marked"
-            + " @dev.memo.NotSigned");
+    enc.putRoot(h.ref.state().get(i), h.stateWhat[i], h.stateHint);
   }
 
 
@@ -531,7 +667,7 @@ public final class Memo implements Memoizer {
   }
 
   private Object computeOnce(
-      Handle h, Object[] args, Signed signed, Supplier<?> body, boolean recheck) {
+      Handle h, Route route, Object[] args, Signed signed, Supplier<?> body, boolean recheck) {
     Signature key = signed.key;
     Flight mine = new Flight();
     Flight other = inflight.putIfAbsent(key, mine);
@@ -548,7 +684,7 @@ public final class Memo implements Memoizer {
     Store.Claim claim = null;
     try {
       // Another thread, or another process, may have stored it since our first look.
-      Object stored = recheck ? load(h, key) : MISS;
+      Object stored = recheck ? load(h, route, signed) : MISS;
       if (stored != MISS && stored != BROKEN) {
         mine.result.complete(stored);
         return stored;
@@ -562,7 +698,7 @@ public final class Memo implements Memoizer {
         return claimed;
       }
       if (LOG.isLoggable(Level.DEBUG)) {
-        logMiss(h, args, signed);
+        logMiss(h, route, args, signed);
       }
       // The parts are recorded as they were before the function ran, which may change what it read.
       signed.env();
@@ -578,7 +714,7 @@ public final class Memo implements Memoizer {
       long nanos = System.nanoTime() - start;
       misses.increment();
       computeNanos.add(nanos);
-      save(h, args, signed, result, nanos);
+      save(h, route, args, signed, result, nanos);
       mine.result.complete(result);
       return result;
     } finally {
@@ -666,7 +802,9 @@ public final class Memo implements Memoizer {
 
   // ---------------------------------------------------------------- store
 
-  private Object load(Handle h, Signature key) {
+  private Object load(Handle h, Route route, Signed signed) {
+    Signature key = signed.key;
+    Store store = route.store; // the policy's, or the thread's storingIn store
     Optional<InputStream> found;
     try {
       found = store.get(h.id, key);
@@ -684,6 +822,10 @@ public final class Memo implements Memoizer {
     try (CountingInputStream in = new CountingInputStream(
         new BufferedInputStream(integrity.verified(found.get(), h.id, key)))) {
       EntryFormat.Header header = EntryFormat.readHeader(in);
+      signed.entryCreated = created(header);
+      if (route.expired(signed.entryCreated)) {
+        return MISS; // older than the policy's time to live: computed again and replaced
+      }
       if (!header.signer().equals(signer.name())) {
         throw new CorruptEntryException(
             "entry was signed by \"" + header.signer() + "\" but its key by \"" + signer.name() + "\"");
@@ -705,10 +847,11 @@ public final class Memo implements Memoizer {
         throw new CorruptEntryException("bytes follow the end of the entry");
       }
       hits.increment();
-      bytesRead.add(in.count() + integrity.strippedBytes());
+      signed.entryBytes = in.count() + integrity.strippedBytes();
+      bytesRead.add(signed.entryBytes);
       return value;
     } catch (CorruptEntryException | SerdeException e) {
-      brokenEntry(h, key, e);
+      brokenEntry(h, store, key, e);
       return BROKEN;
     } catch (IOException e) {
       loadFailures.increment();
@@ -717,12 +860,21 @@ public final class Memo implements Memoizer {
       return BROKEN;
     } catch (RuntimeException e) {
       // A serde that breaks its contract must not turn a broken entry into a crash.
-      brokenEntry(h, key, e);
+      brokenEntry(h, store, key, e);
       return BROKEN;
     }
   }
 
-  private void brokenEntry(Handle h, Signature key, Exception e) {
+  private static long created(EntryFormat.Header header) {
+    String created = header.metadata().get("created");
+    try {
+      return created == null ? -1 : Long.parseLong(created);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void brokenEntry(Handle h, Store store, Signature key, Exception e) {
     loadFailures.increment();
     String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
     LOG.log(Level.WARNING, "entry {0} of \"{1}\" is unreadable ({2}); quarantined, computing it again",
@@ -741,7 +893,10 @@ public final class Memo implements Memoizer {
     return readSerdes.computeIfAbsent(name, n -> serdes.find(n).map(p -> serdes.create(p, config)));
   }
 
-  private void save(Handle h, Object[] args, Signed signed, Object result, long nanos) {
+  private void save(
+      Handle h, Route route, Object[] args, Signed signed, Object result, long nanos) {
+    Store store = route.store; // the policy's, or the thread's storingIn store
+    Serde serde = route.serde;
     Signature key = signed.key;
     Signature env = signed.env();
     Signature argsPart = signed.args();
@@ -751,7 +906,7 @@ public final class Memo implements Memoizer {
     metadata.put("signature.code", h.codePart.hex());
     metadata.put("signature.environment", env.hex());
     metadata.put("signature.arguments", argsPart.hex());
-    metadata.put("created", Long.toString(System.currentTimeMillis()));
+    metadata.put("created", Long.toString(signed.entryCreated = System.currentTimeMillis()));
     metadata.put("compute-nanos", Long.toString(nanos));
     integrity.annotate(metadata);
     EntryFormat.Header header = new EntryFormat.Header(serde.name(), signer.name(), metadata);
@@ -768,6 +923,7 @@ public final class Memo implements Memoizer {
         written[0] = counted.count();
       });
       bytesWritten.add(written[0]);
+      signed.entryBytes = written[0];
     } catch (IOException | RuntimeException e) {
       storeFailures.increment();
       warnOnce("write:" + h.id + ":" + e.getClass().getName(),
@@ -776,7 +932,7 @@ public final class Memo implements Memoizer {
       return;
     }
     try {
-      writeRecords(h, args, signed);
+      writeRecords(h, route, args, signed);
     } catch (IOException | RuntimeException e) {
       warnOnce("record:" + h.id + ":" + e.getClass().getName(),
           "cannot record the latest entry of \"" + h.id + "\" in the " + store.name()
@@ -786,8 +942,9 @@ public final class Memo implements Memoizer {
 
   // ---------------------------------------------------------------- explaining
 
-  private void writeRecords(Handle h, Object[] args, Signed signed) throws IOException {
-    records.write(h.id, h.latestKey, h.codePart, () -> manifest(h), signed.env(), signed.args(),
+  private void writeRecords(Handle h, Route route, Object[] args, Signed signed)
+      throws IOException {
+    route.records.write(h.id, h.latestKey, h.codePart, () -> manifest(h), signed.env(), signed.args(),
         itemDigests(h, args));
   }
 
@@ -846,28 +1003,31 @@ public final class Memo implements Memoizer {
       return Explanation.firstMiss(h.id);
     }
     Signed signed = sign(h, args);
+    Route route = scopes.storeRoute(h.route);
+    Store store = route.store;
     try {
       Optional<InputStream> entry = store.get(h.id, signed.key);
       if (entry.isPresent()) {
         entry.get().close();
         return Explanation.hit(h.id);
       }
-      return explainMiss(h, args, signed);
+      return explainMiss(h, route, args, signed);
     } catch (IOException e) {
       throw new StoreException("cannot read the " + store.name() + " store to explain a call of \""
           + h.id + "\": " + e + "; check that the store is readable", e);
     }
   }
 
-  private Explanation explainMiss(Handle h, Object[] args, Signed signed) throws IOException {
-    return records.explain(h.id, h.latestKey, h.codePart, () -> manifest(h), signed.env(),
+  private Explanation explainMiss(Handle h, Route route, Object[] args, Signed signed)
+      throws IOException {
+    return route.records.explain(h.id, h.latestKey, h.codePart, () -> manifest(h), signed.env(),
         signed.args(), () -> itemDigests(h, args));
   }
 
-  private void logMiss(Handle h, Object[] args, Signed signed) {
+  private void logMiss(Handle h, Route route, Object[] args, Signed signed) {
     String reason;
     try {
-      reason = explainMiss(h, args, signed).toString();
+      reason = explainMiss(h, route, args, signed).toString();
     } catch (IOException | RuntimeException e) {
       reason = "miss of \"" + h.id + "\" (cannot explain it: " + e + ")";
     }
@@ -945,8 +1105,17 @@ public final class Memo implements Memoizer {
       return;
     }
     closed = true;
-    if (ownsStore) {
-      store.close();
+    if (tier != null) {
+      tier.clear();
+    }
+    try {
+      if (policies != null) {
+        policies.close();
+      }
+    } finally {
+      if (ownsStore) {
+        store.close();
+      }
     }
   }
 

@@ -47,7 +47,10 @@ class MemoTest {
   // Not signed: memo signs the static fields a function reads, and these do not change results.
   @NotSigned static final AtomicInteger CALLS = new AtomicInteger();
   @NotSigned static final IllegalStateException BOOM = new IllegalStateException("boom");
-  @NotSigned static final Object UNSERIALIZABLE = new Object();
+  /** Immutable (a record of immutable parts), so it is handed out as it is, but not Serializable. */
+  record Unserializable(int value) {}
+
+  @NotSigned static final Unserializable UNSERIALIZABLE = new Unserializable(1);
 
   @BeforeEach
   void resetCounter() {
@@ -59,8 +62,9 @@ class MemoTest {
     return Memo.builder().environment(Map.of()).systemProperties(new Properties());
   }
 
+  /** The object tier off: these tests are about the store path (ObjectTierTest covers the tier). */
   private Memo memo() {
-    return isolated().store(store).build();
+    return isolated().store(store).config("memo.object-tier.max-entries", "0").build();
   }
 
   @NotSigned static final AtomicInteger SQUARES = new AtomicInteger();
@@ -202,7 +206,7 @@ class MemoTest {
   void apply_storeCannotWrite_returnsTheResultAndWarnsOnce() {
     FailingStore full = new FailingStore();
     try (LogCapture log = new LogCapture();
-        Memo memo = isolated().store(full).build()) {
+        Memo memo = isolated().store(full).config("memo.object-tier.max-entries", "0").build()) {
       Function<Integer, Integer> f = memo.function("f", x -> {
         CALLS.incrementAndGet();
         return x + 1;

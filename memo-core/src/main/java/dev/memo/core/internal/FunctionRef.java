@@ -22,6 +22,9 @@ public final class FunctionRef {
   private final List<String> stateNames;
   private final List<Object> state;
   private final boolean lambda;
+  /** For {@link #ofMethod}: the object whose fields are read at every call, and the fields. */
+  private final Object target;
+  private final Field[] fields;
 
   private FunctionRef(
       Class<?> implClass,
@@ -36,6 +39,56 @@ public final class FunctionRef {
     this.stateNames = stateNames;
     this.state = state;
     this.lambda = lambda;
+    this.target = null;
+    this.fields = null;
+  }
+
+  private FunctionRef(Method method, Object target, List<String> names, Field[] fields) {
+    this.implClass = method.getDeclaringClass();
+    this.implMethodName = method.getName();
+    this.implMethodDescriptor = descriptor(method);
+    this.stateNames = names;
+    this.state = null;
+    this.lambda = false;
+    this.target = target;
+    this.fields = fields;
+  }
+
+  /**
+   * Analyzes a method called on an object, as a memoizing proxy calls it: its state is every
+   * instance field of the object's class and superclasses that is neither {@code transient} nor
+   * annotated {@link dev.memo.NotSigned}, read anew at every call.
+   *
+   * @param target the object the method is called on
+   * @param method the implementing method
+   * @return the analysis
+   * @throws SignatureException if a field cannot be read
+   */
+  public static FunctionRef ofMethod(Object target, Method method) {
+    List<String> names = new ArrayList<>();
+    List<Field> fields = new ArrayList<>();
+    for (Class<?> k = target.getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
+      for (Field f : k.getDeclaredFields()) {
+        int m = f.getModifiers();
+        if (Modifier.isStatic(m) || Modifier.isTransient(m)
+            || f.isAnnotationPresent(dev.memo.NotSigned.class)) {
+          continue;
+        }
+        try {
+          f.setAccessible(true);
+        } catch (InaccessibleObjectException e) {
+          throw new SignatureException(
+              "cannot read field " + k.getName() + "." + f.getName() + " of " + target.getClass()
+                  .getName() + ": " + e.getMessage() + "; open its package to dev.memo.core (opens "
+                  + k.getPackageName() + " to dev.memo.core in module-info), or mark the field"
+                  + " @dev.memo.NotSigned or transient if it cannot change a result",
+              e);
+        }
+        names.add("field " + k.getSimpleName() + "." + f.getName());
+        fields.add(f);
+      }
+    }
+    return new FunctionRef(method, target, List.copyOf(names), fields.toArray(new Field[0]));
   }
 
   /**
@@ -187,8 +240,23 @@ public final class FunctionRef {
     return stateNames;
   }
 
-  /** @return the carried state, in the order of {@link #stateNames()}; elements may be null */
+  /**
+   * @return the carried state, in the order of {@link #stateNames()}; elements may be null. For
+   *     {@link #ofMethod} the fields' current values
+   */
   public List<Object> state() {
-    return state;
+    if (fields == null) {
+      return state;
+    }
+    List<Object> values = new ArrayList<>(fields.length);
+    for (Field f : fields) {
+      try {
+        values.add(f.get(target));
+      } catch (IllegalAccessException e) {
+        throw new SignatureException("cannot read field " + f.getDeclaringClass().getName() + "."
+            + f.getName() + ": " + e, e);
+      }
+    }
+    return unmodifiable(values);
   }
 }

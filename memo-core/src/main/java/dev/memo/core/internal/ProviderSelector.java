@@ -143,15 +143,7 @@ public final class ProviderSelector<P extends Provider<T>, T> {
       source = name == null ? null : key + " is \"" + name + "\"";
     }
     if (name != null) {
-      P p = byName.get(name);
-      if (p == null) {
-        String module = KNOWN_MODULES.get(name);
-        throw new MemoConfigurationException(
-            source + " but no " + kind + " provider named \"" + name + "\" is on the class path; "
-                + (module != null ? "add " + module : "add the module that provides it")
-                + " (available: " + available() + ")");
-      }
-      return p;
+      return named(source, name);
     }
     if (byName.isEmpty()) {
       throw new MemoConfigurationException(
@@ -177,6 +169,27 @@ public final class ProviderSelector<P extends Provider<T>, T> {
               + key + "=" + tied.get(0).name());
     }
     return top;
+  }
+
+  /**
+   * Returns the provider with this name, or fails saying which module to add.
+   *
+   * @param source where the name came from, for the message: {@code memo.policy.disk.store is
+   *     "redis"}
+   * @param name the provider's name
+   * @return the provider
+   * @throws MemoConfigurationException if no provider has the name
+   */
+  public P named(String source, String name) {
+    P p = byName.get(name);
+    if (p == null) {
+      String module = KNOWN_MODULES.get(name);
+      throw new MemoConfigurationException(
+          source + " but no " + kind + " provider named \"" + name + "\" is on the class path; "
+              + (module != null ? "add " + module : "add the module that provides it")
+              + " (available: " + available() + ")");
+    }
+    return p;
   }
 
   /**

@@ -57,7 +57,9 @@ final class ForgedEntryTest {
     ObjectInputFilter anything = info -> ObjectInputFilter.Status.ALLOWED;
     try (Memo attacker = Memo.builder().store(scratch)
         .serde(new ZstdSerde(anything, new ZstdCompression(3, 512))).build()) {
-      attacker.function("gadget", ForgedEntryTest::gadget).apply(1);
+      // The gadget is no immutable result, so the call fails, but only after storing it.
+      var f = attacker.function("gadget", ForgedEntryTest::gadget);
+      org.junit.jupiter.api.Assertions.assertThrows(dev.memo.MemoException.class, () -> f.apply(1));
     }
     return scratch.entries.get(scratch.written.get(0));
   }
@@ -120,7 +122,9 @@ final class ForgedEntryTest {
     // The control: without the key, the allow-list alone lets this class through, and it trips.
     store.entries.put(key, forged);
     try (Memo memo = victim(store, Map.of("memo.serde.java.allow", Tripwire.class.getName()))) {
-      memo.function("report", ForgedEntryTest::report).apply(1);
+      // Read, and tripped, then refused as a result memo cannot hand out immutable.
+      var f = memo.function("report", ForgedEntryTest::report);
+      org.junit.jupiter.api.Assertions.assertThrows(dev.memo.MemoException.class, () -> f.apply(1));
     }
     assertTrue(Files.exists(trace));
   }

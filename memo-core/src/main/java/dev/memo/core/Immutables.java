@@ -1,0 +1,224 @@
+package dev.memo.core;
+
+import dev.memo.Immutable;
+import dev.memo.Signature;
+import java.lang.reflect.Array;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Converts results into the form memo hands out, which no caller can change under another: JDK
+ * lists, sets and maps become unmodifiable copies (recursively, keeping iteration order and
+ * comparators), arrays become copies (a fresh one for every caller), {@link Immutable} types their
+ * {@code asImmutable()}, records whose components change are rebuilt, and values known to be
+ * immutable (strings, boxed primitives, {@code BigInteger}, {@code BigDecimal}, {@code java.time},
+ * enums, {@code UUID}, {@code URI}, {@code Path}, {@code Locale}, {@code Pattern}, {@link Signature},
+ * optionals of such values) stay as they are. Anything else is {@link NotImmutable}.
+ */
+final class Immutables {
+  private Immutables() {}
+
+  /** A converted result, and whether each caller needs its own copy (it holds an array). */
+  static final class Frozen {
+    final Object value;
+    final boolean copyPerCall;
+
+    Frozen(Object value, boolean copyPerCall) {
+      this.value = value;
+      this.copyPerCall = copyPerCall;
+    }
+
+    /** What one caller receives. */
+    Object handOut() {
+      return copyPerCall ? freeze(value).value : value;
+    }
+  }
+
+  /** A part of a result memo cannot make immutable. */
+  static final class NotImmutable extends RuntimeException {
+    final String path;
+    final Class<?> type;
+
+    NotImmutable(String path, Class<?> type, String detail) {
+      super(path + " has type " + type.getName() + detail, null, false, false);
+      this.path = path;
+      this.type = type;
+    }
+  }
+
+  /**
+   * Converts a result.
+   *
+   * @throws NotImmutable naming the first part that cannot be converted
+   */
+  static Frozen freeze(Object value) {
+    boolean[] copies = new boolean[1];
+    Object v = convert(value, "result", copies);
+    return new Frozen(v, copies[0]);
+  }
+
+  private static boolean knownImmutable(Object v) {
+    Class<?> c = v.getClass();
+    if (c == String.class || c == Integer.class || c == Long.class || c == Double.class
+        || c == Boolean.class || c == Character.class || c == Float.class || c == Short.class
+        || c == Byte.class || c == BigInteger.class || c == BigDecimal.class || c == UUID.class
+        || c == URI.class || c == Locale.class || c == Pattern.class || c == Signature.class
+        || c == OptionalInt.class || c == OptionalLong.class || c == OptionalDouble.class
+        || c == Class.class) {
+      return true;
+    }
+    if (v instanceof Enum<?>) {
+      return true;
+    }
+    Module base = Object.class.getModule();
+    if (c.getModule() == base && (c.getPackageName().startsWith("java.time")
+        || v instanceof Path)) {
+      return true;
+    }
+    return false;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object convert(Object v, String path, boolean[] copies) {
+    if (v == null || knownImmutable(v)) {
+      return v;
+    }
+    if (v instanceof Immutable im) {
+      Object out = im.asImmutable();
+      if (out == null) {
+        throw new NotImmutable(path, v.getClass(), ", whose asImmutable() returned null");
+      }
+      return out;
+    }
+    Class<?> c = v.getClass();
+    if (c.isArray()) {
+      copies[0] = true;
+      if (c.getComponentType().isPrimitive()) {
+        int n = Array.getLength(v);
+        Object copy = Array.newInstance(c.getComponentType(), n);
+        System.arraycopy(v, 0, copy, 0, n);
+        return copy;
+      }
+      Object[] a = (Object[]) v;
+      Object[] copy = (Object[]) Array.newInstance(c.getComponentType(), a.length);
+      for (int i = 0; i < a.length; i++) {
+        copy[i] = convert(a[i], path + "[" + i + "]", copies);
+      }
+      return copy;
+    }
+    if (v instanceof Optional<?> o) {
+      if (o.isEmpty()) {
+        return o;
+      }
+      Object inner = convert(o.get(), path + ".get()", copies);
+      return inner == o.get() ? o : Optional.of(inner);
+    }
+    if (v instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      int i = 0;
+      for (Object e : list) {
+        out.add(convert(e, path + "[" + i++ + "]", copies));
+      }
+      return Collections.unmodifiableList(out);
+    }
+    if (v instanceof SortedSet<?> set) {
+      TreeSet<Object> out = new TreeSet<>((Comparator<Object>) set.comparator());
+      for (Object e : set) {
+        out.add(convert(e, path + " element " + shortText(e), copies));
+      }
+      return Collections.unmodifiableNavigableSet(out);
+    }
+    if (v instanceof Set<?> set) {
+      Set<Object> out = new LinkedHashSet<>(Math.max(16, set.size() * 4 / 3 + 1));
+      for (Object e : set) {
+        out.add(convert(e, path + " element " + shortText(e), copies));
+      }
+      return Collections.unmodifiableSet(out);
+    }
+    if (v instanceof SortedMap<?, ?> map) {
+      NavigableMap<Object, Object> out = new TreeMap<>((Comparator<Object>) map.comparator());
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String at = path + "[" + shortText(e.getKey()) + "]";
+        out.put(convert(e.getKey(), at + " key", copies), convert(e.getValue(), at, copies));
+      }
+      return Collections.unmodifiableNavigableMap(out);
+    }
+    if (v instanceof Map<?, ?> map) {
+      Map<Object, Object> out = new LinkedHashMap<>(Math.max(16, map.size() * 4 / 3 + 1));
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String at = path + "[" + shortText(e.getKey()) + "]";
+        out.put(convert(e.getKey(), at + " key", copies), convert(e.getValue(), at, copies));
+      }
+      return Collections.unmodifiableMap(out);
+    }
+    if (c.isRecord()) {
+      return record(v, c, path, copies);
+    }
+    throw new NotImmutable(path, c, "");
+  }
+
+  private static Object record(Object v, Class<?> c, String path, boolean[] copies) {
+    RecordComponent[] components = c.getRecordComponents();
+    Object[] values = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    boolean changed = false;
+    try {
+      for (int i = 0; i < components.length; i++) {
+        RecordComponent rc = components[i];
+        var accessor = rc.getAccessor();
+        accessor.setAccessible(true);
+        Object part = accessor.invoke(v);
+        values[i] = convert(part, path + "." + rc.getName() + "()", copies);
+        types[i] = rc.getType();
+        changed |= values[i] != part;
+      }
+      if (!changed) {
+        return v;
+      }
+      Constructor<?> canonical = c.getDeclaredConstructor(types);
+      canonical.setAccessible(true);
+      return canonical.newInstance(values);
+    } catch (NotImmutable e) {
+      throw e;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new NotImmutable(path, c, ", a record memo cannot rebuild with immutable components ("
+          + e + "; open its package to dev.memo.core)");
+    }
+  }
+
+  private static String shortText(Object key) {
+    if (key instanceof String s) {
+      return "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
+    }
+    if (key == null || knownImmutable(key)) {
+      String s = String.valueOf(key);
+      return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+    return key.getClass().getSimpleName();
+  }
+}

@@ -690,7 +690,7 @@ public final class Memo implements Memoizer {
         return stored;
       }
       // Another process may be computing it: a store that coordinates processes says so.
-      Object claimed = claimOrAwait(h, key);
+      Object claimed = claimOrAwait(h, route, signed);
       if (claimed instanceof Store.Claim c) {
         claim = c;
       } else if (claimed != MISS) {
@@ -718,7 +718,7 @@ public final class Memo implements Memoizer {
       mine.result.complete(result);
       return result;
     } finally {
-      release(h, key, claim);
+      release(h, route, key, claim);
       inflight.remove(key, mine);
     }
   }
@@ -730,7 +730,9 @@ public final class Memo implements Memoizer {
    * the store does not coordinate, cannot, or the wait was interrupted: the caller then computes
    * without a claim.
    */
-  private Object claimOrAwait(Handle h, Signature key) {
+  private Object claimOrAwait(Handle h, Route route, Signed signed) {
+    Signature key = signed.key;
+    Store store = route.store;
     long pauseMillis = 1;
     while (true) {
       Optional<Store.Claim> claim;
@@ -747,11 +749,11 @@ public final class Memo implements Memoizer {
       }
       if (claim.get().held()) {
         // The previous holder may have stored it just before letting the claim go.
-        Object stored = load(h, key);
+        Object stored = load(h, route, signed);
         if (stored == MISS || stored == BROKEN) {
           return claim.get();
         }
-        release(h, key, claim.get());
+        release(h, route, key, claim.get());
         return stored;
       }
       try {
@@ -761,14 +763,14 @@ public final class Memo implements Memoizer {
         return MISS;
       }
       pauseMillis = Math.min(pauseMillis * 2, 100);
-      Object stored = load(h, key);
+      Object stored = load(h, route, signed);
       if (stored != MISS && stored != BROKEN) {
         return stored;
       }
     }
   }
 
-  private void release(Handle h, Signature key, Store.Claim claim) {
+  private void release(Handle h, Route route, Signature key, Store.Claim claim) {
     if (claim == null) {
       return;
     }
@@ -777,7 +779,7 @@ public final class Memo implements Memoizer {
     } catch (IOException | RuntimeException e) {
       warnOnce("release:" + h.id + ":" + e.getClass().getName(),
           "cannot release the claim on entry " + key + " of \"" + h.id + "\" in the "
-              + store.name() + " store; other processes wait for it until it times out", e);
+              + route.store.name() + " store; other processes wait for it until it times out", e);
     }
   }
 

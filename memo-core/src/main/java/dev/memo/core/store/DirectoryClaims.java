@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -111,7 +112,26 @@ final class DirectoryClaims {
     }
   }
 
+  /**
+   * Creates the marker with its whole content at once: written to a temporary file, then linked
+   * to the marker's name, which fails if the marker exists. A process killed while creating it
+   * therefore never leaves an empty marker that would look alive until the timeout. File systems
+   * without hard links get the marker created and written in two steps.
+   */
   private static void write(Path marker, byte[] content) throws IOException {
+    Path temp = marker.resolveSibling(marker.getFileName() + "."
+        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    Files.write(temp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      Files.createLink(marker, temp);
+      return;
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      if (e instanceof FileAlreadyExistsException exists) {
+        throw exists;
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
     try (OutputStream out = Files.newOutputStream(
         marker, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       out.write(content);
@@ -124,7 +144,8 @@ final class DirectoryClaims {
     if (age.compareTo(timeout) > 0) {
       return Optional.of("older than the claim timeout " + timeout + " (" + age + ")");
     }
-    // A marker being written may still be empty or partial: its holder counts as alive.
+    // Markers are complete when they appear (see write); one that is not, on a file system without
+    // hard links, may still be being written: its holder counts as alive.
     Map<String, String> fields = parse(content);
     if (!Owner.SELF.host.equals(fields.get("host"))) {
       return Optional.empty();

@@ -4,6 +4,7 @@ import dev.memo.MemoConfig;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreProvider;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Provides the {@code directory} store, memo's default: one file per entry under a root folder,
@@ -18,7 +19,15 @@ import java.nio.file.Path;
  *       returns, so that entries survive a power cut; {@code false} (the default) leaves that to the
  *       operating system, which is much faster and loses only the latest entries in a crash, never
  *       leaving a torn one.
+ *   <li>{@code max-bytes}: the most bytes of entry files to keep, such as {@code 10GiB}; no bound
+ *       unless set. The least recently used entries (last written or read) are removed first.
+ *   <li>{@code max-age}: entries neither written nor read for longer than this, such as {@code
+ *       30d}, are removed; no bound unless set.
  * </ul>
+ *
+ * <p>With a bound, a daemon thread per store sweeps the folder (see {@code DirectorySweeper}):
+ * bounds are kept within a sweep period (at most 10 minutes) of being exceeded, not at every put,
+ * so that no call waits for eviction.
  *
  * <p>Priority -100: any added store wins over it unless this one is chosen by name. Thread-safe;
  * cheap to construct.
@@ -30,6 +39,10 @@ public final class DirectoryStoreProvider implements StoreProvider {
   static final String PATH = "path";
   /** Option {@code memo.store.directory.fsync}: whether to force writes to the device. */
   static final String FSYNC = "fsync";
+  /** Option {@code memo.store.directory.max-bytes}: the most bytes of entries to keep. */
+  static final String MAX_BYTES = "max-bytes";
+  /** Option {@code memo.store.directory.max-age}: the longest an unused entry is kept. */
+  static final String MAX_AGE = "max-age";
   /** The root folder unless {@value #PATH} is set, relative to the working directory. */
   static final String DEFAULT_PATH = ".memo";
 
@@ -63,12 +76,21 @@ public final class DirectoryStoreProvider implements StoreProvider {
    * @param config the configuration scoped to {@code memo.store.directory}
    * @return a new store
    * @throws dev.memo.MemoConfigurationException if {@code path} is not a valid path or {@code
-   *     fsync} is neither {@code true} nor {@code false}, quoting the key and the value
+   *     fsync} is neither {@code true} nor {@code false}, {@code max-bytes} is not a size of at
+   *     least one byte or {@code max-age} not a positive duration, quoting the key and the value
    */
   @Override
   public Store create(MemoConfig config) {
     Path root = config.getPath(PATH, Path.of(DEFAULT_PATH)).toAbsolutePath().normalize();
     boolean fsync = config.getBoolean(FSYNC, false);
-    return new DirectoryStore(root, fsync);
+    long maxBytes = config.getBytes(MAX_BYTES, DirectorySweeper.UNBOUNDED);
+    if (maxBytes < 1) {
+      throw config.invalid(MAX_BYTES, "a size of at least one byte, such as 10GiB");
+    }
+    Duration maxAge = config.getDuration(MAX_AGE, null);
+    if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+      throw config.invalid(MAX_AGE, "a positive duration such as 30d");
+    }
+    return new DirectoryStore(root, fsync, maxBytes, maxAge, System::currentTimeMillis);
   }
 }

@@ -49,7 +49,7 @@ import java.util.function.LongSupplier;
  * <pre>
  * root/
  *   namespace-folder/          sanitized namespace + '-' + 8 hex digits of its SHA-256
- *     .namespace               the namespace itself, UTF-8, for listings (written with the folder)
+ *     .namespace               the namespace itself as UTF-16BE code units, for listings
  *     ab/                      first two hex digits of the key
  *       ab12…ef.entry          the entry's bytes
  *       .ab12…ef.5f3c….tmp     an entry being written (hidden; renamed or deleted when done)
@@ -344,7 +344,7 @@ final class DirectoryStore implements Store {
 
   private Optional<String> namespaceOf(Path folder) throws IOException {
     try {
-      return Optional.of(Files.readString(folder.resolve(NAMESPACE_FILE), StandardCharsets.UTF_8));
+      return Optional.of(decodeUnits(Files.readAllBytes(folder.resolve(NAMESPACE_FILE))));
     } catch (NoSuchFileException e) {
       // A folder from before the namespace files: a memo entry's header names its function.
       String[] found = {null};
@@ -519,6 +519,29 @@ final class DirectoryStore implements Store {
     return name.append('-').append(HEX.formatHex(sha256(units), 0, 4)).toString();
   }
 
+  /**
+   * Returns a string's UTF-16 code units, big-endian: unlike UTF-8, this keeps unpaired
+   * surrogates, so every namespace reads back as itself.
+   */
+  static byte[] encodeUnits(String s) {
+    byte[] units = new byte[s.length() * 2];
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      units[2 * i] = (byte) (c >>> 8);
+      units[2 * i + 1] = (byte) c;
+    }
+    return units;
+  }
+
+  /** Reverses {@link #encodeUnits}; a trailing odd byte is dropped. */
+  static String decodeUnits(byte[] units) {
+    char[] chars = new char[units.length / 2];
+    for (int i = 0; i < chars.length; i++) {
+      chars[i] = (char) (((units[2 * i] & 0xFF) << 8) | (units[2 * i + 1] & 0xFF));
+    }
+    return new String(chars);
+  }
+
   private static boolean isSafe(int c) {
     return (c >= 'a' && c <= 'z')
         || (c >= 'A' && c <= 'Z')
@@ -613,7 +636,7 @@ final class DirectoryStore implements Store {
     Path temp = folder.resolve(
         NAMESPACE_FILE + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
     try {
-      Files.writeString(temp, namespace, StandardCharsets.UTF_8);
+      Files.write(temp, encodeUnits(namespace));
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temp);

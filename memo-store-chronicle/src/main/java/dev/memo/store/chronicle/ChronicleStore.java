@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,7 +42,7 @@ import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
  *
  * <p>A map key is the SHA-256 of the namespace's UTF-16 code units followed by the signature's
  * bytes, so namespaces never collide and no user text reaches the file system. For listings, the
- * text of each namespace is kept in {@code namespaces/<SHA-256 hex>.name}, written by the first
+ * text of each namespace is kept, as UTF-16BE code units, in {@code namespaces/<SHA-256 hex>.name}, written by the first
  * put of the namespace. Thread-safe.
  */
 final class ChronicleStore implements Store {
@@ -253,7 +252,7 @@ final class ChronicleStore implements Store {
       Path temp = file.resolveSibling(file.getFileName() + "." + Long.toHexString(IDS.nextLong())
           + ".tmp");
       try {
-        Files.writeString(temp, namespace, StandardCharsets.UTF_8);
+        Files.write(temp, encodeUnits(namespace));
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(temp);
@@ -275,7 +274,7 @@ final class ChronicleStore implements Store {
         Files.newDirectoryStream(shared.root.resolve(NAMESPACES), "*.name")) {
       for (Path f : files) {
         try {
-          String namespace = Files.readString(f, StandardCharsets.UTF_8);
+          String namespace = decodeUnits(Files.readAllBytes(f));
           if (namePath(key(namespace, Signature.of(new byte[1]))).equals(f)) {
             names.add(namespace);
           }
@@ -337,6 +336,29 @@ final class ChronicleStore implements Store {
     if (closed.get()) {
       throw new StoreException("chronicle store at " + shared.root + " is closed");
     }
+  }
+
+  /**
+   * Returns a string's UTF-16 code units, big-endian: unlike UTF-8, this keeps unpaired
+   * surrogates, so every namespace reads back as itself.
+   */
+  static byte[] encodeUnits(String s) {
+    byte[] units = new byte[s.length() * 2];
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      units[2 * i] = (byte) (c >>> 8);
+      units[2 * i + 1] = (byte) c;
+    }
+    return units;
+  }
+
+  /** Reverses {@link #encodeUnits}; a trailing odd byte is dropped. */
+  static String decodeUnits(byte[] units) {
+    char[] chars = new char[units.length / 2];
+    for (int i = 0; i < chars.length; i++) {
+      chars[i] = (char) (((units[2 * i] & 0xFF) << 8) | (units[2 * i + 1] & 0xFF));
+    }
+    return new String(chars);
   }
 
   /** Returns the map key of an entry: SHA-256 of the namespace's code units, then the signature. */

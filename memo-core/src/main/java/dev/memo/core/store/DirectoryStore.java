@@ -119,7 +119,7 @@ final class DirectoryStore implements Store {
    * @param fsync whether to force each entry and its folder to the device before put returns
    */
   DirectoryStore(Path root, boolean fsync) {
-    this(root, fsync, DirectorySweeper.UNBOUNDED, null, System::currentTimeMillis);
+    this(root, fsync, DirectorySweeper.UNBOUNDED, null, System::currentTimeMillis, true);
   }
 
   /**
@@ -131,8 +131,11 @@ final class DirectoryStore implements Store {
    * @param maxBytes the most bytes of entries to keep, {@link Long#MAX_VALUE} for no bound
    * @param maxAge the longest an entry is kept without being read or written, null for no bound
    * @param clock the time in epoch milliseconds
+   * @param background whether a daemon thread keeps the bounds; without it only {@code
+   *     sweeper().sweep} does (for tests that sweep at chosen moments)
    */
-  DirectoryStore(Path root, boolean fsync, long maxBytes, Duration maxAge, LongSupplier clock) {
+  DirectoryStore(Path root, boolean fsync, long maxBytes, Duration maxAge, LongSupplier clock,
+      boolean background) {
     this.root = root;
     this.fsync = fsync;
     this.defaultFileSystem = root.getFileSystem() == FileSystems.getDefault();
@@ -149,7 +152,7 @@ final class DirectoryStore implements Store {
             .expireAfterWrite(interval)
             .executor(Runnable::run)
             .build();
-    this.sweeper = new DirectorySweeper(this, maxBytes, maxAge, clock);
+    this.sweeper = new DirectorySweeper(this, maxBytes, maxAge, clock, background);
   }
 
   @Override

@@ -91,6 +91,6 @@ public final class DirectoryStoreProvider implements StoreProvider {
     if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
       throw config.invalid(MAX_AGE, "a positive duration such as 30d");
     }
-    return new DirectoryStore(root, fsync, maxBytes, maxAge, System::currentTimeMillis);
+    return new DirectoryStore(root, fsync, maxBytes, maxAge, System::currentTimeMillis, true);
   }
 }

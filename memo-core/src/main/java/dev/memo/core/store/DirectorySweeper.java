@@ -58,10 +58,13 @@ final class DirectorySweeper implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean requested = new AtomicBoolean();
   private final AtomicBoolean warned = new AtomicBoolean();
+  private final boolean background;
   private volatile ScheduledExecutorService executor;
 
-  DirectorySweeper(DirectoryStore store, long maxBytes, Duration maxAge, LongSupplier clock) {
+  DirectorySweeper(DirectoryStore store, long maxBytes, Duration maxAge, LongSupplier clock,
+      boolean background) {
     this.store = store;
+    this.background = background;
     this.maxBytes = maxBytes;
     this.maxAge = maxAge;
     this.clock = clock;
@@ -98,7 +101,7 @@ final class DirectorySweeper implements AutoCloseable {
 
   /** Starts the sweeping thread on the first call, if a bound is set. Cheap after that. */
   void start() {
-    if (!bounded() || started.get() || !started.compareAndSet(false, true)) {
+    if (!background || !bounded() || started.get() || !started.compareAndSet(false, true)) {
       return;
     }
     ScheduledExecutorService e = Executors.newSingleThreadScheduledExecutor(r -> {

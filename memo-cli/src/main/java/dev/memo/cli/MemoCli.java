@@ -282,7 +282,7 @@ public final class MemoCli implements Callable<Integer> {
           throw given.invalid("--max-age", "a positive duration such as 30d");
         }
       } catch (MemoConfigurationException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
       try (StoreAdmin admin = options.open(spec)) {
         StoreAdmin.Pruned p =

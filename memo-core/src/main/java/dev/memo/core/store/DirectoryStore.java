@@ -73,7 +73,13 @@ import java.util.function.LongSupplier;
  * system call). Access times are never read, so file systems mounted {@code noatime} work.
  *
  * <p>Bounds ({@code max-bytes}, {@code max-age}): see {@link DirectorySweeper}, which keeps them on
- * a daemon thread, never on the caller's.
+ * a daemon thread, never on the caller's. Listings ({@link #namespaces()}, {@link #forEachEntry},
+ * {@link #clear}) read folders and file attributes only, never entries (but for namespace folders
+ * written before {@value #NAMESPACE_FILE} files existed, whose name is read from an entry's
+ * header).
+ *
+ * <p>The root may be on any {@link java.nio.file.FileSystem}; on the default one, entries are
+ * written through {@code java.io}, which an interrupt does not break.
  *
  * <p>Thread-safe, and safe to share between processes on one host. On a network file system it is
  * only as atomic as that file system's rename.
@@ -648,7 +654,8 @@ final class DirectoryStore implements Store {
 
   private static void forceFolder(Path folder) throws IOException {
     if (WINDOWS || folder.getFileSystem() != FileSystems.getDefault()) {
-      // Windows cannot open a folder as a channel; NTFS journals the rename itself.
+      // Windows cannot open a folder as a channel; NTFS journals the rename itself. Other file
+      // systems (test stand-ins, zip or memory file systems) need not support it either.
       return;
     }
     // A channel refuses to work on an interrupted thread; keep the interrupt for the caller instead.

@@ -1,11 +1,11 @@
 package dev.memo.core.store;
 
-import dev.memo.Signature;
-import dev.memo.StoreException;
-import dev.memo.spi.Store;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.memo.Signature;
+import dev.memo.StoreException;
 import dev.memo.core.internal.EntryFormat;
+import dev.memo.spi.Store;
 import dev.memo.spi.StoreEntry;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -29,10 +29,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
-import java.time.Instant;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Locale;

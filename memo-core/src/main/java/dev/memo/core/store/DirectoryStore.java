@@ -377,7 +377,13 @@ final class DirectoryStore implements Store {
     Path folder = inside(root.resolve(folderName(namespace)));
     forEachEntryFile(folder, (file, attributes) -> {
       String name = file.getFileName().toString();
-      Signature key = Signature.fromHex(name.substring(0, name.length() - ENTRY_SUFFIX.length()));
+      Signature key;
+      try {
+        key = Signature.fromHex(name.substring(0, name.length() - ENTRY_SUFFIX.length()));
+      } catch (IllegalArgumentException e) {
+        // Not a file this store wrote (its names are hex keys): not an entry.
+        return;
+      }
       action.accept(new StoreEntry(key, attributes.size(),
           Optional.of(attributes.lastModifiedTime().toInstant())));
     });

@@ -258,6 +258,17 @@ final class DirectoryStoreBoundsTest {
   }
 
   @Test
+  void forEachEntry_foreignFileInAShard_isNotAnEntry() throws IOException {
+    try (DirectoryStore store = store(DirectorySweeper.UNBOUNDED, null)) {
+      put(store, NS, key("k"), bytes("v"));
+      Files.write(store.entryPath(NS, key("k")).resolveSibling("notes.entry"), bytes("mine"));
+      List<Signature> listed = new java.util.ArrayList<>();
+      store.forEachEntry(NS, e -> listed.add(e.key()));
+      assertEquals(List.of(key("k")), listed);
+    }
+  }
+
+  @Test
   void maxBytes_zero_isAConfigurationError() {
     MemoConfig config = MemoConfig.of("test", Map.of("memo.store.directory.max-bytes", "0"))
         .scoped("memo.store.directory");

@@ -1,7 +1,8 @@
 /**
  * memo's core: the {@link dev.memo.core.Memo} entry point, provider selection, signing, the entry
  * format, and the built-in {@code directory} and {@code memory} stores and {@code sha256} and
- * {@code xxh3-128} signers. Exports only {@code dev.memo.core}.
+ * {@code xxh3-128} signers. Exports {@code dev.memo.core} and {@code dev.memo.core.admin} (operating
+ * a store, as the {@code memo} command line does).
  */
 module dev.memo.core {
   requires transitive dev.memo;
@@ -10,6 +11,7 @@ module dev.memo.core {
   requires org.objectweb.asm;
 
   exports dev.memo.core;
+  exports dev.memo.core.admin;
 
   uses dev.memo.spi.SignerProvider;
   uses dev.memo.spi.SerdeProvider;

@@ -261,6 +261,53 @@ public interface Memoizer extends AutoCloseable {
   Explanation explain(Object memoized, Object... args);
 
   /**
+   * Returns whether the store holds a usable entry for a call: one that a call with these
+   * arguments would return without computing. The call is signed exactly as it would be; the
+   * entry's header and checksums are checked but its value is not deserialized. Neither runs the
+   * function nor counts as a hit; a broken entry is not contained (it is quarantined, as a call
+   * would).
+   *
+   * @param memoized a function returned by this memoizer's {@code function}, {@code supplier},
+   *     {@code biFunction} or {@code triFunction}
+   * @param args the call's arguments, as many as the function takes (none for a supplier)
+   * @return true if a call would be answered from the store; false when memoization is off
+   * @throws IllegalArgumentException if {@code memoized} was not returned by this memoizer, or
+   *     the number of arguments is wrong
+   * @throws SignatureException if an argument or the environment cannot be signed
+   * @throws StoreException if this memoizer is closed or its store cannot be read
+   */
+  boolean contains(Object memoized, Object... args);
+
+  /**
+   * Removes the stored entry of one call, so that the next call with these arguments computes
+   * again. The call is signed exactly as it would be.
+   *
+   * @param memoized a function returned by this memoizer's {@code function}, {@code supplier},
+   *     {@code biFunction} or {@code triFunction}
+   * @param args the call's arguments, as many as the function takes (none for a supplier)
+   * @return true if an entry was removed; false if there was none, or memoization is off
+   * @throws IllegalArgumentException if {@code memoized} was not returned by this memoizer, or
+   *     the number of arguments is wrong
+   * @throws SignatureException if an argument or the environment cannot be signed
+   * @throws StoreException if this memoizer is closed or its store cannot be written
+   */
+  boolean invalidate(Object memoized, Object... args);
+
+  /**
+   * Removes every stored entry of a function: all entries under its name, whatever code,
+   * environment or arguments they were computed with, including those of earlier versions of its
+   * code. Other functions' entries stay.
+   *
+   * @param memoized a function returned by this memoizer's {@code function}, {@code supplier},
+   *     {@code biFunction} or {@code triFunction}
+   * @return how many entries were removed (0 when memoization is off)
+   * @throws IllegalArgumentException if {@code memoized} was not returned by this memoizer
+   * @throws StoreException if this memoizer is closed, or its store cannot list or remove
+   *     entries
+   */
+  long clear(Object memoized);
+
+  /**
    * Returns a snapshot of this memoizer's counters.
    *
    * @return the counters now

@@ -4,7 +4,11 @@ import dev.memo.Signature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Keeps entries, opaque byte sequences, under a namespace (one per memoized function) and a key
@@ -14,6 +18,11 @@ import java.util.Optional;
  *
  * <p>Namespaces are arbitrary user text; a store that maps them to file names must sanitize them
  * so that no name can leave its root.
+ *
+ * <p>Stores that can list what they hold implement {@link #namespaces()} and {@link
+ * #forEachEntry}; memo's administration ({@code memo ls}, {@code prune}, {@code clear}, {@code
+ * verify}) and {@code Memoizer.clear} need them. The defaults throw {@link
+ * UnsupportedOperationException}, so that a store written before they existed keeps compiling.
  */
 public interface Store extends AutoCloseable {
   /**
@@ -92,6 +101,62 @@ public interface Store extends AutoCloseable {
    */
   default Optional<Claim> claim(String namespace, Signature key) throws IOException {
     return Optional.empty();
+  }
+
+  /**
+   * Returns the namespaces that hold entries, or held them: a namespace whose entries were all
+   * removed may still be listed. Namespaces of memo's own (such as its explain records) are
+   * included. Entries written or removed while the listing runs may or may not count.
+   *
+   * @return the namespaces, as given to {@link #put}; a new set the caller may keep
+   * @throws IOException if the store cannot be read
+   * @throws UnsupportedOperationException if this store cannot list its namespaces (the default)
+   * @throws dev.memo.StoreException if the store is closed
+   */
+  default Set<String> namespaces() throws IOException {
+    throw new UnsupportedOperationException(
+        "the " + name() + " store cannot list its namespaces; it implements Store.namespaces()"
+            + " only from a version that supports listing");
+  }
+
+  /**
+   * Lists the entries of a namespace, one call of {@code action} per entry, without reading them.
+   * Entries written or removed while the listing runs may or may not be seen; an entry is seen at
+   * most once. The action may remove entries.
+   *
+   * @param namespace the namespace
+   * @param action called with each entry, on the calling thread
+   * @throws IOException if the store cannot be read
+   * @throws UnsupportedOperationException if this store cannot list its entries (the default)
+   * @throws dev.memo.StoreException if the store is closed
+   */
+  default void forEachEntry(String namespace, Consumer<? super StoreEntry> action)
+      throws IOException {
+    throw new UnsupportedOperationException(
+        "the " + name() + " store cannot list its entries; it implements Store.forEachEntry()"
+            + " only from a version that supports listing");
+  }
+
+  /**
+   * Removes every entry of a namespace. Entries written while it runs may survive. The default
+   * lists the namespace with {@link #forEachEntry} and removes each entry.
+   *
+   * @param namespace the namespace
+   * @return how many entries were removed
+   * @throws IOException if the store cannot be read or written
+   * @throws UnsupportedOperationException if this store cannot list its entries
+   * @throws dev.memo.StoreException if the store is closed
+   */
+  default long clear(String namespace) throws IOException {
+    List<StoreEntry> entries = new ArrayList<>();
+    forEachEntry(namespace, entries::add);
+    long removed = 0;
+    for (StoreEntry e : entries) {
+      if (remove(namespace, e.key())) {
+        removed++;
+      }
+    }
+    return removed;
   }
 
   /** Releases the store's resources. Later calls fail with a {@link dev.memo.StoreException}. */

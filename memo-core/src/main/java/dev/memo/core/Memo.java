@@ -27,6 +27,7 @@ import dev.memo.core.internal.ConfigLoader;
 import dev.memo.core.internal.CorruptEntryException;
 import dev.memo.core.internal.CountingInputStream;
 import dev.memo.core.internal.CountingOutputStream;
+import dev.memo.core.internal.EntryCheck;
 import dev.memo.core.internal.EntryFormat;
 import dev.memo.core.internal.EntryIntegrity;
 import dev.memo.core.internal.FunctionRef;
@@ -1018,6 +1019,120 @@ public final class Memo implements Memoizer {
       throw new StoreException("cannot read the " + store.name() + " store to explain a call of \""
           + h.id + "\": " + e + "; check that the store is readable", e);
     }
+  }
+
+  // ---------------------------------------------------------------- managing entries
+
+  @Override
+  public boolean contains(Object memoized, Object... args) {
+    Objects.requireNonNull(args, "args");
+    Handle h = handleOf("contains", memoized, args);
+    if (!enabled) {
+      return false;
+    }
+    Route route = scopes.storeRoute(h.route);
+    if (!route.enabled) {
+      return false; // the function's policy is off: it has no entries
+    }
+    Store store = route.store;
+    Signature key = sign(h, args).key;
+    Optional<InputStream> found;
+    try {
+      found = store.get(h.id, key);
+    } catch (IOException e) {
+      throw new StoreException("cannot read the " + store.name() + " store to check for a call of \""
+          + h.id + "\": " + e + "; check that the store is readable", e);
+    }
+    if (found.isEmpty()) {
+      return false;
+    }
+    try (InputStream in = new BufferedInputStream(integrity.verified(found.get(), h.id, key))) {
+      EntryFormat.Header header = EntryCheck.check(in, integrity).header();
+      if (!header.signer().equals(signer.name())) {
+        throw new CorruptEntryException(
+            "entry was signed by \"" + header.signer() + "\" but its key by \"" + signer.name() + "\"");
+      }
+      // An entry whose serde is missing would be recomputed by a call: it is not usable.
+      return serdeNamed(header.serde()).isPresent();
+    } catch (CorruptEntryException e) {
+      brokenEntry(h, store, key, e);
+      return false;
+    } catch (IOException e) {
+      throw new StoreException("cannot read entry " + key + " of \"" + h.id + "\" from the "
+          + store.name() + " store: " + e + "; check that the store is readable", e);
+    }
+  }
+
+  @Override
+  public boolean invalidate(Object memoized, Object... args) {
+    Objects.requireNonNull(args, "args");
+    Handle h = handleOf("invalidate", memoized, args);
+    if (!enabled) {
+      return false;
+    }
+    Route route = scopes.storeRoute(h.route);
+    if (!route.enabled) {
+      return false; // the function's policy is off: it has no entries
+    }
+    Store store = route.store;
+    Signature key = sign(h, args).key;
+    tier.forget(store, h.id, key);
+    try {
+      return store.remove(h.id, key);
+    } catch (IOException e) {
+      throw new StoreException("cannot remove entry " + key + " of \"" + h.id + "\" from the "
+          + store.name() + " store: " + e + "; check that the store is writable", e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Also forgets the function's most recent entry, which {@link #explain} compares a miss with.
+   */
+  @Override
+  public long clear(Object memoized) {
+    Handle h = handleOf("clear", memoized, null);
+    if (!enabled) {
+      return 0;
+    }
+    Route route = scopes.storeRoute(h.route);
+    if (!route.enabled) {
+      return 0;
+    }
+    Store store = route.store;
+    tier.forget(store, h.id);
+    try {
+      long removed = store.clear(h.id);
+      store.remove(MissRecords.NAMESPACE, h.latestKey);
+      return removed;
+    } catch (UnsupportedOperationException e) {
+      throw new StoreException("cannot clear \"" + h.id + "\": " + e.getMessage()
+          + "; use a store that can list its entries, such as directory or chronicle", e);
+    } catch (IOException e) {
+      throw new StoreException("cannot clear \"" + h.id + "\" in the " + store.name() + " store: "
+          + e + "; check that the store is readable and writable", e);
+    }
+  }
+
+  /**
+   * Returns the handle of a wrapper of this memoizer, checking the number of arguments unless
+   * {@code args} is null.
+   */
+  private Handle handleOf(String operation, Object memoized, Object[] args) {
+    if (!(memoized instanceof Memoized m) || m.owner() != this) {
+      throw new IllegalArgumentException(operation + " takes a function returned by this"
+          + " memoizer's function, supplier, biFunction or triFunction, not " + memoized);
+    }
+    Handle h = m.handle;
+    if (args != null && args.length != h.arity) {
+      throw new IllegalArgumentException("\"" + h.id + "\" takes " + h.arity + " argument"
+          + (h.arity == 1 ? "" : "s") + " but " + operation + " was given " + args.length);
+    }
+    if (closed) {
+      throw new StoreException("this memoizer is closed; create a new one with Memo.create()");
+    }
+    return h;
   }
 
   private Explanation explainMiss(Handle h, Route route, Object[] args, Signed signed)

@@ -32,7 +32,7 @@ final class ObjectTier {
   static final long DEFAULT_MAX_BYTES = 64L << 20;
   static final int DEFAULT_MAX_ENTRIES = 10_000;
 
-  private record Key(Store store, Signature signature) {}
+  private record Key(Store store, String namespace, Signature signature) {}
 
   /** A kept result: converted, or in copy mode its bytes. */
   private static final class Held {
@@ -81,7 +81,7 @@ final class ObjectTier {
     if (cache == null || !route.objectTier) {
       return ABSENT;
     }
-    Key k = new Key(route.store, key);
+    Key k = new Key(route.store, id, key);
     Held held = cache.getIfPresent(k);
     if (held == null) {
       return ABSENT;
@@ -119,7 +119,7 @@ final class ObjectTier {
       held = new Held(null, serialized, route.serde, created, weight(serialized.length));
     }
     if (keep) {
-      cache.put(new Key(route.store, key), held);
+      cache.put(new Key(route.store, id, key), held);
     }
     return held.frozen != null ? held.frozen.handOut() : read(held.serde, held.bytes, id);
   }
@@ -154,6 +154,20 @@ final class ObjectTier {
   void forget(Store store) {
     if (cache != null) {
       cache.asMap().keySet().removeIf(k -> k.store() == store);
+    }
+  }
+
+  /** Drops the result kept for one call, so that a removed entry is not handed out. */
+  void forget(Store store, String namespace, Signature key) {
+    if (cache != null) {
+      cache.invalidate(new Key(store, namespace, key));
+    }
+  }
+
+  /** Drops every result kept for a function's namespace in this store. */
+  void forget(Store store, String namespace) {
+    if (cache != null) {
+      cache.asMap().keySet().removeIf(k -> k.store() == store && k.namespace().equals(namespace));
     }
   }
 

@@ -15,6 +15,7 @@ import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.core.Memo;
 import dev.memo.spi.Store;
+import dev.memo.spi.StoreEntry;
 import dev.memo.spi.StoreProvider;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -253,6 +257,123 @@ public abstract class StoreContract extends ProviderContract<StoreProvider> {
     Store store = openStore();
     assertDoesNotThrow(() -> store.quarantine("never-written", key("k"), "why not"));
     assertEquals(Optional.empty(), read(store, "never-written", key("k")));
+  }
+
+  // ---------------------------------------------------------------- listing
+
+  @Test
+  void namespaces_afterPuts_listsEachOnce() throws IOException {
+    Store store = openStore();
+    assertEquals(Set.of(), store.namespaces());
+    put(store, "a", key("1"), bytes("x"));
+    put(store, "a", key("2"), bytes("y"));
+    put(store, "b", key("1"), bytes("z"));
+    assertEquals(Set.of("a", "b"), store.namespaces());
+  }
+
+  @Test
+  void namespaces_hostileNamespaces_readBackAsThemselves() throws IOException {
+    Store store = openStore();
+    Set<String> all = hostileNamespaces().collect(Collectors.toSet());
+    for (String namespace : all) {
+      put(store, namespace, key("k"), bytes("v"));
+    }
+    assertEquals(all, store.namespaces());
+  }
+
+  @Test
+  void forEachEntry_listsEveryKeyWithItsSize() throws IOException {
+    Store store = openStore();
+    Map<Signature, Integer> expected = new HashMap<>();
+    for (int i = 0; i < 40; i++) {
+      Signature k = key("k" + i);
+      byte[] v = random(i * 97, i);
+      put(store, NS, k, v);
+      expected.put(k, v.length);
+    }
+    put(store, "other", key("k0"), bytes("elsewhere"));
+    Map<Signature, Integer> listed = new HashMap<>();
+    store.forEachEntry(NS, e -> assertEquals(null, listed.put(e.key(), (int) e.size())));
+    assertEquals(expected, listed);
+  }
+
+  @Test
+  void forEachEntry_keysOfDifferentLengths_listedAsWritten() throws IOException {
+    Store store = openStore();
+    Signature shortKey = Signature.of(new byte[] {1, 2, 3});
+    Signature longKey = key("long");
+    put(store, NS, shortKey, bytes("short"));
+    put(store, NS, longKey, bytes("long"));
+    Set<Signature> listed = new HashSet<>();
+    store.forEachEntry(NS, e -> listed.add(e.key()));
+    assertEquals(Set.of(shortKey, longKey), listed);
+  }
+
+  @Test
+  void forEachEntry_absentNamespace_listsNothing() throws IOException {
+    Store store = openStore();
+    put(store, NS, key("k"), bytes("v"));
+    List<StoreEntry> listed = new ArrayList<>();
+    store.forEachEntry("never-written", listed::add);
+    assertEquals(List.of(), listed);
+  }
+
+  @Test
+  void forEachEntry_removedAndQuarantinedEntries_areNotListed() throws IOException {
+    Store store = openStore();
+    put(store, NS, key("kept"), bytes("v"));
+    put(store, NS, key("removed"), bytes("v"));
+    put(store, NS, key("quarantined"), bytes("v"));
+    store.remove(NS, key("removed"));
+    store.quarantine(NS, key("quarantined"), "test");
+    List<Signature> listed = new ArrayList<>();
+    store.forEachEntry(NS, e -> listed.add(e.key()));
+    assertEquals(List.of(key("kept")), listed);
+  }
+
+  @Test
+  void forEachEntry_actionRemovingEntries_seesEachOnce() throws IOException {
+    Store store = openStore();
+    for (int i = 0; i < 20; i++) {
+      put(store, NS, key("k" + i), bytes("v"));
+    }
+    List<Signature> seen = new ArrayList<>();
+    store.forEachEntry(NS, e -> {
+      seen.add(e.key());
+      try {
+        assertTrue(store.remove(NS, e.key()));
+      } catch (IOException x) {
+        throw new AssertionError(x);
+      }
+    });
+    assertEquals(20, seen.size());
+    assertEquals(20, new HashSet<>(seen).size());
+    assertEquals(Optional.empty(), read(store, NS, key("k3")));
+  }
+
+  @Test
+  void clear_removesOnlyThatNamespace_andCountsIt() throws IOException {
+    Store store = openStore();
+    for (int i = 0; i < 12; i++) {
+      put(store, NS, key("k" + i), bytes("v" + i));
+    }
+    put(store, "other", key("k0"), bytes("stays"));
+    assertEquals(12, store.clear(NS));
+    assertEquals(Optional.empty(), read(store, NS, key("k0")));
+    assertArrayEquals(bytes("stays"), read(store, "other", key("k0")).orElseThrow());
+    assertEquals(0, store.clear(NS));
+    assertEquals(0, store.clear("never-written"));
+    put(store, NS, key("k0"), bytes("again"));
+    assertArrayEquals(bytes("again"), read(store, NS, key("k0")).orElseThrow());
+  }
+
+  @Test
+  void listing_afterClose_throwsStoreException() {
+    Store store = openStore();
+    store.close();
+    assertThrows(StoreException.class, store::namespaces);
+    assertThrows(StoreException.class, () -> store.forEachEntry(NS, e -> {}));
+    assertThrows(StoreException.class, () -> store.clear(NS));
   }
 
   // ---------------------------------------------------------------- namespaces

@@ -1,8 +1,12 @@
 package dev.memo.core.store;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.memo.Signature;
 import dev.memo.StoreException;
+import dev.memo.core.internal.EntryFormat;
 import dev.memo.spi.Store;
+import dev.memo.spi.StoreEntry;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -10,9 +14,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -20,13 +27,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Keeps each entry in its own file under a root folder:
@@ -34,6 +48,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>
  * root/
  *   namespace-folder/          sanitized namespace + '-' + 8 hex digits of its SHA-256
+ *     .namespace               the namespace itself as UTF-16BE code units, for listings
  *     ab/                      first two hex digits of the key
  *       ab12…ef.entry          the entry's bytes
  *       .ab12…ef.5f3c….tmp     an entry being written (hidden; renamed or deleted when done)
@@ -52,6 +67,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * entry open; the put then fails and the old entry stays. An interrupt of the reading or writing
  * thread does not break the streams.
  *
+ * <p>Last access: a file's modification time is its entry's last write or read. A read sets it to
+ * the current time, but at most once per {@linkplain #touchInterval() touch interval} per entry in
+ * this process (an in-memory record of the entries touched recently decides, so most hits pay no
+ * system call). Access times are never read, so file systems mounted {@code noatime} work.
+ *
+ * <p>Bounds ({@code max-bytes}, {@code max-age}): see {@link DirectorySweeper}, which keeps them on
+ * a daemon thread, never on the caller's. Listings ({@link #namespaces()}, {@link #forEachEntry},
+ * {@link #clear}) read folders and file attributes only, never entries (but for namespace folders
+ * written before {@value #NAMESPACE_FILE} files existed, whose name is read from an entry's
+ * header).
+ *
+ * <p>The root may be on any {@link java.nio.file.FileSystem}; on the default one, entries are
+ * written through {@code java.io}, which an interrupt does not break.
+ *
  * <p>Thread-safe, and safe to share between processes on one host. On a network file system it is
  * only as atomic as that file system's rename.
  */
@@ -64,6 +93,14 @@ final class DirectoryStore implements Store {
   static final int MAX_NAME_CHARS = 100;
   /** Longer keys would overflow the common 255-byte limit on file names. */
   static final int MAX_KEY_BYTES = 100;
+  /** The file, in a namespace folder, that holds the namespace's text. */
+  static final String NAMESPACE_FILE = ".namespace";
+  /** Every temporary file's name ends with this. */
+  static final String TEMP_SUFFIX = ".tmp";
+  /** The longest a read waits before it refreshes an entry's last access again: one hour. */
+  static final Duration MAX_TOUCH_INTERVAL = Duration.ofHours(1);
+  /** How many entries' recent touches are remembered; beyond it a hit may touch again early. */
+  private static final int TOUCHED_ENTRIES = 16_384;
 
   private static final System.Logger LOG = System.getLogger(DirectoryStore.class.getName());
   private static final HexFormat HEX = HexFormat.of();
@@ -73,31 +110,75 @@ final class DirectoryStore implements Store {
 
   private final Path root;
   private final boolean fsync;
+  private final boolean defaultFileSystem;
+  private final LongSupplier clock;
+  private final Duration touchInterval;
+  /** Entries whose last access this process set recently: a hit on them sets nothing. */
+  private final Cache<Path, Boolean> touched;
+  private final DirectorySweeper sweeper;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Null when claims are off. */
   private final DirectoryClaims claims;
 
   /**
-   * Creates a store; touches nothing on disk until the first write.
+   * Creates an unbounded store; touches nothing on disk until the first write.
    *
    * @param root the root folder, absolute and normalized
    * @param fsync whether to force each entry and its folder to the device before put returns
    */
   DirectoryStore(Path root, boolean fsync) {
-    this(root, fsync, null);
+    this(root, fsync, DirectorySweeper.UNBOUNDED, null, System::currentTimeMillis, true, null);
   }
 
   /**
-   * Creates a store that coordinates computations between processes when claims are given.
+   * Creates a store; touches nothing on disk until the first get or put, which start the sweeper
+   * when a bound is set.
    *
-   * @param root the root folder, absolute and normalized
+   * @param root the root folder, absolute and normalized, on any file system
    * @param fsync whether to force each entry and its folder to the device before put returns
+   * @param maxBytes the most bytes of entries to keep, {@link Long#MAX_VALUE} for no bound
+   * @param maxAge the longest an entry is kept without being read or written, null for no bound
+   * @param clock the time in epoch milliseconds
+   * @param background whether a daemon thread keeps the bounds; without it only {@code
+   *     sweeper().sweep} does (for tests that sweep at chosen moments)
+   */
+  DirectoryStore(Path root, boolean fsync, long maxBytes, Duration maxAge, LongSupplier clock,
+      boolean background) {
+    this(root, fsync, maxBytes, maxAge, clock, background, null);
+  }
+
+  /**
+   * Creates a store with bounds and, when claims are given, coordination of computations between
+   * processes.
+   *
+   * @param root the root folder, absolute and normalized, on any file system
+   * @param fsync whether to force each entry and its folder to the device before put returns
+   * @param maxBytes the most bytes of entries to keep, {@link Long#MAX_VALUE} for no bound
+   * @param maxAge the longest an entry is kept without being read or written, null for no bound
+   * @param clock the time in epoch milliseconds
+   * @param background whether a daemon thread keeps the bounds
    * @param claims the claims, or null to leave {@link #claim} off
    */
-  DirectoryStore(Path root, boolean fsync, DirectoryClaims claims) {
+  DirectoryStore(Path root, boolean fsync, long maxBytes, Duration maxAge, LongSupplier clock,
+      boolean background, DirectoryClaims claims) {
     this.root = root;
     this.fsync = fsync;
     this.claims = claims;
+    this.defaultFileSystem = root.getFileSystem() == FileSystems.getDefault();
+    this.clock = clock;
+    Duration interval = MAX_TOUCH_INTERVAL;
+    if (maxAge != null && maxAge.dividedBy(8).compareTo(interval) < 0) {
+      // Last access must be much finer than the age bound, or entries in use would age out.
+      interval = maxAge.dividedBy(8).isZero() ? Duration.ofMillis(1) : maxAge.dividedBy(8);
+    }
+    this.touchInterval = interval;
+    this.touched =
+        Caffeine.newBuilder()
+            .maximumSize(TOUCHED_ENTRIES)
+            .expireAfterWrite(interval)
+            .executor(Runnable::run)
+            .build();
+    this.sweeper = new DirectorySweeper(this, maxBytes, maxAge, clock, background);
   }
 
   @Override
@@ -125,7 +206,35 @@ final class DirectoryStore implements Store {
       checkRoot(e);
       throw e;
     }
+    sweeper.start();
+    touch(entry);
     return Optional.of(new BufferedInputStream(in, BUFFER_BYTES));
+  }
+
+  /**
+   * Sets the entry's last access to now unless this process did so within the touch interval. A
+   * failure (a read-only store, the entry removed meanwhile) only leaves the entry looking older.
+   */
+  private void touch(Path entry) {
+    if (touched.getIfPresent(entry) != null) {
+      return;
+    }
+    touched.put(entry, Boolean.TRUE);
+    try {
+      Files.setLastModifiedTime(entry, FileTime.fromMillis(clock.getAsLong()));
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, () -> "cannot record the last access of " + entry + ": " + e);
+    }
+  }
+
+  /** Returns how often at most a read refreshes one entry's last access. */
+  Duration touchInterval() {
+    return touchInterval;
+  }
+
+  /** Returns the sweeper that keeps the bounds. */
+  DirectorySweeper sweeper() {
+    return sweeper;
   }
 
   @Override
@@ -134,20 +243,33 @@ final class DirectoryStore implements Store {
     Path entry = entryPath(namespace, key);
     Path folder = entry.getParent();
     Path temp = tempPath(folder, key);
-    createTemp(temp);
+    sweeper.start();
+    createTemp(temp, namespace);
     boolean published = false;
     try {
-      // java.io rather than FileChannel, which an interrupt of the writing thread would close.
-      try (FileOutputStream file = new FileOutputStream(temp.toFile())) {
-        BufferedOutputStream out = new BufferedOutputStream(file, BUFFER_BYTES);
-        writer.writeTo(new UnclosableOutputStream(out));
-        out.flush();
-        if (fsync) {
-          file.getFD().sync();
+      long size;
+      if (defaultFileSystem) {
+        // java.io rather than FileChannel, which an interrupt of the writing thread would close.
+        try (FileOutputStream file = new FileOutputStream(temp.toFile())) {
+          size = write(writer, file);
+          if (fsync) {
+            file.getFD().sync();
+          }
+        }
+      } else {
+        // Another file system offers only channels.
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+          size = write(writer, Channels.newOutputStream(channel));
+          if (fsync) {
+            channel.force(true);
+          }
         }
       }
       Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       published = true;
+      // Just written: its modification time is fresh, so a hit soon after need not touch it.
+      touched.put(entry, Boolean.TRUE);
+      sweeper.added(size);
       if (fsync) {
         forceFolder(folder);
       }
@@ -159,6 +281,14 @@ final class DirectoryStore implements Store {
         deleteQuietly(temp);
       }
     }
+  }
+
+  private static long write(EntryWriter writer, OutputStream file) throws IOException {
+    BufferedOutputStream out = new BufferedOutputStream(file, BUFFER_BYTES);
+    CountingStream counted = new CountingStream(out);
+    writer.writeTo(counted);
+    out.flush();
+    return counted.count;
   }
 
   @Override
@@ -235,15 +365,157 @@ final class DirectoryStore implements Store {
     }
   }
 
-  /** Marks the store closed; calls in flight finish, later ones fail. Closing twice is fine. */
+  /**
+   * Lists the namespace folders that name their namespace in a {@value #NAMESPACE_FILE} file, or,
+   * for folders written before those files existed, whose first memo entry names its function in
+   * its header.
+   */
+  @Override
+  public Set<String> namespaces() throws IOException {
+    checkOpen();
+    Set<String> names = new HashSet<>();
+    if (!Files.isDirectory(root)) {
+      return names;
+    }
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
+      for (Path folder : folders) {
+        String folderName = folder.getFileName().toString();
+        if (folderName.startsWith(".") || !Files.isDirectory(folder)) {
+          continue;
+        }
+        namespaceOf(folder).filter(n -> folderName(n).equals(folderName)).ifPresent(names::add);
+      }
+    }
+    return names;
+  }
+
+  private Optional<String> namespaceOf(Path folder) throws IOException {
+    try {
+      return Optional.of(decodeUnits(Files.readAllBytes(folder.resolve(NAMESPACE_FILE))));
+    } catch (NoSuchFileException e) {
+      // A folder from before the namespace files: a memo entry's header names its function.
+      String[] found = {null};
+      forEachEntryFile(folder, (file, attributes) -> {
+        if (found[0] != null) {
+          return;
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+          found[0] = EntryFormat.readHeader(in).metadata().get("function");
+        } catch (IOException | RuntimeException ignored) {
+          // Not a memo entry, or a broken one: try the next.
+        }
+      });
+      return Optional.ofNullable(found[0]);
+    }
+  }
+
+  @Override
+  public void forEachEntry(String namespace, Consumer<? super StoreEntry> action)
+      throws IOException {
+    checkOpen();
+    Path folder = inside(root.resolve(folderName(namespace)));
+    forEachEntryFile(folder, (file, attributes) -> {
+      String name = file.getFileName().toString();
+      Signature key;
+      try {
+        key = Signature.fromHex(name.substring(0, name.length() - ENTRY_SUFFIX.length()));
+      } catch (IllegalArgumentException e) {
+        // Not a file this store wrote (its names are hex keys): not an entry.
+        return;
+      }
+      action.accept(new StoreEntry(key, attributes.size(),
+          Optional.of(attributes.lastModifiedTime().toInstant())));
+    });
+  }
+
+  /** Removes every entry file of the namespace, each with one unlink. */
+  @Override
+  public long clear(String namespace) throws IOException {
+    checkOpen();
+    Path folder = inside(root.resolve(folderName(namespace)));
+    long[] removed = {0};
+    IOException[] failure = {null};
+    forEachEntryFile(folder, (file, attributes) -> {
+      try {
+        if (Files.deleteIfExists(file)) {
+          removed[0]++;
+        }
+      } catch (IOException e) {
+        failure[0] = e;
+      }
+    });
+    if (failure[0] != null) {
+      checkRoot(failure[0]);
+      throw failure[0];
+    }
+    return removed[0];
+  }
+
+  /** What a listing calls for each entry file. */
+  @FunctionalInterface
+  interface EntryFileVisitor {
+    void visit(Path file, BasicFileAttributes attributes);
+  }
+
+  /**
+   * Calls the visitor for each entry file in a namespace folder's shards; files that vanish while
+   * listed are skipped. Does nothing when the folder is absent.
+   */
+  static void forEachEntryFile(Path namespaceFolder, EntryFileVisitor visitor) throws IOException {
+    DirectoryStream<Path> shards;
+    try {
+      shards = Files.newDirectoryStream(namespaceFolder);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    try (shards) {
+      for (Path shard : shards) {
+        if (shard.getFileName().toString().startsWith(".") || !Files.isDirectory(shard)) {
+          continue;
+        }
+        DirectoryStream<Path> files;
+        try {
+          files = Files.newDirectoryStream(shard);
+        } catch (NoSuchFileException e) {
+          continue;
+        }
+        try (files) {
+          for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.startsWith(".") || !name.endsWith(ENTRY_SUFFIX)) {
+              continue;
+            }
+            BasicFileAttributes attributes;
+            try {
+              attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+              continue;
+            }
+            visitor.visit(file, attributes);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Marks the store closed and stops its sweeper; calls in flight finish, later ones fail. Closing
+   * twice is fine.
+   */
   @Override
   public void close() {
     closed.set(true);
+    sweeper.close();
+  }
+
+  /** Returns whether {@link #close()} was called. */
+  boolean closed() {
+    return closed.get();
   }
 
   @Override
   public String toString() {
-    return "DirectoryStore{root=" + root + ", fsync=" + fsync
+    return "DirectoryStore{root=" + root + ", fsync=" + fsync + sweeper.describe()
         + (claims == null ? "" : ", claim-timeout=" + claims.timeout()) + "}";
   }
 
@@ -301,6 +573,29 @@ final class DirectoryStore implements Store {
     return name.append('-').append(HEX.formatHex(sha256(units), 0, 4)).toString();
   }
 
+  /**
+   * Returns a string's UTF-16 code units, big-endian: unlike UTF-8, this keeps unpaired
+   * surrogates, so every namespace reads back as itself.
+   */
+  static byte[] encodeUnits(String s) {
+    byte[] units = new byte[s.length() * 2];
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      units[2 * i] = (byte) (c >>> 8);
+      units[2 * i + 1] = (byte) c;
+    }
+    return units;
+  }
+
+  /** Reverses {@link #encodeUnits}; a trailing odd byte is dropped. */
+  static String decodeUnits(byte[] units) {
+    char[] chars = new char[units.length / 2];
+    for (int i = 0; i < chars.length; i++) {
+      chars[i] = (char) (((units[2 * i] & 0xFF) << 8) | (units[2 * i + 1] & 0xFF));
+    }
+    return new String(chars);
+  }
+
   private static boolean isSafe(int c) {
     return (c >= 'a' && c <= 'z')
         || (c >= 'A' && c <= 'Z')
@@ -347,11 +642,12 @@ final class DirectoryStore implements Store {
     // Hidden, so that listings of entries skip it; random, so that threads and processes never
     // share one.
     return folder.resolve(
-        "." + key.hex() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        "." + key.hex() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+            + TEMP_SUFFIX);
   }
 
   /** Creates the temporary file, and its folders on the first write to them. */
-  private void createTemp(Path temp) throws IOException {
+  private void createTemp(Path temp, String namespace) throws IOException {
     // Files.createFile rather than Files.createTempFile: the latter makes files only the owner can
     // read, which would lock other users out of a store they share.
     try {
@@ -359,6 +655,7 @@ final class DirectoryStore implements Store {
         Files.createFile(temp);
       } catch (NoSuchFileException e) {
         createFolders(temp.getParent());
+        writeNamespaceFile(temp.getParent().getParent(), namespace);
         Files.createFile(temp);
       }
     } catch (IOException e) {
@@ -381,9 +678,29 @@ final class DirectoryStore implements Store {
     }
   }
 
+  /**
+   * Writes the namespace's text beside its shards, once per folder: written whole under a temporary
+   * name and renamed, so a listing never reads half of it.
+   */
+  private void writeNamespaceFile(Path folder, String namespace) throws IOException {
+    Path file = folder.resolve(NAMESPACE_FILE);
+    if (Files.exists(file)) {
+      return;
+    }
+    Path temp = folder.resolve(
+        NAMESPACE_FILE + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+    try {
+      Files.write(temp, encodeUnits(namespace));
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
   private static void forceFolder(Path folder) throws IOException {
-    if (WINDOWS) {
-      // Windows cannot open a folder as a channel; NTFS journals the rename itself.
+    if (WINDOWS || folder.getFileSystem() != FileSystems.getDefault()) {
+      // Windows cannot open a folder as a channel; NTFS journals the rename itself. Other file
+      // systems (test stand-ins, zip or memory file systems) need not support it either.
       return;
     }
     // A channel refuses to work on an interrupted thread; keep the interrupt for the caller instead.
@@ -447,11 +764,32 @@ final class DirectoryStore implements Store {
     }
   }
 
+  /** Counts the bytes written through it. */
+  private static final class CountingStream extends UnclosableOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      super.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      super.write(b, off, len);
+      count += len;
+    }
+  }
+
   /**
    * Shields the temporary file from a writer that closes the stream it was handed: closing flushes
    * and leaves the file open, so the store can still force and rename it.
    */
-  private static final class UnclosableOutputStream extends OutputStream {
+  private static class UnclosableOutputStream extends OutputStream {
     private final OutputStream out;
 
     UnclosableOutputStream(OutputStream out) {

@@ -25,7 +25,15 @@ import java.time.Duration;
  *   <li>{@code claim-timeout}: the age after which a marker is taken over even though its process
  *       may still run, {@code 10m} by default. A marker whose process on this host has died is
  *       taken over at once.
+ *   <li>{@code max-bytes}: the most bytes of entry files to keep, such as {@code 10GiB}; no bound
+ *       unless set. The least recently used entries (last written or read) are removed first.
+ *   <li>{@code max-age}: entries neither written nor read for longer than this, such as {@code
+ *       30d}, are removed; no bound unless set.
  * </ul>
+ *
+ * <p>With a bound, a daemon thread per store sweeps the folder (see {@code DirectorySweeper}):
+ * bounds are kept within a sweep period (at most 10 minutes) of being exceeded, not at every put,
+ * so that no call waits for eviction.
  *
  * <p>Priority -100: any added store wins over it unless this one is chosen by name. Thread-safe;
  * cheap to construct.
@@ -43,6 +51,10 @@ public final class DirectoryStoreProvider implements StoreProvider {
   static final String CLAIM_TIMEOUT = "claim-timeout";
   /** The claim timeout unless {@value #CLAIM_TIMEOUT} is set. */
   static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofMinutes(10);
+  /** Option {@code memo.store.directory.max-bytes}: the most bytes of entries to keep. */
+  static final String MAX_BYTES = "max-bytes";
+  /** Option {@code memo.store.directory.max-age}: the longest an unused entry is kept. */
+  static final String MAX_AGE = "max-age";
   /** The root folder unless {@value #PATH} is set, relative to the working directory. */
   static final String DEFAULT_PATH = ".memo";
 
@@ -76,8 +88,9 @@ public final class DirectoryStoreProvider implements StoreProvider {
    * @param config the configuration scoped to {@code memo.store.directory}
    * @return a new store
    * @throws dev.memo.MemoConfigurationException if {@code path} is not a valid path, {@code
-   *     fsync} or {@code claims} is neither {@code true} nor {@code false}, or {@code
-   *     claim-timeout} is not a positive duration, quoting the key and the value
+   *     fsync} or {@code claims} is neither {@code true} nor {@code false}, {@code claim-timeout}
+   *     or {@code max-age} is not a positive duration, or {@code max-bytes} is not a size of at
+   *     least one byte, quoting the key and the value
    */
   @Override
   public Store create(MemoConfig config) {
@@ -89,6 +102,15 @@ public final class DirectoryStoreProvider implements StoreProvider {
     }
     DirectoryClaims claims =
         config.getBoolean(CLAIMS, false) ? new DirectoryClaims(claimTimeout) : null;
-    return new DirectoryStore(root, fsync, claims);
+    long maxBytes = config.getBytes(MAX_BYTES, DirectorySweeper.UNBOUNDED);
+    if (maxBytes < 1) {
+      throw config.invalid(MAX_BYTES, "a size of at least one byte, such as 10GiB");
+    }
+    Duration maxAge = config.getDuration(MAX_AGE, null);
+    if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+      throw config.invalid(MAX_AGE, "a positive duration such as 30d");
+    }
+    return new DirectoryStore(
+        root, fsync, maxBytes, maxAge, System::currentTimeMillis, true, claims);
   }
 }

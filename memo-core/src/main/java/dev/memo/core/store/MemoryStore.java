@@ -5,12 +5,16 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.spi.Store;
+import dev.memo.spi.StoreEntry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Keeps entries as byte arrays in a Caffeine cache bounded by their total size, evicting the
@@ -86,6 +90,39 @@ final class MemoryStore implements Store {
   public void quarantine(String namespace, Signature key, String reason) {
     // Nowhere to keep a broken entry for inspection: it is dropped.
     remove(namespace, key);
+  }
+
+  @Override
+  public Set<String> namespaces() {
+    checkOpen();
+    Set<String> names = new HashSet<>();
+    cache.asMap().keySet().forEach(k -> names.add(k.namespace()));
+    return names;
+  }
+
+  /** Lists the namespace's entries; the memory store does not track access, so none has a time. */
+  @Override
+  public void forEachEntry(String namespace, Consumer<? super StoreEntry> action) {
+    checkOpen();
+    cache.asMap().forEach((k, v) -> {
+      if (k.namespace().equals(namespace)) {
+        action.accept(new StoreEntry(k.signature(), v.length, Optional.empty()));
+      }
+    });
+  }
+
+  @Override
+  public long clear(String namespace) {
+    checkOpen();
+    long[] removed = {0};
+    cache.asMap().keySet().removeIf(k -> {
+      boolean match = k.namespace().equals(namespace);
+      if (match) {
+        removed[0]++;
+      }
+      return match;
+    });
+    return removed[0];
   }
 
   /** Drops every entry and marks the store closed; later calls fail. Closing twice is fine. */

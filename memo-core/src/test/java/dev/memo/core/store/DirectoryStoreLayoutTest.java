@@ -76,8 +76,11 @@ final class DirectoryStoreLayoutTest {
             .resolve(key.hex().substring(0, 2))
             .resolve(key.hex() + ".entry");
     assertArrayEquals(bytes("payload"), Files.readAllBytes(expected));
+    Path namespaceFile = expected.getParent().getParent().resolve(".namespace");
+    assertArrayEquals(NS.getBytes(StandardCharsets.UTF_16BE), Files.readAllBytes(namespaceFile));
     try (Stream<Path> files = Files.walk(root)) {
-      assertEquals(List.of(expected), files.filter(Files::isRegularFile).collect(Collectors.toList()));
+      assertEquals(List.of(namespaceFile, expected),
+          files.filter(Files::isRegularFile).sorted().collect(Collectors.toList()));
     }
   }
 
@@ -135,6 +138,10 @@ final class DirectoryStoreLayoutTest {
       for (Path file : paths.filter(p -> !Files.isDirectory(p)).collect(Collectors.toList())) {
         assertTrue(file.startsWith(root), () -> file + " is outside " + root);
         Path relative = root.relativize(file);
+        if (relative.getNameCount() == 2 && relative.getFileName().toString().equals(".namespace")) {
+          assertTrue(FOLDER.matcher(relative.getName(0).toString()).matches(), relative::toString);
+          continue;
+        }
         assertEquals(3, relative.getNameCount(), relative::toString);
         assertTrue(FOLDER.matcher(relative.getName(0).toString()).matches(), relative::toString);
         String name = relative.getFileName().toString();

@@ -3,6 +3,7 @@ package dev.memo.store.chronicle;
 import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.spi.Store;
+import dev.memo.spi.StoreEntry;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,9 +20,16 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
 
 /**
@@ -32,7 +41,9 @@ import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
  * that finds the file gone reads the key again.
  *
  * <p>A map key is the SHA-256 of the namespace's UTF-16 code units followed by the signature's
- * bytes, so namespaces never collide and no user text reaches the file system. Thread-safe.
+ * bytes, so namespaces never collide and no user text reaches the file system. For listings, the
+ * text of each namespace is kept, as UTF-16BE code units, in {@code namespaces/<SHA-256 hex>.name}, written by the first
+ * put of the namespace. Thread-safe.
  */
 final class ChronicleStore implements Store {
   private static final SecureRandom IDS = new SecureRandom();
@@ -41,9 +52,15 @@ final class ChronicleStore implements Store {
   static final String QUARANTINE = "quarantine";
   /** Reads of a key whose large entry keeps being replaced before it can be opened. */
   private static final int MAX_READ_ATTEMPTS = 1000;
+  /** The folder, under the root, that holds the text of each namespace. */
+  static final String NAMESPACES = "namespaces";
+  private static final int DIGEST_BYTES = 32;
+  private static final HexFormat HEX = HexFormat.of();
 
   private final SharedMap shared;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Namespaces whose name file this store has seen or written. */
+  private final Set<String> named = ConcurrentHashMap.newKeySet();
 
   ChronicleStore(SharedMap shared) {
     this.shared = shared;
@@ -108,6 +125,7 @@ final class ChronicleStore implements Store {
   public void put(String namespace, Signature key, EntryWriter writer) throws IOException {
     checkOpen();
     byte[] k = key(namespace, key);
+    nameNamespace(namespace, k);
     Spill spill = new Spill();
     byte[] record;
     try {
@@ -220,6 +238,87 @@ final class ChronicleStore implements Store {
     }
   }
 
+  /**
+   * Writes the namespace's name file once: whole under a temporary name, then renamed, so that a
+   * listing never reads half of it.
+   */
+  private void nameNamespace(String namespace, byte[] k) throws IOException {
+    if (named.contains(namespace)) {
+      return;
+    }
+    Path file = namePath(k);
+    if (!Files.exists(file)) {
+      Files.createDirectories(file.getParent());
+      Path temp = file.resolveSibling(file.getFileName() + "." + Long.toHexString(IDS.nextLong())
+          + ".tmp");
+      try {
+        Files.write(temp, encodeUnits(namespace));
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    }
+    named.add(namespace);
+  }
+
+  private Path namePath(byte[] k) {
+    return shared.root.resolve(NAMESPACES).resolve(HEX.formatHex(k, 0, DIGEST_BYTES) + ".name");
+  }
+
+  /** Lists the namespaces that have a name file: every namespace this version of the store wrote. */
+  @Override
+  public Set<String> namespaces() throws IOException {
+    checkOpen();
+    Set<String> names = new HashSet<>();
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(shared.root.resolve(NAMESPACES), "*.name")) {
+      for (Path f : files) {
+        try {
+          String namespace = decodeUnits(Files.readAllBytes(f));
+          if (namePath(key(namespace, Signature.of(new byte[1]))).equals(f)) {
+            names.add(namespace);
+          }
+        } catch (NoSuchFileException e) {
+          // Deleted meanwhile.
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // Nothing written yet.
+    }
+    return names;
+  }
+
+  /**
+   * Lists the namespace's entries. The store orders entries by a logical clock, not by time, so
+   * none has a last access time. The entries are collected first and the action runs outside the
+   * map's locks, so it may remove entries.
+   */
+  @Override
+  public void forEachEntry(String namespace, Consumer<? super StoreEntry> action)
+      throws IOException {
+    checkOpen();
+    byte[] prefix = Arrays.copyOf(key(namespace, Signature.of(new byte[1])), DIGEST_BYTES);
+    List<StoreEntry> entries = new ArrayList<>();
+    locked(() -> shared.withMap(m -> {
+      entries.clear(); // a map swapped by another process is listed again from the start
+      m.forEachEntry(e -> {
+        byte[] k = e.key().get();
+        if (k.length <= DIGEST_BYTES || !Arrays.equals(k, 0, DIGEST_BYTES, prefix, 0, DIGEST_BYTES)) {
+          return;
+        }
+        byte[] r = e.value().get();
+        if (!Records.valid(r)) {
+          return;
+        }
+        long size = Records.isBlob(r) ? Records.blobLength(r) : r.length - Records.HEADER;
+        entries.add(new StoreEntry(
+            Signature.of(Arrays.copyOfRange(k, DIGEST_BYTES, k.length)), size, Optional.empty()));
+      });
+      return null;
+    }));
+    entries.forEach(action);
+  }
+
   /** Drops this store; the folder's map is closed when the last store on it in this JVM closes. */
   @Override
   public void close() {
@@ -237,6 +336,29 @@ final class ChronicleStore implements Store {
     if (closed.get()) {
       throw new StoreException("chronicle store at " + shared.root + " is closed");
     }
+  }
+
+  /**
+   * Returns a string's UTF-16 code units, big-endian: unlike UTF-8, this keeps unpaired
+   * surrogates, so every namespace reads back as itself.
+   */
+  static byte[] encodeUnits(String s) {
+    byte[] units = new byte[s.length() * 2];
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      units[2 * i] = (byte) (c >>> 8);
+      units[2 * i + 1] = (byte) c;
+    }
+    return units;
+  }
+
+  /** Reverses {@link #encodeUnits}; a trailing odd byte is dropped. */
+  static String decodeUnits(byte[] units) {
+    char[] chars = new char[units.length / 2];
+    for (int i = 0; i < chars.length; i++) {
+      chars[i] = (char) (((units[2 * i] & 0xFF) << 8) | (units[2 * i + 1] & 0xFF));
+    }
+    return new String(chars);
   }
 
   /** Returns the map key of an entry: SHA-256 of the namespace's code units, then the signature. */

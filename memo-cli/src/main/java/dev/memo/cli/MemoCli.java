@@ -1,0 +1,409 @@
+package dev.memo.cli;
+
+import dev.memo.MemoConfig;
+import dev.memo.MemoConfigurationException;
+import dev.memo.MemoException;
+import dev.memo.core.admin.Progress;
+import dev.memo.core.admin.StoreAdmin;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code memo} command. Every subcommand opens the store named by {@code --store} ({@code
+ * directory} unless {@code memo.store} says otherwise) at {@code --dir}, configured like the
+ * library (system properties, {@code MEMO_*} environment variables, {@code -D key=value}).
+ *
+ * <p>Exit codes: 0 when all went well, 1 when something failed or {@code verify} found bad
+ * entries, 2 for a usage error. Results go to standard output, errors and progress to standard
+ * error; progress is shown only on a terminal.
+ */
+@Command(
+    name = "memo",
+    mixinStandardHelpOptions = true,
+    versionProvider = MemoCli.Version.class,
+    description = "Inspects and maintains a memo store.",
+    subcommands = {
+      MemoCli.Ls.class,
+      MemoCli.Stats.class,
+      MemoCli.Prune.class,
+      MemoCli.Clear.class,
+      MemoCli.Verify.class,
+      CommandLine.HelpCommand.class
+    })
+public final class MemoCli implements Callable<Integer> {
+  /** Exit code for a failure, or bad entries found. */
+  static final int FAILURE = 1;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  private final boolean terminal;
+
+  MemoCli(boolean terminal) {
+    this.terminal = terminal;
+  }
+
+  /**
+   * Runs the command and exits with its exit code.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, Charset.defaultCharset());
+    PrintWriter err = new PrintWriter(System.err, true, Charset.defaultCharset());
+    System.exit(run(args, out, err, System.console() != null));
+  }
+
+  /**
+   * Runs the command.
+   *
+   * @param args the command line
+   * @param out where results go
+   * @param err where errors and progress go
+   * @param terminal whether {@code err} is a terminal, which shows progress
+   * @return the exit code
+   */
+  static int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal) {
+    CommandLine cli = new CommandLine(new MemoCli(terminal));
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+      if (e instanceof MemoException || e instanceof IllegalArgumentException) {
+        commandLine.getErr().println("memo: " + e.getMessage());
+        return FAILURE;
+      }
+      throw e;
+    });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** Without a subcommand: the usage, as a usage error. */
+  @Override
+  public Integer call() {
+    spec.commandLine().getErr().println("memo: a command is required");
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = MemoCli.class.getPackage().getImplementationVersion();
+      return new String[] {"memo " + (v == null ? "(development build)" : v)};
+    }
+  }
+
+  /** The options every command takes to open a store. */
+  static final class StoreOptions {
+    @Option(names = "--store", paramLabel = "<name>",
+        description = "the store: directory or chronicle (default: memo.store, else directory)")
+    String store;
+
+    @Option(names = "--dir", paramLabel = "<path>",
+        description = "the store's folder (default: memo.store.<name>.path, else .memo)")
+    Path dir;
+
+    @Option(names = {"-D", "--config"}, paramLabel = "<key=value>",
+        description = "a memo configuration value, such as -D memo.store.directory.max-bytes=10GiB")
+    Map<String, String> config = new LinkedHashMap<>();
+
+    StoreAdmin open(CommandLine.Model.CommandSpec spec) {
+      for (String key : config.keySet()) {
+        if (!key.startsWith("memo.")) {
+          throw new CommandLine.ParameterException(spec.commandLine(),
+              "configuration key \"" + key + "\" does not start with \"memo.\"");
+        }
+      }
+      Map<String, String> values = new LinkedHashMap<>(config);
+      String name = store;
+      if (name == null) {
+        name = values.getOrDefault(MemoConfig.STORE, System.getProperty(MemoConfig.STORE,
+            Optional.ofNullable(System.getenv(MemoConfig.environmentName(MemoConfig.STORE)))
+                .orElse("directory")));
+      }
+      if (dir != null) {
+        values.put("memo.store." + name + ".path", dir.toString());
+      }
+      return StoreAdmin.open(name, values);
+    }
+  }
+
+  /** Shows a scan's progress on a terminal, on one line that it rewrites. */
+  static final class TerminalProgress implements Progress {
+    private final PrintWriter err;
+    private long lastNanos;
+    private boolean shown;
+
+    TerminalProgress(PrintWriter err) {
+      this.err = err;
+    }
+
+    static Progress of(MemoCli root, PrintWriter err) {
+      return root.terminal ? new TerminalProgress(err) : Progress.NONE;
+    }
+
+    @Override
+    public void update(String phase, long done, long total) {
+      long now = System.nanoTime();
+      if (done != total && now - lastNanos < 100_000_000L) {
+        return;
+      }
+      lastNanos = now;
+      err.print("\r" + phase + " " + done + "/" + total + "\u001b[K");
+      err.flush();
+      shown = true;
+    }
+
+    @Override
+    public void done() {
+      if (shown) {
+        err.print("\r\u001b[K");
+        err.flush();
+        shown = false;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  @Command(name = "ls", mixinStandardHelpOptions = true,
+      description = "Lists entries with their size, age, last access and compute time.")
+  static final class Ls implements Callable<Integer> {
+    @ParentCommand MemoCli root;
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin StoreOptions options;
+
+    @Parameters(arity = "0..1", paramLabel = "<function>",
+        description = "the function whose entries to list; without it, every function's")
+    String function;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (StoreAdmin admin = options.open(spec)) {
+        if (function != null && !admin.functions().contains(function)) {
+          return noSuchFunction(spec, admin, function);
+        }
+        List<StoreAdmin.Entry> entries =
+            admin.list(function, TerminalProgress.of(root, spec.commandLine().getErr()));
+        Instant now = Instant.now();
+        out.printf("%-16s %10s %8s %12s %10s  %s%n", "KEY", "SIZE", "AGE", "LAST ACCESS",
+            "COMPUTE", "FUNCTION");
+        for (StoreAdmin.Entry e : entries) {
+          out.printf("%-16s %10s %8s %12s %10s  %s%s%n",
+              e.key().hex().substring(0, Math.min(16, e.key().hex().length())),
+              Format.bytes(e.size()),
+              e.created().map(t -> Format.age(t, now)).orElse("-"),
+              e.lastAccess().map(t -> Format.age(t, now) + " ago").orElse("-"),
+              e.computeTime().map(Format::duration).orElse("-"),
+              e.function(),
+              e.problem().map(p -> "  (unreadable: " + p + ")").orElse(""));
+        }
+        out.println(entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies"));
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "stats", mixinStandardHelpOptions = true,
+      description = "Sums up the entries and bytes of each function.")
+  static final class Stats implements Callable<Integer> {
+    @ParentCommand MemoCli root;
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin StoreOptions options;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (StoreAdmin admin = options.open(spec)) {
+        StoreAdmin.Stats s = admin.stats(TerminalProgress.of(root, spec.commandLine().getErr()));
+        Instant now = Instant.now();
+        out.printf("%10s %10s %12s  %s%n", "ENTRIES", "SIZE", "LAST ACCESS", "FUNCTION");
+        for (StoreAdmin.FunctionStats f : s.functions()) {
+          out.printf("%10d %10s %12s  %s%n", f.entries(), Format.bytes(f.bytes()),
+              f.lastAccess().map(t -> Format.age(t, now) + " ago").orElse("-"), f.function());
+        }
+        out.printf("%10d %10s %12s  %s%n", s.entries(), Format.bytes(s.bytes()), "",
+            "total in " + s.functions().size() + " function" + (s.functions().size() == 1 ? "" : "s")
+                + " (" + admin.storeName() + " store)");
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "prune", mixinStandardHelpOptions = true,
+      description = "Removes entries unused for longer than --max-age, then the least recently"
+          + " used until at most --max-bytes remain.")
+  static final class Prune implements Callable<Integer> {
+    @ParentCommand MemoCli root;
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin StoreOptions options;
+
+    @Option(names = "--max-bytes", paramLabel = "<size>",
+        description = "the most bytes to keep, such as 10GiB")
+    String maxBytes;
+
+    @Option(names = "--max-age", paramLabel = "<duration>",
+        description = "the longest to keep an unused entry, such as 30d")
+    String maxAge;
+
+    @Override
+    public Integer call() {
+      if (maxBytes == null && maxAge == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "prune needs --max-bytes, --max-age or both");
+      }
+      MemoConfig given = MemoConfig.of("the command line", values());
+      long bytes;
+      Duration age;
+      try {
+        bytes = maxBytes == null ? Long.MAX_VALUE : given.getBytes("--max-bytes", 0);
+        age = maxAge == null ? null : given.getDuration("--max-age", null);
+        if (age != null && (age.isZero() || age.isNegative())) {
+          throw given.invalid("--max-age", "a positive duration such as 30d");
+        }
+      } catch (MemoConfigurationException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      try (StoreAdmin admin = options.open(spec)) {
+        StoreAdmin.Pruned p =
+            admin.prune(bytes, age, TerminalProgress.of(root, spec.commandLine().getErr()));
+        spec.commandLine().getOut().println("removed " + p.removedEntries() + " entr"
+            + (p.removedEntries() == 1 ? "y" : "ies") + " (" + Format.bytes(p.removedBytes())
+            + "), kept " + p.entries() + " (" + Format.bytes(p.bytes()) + ")"
+            + (p.removedTemporaryFiles() > 0
+                ? ", removed " + p.removedTemporaryFiles() + " abandoned temporary files" : ""));
+        return 0;
+      }
+    }
+
+    private Map<String, String> values() {
+      Map<String, String> v = new LinkedHashMap<>();
+      if (maxBytes != null) {
+        v.put("--max-bytes", maxBytes);
+      }
+      if (maxAge != null) {
+        v.put("--max-age", maxAge);
+      }
+      return v;
+    }
+  }
+
+  @Command(name = "clear", mixinStandardHelpOptions = true,
+      description = "Removes every entry of a function.")
+  static final class Clear implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin StoreOptions options;
+
+    @Parameters(paramLabel = "<function>", description = "the function, as memo ls shows it")
+    String function;
+
+    @Override
+    public Integer call() {
+      try (StoreAdmin admin = options.open(spec)) {
+        if (!admin.functions().contains(function)) {
+          return noSuchFunction(spec, admin, function);
+        }
+        long removed = admin.clear(function);
+        spec.commandLine().getOut().println("removed " + removed + " entr"
+            + (removed == 1 ? "y" : "ies") + " of \"" + function + "\"");
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Checks every entry's header, checksums and end without deserializing it;"
+          + " quarantines bad entries. Exits with 1 when it found any.")
+  static final class Verify implements Callable<Integer> {
+    @ParentCommand MemoCli root;
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin StoreOptions options;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (StoreAdmin admin = options.open(spec)) {
+        StoreAdmin.Verified v = admin.verify(TerminalProgress.of(root, spec.commandLine().getErr()));
+        for (StoreAdmin.Bad b : v.bad()) {
+          out.println("bad: \"" + b.function() + "\" " + b.key().hex() + ": " + b.reason());
+        }
+        out.println("checked " + v.checked() + " entr" + (v.checked() == 1 ? "y" : "ies") + " ("
+            + Format.bytes(v.bytes()) + "): " + (v.bad().isEmpty()
+                ? "all good"
+                : v.bad().size() + " bad, quarantined"));
+        return v.bad().isEmpty() ? 0 : FAILURE;
+      }
+    }
+  }
+
+  private static int noSuchFunction(CommandLine.Model.CommandSpec spec, StoreAdmin admin,
+      String function) {
+    spec.commandLine().getErr().println("memo: no entries of \"" + function + "\" in the "
+        + admin.storeName() + " store; memo ls lists the functions that have entries");
+    return FAILURE;
+  }
+
+  /** Human-readable sizes and times. */
+  static final class Format {
+    private Format() {}
+
+    static String bytes(long n) {
+      if (n < 1024) {
+        return n + " B";
+      }
+      String[] units = {"KiB", "MiB", "GiB", "TiB"};
+      double v = n;
+      int u = -1;
+      while (v >= 1024 && u < units.length - 1) {
+        v /= 1024;
+        u++;
+      }
+      return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    static String age(Instant then, Instant now) {
+      long s = Math.max(0, Duration.between(then, now).getSeconds());
+      if (s < 60) {
+        return s + "s";
+      }
+      if (s < 3600) {
+        return s / 60 + "m";
+      }
+      if (s < 86_400) {
+        return s / 3600 + "h";
+      }
+      return s / 86_400 + "d";
+    }
+
+    static String duration(Duration d) {
+      long ms = d.toMillis();
+      if (ms < 1) {
+        return d.toNanos() / 1000 + " us";
+      }
+      if (ms < 10_000) {
+        return ms + " ms";
+      }
+      return ms / 1000 + " s";
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The {@code memo} command: {@link dev.memo.cli.MemoCli} and its subcommands. */
+package dev.memo.cli;

@@ -1,0 +1,482 @@
+package dev.memo.core.admin;
+
+import dev.memo.MemoConfig;
+import dev.memo.Signature;
+import dev.memo.StoreException;
+import dev.memo.core.internal.ConfigLoader;
+import dev.memo.core.internal.CorruptEntryException;
+import dev.memo.core.internal.EntryCheck;
+import dev.memo.core.internal.EntryFormat;
+import dev.memo.core.internal.EntryIntegrity;
+import dev.memo.core.internal.ProviderSelector;
+import dev.memo.core.store.DirectoryMaintenance;
+import dev.memo.spi.Store;
+import dev.memo.spi.StoreEntry;
+import dev.memo.spi.StoreProvider;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Operates on a store: lists its entries with what their headers say, sums them up, prunes them to
+ * bounds, clears a function's entries and verifies every entry. This is what the {@code memo}
+ * command line runs; tests use it too.
+ *
+ * <pre>{@code
+ * try (StoreAdmin admin = StoreAdmin.open("directory", Map.of("memo.store.directory.path", ".memo"))) {
+ *   StoreAdmin.Verified v = admin.verify(Progress.NONE);
+ *   System.out.println(v.checked() + " checked, " + v.bad().size() + " bad");
+ * }
+ * }</pre>
+ *
+ * <p>Works on any store that implements the listing methods of {@link Store} ({@code directory},
+ * {@code chronicle}, {@code memory}). Functions are namespaces; memo's own namespaces (whose names
+ * start with a control character, such as the records {@code explain} reads) are left out of
+ * {@link #functions()}, {@link #list} and {@link #stats}, but are verified and pruned like the
+ * rest. Entries written while an operation runs may or may not be seen. Not thread-safe: use one
+ * instance per thread.
+ */
+public final class StoreAdmin implements AutoCloseable {
+  private final Store store;
+  private final boolean ownsStore;
+  private final EntryIntegrity integrity;
+  private final LongSupplier clock;
+
+  private StoreAdmin(Store store, boolean ownsStore, EntryIntegrity integrity, LongSupplier clock) {
+    this.store = store;
+    this.ownsStore = ownsStore;
+    this.integrity = integrity;
+    this.clock = clock;
+  }
+
+  /**
+   * Opens a store by provider name, configured as {@code Memo.create()} would be: the given values
+   * first, then system properties, environment variables and {@code memo.properties}.
+   *
+   * @param storeName the provider name, such as {@code directory}; null to use {@code memo.store}
+   *     or the highest priority, as memo does
+   * @param config values under full keys, such as {@code memo.store.directory.path}
+   * @return an admin that closes the store when closed
+   * @throws dev.memo.MemoConfigurationException if the store is unknown or its configuration is
+   *     invalid, naming the key or the module to add
+   */
+  public static StoreAdmin open(String storeName, Map<String, String> config) {
+    ClassLoader loader = StoreAdmin.class.getClassLoader();
+    MemoConfig c = ConfigLoader.load(config, loader, System.getenv(), System.getProperties());
+    var stores = ProviderSelector.load(StoreProvider.class, "store", loader);
+    EntryIntegrity integrity = EntryIntegrity.of(c, System.getenv());
+    Store store = stores.create(stores.select(storeName, c), c);
+    return new StoreAdmin(store, true, integrity, System::currentTimeMillis);
+  }
+
+  /**
+   * Operates on a store the caller opened and keeps ownership of.
+   *
+   * @param store the store
+   * @param config the root configuration, read for the integrity key ({@code
+   *     memo.integrity.key-file} or {@code memo.integrity.key-env})
+   * @return an admin that leaves the store open when closed
+   * @throws dev.memo.MemoConfigurationException if the integrity key cannot be read
+   */
+  public static StoreAdmin of(Store store, MemoConfig config) {
+    return new StoreAdmin(Objects.requireNonNull(store, "store"), false,
+        EntryIntegrity.of(config, System.getenv()), System::currentTimeMillis);
+  }
+
+  /**
+   * Returns the store's provider name.
+   *
+   * @return the name, such as {@code directory}
+   */
+  public String storeName() {
+    return store.name();
+  }
+
+  /**
+   * Returns the functions that have entries, sorted; memo's own namespaces are left out.
+   *
+   * @return the function names
+   * @throws StoreException if the store cannot list its namespaces, saying why
+   */
+  public List<String> functions() {
+    List<String> names = new ArrayList<>();
+    for (String n : namespaces()) {
+      if (!internal(n)) {
+        names.add(n);
+      }
+    }
+    return names;
+  }
+
+  private List<String> namespaces() {
+    try {
+      List<String> names = new ArrayList<>(store.namespaces());
+      names.sort(Comparator.naturalOrder());
+      return names;
+    } catch (UnsupportedOperationException e) {
+      throw new StoreException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new StoreException("cannot list the " + store.name() + " store: " + e
+          + "; check that it is readable", e);
+    }
+  }
+
+  private static boolean internal(String namespace) {
+    return !namespace.isEmpty() && namespace.charAt(0) < 0x20;
+  }
+
+  /** One entry as a listing shows it. */
+  public record Entry(String function, Signature key, long size, Optional<Instant> lastAccess,
+      Optional<Instant> created, Optional<Duration> computeTime, Optional<String> serde,
+      Optional<String> problem) {
+    /**
+     * Returns the time the entry was last used: its last access where the store tracks it, else
+     * its creation time from its header.
+     *
+     * @return the time, or empty when neither is known
+     */
+    public Optional<Instant> lastUsed() {
+      return lastAccess.isPresent() ? lastAccess : created;
+    }
+  }
+
+  /**
+   * Lists entries with what their headers say (creation time, compute time, serde). An entry whose
+   * header cannot be read is listed with the problem; nothing is changed.
+   *
+   * @param function the function to list, or null for all
+   * @param progress told of each entry read
+   * @return the entries, by function then key
+   * @throws StoreException if the store cannot be listed
+   */
+  public List<Entry> list(String function, Progress progress) {
+    List<Listed> listed = listed(function == null ? functions() : List.of(function));
+    List<Entry> entries = new ArrayList<>(listed.size());
+    long done = 0;
+    for (Listed l : listed) {
+      entries.add(describe(l));
+      progress.update("reading headers", ++done, listed.size());
+    }
+    progress.done();
+    return entries;
+  }
+
+  private record Listed(String namespace, StoreEntry entry) {}
+
+  private List<Listed> listed(List<String> namespaces) {
+    List<Listed> all = new ArrayList<>();
+    for (String ns : namespaces) {
+      List<Listed> mine = new ArrayList<>();
+      try {
+        store.forEachEntry(ns, e -> mine.add(new Listed(ns, e)));
+      } catch (UnsupportedOperationException e) {
+        throw new StoreException(e.getMessage(), e);
+      } catch (IOException e) {
+        throw new StoreException("cannot list the entries of \"" + ns + "\" in the " + store.name()
+            + " store: " + e + "; check that it is readable", e);
+      }
+      mine.sort(Comparator.comparing(l -> l.entry().key()));
+      all.addAll(mine);
+    }
+    return all;
+  }
+
+  private Entry describe(Listed l) {
+    StoreEntry e = l.entry();
+    Optional<Instant> created = Optional.empty();
+    Optional<Duration> compute = Optional.empty();
+    Optional<String> serde = Optional.empty();
+    Optional<String> problem = Optional.empty();
+    try {
+      Optional<InputStream> in = store.get(l.namespace(), e.key());
+      if (in.isEmpty()) {
+        problem = Optional.of("removed while listed");
+      } else {
+        try (InputStream stream = new BufferedInputStream(in.get(), 8192)) {
+          EntryFormat.Header h = EntryFormat.readHeader(stream);
+          serde = Optional.of(h.serde());
+          created = number(h, "created").map(Instant::ofEpochMilli);
+          compute = number(h, "compute-nanos").map(Duration::ofNanos);
+        }
+      }
+    } catch (CorruptEntryException x) {
+      problem = Optional.of(x.getMessage());
+    } catch (IOException | RuntimeException x) {
+      problem = Optional.of(x.toString());
+    }
+    return new Entry(l.namespace(), e.key(), e.size(), e.lastAccess(), created, compute, serde,
+        problem);
+  }
+
+  private static Optional<Long> number(EntryFormat.Header h, String key) {
+    String v = h.metadata().get(key);
+    if (v == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Long.parseLong(v));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The entries and bytes of one function.
+   *
+   * @param function the function
+   * @param entries how many entries
+   * @param bytes their bytes in the store
+   * @param lastAccess the latest last access among them, where the store tracks it
+   */
+  public record FunctionStats(String function, long entries, long bytes,
+      Optional<Instant> lastAccess) {}
+
+  /**
+   * What a store holds.
+   *
+   * @param functions per function, sorted by name
+   * @param entries entries in all
+   * @param bytes bytes in all
+   */
+  public record Stats(List<FunctionStats> functions, long entries, long bytes) {}
+
+  /**
+   * Sums up the store's entries per function from its listing, without reading them.
+   *
+   * @param progress told of each function listed
+   * @return the sums
+   * @throws StoreException if the store cannot be listed
+   */
+  public Stats stats(Progress progress) {
+    List<String> functions = functions();
+    List<FunctionStats> result = new ArrayList<>();
+    long entries = 0;
+    long bytes = 0;
+    long done = 0;
+    for (String f : functions) {
+      long[] sums = {0, 0};
+      Instant[] latest = {null};
+      for (Listed l : listed(List.of(f))) {
+        sums[0]++;
+        sums[1] += l.entry().size();
+        l.entry().lastAccess().ifPresent(t -> {
+          if (latest[0] == null || t.isAfter(latest[0])) {
+            latest[0] = t;
+          }
+        });
+      }
+      result.add(new FunctionStats(f, sums[0], sums[1], Optional.ofNullable(latest[0])));
+      entries += sums[0];
+      bytes += sums[1];
+      progress.update("listing functions", ++done, functions.size());
+    }
+    progress.done();
+    return new Stats(List.copyOf(result), entries, bytes);
+  }
+
+  /**
+   * What a prune did.
+   *
+   * @param entries entries kept
+   * @param bytes bytes of the entries kept
+   * @param removedEntries entries removed
+   * @param removedBytes bytes of the entries removed
+   * @param removedTemporaryFiles temporary files of dead writers removed (directory store)
+   */
+  public record Pruned(long entries, long bytes, long removedEntries, long removedBytes,
+      long removedTemporaryFiles) {}
+
+  /**
+   * Removes the entries unused for longer than {@code maxAge}, then the least recently used ones
+   * until at most {@code maxBytes} remain. The directory store uses its own sweep (by file times,
+   * also removing temporary files of dead writers and old quarantined entries); other stores are
+   * listed, and an entry without a last access counts as used when it was created (read from its
+   * header; an unreadable header counts as oldest).
+   *
+   * @param maxBytes the most bytes to keep, {@link Long#MAX_VALUE} for no bound
+   * @param maxAge the longest to keep an unused entry, null for no bound
+   * @param progress told of each entry looked at
+   * @return what was removed and what remains
+   * @throws IllegalArgumentException if {@code maxBytes} is negative or {@code maxAge} not positive
+   * @throws StoreException if the store cannot be listed or written
+   */
+  public Pruned prune(long maxBytes, Duration maxAge, Progress progress) {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("max bytes " + maxBytes + " is negative");
+    }
+    if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+      throw new IllegalArgumentException("max age " + maxAge + " is not positive");
+    }
+    try {
+      Optional<DirectoryMaintenance.Swept> swept =
+          DirectoryMaintenance.sweep(store, maxBytes, maxAge);
+      if (swept.isPresent()) {
+        DirectoryMaintenance.Swept s = swept.get();
+        progress.done();
+        return new Pruned(s.entries(), s.bytes(), s.removedEntries(), s.removedBytes(),
+            s.removedTemporaryFiles());
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot prune the " + store.name() + " store: " + e
+          + "; check that it is readable and writable", e);
+    }
+    List<Listed> all = listed(namespaces());
+    List<Listed> kept = new ArrayList<>();
+    Map<Listed, Long> times = new java.util.IdentityHashMap<>();
+    long cut = maxAge == null ? Long.MIN_VALUE : clock.getAsLong() - maxAge.toMillis();
+    long removed = 0;
+    long removedBytes = 0;
+    long total = 0;
+    long done = 0;
+    for (Listed l : all) {
+      long t = l.entry().lastAccess().or(() -> describe(l).created())
+          .map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+      times.put(l, t);
+      progress.update("reading headers", ++done, all.size());
+      if (t < cut && remove(l)) {
+        removed++;
+        removedBytes += l.entry().size();
+      } else {
+        kept.add(l);
+        total += l.entry().size();
+      }
+    }
+    if (total > maxBytes) {
+      kept.sort(Comparator.comparingLong(times::get));
+      for (Listed l : kept) {
+        if (total <= maxBytes) {
+          break;
+        }
+        if (remove(l)) {
+          removed++;
+          removedBytes += l.entry().size();
+          total -= l.entry().size();
+        }
+      }
+    }
+    progress.done();
+    return new Pruned(all.size() - removed, total, removed, removedBytes, 0);
+  }
+
+  private boolean remove(Listed l) {
+    try {
+      return store.remove(l.namespace(), l.entry().key());
+    } catch (IOException e) {
+      throw new StoreException("cannot remove entry " + l.entry().key() + " of \"" + l.namespace()
+          + "\" from the " + store.name() + " store: " + e + "; check that it is writable", e);
+    }
+  }
+
+  /**
+   * Removes every entry of a function.
+   *
+   * @param function the function's name, as {@link #functions()} lists it
+   * @return how many entries were removed; 0 if it had none
+   * @throws StoreException if the store cannot list or remove entries
+   */
+  public long clear(String function) {
+    try {
+      return store.clear(function);
+    } catch (UnsupportedOperationException e) {
+      throw new StoreException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new StoreException("cannot clear \"" + function + "\" in the " + store.name()
+          + " store: " + e + "; check that it is readable and writable", e);
+    }
+  }
+
+  /**
+   * A bad entry that verify quarantined.
+   *
+   * @param function its function
+   * @param key its key
+   * @param reason what was wrong
+   */
+  public record Bad(String function, Signature key, String reason) {}
+
+  /**
+   * What verify found.
+   *
+   * @param checked entries checked
+   * @param bytes bytes of the entries checked
+   * @param bad the bad entries, now quarantined
+   */
+  public record Verified(long checked, long bytes, List<Bad> bad) {}
+
+  /**
+   * Reads every entry, memo's own included, and checks its header, every payload chunk's
+   * checksum, its end marker and, with an integrity key configured, its tag, without deserializing
+   * it. Each bad entry is quarantined (kept for inspection where the store can). Entries removed
+   * while verify runs are skipped.
+   *
+   * @param progress told of each entry checked
+   * @return how many entries were checked and which were bad
+   * @throws StoreException if the store cannot be listed, or a bad entry cannot be quarantined
+   */
+  public Verified verify(Progress progress) {
+    List<Listed> all = listed(namespaces());
+    List<Bad> bad = new ArrayList<>();
+    long checked = 0;
+    long bytes = 0;
+    long done = 0;
+    for (Listed l : all) {
+      progress.update("verifying", ++done, all.size());
+      String ns = l.namespace();
+      Signature key = l.entry().key();
+      Optional<InputStream> found;
+      try {
+        found = store.get(ns, key);
+      } catch (IOException e) {
+        throw new StoreException("cannot read entry " + key + " of \"" + ns + "\" in the "
+            + store.name() + " store: " + e + "; check that it is readable", e);
+      }
+      if (found.isEmpty()) {
+        continue;
+      }
+      checked++;
+      bytes += l.entry().size();
+      String reason = null;
+      try (InputStream in = new BufferedInputStream(integrity.verified(found.get(), ns, key))) {
+        EntryCheck.check(in, integrity);
+      } catch (CorruptEntryException e) {
+        reason = e.getMessage();
+      } catch (IOException e) {
+        throw new StoreException("cannot read entry " + key + " of \"" + ns + "\" in the "
+            + store.name() + " store: " + e + "; check that it is readable", e);
+      }
+      if (reason != null) {
+        bad.add(new Bad(ns, key, reason));
+        try {
+          store.quarantine(ns, key, "memo verify: " + reason);
+        } catch (IOException e) {
+          throw new StoreException("cannot quarantine entry " + key + " of \"" + ns + "\" in the "
+              + store.name() + " store: " + e + "; check that it is writable", e);
+        }
+      }
+    }
+    progress.done();
+    return new Verified(checked, bytes, List.copyOf(bad));
+  }
+
+  /** Closes the store if {@link #open} opened it. */
+  @Override
+  public void close() {
+    if (ownsStore) {
+      store.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "StoreAdmin{" + store + "}";
+  }
+}

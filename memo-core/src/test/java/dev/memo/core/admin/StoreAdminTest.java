@@ -1,0 +1,117 @@
+package dev.memo.core.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memo.MemoConfig;
+import dev.memo.NotSigned;
+import dev.memo.StoreException;
+import dev.memo.core.Memo;
+import dev.memo.core.fakes.MapStore;
+import dev.memo.core.store.MemoryStoreProvider;
+import dev.memo.spi.Store;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** StoreAdmin on a store without access times or its own sweep: the memory store. */
+final class StoreAdminTest {
+  @NotSigned static final AtomicInteger CALLS = new AtomicInteger();
+
+  private static Store memoryStore() {
+    return new MemoryStoreProvider().create(MemoConfig.empty());
+  }
+
+  private static Function<Integer, String> text(Memo memo) {
+    return memo.function("text", x -> {
+      CALLS.incrementAndGet();
+      return "x".repeat(100 * (x + 1));
+    });
+  }
+
+  @Test
+  void listStatsAndClear_seeWhatAMemoizerWrote() {
+    try (Store store = memoryStore();
+        Memo memo = Memo.builder().store(store).build();
+        StoreAdmin admin = StoreAdmin.of(store, MemoConfig.empty())) {
+      Function<Integer, String> f = text(memo);
+      for (int i = 0; i < 4; i++) {
+        f.apply(i);
+      }
+      memo.function("other", (Integer x) -> x).apply(1);
+      assertEquals(List.of("other", "text"), admin.functions());
+      List<StoreAdmin.Entry> entries = admin.list("text", Progress.NONE);
+      assertEquals(4, entries.size());
+      assertTrue(entries.stream().allMatch(e -> e.created().isPresent()
+          && e.computeTime().isPresent() && e.problem().isEmpty() && e.lastAccess().isEmpty()));
+      StoreAdmin.Stats stats = admin.stats(Progress.NONE);
+      assertEquals(5, stats.entries());
+      assertEquals(List.of(1L, 4L),
+          stats.functions().stream().map(StoreAdmin.FunctionStats::entries)
+              .collect(Collectors.toList()));
+      assertEquals(4, admin.clear("text"));
+      assertFalse(memo.contains(f, 0));
+      assertEquals(0, admin.list("text", Progress.NONE).size());
+    }
+  }
+
+  @Test
+  void prune_withoutAccessTimes_removesTheEarliestCreatedFirst() throws Exception {
+    try (Store store = memoryStore();
+        Memo memo = Memo.builder().store(store).build();
+        StoreAdmin admin = StoreAdmin.of(store, MemoConfig.empty())) {
+      Function<Integer, String> f = text(memo);
+      for (int i = 0; i < 4; i++) {
+        f.apply(i);
+        // Creation times are in milliseconds: keep them apart.
+        Thread.sleep(5);
+      }
+      // Room for the two latest entries of "text" and memo's own records (of which those without
+      // a creation time, the code manifests, rank as oldest and go first).
+      long newestTwo = admin.list("text", Progress.NONE).stream()
+          .sorted((a, b) -> b.created().orElseThrow().compareTo(a.created().orElseThrow()))
+          .limit(2).mapToLong(StoreAdmin.Entry::size).sum();
+      long budget = newestTwo + storeRecordBytes(store);
+      StoreAdmin.Pruned p = admin.prune(budget, Duration.ofDays(1), Progress.NONE);
+      assertTrue(p.bytes() <= budget, p.toString());
+      assertFalse(memo.contains(f, 0));
+      assertFalse(memo.contains(f, 1));
+      assertTrue(memo.contains(f, 2));
+      assertTrue(memo.contains(f, 3));
+    }
+  }
+
+  /** Bytes of memo's own records, which the listing of functions leaves out but prune counts. */
+  private static long storeRecordBytes(Store store) throws Exception {
+    long[] bytes = {0};
+    for (String ns : store.namespaces()) {
+      if (ns.charAt(0) < 0x20) {
+        store.forEachEntry(ns, e -> bytes[0] += e.size());
+      }
+    }
+    return bytes[0];
+  }
+
+  @Test
+  void operations_onAStoreThatCannotList_throwStoreExceptionSayingWhy() {
+    try (StoreAdmin admin = StoreAdmin.of(new MapStore(), MemoConfig.empty())) {
+      StoreException e = assertThrows(StoreException.class, admin::functions);
+      assertEquals("the map store cannot list its namespaces; it implements Store.namespaces()"
+          + " only from a version that supports listing", e.getMessage());
+    }
+  }
+
+  @Test
+  void prune_negativeBytes_isRejected() {
+    try (StoreAdmin admin = StoreAdmin.of(memoryStore(), MemoConfig.empty())) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> admin.prune(-1, null, Progress.NONE));
+      assertEquals("max bytes -1 is negative", e.getMessage());
+    }
+  }
+}

@@ -44,8 +44,10 @@ final class CorruptionProofTest {
     return Integer.toString(x).repeat(1 + (x * 7919) % (x % 100 == 0 ? 20_000 : 40));
   }
 
+  /** The object tier off: damage on disk must reach the calls that read it. */
   private Memo memo() {
     return MemoTest.isolated()
+        .config("memo.object-tier.max-entries", "0")
         .config("memo.store.directory.path", tempDir.resolve("store").toString()).build();
   }
 

@@ -34,7 +34,9 @@ final class ManageEntriesTest {
   }
 
   private Memo memo() {
-    return MemoTest.isolated().config("memo.store.directory.path", store().toString()).build();
+    // The object tier off: these tests are about entries in the store (ObjectTierTest covers it).
+    return MemoTest.isolated().config("memo.object-tier.max-entries", "0")
+        .config("memo.store.directory.path", store().toString()).build();
   }
 
   private Path store() {

@@ -73,7 +73,7 @@ final class FullDiskTest {
     Path root = FullDiskFileSystem.of(realRoot(), 64 * 1024);
     try (LogCapture log = new LogCapture();
         DirectoryStore store = new DirectoryStore(root, false);
-        Memo memo = Memo.builder().store(store).build()) {
+        Memo memo = Memo.builder().store(store).config("memo.object-tier.max-entries", "0").build()) {
       Function<Integer, byte[]> f = memo.function("blob", n -> {
         CALLS.incrementAndGet();
         return blob(n);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memo.core.admin.Progress;
+import dev.memo.core.admin.StoreAdmin;
 import dev.memo.core.fakes.SerialSerdeProvider.SerialSerde;
 import dev.memo.core.internal.EntryFormat;
 import java.io.BufferedInputStream;
@@ -72,6 +74,14 @@ final class CrashTest {
     System.out.println("CrashTest after " + KILLS + " kills: " + check);
     assertTrue(check.values().size() > 0, "the children stored nothing; seed " + seed);
     assertTrue(check.records() > 0, "no record of the latest entry was stored; seed " + seed);
+    // memo verify (the CLI's check of every entry's header, checksums and end) agrees.
+    try (StoreAdmin admin = StoreAdmin.open("directory",
+        Map.of("memo.store.directory.path", root.toString()))) {
+      StoreAdmin.Verified verified = admin.verify(Progress.NONE);
+      assertEquals(List.of(), verified.bad(), "seed " + seed);
+      assertTrue(verified.checked() >= check.values().size() + check.records(),
+          () -> verified + " checked fewer entries than the store holds; seed " + seed);
+    }
 
     // The store keeps working: each run's next arguments, one of them being written when the run
     // was killed (its temporary file may still be there), are computed, stored and then hit.

@@ -270,15 +270,23 @@ final class ChronicleCrashTest {
    * @return what was found
    */
   static StoreCheck checkEveryEntry(Path root) throws IOException {
+    List<byte[]> keys = new ArrayList<>();
     List<byte[]> records = new ArrayList<>();
     try (ChronicleStore store = Payloads.open(root)) {
       store.shared().withMap(m -> {
-        m.forEachEntry(e -> records.add(e.value().get()));
+        m.forEachEntry(e -> {
+          keys.add(e.key().get());
+          records.add(e.value().get());
+        });
         return null;
       });
       TreeSet<Integer> values = new TreeSet<>();
+      Map<Integer, String> keyOf = new java.util.HashMap<>();
       int missRecords = 0;
-      for (byte[] r : records) {
+      int repeated = 0;
+      for (int i = 0; i < records.size(); i++) {
+        byte[] r = records.get(i);
+        String key = java.util.HexFormat.of().formatHex(keys.get(i));
         assertTrue(Records.valid(r), "a record of a kind the store does not write");
         try (InputStream in = open(store, r)) {
           EntryFormat.Header header = EntryFormat.readHeader(in);
@@ -295,7 +303,15 @@ final class ChronicleCrashTest {
             assertEquals(-1, in.read(), "bytes after an entry's end");
             int n = (int) value[0];
             assertArrayEquals(series(n), value, () -> "value of argument " + n);
-            assertTrue(values.add(n), () -> "two entries hold argument " + n);
+            String other = keyOf.putIfAbsent(n, key);
+            // The same value under two keys would mean memo's signatures of an argument differ.
+            assertTrue(other == null || other.equals(key),
+                () -> "two keys hold argument " + n + ": " + other + ", " + key);
+            if (!values.add(n)) {
+              repeated++;
+              System.out.println("ChronicleCrashTest: key " + key + " (argument " + n + ") is in"
+                  + " the map twice after recovery");
+            }
           }
         }
       }
@@ -313,6 +329,7 @@ final class ChronicleCrashTest {
         assertFalse(memo.explain(f, -1).isHit());
       }
       assertFalse(Files.exists(root.resolve(ChronicleStore.QUARANTINE)), "nothing quarantined");
+      assertEquals(0, repeated, repeated + " keys are in the map twice");
       return new StoreCheck(values, missRecords);
     }
   }

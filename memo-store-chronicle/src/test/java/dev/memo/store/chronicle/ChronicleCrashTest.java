@@ -279,9 +279,10 @@ final class ChronicleCrashTest {
     List<byte[]> records = new ArrayList<>();
     try (ChronicleStore store = Payloads.open(root)) {
       store.shared().withMap(m -> {
+        // Iteration reuses the arrays it returns for a key or value of the same length: copy them.
         m.forEachEntry(e -> {
-          keys.add(e.key().get());
-          records.add(e.value().get());
+          keys.add(e.key().get().clone());
+          records.add(e.value().get().clone());
         });
         return null;
       });

@@ -208,10 +208,14 @@ final class SharedMap {
         LOG.log(Level.WARNING, "recovering the chronicle store at {0}: a process using it ended"
             + " without closing it", root);
         map = builder(options.entries(), options.averageValueSize()).recoverPersistedTo(file, true);
+        removeDuplicateKeys();
       } else {
         map = builder(options.entries(), options.averageValueSize()).createPersistedTo(file);
       }
     } catch (IOException | RuntimeException e) {
+      if (map != null) {
+        map.close();
+      }
       Path broken = file.toPath().resolveSibling(file.getName() + ".broken");
       LOG.log(Level.WARNING, "the chronicle store's map " + file + " cannot be opened; moved to "
           + broken + ", starting empty", e);
@@ -332,40 +336,11 @@ final class SharedMap {
           switchToCurrent();
           return null;
         }
-        long[] sizes = new long[2];
-        map.forEachEntry(e -> {
-          sizes[0]++;
-          sizes[1] += e.value().size();
-        });
-        long live = sizes[0];
-        int average = (int) Math.min(Integer.MAX_VALUE / 2,
-            Math.max(options.averageValueSize(), live == 0 ? 0 : (sizes[1] / live) * 5 / 4));
-        long entries = Math.max(options.entries(), 2 * live + 1024);
         long next = full + 1;
-        ChronicleMap<byte[], byte[]> bigger = null;
-        while (bigger == null) {
-          Files.deleteIfExists(mapFile(next).toPath());
-          ChronicleMap<byte[], byte[]> candidate = builder(entries, average).createPersistedTo(mapFile(next));
-          try {
-            map.forEachEntry(e -> candidate.put(e.key().get(), e.value().get()));
-            bigger = candidate;
-          } catch (IllegalStateException e) {
-            candidate.close();
-            entries *= 2;
-          }
-        }
+        Copy copy = copyTo(next);
         LOG.log(Level.INFO, "chronicle store at {0} outgrew generation {1}; generation {2} is sized"
-            + " for {3} entries of {4} bytes", root, full, next, entries, average);
-        control.generation(next);
-        ChronicleMap<byte[], byte[]> old = map;
-        map = bigger;
-        generation = next;
-        old.close();
-        // Other processes still mapping it keep their mapping until they follow; on Windows the
-        // delete fails while they do, and the next process to open the store alone retries it.
-        if (!old.file().delete()) {
-          LOG.log(Level.DEBUG, "cannot delete {0} yet", old.file());
-        }
+            + " for {3} entries of {4} bytes", root, full, next, copy.entries(), copy.average());
+        install(next, copy.map());
         return null;
       });
     } catch (IOException e) {
@@ -373,6 +348,138 @@ final class SharedMap {
     } finally {
       mapLock.writeLock().unlock();
     }
+  }
+
+  /** A new generation's map with the entries copied over, and what it was sized for. */
+  private record Copy(ChronicleMap<byte[], byte[]> map, long entries, int average) {}
+
+  /**
+   * Creates generation {@code next}, sized for twice the live entries of the current map (at
+   * least) and the average entry actually seen, and copies every entry over, one per key: where
+   * the current map holds a key twice, the record with the newer stamp is kept. Under both locks.
+   */
+  private Copy copyTo(long next) throws IOException {
+    long[] sizes = new long[2];
+    map.forEachEntry(e -> {
+      sizes[0]++;
+      sizes[1] += e.value().size();
+    });
+    long live = sizes[0];
+    int average = (int) Math.min(Integer.MAX_VALUE / 2,
+        Math.max(options.averageValueSize(), live == 0 ? 0 : (sizes[1] / live) * 5 / 4));
+    long entries = Math.max(options.entries(), 2 * live + 1024);
+    while (true) {
+      Files.deleteIfExists(mapFile(next).toPath());
+      ChronicleMap<byte[], byte[]> candidate = builder(entries, average).createPersistedTo(mapFile(next));
+      try {
+        map.forEachEntry(e -> {
+          byte[] k = e.key().get();
+          byte[] r = e.value().get();
+          byte[] kept = candidate.get(k);
+          if (kept == null || newer(r, kept)) {
+            candidate.put(k, r);
+          }
+        });
+        return new Copy(candidate, entries, average);
+      } catch (IllegalStateException e) {
+        candidate.close();
+        if (!isFull(e)) {
+          throw e;
+        }
+        entries *= 2;
+      } catch (RuntimeException e) {
+        candidate.close();
+        throw e;
+      }
+    }
+  }
+
+  /** Whether record a should replace record b of the same key: b is not one of ours, or older. */
+  private static boolean newer(byte[] a, byte[] b) {
+    return !Records.valid(b) || (Records.valid(a) && Records.stamp(a) > Records.stamp(b));
+  }
+
+  /**
+   * Makes generation {@code next}, whose map is {@code newer}, the current one and deletes the
+   * current one's file. Under both locks.
+   */
+  private void install(long next, ChronicleMap<byte[], byte[]> newer) {
+    control.generation(next);
+    ChronicleMap<byte[], byte[]> old = map;
+    map = newer;
+    generation = next;
+    old.close();
+    // Other processes still mapping it keep their mapping until they follow; on Windows the
+    // delete fails while they do, and the next process to open the store alone retries it.
+    if (!old.file().delete()) {
+      LOG.log(Level.DEBUG, "cannot delete {0} yet", old.file());
+    }
+  }
+
+  // ---------------------------------------------------------------- repair after a crash
+
+  /**
+   * Replaces a recovered map that holds some key more than once by a new generation with one entry
+   * per key. A process killed in the middle of a write can leave a key twice in the map, and
+   * Chronicle's recovery does not always catch it; a key held twice is counted twice, and a
+   * removal, quarantine or eviction takes out one copy and leaves the other readable. Only while
+   * alone, under the store lock.
+   *
+   * @return the number of keys that were held more than once; 0 if the map was left as it was
+   */
+  long removeDuplicateKeys() throws IOException {
+    long duplicated = duplicateKeys(map);
+    if (duplicated > 0) {
+      long next = generation + 1;
+      Copy copy = copyTo(next);
+      LOG.log(Level.INFO, "chronicle store at {0}: {1} keys were held more than once in generation"
+          + " {2} after a process ended without closing it; copied to generation {3} with one"
+          + " entry per key", root, duplicated, generation, next);
+      install(next, copy.map());
+    }
+    return duplicated;
+  }
+
+  /**
+   * Returns how many keys iterating the map yields more than once. A 64-bit hash of every key is
+   * collected (eight bytes per entry) and sorted; only keys whose hashes repeat are compared whole.
+   */
+  static long duplicateKeys(ChronicleMap<byte[], byte[]> m) {
+    long[][] hashes = {new long[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, m.longSize() + 16))]};
+    int[] count = {0};
+    m.forEachEntry(e -> {
+      if (count[0] == hashes[0].length) {
+        hashes[0] = Arrays.copyOf(hashes[0], count[0] * 2);
+      }
+      hashes[0][count[0]++] = hash(e.key().get());
+    });
+    long[] sorted = Arrays.copyOf(hashes[0], count[0]);
+    Arrays.sort(sorted);
+    Set<Long> repeated = new HashSet<>();
+    for (int i = 1; i < sorted.length; i++) {
+      if (sorted[i] == sorted[i - 1]) {
+        repeated.add(sorted[i]);
+      }
+    }
+    if (repeated.isEmpty()) {
+      return 0;
+    }
+    Map<ByteBuffer, Integer> seen = new HashMap<>();
+    m.forEachEntry(e -> {
+      byte[] k = e.key().get();
+      if (repeated.contains(hash(k))) {
+        seen.merge(ByteBuffer.wrap(k.clone()), 1, Integer::sum);
+      }
+    });
+    return seen.values().stream().filter(n -> n > 1).count();
+  }
+
+  private static long hash(byte[] key) {
+    long h = 0xcbf2_9ce4_8422_2325L;
+    for (byte b : key) {
+      h = (h ^ (b & 0xff)) * 0x100_0000_01b3L;
+    }
+    return h;
   }
 
   /** Whether Chronicle refused a put because every segment tier it may allocate is full. */

@@ -39,6 +39,7 @@ import dev.memo.spi.Store;
 import dev.memo.spi.StoreProvider;
 import dev.memo.spi.TypeSigner;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -613,8 +614,8 @@ public final class Memo implements Memoizer {
       return MISS;
     }
     // With a key, the whole entry is verified before any of it reaches a serde.
-    try (CountingInputStream in = new CountingInputStream(
-        new BufferedInputStream(integrity.verified(found.get(), h.id, key)))) {
+    try (CountingInputStream in =
+        new CountingInputStream(buffered(integrity.verified(found.get(), h.id, key)))) {
       EntryFormat.Header header = EntryFormat.readHeader(in);
       if (!header.signer().equals(signer.name())) {
         throw new CorruptEntryException(
@@ -652,6 +653,11 @@ public final class Memo implements Memoizer {
       brokenEntry(h, key, e);
       return BROKEN;
     }
+  }
+
+  /** Buffers a store's stream unless it is in heap already, as the memory stores' are. */
+  private static InputStream buffered(InputStream in) {
+    return in instanceof ByteArrayInputStream ? in : new BufferedInputStream(in);
   }
 
   private void brokenEntry(Handle h, Signature key, Exception e) {

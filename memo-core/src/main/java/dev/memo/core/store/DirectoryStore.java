@@ -3,7 +3,6 @@ package dev.memo.core.store;
 import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.spi.Store;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -24,7 +23,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -67,12 +68,16 @@ final class DirectoryStore implements Store {
   private static final System.Logger LOG = System.getLogger(DirectoryStore.class.getName());
   private static final HexFormat HEX = HexFormat.of();
   private static final int BUFFER_BYTES = 64 * 1024;
+  /** Most namespaces whose folder name is kept; beyond that a namespace is hashed at every call. */
+  private static final int MAX_CACHED_FOLDERS = 10_000;
   private static final boolean WINDOWS =
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
   private final Path root;
   private final boolean fsync;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Folder names by namespace: a namespace is hashed once, not at every get and put. */
+  private final Map<String, String> folders = new ConcurrentHashMap<>();
 
   /**
    * Creates a store; touches nothing on disk until the first write.
@@ -110,7 +115,9 @@ final class DirectoryStore implements Store {
       checkRoot(e);
       throw e;
     }
-    return Optional.of(new BufferedInputStream(in, BUFFER_BYTES));
+    // Not buffered here: memo reads entries through a buffer of its own, and a 64 KiB buffer
+    // allocated per get cost more than the whole read of a small entry.
+    return Optional.of(in);
   }
 
   @Override
@@ -230,8 +237,14 @@ final class DirectoryStore implements Store {
               + " bytes fit in a file name; use a signer with a shorter digest");
     }
     String hex = key.hex();
-    return inside(
-        root.resolve(folderName(namespace)).resolve(hex.substring(0, 2)).resolve(hex + ENTRY_SUFFIX));
+    String folder = folders.get(namespace);
+    if (folder == null) {
+      folder = folderName(namespace);
+      if (folders.size() < MAX_CACHED_FOLDERS) {
+        folders.put(namespace, folder);
+      }
+    }
+    return inside(root.resolve(folder).resolve(hex.substring(0, 2)).resolve(hex + ENTRY_SUFFIX));
   }
 
   /**

@@ -27,8 +27,8 @@ import java.util.Objects;
  * Object value = JavaSerialization.read(in, filter, zstd);
  * }</pre>
  *
- * <p>{@code byte[]}, the other one-dimensional primitive arrays and {@code String} take a fast
- * path: they are written as their raw bytes behind a two-byte marker ({@code 'm' 'r'}), with no
+ * <p>{@code byte[]}, the other one-dimensional primitive arrays, {@code String} and the boxed
+ * primitives take a fast path: they are written as their raw bytes behind a two-byte marker ({@code 'm' 'r'}), with no
  * object stream; a reader tells them from Java serialization (which always starts with {@code
  * 0xACED}) by that marker, so payloads written before the fast path still read.
  *

@@ -344,6 +344,24 @@ public final class CanonicalEncoder implements SignatureSink {
   }
 
   /**
+   * Writes bytes as they are, with no tag and no length. Only for a prefix whose length the caller
+   * fixes for every signature it makes, such as a digest that starts every key of a function:
+   * anything else must be delimited, which {@link #putBytes} does.
+   *
+   * @param value the bytes, not null
+   * @return this encoder
+   * @throws IllegalStateException if called while a value is being written (from a {@code
+   *     signTo})
+   */
+  public CanonicalEncoder putRaw(byte[] value) {
+    if (depth != 0) {
+      throw new IllegalStateException("putRaw() was called while a value is being signed");
+    }
+    raw(value, 0, value.length);
+    return this;
+  }
+
+  /**
    * {@inheritDoc} Called outside any {@code signTo}, this is {@code putRoot(value, "a value",
    * null)}.
    */

@@ -245,7 +245,10 @@ public final class Run {
           + " fresh temporary file renamed over the entry. memo adds the leader's second look and"
           + " the explain record (a second small file per miss)."),
       Map.entry("SigningBench", "Signing one argument with memo's canonical encoding (`sign`) vs the raw"
-          + " digest of the same content bytes (`MessageDigest` SHA-256 or hash4j XXH3-128)."),
+          + " digest of the same content (`MessageDigest` SHA-256 or hash4j XXH3-128): a byte[] or"
+          + " double[] in one call; a List<String> or a record of points walked as hand-written"
+          + " code would (each string's UTF-8 bytes, for XXH3 its chars; each point's doubles),"
+          + " with no element boundaries, which memo's encoding adds."),
       Map.entry("CallSigningBench", "Signing a whole call of (int, short string, double[8]) as Memo does,"
           + " code part cached, vs the raw digest of the arguments' 71 content bytes."),
       Map.entry("CodeSignatureBench", "First-call cost of the code signature: wrapping a function that"

@@ -67,7 +67,11 @@ final class DirectoryStore implements Store {
 
   private static final System.Logger LOG = System.getLogger(DirectoryStore.class.getName());
   private static final HexFormat HEX = HexFormat.of();
-  private static final int BUFFER_BYTES = 64 * 1024;
+  /**
+   * The write buffer: it gathers the entry format's small writes; writes of a buffer or more (a
+   * large payload's chunks) pass straight through, so a larger one only costs its allocation.
+   */
+  private static final int BUFFER_BYTES = 8 * 1024;
   /** Most namespaces whose folder name is kept; beyond that a namespace is hashed at every call. */
   private static final int MAX_CACHED_FOLDERS = 10_000;
   private static final boolean WINDOWS =

@@ -135,6 +135,11 @@ final class MissRecords {
 
   private void writeRecord(Signature key, Map<String, String> metadata) throws IOException {
     EntryFormat.Header header = new EntryFormat.Header(SERDE, signerName, metadata);
+    // Removed first, then written: replacing an existing file by a rename makes ext4 (with its
+    // default auto_da_alloc) write the new file's data back before the rename returns, which cost
+    // 0.3 to 2 ms per miss where writing a file under a free name costs about 0.1 ms. A record is
+    // a hint, so the moment it is absent only makes a concurrent explain report a first miss.
+    store.remove(NAMESPACE, key);
     store.put(NAMESPACE, key, out -> {
       EntryFormat.writeHeader(header, metadata, out);
       EntryFormat.payloadOutput(out).close();

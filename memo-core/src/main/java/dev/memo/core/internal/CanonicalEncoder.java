@@ -98,6 +98,7 @@ import java.util.UUID;
  *   <tr><td>0x2A 0x2B 0x2C 0x2D</td><td>Period Year YearMonth MonthDay</td><td>years, months, days (ints); year; year, month; month, day</td></tr>
  *   <tr><td>0x30</td><td>enum constant</td><td>the enum class's name, the constant's name (never the ordinal)</td></tr>
  *   <tr><td>0x31</td><td>record</td><td>class name, each component's value in declaration order</td></tr>
+ *   <tr><td>0x34</td><td>record of the class of the latest 0x31 in the same digest</td><td>each component's value in declaration order</td></tr>
  *   <tr><td>0x32</td><td>{@link Signable}</td><td>class name, what {@code signTo} writes, 0x3F</td></tr>
  *   <tr><td>0x33</td><td>value signed by a {@link TypeSigner}</td><td>the value's class name, what {@code sign} writes, 0x3F</td></tr>
  *   <tr><td>0x3F</td><td>end of a 0x32 or 0x33</td><td></td></tr>
@@ -108,6 +109,12 @@ import java.util.UUID;
  *   <tr><td>0x50</td><td>primitive array</td><td>descriptor byte (Z B S C I J F D), length, the raw little-endian elements</td></tr>
  *   <tr><td>0x51</td><td>Object array</td><td>component class name, length, the elements</td></tr>
  * </table>
+ *
+ * <p>A list of ten thousand points names the point class once: each record after the first of its
+ * class in a row is tagged 0x34, "the class of the latest 0x31", instead of repeating the name
+ * (which is most of a small record's bytes). Reading the bytes in order resolves every 0x34, so the
+ * encoding stays unambiguous; a set element or a map entry starts with no latest class, so that
+ * its digest does not depend on what was encoded before it.
  *
  * <p>Sub-digests (of set elements and map entries) are computed with a hasher of the same signer,
  * so a set signs equally whatever its class and iteration order. Within primitive arrays, floats
@@ -166,6 +173,7 @@ public final class CanonicalEncoder implements SignatureSink {
   static final byte RECORD = 0x31;
   static final byte SIGNABLE = 0x32;
   static final byte TYPE_SIGNED = 0x33;
+  static final byte RECORD_AGAIN = 0x34;
   static final byte END = 0x3F;
   static final byte LIST = 0x40;
   static final byte DEQUE = 0x41;
@@ -199,9 +207,13 @@ public final class CanonicalEncoder implements SignatureSink {
   private Signer.Hasher target;
   /** One hasher per level of nested sets and maps, created on first use. */
   private Signer.Hasher[] subHashers = new Signer.Hasher[2];
+  /** The latest record class of each enclosing digest, restored when a sub-digest ends. */
+  private Shape[] savedRecords = new Shape[2];
   private int subLevel;
   private int pos;
   private int depth;
+  /** The class of the latest record tagged 0x31 in the current digest, or null. */
+  private Shape lastRecord;
 
   /**
    * Creates an encoder.
@@ -274,6 +286,7 @@ public final class CanonicalEncoder implements SignatureSink {
           "finish() was called while a value is being signed; call it after putRoot returns");
     }
     flush();
+    lastRecord = null;
     return Signature.of(root.digest());
   }
 
@@ -281,6 +294,7 @@ public final class CanonicalEncoder implements SignatureSink {
   public void reset() {
     pos = 0;
     depth = 0;
+    lastRecord = null;
     subLevel = 0;
     target = root;
     root.reset();
@@ -339,6 +353,24 @@ public final class CanonicalEncoder implements SignatureSink {
   public CanonicalEncoder putBytes(byte[] value) {
     Objects.requireNonNull(value, "putBytes(null): use putValue to sign a value that may be null");
     arrayHeader((byte) 'B', value.length);
+    raw(value, 0, value.length);
+    return this;
+  }
+
+  /**
+   * Writes bytes as they are, with no tag and no length. Only for a prefix whose length the caller
+   * fixes for every signature it makes, such as a digest that starts every key of a function:
+   * anything else must be delimited, which {@link #putBytes} does.
+   *
+   * @param value the bytes, not null
+   * @return this encoder
+   * @throws IllegalStateException if called while a value is being written (from a {@code
+   *     signTo})
+   */
+  public CanonicalEncoder putRaw(byte[] value) {
+    if (depth != 0) {
+      throw new IllegalStateException("putRaw() was called while a value is being signed");
+    }
     raw(value, 0, value.length);
     return this;
   }
@@ -584,8 +616,13 @@ public final class CanonicalEncoder implements SignatureSink {
   private void record(Object r, Shape s) {
     enter();
     try {
-      tag(RECORD);
-      raw(s.name);
+      if (s == lastRecord) {
+        tag(RECORD_AGAIN);
+      } else {
+        tag(RECORD);
+        raw(s.name);
+        lastRecord = s;
+      }
       for (int i = 0; i < s.accessors.length; i++) {
         component(r, s, i);
       }
@@ -784,6 +821,7 @@ public final class CanonicalEncoder implements SignatureSink {
           if (i == n) {
             throw EncodingFailure.changed(set.getClass(), n, n + 1);
           }
+          lastRecord = null;
           try {
             encode(e);
           } catch (EncodingFailure f) {
@@ -822,6 +860,7 @@ public final class CanonicalEncoder implements SignatureSink {
             throw EncodingFailure.changed(map.getClass(), n, n + 1);
           }
           Object key = entry.getKey();
+          lastRecord = null;
           try {
             encode(key);
           } catch (EncodingFailure f) {
@@ -850,6 +889,10 @@ public final class CanonicalEncoder implements SignatureSink {
   /** Sends pending bytes to the current target and makes the next level's hasher the target. */
   private Signer.Hasher beginSubDigests() {
     flush();
+    if (subLevel == savedRecords.length) {
+      savedRecords = Arrays.copyOf(savedRecords, subLevel * 2);
+    }
+    savedRecords[subLevel] = lastRecord;
     if (subLevel == subHashers.length) {
       subHashers = Arrays.copyOf(subHashers, subLevel * 2);
     }
@@ -866,6 +909,7 @@ public final class CanonicalEncoder implements SignatureSink {
   private void endSubDigests(Signer.Hasher parent) {
     target = parent;
     subLevel--;
+    lastRecord = savedRecords[subLevel];
   }
 
   private void writeSorted(byte[][] digests) {
@@ -1035,6 +1079,37 @@ public final class CanonicalEncoder implements SignatureSink {
 
   private void string(String s) {
     int n = s.length();
+    if (4 + 3 * n <= buf.length) {
+      // Fits the buffer even at three bytes a char: encoded in one pass, the length written
+      // before the bytes once they are counted. Same bytes as the two passes below.
+      ensure(4 + 3 * n);
+      int start = pos + 4;
+      int p = start;
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+          buf[p++] = (byte) c;
+        } else if (c < 0x800) {
+          buf[p++] = (byte) (0xC0 | c >> 6);
+          buf[p++] = (byte) (0x80 | (c & 0x3F));
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          buf[p++] = (byte) (0xF0 | cp >> 18);
+          buf[p++] = (byte) (0x80 | (cp >> 12 & 0x3F));
+          buf[p++] = (byte) (0x80 | (cp >> 6 & 0x3F));
+          buf[p++] = (byte) (0x80 | (cp & 0x3F));
+        } else {
+          buf[p++] = (byte) (0xE0 | c >> 12);
+          buf[p++] = (byte) (0x80 | (c >> 6 & 0x3F));
+          buf[p++] = (byte) (0x80 | (c & 0x3F));
+        }
+      }
+      INT_LE.set(buf, pos, p - start);
+      pos = p;
+      return;
+    }
     int length = utf8Length(s, n);
     rawInt(length);
     if (length == n) {

@@ -37,11 +37,18 @@ public final class EntryFormat {
 
   private EntryFormat() {}
 
-  /** What an entry's header says. */
+  /**
+   * What an entry's header says. A header read from an entry keeps its metadata as the bytes it
+   * was read from until {@link #metadata()} is first asked for, so that a hit, which needs only the
+   * serde and signer names, does not decode every pair. Thread-safe.
+   */
   public static final class Header {
     private final String serde;
     private final String signer;
-    private final Map<String, String> metadata;
+    private volatile Map<String, String> metadata;
+    /** The header's bytes and where its pair count starts, when read from an entry; else null. */
+    private final byte[] raw;
+    private final int pairsAt;
 
     /**
      * Creates a header.
@@ -54,6 +61,15 @@ public final class EntryFormat {
       this.serde = serde;
       this.signer = signer;
       this.metadata = Map.copyOf(metadata);
+      this.raw = null;
+      this.pairsAt = 0;
+    }
+
+    private Header(String serde, String signer, byte[] raw, int pairsAt) {
+      this.serde = serde;
+      this.signer = signer;
+      this.raw = raw;
+      this.pairsAt = pairsAt;
     }
 
     /** @return the serde that wrote the payload */
@@ -68,7 +84,46 @@ public final class EntryFormat {
 
     /** @return the metadata */
     public Map<String, String> metadata() {
-      return metadata;
+      Map<String, String> m = metadata;
+      if (m == null) {
+        Map<String, String> decoded = new LinkedHashMap<>();
+        int pairs = u16(raw, pairsAt);
+        for (int i = 0, at = pairsAt + 2; i < pairs; i++) {
+          String k = string(raw, at);
+          at += 2 + u16(raw, at);
+          decoded.put(k, string(raw, at));
+          at += 2 + u16(raw, at);
+        }
+        m = Map.copyOf(decoded);
+        metadata = m;
+      }
+      return m;
+    }
+
+    /**
+     * Returns one metadata value, without decoding the others.
+     *
+     * @param key the metadata key
+     * @return the value, or null if the header has no such key
+     */
+    public String metadata(String key) {
+      Map<String, String> m = metadata;
+      if (m != null) {
+        return m.get(key);
+      }
+      byte[] k = key.getBytes(StandardCharsets.UTF_8);
+      int pairs = u16(raw, pairsAt);
+      for (int i = 0, at = pairsAt + 2; i < pairs; i++) {
+        int kl = u16(raw, at);
+        boolean match = kl == k.length
+            && Arrays.equals(raw, at + 2, at + 2 + kl, k, 0, k.length);
+        at += 2 + kl;
+        if (match) {
+          return string(raw, at);
+        }
+        at += 2 + u16(raw, at);
+      }
+      return null;
     }
   }
 
@@ -108,38 +163,65 @@ public final class EntryFormat {
    * @throws IOException if reading fails
    */
   public static Header readHeader(InputStream in) throws IOException {
-    DataInputStream d = new DataInputStream(in);
-    try {
-      byte[] magic = new byte[4];
-      d.readFully(magic);
-      if (!Arrays.equals(magic, MAGIC)) {
-        throw new CorruptEntryException("not a memo entry (bad magic)");
-      }
-      int version = d.readUnsignedByte();
-      if (version != VERSION) {
-        throw new CorruptEntryException("entry format version " + version + " is not " + VERSION);
-      }
-      int length = d.readInt();
-      if (length < 0 || length > MAX_HEADER) {
-        throw new CorruptEntryException("header length " + length + " is out of range");
-      }
-      byte[] bytes = new byte[length];
-      d.readFully(bytes);
-      if (d.readInt() != crc(bytes, 0, length)) {
-        throw new CorruptEntryException("header checksum mismatch");
-      }
-      DataInputStream h = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
-      String serde = readString(h);
-      String signer = readString(h);
-      int pairs = h.readUnsignedShort();
-      Map<String, String> metadata = new LinkedHashMap<>();
-      for (int i = 0; i < pairs; i++) {
-        metadata.put(readString(h), readString(h));
-      }
-      return new Header(serde, signer, metadata);
-    } catch (EOFException e) {
+    byte[] start = new byte[9];
+    if (in.readNBytes(start, 0, 9) != 9) {
+      throw new CorruptEntryException(
+          "entry is truncated inside its header");
+    }
+    if (!Arrays.equals(start, 0, 4, MAGIC, 0, 4)) {
+      throw new CorruptEntryException("not a memo entry (bad magic)");
+    }
+    int version = start[4] & 0xFF;
+    if (version != VERSION) {
+      throw new CorruptEntryException("entry format version " + version + " is not " + VERSION);
+    }
+    int length = int32(start, 5);
+    if (length < 0 || length > MAX_HEADER) {
+      throw new CorruptEntryException("header length " + length + " is out of range");
+    }
+    // The header and its checksum in one read, into one array.
+    byte[] bytes = new byte[length + 4];
+    if (in.readNBytes(bytes, 0, bytes.length) != bytes.length) {
       throw new CorruptEntryException("entry is truncated inside its header");
     }
+    if (int32(bytes, length) != crc(bytes, 0, length)) {
+      throw new CorruptEntryException("header checksum mismatch");
+    }
+    // Every string must lie inside the header, checked now so that decoding later cannot fail.
+    int at = 0;
+    for (int i = 0; i < 2; i++) {
+      at = skipString(bytes, at, length);
+    }
+    int pairsAt = at;
+    if (pairsAt + 2 > length) {
+      throw new CorruptEntryException("entry is truncated inside its header");
+    }
+    int pairs = u16(bytes, pairsAt);
+    at += 2;
+    for (int i = 0; i < 2 * pairs; i++) {
+      at = skipString(bytes, at, length);
+    }
+    int serdeLength = u16(bytes, 0);
+    return new Header(string(bytes, 0), string(bytes, 2 + serdeLength), bytes, pairsAt);
+  }
+
+  private static int skipString(byte[] b, int at, int length) throws CorruptEntryException {
+    if (at + 2 > length || at + 2 + u16(b, at) > length) {
+      throw new CorruptEntryException("entry is truncated inside its header");
+    }
+    return at + 2 + u16(b, at);
+  }
+
+  private static int u16(byte[] b, int at) {
+    return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
+  }
+
+  private static int int32(byte[] b, int at) {
+    return (b[at] << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+  }
+
+  private static String string(byte[] b, int at) {
+    return new String(b, at + 2, u16(b, at), StandardCharsets.UTF_8);
   }
 
   /**
@@ -176,12 +258,6 @@ public final class EntryFormat {
     }
     out.writeShort(b.length);
     out.write(b);
-  }
-
-  private static String readString(DataInputStream in) throws IOException {
-    byte[] b = new byte[in.readUnsignedShort()];
-    in.readFully(b);
-    return new String(b, StandardCharsets.UTF_8);
   }
 
   /** Writes payload chunks; the buffer grows with the payload up to one chunk. */

@@ -271,7 +271,7 @@ public final class EntryIntegrity {
    * @throws IOException if reading fails
    */
   public void skipTag(EntryFormat.Header header, InputStream in) throws IOException {
-    if (keyed() || !ALGORITHM.equals(header.metadata().get(METADATA_KEY))) {
+    if (keyed() || !ALGORITHM.equals(header.metadata(METADATA_KEY))) {
       return;
     }
     if (in.readNBytes(TAG_BYTES).length != TAG_BYTES) {

@@ -35,8 +35,10 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -104,7 +106,13 @@ final class DirectoryStore implements Store {
 
   private static final System.Logger LOG = System.getLogger(DirectoryStore.class.getName());
   private static final HexFormat HEX = HexFormat.of();
-  private static final int BUFFER_BYTES = 64 * 1024;
+  /**
+   * The write buffer: it gathers the entry format's small writes; writes of a buffer or more (a
+   * large payload's chunks) pass straight through, so a larger one only costs its allocation.
+   */
+  private static final int BUFFER_BYTES = 8 * 1024;
+  /** Most namespaces whose folder name is kept; beyond that a namespace is hashed at every call. */
+  private static final int MAX_CACHED_FOLDERS = 10_000;
   private static final boolean WINDOWS =
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
@@ -119,6 +127,8 @@ final class DirectoryStore implements Store {
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Null when claims are off. */
   private final DirectoryClaims claims;
+  /** Folder names by namespace: a namespace is hashed once, not at every get and put. */
+  private final Map<String, String> folders = new ConcurrentHashMap<>();
 
   /**
    * Creates an unbounded store; touches nothing on disk until the first write.
@@ -208,7 +218,9 @@ final class DirectoryStore implements Store {
     }
     sweeper.start();
     touch(entry);
-    return Optional.of(new BufferedInputStream(in, BUFFER_BYTES));
+    // Not buffered here: memo reads entries through a buffer of its own, and a 64 KiB buffer
+    // allocated per get cost more than the whole read of a small entry.
+    return Optional.of(in);
   }
 
   /**
@@ -536,8 +548,14 @@ final class DirectoryStore implements Store {
               + " bytes fit in a file name; use a signer with a shorter digest");
     }
     String hex = key.hex();
-    return inside(
-        root.resolve(folderName(namespace)).resolve(hex.substring(0, 2)).resolve(hex + ENTRY_SUFFIX));
+    String folder = folders.get(namespace);
+    if (folder == null) {
+      folder = folderName(namespace);
+      if (folders.size() < MAX_CACHED_FOLDERS) {
+        folders.put(namespace, folder);
+      }
+    }
+    return inside(root.resolve(folder).resolve(hex.substring(0, 2)).resolve(hex + ENTRY_SUFFIX));
   }
 
   /**

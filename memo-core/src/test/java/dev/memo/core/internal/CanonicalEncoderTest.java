@@ -415,6 +415,63 @@ final class CanonicalEncoderTest {
 
   @ParameterizedTest
   @MethodSource("signers")
+  void sign_recordsInARowOfOneClassOrOfTwo_differ(Signer signer) {
+    // The second of two records of one class is tagged "the latest class" instead of its name.
+    assertNotEquals(sign(signer, List.of(new PointA(1, 2), new PointA(1, 2))),
+        sign(signer, List.of(new PointA(1, 2), new PointB(1, 2))));
+    assertNotEquals(sign(signer, List.of(new PointA(1, 2), new PointB(1, 2), new PointA(1, 2))),
+        sign(signer, List.of(new PointA(1, 2), new PointB(1, 2), new PointB(1, 2))));
+    assertNotEquals(sign(signer, List.of(new Named(new PointA(1, 2)), new PointA(1, 2))),
+        sign(signer, List.of(new Named(new PointA(1, 2)), new Named(new PointA(1, 2)))));
+  }
+
+  @ParameterizedTest
+  @MethodSource("signers")
+  void sign_setsAndMapsOfRecords_doNotDependOnOrderOrOnWhatCameBefore(Signer signer) {
+    Set<PointA> forward = new LinkedHashSet<>(List.of(new PointA(1, 2), new PointA(3, 4)));
+    Set<PointA> backward = new LinkedHashSet<>(List.of(new PointA(3, 4), new PointA(1, 2)));
+    Map<PointA, PointB> m1 = new LinkedHashMap<>();
+    m1.put(new PointA(1, 2), new PointB(1, 2));
+    m1.put(new PointA(3, 4), new PointB(3, 4));
+    Map<PointA, PointB> m2 = new LinkedHashMap<>();
+    m2.put(new PointA(3, 4), new PointB(3, 4));
+    m2.put(new PointA(1, 2), new PointB(1, 2));
+
+    assertEquals(sign(signer, forward), sign(signer, backward));
+    assertEquals(sign(signer, m1), sign(signer, m2));
+    // A record before the set names the class the set's elements have: they still sign alike.
+    assertEquals(sign(signer, List.of(new PointA(0, 0), forward)),
+        sign(signer, List.of(new PointA(0, 0), backward)));
+    assertEquals(sign(signer, List.of(new PointB(0, 0), m1)),
+        sign(signer, List.of(new PointB(0, 0), m2)));
+  }
+
+  @Test
+  void encode_recordsOfOneClassInARow_nameTheClassOnce() {
+    byte[] two = encode(List.of(new PointA(1, 2), new PointA(3, 4)));
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    expected.writeBytes(bytes(0x40, 2, 0, 0, 0, 0x31));
+    expected.writeBytes(Shape.encodedName(PointA.class.getName()));
+    expected.writeBytes(encode(1, 2));
+    expected.write(0x34);
+    expected.writeBytes(encode(3, 4));
+
+    assertEquals(Arrays.toString(expected.toByteArray()), Arrays.toString(two));
+  }
+
+  @Test
+  void encode_recordAfterASetOfOtherRecords_refersToTheClassBeforeTheSet() {
+    byte[] all = encode(List.of(new PointA(0, 0), Set.of(new PointB(1, 1)), new PointA(2, 2)));
+    ByteArrayOutputStream tail = new ByteArrayOutputStream();
+    tail.write(0x34);
+    tail.writeBytes(encode(2, 2));
+
+    byte[] end = Arrays.copyOfRange(all, all.length - tail.size(), all.length);
+    assertEquals(Arrays.toString(tail.toByteArray()), Arrays.toString(end));
+  }
+
+  @ParameterizedTest
+  @MethodSource("signers")
   void sign_signablesOfTwoClassesWithEqualContent_differ(Signer signer) {
     assertNotEquals(sign(signer, new Grid(2, 1.0)), sign(signer, new OtherGrid(2, 1.0)));
     assertNotEquals(sign(signer, new Grid(2, 1.0)), sign(signer, new Grid(2, 1.5)));
@@ -594,6 +651,48 @@ final class CanonicalEncoderTest {
     assertEquals(
         Arrays.toString(bytes(0x09, 4, 0, 0, 0, 0xF0, 0x9F, 0x98, 0x80)),
         Arrays.toString(encode("\uD83D\uDE00")));
+  }
+
+  @Test
+  void encode_stringOfAnyLength_isLengthThenWtf8WhateverTheBufferHolds() {
+    // Short strings are encoded in one pass, long ones (beyond the buffer at three bytes a char)
+    // in two, and a string may start anywhere in the buffer: every case gives the same bytes.
+    String unit = "aé\u20ac\uD83D\uDE00\uD800x\uDC00";
+    for (int repeat : new int[] {1, 100, 200, 800}) {
+      String text = unit.repeat(repeat);
+      for (String before : new String[] {"", "p".repeat(4000)}) {
+        byte[] utf8 = wtf8(text);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.writeBytes(encode(before));
+        expected.writeBytes(bytes(0x09, utf8.length, utf8.length >>> 8, utf8.length >>> 16, 0));
+        expected.writeBytes(utf8);
+
+        byte[] actual = encode(before, text);
+
+        assertEquals(Arrays.toString(expected.toByteArray()), Arrays.toString(actual),
+            "repeat " + repeat + " after " + before.length() + " chars");
+      }
+    }
+  }
+
+  /** UTF-8, with each unpaired surrogate as its own three-byte sequence. */
+  private static byte[] wtf8(String s) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        out.writeBytes(s.substring(i, i + 2).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        out.write(0xE0 | c >> 12);
+        out.write(0x80 | (c >> 6 & 0x3F));
+        out.write(0x80 | (c & 0x3F));
+      } else {
+        out.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return out.toByteArray();
   }
 
   @Test

@@ -8,13 +8,16 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * The fast path: {@code byte[]}, the other one-dimensional primitive arrays and {@code String}
- * written as their raw bytes, without an object stream, so that the large numeric results memo
- * is often used for are copied straight through instead of going through {@code
- * ObjectOutputStream}'s per-element machinery.
+ * The fast path: {@code byte[]}, the other one-dimensional primitive arrays, {@code String} and the
+ * boxed primitives written as their raw bytes, without an object stream, so that the large numeric
+ * results memo is often used for are copied straight through instead of going through {@code
+ * ObjectOutputStream}'s per-element machinery, and a small result (a {@code Double}, a short
+ * {@code String}) does not pay for setting up an object stream, which costs more than the rest of
+ * a hit.
  *
  * <pre>
  * marker 'm' 'r' | tag (1 byte) | length (int: elements, or chars of a String) | data
+ * marker 'm' 'r' | tag (1 byte, 10 to 17) | value (1, 2, 4 or 8 bytes)     for a boxed primitive
  * </pre>
  *
  * <p>Elements are big-endian; floats and doubles keep their raw bits (NaN payloads included); a
@@ -36,8 +39,14 @@ final class RawValues {
 
   private static final Class<?>[] TYPES = {
     null, byte[].class, boolean[].class, char[].class, short[].class, int[].class, float[].class,
-    long[].class, double[].class, String.class
+    long[].class, double[].class, String.class,
+    Boolean.class, Byte.class, Character.class, Short.class, Integer.class, Float.class,
+    Long.class, Double.class
   };
+  /** The first tag of a boxed primitive, written as its value's bytes alone (no length). */
+  private static final int FIRST_BOXED = 10;
+  /** Bytes of each boxed primitive's value, by tag. */
+  private static final int[] BOXED_BYTES = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 4, 4, 8, 8};
 
   private RawValues() {}
 
@@ -58,7 +67,15 @@ final class RawValues {
   /** Writes a value that {@link #handles} accepts. */
   static void write(Object value, OutputStream out) throws IOException {
     int tag = tag(value.getClass());
-    ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+    if (tag >= FIRST_BOXED) {
+      ByteBuffer buf = ByteBuffer.allocate(3 + BOXED_BYTES[tag]);
+      buf.put((byte) MARKER_0).put((byte) MARKER_1).put((byte) tag);
+      putBoxed(value, buf);
+      out.write(buf.array());
+      return;
+    }
+    // A buffer the size of the value, up to 64 KiB: a small value does not pay for a large one.
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(BUFFER, 7 + maxBytes(value)));
     buf.put((byte) MARKER_0).put((byte) MARKER_1).put((byte) tag);
     if (value instanceof String) {
       writeString((String) value, buf, out);
@@ -66,6 +83,54 @@ final class RawValues {
       writeArray(value, buf, out);
     }
     drain(buf, out);
+  }
+
+  /** The most bytes the value's data can take (a String's chars take up to three each). */
+  private static long maxBytes(Object value) {
+    if (value instanceof String) {
+      return Math.max(3L, 3L * ((String) value).length());
+    }
+    return Math.max(8L, (long) java.lang.reflect.Array.getLength(value)
+        * elementSize(value.getClass()));
+  }
+
+  private static void putBoxed(Object value, ByteBuffer buf) {
+    if (value instanceof Double) {
+      buf.putLong(Double.doubleToRawLongBits((Double) value));
+    } else if (value instanceof Integer) {
+      buf.putInt((Integer) value);
+    } else if (value instanceof Long) {
+      buf.putLong((Long) value);
+    } else if (value instanceof Boolean) {
+      buf.put((byte) ((Boolean) value ? 1 : 0));
+    } else if (value instanceof Float) {
+      buf.putInt(Float.floatToRawIntBits((Float) value));
+    } else if (value instanceof Short) {
+      buf.putShort((Short) value);
+    } else if (value instanceof Character) {
+      buf.putChar((Character) value);
+    } else {
+      buf.put((Byte) value);
+    }
+  }
+
+  private static Object getBoxed(int tag, ByteBuffer b) throws IOException {
+    switch (tag) {
+      case 10: {
+        int v = b.get();
+        if (v != 0 && v != 1) {
+          throw new java.io.InvalidObjectException("boolean byte " + v + " is neither 0 nor 1");
+        }
+        return v == 1;
+      }
+      case 11: return b.get();
+      case 12: return b.getChar();
+      case 13: return b.getShort();
+      case 14: return b.getInt();
+      case 15: return Float.intBitsToFloat(b.getInt());
+      case 16: return b.getLong();
+      default: return Double.longBitsToDouble(b.getLong());
+    }
   }
 
   private static void drain(ByteBuffer buf, OutputStream out) throws IOException {
@@ -177,6 +242,14 @@ final class RawValues {
     if (tag == 0 || tag >= TYPES.length) {
       throw new java.io.InvalidObjectException("unknown raw value tag " + tag);
     }
+    if (tag >= FIRST_BOXED) {
+      // No length and nothing to allocate but the box; the filter is still asked about its class.
+      if (filter.checkInput(new FilterQuery(TYPES[tag], -1)) == ObjectInputFilter.Status.REJECTED) {
+        throw new java.io.InvalidObjectException("filter status: REJECTED");
+      }
+      int bytes = BOXED_BYTES[tag];
+      return getBoxed(tag, ByteBuffer.wrap(readFully(in, new byte[bytes], bytes)));
+    }
     byte[] lengthBytes = readFully(in, new byte[4], 4);
     int length = ByteBuffer.wrap(lengthBytes).getInt();
     Class<?> type = TYPES[tag] == String.class ? char[].class : TYPES[tag];
@@ -191,11 +264,11 @@ final class RawValues {
       return readString(in, length);
     }
     Object array = java.lang.reflect.Array.newInstance(type.getComponentType(), length);
-    byte[] chunk = new byte[BUFFER];
     int size = elementSize(type);
+    byte[] chunk = new byte[(int) Math.min(BUFFER, Math.max(8L, (long) length * size))];
     int at = 0;
     while (at < length) {
-      int n = Math.min(length - at, BUFFER / size);
+      int n = Math.min(length - at, chunk.length / size);
       readFully(in, chunk, n * size);
       getSome(array, at, n, ByteBuffer.wrap(chunk, 0, n * size));
       at += n;
@@ -245,7 +318,7 @@ final class RawValues {
 
   private static String readString(InputStream in, int length) throws IOException {
     char[] chars = new char[length];
-    byte[] buf = new byte[BUFFER];
+    byte[] buf = new byte[Math.min(BUFFER, Math.max(3, length))];
     int pos = 0;
     int limit = 0;
     for (int i = 0; i < length; i++) {

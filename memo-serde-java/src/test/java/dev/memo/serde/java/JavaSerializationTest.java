@@ -689,7 +689,15 @@ final class JavaSerializationTest {
         Arguments.of("String", "μέμο, 記憶, 𝄞 and 😀, nul \u0000"),
         Arguments.of("String with a lone surrogate", "a\ud800b\udc00"),
         Arguments.of("empty String", ""),
-        Arguments.of("long String", "x".repeat(200_000) + "ü"));
+        Arguments.of("long String", "x".repeat(200_000) + "ü"),
+        Arguments.of("Boolean", Boolean.TRUE),
+        Arguments.of("Byte", (byte) -7),
+        Arguments.of("Character", '\ud800'),
+        Arguments.of("Short", Short.MIN_VALUE),
+        Arguments.of("Integer", -123_456),
+        Arguments.of("Float", Float.intBitsToFloat(0x7fc0_0001)),
+        Arguments.of("Long", Long.MAX_VALUE),
+        Arguments.of("Double", Double.longBitsToDouble(0x7ff0_0000_0000_0123L)));
   }
 
   private static boolean rawEquals(Object a, Object b) {
@@ -702,6 +710,12 @@ final class JavaSerializationTest {
         }
       }
       return x.length == y.length;
+    }
+    if (a instanceof Float) {
+      return Float.floatToRawIntBits((Float) a) == Float.floatToRawIntBits((Float) b);
+    }
+    if (a instanceof Double) {
+      return Double.doubleToRawLongBits((Double) a) == Double.doubleToRawLongBits((Double) b);
     }
     if (a instanceof double[]) {
       double[] x = (double[]) a;
@@ -760,8 +774,9 @@ final class JavaSerializationTest {
   void read_fastPathTruncated_throwsSayingItIsTruncated() throws IOException {
     byte[] payload = write(new int[] {1, 2, 3}, DEFAULT);
     byte[] string = write("ab\u00fc", DEFAULT);
+    byte[] boxed = write(2.5d, DEFAULT);
 
-    for (byte[] bytes : List.of(payload, string)) {
+    for (byte[] bytes : List.of(payload, string, boxed)) {
       for (int cut = 0; cut < bytes.length; cut++) {
         byte[] truncated = Arrays.copyOf(bytes, cut);
         SerdeException e = assertThrows(SerdeException.class, () -> read(truncated, DEFAULT));
@@ -779,6 +794,27 @@ final class JavaSerializationTest {
     assertEquals("payload declares an array of 4 elements, more than"
         + " memo.serde.java.max-array-length (3); raise it if such values are expected",
         e.getMessage());
+  }
+
+  @Test
+  void read_fastPathBoxedOfARefusedClass_throwsNamingTheClass() throws IOException {
+    ObjectInputFilter noDoubles = info -> info.serialClass() == Double.class
+        ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED;
+
+    SerdeException e = assertThrows(SerdeException.class, () -> read(write(2.5d, DEFAULT), noDoubles));
+
+    assertEquals("payload was refused by the filter (class java.lang.Double, depth 1, references"
+        + " 1)", e.getMessage());
+  }
+
+  @Test
+  void read_fastPathBooleanByteOtherThanZeroOrOne_throwsSayingItIsCorrupt() {
+    byte[] payload = {'m', 'r', 10, 2};
+
+    SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
+
+    assertEquals("payload is corrupt or was not written by this serde (InvalidObjectException:"
+        + " boolean byte 2 is neither 0 nor 1)", e.getMessage());
   }
 
   @Test

@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * A whole memoized call of three small arguments (an int, a short string, a double[8]): a hit and a
  * miss, against a Caffeine cache keyed by a record of the same arguments, measured in the same run.
- * Every memo hit here reads the store and deserializes (memo has no object tier yet).
+ * With {@code tier=off} every memo hit reads the store and deserializes (as the first hit of a fresh
+ * process does); with {@code tier=on} a hit is answered by the object tier.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,6 +34,10 @@ import org.openjdk.jmh.annotations.TearDown;
 public class CallBench {
   @Param({"memory", "directory", "chronicle"})
   public String store;
+
+  /** Whether memo's object tier is on ({@code on}, the default) or off. */
+  @Param({"off", "on"})
+  public String tier;
 
   /** The key a hand-written cache would use. */
   record Key(int n, String name, double[] values) {
@@ -71,6 +76,7 @@ public class CallBench {
         .signer("sha256")
         .config("memo.store.directory.path", dir.toString())
         .config("memo.store.chronicle.path", dir.resolve("chronicle").toString())
+        .config("memo.object-tier.max-entries", tier.equals("on") ? "10000" : "0")
         .build();
     memoized = memo.triFunction("bench-call", CallBench::work);
     caffeine = Caffeine.newBuilder().maximumSize(1_000_000).build();

@@ -31,7 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,11 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Fifty kills by default; {@code -Dmemo.long=true} makes it five hundred. The seed is printed
  * and can be replayed with {@code -Dmemo.crash.seed=<seed>}. Fifty child JVMs take minutes, so
- * the test runs only with {@code -Dmemo.chronicle.crash=true}, as a build step of its own: {@code
- * mvn -B -ntp verify -pl memo-store-chronicle -am -Dmemo.chronicle.crash=true
+ * the module's default test run leaves this class out (the pom's surefire excludes) and CI runs it
+ * as a build step of its own, naming it: {@code mvn -B -ntp verify -pl memo-store-chronicle -am
  * -Dtest=ChronicleCrashTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
-@EnabledIfSystemProperty(named = "memo.chronicle.crash", matches = "true")
 final class ChronicleCrashTest {
   private static final int KILLS = Boolean.getBoolean("memo.long") ? 500 : 50;
   /** Arguments of run r start at r * RUN_SPAN, so that each run writes entries of its own. */

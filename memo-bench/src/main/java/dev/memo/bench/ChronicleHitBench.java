@@ -49,6 +49,7 @@ public class ChronicleHitBench {
         .serde("java")
         .signer("sha256")
         .config("memo.store.chronicle.path", dir.resolve("memo").toString())
+        .config("memo.object-tier.max-entries", "0") // every hit reads the store
         .build();
     memoized = memo.triFunction("bench-chronicle-hit", CallBench::work);
     memoized.apply(7, "abc", values);

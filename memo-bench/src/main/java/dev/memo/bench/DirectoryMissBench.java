@@ -56,6 +56,7 @@ public class DirectoryMissBench {
         .serde("java")
         .signer("sha256")
         .config("memo.store.directory.path", dir.resolve("memo").toString())
+        .config("memo.object-tier.max-entries", "0") // every hit reads the store
         .build();
     memoized = memo.triFunction("bench-miss", CallBench::work);
     sha256 = MessageDigest.getInstance("SHA-256");

@@ -50,6 +50,7 @@ public class LargeHitBench {
         .store("directory")
         .serde(serde)
         .config("memo.store.directory.path", dir.resolve("store").toString())
+        .config("memo.object-tier.max-entries", "0") // every hit reads the store
         .build();
     memoized = memo.function("bench-large", LargeHitBench::doubles);
     double[] d = memoized.apply(n);

@@ -120,6 +120,10 @@ final class ObjectTier {
     }
     if (keep) {
       cache.put(new Key(route.store, id, key), held);
+    } else if (held.frozen != null) {
+      // Not kept: the converted value (arrays already copied) is this caller's alone, so it needs
+      // no second copy; a 1 MiB array hit paid two copies for one caller before.
+      return held.frozen.value;
     }
     return held.frozen != null ? held.frozen.handOut() : read(held.serde, held.bytes, id);
   }

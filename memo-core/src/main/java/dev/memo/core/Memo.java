@@ -570,10 +570,14 @@ public final class Memo implements Memoizer {
       return held;
     }
     Object value = load(h, route, signed);
-    if (value == MISS || value == BROKEN) {
+    // Read from the store just now, the value is this caller's alone; a computed one may be
+    // shared with the function and with other threads that waited for it.
+    boolean fresh = value != MISS && value != BROKEN;
+    if (!fresh) {
       value = computeOnce(h, route, args, signed, body, value == MISS);
     }
-    return tier.admit(route, signed.key, h.id, value, signed.entryBytes, signed.entryCreated);
+    return tier.admit(
+        route, signed.key, h.id, value, fresh, signed.entryBytes, signed.entryCreated);
   }
 
   /**
@@ -1060,12 +1064,9 @@ public final class Memo implements Memoizer {
   public boolean contains(Object memoized, Object... args) {
     Objects.requireNonNull(args, "args");
     Handle h = handleOf("contains", memoized, args);
-    if (!enabled) {
+    Route route = entriesRoute(h);
+    if (route == null) {
       return false;
-    }
-    Route route = scopes.storeRoute(h.route);
-    if (!route.enabled) {
-      return false; // the function's policy is off: it has no entries
     }
     Store store = route.store;
     Signature key = sign(h, args).key;
@@ -1100,12 +1101,9 @@ public final class Memo implements Memoizer {
   public boolean invalidate(Object memoized, Object... args) {
     Objects.requireNonNull(args, "args");
     Handle h = handleOf("invalidate", memoized, args);
-    if (!enabled) {
+    Route route = entriesRoute(h);
+    if (route == null) {
       return false;
-    }
-    Route route = scopes.storeRoute(h.route);
-    if (!route.enabled) {
-      return false; // the function's policy is off: it has no entries
     }
     Store store = route.store;
     Signature key = sign(h, args).key;
@@ -1126,11 +1124,8 @@ public final class Memo implements Memoizer {
   @Override
   public long clear(Object memoized) {
     Handle h = handleOf("clear", memoized, null);
-    if (!enabled) {
-      return 0;
-    }
-    Route route = scopes.storeRoute(h.route);
-    if (!route.enabled) {
+    Route route = entriesRoute(h);
+    if (route == null) {
       return 0;
     }
     Store store = route.store;
@@ -1146,6 +1141,19 @@ public final class Memo implements Memoizer {
       throw new StoreException("cannot clear \"" + h.id + "\" in the " + store.name() + " store: "
           + e + "; check that the store is readable and writable", e);
     }
+  }
+
+  /**
+   * Returns the route whose store holds the function's entries for the current thread (its
+   * policy's, or the thread's {@code storingIn} store), or null when memoization or the policy is
+   * off and the function has no entries.
+   */
+  private Route entriesRoute(Handle h) {
+    if (!enabled) {
+      return null;
+    }
+    Route route = scopes.storeRoute(h.route);
+    return route.enabled ? route : null;
   }
 
   /**

@@ -97,12 +97,18 @@ final class ObjectTier {
    * Makes a result into what callers receive, keeping it in the tier. Called after the result was
    * stored, so that a result memo cannot hand out is not lost.
    *
+   * @param fresh whether nobody else holds the value (it was deserialized for this caller)
    * @param bytes the size of its entry, or 0 or less if unknown
    * @param created when its entry was made
    * @throws MemoException in strict mode, for a result memo cannot make immutable
    */
-  Object admit(Route route, Signature key, String id, Object value, long bytes, long created) {
+  Object admit(Route route, Signature key, String id, Object value, boolean fresh, long bytes,
+      long created) {
     boolean keep = cache != null && route.objectTier;
+    if (!keep && fresh && value != null && value.getClass().isArray()
+        && value.getClass().getComponentType().isPrimitive()) {
+      return value; // a copy would protect nobody: the caller holds the only reference
+    }
     Held held;
     try {
       Frozen frozen = Immutables.freeze(value);

@@ -30,7 +30,7 @@ class ObjectTierTest {
   void boundedByCount() {
     ObjectTier tier = new ObjectTier(MemoConfig.of(Map.of(MemoConfig.OBJECT_TIER_MAX_ENTRIES, "3")));
     for (int i = 0; i < 20; i++) {
-      tier.admit(route, key(i), "f", List.of(i), 10, System.currentTimeMillis());
+      tier.admit(route, key(i), "f", List.of(i), false, 10, System.currentTimeMillis());
     }
     assertTrue(tier.size() <= 3, "kept " + tier.size());
   }
@@ -39,7 +39,7 @@ class ObjectTierTest {
   void boundedBySerializedSize() {
     ObjectTier tier = new ObjectTier(MemoConfig.of(Map.of(MemoConfig.OBJECT_TIER_MAX_BYTES, "2500")));
     for (int i = 0; i < 20; i++) {
-      tier.admit(route, key(i), "f", List.of(i), 1000, System.currentTimeMillis());
+      tier.admit(route, key(i), "f", List.of(i), false, 1000, System.currentTimeMillis());
     }
     assertTrue(tier.size() <= 2, "kept " + tier.size());
   }
@@ -47,7 +47,8 @@ class ObjectTierTest {
   @Test
   void hit_handsOutTheKeptObjectWithoutReadingTheStore() {
     ObjectTier tier = new ObjectTier(MemoConfig.empty());
-    Object first = tier.admit(route, key(1), "f", List.of(1, 2), 10, System.currentTimeMillis());
+    Object first =
+        tier.admit(route, key(1), "f", List.of(1, 2), false, 10, System.currentTimeMillis());
     assertSame(first, tier.find(route, key(1), "f"));
     assertSame(ObjectTier.ABSENT, tier.find(route, key(2), "f"));
     Route otherStore = new Route("test", true, new MapStore(), route.serde, null, 0, true);
@@ -58,10 +59,20 @@ class ObjectTierTest {
   void arrays_areAFreshCopyForEveryCaller() {
     ObjectTier tier = new ObjectTier(MemoConfig.empty());
     int[] computed = {1, 2};
-    int[] first = (int[]) tier.admit(route, key(1), "f", computed, 10, System.currentTimeMillis());
+    int[] first =
+        (int[]) tier.admit(route, key(1), "f", computed, false, 10, System.currentTimeMillis());
     int[] second = (int[]) tier.find(route, key(1), "f");
     assertNotSame(computed, first);
     assertNotSame(first, second);
+  }
+
+  @Test
+  void tierOff_aComputedArrayIsCopied_aFreshlyReadOneIsHandedOutAsItIs() {
+    ObjectTier off = new ObjectTier(MemoConfig.of(Map.of(MemoConfig.OBJECT_TIER_MAX_BYTES, "0")));
+    int[] computed = {1, 2};
+    assertNotSame(computed, off.admit(route, key(1), "f", computed, false, 10, 0));
+    int[] read = {3, 4};
+    assertSame(read, off.admit(route, key(2), "f", read, true, 10, 0));
   }
 
   @Test

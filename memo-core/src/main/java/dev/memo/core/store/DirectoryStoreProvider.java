@@ -111,6 +111,6 @@ public final class DirectoryStoreProvider implements StoreProvider {
       throw config.invalid(MAX_AGE, "a positive duration such as 30d");
     }
     return new DirectoryStore(
-        root, fsync, maxBytes, maxAge, System::currentTimeMillis, true, claims);
+        DirectoryStore.Options.of(root).fsync(fsync).bounds(maxBytes, maxAge).claims(claims));
   }
 }

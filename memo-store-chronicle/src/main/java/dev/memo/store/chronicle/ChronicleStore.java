@@ -94,9 +94,8 @@ final class ChronicleStore implements Store {
     checkOpen();
     if (maxAge != null) {
       throw new UnsupportedOperationException("the chronicle store at " + shared.root
-          + " orders entries by use, not by time, so it cannot prune them by age (" + maxAge
-          + "); prune it by size (memo prune --max-bytes) or bound it with"
-          + " memo.store.chronicle.max-bytes");
+          + " orders entries by use, not by time, so it cannot prune them by age; prune it by"
+          + " size (memo prune --max-bytes) or bound it with memo.store.chronicle.max-bytes");
     }
     return locked(() -> shared.prune(maxBytes));
   }

@@ -1,6 +1,7 @@
 package dev.memo.spi;
 
 import dev.memo.Signature;
+import dev.memo.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -257,8 +258,8 @@ public interface Store extends AutoCloseable {
      *     Memoizer.clear}
      * @return the exception, to throw
      */
-    public dev.memo.StoreException unsupportedBy(Store store, String operation) {
-      return new dev.memo.StoreException(operation + " needs a store that can " + ability
+    public StoreException unsupportedBy(Store store, String operation) {
+      return new StoreException(operation + " needs a store that can " + ability
           + ", but the " + store.name() + " store does not declare Store.Capability." + name()
           + "; use a store that does, such as " + stores + ", or implement " + methods
           + " in the " + store.name() + " store and add " + name() + " to its"

@@ -59,7 +59,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The behaviour every {@link Store} must have. A backend proves itself with a few lines:
  *
  * <pre>{@code
- * final class ChronicleStoreTest extends StoreContract {
+ * final class ChronicleStoreTest extends StoreContract implements ListingContract, PruningContract {
  *   protected String providerName() {
  *     return "chronicle";
  *   }

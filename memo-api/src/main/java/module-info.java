@@ -7,4 +7,5 @@
 module dev.memo {
   exports dev.memo;
   exports dev.memo.spi;
+  exports dev.memo.spi.support;
 }

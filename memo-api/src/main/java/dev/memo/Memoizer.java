@@ -303,7 +303,8 @@ public interface Memoizer extends AutoCloseable {
    * @return how many entries were removed (0 when memoization is off)
    * @throws IllegalArgumentException if {@code memoized} was not returned by this memoizer
    * @throws StoreException if this memoizer is closed, or its store cannot list or remove
-   *     entries
+   *     entries: a store that does not declare {@link dev.memo.spi.Store.Capability#LISTING} is
+   *     refused with a message that says so, and nothing is removed
    */
   long clear(Object memoized);
 

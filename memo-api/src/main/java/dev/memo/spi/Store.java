@@ -1,9 +1,11 @@
 package dev.memo.spi;
 
 import dev.memo.Signature;
+import dev.memo.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +21,14 @@ import java.util.function.Consumer;
  * <p>Namespaces are arbitrary user text; a store that maps them to file names must sanitize them
  * so that no name can leave its root.
  *
- * <p>Stores that can list what they hold implement {@link #namespaces()} and {@link
- * #forEachEntry}; memo's administration ({@code memo ls}, {@code prune}, {@code clear}, {@code
- * verify}) and {@code Memoizer.clear} need them. The defaults throw {@link
- * UnsupportedOperationException}, so that a store written before they existed keeps compiling.
+ * <p>Only {@link #name}, {@link #get}, {@link #put}, {@link #remove} and {@link #close} are
+ * required. Everything else is an optional {@linkplain Capability capability} that a store
+ * declares in {@link #capabilities()}: {@link Capability#LISTING} ({@link #namespaces()}, {@link
+ * #forEachEntry}, {@link #clear}), {@link Capability#CLAIMS} ({@link #claim}) and {@link
+ * Capability#PRUNING} ({@link #prune}). memo lists and prunes only a store that declares the
+ * capability, and otherwise says which capability the operation needs ({@link
+ * Capability#unsupportedBy}); it calls {@link #claim} on any store. The defaults of the listing and pruning methods throw {@link
+ * UnsupportedOperationException}, and the default {@link #claim} returns empty.
  */
 public interface Store extends AutoCloseable {
   /**
@@ -31,6 +37,18 @@ public interface Store extends AutoCloseable {
    * @return the name
    */
   String name();
+
+  /**
+   * Returns the optional capabilities this store has: memo uses a capability's methods only when
+   * it is declared here, and memo-testkit runs its contract only for stores that declare it. The
+   * answer may depend on the store's configuration (the {@code directory} store claims entries
+   * only with {@code claims=true}) but must not change while the store is open.
+   *
+   * @return the capabilities, never null; the default declares none
+   */
+  default Set<Capability> capabilities() {
+    return Set.of();
+  }
 
   /**
    * Opens an entry for reading.
@@ -95,7 +113,8 @@ public interface Store extends AutoCloseable {
    *
    * @param namespace the function's namespace
    * @param key the call's signature
-   * @return the claim, or empty when this store does not coordinate computations
+   * @return the claim, or empty when this store does not coordinate computations; always empty
+   *     unless the store declares {@link Capability#CLAIMS}
    * @throws IOException if the claim cannot be read or written; memo then computes without one
    * @throws dev.memo.StoreException if the store is closed
    */
@@ -104,41 +123,39 @@ public interface Store extends AutoCloseable {
   }
 
   /**
-   * Returns the namespaces that hold entries, or held them: a namespace whose entries were all
+   * Returns the namespaces that hold entries, or held them ({@link Capability#LISTING}): a namespace whose entries were all
    * removed may still be listed. Namespaces of memo's own (such as its explain records) are
    * included. Entries written or removed while the listing runs may or may not count.
    *
    * @return the namespaces, as given to {@link #put}; a new set the caller may keep
    * @throws IOException if the store cannot be read
-   * @throws UnsupportedOperationException if this store cannot list its namespaces (the default)
+   * @throws UnsupportedOperationException if this store cannot list (the default)
    * @throws dev.memo.StoreException if the store is closed
    */
   default Set<String> namespaces() throws IOException {
     throw new UnsupportedOperationException(
-        "the " + name() + " store cannot list its namespaces; it implements Store.namespaces()"
-            + " only from a version that supports listing");
+        Capability.LISTING.unsupportedBy(this, "Store.namespaces()").getMessage());
   }
 
   /**
-   * Lists the entries of a namespace, one call of {@code action} per entry, without reading them.
+   * Lists the entries of a namespace ({@link Capability#LISTING}), one call of {@code action} per entry, without reading them.
    * Entries written or removed while the listing runs may or may not be seen; an entry is seen at
    * most once. The action may remove entries.
    *
    * @param namespace the namespace
    * @param action called with each entry, on the calling thread
    * @throws IOException if the store cannot be read
-   * @throws UnsupportedOperationException if this store cannot list its entries (the default)
+   * @throws UnsupportedOperationException if this store cannot list (the default)
    * @throws dev.memo.StoreException if the store is closed
    */
   default void forEachEntry(String namespace, Consumer<? super StoreEntry> action)
       throws IOException {
     throw new UnsupportedOperationException(
-        "the " + name() + " store cannot list its entries; it implements Store.forEachEntry()"
-            + " only from a version that supports listing");
+        Capability.LISTING.unsupportedBy(this, "Store.forEachEntry()").getMessage());
   }
 
   /**
-   * Removes every entry of a namespace. Entries written while it runs may survive. The default
+   * Removes every entry of a namespace ({@link Capability#LISTING}). Entries written while it runs may survive. The default
    * lists the namespace with {@link #forEachEntry} and removes each entry.
    *
    * @param namespace the namespace
@@ -157,6 +174,97 @@ public interface Store extends AutoCloseable {
       }
     }
     return removed;
+  }
+
+  /**
+   * Prunes the store to bounds, its own way ({@link Capability#PRUNING}): entries unused for longer
+   * than {@code maxAge} go, then the least recently used until at most {@code maxBytes} remain, as
+   * the store counts bytes. A store may also remove what it left behind (temporary files of
+   * writers that died, old quarantined entries). Entries written while it runs may survive.
+   *
+   * @param maxBytes the most bytes of entries to keep, at least 0; {@link Long#MAX_VALUE} for no
+   *     bound
+   * @param maxAge the longest to keep an entry neither written nor read, positive; null for no
+   *     bound
+   * @return what was removed and what remains
+   * @throws IOException if the store cannot be listed or written
+   * @throws UnsupportedOperationException if this store cannot prune (the default), or cannot keep
+   *     the bound given (a store that does not track time cannot prune by age), saying why
+   * @throws dev.memo.StoreException if the store is closed
+   */
+  default Pruned prune(long maxBytes, Duration maxAge) throws IOException {
+    throw new UnsupportedOperationException(
+        Capability.PRUNING.unsupportedBy(this, "Store.prune()").getMessage());
+  }
+
+  /**
+   * What {@link #prune} did.
+   *
+   * @param entries entries kept
+   * @param bytes bytes of the entries kept, as the store counts them
+   * @param removedEntries entries removed
+   * @param removedBytes bytes of the entries removed
+   * @param removedTemporaryFiles files that writers which died left behind, removed; 0 for a
+   *     store that leaves none
+   */
+  record Pruned(long entries, long bytes, long removedEntries, long removedBytes,
+      long removedTemporaryFiles) {}
+
+  /**
+   * An optional part of the store SPI, which a store declares in {@link #capabilities()}. Like
+   * Caffeine's {@code Policy}, it lets callers ask before they use a feature instead of catching a
+   * failure; unlike a sub-interface, a store that wraps another can declare what it passes on.
+   */
+  enum Capability {
+    /**
+     * Lists what the store holds: {@link #namespaces()}, {@link #forEachEntry} and {@link #clear}.
+     * {@code Memoizer.clear} and the {@code memo ls}, {@code stats}, {@code clear} and {@code
+     * verify} commands need it.
+     */
+    LISTING("list its entries", "Store.namespaces() and Store.forEachEntry()",
+        "directory, chronicle or memory"),
+    /**
+     * Coordinates the computation of an entry between processes: {@link #claim} may return a
+     * claim. Without it, memo computes a missing entry in each process that needs it.
+     */
+    CLAIMS("claim the computation of an entry", "Store.claim()",
+        "directory with memo.store.directory.claims=true"),
+    /**
+     * Prunes itself to bounds its own way: {@link #prune}. {@code memo prune} needs it, or {@link
+     * #LISTING}, through which memo prunes a store by removing its entries one by one.
+     */
+    PRUNING("prune itself to bounds", "Store.prune()", "directory or chronicle");
+
+    private final String ability;
+    private final String methods;
+    private final String stores;
+
+    Capability(String ability, String methods, String stores) {
+      this.ability = ability;
+      this.methods = methods;
+      this.stores = stores;
+    }
+
+    /**
+     * Returns the error for an operation that needs this capability of a store that does not
+     * declare it, saying what the operation needs and the two ways out, such as {@code memo ls
+     * needs a store that can list its entries, but the map store does not declare
+     * Store.Capability.LISTING; use a store that does, such as directory, chronicle or memory, or
+     * implement Store.namespaces() and Store.forEachEntry() in the map store and add LISTING to its
+     * Store.capabilities()}.
+     *
+     * @param store the store, for its name
+     * @param operation what needed the capability, such as {@code memo ls} or {@code
+     *     Memoizer.clear}
+     * @return the exception, to throw
+     */
+    public StoreException unsupportedBy(Store store, String operation) {
+      return new StoreException(operation + " needs a store that can " + ability
+          + ", but the " + store.name() + " store does not declare Store.Capability." + name()
+          + "; use a store that does, such as " + stores + ", or implement " + methods
+          + " in the " + store.name() + " store and add " + name() + " to its"
+          + " Store.capabilities()");
+    }
   }
 
   /** Releases the store's resources. Later calls fail with a {@link dev.memo.StoreException}. */

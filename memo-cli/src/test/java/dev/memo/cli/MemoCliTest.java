@@ -320,4 +320,16 @@ final class MemoCliTest {
     assertEquals(0, prune.code(), prune.err());
     assertFalse(contains("chronicle", 1));
   }
+
+  @Test
+  void prune_chronicleByAge_isRefusedSayingWhy() {
+    writeEntries("chronicle", 2, 0);
+    Run prune = run("prune", "--store", "chronicle", "--dir", dir().toString(), "--max-age", "30d");
+    assertEquals(1, prune.code());
+    assertEquals("memo: the chronicle store at " + dir().toAbsolutePath().normalize() + " orders"
+        + " entries by use, not by time, so it cannot prune them by age; prune it by size (memo"
+        + " prune --max-bytes) or bound it with memo.store.chronicle.max-bytes"
+        + System.lineSeparator(), prune.err());
+    assertTrue(contains("chronicle", 1), "nothing removed");
+  }
 }

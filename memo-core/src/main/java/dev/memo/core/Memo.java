@@ -1129,14 +1129,14 @@ public final class Memo implements Memoizer {
       return 0;
     }
     Store store = route.store;
+    if (!store.capabilities().contains(Store.Capability.LISTING)) {
+      throw Store.Capability.LISTING.unsupportedBy(store, "clearing \"" + h.id + "\"");
+    }
     tier.forget(store, h.id);
     try {
       long removed = store.clear(h.id);
       store.remove(MissRecords.NAMESPACE, h.latestKey);
       return removed;
-    } catch (UnsupportedOperationException e) {
-      throw new StoreException("cannot clear \"" + h.id + "\": " + e.getMessage()
-          + "; use a store that can list its entries, such as directory or chronicle", e);
     } catch (IOException e) {
       throw new StoreException("cannot clear \"" + h.id + "\" in the " + store.name() + " store: "
           + e + "; check that the store is readable and writable", e);

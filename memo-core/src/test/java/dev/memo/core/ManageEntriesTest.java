@@ -169,9 +169,11 @@ final class ManageEntriesTest {
     try (Memo memo = MemoTest.isolated().store(store).build()) {
       Function<Integer, Integer> f = plusOne(memo);
       StoreException e = assertThrows(StoreException.class, () -> memo.clear(f));
-      assertEquals("cannot clear \"plus-one\": the map store cannot list its entries; it"
-          + " implements Store.forEachEntry() only from a version that supports listing; use a"
-          + " store that can list its entries, such as directory or chronicle", e.getMessage());
+      assertEquals("clearing \"plus-one\" needs a store that can list its entries, but the map"
+          + " store does not declare Store.Capability.LISTING; use a store that does, such as"
+          + " directory, chronicle or memory, or implement Store.namespaces() and"
+          + " Store.forEachEntry() in the map store and add LISTING to its Store.capabilities()",
+          e.getMessage());
     }
   }
 

@@ -8,20 +8,22 @@ import dev.memo.spi.Provider;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.module.FindException;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -101,7 +103,7 @@ public abstract class ProviderContract<P extends Provider<?>> {
     for (URL url : Collections.list(loader.getResources(resource))) {
       try (BufferedReader r = new BufferedReader(
           new InputStreamReader(url.openStream(), StandardCharsets.UTF_8))) {
-        if (r.lines().map(l -> l.replaceAll("#.*", "").trim()).anyMatch(impl.getName()::equals)) {
+        if (listed(r.lines().collect(Collectors.toList()), impl)) {
           return;
         }
       }
@@ -110,25 +112,57 @@ public abstract class ProviderContract<P extends Provider<?>> {
         + " provider is found on the class path");
   }
 
+  /**
+   * Checks that the provider is found on the module path too. With a {@code module-info.class}, the
+   * module must declare {@code provides}: an explicit module's {@code META-INF/services} files are
+   * ignored there. Without one (a class-path project), the jar becomes an automatic module on the
+   * module path, whose providers are those its own {@code META-INF/services} lists: so the file
+   * must be in the same jar or folder as the provider.
+   */
   @Test
-  void provider_isDeclaredInModuleInfo() throws URISyntaxException {
+  void provider_isDeclaredInModuleInfo() throws URISyntaxException, IOException {
     Class<?> impl = provider().getClass();
     CodeSource source = impl.getProtectionDomain().getCodeSource();
     if (source == null) {
       fail("cannot tell where " + impl.getName() + " was loaded from");
     }
     Path location = Path.of(source.getLocation().toURI());
-    Optional<ModuleDescriptor> descriptor = ModuleFinder.of(location).findAll().stream()
-        .map(ModuleReference::descriptor)
-        .findFirst();
-    ModuleDescriptor d = descriptor.orElseThrow();
-    if (d.isAutomatic()) {
-      fail(location + " has no module-info.class; declare the module and `provides "
-          + providerType().getName() + " with " + impl.getName() + ";` in module-info.java");
+    String service = providerType().getName();
+    String resource = "META-INF/services/" + service;
+    List<ModuleDescriptor> found;
+    try {
+      found = ModuleFinder.of(location).findAll().stream()
+          .map(ModuleReference::descriptor)
+          .collect(Collectors.toList());
+    } catch (FindException e) {
+      fail(location + " cannot be read as a module, so " + impl.getName() + " is not found on the"
+          + " module path: " + e.getMessage() + "; fix it, or declare the module in"
+          + " module-info.java", e);
+      return;
     }
+    if (found.isEmpty()) {
+      // A folder of classes without module-info.class: a class-path project.
+      Path services = location.resolve(resource);
+      assertTrue(Files.isRegularFile(services) && listed(Files.readAllLines(services), impl),
+          location + " has no module-info.class, so its jar is an automatic module on the module"
+              + " path, whose providers are those its own " + resource + " lists; list "
+              + impl.getName() + " in " + services);
+      return;
+    }
+    ModuleDescriptor d = found.get(0);
     boolean provided = d.provides().stream().anyMatch(
-        p -> p.service().equals(providerType().getName()) && p.providers().contains(impl.getName()));
+        p -> p.service().equals(service) && p.providers().contains(impl.getName()));
+    if (d.isAutomatic()) {
+      assertTrue(provided, location + " has no module-info.class, so it is the automatic module "
+          + d.name() + " on the module path, whose providers are those its own " + resource
+          + " lists; list " + impl.getName() + " in " + resource + " in " + location);
+      return;
+    }
     assertTrue(provided, "module " + d.name() + " does not declare `provides "
-        + providerType().getName() + " with " + impl.getName() + ";` in module-info.java");
+        + service + " with " + impl.getName() + ";` in module-info.java");
+  }
+
+  private static boolean listed(List<String> lines, Class<?> impl) {
+    return lines.stream().map(l -> l.replaceAll("#.*", "").trim()).anyMatch(impl.getName()::equals);
   }
 }

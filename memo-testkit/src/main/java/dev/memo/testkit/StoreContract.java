@@ -14,6 +14,8 @@ import dev.memo.SerdeException;
 import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.core.Memo;
+import dev.memo.core.admin.Progress;
+import dev.memo.core.admin.StoreAdmin;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreEntry;
 import dev.memo.spi.StoreProvider;
@@ -45,7 +47,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,7 +59,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The behaviour every {@link Store} must have. A backend proves itself with a few lines:
  *
  * <pre>{@code
- * final class ChronicleStoreTest extends StoreContract {
+ * final class ChronicleStoreTest extends StoreContract implements ListingContract, PruningContract {
  *   protected String providerName() {
  *     return "chronicle";
  *   }
@@ -65,6 +69,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   }
  * }
  * }</pre>
+ *
+ * <p>Optional capabilities have contracts of their own, which the test class implements exactly
+ * when its store declares the capability ({@link Store#capabilities()}): {@link ListingContract},
+ * {@link PruningContract}, {@link ClaimsContract}. For each capability the store does not declare,
+ * this contract checks instead that memo refuses what needs it, saying so. A store with only the
+ * required methods (get, put, remove) passes this contract alone.
  *
  * <p>The contract finds the provider through {@link ServiceLoader} by its name, so it also proves
  * that the provider is registered. It creates stores with {@link StoreProvider#create} on the
@@ -80,7 +90,7 @@ public abstract class StoreContract extends ProviderContract<StoreProvider> {
     return StoreProvider.class;
   }
 
-  private static final String NS = "dev.memo.testkit.Fn#compute";
+  static final String NS = "dev.memo.testkit.Fn#compute";
   private static final int CONCURRENT_PAYLOAD_BYTES = 256 * 1024;
 
   @TempDir private Path tempDir;
@@ -124,7 +134,7 @@ public abstract class StoreContract extends ProviderContract<StoreProvider> {
    *
    * @return a new store
    */
-  protected final Store openStore() {
+  public final Store openStore() {
     MemoConfig config =
         MemoConfig.of("test", config(tempDir)).scoped("memo.store." + providerName());
     Store store = provider().create(config);
@@ -135,6 +145,91 @@ public abstract class StoreContract extends ProviderContract<StoreProvider> {
   @AfterEach
   final void closeStoresOpenedByTheContract() {
     opened.forEach(Store::close);
+  }
+
+  // ---------------------------------------------------------------- capabilities
+
+  /** The contract interface of each capability. */
+  private static final Map<Store.Capability, Class<?>> CONTRACTS = Map.of(
+      Store.Capability.LISTING, ListingContract.class,
+      Store.Capability.PRUNING, PruningContract.class,
+      Store.Capability.CLAIMS, ClaimsContract.class);
+
+  @TestFactory
+  Stream<DynamicTest> capabilities_declared_haveTheirContractRun_undeclared_areRefusedByMemo() {
+    Set<Store.Capability> declared = openStore().capabilities();
+    return Arrays.stream(Store.Capability.values()).map(c -> declared.contains(c)
+        ? DynamicTest.dynamicTest(c + " declared: " + CONTRACTS.get(c).getSimpleName() + " runs",
+            () -> assertContractRuns(c))
+        : DynamicTest.dynamicTest(c + " not declared: memo says what needs it",
+            () -> assertRefused(c, declared)));
+  }
+
+  private void assertContractRuns(Store.Capability capability) {
+    Class<?> contract = CONTRACTS.get(capability);
+    assertTrue(contract.isInstance(this), "the " + providerName() + " store declares"
+        + " Store.Capability." + capability + "; add `implements " + contract.getSimpleName()
+        + "` to " + getClass().getSimpleName() + " so that the capability's contract runs");
+  }
+
+  private void assertRefused(Store.Capability capability, Set<Store.Capability> declared)
+      throws IOException {
+    Class<?> contract = CONTRACTS.get(capability);
+    assertFalse(contract.isInstance(this), getClass().getSimpleName() + " implements "
+        + contract.getSimpleName() + " but the " + providerName() + " store does not declare"
+        + " Store.Capability." + capability + "; add it to the store's capabilities() or drop"
+        + " the interface");
+    String store = providerName();
+    switch (capability) {
+      case LISTING:
+        COMPUTED.set(0);
+        try (Memo memo = Memo.builder().store(openStore()).serde(new Utf8Serde()).build()) {
+          Function<String, String> f = memo.function("contract-shout", StoreContract::shout);
+          f.apply("hello");
+          StoreException e = assertThrows(StoreException.class, () -> memo.clear(f));
+          assertEquals("clearing \"contract-shout\" needs a store that can list its entries, but"
+              + " the " + store + " store does not declare Store.Capability.LISTING; use a store"
+              + " that does, such as directory, chronicle or memory, or implement"
+              + " Store.namespaces() and Store.forEachEntry() in the " + store + " store and add"
+              + " LISTING to its Store.capabilities()", e.getMessage());
+          assertEquals("HELLO!", f.apply("hello"));
+          assertEquals(1, COMPUTED.get(), "a refused clear removes nothing");
+        }
+        try (StoreAdmin admin = StoreAdmin.of(openStore(), MemoConfig.empty())) {
+          StoreException e = assertThrows(StoreException.class, admin::functions);
+          assertEquals("listing the functions of a store needs a store that can list its entries,"
+              + " but the " + store + " store does not declare Store.Capability.LISTING; use a"
+              + " store that does, such as directory, chronicle or memory, or implement"
+              + " Store.namespaces() and Store.forEachEntry() in the " + store + " store and add"
+              + " LISTING to its Store.capabilities()", e.getMessage());
+        }
+        break;
+      case PRUNING:
+        Store s = openStore();
+        try (StoreAdmin admin = StoreAdmin.of(s, MemoConfig.empty())) {
+          if (declared.contains(Store.Capability.LISTING)) {
+            // memo prunes a store that lists by removing its entries one by one.
+            put(s, NS, key("k"), bytes("x"));
+            StoreAdmin.Pruned p = admin.prune(0, null, Progress.NONE);
+            assertEquals(1, p.removedEntries(), p::toString);
+            assertEquals(Optional.empty(), read(s, NS, key("k")));
+          } else {
+            StoreException e = assertThrows(StoreException.class,
+                () -> admin.prune(0, null, Progress.NONE));
+            assertEquals("pruning a store needs a store that can prune itself to bounds, but the "
+                + store + " store does not declare Store.Capability.PRUNING; use a store that"
+                + " does, such as directory or chronicle, or implement Store.prune() in the "
+                + store + " store and add PRUNING to its Store.capabilities()", e.getMessage());
+          }
+        }
+        break;
+      case CLAIMS:
+        assertEquals(Optional.empty(), openStore().claim(NS, key("k")),
+            "a store that does not declare CLAIMS returns no claim, so memo computes at once");
+        break;
+      default:
+        fail("no check for " + capability);
+    }
   }
 
   // ---------------------------------------------------------------- discovery
@@ -257,123 +352,6 @@ public abstract class StoreContract extends ProviderContract<StoreProvider> {
     Store store = openStore();
     assertDoesNotThrow(() -> store.quarantine("never-written", key("k"), "why not"));
     assertEquals(Optional.empty(), read(store, "never-written", key("k")));
-  }
-
-  // ---------------------------------------------------------------- listing
-
-  @Test
-  void namespaces_afterPuts_listsEachOnce() throws IOException {
-    Store store = openStore();
-    assertEquals(Set.of(), store.namespaces());
-    put(store, "a", key("1"), bytes("x"));
-    put(store, "a", key("2"), bytes("y"));
-    put(store, "b", key("1"), bytes("z"));
-    assertEquals(Set.of("a", "b"), store.namespaces());
-  }
-
-  @Test
-  void namespaces_hostileNamespaces_readBackAsThemselves() throws IOException {
-    Store store = openStore();
-    Set<String> all = hostileNamespaces().collect(Collectors.toSet());
-    for (String namespace : all) {
-      put(store, namespace, key("k"), bytes("v"));
-    }
-    assertEquals(all, store.namespaces());
-  }
-
-  @Test
-  void forEachEntry_listsEveryKeyWithItsSize() throws IOException {
-    Store store = openStore();
-    Map<Signature, Integer> expected = new HashMap<>();
-    for (int i = 0; i < 40; i++) {
-      Signature k = key("k" + i);
-      byte[] v = random(i * 97, i);
-      put(store, NS, k, v);
-      expected.put(k, v.length);
-    }
-    put(store, "other", key("k0"), bytes("elsewhere"));
-    Map<Signature, Integer> listed = new HashMap<>();
-    store.forEachEntry(NS, e -> assertEquals(null, listed.put(e.key(), (int) e.size())));
-    assertEquals(expected, listed);
-  }
-
-  @Test
-  void forEachEntry_keysOfDifferentLengths_listedAsWritten() throws IOException {
-    Store store = openStore();
-    Signature shortKey = Signature.of(new byte[] {1, 2, 3});
-    Signature longKey = key("long");
-    put(store, NS, shortKey, bytes("short"));
-    put(store, NS, longKey, bytes("long"));
-    Set<Signature> listed = new HashSet<>();
-    store.forEachEntry(NS, e -> listed.add(e.key()));
-    assertEquals(Set.of(shortKey, longKey), listed);
-  }
-
-  @Test
-  void forEachEntry_absentNamespace_listsNothing() throws IOException {
-    Store store = openStore();
-    put(store, NS, key("k"), bytes("v"));
-    List<StoreEntry> listed = new ArrayList<>();
-    store.forEachEntry("never-written", listed::add);
-    assertEquals(List.of(), listed);
-  }
-
-  @Test
-  void forEachEntry_removedAndQuarantinedEntries_areNotListed() throws IOException {
-    Store store = openStore();
-    put(store, NS, key("kept"), bytes("v"));
-    put(store, NS, key("removed"), bytes("v"));
-    put(store, NS, key("quarantined"), bytes("v"));
-    store.remove(NS, key("removed"));
-    store.quarantine(NS, key("quarantined"), "test");
-    List<Signature> listed = new ArrayList<>();
-    store.forEachEntry(NS, e -> listed.add(e.key()));
-    assertEquals(List.of(key("kept")), listed);
-  }
-
-  @Test
-  void forEachEntry_actionRemovingEntries_seesEachOnce() throws IOException {
-    Store store = openStore();
-    for (int i = 0; i < 20; i++) {
-      put(store, NS, key("k" + i), bytes("v"));
-    }
-    List<Signature> seen = new ArrayList<>();
-    store.forEachEntry(NS, e -> {
-      seen.add(e.key());
-      try {
-        assertTrue(store.remove(NS, e.key()));
-      } catch (IOException x) {
-        throw new AssertionError(x);
-      }
-    });
-    assertEquals(20, seen.size());
-    assertEquals(20, new HashSet<>(seen).size());
-    assertEquals(Optional.empty(), read(store, NS, key("k3")));
-  }
-
-  @Test
-  void clear_removesOnlyThatNamespace_andCountsIt() throws IOException {
-    Store store = openStore();
-    for (int i = 0; i < 12; i++) {
-      put(store, NS, key("k" + i), bytes("v" + i));
-    }
-    put(store, "other", key("k0"), bytes("stays"));
-    assertEquals(12, store.clear(NS));
-    assertEquals(Optional.empty(), read(store, NS, key("k0")));
-    assertArrayEquals(bytes("stays"), read(store, "other", key("k0")).orElseThrow());
-    assertEquals(0, store.clear(NS));
-    assertEquals(0, store.clear("never-written"));
-    put(store, NS, key("k0"), bytes("again"));
-    assertArrayEquals(bytes("again"), read(store, NS, key("k0")).orElseThrow());
-  }
-
-  @Test
-  void listing_afterClose_throwsStoreException() {
-    Store store = openStore();
-    store.close();
-    assertThrows(StoreException.class, store::namespaces);
-    assertThrows(StoreException.class, () -> store.forEachEntry(NS, e -> {}));
-    assertThrows(StoreException.class, () -> store.clear(NS));
   }
 
   // ---------------------------------------------------------------- namespaces
@@ -788,7 +766,7 @@ public abstract class StoreContract extends ProviderContract<StoreProvider> {
     return bytes;
   }
 
-  private static byte[] bytes(String text) {
+  static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -3,7 +3,7 @@ package dev.memo.testkit;
 import java.nio.file.Path;
 import java.util.Map;
 
-final class DirectoryStoreTest extends StoreContract {
+final class DirectoryStoreTest extends StoreContract implements ListingContract, PruningContract {
   @Override
   protected String providerName() {
     return "directory";

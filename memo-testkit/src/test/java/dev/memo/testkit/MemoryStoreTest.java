@@ -3,7 +3,7 @@ package dev.memo.testkit;
 import java.nio.file.Path;
 import java.util.Map;
 
-final class MemoryStoreTest extends StoreContract {
+final class MemoryStoreTest extends StoreContract implements ListingContract {
   @Override
   protected String providerName() {
     return "memory";

@@ -11,19 +11,25 @@ import dev.memo.core.internal.EntryIntegrity;
 import dev.memo.core.internal.ProviderSelector;
 import dev.memo.core.store.DirectoryMaintenance;
 import dev.memo.spi.Store;
+import dev.memo.spi.Store.Capability;
 import dev.memo.spi.StoreEntry;
 import dev.memo.spi.StoreProvider;
+import dev.memo.spi.support.Namespaces;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,8 +44,11 @@ import java.util.function.LongSupplier;
  * }
  * }</pre>
  *
- * <p>Works on any store that implements the listing methods of {@link Store} ({@code directory},
- * {@code chronicle}, {@code memory}). Functions are namespaces; memo's own namespaces (whose names
+ * <p>Works on any store that declares {@link Capability#LISTING} ({@code directory}, {@code
+ * chronicle}, {@code memory}); pruning uses the store's own {@link Store#prune} where it declares
+ * {@link Capability#PRUNING}. On a store without the capability an operation fails with a {@link
+ * StoreException} that says which capability it needs ({@link Capability#unsupportedBy}).
+ * Functions are namespaces; memo's own namespaces (whose names
  * start with a control character, such as the records {@code explain} reads) are left out of
  * {@link #functions()}, {@link #list} and {@link #stats}, but are verified and pruned like the
  * rest. Entries written while an operation runs may or may not be seen. Not thread-safe: use one
@@ -109,7 +118,7 @@ public final class StoreAdmin implements AutoCloseable {
    */
   public List<String> functions() {
     List<String> names = new ArrayList<>();
-    for (String n : namespaces()) {
+    for (String n : namespaces("listing the functions of a store")) {
       if (!internal(n)) {
         names.add(n);
       }
@@ -117,17 +126,48 @@ public final class StoreAdmin implements AutoCloseable {
     return names;
   }
 
-  private List<String> namespaces() {
+  private List<String> namespaces(String operation) {
+    require(Capability.LISTING, operation);
     try {
-      List<String> names = new ArrayList<>(store.namespaces());
+      Set<String> found = new HashSet<>(store.namespaces());
+      found.addAll(unnamedNamespaces());
+      List<String> names = new ArrayList<>(found);
       names.sort(Comparator.naturalOrder());
       return names;
-    } catch (UnsupportedOperationException e) {
-      throw new StoreException(e.getMessage(), e);
     } catch (IOException e) {
       throw new StoreException("cannot list the " + store.name() + " store: " + e
           + "; check that it is readable", e);
     }
+  }
+
+  private void require(Capability capability, String operation) {
+    if (!store.capabilities().contains(capability)) {
+      throw capability.unsupportedBy(store, operation);
+    }
+  }
+
+  /**
+   * Names the directory store's namespace folders written before their name files existed: a memo
+   * entry's header names its function, which is the namespace when its folder name matches.
+   */
+  private Set<String> unnamedNamespaces() throws IOException {
+    Set<String> names = new HashSet<>();
+    for (Path folder : DirectoryMaintenance.unnamedFolders(store)) {
+      String folderName = folder.getFileName().toString();
+      DirectoryMaintenance.forEachEntryFile(folder, file -> {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+          String function = EntryFormat.readHeader(in).metadata().get("function");
+          if (function != null && Namespaces.folderName(function).equals(folderName)) {
+            names.add(function);
+            return true;
+          }
+        } catch (IOException | RuntimeException ignored) {
+          // Not a memo entry, or a broken one: try the next.
+        }
+        return false;
+      });
+    }
+    return names;
   }
 
   private static boolean internal(String namespace) {
@@ -178,8 +218,6 @@ public final class StoreAdmin implements AutoCloseable {
       List<Listed> mine = new ArrayList<>();
       try {
         store.forEachEntry(ns, e -> mine.add(new Listed(ns, e)));
-      } catch (UnsupportedOperationException e) {
-        throw new StoreException(e.getMessage(), e);
       } catch (IOException e) {
         throw new StoreException("cannot list the entries of \"" + ns + "\" in the " + store.name()
             + " store: " + e + "; check that it is readable", e);
@@ -297,17 +335,19 @@ public final class StoreAdmin implements AutoCloseable {
 
   /**
    * Removes the entries unused for longer than {@code maxAge}, then the least recently used ones
-   * until at most {@code maxBytes} remain. The directory store uses its own sweep (by file times,
-   * also removing temporary files of dead writers and old quarantined entries); other stores are
-   * listed, and an entry without a last access counts as used when it was created (read from its
-   * header; an unreadable header counts as oldest).
+   * until at most {@code maxBytes} remain. A store that declares {@link Capability#PRUNING} prunes
+   * itself ({@link Store#prune}: the directory store by file times, also removing temporary files
+   * of dead writers and old quarantined entries; the chronicle store by its eviction). Other stores
+   * that declare {@link Capability#LISTING} are listed, and an entry without a last access counts
+   * as used when it was created (read from its header; an unreadable header counts as oldest).
    *
    * @param maxBytes the most bytes to keep, {@link Long#MAX_VALUE} for no bound
    * @param maxAge the longest to keep an unused entry, null for no bound
    * @param progress told of each entry looked at
    * @return what was removed and what remains
    * @throws IllegalArgumentException if {@code maxBytes} is negative or {@code maxAge} not positive
-   * @throws StoreException if the store cannot be listed or written
+   * @throws StoreException if the store cannot be listed or written, or can neither prune nor
+   *     list, or cannot keep the bound given, saying why
    */
   public Pruned prune(long maxBytes, Duration maxAge, Progress progress) {
     if (maxBytes < 0) {
@@ -316,20 +356,24 @@ public final class StoreAdmin implements AutoCloseable {
     if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
       throw new IllegalArgumentException("max age " + maxAge + " is not positive");
     }
-    try {
-      Optional<DirectoryMaintenance.Swept> swept =
-          DirectoryMaintenance.sweep(store, maxBytes, maxAge);
-      if (swept.isPresent()) {
-        DirectoryMaintenance.Swept s = swept.get();
+    Set<Capability> capabilities = store.capabilities();
+    if (capabilities.contains(Capability.PRUNING)) {
+      try {
+        Store.Pruned s = store.prune(maxBytes, maxAge);
         progress.done();
         return new Pruned(s.entries(), s.bytes(), s.removedEntries(), s.removedBytes(),
             s.removedTemporaryFiles());
+      } catch (UnsupportedOperationException e) {
+        throw new StoreException(e.getMessage(), e);
+      } catch (IOException e) {
+        throw new StoreException("cannot prune the " + store.name() + " store: " + e
+            + "; check that it is readable and writable", e);
       }
-    } catch (IOException e) {
-      throw new StoreException("cannot prune the " + store.name() + " store: " + e
-          + "; check that it is readable and writable", e);
     }
-    List<Listed> all = listed(namespaces());
+    if (!capabilities.contains(Capability.LISTING)) {
+      throw Capability.PRUNING.unsupportedBy(store, "pruning a store");
+    }
+    List<Listed> all = listed(namespaces("pruning a store"));
     List<Listed> kept = new ArrayList<>();
     Map<Listed, Long> times = new java.util.IdentityHashMap<>();
     long cut = maxAge == null ? Long.MIN_VALUE : clock.getAsLong() - maxAge.toMillis();
@@ -384,10 +428,9 @@ public final class StoreAdmin implements AutoCloseable {
    * @throws StoreException if the store cannot list or remove entries
    */
   public long clear(String function) {
+    require(Capability.LISTING, "clearing a function");
     try {
       return store.clear(function);
-    } catch (UnsupportedOperationException e) {
-      throw new StoreException(e.getMessage(), e);
     } catch (IOException e) {
       throw new StoreException("cannot clear \"" + function + "\" in the " + store.name()
           + " store: " + e + "; check that it is readable and writable", e);
@@ -423,7 +466,7 @@ public final class StoreAdmin implements AutoCloseable {
    * @throws StoreException if the store cannot be listed, or a bad entry cannot be quarantined
    */
   public Verified verify(Progress progress) {
-    List<Listed> all = listed(namespaces());
+    List<Listed> all = listed(namespaces("verifying a store"));
     List<Bad> bad = new ArrayList<>();
     long checked = 0;
     long bytes = 0;

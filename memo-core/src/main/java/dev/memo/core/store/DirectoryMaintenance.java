@@ -2,47 +2,53 @@ package dev.memo.core.store;
 
 import dev.memo.spi.Store;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.Optional;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Gives memo's administration ({@code dev.memo.core.admin}) the directory store's own sweep, which
- * also removes the temporary files of dead writers and old quarantined entries. Not exported.
+ * Gives memo's administration ({@code dev.memo.core.admin}) the namespace folders of a directory
+ * store that have no name file (written before those files existed), so that it can name them from
+ * an entry's header: the store itself never reads entries. Not exported.
  */
 public final class DirectoryMaintenance {
   private DirectoryMaintenance() {}
 
   /**
-   * What a sweep found and did.
-   *
-   * @param entries entries kept
-   * @param bytes bytes of the entries kept
-   * @param removedEntries entries removed
-   * @param removedBytes bytes of the entries removed
-   * @param removedTemporaryFiles temporary files of dead writers removed
-   * @param removedQuarantined quarantined entries removed
-   */
-  public record Swept(long entries, long bytes, long removedEntries, long removedBytes,
-      long removedTemporaryFiles, long removedQuarantined) {}
-
-  /**
-   * Sweeps a directory store now, on the calling thread, to the given bounds: entries unused for
-   * longer than {@code maxAge} go, then the least recently used until at most {@code maxBytes}
-   * remain.
+   * Returns the namespace folders of a directory store that have no name file.
    *
    * @param store any store
-   * @param maxBytes the most bytes of entries to keep, {@link Long#MAX_VALUE} for no bound
-   * @param maxAge the longest to keep an unused entry, null for no bound
-   * @return what the sweep did; empty if {@code store} is not a directory store
+   * @return the folders; empty if {@code store} is not a directory store
    * @throws IOException if the store cannot be listed
    */
-  public static Optional<Swept> sweep(Store store, long maxBytes, Duration maxAge)
-      throws IOException {
-    if (!(store instanceof DirectoryStore directory)) {
-      return Optional.empty();
-    }
-    DirectorySweeper.Result r = directory.sweeper().sweep(maxBytes, maxAge, maxBytes);
-    return Optional.of(new Swept(r.entries(), r.bytes(), r.removedEntries(), r.removedBytes(),
-        r.removedTemporaryFiles(), r.removedQuarantined()));
+  public static List<Path> unnamedFolders(Store store) throws IOException {
+    return store instanceof DirectoryStore directory ? directory.unnamedFolders() : List.of();
+  }
+
+  /**
+   * Calls {@code action} with each entry file of a namespace folder until it returns true.
+   *
+   * @param folder a folder {@link #unnamedFolders} returned
+   * @param action told of each entry file; returns true to stop
+   * @throws IOException if the folder cannot be listed
+   */
+  public static void forEachEntryFile(Path folder, EntryFileAction action) throws IOException {
+    boolean[] stop = {false};
+    DirectoryStore.forEachEntryFile(folder, (file, attributes) -> {
+      if (!stop[0]) {
+        stop[0] = action.visit(file);
+      }
+    });
+  }
+
+  /** What {@link #forEachEntryFile} calls with each file. */
+  @FunctionalInterface
+  public interface EntryFileAction {
+    /**
+     * Looks at an entry file.
+     *
+     * @param file the file
+     * @return true to stop the listing
+     */
+    boolean visit(Path file);
   }
 }

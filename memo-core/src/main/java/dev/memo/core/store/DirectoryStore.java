@@ -4,10 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.memo.Signature;
 import dev.memo.StoreException;
-import dev.memo.core.internal.EntryFormat;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreEntry;
-import java.io.BufferedInputStream;
+import dev.memo.spi.support.Namespaces;
+import dev.memo.spi.support.Quarantine;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -16,11 +16,9 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,11 +27,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -49,13 +47,13 @@ import java.util.function.LongSupplier;
  *
  * <pre>
  * root/
- *   namespace-folder/          sanitized namespace + '-' + 8 hex digits of its SHA-256
- *     .namespace               the namespace itself as UTF-16BE code units, for listings
+ *   namespace-folder/          Namespaces.folderName: sanitized namespace + '-' + 8 hex digits
+ *     .namespace               Namespaces.writeNameFile: the namespace itself, for listings
  *     ab/                      first two hex digits of the key
  *       ab12…ef.entry          the entry's bytes
  *       .ab12…ef.5f3c….tmp     an entry being written (hidden; renamed or deleted when done)
  *       .ab12…ef.claim         a process computing the entry (only with claims on; hidden)
- *   .quarantine/
+ *   .quarantine/               Quarantine: the layout every store on a file system shares
  *     namespace-folder/
  *       ab12…ef.1700000000000.entry    a broken entry taken out of use
  *       ab12…ef.1700000000000.reason   why, as UTF-8 text
@@ -75,10 +73,11 @@ import java.util.function.LongSupplier;
  * system call). Access times are never read, so file systems mounted {@code noatime} work.
  *
  * <p>Bounds ({@code max-bytes}, {@code max-age}): see {@link DirectorySweeper}, which keeps them on
- * a daemon thread, never on the caller's. Listings ({@link #namespaces()}, {@link #forEachEntry},
- * {@link #clear}) read folders and file attributes only, never entries (but for namespace folders
- * written before {@value #NAMESPACE_FILE} files existed, whose name is read from an entry's
- * header).
+ * a daemon thread, never on the caller's; {@link #prune} sweeps at once, on the caller's thread.
+ * Listings ({@link #namespaces()}, {@link #forEachEntry}, {@link #clear}) read folders and file
+ * attributes only, never entries: a namespace folder written before {@value #NAMESPACE_FILE}
+ * files existed is not listed here (memo's administration finds its name in an entry's header,
+ * through {@link DirectoryMaintenance}).
  *
  * <p>The root may be on any {@link java.nio.file.FileSystem}; on the default one, entries are
  * written through {@code java.io}, which an interrupt does not break.
@@ -88,11 +87,9 @@ import java.util.function.LongSupplier;
  */
 final class DirectoryStore implements Store {
   /** The folder, under the root, that broken entries are moved to. */
-  static final String QUARANTINE = ".quarantine";
+  static final String QUARANTINE = Quarantine.FOLDER;
   /** Every entry file's name ends with this. */
   static final String ENTRY_SUFFIX = ".entry";
-  /** The longest sanitized namespace kept in a folder name, before the hash suffix. */
-  static final int MAX_NAME_CHARS = 100;
   /** Longer keys would overflow the common 255-byte limit on file names. */
   static final int MAX_KEY_BYTES = 100;
   /** The file, in a namespace folder, that holds the namespace's text. */
@@ -105,7 +102,6 @@ final class DirectoryStore implements Store {
   private static final int TOUCHED_ENTRIES = 16_384;
 
   private static final System.Logger LOG = System.getLogger(DirectoryStore.class.getName());
-  private static final HexFormat HEX = HexFormat.of();
   /**
    * The write buffer: it gathers the entry format's small writes; writes of a buffer or more (a
    * large payload's chunks) pass straight through, so a larger one only costs its allocation.
@@ -117,6 +113,7 @@ final class DirectoryStore implements Store {
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
   private final Path root;
+  private final Quarantine quarantine;
   private final boolean fsync;
   private final boolean defaultFileSystem;
   private final LongSupplier clock;
@@ -131,47 +128,65 @@ final class DirectoryStore implements Store {
   private final Map<String, String> folders = new ConcurrentHashMap<>();
 
   /**
-   * Creates an unbounded store; touches nothing on disk until the first write.
+   * How a directory store is set up: {@link DirectoryStoreProvider} reads these from the
+   * configuration; tests set them directly.
    *
-   * @param root the root folder, absolute and normalized
+   * @param root the root folder, absolute and normalized, on any file system
    * @param fsync whether to force each entry and its folder to the device before put returns
+   * @param maxBytes the most bytes of entries to keep, {@link DirectorySweeper#UNBOUNDED} for no
+   *     bound
+   * @param maxAge the longest an entry is kept without being read or written, null for no bound
+   * @param clock the time in epoch milliseconds
+   * @param background whether a daemon thread keeps the bounds; without it only {@code
+   *     sweeper().sweep} and {@link #prune} do (for tests that sweep at chosen moments)
+   * @param claims the claims, or null to leave {@link #claim} off
    */
-  DirectoryStore(Path root, boolean fsync) {
-    this(root, fsync, DirectorySweeper.UNBOUNDED, null, System::currentTimeMillis, true, null);
+  record Options(Path root, boolean fsync, long maxBytes, Duration maxAge, LongSupplier clock,
+      boolean background, DirectoryClaims claims) {
+    /**
+     * Returns the options of an unbounded store at {@code root}, without fsync and claims, on the
+     * system clock, with a background sweeper.
+     */
+    static Options of(Path root) {
+      return new Options(root, false, DirectorySweeper.UNBOUNDED, null, System::currentTimeMillis,
+          true, null);
+    }
+
+    Options fsync(boolean on) {
+      return new Options(root, on, maxBytes, maxAge, clock, background, claims);
+    }
+
+    Options bounds(long most, Duration age) {
+      return new Options(root, fsync, most, age, clock, background, claims);
+    }
+
+    Options clock(LongSupplier time) {
+      return new Options(root, fsync, maxBytes, maxAge, time, background, claims);
+    }
+
+    Options background(boolean on) {
+      return new Options(root, fsync, maxBytes, maxAge, clock, on, claims);
+    }
+
+    Options claims(DirectoryClaims on) {
+      return new Options(root, fsync, maxBytes, maxAge, clock, background, on);
+    }
   }
 
   /**
    * Creates a store; touches nothing on disk until the first get or put, which start the sweeper
-   * when a bound is set.
+   * when a bound is set and a background sweeper is asked for.
    *
-   * @param root the root folder, absolute and normalized, on any file system
-   * @param fsync whether to force each entry and its folder to the device before put returns
-   * @param maxBytes the most bytes of entries to keep, {@link Long#MAX_VALUE} for no bound
-   * @param maxAge the longest an entry is kept without being read or written, null for no bound
-   * @param clock the time in epoch milliseconds
-   * @param background whether a daemon thread keeps the bounds; without it only {@code
-   *     sweeper().sweep} does (for tests that sweep at chosen moments)
+   * @param options the root, bounds, clock and claims
    */
-  DirectoryStore(Path root, boolean fsync, long maxBytes, Duration maxAge, LongSupplier clock,
-      boolean background) {
-    this(root, fsync, maxBytes, maxAge, clock, background, null);
-  }
-
-  /**
-   * Creates a store with bounds and, when claims are given, coordination of computations between
-   * processes.
-   *
-   * @param root the root folder, absolute and normalized, on any file system
-   * @param fsync whether to force each entry and its folder to the device before put returns
-   * @param maxBytes the most bytes of entries to keep, {@link Long#MAX_VALUE} for no bound
-   * @param maxAge the longest an entry is kept without being read or written, null for no bound
-   * @param clock the time in epoch milliseconds
-   * @param background whether a daemon thread keeps the bounds
-   * @param claims the claims, or null to leave {@link #claim} off
-   */
-  DirectoryStore(Path root, boolean fsync, long maxBytes, Duration maxAge, LongSupplier clock,
-      boolean background, DirectoryClaims claims) {
+  DirectoryStore(Options options) {
+    Path root = options.root();
+    Duration maxAge = options.maxAge();
+    LongSupplier clock = options.clock();
+    DirectoryClaims claims = options.claims();
+    boolean fsync = options.fsync();
     this.root = root;
+    this.quarantine = Quarantine.under(root);
     this.fsync = fsync;
     this.claims = claims;
     this.defaultFileSystem = root.getFileSystem() == FileSystems.getDefault();
@@ -188,12 +203,41 @@ final class DirectoryStore implements Store {
             .expireAfterWrite(interval)
             .executor(Runnable::run)
             .build();
-    this.sweeper = new DirectorySweeper(this, maxBytes, maxAge, clock, background);
+    this.sweeper =
+        new DirectorySweeper(this, options.maxBytes(), maxAge, clock, options.background());
   }
 
   @Override
   public String name() {
     return DirectoryStoreProvider.NAME;
+  }
+
+  /** Listing and pruning always; claims when they are on. */
+  @Override
+  public Set<Capability> capabilities() {
+    Set<Capability> all = EnumSet.of(Capability.LISTING, Capability.PRUNING);
+    if (claims != null) {
+      all.add(Capability.CLAIMS);
+    }
+    return all;
+  }
+
+  /**
+   * Sweeps now, on the calling thread, to the given bounds: see {@link DirectorySweeper#sweep},
+   * which also removes the temporary files of dead writers and, with {@code maxAge}, entries
+   * quarantined longer ago than that.
+   */
+  @Override
+  public Pruned prune(long maxBytes, Duration maxAge) throws IOException {
+    checkOpen();
+    DirectorySweeper.Result r = sweeper.sweep(maxBytes, maxAge, maxBytes);
+    return new Pruned(r.entries(), r.bytes(), r.removedEntries(), r.removedBytes(),
+        r.removedTemporaryFiles());
+  }
+
+  /** Returns where broken entries are kept. */
+  Quarantine quarantineFolder() {
+    return quarantine;
   }
 
   /** Returns the root folder, absolute and normalized. */
@@ -316,8 +360,9 @@ final class DirectoryStore implements Store {
 
   /**
    * Moves the entry to {@code <root>/.quarantine/<namespace folder>/<key>.<epoch millis>.entry} and
-   * writes the reason beside it in {@code <key>.<epoch millis>.reason}. Does nothing when the entry
-   * is absent, for instance because another thread quarantined it first.
+   * writes the reason beside it in {@code <key>.<epoch millis>.reason} (see {@link Quarantine}).
+   * Does nothing when the entry is absent, for instance because another thread quarantined it
+   * first.
    */
   @Override
   public void quarantine(String namespace, Signature key, String reason) throws IOException {
@@ -326,33 +371,10 @@ final class DirectoryStore implements Store {
     if (!Files.exists(entry)) {
       return;
     }
-    Path folder = inside(root.resolve(QUARANTINE).resolve(folderName(namespace)));
+    inside(quarantine.folder().resolve(folderName(namespace)));
     try {
-      createFolders(folder);
-      // The reason file claims the name: a rename would silently replace an entry quarantined
-      // in the same millisecond, so the next free millisecond is taken instead.
-      for (long millis = System.currentTimeMillis(); ; millis++) {
-        String base = key.hex() + "." + millis;
-        Path reasonFile = folder.resolve(base + ".reason");
-        try {
-          Files.createFile(reasonFile);
-        } catch (FileAlreadyExistsException e) {
-          continue;
-        }
-        Path target = folder.resolve(base + ENTRY_SUFFIX);
-        try {
-          Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (NoSuchFileException e) {
-          Files.deleteIfExists(reasonFile);
-          if (!Files.exists(entry)) {
-            return;
-          }
-          throw e;
-        }
-        Files.writeString(reasonFile, reason, StandardCharsets.UTF_8);
-        LOG.log(Level.DEBUG, () -> "quarantined " + entry + " to " + target + ": " + reason);
-        return;
-      }
+      quarantine.move(namespace, key, entry, reason).ifPresent(target ->
+          LOG.log(Level.DEBUG, () -> "quarantined " + entry + " to " + target + ": " + reason));
     } catch (IOException e) {
       checkRoot(e);
       throw e;
@@ -378,9 +400,8 @@ final class DirectoryStore implements Store {
   }
 
   /**
-   * Lists the namespace folders that name their namespace in a {@value #NAMESPACE_FILE} file, or,
-   * for folders written before those files existed, whose first memo entry names its function in
-   * its header.
+   * Lists the namespace folders that name their namespace in a {@value #NAMESPACE_FILE} file. Folders
+   * written before those files existed are left out: {@link #unnamedFolders()} lists them.
    */
   @Override
   public Set<String> namespaces() throws IOException {
@@ -401,24 +422,29 @@ final class DirectoryStore implements Store {
     return names;
   }
 
-  private Optional<String> namespaceOf(Path folder) throws IOException {
-    try {
-      return Optional.of(decodeUnits(Files.readAllBytes(folder.resolve(NAMESPACE_FILE))));
-    } catch (NoSuchFileException e) {
-      // A folder from before the namespace files: a memo entry's header names its function.
-      String[] found = {null};
-      forEachEntryFile(folder, (file, attributes) -> {
-        if (found[0] != null) {
-          return;
-        }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-          found[0] = EntryFormat.readHeader(in).metadata().get("function");
-        } catch (IOException | RuntimeException ignored) {
-          // Not a memo entry, or a broken one: try the next.
-        }
-      });
-      return Optional.ofNullable(found[0]);
+  private static Optional<String> namespaceOf(Path folder) throws IOException {
+    return Namespaces.readNameFile(folder.resolve(NAMESPACE_FILE));
+  }
+
+  /**
+   * Returns the namespace folders that have no {@value #NAMESPACE_FILE} file: written before those
+   * files existed, or by a writer that died before writing it.
+   */
+  List<Path> unnamedFolders() throws IOException {
+    checkOpen();
+    List<Path> unnamed = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return unnamed;
     }
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
+      for (Path folder : folders) {
+        if (!folder.getFileName().toString().startsWith(".") && Files.isDirectory(folder)
+            && !Files.exists(folder.resolve(NAMESPACE_FILE))) {
+          unnamed.add(folder);
+        }
+      }
+    }
+    return unnamed;
   }
 
   @Override
@@ -558,77 +584,9 @@ final class DirectoryStore implements Store {
     return inside(root.resolve(folder).resolve(hex.substring(0, 2)).resolve(hex + ENTRY_SUFFIX));
   }
 
-  /**
-   * Returns the folder name of a namespace: the namespace with every character outside {@code
-   * [A-Za-z0-9._-]} replaced by {@code _}, cut to {@value #MAX_NAME_CHARS} characters, a leading
-   * {@code .} or {@code -} replaced by {@code _} ({@code _} alone for the empty namespace), then
-   * {@code -} and the first 8 hex digits of the SHA-256 of the namespace's UTF-16BE code units. The readable part makes the folder easy to find; the hash keeps
-   * namespaces that sanitize alike apart. Code units rather than UTF-8 are hashed so that strings
-   * with unpaired surrogates, which UTF-8 encoding would merge with {@code ?}, stay distinct.
-   *
-   * @param namespace any string
-   * @return a single path segment, never {@code .} or {@code ..}, at most 109 ASCII characters
-   */
+  /** Returns the folder name of a namespace: {@link Namespaces#folderName}. */
   static String folderName(String namespace) {
-    StringBuilder name = new StringBuilder(Math.min(namespace.length(), MAX_NAME_CHARS) + 9);
-    namespace
-        .codePoints()
-        .limit(MAX_NAME_CHARS)
-        .forEach(c -> name.append(isSafe(c) ? (char) c : '_'));
-    if (name.length() == 0) {
-      name.append('_');
-    } else if (name.charAt(0) == '.' || name.charAt(0) == '-') {
-      // A leading dot would hide the folder (and "." or ".." would mean something); a leading dash
-      // reads as an option to command-line tools.
-      name.setCharAt(0, '_');
-    }
-    byte[] units = new byte[namespace.length() * 2];
-    for (int i = 0; i < namespace.length(); i++) {
-      char c = namespace.charAt(i);
-      units[2 * i] = (byte) (c >>> 8);
-      units[2 * i + 1] = (byte) c;
-    }
-    return name.append('-').append(HEX.formatHex(sha256(units), 0, 4)).toString();
-  }
-
-  /**
-   * Returns a string's UTF-16 code units, big-endian: unlike UTF-8, this keeps unpaired
-   * surrogates, so every namespace reads back as itself.
-   */
-  static byte[] encodeUnits(String s) {
-    byte[] units = new byte[s.length() * 2];
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      units[2 * i] = (byte) (c >>> 8);
-      units[2 * i + 1] = (byte) c;
-    }
-    return units;
-  }
-
-  /** Reverses {@link #encodeUnits}; a trailing odd byte is dropped. */
-  static String decodeUnits(byte[] units) {
-    char[] chars = new char[units.length / 2];
-    for (int i = 0; i < chars.length; i++) {
-      chars[i] = (char) (((units[2 * i] & 0xFF) << 8) | (units[2 * i + 1] & 0xFF));
-    }
-    return new String(chars);
-  }
-
-  private static boolean isSafe(int c) {
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9')
-        || c == '.'
-        || c == '_'
-        || c == '-';
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    return Namespaces.folderName(namespace);
   }
 
   /**
@@ -696,23 +654,9 @@ final class DirectoryStore implements Store {
     }
   }
 
-  /**
-   * Writes the namespace's text beside its shards, once per folder: written whole under a temporary
-   * name and renamed, so a listing never reads half of it.
-   */
-  private void writeNamespaceFile(Path folder, String namespace) throws IOException {
-    Path file = folder.resolve(NAMESPACE_FILE);
-    if (Files.exists(file)) {
-      return;
-    }
-    Path temp = folder.resolve(
-        NAMESPACE_FILE + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
-    try {
-      Files.write(temp, encodeUnits(namespace));
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+  /** Writes the namespace's name file beside its shards, once per folder. */
+  private static void writeNamespaceFile(Path folder, String namespace) throws IOException {
+    Namespaces.writeNameFile(folder.resolve(NAMESPACE_FILE), namespace);
   }
 
   private static void forceFolder(Path folder) throws IOException {

@@ -3,6 +3,7 @@ package dev.memo.core.store;
 import dev.memo.MemoConfig;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreProvider;
+import dev.memo.spi.support.StoreFolders;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -41,8 +42,6 @@ import java.time.Duration;
 public final class DirectoryStoreProvider implements StoreProvider {
   /** The provider name, {@code directory}. */
   static final String NAME = "directory";
-  /** Option {@code memo.store.directory.path}: the root folder. */
-  static final String PATH = "path";
   /** Option {@code memo.store.directory.fsync}: whether to force writes to the device. */
   static final String FSYNC = "fsync";
   /** Option {@code memo.store.directory.claims}: whether processes claim entries they compute. */
@@ -55,7 +54,7 @@ public final class DirectoryStoreProvider implements StoreProvider {
   static final String MAX_BYTES = "max-bytes";
   /** Option {@code memo.store.directory.max-age}: the longest an unused entry is kept. */
   static final String MAX_AGE = "max-age";
-  /** The root folder unless {@value #PATH} is set, relative to the working directory. */
+  /** The root folder unless {@code path} is set, relative to the working directory. */
   static final String DEFAULT_PATH = ".memo";
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
@@ -94,7 +93,7 @@ public final class DirectoryStoreProvider implements StoreProvider {
    */
   @Override
   public Store create(MemoConfig config) {
-    Path root = config.getPath(PATH, Path.of(DEFAULT_PATH)).toAbsolutePath().normalize();
+    Path root = StoreFolders.root(config, DEFAULT_PATH);
     boolean fsync = config.getBoolean(FSYNC, false);
     Duration claimTimeout = config.getDuration(CLAIM_TIMEOUT, DEFAULT_CLAIM_TIMEOUT);
     if (claimTimeout.isNegative() || claimTimeout.isZero()) {
@@ -111,6 +110,6 @@ public final class DirectoryStoreProvider implements StoreProvider {
       throw config.invalid(MAX_AGE, "a positive duration such as 30d");
     }
     return new DirectoryStore(
-        root, fsync, maxBytes, maxAge, System::currentTimeMillis, true, claims);
+        DirectoryStore.Options.of(root).fsync(fsync).bounds(maxBytes, maxAge).claims(claims));
   }
 }

@@ -203,7 +203,7 @@ final class DirectorySweeper implements AutoCloseable {
         String name = folder.getFileName().toString();
         if (name.equals(DirectoryStore.QUARANTINE)) {
           if (maxAge != null) {
-            quarantined += sweepQuarantine(folder, ageCut);
+            quarantined += store.quarantineFolder().removeOlderThan(ageCut);
           }
           continue;
         }
@@ -292,43 +292,6 @@ final class DirectorySweeper implements AutoCloseable {
     } catch (NoSuchFileException e) {
       // The folder vanished meanwhile.
     }
-  }
-
-  /** Deletes quarantined entries, and their reasons, quarantined before the cut. */
-  private static long sweepQuarantine(Path quarantine, long cut) throws IOException {
-    long count = 0;
-    try (DirectoryStream<Path> folders = Files.newDirectoryStream(quarantine)) {
-      for (Path folder : folders) {
-        if (!Files.isDirectory(folder)) {
-          continue;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
-          for (Path file : files) {
-            String n = file.getFileName().toString();
-            // The reason file is written when the entry is quarantined; the entry keeps the time
-            // it was last used. An entry whose reason is gone counts by its own time.
-            Path reason = n.endsWith(DirectoryStore.ENTRY_SUFFIX)
-                ? file.resolveSibling(n.substring(0, n.length() - DirectoryStore.ENTRY_SUFFIX.length())
-                    + ".reason")
-                : file;
-            try {
-              long time = Files.exists(reason)
-                  ? Files.getLastModifiedTime(reason).toMillis()
-                  : Files.getLastModifiedTime(file).toMillis();
-              if (time < cut && Files.deleteIfExists(file)
-                  && n.endsWith(DirectoryStore.ENTRY_SUFFIX)) {
-                count++;
-              }
-            } catch (NoSuchFileException e) {
-              // Deleted meanwhile.
-            }
-          }
-        }
-      }
-    } catch (NoSuchFileException e) {
-      // No quarantine yet.
-    }
-    return count;
   }
 
   /** Returns the bounds for {@code toString}. */

@@ -59,6 +59,15 @@ final class MemoryStore implements Store {
     return MemoryStoreProvider.NAME;
   }
 
+  /**
+   * Listing only: pruning goes through the listing ({@code StoreAdmin}), and the cache keeps its
+   * own bound.
+   */
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of(Capability.LISTING);
+  }
+
   @Override
   public Optional<InputStream> get(String namespace, Signature key) {
     checkOpen();

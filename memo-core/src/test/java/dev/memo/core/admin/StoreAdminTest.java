@@ -12,12 +12,18 @@ import dev.memo.core.Memo;
 import dev.memo.core.fakes.MapStore;
 import dev.memo.core.store.MemoryStoreProvider;
 import dev.memo.spi.Store;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** StoreAdmin on a store without access times or its own sweep: the memory store. */
 final class StoreAdminTest {
@@ -101,8 +107,53 @@ final class StoreAdminTest {
   void operations_onAStoreThatCannotList_throwStoreExceptionSayingWhy() {
     try (StoreAdmin admin = StoreAdmin.of(new MapStore(), MemoConfig.empty())) {
       StoreException e = assertThrows(StoreException.class, admin::functions);
-      assertEquals("the map store cannot list its namespaces; it implements Store.namespaces()"
-          + " only from a version that supports listing", e.getMessage());
+      assertEquals("listing the functions of a store needs a store that can list its entries, but"
+          + " the map store does not declare Store.Capability.LISTING; use a store that does, such"
+          + " as directory, chronicle or memory, or implement Store.namespaces() and"
+          + " Store.forEachEntry() in the map store and add LISTING to its Store.capabilities()",
+          e.getMessage());
+      e = assertThrows(StoreException.class, () -> admin.clear("f"));
+      assertEquals("clearing a function needs a store that can list its entries, but the map"
+          + " store does not declare Store.Capability.LISTING; use a store that does, such as"
+          + " directory, chronicle or memory, or implement Store.namespaces() and"
+          + " Store.forEachEntry() in the map store and add LISTING to its Store.capabilities()",
+          e.getMessage());
+      e = assertThrows(StoreException.class, () -> admin.verify(Progress.NONE));
+      assertTrue(e.getMessage().startsWith("verifying a store needs a store that can list its"
+          + " entries, but the map store does not declare Store.Capability.LISTING;"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void prune_onAStoreThatCanNeitherPruneNorList_throwsStoreExceptionSayingWhy() {
+    try (StoreAdmin admin = StoreAdmin.of(new MapStore(), MemoConfig.empty())) {
+      StoreException e =
+          assertThrows(StoreException.class, () -> admin.prune(1, null, Progress.NONE));
+      assertEquals("pruning a store needs a store that can prune itself to bounds, but the map"
+          + " store does not declare Store.Capability.PRUNING; use a store that does, such as"
+          + " directory or chronicle, or implement Store.prune() in the map store and add PRUNING"
+          + " to its Store.capabilities()", e.getMessage());
+    }
+  }
+
+  @Test
+  void functions_directoryFolderWithoutItsNameFile_isNamedFromAnEntryHeader(
+      @TempDir Path dir) throws IOException {
+    Map<String, String> config = Map.of("memo.store.directory.path", dir.toString());
+    try (Memo memo = Memo.builder().config(config).store("directory").build()) {
+      text(memo).apply(1);
+    }
+    // A folder written before name files existed, as an older memo left it.
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.filter(p -> p.getFileName().toString().equals(".namespace"))
+          .collect(Collectors.toList())) {
+        Files.delete(p);
+      }
+    }
+    try (StoreAdmin admin = StoreAdmin.open("directory", config)) {
+      assertEquals(List.of("text"), admin.functions());
+      assertEquals(1, admin.list("text", Progress.NONE).size());
     }
   }
 

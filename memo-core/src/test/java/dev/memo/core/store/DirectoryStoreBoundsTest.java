@@ -40,7 +40,8 @@ final class DirectoryStoreBoundsTest {
   private final AtomicLong clock = new AtomicLong(NOW);
 
   private DirectoryStore store(long maxBytes, Duration maxAge) {
-    return new DirectoryStore(tempDir.resolve("store"), false, maxBytes, maxAge, clock::get, false);
+    return new DirectoryStore(DirectoryStore.Options.of(tempDir.resolve("store"))
+        .bounds(maxBytes, maxAge).clock(clock::get).background(false));
   }
 
   /** Sets an entry's last access (its modification time) and, independently, its access time. */

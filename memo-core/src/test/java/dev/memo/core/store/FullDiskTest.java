@@ -58,7 +58,7 @@ final class FullDiskTest {
   void put_diskFullsMidEntry_throwsNoSpace_keepsThePreviousEntry_andLeavesNoTemporaryFile()
       throws IOException {
     Path root = FullDiskFileSystem.of(realRoot(), 16 * 1024);
-    try (DirectoryStore store = new DirectoryStore(root, false)) {
+    try (DirectoryStore store = new DirectoryStore(DirectoryStore.Options.of(root))) {
       put(store, NS, key("k"), bytes("previous"));
       IOException e = assertThrows(IOException.class,
           () -> put(store, NS, key("k"), blob(100_000)));
@@ -72,7 +72,7 @@ final class FullDiskTest {
   void memo_onAFullDisk_returnsEveryResult_storesNoPartialEntry_andWarnsOnce() throws IOException {
     Path root = FullDiskFileSystem.of(realRoot(), 64 * 1024);
     try (LogCapture log = new LogCapture();
-        DirectoryStore store = new DirectoryStore(root, false);
+        DirectoryStore store = new DirectoryStore(DirectoryStore.Options.of(root));
         Memo memo = Memo.builder().store(store).config("memo.object-tier.max-entries", "0").build()) {
       Function<Integer, byte[]> f = memo.function("blob", n -> {
         CALLS.incrementAndGet();

@@ -4,6 +4,8 @@ import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreEntry;
+import dev.memo.spi.support.Namespaces;
+import dev.memo.spi.support.Quarantine;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -17,11 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -42,14 +44,16 @@ import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
  *
  * <p>A map key is the SHA-256 of the namespace's UTF-16 code units followed by the signature's
  * bytes, so namespaces never collide and no user text reaches the file system. For listings, the
- * text of each namespace is kept, as UTF-16BE code units, in {@code namespaces/<SHA-256 hex>.name}, written by the first
- * put of the namespace. Thread-safe.
+ * text of each namespace is kept in {@code namespaces/<SHA-256 hex>.name} ({@link
+ * Namespaces#writeNameFile}), written by the first put of the namespace. Broken entries are kept in
+ * {@code .quarantine/}, laid out as every store on a file system lays it out ({@link Quarantine}).
+ * Thread-safe.
  */
 final class ChronicleStore implements Store {
   private static final SecureRandom IDS = new SecureRandom();
   private static final int BUFFER_BYTES = 64 * 1024;
   /** The folder, under the root, that broken entries are kept in. */
-  static final String QUARANTINE = "quarantine";
+  static final String QUARANTINE = Quarantine.FOLDER;
   /** Reads of a key whose large entry keeps being replaced before it can be opened. */
   private static final int MAX_READ_ATTEMPTS = 1000;
   /** The folder, under the root, that holds the text of each namespace. */
@@ -69,6 +73,31 @@ final class ChronicleStore implements Store {
   @Override
   public String name() {
     return ChronicleStoreProvider.NAME;
+  }
+
+  /** Listing, and pruning by the store's eviction. */
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.of(Capability.LISTING, Capability.PRUNING);
+  }
+
+  /**
+   * Evicts the least recently used entries (by their stamps, as the store's own eviction does)
+   * until at most {@code maxBytes} remain, counting each entry's key and record as the {@code
+   * max-bytes} option does.
+   *
+   * @throws UnsupportedOperationException if {@code maxAge} is given: the store orders entries by
+   *     a logical clock, not by time
+   */
+  @Override
+  public Pruned prune(long maxBytes, Duration maxAge) throws IOException {
+    checkOpen();
+    if (maxAge != null) {
+      throw new UnsupportedOperationException("the chronicle store at " + shared.root
+          + " orders entries by use, not by time, so it cannot prune them by age; prune it by"
+          + " size (memo prune --max-bytes) or bound it with memo.store.chronicle.max-bytes");
+    }
+    return locked(() -> shared.prune(maxBytes));
   }
 
   /** Returns the shared state, for tests. */
@@ -202,7 +231,8 @@ final class ChronicleStore implements Store {
 
   /**
    * Takes the entry out of use and keeps its bytes for inspection in {@code
-   * quarantine/<key hex>.<epoch millis>.entry}, with the reason beside it in {@code .reason}.
+   * .quarantine/<namespace folder>/<key hex>.<epoch millis>.entry}, with the reason beside it in
+   * {@code .reason} (see {@link Quarantine}).
    * Removes only the record that is there now, so a good entry another process wrote meanwhile
    * stays. Does nothing when the entry is absent.
    */
@@ -214,22 +244,20 @@ final class ChronicleStore implements Store {
     if (r == null) {
       return;
     }
-    Path folder = shared.root.resolve(QUARANTINE);
-    Files.createDirectories(folder);
-    String base = key.hex() + "." + System.currentTimeMillis() + "." + Long.toHexString(IDS.nextLong());
-    Path kept = folder.resolve(base + ".entry");
+    Quarantine quarantine = Quarantine.under(shared.root);
     if (!Records.valid(r)) {
-      Files.write(kept, r);
+      quarantine.keep(namespace, key, out -> out.write(r), reason);
     } else if (Records.isBlob(r)) {
       try {
-        Files.copy(shared.blobPath(Records.blobId(r)), kept);
+        quarantine.keep(namespace, key,
+            out -> Files.copy(shared.blobPath(Records.blobId(r)), out), reason);
       } catch (NoSuchFileException e) {
         // Replaced or removed meanwhile; the removal below then does nothing.
       }
     } else {
-      Files.write(kept, Arrays.copyOfRange(r, Records.HEADER, r.length));
+      quarantine.keep(namespace, key,
+          out -> out.write(r, Records.HEADER, r.length - Records.HEADER), reason);
     }
-    Files.writeString(folder.resolve(base + ".reason"), reason);
     if (locked(() -> shared.withMap(m -> m.remove(k, r)))) {
       if (Records.valid(r)) {
         shared.control.add(-1, -Records.weight(k, r));
@@ -246,18 +274,7 @@ final class ChronicleStore implements Store {
     if (named.contains(namespace)) {
       return;
     }
-    Path file = namePath(k);
-    if (!Files.exists(file)) {
-      Files.createDirectories(file.getParent());
-      Path temp = file.resolveSibling(file.getFileName() + "." + Long.toHexString(IDS.nextLong())
-          + ".tmp");
-      try {
-        Files.write(temp, encodeUnits(namespace));
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
-    }
+    Namespaces.writeNameFile(namePath(k), namespace);
     named.add(namespace);
   }
 
@@ -273,14 +290,10 @@ final class ChronicleStore implements Store {
     try (DirectoryStream<Path> files =
         Files.newDirectoryStream(shared.root.resolve(NAMESPACES), "*.name")) {
       for (Path f : files) {
-        try {
-          String namespace = decodeUnits(Files.readAllBytes(f));
-          if (namePath(key(namespace, Signature.of(new byte[1]))).equals(f)) {
-            names.add(namespace);
-          }
-        } catch (NoSuchFileException e) {
-          // Deleted meanwhile.
-        }
+        // Empty when deleted meanwhile.
+        Namespaces.readNameFile(f)
+            .filter(namespace -> namePath(key(namespace, Signature.of(new byte[1]))).equals(f))
+            .ifPresent(names::add);
       }
     } catch (NoSuchFileException e) {
       // Nothing written yet.
@@ -338,43 +351,9 @@ final class ChronicleStore implements Store {
     }
   }
 
-  /**
-   * Returns a string's UTF-16 code units, big-endian: unlike UTF-8, this keeps unpaired
-   * surrogates, so every namespace reads back as itself.
-   */
-  static byte[] encodeUnits(String s) {
-    byte[] units = new byte[s.length() * 2];
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      units[2 * i] = (byte) (c >>> 8);
-      units[2 * i + 1] = (byte) c;
-    }
-    return units;
-  }
-
-  /** Reverses {@link #encodeUnits}; a trailing odd byte is dropped. */
-  static String decodeUnits(byte[] units) {
-    char[] chars = new char[units.length / 2];
-    for (int i = 0; i < chars.length; i++) {
-      chars[i] = (char) (((units[2 * i] & 0xFF) << 8) | (units[2 * i + 1] & 0xFF));
-    }
-    return new String(chars);
-  }
-
   /** Returns the map key of an entry: SHA-256 of the namespace's code units, then the signature. */
   static byte[] key(String namespace, Signature key) {
-    byte[] units = new byte[namespace.length() * 2];
-    for (int i = 0; i < namespace.length(); i++) {
-      char c = namespace.charAt(i);
-      units[2 * i] = (byte) (c >>> 8);
-      units[2 * i + 1] = (byte) c;
-    }
-    byte[] digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256").digest(units);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    byte[] digest = Namespaces.digest(namespace);
     byte[] signature = key.bytes();
     byte[] k = Arrays.copyOf(digest, digest.length + signature.length);
     System.arraycopy(signature, 0, k, digest.length, signature.length);

@@ -3,6 +3,7 @@ package dev.memo.store.chronicle;
 import dev.memo.MemoConfig;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreProvider;
+import dev.memo.spi.support.StoreFolders;
 import java.nio.file.Path;
 
 /**
@@ -38,7 +39,6 @@ import java.nio.file.Path;
 public final class ChronicleStoreProvider implements StoreProvider {
   /** The provider name, {@code chronicle}. */
   static final String NAME = "chronicle";
-  static final String PATH = "path";
   static final String ENTRIES = "entries";
   static final String AVERAGE_VALUE_SIZE = "average-value-size";
   static final String MAX_INLINE_BYTES = "max-inline-bytes";
@@ -86,7 +86,7 @@ public final class ChronicleStoreProvider implements StoreProvider {
   }
 
   static Options options(MemoConfig config) {
-    Path root = config.getPath(PATH, Path.of(DEFAULT_PATH)).toAbsolutePath().normalize();
+    Path root = StoreFolders.root(config, DEFAULT_PATH);
     long entries = positive(config, ENTRIES, config.getLong(ENTRIES, DEFAULT_ENTRIES), Long.MAX_VALUE,
         "a whole number of at least 1, such as 10000");
     long average = positive(config, AVERAGE_VALUE_SIZE,

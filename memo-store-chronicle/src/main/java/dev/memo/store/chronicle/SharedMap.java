@@ -43,7 +43,8 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  * map-N.cm3        the Chronicle Map of generation N; only the newest is in use
  * map-N.cm3.broken a map that could not be opened, set aside for inspection
  * blobs/ab/….blob  entries larger than max-inline-bytes, named by a random 128-bit id
- * quarantine/      broken entries taken out of use, with the reason, for inspection
+ * .quarantine/     broken entries taken out of use, with the reason, for inspection
+ * quarantine/      the same, as versions before the shared layout kept them (never written now)
  * </pre>
  */
 final class SharedMap {
@@ -516,7 +517,9 @@ final class SharedMap {
       }
       try (FileLock held = storeLockChannel.tryLock()) {
         if (held != null) {
-          sweep(map);
+          long maxEntries = options.maxEntries();
+          long maxBytes = options.maxBytes();
+          sweep(map, maxEntries - maxEntries / 10, maxBytes - maxBytes / 10);
         }
       } finally {
         jvmStoreLock.unlock();
@@ -532,7 +535,29 @@ final class SharedMap {
     }
   }
 
-  private Void sweep(ChronicleMap<byte[], byte[]> m) {
+  /**
+   * Evicts the least recently stamped entries now, waiting for the locks, until at most {@code
+   * maxBytes} remain; the entry budget stays as configured.
+   *
+   * @param maxBytes the most bytes to keep, counted as the {@code max-bytes} option counts them
+   * @return what was removed and what remains
+   */
+  dev.memo.spi.Store.Pruned prune(long maxBytes) {
+    return withMap(m -> {
+      try {
+        return withStoreLock(() -> sweep(m, options.maxEntries(), maxBytes));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /**
+   * Evicts the least recently stamped entries until at most {@code targetEntries} and {@code
+   * targetBytes} remain. Under both locks.
+   */
+  private dev.memo.spi.Store.Pruned sweep(ChronicleMap<byte[], byte[]> m, long targetEntries,
+      long targetBytes) {
     int capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, m.longSize() + 16));
     long[][] stamps = {new long[capacity]};
     long[][] weights = {new long[capacity]};
@@ -554,8 +579,6 @@ final class SharedMap {
       count[0]++;
     });
     int n = count[0];
-    long targetEntries = options.maxEntries() - options.maxEntries() / 10;
-    long targetBytes = options.maxBytes() - options.maxBytes() / 10;
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
@@ -588,10 +611,10 @@ final class SharedMap {
       });
       LOG.log(Level.DEBUG, "evicted {0} entries from the chronicle store at {1}", n - kept[0], root);
       control.counts(kept[0], kept[1]);
-    } else {
-      control.counts(n, total[0]);
+      return new dev.memo.spi.Store.Pruned(kept[0], kept[1], n - kept[0], total[0] - kept[1], 0);
     }
-    return null;
+    control.counts(n, total[0]);
+    return new dev.memo.spi.Store.Pruned(n, total[0], 0, 0, 0);
   }
 
   // ---------------------------------------------------------------- blobs

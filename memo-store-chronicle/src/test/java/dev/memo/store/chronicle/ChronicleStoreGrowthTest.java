@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memo.StoreException;
+import dev.memo.spi.support.Namespaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +115,8 @@ final class ChronicleStoreGrowthTest {
       store.quarantine(Payloads.NS, key(1), "checksum mismatch");
       assertEquals(Optional.empty(), read(store, key(1)));
       List<Path> kept;
-      try (Stream<Path> files = Files.list(dir.resolve(ChronicleStore.QUARANTINE))) {
+      try (Stream<Path> files = Files.list(dir.resolve(ChronicleStore.QUARANTINE)
+          .resolve(Namespaces.folderName(Payloads.NS)))) {
         kept = files.sorted().collect(Collectors.toList());
       }
       assertEquals(2, kept.size(), kept::toString);

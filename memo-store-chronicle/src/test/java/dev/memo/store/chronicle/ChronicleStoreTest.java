@@ -1,10 +1,12 @@
 package dev.memo.store.chronicle;
 
+import dev.memo.testkit.ListingContract;
+import dev.memo.testkit.PruningContract;
 import dev.memo.testkit.StoreContract;
 import java.nio.file.Path;
 import java.util.Map;
 
-final class ChronicleStoreTest extends StoreContract {
+final class ChronicleStoreTest extends StoreContract implements ListingContract, PruningContract {
   @Override
   protected String providerName() {
     return "chronicle";

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.memo.Signature;
 import dev.memo.StoreException;
-import dev.memo.core.internal.EntryFormat;
+import dev.memo.core.entry.EntryFormat;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreEntry;
 import java.io.BufferedInputStream;

@@ -1,4 +1,4 @@
-package dev.memo.core.internal;
+package dev.memo.core.sign;
 
 import dev.memo.SignatureException;
 import java.util.ArrayDeque;

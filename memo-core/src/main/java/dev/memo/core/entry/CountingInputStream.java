@@ -1,4 +1,4 @@
-package dev.memo.core.internal;
+package dev.memo.core.entry;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

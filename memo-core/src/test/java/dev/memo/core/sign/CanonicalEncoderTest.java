@@ -1,4 +1,4 @@
-package dev.memo.core.internal;
+package dev.memo.core.sign;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,4 +1,4 @@
-package dev.memo.core.internal;
+package dev.memo.core.code;
 
 import dev.memo.SignatureException;
 import java.lang.invoke.SerializedLambda;

@@ -1,4 +1,4 @@
-package dev.memo.core.internal;
+package dev.memo.core.sign;
 
 import java.lang.reflect.Array;
 import java.util.Random;

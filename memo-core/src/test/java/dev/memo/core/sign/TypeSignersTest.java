@@ -1,4 +1,4 @@
-package dev.memo.core.internal;
+package dev.memo.core.sign;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -277,9 +277,9 @@ final class TypeSignersTest {
             MemoConfigurationException.class,
             () -> TypeSigners.load(List.of(new OtherTicketSigner()), TypeSignersTest.class.getClassLoader()));
     assertEquals(
-        "two type signers sign dev.memo.core.internal.ServiceLoadedTypeSigner$Ticket: " + CLASS
+        "two type signers sign dev.memo.core.sign.ServiceLoadedTypeSigner$Ticket: " + CLASS
             + "$OtherTicketSigner (given to the builder) and"
-            + " dev.memo.core.internal.ServiceLoadedTypeSigner (found by ServiceLoader); remove"
+            + " dev.memo.core.sign.ServiceLoadedTypeSigner (found by ServiceLoader); remove"
             + " one of them",
         e.getMessage());
   }

@@ -1,4 +1,4 @@
-package dev.memo.core.internal;
+package dev.memo.core.sign;
 
 import dev.memo.spi.Signer;
 import java.io.ByteArrayOutputStream;

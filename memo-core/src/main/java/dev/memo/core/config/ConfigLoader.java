@@ -1,4 +1,4 @@
-package dev.memo.core.internal;
+package dev.memo.core.config;
 
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;

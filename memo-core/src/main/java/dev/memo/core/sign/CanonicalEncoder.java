@@ -1,4 +1,4 @@
-package dev.memo.core.internal;
+package dev.memo.core.sign;
 
 import dev.memo.Signable;
 import dev.memo.Signature;
@@ -237,15 +237,6 @@ public final class CanonicalEncoder implements SignatureSink {
 
   private static VarHandle view(Class<?> arrayType) {
     return MethodHandles.byteArrayViewVarHandle(arrayType, ByteOrder.LITTLE_ENDIAN);
-  }
-
-  /**
-   * Returns the signer this encoder digests with.
-   *
-   * @return the signer
-   */
-  public Signer signer() {
-    return signer;
   }
 
   /**

@@ -5,9 +5,9 @@ import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.core.config.ConfigLoader;
 import dev.memo.core.entry.CorruptEntryException;
-import dev.memo.core.entry.EntryCheck;
 import dev.memo.core.entry.EntryFormat;
 import dev.memo.core.entry.EntryIntegrity;
+import dev.memo.core.entry.EntryReader;
 import dev.memo.core.config.ProviderSelector;
 import dev.memo.core.store.DirectoryMaintenance;
 import dev.memo.spi.Store;
@@ -425,6 +425,7 @@ public final class StoreAdmin implements AutoCloseable {
   public Verified verify(Progress progress) {
     List<Listed> all = listed(namespaces());
     List<Bad> bad = new ArrayList<>();
+    EntryReader reader = EntryReader.anySigner(integrity);
     long checked = 0;
     long bytes = 0;
     long done = 0;
@@ -445,8 +446,8 @@ public final class StoreAdmin implements AutoCloseable {
       checked++;
       bytes += l.entry().size();
       String reason = null;
-      try (InputStream in = new BufferedInputStream(integrity.verified(found.get(), ns, key))) {
-        EntryCheck.check(in, integrity);
+      try {
+        reader.check(found.get(), ns, key);
       } catch (CorruptEntryException e) {
         reason = e.getMessage();
       } catch (IOException e) {

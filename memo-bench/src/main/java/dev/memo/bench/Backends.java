@@ -1,7 +1,7 @@
 package dev.memo.bench;
 
 import dev.memo.MemoConfig;
-import dev.memo.core.internal.ProviderSelector;
+import dev.memo.core.config.ProviderSelector;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
 import dev.memo.spi.Signer;

@@ -22,10 +22,10 @@ final class MemoProxy implements InvocationHandler {
   /** How the memoizer makes a handle for a method and calls through it. */
   interface Calls {
     /** Makes the handle of one memoized method; fails as wrapping a function would. */
-    Object handle(FunctionOptions options, Object impl, Method implementing, int arity);
+    Handle handle(FunctionOptions options, Object impl, Method implementing, int arity);
 
     /** Calls memoized: the handle, the arguments, the computation. */
-    Object call(Object handle, Object[] args, java.util.function.Supplier<?> body);
+    Object call(Handle handle, Object[] args, java.util.function.Supplier<?> body);
 
     void register(String name, int arity, Function<Object[], Object> call);
   }
@@ -34,7 +34,7 @@ final class MemoProxy implements InvocationHandler {
   private final Object impl;
   private final Calls calls;
   /** The memoized methods' handles, by interface method. */
-  private final Map<Method, Object> handles = new HashMap<>();
+  private final Map<Method, Handle> handles = new HashMap<>();
   /** Per interface method: the implementing method, or null to run the default method. */
   private final Map<Method, Method> targets = new HashMap<>();
 
@@ -90,7 +90,7 @@ final class MemoProxy implements InvocationHandler {
       options = options.ignoreParameters(memoize.ignoreParameters()).tags(memoize.tags());
       // The code of a default method the class does not override is the interface's.
       Method code = implementing != null ? implementing : m;
-      Object handle = calls.handle(options, impl, code, arity);
+      Handle handle = calls.handle(options, impl, code, arity);
       handler.handles.put(m, handle);
       String name = options.name().orElse(code.getDeclaringClass().getName() + "." + code.getName());
       calls.register(name, arity, args -> handler.invokeFromContext(proxy, m, args));
@@ -136,7 +136,7 @@ final class MemoProxy implements InvocationHandler {
         default: return invokeOn(method, impl, a);
       }
     }
-    Object handle = handles.get(method);
+    Handle handle = handles.get(method);
     if (handle == null) {
       return run(proxy, method, a);
     }

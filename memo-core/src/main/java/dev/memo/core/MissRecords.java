@@ -2,9 +2,9 @@ package dev.memo.core;
 
 import dev.memo.Explanation;
 import dev.memo.Signature;
-import dev.memo.core.internal.CanonicalEncoder;
-import dev.memo.core.internal.CorruptEntryException;
-import dev.memo.core.internal.EntryFormat;
+import dev.memo.core.sign.CanonicalEncoder;
+import dev.memo.core.entry.CorruptEntryException;
+import dev.memo.core.entry.EntryFormat;
 import dev.memo.spi.Store;
 import java.io.BufferedInputStream;
 import java.io.IOException;

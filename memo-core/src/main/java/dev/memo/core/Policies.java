@@ -2,7 +2,7 @@ package dev.memo.core;
 
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
-import dev.memo.core.internal.ProviderSelector;
+import dev.memo.core.config.ProviderSelector;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
 import dev.memo.spi.Store;

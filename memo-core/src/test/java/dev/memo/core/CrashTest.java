@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memo.core.admin.Progress;
 import dev.memo.core.admin.StoreAdmin;
 import dev.memo.core.fakes.SerialSerdeProvider.SerialSerde;
-import dev.memo.core.internal.EntryFormat;
+import dev.memo.core.entry.EntryFormat;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

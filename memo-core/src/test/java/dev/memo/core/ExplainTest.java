@@ -157,7 +157,7 @@ class ExplainTest {
       assertEquals(5, store.valueKeys().size());
       assertEquals(2, store.entries.size() - 5, "the latest-entry record and one manifest");
       String key = store.valueKeys().iterator().next();
-      var header = dev.memo.core.internal.EntryFormat.readHeader(
+      var header = dev.memo.core.entry.EntryFormat.readHeader(
           new java.io.ByteArrayInputStream(store.entries.get(key)));
       assertEquals(Set.of("function", "signature.function", "signature.code",
           "signature.environment", "signature.arguments", "created", "compute-nanos"),

@@ -9,7 +9,7 @@ import dev.memo.NotSigned;
 import dev.memo.MemoConfigurationException;
 import dev.memo.core.fakes.MapStore;
 import dev.memo.core.fakes.SerialSerdeProvider.SerialSerde;
-import dev.memo.core.internal.EntryFormat;
+import dev.memo.core.entry.EntryFormat;
 import dev.memo.spi.Serde;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

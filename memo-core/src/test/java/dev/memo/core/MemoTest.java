@@ -19,7 +19,7 @@ import dev.memo.core.fakes.FailingStore;
 import dev.memo.core.fakes.LogCapture;
 import dev.memo.core.fakes.MapStore;
 import dev.memo.core.fakes.SerialSerdeProvider.SerialSerde;
-import dev.memo.core.internal.EntryFormat;
+import dev.memo.core.entry.EntryFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;

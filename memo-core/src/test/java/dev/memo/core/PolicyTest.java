@@ -8,7 +8,7 @@ import dev.memo.FunctionOptions;
 import dev.memo.MemoConfigurationException;
 import dev.memo.NotSigned;
 import dev.memo.core.fakes.MapStore;
-import dev.memo.core.internal.EntryFormat;
+import dev.memo.core.entry.EntryFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Map;

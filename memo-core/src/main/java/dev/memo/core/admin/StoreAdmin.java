@@ -3,12 +3,12 @@ package dev.memo.core.admin;
 import dev.memo.MemoConfig;
 import dev.memo.Signature;
 import dev.memo.StoreException;
-import dev.memo.core.internal.ConfigLoader;
-import dev.memo.core.internal.CorruptEntryException;
-import dev.memo.core.internal.EntryCheck;
-import dev.memo.core.internal.EntryFormat;
-import dev.memo.core.internal.EntryIntegrity;
-import dev.memo.core.internal.ProviderSelector;
+import dev.memo.core.config.ConfigLoader;
+import dev.memo.core.entry.CorruptEntryException;
+import dev.memo.core.entry.EntryFormat;
+import dev.memo.core.entry.EntryIntegrity;
+import dev.memo.core.entry.EntryReader;
+import dev.memo.core.config.ProviderSelector;
 import dev.memo.core.store.DirectoryMaintenance;
 import dev.memo.spi.Store;
 import dev.memo.spi.Store.Capability;
@@ -468,6 +468,7 @@ public final class StoreAdmin implements AutoCloseable {
   public Verified verify(Progress progress) {
     List<Listed> all = listed(namespaces("verifying a store"));
     List<Bad> bad = new ArrayList<>();
+    EntryReader reader = EntryReader.anySigner(integrity);
     long checked = 0;
     long bytes = 0;
     long done = 0;
@@ -488,8 +489,8 @@ public final class StoreAdmin implements AutoCloseable {
       checked++;
       bytes += l.entry().size();
       String reason = null;
-      try (InputStream in = new BufferedInputStream(integrity.verified(found.get(), ns, key))) {
-        EntryCheck.check(in, integrity);
+      try {
+        reader.check(found.get(), ns, key);
       } catch (CorruptEntryException e) {
         reason = e.getMessage();
       } catch (IOException e) {

@@ -7,7 +7,6 @@ import dev.memo.core.code.ClassCode.MethodCode;
 import dev.memo.core.code.ClassCode.Ref;
 import dev.memo.core.code.Locations.Kind;
 import dev.memo.core.code.Locations.Location;
-import dev.memo.core.internal.FunctionRef;
 import java.io.File;
 import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memo.NotSigned;
 import dev.memo.core.Memo;
-import dev.memo.core.internal.EntryFormat;
+import dev.memo.core.entry.EntryFormat;
 import dev.memo.serde.java.JavaSerialization;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;

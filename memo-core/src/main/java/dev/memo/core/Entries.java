@@ -1,0 +1,214 @@
+package dev.memo.core;
+
+import dev.memo.MemoConfig;
+import dev.memo.SerdeException;
+import dev.memo.Signature;
+import dev.memo.StoreException;
+import dev.memo.core.config.ProviderSelector;
+import dev.memo.core.entry.CorruptEntryException;
+import dev.memo.core.entry.CountingOutputStream;
+import dev.memo.core.entry.EntryFormat;
+import dev.memo.core.entry.EntryIntegrity;
+import dev.memo.core.entry.EntryReader;
+import dev.memo.spi.Serde;
+import dev.memo.spi.SerdeProvider;
+import dev.memo.spi.Store;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The entries of one memoizer's calls in their route's store: loading one (read through the one
+ * {@link EntryReader}, with the serde its header names), saving one (with its header and, with an
+ * integrity key, its tag), checking that one is there and usable. A broken entry is counted,
+ * quarantined and reported as {@link Lookup#BROKEN}; a store that fails costs a warning, never the
+ * call. Thread-safe.
+ */
+final class Entries {
+  private final Serde serde;
+  private final String signerName;
+  private final MemoConfig config;
+  private final EntryIntegrity integrity;
+  private final EntryReader reader;
+  private final ProviderSelector<SerdeProvider, Serde> serdes;
+  private final Map<String, Optional<Serde>> readSerdes = new ConcurrentHashMap<>();
+  private final Counters counters;
+  private final Warnings warnings;
+  private final Explainer explainer;
+
+  Entries(Serde serde, String signerName, MemoConfig config, EntryIntegrity integrity,
+      ProviderSelector<SerdeProvider, Serde> serdes, Counters counters, Warnings warnings,
+      Explainer explainer) {
+    this.serde = serde;
+    this.signerName = signerName;
+    this.config = config;
+    this.integrity = integrity;
+    this.reader = EntryReader.forSigner(integrity, signerName);
+    this.serdes = serdes;
+    this.counters = counters;
+    this.warnings = warnings;
+    this.explainer = explainer;
+  }
+
+  /** Looks for the entry of a call in its route's store (the policy's, or the thread's storingIn). */
+  Lookup load(Handle h, Route route, CallKey call) {
+    Signature key = call.key;
+    Store store = route.store;
+    Optional<InputStream> found;
+    try {
+      found = store.get(h.id, key);
+    } catch (IOException | RuntimeException e) {
+      counters.loadFailure();
+      warnings.once("read:" + h.id + ":" + e.getClass().getName(),
+          "cannot read entry " + key + " of \"" + h.id + "\" from the " + store.name()
+              + " store; computing it instead", e);
+      return Lookup.BROKEN;
+    }
+    if (found.isEmpty()) {
+      return Lookup.MISS;
+    }
+    // With a key, the whole entry is verified before any of it reaches a serde.
+    try (EntryReader.Reading entry = reader.open(found.get(), h.id, key)) {
+      EntryFormat.Header header = entry.header();
+      long created = created(header);
+      if (route.expired(created)) {
+        return Lookup.MISS; // older than the policy's time to live: computed again and replaced
+      }
+      Optional<Serde> reading = serdeNamed(header.serde());
+      if (reading.isEmpty()) {
+        counters.loadFailure();
+        warnings.once("serde:" + header.serde(),
+            "entry " + key + " of \"" + h.id + "\" was written by serde \"" + header.serde()
+                + "\", which is not on the class path (available: "
+                + String.join(", ", serdes.names()) + "); computing it instead", null);
+        return Lookup.BROKEN;
+      }
+      Object value = reading.get().read(entry.payload());
+      long bytes = entry.finish();
+      counters.hit(bytes);
+      return new Lookup.Hit(value, bytes, created);
+    } catch (CorruptEntryException | SerdeException e) {
+      broken(h, store, key, e);
+      return Lookup.BROKEN;
+    } catch (IOException e) {
+      counters.loadFailure();
+      warnings.once("read:" + h.id + ":" + e.getClass().getName(),
+          "cannot read entry " + key + " of \"" + h.id + "\"; computing it instead", e);
+      return Lookup.BROKEN;
+    } catch (RuntimeException e) {
+      // A serde that breaks its contract must not turn a broken entry into a crash.
+      broken(h, store, key, e);
+      return Lookup.BROKEN;
+    }
+  }
+
+  private static long created(EntryFormat.Header header) {
+    String created = header.metadata("created");
+    try {
+      return created == null ? -1 : Long.parseLong(created);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Stores a computed result as the call's entry, then records it for explain; a store that
+   * cannot write costs a warning.
+   *
+   * @return the result with the size of the entry written (0 if none was) and its creation time
+   */
+  Lookup.Hit save(Handle h, Route route, Object[] args, CallKey call, Object result, long nanos) {
+    Store store = route.store;
+    Serde serde = route.serde;
+    Signature key = call.key;
+    long created = System.currentTimeMillis();
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("function", h.id);
+    metadata.put("signature.function", h.idPart.hex());
+    metadata.put("signature.code", h.codePart.hex());
+    metadata.put("signature.environment", call.environment().hex());
+    metadata.put("signature.arguments", call.arguments().hex());
+    metadata.put("created", Long.toString(created));
+    metadata.put("compute-nanos", Long.toString(nanos));
+    integrity.annotate(metadata);
+    EntryFormat.Header header = new EntryFormat.Header(serde.name(), signerName, metadata);
+    long[] written = new long[1];
+    try {
+      store.put(h.id, key, out -> {
+        CountingOutputStream counted = new CountingOutputStream(out);
+        EntryIntegrity.Signing signing = integrity.signing(counted, h.id, key);
+        EntryFormat.writeHeader(header, metadata, signing);
+        EntryFormat.PayloadOutputStream payload = EntryFormat.payloadOutput(signing);
+        serde.write(result, payload);
+        payload.close();
+        signing.finish();
+        written[0] = counted.count();
+      });
+    } catch (IOException | RuntimeException e) {
+      counters.storeFailure();
+      warnings.once("write:" + h.id + ":" + e.getClass().getName(),
+          "cannot store the result of \"" + h.id + "\" in the " + store.name()
+              + " store; it was returned but will be computed again next time", e);
+      return new Lookup.Hit(result, 0, created);
+    }
+    counters.written(written[0]);
+    explainer.record(h, route, args, call);
+    return new Lookup.Hit(result, written[0], created);
+  }
+
+  /**
+   * Whether the route's store holds a usable entry for the call: whole and intact, and written by
+   * a serde on the class path. A broken entry is quarantined and is not there.
+   *
+   * @throws StoreException if the store cannot be read
+   */
+  boolean contains(Handle h, Route route, Signature key) {
+    Store store = route.store;
+    Optional<InputStream> found;
+    try {
+      found = store.get(h.id, key);
+    } catch (IOException e) {
+      throw new StoreException("cannot read the " + store.name() + " store to check for a call of \""
+          + h.id + "\": " + e + "; check that the store is readable", e);
+    }
+    if (found.isEmpty()) {
+      return false;
+    }
+    try {
+      EntryFormat.Header header = reader.check(found.get(), h.id, key);
+      // An entry whose serde is missing would be recomputed by a call: it is not usable.
+      return serdeNamed(header.serde()).isPresent();
+    } catch (CorruptEntryException e) {
+      broken(h, store, key, e);
+      return false;
+    } catch (IOException e) {
+      throw new StoreException("cannot read entry " + key + " of \"" + h.id + "\" from the "
+          + store.name() + " store: " + e + "; check that the store is readable", e);
+    }
+  }
+
+  private void broken(Handle h, Store store, Signature key, Exception e) {
+    counters.loadFailure();
+    String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+    Warnings.LOG.log(Level.WARNING,
+        "entry {0} of \"{1}\" is unreadable ({2}); quarantined, computing it again",
+        key, h.id, reason);
+    try {
+      store.quarantine(h.id, key, reason);
+    } catch (IOException | RuntimeException q) {
+      warnings.once("quarantine:" + h.id, "cannot quarantine entry " + key + " of \"" + h.id + "\"",
+          q);
+    }
+  }
+
+  private Optional<Serde> serdeNamed(String name) {
+    if (name.equals(serde.name())) {
+      return Optional.of(serde);
+    }
+    return readSerdes.computeIfAbsent(name, n -> serdes.find(n).map(p -> serdes.create(p, config)));
+  }
+}

@@ -1,0 +1,255 @@
+package dev.memo.core;
+
+import dev.memo.Explanation;
+import dev.memo.FunctionOptions;
+import dev.memo.MemoConfig;
+import dev.memo.MemoScope;
+import dev.memo.MemoStats;
+import dev.memo.Signature;
+import dev.memo.StoreException;
+import dev.memo.core.code.CodeSigner;
+import dev.memo.core.code.FunctionCode;
+import dev.memo.core.code.FunctionRef;
+import dev.memo.core.config.ProviderSelector;
+import dev.memo.core.entry.EntryIntegrity;
+import dev.memo.core.sign.CanonicalEncoder;
+import dev.memo.core.sign.TypeSigners;
+import dev.memo.spi.Serde;
+import dev.memo.spi.SerdeProvider;
+import dev.memo.spi.Signer;
+import dev.memo.spi.SignerProvider;
+import dev.memo.spi.Store;
+import dev.memo.spi.StoreProvider;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The engine of a memoizer that memoizes: it owns the providers chosen at build time (store, serde,
+ * signer), the policies and the object tier, and runs each call: its key ({@link CallKeys}), the
+ * object tier, the store ({@link Entries}), and on a miss the one computation ({@link
+ * Computations}). Closing closes the stores it created. Thread-safe.
+ */
+final class MemoEngine implements Engine {
+  private static final String LAMBDA_STATE_HINT = "or do not capture it: pass it as an argument"
+      + " (with FunctionOptions.ignoreParameters if it cannot change the result) or read it from a"
+      + " static field marked @dev.memo.NotSigned";
+  private static final String PROXY_STATE_HINT = "or mark the field @dev.memo.NotSigned or"
+      + " transient if its value cannot change a result";
+
+  private final MemoConfig config;
+  private final Store store;
+  private final boolean ownsStore;
+  private final Serde serde;
+  private final Signer signer;
+  private final ThreadLocal<CanonicalEncoder> encoders;
+  private final CodeSigner codeSigner;
+  private final Policies policies;
+  private final ObjectTier tier;
+  private final ThreadScopes scopes = new ThreadScopes();
+  private final Counters counters = new Counters();
+  private final CallKeys keys;
+  private final Entries entries;
+  private final Computations computations;
+  private final Explainer explainer;
+
+  MemoEngine(MemoBuilder b, MemoConfig config, ClassLoader loader) {
+    this.config = config;
+    EntryIntegrity integrity = EntryIntegrity.of(config, b.environment);
+    var signers = ProviderSelector.load(SignerProvider.class, "signer", loader);
+    this.signer =
+        b.signer != null ? b.signer : signers.create(signers.select(b.signerName, config), config);
+    var serdes = ProviderSelector.load(SerdeProvider.class, "serde", loader);
+    this.serde =
+        b.serde != null ? b.serde : serdes.create(serdes.select(b.serdeName, config), config);
+    TypeSigners typeSigners = TypeSigners.load(b.typeSigners, loader);
+    this.encoders = ThreadLocal.withInitial(() -> new CanonicalEncoder(signer, typeSigners));
+    this.codeSigner = new CodeSigner(config);
+    this.tier = new ObjectTier(config);
+    var stores = ProviderSelector.load(StoreProvider.class, "store", loader);
+    if (b.store != null) {
+      this.store = b.store;
+      this.ownsStore = false;
+    } else {
+      this.store = stores.create(stores.select(b.storeName, config), config);
+      this.ownsStore = true;
+    }
+    MissRecords records = new MissRecords(store, signer.name(), encoders);
+    this.policies = new Policies(config, store, serde, stores, serdes,
+        s -> s == store ? records : new MissRecords(s, signer.name(), encoders));
+    Warnings warnings = new Warnings();
+    this.keys = new CallKeys(signer.name(), encoders);
+    this.explainer = new Explainer(keys, warnings);
+    this.entries = new Entries(serde, signer.name(), config, integrity, serdes, counters, warnings,
+        explainer);
+    this.computations = new Computations(entries, explainer, counters, warnings);
+  }
+
+  @Override
+  public Handle handle(FunctionOptions options, Object function, String sam, int arity) {
+    return handle(options, FunctionRef.of(function, sam), arity, Policies.DEFAULT,
+        LAMBDA_STATE_HINT);
+  }
+
+  @Override
+  public Handle handle(FunctionOptions options, Object target, Method method, int arity) {
+    return handle(options, FunctionRef.ofMethod(target, method), arity, Policies.MEMORY,
+        PROXY_STATE_HINT);
+  }
+
+  /**
+   * The handle of a function whose code is located.
+   *
+   * @param fallbackPolicy the policy when no tag has one
+   */
+  private Handle handle(FunctionOptions options, FunctionRef ref, int arity, String fallbackPolicy,
+      String stateHint) {
+    String id = options.name().orElse(ref.qualifiedName());
+    FunctionCode code = codeSigner.sign(ref, options.version());
+    Route route = policies.forTags(options.tags(), fallbackPolicy);
+    return keys.handle(id, options, ref, code, arity, route, stateHint);
+  }
+
+  @Override
+  public Object call(Handle h, Object[] args, Supplier<?> body) {
+    Route route = scopes.route(h.route);
+    if (route == null || !route.enabled) {
+      return body.get(); // suspended in this thread, or the policy is off
+    }
+    CallKey call = keys.sign(h, args);
+    Object held = tier.find(route, call.key, h.id);
+    if (held != ObjectTier.ABSENT) {
+      counters.hit();
+      return held;
+    }
+    Lookup found = entries.load(h, route, call);
+    if (found instanceof Lookup.Hit hit) {
+      // Read from the store just now, the value is this caller's alone.
+      return tier.admit(route, call.key, h.id, hit.value(), true, hit.bytes(), hit.created());
+    }
+    // A computed value may be shared with the function and with other threads that waited for it.
+    Lookup.Hit computed =
+        computations.compute(h, route, args, call, body, found == Lookup.MISS);
+    return tier.admit(
+        route, call.key, h.id, computed.value(), false, computed.bytes(), computed.created());
+  }
+
+  @Override
+  public Explanation explain(Handle h, Object[] args) {
+    CallKey call = keys.sign(h, args);
+    return explainer.explain(h, scopes.storeRoute(h.route), args, call);
+  }
+
+  @Override
+  public boolean contains(Handle h, Object[] args) {
+    Route route = entriesRoute(h);
+    return route != null && entries.contains(h, route, keys.sign(h, args).key);
+  }
+
+  @Override
+  public boolean invalidate(Handle h, Object[] args) {
+    Route route = entriesRoute(h);
+    if (route == null) {
+      return false;
+    }
+    Store store = route.store;
+    Signature key = keys.sign(h, args).key;
+    tier.forget(store, h.id, key);
+    try {
+      return store.remove(h.id, key);
+    } catch (IOException e) {
+      throw new StoreException("cannot remove entry " + key + " of \"" + h.id + "\" from the "
+          + store.name() + " store: " + e + "; check that the store is writable", e);
+    }
+  }
+
+  @Override
+  public long clear(Handle h) {
+    Route route = entriesRoute(h);
+    if (route == null) {
+      return 0;
+    }
+    Store store = route.store;
+    if (!store.capabilities().contains(Store.Capability.LISTING)) {
+      throw Store.Capability.LISTING.unsupportedBy(store, "clearing \"" + h.id + "\"");
+    }
+    tier.forget(store, h.id);
+    try {
+      long removed = store.clear(h.id);
+      store.remove(MissRecords.NAMESPACE, h.latestKey);
+      return removed;
+    } catch (IOException e) {
+      throw new StoreException("cannot clear \"" + h.id + "\" in the " + store.name() + " store: "
+          + e + "; check that the store is readable and writable", e);
+    }
+  }
+
+  /**
+   * Returns the route whose store holds the function's entries for the current thread (its
+   * policy's, or the thread's {@code storingIn} store), or null when its policy is off and the
+   * function has no entries.
+   */
+  private Route entriesRoute(Handle h) {
+    Route route = scopes.storeRoute(h.route);
+    return route.enabled ? route : null;
+  }
+
+  @Override
+  public MemoScope suspend() {
+    return scopes.suspend();
+  }
+
+  @Override
+  public MemoScope storingIn(Path directory) {
+    Store temporary = Engine.temporaryStore(config, directory);
+    return scopes.storingIn(temporary, new MissRecords(temporary, signer.name(), encoders), s -> {
+      tier.forget(s);
+      s.close();
+    });
+  }
+
+  @Override
+  public MemoStats stats() {
+    return counters.snapshot();
+  }
+
+  @Override
+  public Optional<String> storeName() {
+    return Optional.of(store.name());
+  }
+
+  @Override
+  public Optional<String> serdeName() {
+    return Optional.of(serde.name());
+  }
+
+  @Override
+  public Optional<String> signerName() {
+    return Optional.of(signer.name());
+  }
+
+  @Override
+  public boolean enabled() {
+    return true;
+  }
+
+  @Override
+  public void close() {
+    tier.clear();
+    try {
+      policies.close();
+    } finally {
+      if (ownsStore) {
+        store.close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Memo{store=" + store.name() + ", serde=" + serde.name() + ", signer=" + signer.name()
+        + "}";
+  }
+}

@@ -1,0 +1,17 @@
+package dev.memo.core.entry;
+
+import java.io.IOException;
+
+/** An entry's bytes failed a check of the entry format: memo treats the entry as a miss. */
+public final class CorruptEntryException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message which check failed
+   */
+  public CorruptEntryException(String message) {
+    super(message);
+  }
+}

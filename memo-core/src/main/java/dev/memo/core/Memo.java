@@ -111,6 +111,7 @@ public final class Memo implements Memoizer {
   private final Map<Signature, Flight> inflight = new ConcurrentHashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private final CodeSigner codeSigner;
+  private final ChangingFields changingFields;
   private final MissRecords records;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -138,6 +139,7 @@ public final class Memo implements Memoizer {
       encoders = null;
       integrity = null;
       codeSigner = null;
+      changingFields = null;
       records = null;
       policies = null;
       tier = null;
@@ -150,7 +152,8 @@ public final class Memo implements Memoizer {
     this.serde = b.serde != null ? b.serde : serdes.create(serdes.select(b.serdeName, config), config);
     TypeSigners typeSigners = TypeSigners.load(b.typeSigners, loader);
     this.encoders = ThreadLocal.withInitial(() -> new CanonicalEncoder(signer, typeSigners));
-    this.codeSigner = new CodeSigner(config);
+    this.codeSigner = new CodeSigner(config, encoders::get);
+    this.changingFields = new ChangingFields(encoders::get); // hook: see ChangingFields
     this.tier = new ObjectTier(config);
     var stores = ProviderSelector.load(StoreProvider.class, "store", loader);
     if (b.store != null) {
@@ -506,7 +509,7 @@ public final class Memo implements Memoizer {
   private Handle handle(FunctionOptions options, FunctionRef ref, int arity, String fallbackPolicy,
       String stateHint) {
     String id = options.name().orElse(ref.qualifiedName());
-    FunctionCode code = codeSigner.sign(ref, options.version());
+    FunctionCode code = codeSigner.sign(ref, options.version(), options.includedCode());
     CanonicalEncoder enc = encoders.get();
     Signature idPart;
     Signature codePart;
@@ -558,6 +561,9 @@ public final class Memo implements Memoizer {
     }
     if (!enabled) {
       return body.get();
+    }
+    if (!h.code.rebuiltClasses().isEmpty()) {
+      return body.get(); // hook: the code that runs may not be the code signed; see CodeSigner
     }
     Route route = scopes.route(h.route);
     if (route == null || !route.enabled) {
@@ -739,7 +745,7 @@ public final class Memo implements Memoizer {
       long start = System.nanoTime();
       Object result;
       try {
-        result = body.get();
+        result = changingFields.compute(h.id, h.code, body); // hook: see ChangingFields
       } catch (Throwable t) {
         mine.result.completeExceptionally(t);
         throw t;

@@ -25,6 +25,8 @@ public final class FunctionRef {
   /** For {@link #ofMethod}: the object whose fields are read at every call, and the fields. */
   private final Object target;
   private final Field[] fields;
+  /** Lambdas and method references among the captured variables, recursively. */
+  private List<FunctionRef> nested = List.of();
 
   private FunctionRef(
       Class<?> implClass,
@@ -175,17 +177,43 @@ public final class FunctionRef {
     }
     List<String> names = new ArrayList<>();
     List<Object> values = new ArrayList<>();
+    List<FunctionRef> nested = new ArrayList<>();
     for (int i = 0; i < sl.getCapturedArgCount(); i++) {
       names.add("captured variable " + i);
-      values.add(sl.getCapturedArg(i));
+      values.add(capturedValue(sl.getCapturedArg(i), nested));
     }
-    return new FunctionRef(
+    FunctionRef ref = new FunctionRef(
         implClass,
         sl.getImplMethodName(),
         sl.getImplMethodSignature(),
         List.copyOf(names),
         unmodifiable(values),
         true);
+    ref.nested = List.copyOf(nested);
+    return ref;
+  }
+
+  /**
+   * A captured variable as it is signed. A serializable lambda or method reference (a decorated
+   * or composed function) is signed as its implementing method's name and its own captured
+   * variables, recursively, and its code joins the code part through {@link #nested()}; anything
+   * else is itself.
+   */
+  private static Object capturedValue(Object value, List<FunctionRef> nested) {
+    if (value == null) {
+      return null;
+    }
+    Method writeReplace = lambdaWriteReplace(value.getClass());
+    if (writeReplace == null) {
+      return value;
+    }
+    FunctionRef inner = ofLambda(value, value.getClass(), writeReplace);
+    nested.add(inner);
+    String method = inner.implMethodName.startsWith("lambda$") ? "lambda$" : inner.implMethodName;
+    // The compiler's lambda number is left out, as in the code part: the code item of the body
+    // tells two lambdas of one class apart.
+    return unmodifiable(java.util.Arrays.asList("lambda", inner.implClass.getName(), method,
+        inner.implMethodDescriptor, inner.state));
   }
 
   private static List<Object> unmodifiable(List<Object> values) {
@@ -228,6 +256,14 @@ public final class FunctionRef {
   /** @return true for a lambda or method reference */
   public boolean isLambda() {
     return lambda;
+  }
+
+  /**
+   * @return the lambdas and method references among the captured variables, and theirs,
+   *     recursively, whose implementing methods join the code part
+   */
+  public List<FunctionRef> nested() {
+    return nested;
   }
 
   /** @return the implementing method's qualified name, the default function id */

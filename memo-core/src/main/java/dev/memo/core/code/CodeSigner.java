@@ -61,8 +61,34 @@ import org.objectweb.asm.Type;
  * when the function is wrapped, so all implementations memo can see are signed: an unrelated one
  * that changes costs a recomputation, never a stale result. Implementations in other places (a
  * class made at run time, another loader) are not seen. Calls through JDK or library types
- * ({@code Function.apply}, {@code List.get}) are not followed into the application: the object
- * that receives them is an argument, a captured variable or a static field, whose value is signed.
+ * ({@code Function.apply}, {@code List.get}) are not followed as calls; instead:
+ *
+ * <ul>
+ *   <li><b>Callbacks.</b> When reached code creates an instance of an application class ({@code
+ *       new}, a constructor or method reference, which also covers enum constants and records),
+ *       every method of that class and of its application superclasses that overrides or
+ *       implements a method of a type outside the application ({@code equals}, {@code hashCode},
+ *       {@code toString}, every interface method) is reached: the JDK or a library may call it.
+ *   <li><b>Class initializers.</b> Reaching an application class (a method of it, a static field
+ *       read or written, an instance created) reaches its static initializer and its
+ *       superclasses'. The values a {@code static final} field can hold are then covered by code;
+ *       so one whose value cannot be signed by content (a lambda, a {@code Pattern}, any object)
+ *       is left out of the static fields instead of being an error. A field that is not final,
+ *       read outside an initializer, still is one.
+ *   <li><b>Captured lambdas.</b> The implementing methods of lambdas and method references the
+ *       function captured ({@link FunctionRef#nested()}), recursively.
+ *   <li><b>Named reads.</b> System properties and environment variables read by a constant name
+ *       join the static fields (their values are signed at every call); class-path resources
+ *       read by a constant name contribute their content's digest.
+ *   <li><b>Classes added by hand</b> ({@code FunctionOptions.includeCode}): every method.
+ * </ul>
+ *
+ * <p>Reflection ({@code Class.forName}, {@code Method.invoke}) cannot be followed.
+ *
+ * <p><b>The code that runs.</b> A class file on {@code java.class.path} modified after the JVM
+ * started, or one changed since memo first read it in this JVM, may not be the class the JVM
+ * runs; such classes are listed in {@link FunctionCode#rebuiltClasses()} and one warning names
+ * them.
  *
  * <p><b>What a reached method contributes.</b> An application method: the hash of its normalized
  * bytecode (see {@code ClassCode}). A library method: its jar's content hash. A JDK method:
@@ -102,14 +128,14 @@ public final class CodeSigner {
       Set<String> keys = new HashSet<>();
       for (Method m : type.getMethods()) {
         if (!Modifier.isStatic(m.getModifiers())) {
-          keys.add(m.getName() + org.objectweb.asm.Type.getMethodDescriptor(m));
+          keys.add(m.getName() + Type.getMethodDescriptor(m));
         }
       }
       for (Class<?> k = type; k != null; k = k.getSuperclass()) {
         for (Method m : k.getDeclaredMethods()) {
           int mod = m.getModifiers();
           if (!Modifier.isStatic(mod) && !Modifier.isPrivate(mod)) {
-            keys.add(m.getName() + org.objectweb.asm.Type.getMethodDescriptor(m));
+            keys.add(m.getName() + Type.getMethodDescriptor(m));
           }
         }
       }

@@ -182,4 +182,69 @@ class CodeReachTest {
           + " \"work\": the value has type t.Work$$Lambda"), e.getMessage());
     }
   }
+
+  private static final String TWO_FUNCTIONS = """
+      package t;
+
+      import dev.memo.MemoFunction;
+
+      public class Work {
+        public static MemoFunction<Integer, Object> first() {
+          return Work::one;
+        }
+
+        public static MemoFunction<Integer, Object> second() {
+          return Work::two;
+        }
+
+        static Object one(Integer n) {
+          return Helper.value() + n;
+        }
+
+        static Object two(Integer n) {
+          return Helper.value() + "/" + n;
+        }
+      }
+      """;
+
+  private static final String HELPER = """
+      package t;
+
+      final class Helper {
+        static String value() {
+          return "%s";
+        }
+      }
+      """;
+
+  @Test
+  void apply_afterAClassFileChangedSinceMemoReadIt_computesWithoutStoringAndNamesTheClass()
+      throws Exception {
+    Path dir = compile(tmp.resolve("run"), List.of(), List.of(), TWO_FUNCTIONS,
+        HELPER.formatted("old"));
+    Path rebuilt = compile(tmp.resolve("rebuilt"), List.of(), List.of(), TWO_FUNCTIONS,
+        HELPER.formatted("new"));
+    ClassLoader l = loader(dir);
+    try (LogCapture log = new LogCapture();
+        Memo memo = MemoTest.isolated().store(store).build()) {
+      MemoFunction<Integer, Object> first = call(l, "t.Work", "first");
+      assertEquals("old3", memo.function("first", first).apply(3)); // loads Helper
+      int stored = store.entries.size();
+      java.nio.file.Files.copy(rebuilt.resolve("t/Helper.class"), dir.resolve("t/Helper.class"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      java.nio.file.Files.setLastModifiedTime(dir.resolve("t/Helper.class"),
+          java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+      MemoFunction<Integer, Object> second = call(l, "t.Work", "second");
+      Function<Integer, Object> m = memo.function("second", second);
+      // The loader runs the Helper it loaded, whatever the file now says: not stored.
+      assertEquals("old/3", m.apply(3));
+      assertEquals("old/3", m.apply(3));
+      assertEquals(stored, store.entries.size());
+      assertEquals(List.of("the class file of t.Helper, which t.Work.two reaches, changed after"
+          + " this JVM may have loaded it, so the code that runs may not be the code on disk;"
+          + " its results are computed and not stored until the JVM is restarted"),
+          log.records.stream().filter(r -> r.level() == Level.WARNING)
+              .map(LogCapture.Entry::message).toList());
+    }
+  }
 }

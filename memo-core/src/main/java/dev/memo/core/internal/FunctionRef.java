@@ -26,7 +26,7 @@ public final class FunctionRef {
   private final Object target;
   private final Field[] fields;
   /** Lambdas and method references among the captured variables, recursively. */
-  private List<FunctionRef> nested = List.of();
+  private final List<FunctionRef> nested;
 
   private FunctionRef(
       Class<?> implClass,
@@ -34,7 +34,8 @@ public final class FunctionRef {
       String implMethodDescriptor,
       List<String> stateNames,
       List<Object> state,
-      boolean lambda) {
+      boolean lambda,
+      List<FunctionRef> nested) {
     this.implClass = implClass;
     this.implMethodName = implMethodName;
     this.implMethodDescriptor = implMethodDescriptor;
@@ -43,6 +44,7 @@ public final class FunctionRef {
     this.lambda = lambda;
     this.target = null;
     this.fields = null;
+    this.nested = nested;
   }
 
   private FunctionRef(Method method, Object target, List<String> names, Field[] fields) {
@@ -54,6 +56,7 @@ public final class FunctionRef {
     this.lambda = false;
     this.target = target;
     this.fields = fields;
+    this.nested = List.of();
   }
 
   /**
@@ -137,7 +140,8 @@ public final class FunctionRef {
       }
     }
     return new FunctionRef(
-        c, impl.getName(), descriptor(impl), List.copyOf(names), unmodifiable(values), false);
+        c, impl.getName(), descriptor(impl), List.copyOf(names), unmodifiable(values), false,
+        List.of());
   }
 
   private static Method lambdaWriteReplace(Class<?> c) {
@@ -182,15 +186,14 @@ public final class FunctionRef {
       names.add("captured variable " + i);
       values.add(capturedValue(sl.getCapturedArg(i), nested));
     }
-    FunctionRef ref = new FunctionRef(
+    return new FunctionRef(
         implClass,
         sl.getImplMethodName(),
         sl.getImplMethodSignature(),
         List.copyOf(names),
         unmodifiable(values),
-        true);
-    ref.nested = List.copyOf(nested);
-    return ref;
+        true,
+        List.copyOf(nested));
   }
 
   /**

@@ -24,9 +24,9 @@ final class Connections implements AutoCloseable {
   private final Health health;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  Connections(RedisOptions options) {
+  Connections(RedisOptions options, System.Logger log) {
     this.address = options.address();
-    this.health = new Health(address.redacted());
+    this.health = new Health(address.redacted(), log);
     GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
     poolConfig.setMaxTotal(options.poolSize());
     poolConfig.setMaxIdle(options.poolSize());

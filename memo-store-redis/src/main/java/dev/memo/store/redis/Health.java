@@ -10,18 +10,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * after a failure lets calls fail at once instead of each waiting for the timeout. Thread-safe.
  */
 final class Health {
-  private static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
+  static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
   /** How long calls fail at once after a failed one, before the next is let through to Redis. */
   static final long BACKOFF_NANOS = 250_000_000L;
 
   private final String where;
+  private final System.Logger log;
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong burst = new AtomicLong();
   private final AtomicBoolean failing = new AtomicBoolean();
   private volatile long retryAt;
 
-  Health(String where) {
+  Health(String where, System.Logger log) {
     this.where = where;
+    this.log = log;
   }
 
   /** Returns whether calls should fail at once, Redis having failed a moment ago. */
@@ -33,7 +35,7 @@ final class Health {
   void succeeded() {
     if (failing.get() && failing.compareAndSet(true, false)) {
       long n = burst.getAndSet(0);
-      LOG.log(Level.INFO, "the redis store at " + where + " answers again, after " + n
+      log.log(Level.INFO, "the redis store at " + where + " answers again, after " + n
           + " failed calls; memo reads and writes it again");
     }
   }
@@ -48,7 +50,7 @@ final class Health {
     burst.incrementAndGet();
     retryAt = System.nanoTime() + BACKOFF_NANOS;
     if (failing.compareAndSet(false, true)) {
-      LOG.log(Level.WARNING, "the redis store at " + where + " failed (" + cause + "); memo"
+      log.log(Level.WARNING, "the redis store at " + where + " failed (" + cause + "); memo"
           + " computes results without it and retries it every "
           + BACKOFF_NANOS / 1_000_000 + " ms (this is logged once per outage)");
     }

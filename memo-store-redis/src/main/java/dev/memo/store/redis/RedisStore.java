@@ -95,9 +95,19 @@ final class RedisStore implements Store {
   private final Map<String, Long> touched = new ConcurrentHashMap<>();
 
   RedisStore(RedisOptions options) {
+    this(options, Health.LOG);
+  }
+
+  /**
+   * Creates a store that logs its outages to {@code log}.
+   *
+   * @param options the options
+   * @param log where a failure burst and the recovery are logged
+   */
+  RedisStore(RedisOptions options, System.Logger log) {
     this.options = options;
     this.keys = new RedisKeys(options.prefix());
-    this.connections = new Connections(options);
+    this.connections = new Connections(options, log);
     this.claims = options.claims() ? new RedisClaims(connections, keys, options.claimTimeout()) : null;
     Duration interval = MAX_TOUCH_INTERVAL;
     if (options.maxAge() != null && options.maxAge().dividedBy(8).compareTo(interval) < 0) {

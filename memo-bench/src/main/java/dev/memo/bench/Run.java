@@ -327,6 +327,18 @@ public final class Run {
         r -> row(md, "hit of a 1 MiB double[] from the directory store ≤ 1.3 × raw read + decode",
             String.format(Locale.ROOT, "%.2f × (java serde)", r), r <= 1.3),
         () -> missing(md, "hit of a 1 MiB double[] from the directory store ≤ 1.3 × raw read + decode"));
+    for (String size : List.of("small", "large")) {
+      String t = "hit from the redis store ≤ 1.5 × a raw Jedis GET of the entry's bytes (" + size
+          + ")";
+      ratio(rs, "RedisBench", "hit", Map.of("store", "redis", "size", size)).ifPresentOrElse(
+          r -> row(md, t, String.format(Locale.ROOT, "%.2f ×", r), r <= 1.5),
+          () -> missing(md, t));
+      String n = "hit from tiered(directory, redis), entry near, = the directory store's hit ("
+          + size + ", within 10%)";
+      ratio(rs, "RedisBench", "hit", Map.of("store", "tiered", "size", size)).ifPresentOrElse(
+          r -> row(md, n, String.format(Locale.ROOT, "%.2f ×", r), r <= 1.1),
+          () -> missing(md, n));
+    }
     Optional<Double> files = ratio(rs, "DirectoryMissBench", "miss", Map.of());
     micros(rs, "CallBench", "miss", Map.of("store", "directory", "tier", "off")).ifPresentOrElse(
         us -> row(md, "miss overhead of a small call (directory store, fsync off) ≤ 50 µs",

@@ -37,24 +37,24 @@ final class BoundedInput extends Input {
    */
   void requireCount(long count, int bytesEach, String what) {
     if (count < 0) {
-      throw new SerdeException("payload declares a " + what + " of " + count
+      throw new SerdeException("payload declares " + what + " of " + count
           + " elements; it is corrupt");
     }
     if (count > maxLength) {
-      throw new SerdeException("payload declares a " + what + " of " + count
+      throw new SerdeException("payload declares " + what + " of " + count
           + " elements, more than " + KryoRules.MAX_LENGTH + " (" + maxLength
           + "); raise it if such values are expected");
     }
     long remaining = remaining();
     if (count * bytesEach > remaining) {
-      throw new SerdeException("payload declares a " + what + " of " + count
+      throw new SerdeException("payload declares " + what + " of " + count
           + " elements but holds only " + remaining + " more bytes; it is corrupt");
     }
   }
 
   @Override
   public byte[] readBytes(int length) {
-    requireCount(length, 1, "byte array");
+    requireCount(length, 1, "a byte array");
     return super.readBytes(length);
   }
 
@@ -66,7 +66,7 @@ final class BoundedInput extends Input {
     if (readVarIntFlag()) {
       long chars = readVarIntFlag(true) - 1L; // -1: null
       if (chars > 0) {
-        requireCount(chars, 1, "string");
+        requireCount(chars, 1, "a string");
       }
     }
     setPosition(at);
@@ -79,7 +79,7 @@ final class BoundedInput extends Input {
     if (readVarIntFlag()) {
       long chars = readVarIntFlag(true) - 1L; // -1: null
       if (chars > 0) {
-        requireCount(chars, 1, "string");
+        requireCount(chars, 1, "a string");
       }
     }
     setPosition(at);

@@ -55,7 +55,7 @@ final class JdkSerializers {
     @Override
     protected Collection<Object> create(
         Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
-      BoundedInput.of(input).requireCount(size, 1, "collection");
+      BoundedInput.of(input).requireCount(size, 1, "a collection");
       return super.create(kryo, input, type, size);
     }
   }
@@ -65,7 +65,7 @@ final class JdkSerializers {
     @Override
     protected Map<Object, Object> create(
         Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
-      BoundedInput.of(input).requireCount(size, 2, "map");
+      BoundedInput.of(input).requireCount(size, 2, "a map");
       return super.create(kryo, input, type, size);
     }
   }
@@ -80,7 +80,7 @@ final class JdkSerializers {
 
     @Override
     protected TreeMap create(Kryo kryo, Input input, Class<? extends TreeMap> type, int size) {
-      BoundedInput.of(input).requireCount(size, 2, "map");
+      BoundedInput.of(input).requireCount(size, 2, "a map");
       return super.create(kryo, input, TreeMap.class, size);
     }
   }
@@ -95,7 +95,7 @@ final class JdkSerializers {
 
     @Override
     protected TreeSet create(Kryo kryo, Input input, Class<? extends TreeSet> type, int size) {
-      BoundedInput.of(input).requireCount(size, 1, "collection");
+      BoundedInput.of(input).requireCount(size, 1, "a collection");
       return super.create(kryo, input, TreeSet.class, size);
     }
   }
@@ -135,7 +135,7 @@ final class JdkSerializers {
     @SuppressWarnings("unchecked")
     protected Collection<Object> create(
         Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
-      BoundedInput.of(input).requireCount(size, 1, "collection");
+      BoundedInput.of(input).requireCount(size, 1, "a collection");
       switch (kind) {
         case SET_OF:
         case UNMODIFIABLE_SET:
@@ -197,7 +197,7 @@ final class JdkSerializers {
     @SuppressWarnings("unchecked")
     protected Map<Object, Object> create(
         Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
-      BoundedInput.of(input).requireCount(size, 2, "map");
+      BoundedInput.of(input).requireCount(size, 2, "a map");
       if (kind == Kind.UNMODIFIABLE_SORTED_MAP) {
         return new TreeMap<>((Comparator<Object>) kryo.readClassAndObject(input));
       }
@@ -266,7 +266,7 @@ final class JdkSerializers {
       int at = input.position();
       long length = input.readVarInt(true) - 1L;
       if (length >= 0) {
-        BoundedInput.of(input).requireCount(length, elementBytes, "array");
+        BoundedInput.of(input).requireCount(length, elementBytes, "an array");
       }
       input.setPosition(at);
       return delegate.read(kryo, input, type);

@@ -76,7 +76,8 @@ final class KryoFormat {
     if (input.limit() - input.position() < n + 1) {
       throw new SerdeException("payload ends before the value is complete; it is truncated");
     }
-    String version = new String(input.readBytes(n), StandardCharsets.US_ASCII);
+    String version = new String(input.getBuffer(), input.position(), n, StandardCharsets.US_ASCII);
+    input.skip(n);
     if (format != FORMAT || !version.equals(KRYO_VERSION)) {
       throw new SerdeException("payload was written by Kryo " + version + " in format " + format
           + ", and this is Kryo " + KRYO_VERSION + " in format " + FORMAT

@@ -399,10 +399,10 @@ final class KryoRules {
             int m = f.getModifiers();
             if (!java.lang.reflect.Modifier.isStatic(m)
                 && !java.lang.reflect.Modifier.isTransient(m)) {
-              s.append(c.getName()).append('.').append(f.getName()).append(':')
-                  .append(f.getType().getName()).append(';');
+              s.append(f.getName()).append(':').append(f.getType().getName()).append(';');
             }
           }
+          s.append('|');
         }
       }
       if (s.length() == 0) {

@@ -110,8 +110,15 @@ final class JdkSerializers {
     UNMODIFIABLE_LIST,
     UNMODIFIABLE_SET,
     UNMODIFIABLE_SORTED_SET,
+    UNMODIFIABLE_NAVIGABLE_SET,
     UNMODIFIABLE_MAP,
-    UNMODIFIABLE_SORTED_MAP
+    UNMODIFIABLE_SORTED_MAP,
+    UNMODIFIABLE_NAVIGABLE_MAP;
+
+    boolean sorted() {
+      return this == UNMODIFIABLE_SORTED_SET || this == UNMODIFIABLE_NAVIGABLE_SET
+          || this == UNMODIFIABLE_SORTED_MAP || this == UNMODIFIABLE_NAVIGABLE_MAP;
+    }
   }
 
   /** A list or set kind of {@link Kind}: its elements in order, then the same kind again. */
@@ -124,7 +131,7 @@ final class JdkSerializers {
 
     @Override
     protected void writeHeader(Kryo kryo, Output output, Collection<Object> collection) {
-      if (kind == Kind.UNMODIFIABLE_SORTED_SET) {
+      if (kind.sorted()) {
         Comparator<?> comparator = ((SortedSet<?>) collection).comparator();
         requireWritable(kryo, comparator, "sorted set");
         kryo.writeClassAndObject(output, comparator);
@@ -141,6 +148,7 @@ final class JdkSerializers {
         case UNMODIFIABLE_SET:
           return new LinkedHashSet<>();
         case UNMODIFIABLE_SORTED_SET:
+        case UNMODIFIABLE_NAVIGABLE_SET:
           return new TreeSet<>((Comparator<Object>) kryo.readClassAndObject(input));
         default:
           return new ArrayList<>(size);
@@ -169,6 +177,8 @@ final class JdkSerializers {
         case UNMODIFIABLE_SET:
           return Collections.unmodifiableSet((java.util.Set<Object>) read);
         case UNMODIFIABLE_SORTED_SET:
+          return Collections.unmodifiableSortedSet((TreeSet<Object>) read);
+        case UNMODIFIABLE_NAVIGABLE_SET:
           return Collections.unmodifiableNavigableSet((TreeSet<Object>) read);
         default:
           throw new IllegalStateException(kind.name());
@@ -186,7 +196,7 @@ final class JdkSerializers {
 
     @Override
     protected void writeHeader(Kryo kryo, Output output, Map<Object, Object> map) {
-      if (kind == Kind.UNMODIFIABLE_SORTED_MAP) {
+      if (kind.sorted()) {
         Comparator<?> comparator = ((SortedMap<?, ?>) map).comparator();
         requireWritable(kryo, comparator, "sorted map");
         kryo.writeClassAndObject(output, comparator);
@@ -198,7 +208,7 @@ final class JdkSerializers {
     protected Map<Object, Object> create(
         Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
       BoundedInput.of(input).requireCount(size, 2, "a map");
-      if (kind == Kind.UNMODIFIABLE_SORTED_MAP) {
+      if (kind.sorted()) {
         return new TreeMap<>((Comparator<Object>) kryo.readClassAndObject(input));
       }
       return new LinkedHashMap<>();
@@ -217,6 +227,8 @@ final class JdkSerializers {
         case UNMODIFIABLE_MAP:
           return Collections.unmodifiableMap(read);
         case UNMODIFIABLE_SORTED_MAP:
+          return Collections.unmodifiableSortedMap((TreeMap<Object, Object>) read);
+        case UNMODIFIABLE_NAVIGABLE_MAP:
           return Collections.unmodifiableNavigableMap((TreeMap<Object, Object>) read);
         default:
           throw new IllegalStateException(kind.name());

@@ -50,9 +50,9 @@ import java.util.function.BiFunction;
  * allowed class that is neither a record, an enum nor a JDK type is written field by field and must
  * have a no-argument constructor.
  *
- * <p>A name read from a payload is decided on before its class is initialized: a JDK name that is
- * not in the table is refused without being loaded, and any other class is loaded without
- * initialization, so neither its static initializer nor a constructor runs unless it is allowed.
+ * <p>A name read from a payload is decided on before its class is initialized: the class is loaded
+ * without initialization, so neither its static initializer nor a constructor runs unless it is
+ * allowed.
  *
  * <p>Immutable and thread-safe; the classes it resolved are cached.
  */
@@ -218,18 +218,6 @@ final class KryoRules {
   }
 
   private Class<?> load(String name) {
-    String element = name;
-    while (element.startsWith("[")) {
-      element = element.substring(1);
-    }
-    if (element.startsWith("L") && element.endsWith(";") && element.length() > 2) {
-      element = element.substring(1, element.length() - 1);
-    }
-    if (isJdkName(element) && !JDK.containsKey(element) && !element.equals("java.lang.Object")) {
-      // Not even loaded: the JDK's classes outside the table have nothing to offer a payload.
-      throw new SerdeException("payload names class " + element + ", which is not allowed;"
-          + " only the JDK values and collections memo-serde-kryo lists can be read");
-    }
     try {
       // initialize=false: no static initializer runs before the class is allowed.
       return Class.forName(name, false, loader);
@@ -243,8 +231,8 @@ final class KryoRules {
     Class<?> element = elementType(type);
     String pkg = element.getPackageName();
     if (pkg.isEmpty() || isJdk(element)) {
-      return "only the JDK values and collections memo-serde-kryo lists, enums, records and the"
-          + " classes named in " + ALLOW + " can be";
+      return "memo-serde-kryo takes only the JDK values and collections it lists, enums, records"
+          + " and the classes named in " + ALLOW;
     }
     return "add it or its package to " + ALLOW + " (for example " + pkg + ".*)";
   }
@@ -331,11 +319,11 @@ final class KryoRules {
     view(t, Collections.unmodifiableList(new LinkedList<>(list)), JdkSerializers.Kind.UNMODIFIABLE_LIST);
     view(t, Collections.unmodifiableSet(new HashSet<>(list)), JdkSerializers.Kind.UNMODIFIABLE_SET);
     view(t, Collections.unmodifiableSortedSet(new TreeSet<>(list)), JdkSerializers.Kind.UNMODIFIABLE_SORTED_SET);
-    view(t, Collections.unmodifiableNavigableSet(new TreeSet<>(list)), JdkSerializers.Kind.UNMODIFIABLE_SORTED_SET);
+    view(t, Collections.unmodifiableNavigableSet(new TreeSet<>(list)), JdkSerializers.Kind.UNMODIFIABLE_NAVIGABLE_SET);
     Map<Integer, Integer> map = new HashMap<>(Map.of(1, 1));
     mapView(t, Collections.unmodifiableMap(map), JdkSerializers.Kind.UNMODIFIABLE_MAP);
     mapView(t, Collections.unmodifiableSortedMap(new TreeMap<>(map)), JdkSerializers.Kind.UNMODIFIABLE_SORTED_MAP);
-    mapView(t, Collections.unmodifiableNavigableMap(new TreeMap<>(map)), JdkSerializers.Kind.UNMODIFIABLE_SORTED_MAP);
+    mapView(t, Collections.unmodifiableNavigableMap(new TreeMap<>(map)), JdkSerializers.Kind.UNMODIFIABLE_NAVIGABLE_MAP);
     t.put(Collections.emptyList().getClass().getName(),
         (k, c) -> new DefaultSerializers.CollectionsEmptyListSerializer());
     t.put(Collections.emptySet().getClass().getName(),

@@ -287,9 +287,9 @@ final class KryoKindsTest {
       Object read = read(serde, write(serde, value));
       Object readZstd = read(zstd, write(zstd, value));
 
-      assertEquals(comparable(value), comparable(read), "value " + i);
-      assertEquals(comparable(value), comparable(readZstd), "value " + i + " through kryo-zstd");
-      assertEquals(ordered(value), ordered(read), "order of value " + i);
+      int at = i;
+      assertEquals(ordered(value), ordered(read), () -> "value " + at);
+      assertEquals(ordered(value), ordered(readZstd), () -> "value " + at + " through kryo-zstd");
       if (value != null) {
         assertSame(value.getClass(), read.getClass(), "kind of value " + i);
       }

@@ -7,7 +7,6 @@ import com.esotericsoftware.kryo.kryo5.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.kryo5.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.OptionalSerializers;
-import com.esotericsoftware.kryo.kryo5.serializers.RecordSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.TimeSerializers;
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
@@ -192,7 +191,7 @@ final class KryoRules {
       return byName;
     }
     if (type.isRecord()) {
-      return new RecordSerializer<>(type);
+      return new RecordFields<>(type);
     }
     // Field by field, whatever a @DefaultSerializer annotation on the class asks for.
     return new FieldSerializer<>(kryo, type);

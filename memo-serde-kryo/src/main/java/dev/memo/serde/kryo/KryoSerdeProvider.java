@@ -6,7 +6,7 @@ import dev.memo.spi.SerdeProvider;
 
 /**
  * Provides the {@code kryo} serde: records, JDK collections, enums, {@code java.time} values and
- * arrays written with Kryo 5, many times faster than Java serialization, with classes registered by
+ * arrays written with Kryo 5, several times faster than Java serialization, with classes registered by
  * name and allowed by the same kind of list as the {@code java} serde's.
  *
  * <p>Priority -300, below every Java serde: adding this module changes nothing until the serde is

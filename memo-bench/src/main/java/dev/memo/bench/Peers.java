@@ -279,9 +279,9 @@ public final class Peers {
     Arrays.sort(ms);
     figures.put(name, ms[ms.length / 2]);
     figures.put(name + " stderr lines", (double) stderrLines);
-    System.out.printf(Locale.ROOT, "memo %s: %.1f ms (median of %d, %.1f to %.1f), %d lines on"
-        + " standard error%n", name, ms[ms.length / 2], ms.length, ms[0], ms[ms.length - 1],
-        stderrLines);
+    System.out.printf(Locale.ROOT, "%s%s: %.1f ms (median of %d, %.1f to %.1f), %d lines on"
+        + " standard error%n", memoChild ? "memo " : "", name, ms[ms.length / 2], ms.length, ms[0],
+        ms[ms.length - 1], stderrLines);
   }
 
   private static long start(List<String> command, Path err, boolean check)

@@ -135,7 +135,10 @@ public final class Run {
       results.addAll(run(profile, e.getKey(), e.getValue(), out));
     }
     String report = report(profile, results);
-    Files.writeString(out.resolve("RESULTS.md"), report, StandardCharsets.UTF_8);
+    // memo-bench/peers writes one section of the same file; regenerating the rest keeps it.
+    Path file = out.resolve("RESULTS.md");
+    String previous = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    Files.writeString(file, PeersSection.carryOver(previous, report), StandardCharsets.UTF_8);
     System.out.println("wrote " + out.resolve("RESULTS.md"));
   }
 

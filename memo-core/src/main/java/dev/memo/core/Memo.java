@@ -875,7 +875,17 @@ public final class Memo implements Memoizer {
         return BROKEN;
       }
       EntryFormat.PayloadInputStream payload = EntryFormat.payloadInput(in);
-      Object value = reader.get().read(payload);
+      Object value;
+      try {
+        value = reader.get().read(payload);
+      } catch (OutOfMemoryError | StackOverflowError e) {
+        // Only the serde's read is guarded, never the user's function: a payload that declares
+        // more than the heap can give, or nests deeper than the stack goes, is a broken entry,
+        // counted, quarantined and recomputed, not the caller's failure.
+        throw new SerdeException("serde \"" + header.serde() + "\" ran out of "
+            + (e instanceof OutOfMemoryError ? "memory" : "stack") + " reading the entry (" + e
+            + ")", e);
+      }
       payload.verifyEnd();
       integrity.skipTag(header, in);
       if (in.read() != -1) {

@@ -227,7 +227,9 @@ public final class Memo implements Memoizer {
   /** Registers a named wrapper for {@link #result}. */
   private <W extends Memoized> W named(W wrapper, Function<Object[], Object> call) {
     if (wrapper.handle.options.name().isPresent()) {
-      named.register(wrapper.handle.id, wrapper.handle.arity, call);
+      named.register(wrapper.handle.id,
+          wrapper.handle.ref == null ? null : wrapper.handle.ref.qualifiedName(),
+          wrapper.handle.arity, call);
     }
     return wrapper;
   }
@@ -252,8 +254,9 @@ public final class Memo implements Memoizer {
       }
 
       @Override
-      public void register(String name, int arity, Function<Object[], Object> call) {
-        named.register(name, arity, call);
+      public void register(String name, String function, int arity,
+          Function<Object[], Object> call) {
+        named.register(name, function, arity, call);
       }
     });
   }
@@ -287,6 +290,10 @@ public final class Memo implements Memoizer {
   @Override
   public MemoScope storingIn(Path directory) {
     Objects.requireNonNull(directory, "directory");
+    if (directory.toString().isBlank()) {
+      throw new MemoConfigurationException("storingIn was given an empty path, which would not be"
+          + " a folder of its own; give the folder to store in, such as Path.of(\"build/memo\")");
+    }
     if (closed) {
       throw new StoreException("this memoizer is closed; create a new one with Memo.create()");
     }

@@ -37,7 +37,9 @@ public final class ProviderSelector<P extends Provider<T>, T> {
           "java", "dev.memo:memo-serde-java",
           "java-gzip", "dev.memo:memo-serde-java",
           "zstd", "dev.memo:memo-serde-zstd",
-          "chronicle", "dev.memo:memo-store-chronicle");
+          "chronicle", "dev.memo:memo-store-chronicle",
+          "redis", "dev.memo:memo-store-redis",
+          "kryo", "dev.memo:memo-serde-kryo");
 
   private final Class<P> type;
   private final String kind;
@@ -106,6 +108,21 @@ public final class ProviderSelector<P extends Provider<T>, T> {
       }
     }
     return new ProviderSelector<>(type, kind, key, byName);
+  }
+
+  /**
+   * Returns the artifact of memo's own that provides a name, for messages.
+   *
+   * @param name a provider name
+   * @return the artifact, such as {@code dev.memo:memo-store-redis}, or empty if memo has none
+   */
+  static Optional<String> moduleOf(String name) {
+    return Optional.ofNullable(KNOWN_MODULES.get(name));
+  }
+
+  /** @return the kind's word, {@code store}, {@code serde} or {@code signer} */
+  String kind() {
+    return kind;
   }
 
   /** @return the provider names found, in discovery order */

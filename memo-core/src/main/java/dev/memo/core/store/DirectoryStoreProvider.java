@@ -5,6 +5,8 @@ import dev.memo.spi.Store;
 import dev.memo.spi.StoreProvider;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Provides the {@code directory} store, memo's default: one file per entry under a root folder,
@@ -82,6 +84,17 @@ public final class DirectoryStoreProvider implements StoreProvider {
   }
 
   /**
+   * Returns the keys this provider reads: {@code memo.store.directory.} {@code path}, {@code fsync}, {@code claims}, {@code
+   * claim-timeout}, {@code max-bytes} and {@code max-age}.
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    return Optional.of(Set.of(key(PATH), key(FSYNC), key(CLAIMS), key(CLAIM_TIMEOUT), key(MAX_BYTES), key(MAX_AGE)));
+  }
+
+  /**
    * Creates a directory store. Reads its options but touches nothing on disk: the root is created
    * on the first write, and an unusable root is reported then.
    *
@@ -112,5 +125,9 @@ public final class DirectoryStoreProvider implements StoreProvider {
     }
     return new DirectoryStore(
         root, fsync, maxBytes, maxAge, System::currentTimeMillis, true, claims);
+  }
+
+  private static String key(String relative) {
+    return "memo.store." + NAME + "." + relative;
   }
 }

@@ -218,6 +218,15 @@ public final class AllowListFilter implements ObjectInputFilter {
             DEFAULT_MAX_PAYLOAD_BYTES));
   }
 
+  /**
+   * Returns the filter's keys, for the providers of serdes built on it to list among theirs.
+   *
+   * @return the full keys under {@code memo.serde.java.}
+   */
+  public static Set<String> keys() {
+    return Set.of(ALLOW, MAX_DEPTH, MAX_REFS, MAX_ARRAY_LENGTH, MAX_PAYLOAD_BYTES);
+  }
+
   /** The ceiling on a payload's serialized bytes, after decompression. */
   long maxPayloadBytes() {
     return maxPayloadBytes;

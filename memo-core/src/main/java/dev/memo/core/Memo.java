@@ -128,6 +128,7 @@ public final class Memo implements Memoizer {
   private Memo(Builder b) {
     ClassLoader loader = b.classLoader != null ? b.classLoader : defaultLoader();
     this.config = ConfigLoader.load(b.values, loader, b.environment, b.systemProperties);
+    ConfigLoader.checkKeys(config, loader);
     this.enabled = config.getBoolean("memo.enabled", true);
     if (!enabled) {
       store = null;

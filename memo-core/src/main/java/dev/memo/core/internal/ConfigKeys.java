@@ -92,13 +92,13 @@ final class ConfigKeys {
     }
     if (warn) {
       for (String p : problems) {
-        LOG.log(System.Logger.Level.WARNING, p + "; it is ignored");
+        LOG.log(System.Logger.Level.WARNING, p + " It is ignored.");
       }
       return;
     }
-    throw new MemoConfigurationException(String.join("; ", problems)
-        + (problems.size() == 1 ? "; fix or remove it" : "; fix or remove them")
-        + ", or set " + MemoConfig.CONFIG_UNKNOWN + "=warn to be warned instead");
+    throw new MemoConfigurationException(String.join(" ", problems)
+        + (problems.size() == 1 ? " Fix or remove it" : " Fix or remove them")
+        + ", or set " + MemoConfig.CONFIG_UNKNOWN + "=warn to be warned instead.");
   }
 
   /** A provider key set to nothing is a mistake: absent would choose by priority. */
@@ -152,9 +152,9 @@ final class ConfigKeys {
     }
     String missing = missingProvider(s, selectors);
     if (missing != null) {
-      return what + " is " + missing;
+      return what + " is " + missing + ".";
     }
-    return what + " is not a key memo or its providers read";
+    return what + " is not a key memo or its providers read.";
   }
 
   /** Names the provider a key is for when it is not on the class path, or returns null. */
@@ -230,11 +230,10 @@ final class ConfigKeys {
       String envBefore = MemoConfig.environmentName(before);
       if (s.name().startsWith(envBefore)) {
         String rest = s.name().substring(envBefore.length());
-        for (int cut : new int[] {rest.indexOf('_'), rest.lastIndexOf('_')}) {
-          if (cut > 0) {
-            out.add(before + rest.substring(0, cut).toLowerCase(Locale.ROOT).replace('_', '-')
-                + after);
-          }
+        // A tag's dashes are underscores too: every place the tag may end is tried.
+        for (int cut = rest.indexOf('_'); cut > 0; cut = rest.indexOf('_', cut + 1)) {
+          out.add(before + rest.substring(0, cut).toLowerCase(Locale.ROOT).replace('_', '-')
+              + after);
         }
       }
     } else if (s.name().startsWith(before)) {

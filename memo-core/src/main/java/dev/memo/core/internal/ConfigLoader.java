@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 /**
  * Stacks the configuration sources in precedence order: builder, system properties ({@code
  * memo.x.y}), environment ({@code MEMO_X_Y}), {@code memo.properties} on the class path; and checks
- * the keys set in all of them against those memo and its providers read ({@link ConfigKeys}).
+ * the keys set in all of them against those memo and its providers read ({@link #checkKeys}).
  */
 public final class ConfigLoader {
   /** The class path resource read last. */
@@ -36,8 +36,7 @@ public final class ConfigLoader {
    * @param environment the environment, normally {@link System#getenv()}
    * @param systemProperties the system properties, normally {@link System#getProperties()}
    * @return the configuration
-   * @throws MemoConfigurationException if {@code memo.properties} cannot be read, a provider name
-   *     is empty, or a key is unknown (unless {@code memo.config.unknown=warn})
+   * @throws MemoConfigurationException if {@code memo.properties} cannot be read
    */
   public static MemoConfig load(
       Map<String, String> builderValues,
@@ -48,13 +47,25 @@ public final class ConfigLoader {
         .withFallback(MemoConfig.ofProperties("system property", systemProperties))
         .withFallback(MemoConfig.ofEnvironment(environment))
         .withFallback(classPathProperties(loader));
-    ConfigKeys.check(config, selectors(loader));
     return config;
   }
 
   /**
-   * The providers whose keys are known. A kind whose providers fail to load is left out, so that
-   * its keys are accepted here; building a memoizer that uses it reports the failure.
+   * Checks the keys set in a configuration against those memo and the providers on the class path
+   * read; see {@link ConfigKeys}. Called when a memoizer or a store admin is built.
+   *
+   * @param config the configuration {@link #load} returned
+   * @param loader where the providers are looked up
+   * @throws MemoConfigurationException if a provider name is empty, or a key is unknown (unless
+   *     {@code memo.config.unknown=warn})
+   */
+  public static void checkKeys(MemoConfig config, ClassLoader loader) {
+    ConfigKeys.check(config, selectors(loader));
+  }
+
+  /**
+   * The providers whose keys are known. A kind whose providers fail to load, or that has none, is
+   * left out, so that its keys are accepted here; selecting a provider of it reports the problem.
    */
   private static List<ProviderSelector<?, ?>> selectors(ClassLoader loader) {
     List<ProviderSelector<?, ?>> all = new ArrayList<>();
@@ -67,7 +78,10 @@ public final class ConfigLoader {
   private static void addIfLoads(
       List<ProviderSelector<?, ?>> all, Supplier<ProviderSelector<?, ?>> load) {
     try {
-      all.add(load.get());
+      ProviderSelector<?, ?> selector = load.get();
+      if (!selector.names().isEmpty()) {
+        all.add(selector);
+      }
     } catch (MemoConfigurationException e) {
       // reported by the selection that needs the kind
     }

@@ -3,6 +3,7 @@ package dev.memo.core;
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
 import dev.memo.core.internal.ProviderSelector;
+import dev.memo.spi.Quote;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
 import dev.memo.spi.Store;
@@ -83,9 +84,9 @@ final class Policies {
       ttl(prefix);
       config.getBoolean(prefix + "object-tier", true);
       config.get(prefix + "store").ifPresent(
-          name -> stores.named(prefix + "store is \"" + name + "\"", name));
+          name -> stores.named(prefix + "store is " + Quote.of(name), name));
       config.get(prefix + "serde").ifPresent(
-          name -> serdes.named(prefix + "serde is \"" + name + "\"", name));
+          name -> serdes.named(prefix + "serde is " + Quote.of(name), name));
     }
   }
 

@@ -200,6 +200,15 @@ final class ConfigCheckTest {
   }
 
   @Test
+  void build_storeNameOfThreeHundredCharacters_isQuotedCut() {
+    String name = "a".repeat(300);
+    assertEquals("memo.store is \"" + "a".repeat(200) + "…\" (300 characters) but no store provider"
+        + " named \"" + "a".repeat(200) + "…\" (300 characters) is on the class path; add the"
+        + " module that provides it (available: directory, memory)",
+        buildFails(MemoTest.isolated().config("memo.store", name)));
+  }
+
+  @Test
   void build_keyFileIsADirectory_saysSo() {
     assertEquals("memo.integrity.key-file is \"" + dir + "\" (from builder) but must be a readable"
         + " file holding a base64-encoded key of at least 32 bytes; it is a directory, not a file;"

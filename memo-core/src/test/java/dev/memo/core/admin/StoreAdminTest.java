@@ -165,4 +165,49 @@ final class StoreAdminTest {
       assertEquals("max bytes -1 is negative", e.getMessage());
     }
   }
+
+  @Test
+  void verify_untouchedStoreWithAnIntegrityKey_findsEveryEntryAndRecordGood(@TempDir Path dir)
+      throws IOException {
+    Path keyFile = dir.resolve("integrity.key");
+    Files.writeString(keyFile, "a".repeat(44));
+    Map<String, String> config = Map.of("memo.integrity.key-file", keyFile.toString());
+    try (Store store = memoryStore();
+        Memo memo = Memo.builder().store(store).config(config).build();
+        StoreAdmin admin = StoreAdmin.of(store, MemoConfig.of("test", config))) {
+      Function<Integer, String> f = text(memo);
+      for (int i = 0; i < 3; i++) {
+        f.apply(i);
+      }
+      StoreAdmin.Verified v = admin.verify(Progress.NONE);
+      // Three entries, and explain's records: the function's latest entry and its code manifest.
+      assertEquals(5, v.checked());
+      assertEquals(List.of(), v.bad());
+      assertEquals(List.of(), v.unreadable());
+      assertEquals(List.of(), v.outdated());
+      assertFalse(v.damaged());
+      // memo reads the same records under the key: explain compares with the latest entry.
+      String explained = memo.explain(f, 7).toString();
+      assertFalse(explained.contains("no earlier entry"), explained);
+    }
+  }
+
+  @Test
+  void verify_recordsWrittenWithoutTheKey_areBadUnderIt_asMemoReadsThem(@TempDir Path dir)
+      throws IOException {
+    Path keyFile = dir.resolve("integrity.key");
+    Files.writeString(keyFile, "a".repeat(44));
+    Map<String, String> config = Map.of("memo.integrity.key-file", keyFile.toString());
+    try (Store store = memoryStore()) {
+      try (Memo memo = Memo.builder().store(store).build()) {
+        text(memo).apply(1);
+      }
+      try (StoreAdmin admin = StoreAdmin.of(store, MemoConfig.of("test", config))) {
+        StoreAdmin.Verified v = admin.verify(Progress.NONE);
+        assertEquals(3, v.bad().size(), "the entry and both records lack a tag");
+        assertTrue(v.bad().stream().allMatch(b -> b.reason().startsWith(
+            "entry has no valid integrity tag")), v.bad().toString());
+      }
+    }
+  }
 }

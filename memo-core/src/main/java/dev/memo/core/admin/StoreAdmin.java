@@ -453,7 +453,8 @@ public final class StoreAdmin implements AutoCloseable {
    *
    * @param checked entries checked
    * @param bytes bytes of the entries checked
-   * @param bad the bad entries, now quarantined: damaged, or read from another key's place
+   * @param bad the bad entries, quarantined unless the reason says otherwise: damaged, or read
+   *     from another key's place
    * @param unreadable entries (or namespaces, with a null key) that could not be read, left as they
    *     are: a file memo cannot open, a directory where an entry belongs
    * @param outdated entries of an older format, which memo computes again and rewrites on their
@@ -481,9 +482,9 @@ public final class StoreAdmin implements AutoCloseable {
    * entry of an older format as outdated. Entries removed while verify runs are skipped.
    *
    * @param progress told of each entry checked
-   * @return how many entries were checked, which were bad, unreadable or outdated
-   * @throws StoreException if the store cannot be listed at all, or a bad entry cannot be
-   *     quarantined
+   * @return how many entries were checked, which were bad (with why one could not be
+   *     quarantined, if so), unreadable or outdated
+   * @throws StoreException if the store cannot be listed at all
    */
   public Verified verify(Progress progress) {
     List<Bad> unreadable = new ArrayList<>();
@@ -522,13 +523,12 @@ public final class StoreAdmin implements AutoCloseable {
         unreadable.add(new Bad(ns, key, "cannot be read: " + e));
       }
       if (reason != null) {
-        bad.add(new Bad(ns, key, reason));
         try {
           store.quarantine(ns, key, "memo verify: " + reason);
-        } catch (IOException e) {
-          throw new StoreException("cannot quarantine entry " + key + " of \"" + ns + "\" in the "
-              + store.name() + " store: " + e + "; check that it is writable", e);
+        } catch (IOException | UncheckedIOException e) {
+          reason += "; not quarantined (" + e + "): check that the store is writable";
         }
+        bad.add(new Bad(ns, key, reason));
       }
     }
     progress.done();

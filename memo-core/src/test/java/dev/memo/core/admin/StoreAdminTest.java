@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memo.MemoConfig;
 import dev.memo.NotSigned;
+import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.core.Memo;
 import dev.memo.core.fakes.MapStore;
@@ -208,6 +209,82 @@ final class StoreAdminTest {
         assertTrue(v.bad().stream().allMatch(b -> b.reason().startsWith(
             "entry has no valid integrity tag")), v.bad().toString());
       }
+    }
+  }
+
+  /** A memory store whose quarantine fails, as a read-only store's does. */
+  private static final class ReadOnlyQuarantine implements Store {
+    private final Store store = memoryStore();
+
+    @Override
+    public String name() {
+      return "read-only-quarantine";
+    }
+
+    @Override
+    public java.util.Set<Capability> capabilities() {
+      return store.capabilities();
+    }
+
+    @Override
+    public java.util.Optional<java.io.InputStream> get(String namespace, Signature key)
+        throws IOException {
+      return store.get(namespace, key);
+    }
+
+    @Override
+    public void put(String namespace, Signature key, EntryWriter writer) throws IOException {
+      store.put(namespace, key, writer);
+    }
+
+    @Override
+    public boolean remove(String namespace, Signature key) throws IOException {
+      return store.remove(namespace, key);
+    }
+
+    @Override
+    public void quarantine(String namespace, Signature key, String reason) throws IOException {
+      throw new java.nio.file.AccessDeniedException("quarantine");
+    }
+
+    @Override
+    public java.util.Set<String> namespaces() throws IOException {
+      return store.namespaces();
+    }
+
+    @Override
+    public void forEachEntry(String namespace,
+        java.util.function.Consumer<? super dev.memo.spi.StoreEntry> action) throws IOException {
+      store.forEachEntry(namespace, action);
+    }
+
+    @Override
+    public void close() {
+      store.close();
+    }
+  }
+
+  @Test
+  void verify_badEntryThatCannotBeQuarantined_isReportedSayingSo_andVerifyGoesOn()
+      throws IOException {
+    try (Store store = new ReadOnlyQuarantine();
+        Memo memo = Memo.builder().store(store).build();
+        StoreAdmin admin = StoreAdmin.of(store, MemoConfig.empty())) {
+      Function<Integer, String> f = text(memo);
+      f.apply(1);
+      f.apply(2);
+      List<Signature> keys = new java.util.ArrayList<>();
+      store.forEachEntry("text", e -> keys.add(e.key()));
+      keys.sort(null);
+      store.put("text", keys.get(0), out -> out.write(new byte[] {'M', 'E', 'M', 'O'}));
+
+      StoreAdmin.Verified v = admin.verify(Progress.NONE);
+
+      assertEquals(4, v.checked());
+      assertEquals(List.of(new StoreAdmin.Bad("text", keys.get(0), "entry is truncated inside its"
+          + " header; not quarantined (java.nio.file.AccessDeniedException: quarantine): check"
+          + " that the store is writable")), v.bad());
+      assertTrue(v.damaged());
     }
   }
 }

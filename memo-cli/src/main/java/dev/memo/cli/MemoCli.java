@@ -10,6 +10,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,8 +30,8 @@ import picocli.CommandLine.Spec;
  * directory} unless {@code memo.store} says otherwise) at {@code --dir}, configured like the
  * library (system properties, {@code MEMO_*} environment variables, {@code -D key=value}).
  *
- * <p>Exit codes: 0 when all went well, 1 when something failed or {@code verify} found bad
- * entries, 2 for a usage error. Results go to standard output, errors and progress to standard
+ * <p>Exit codes: 0 when all went well, 1 when something failed or {@code verify} found bad or
+ * unreadable entries (outdated ones are not damage), 2 for a usage error. Results go to standard output, errors and progress to standard
  * error; progress is shown only on a terminal.
  */
 @Command(
@@ -332,8 +333,8 @@ public final class MemoCli implements Callable<Integer> {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Checks every entry's header, checksums and end without deserializing it;"
-          + " quarantines bad entries. Exits with 1 when it found any.")
+      description = "Checks every entry's header, key, checksums and end without deserializing"
+          + " it; quarantines bad entries. Exits with 1 when it found a bad or unreadable one.")
   static final class Verify implements Callable<Integer> {
     @ParentCommand MemoCli root;
     @Spec CommandLine.Model.CommandSpec spec;
@@ -344,14 +345,30 @@ public final class MemoCli implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       try (StoreAdmin admin = options.open(spec)) {
         StoreAdmin.Verified v = admin.verify(TerminalProgress.of(root, spec.commandLine().getErr()));
-        for (StoreAdmin.Bad b : v.bad()) {
-          out.println("bad: \"" + b.function() + "\" " + b.key().hex() + ": " + b.reason());
+        print(out, "bad", v.bad());
+        print(out, "unreadable", v.unreadable());
+        print(out, "outdated", v.outdated());
+        List<String> found = new ArrayList<>();
+        if (!v.bad().isEmpty()) {
+          found.add(v.bad().size() + " bad, quarantined");
+        }
+        if (!v.unreadable().isEmpty()) {
+          found.add(v.unreadable().size() + " unreadable, left as they are");
+        }
+        if (!v.outdated().isEmpty()) {
+          found.add(v.outdated().size() + " outdated, computed again on their next call");
         }
         out.println("checked " + v.checked() + " entr" + (v.checked() == 1 ? "y" : "ies") + " ("
-            + Format.bytes(v.bytes()) + "): " + (v.bad().isEmpty()
-                ? "all good"
-                : v.bad().size() + " bad, quarantined"));
-        return v.bad().isEmpty() ? 0 : FAILURE;
+            + Format.bytes(v.bytes()) + "): "
+            + (found.isEmpty() ? "all good" : String.join(", ", found)));
+        return v.damaged() ? FAILURE : 0;
+      }
+    }
+
+    private static void print(PrintWriter out, String kind, List<StoreAdmin.Bad> entries) {
+      for (StoreAdmin.Bad b : entries) {
+        out.println(kind + ": \"" + b.function() + "\" "
+            + (b.key() == null ? "(all entries)" : b.key().hex()) + ": " + b.reason());
       }
     }
   }

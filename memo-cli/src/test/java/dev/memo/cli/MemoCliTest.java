@@ -89,8 +89,9 @@ final class MemoCliTest {
         "  prune   Removes entries unused for longer than --max-age, then the least",
         "            recently used until at most --max-bytes remain.",
         "  clear   Removes every entry of a function.",
-        "  verify  Checks every entry's header, checksums and end without deserializing",
-        "            it; quarantines bad entries. Exits with 1 when it found any.",
+        "  verify  Checks every entry's header, key, checksums and end without",
+        "            deserializing it; quarantines bad entries. Exits with 1 when it",
+        "            found a bad or unreadable one.",
         "  help    Display help information about the specified command.",
         ""), r.out().replace(System.lineSeparator(), "\n"));
     assertEquals("", r.err());
@@ -289,6 +290,139 @@ final class MemoCliTest {
     assertTrue(lines.get(1).matches("checked \\d+ entries \\(.*\\): 1 bad, quarantined"), lines.get(1));
     assertFalse(Files.exists(entries.get(0)));
     assertEquals(0, run("verify", "--dir", dir().toString()).code());
+  }
+
+  private List<Path> entryFiles(String function) throws IOException {
+    try (Stream<Path> files = Files.walk(dir())) {
+      return files.filter(p -> p.toString().endsWith(".entry"))
+          .filter(p -> p.getParent().getParent().getFileName().toString()
+              .startsWith(function + "-"))
+          .sorted().collect(Collectors.toList());
+    }
+  }
+
+  private static String keyOf(Path entry) {
+    return entry.getFileName().toString().replace(".entry", "");
+  }
+
+  @Test
+  void verify_swappedEntries_reportsBothAsMoved_quarantinesThem_andExitsWithOne()
+      throws IOException {
+    writeEntries("directory", 3, 0);
+    List<Path> entries = entryFiles("square");
+    Path a = entries.get(0);
+    Path b = entries.get(1);
+    Path temp = a.resolveSibling("swap");
+    Files.move(a, temp);
+    Files.move(b, a);
+    Files.move(temp, b);
+
+    Run r = run("verify", "--dir", dir().toString());
+
+    assertEquals(1, r.code(), r.err());
+    List<String> lines = r.out().lines().collect(Collectors.toList());
+    assertEquals(3, lines.size(), r.out());
+    assertEquals("bad: \"square\" " + keyOf(a) + ": entry was written for key " + keyOf(b)
+        + " of \"square\" but read as key " + keyOf(a) + " of \"square\": it was moved, copied or"
+        + " linked to another key's place", lines.get(0));
+    assertEquals("bad: \"square\" " + keyOf(b) + ": entry was written for key " + keyOf(a)
+        + " of \"square\" but read as key " + keyOf(b) + " of \"square\": it was moved, copied or"
+        + " linked to another key's place", lines.get(1));
+    assertTrue(lines.get(2).matches("checked 5 entries \\(.*\\): 2 bad, quarantined"), lines.get(2));
+    assertFalse(Files.exists(a));
+    assertFalse(Files.exists(b));
+    assertEquals(0, run("verify", "--dir", dir().toString()).code());
+  }
+
+  @Test
+  void verify_keyedStoreUntouched_findsEntriesAndRecordsGood_andExitsWithZero()
+      throws IOException {
+    Path keyFile = tempDir.resolve("integrity.key");
+    Files.writeString(keyFile, "a".repeat(44));
+    try (Memo memo = Memo.builder().store("directory")
+        .config("memo.store.directory.path", dir().toString())
+        .config("memo.integrity.key-file", keyFile.toString()).build()) {
+      Function<Integer, Long> square = memo.function("square", x -> (long) x * x);
+      for (int i = 0; i < 3; i++) {
+        square.apply(i);
+      }
+    }
+
+    Run r = run("verify", "--dir", dir().toString(), "-D",
+        "memo.integrity.key-file=" + keyFile);
+
+    assertEquals(0, r.code(), r.out() + r.err());
+    // Three entries, and explain's records: the latest entry of the function, its code manifest.
+    assertTrue(r.out().matches("checked 5 entries \\([0-9.]+ (B|KiB)\\): all good\\R"), r.out());
+    assertEquals("", r.err());
+  }
+
+  @Test
+  void verify_directoryWhereAnEntryBelongs_isReportedUnreadable_andTheRestIsChecked()
+      throws IOException {
+    writeEntries("directory", 3, 0);
+    List<Path> entries = entryFiles("square");
+    Path entry = entries.get(0);
+    Files.delete(entry);
+    Files.createDirectory(entry);
+    Files.writeString(entry.resolve("inside"), "not an entry");
+    Path truncated = entries.get(1);
+    byte[] bytes = Files.readAllBytes(truncated);
+    Files.write(truncated, Arrays.copyOf(bytes, 5));
+
+    Run r = run("verify", "--dir", dir().toString());
+
+    assertEquals(1, r.code(), r.err());
+    List<String> lines = r.out().lines().collect(Collectors.toList());
+    assertEquals(List.of(
+        "bad: \"square\" " + keyOf(truncated) + ": entry is truncated inside its header",
+        "unreadable: \"square\" " + keyOf(entry) + ": cannot be read: java.io.IOException: Is a directory"),
+        lines.subList(0, 2), r.out());
+    assertTrue(lines.get(2).matches(
+        "checked 5 entries \\(.*\\): 1 bad, quarantined, 1 unreadable, left as they are"),
+        lines.get(2));
+  }
+
+  @Test
+  void verify_entryOfFormatVersion1_isReportedOutdated_andExitsWithZero() throws IOException {
+    writeEntries("directory", 1, 0);
+    Path entry = entryFiles("square").get(0);
+    Files.write(entry, versionOne(Files.readAllBytes(entry)));
+
+    Run r = run("verify", "--dir", dir().toString());
+
+    assertEquals(0, r.code(), r.err());
+    assertEquals(List.of("outdated: \"square\" " + keyOf(entry) + ": entry format version 1 does"
+        + " not record its key, so a moved or copied entry cannot be told from its own; it is"
+        + " computed again"), r.out().lines().limit(1).collect(Collectors.toList()), r.out());
+    assertTrue(r.out().lines().skip(1).findFirst().orElseThrow().matches(
+        "checked 3 entries \\(.*\\): 1 outdated, computed again on their next call"), r.out());
+    assertTrue(Files.exists(entry));
+  }
+
+  /** An entry as format version 1 wrote it: no namespace or key in its header. */
+  private static byte[] versionOne(byte[] entry) {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(entry);
+    in.position(5);
+    byte[] header = new byte[in.getInt()];
+    in.get(header);
+    in.getInt();
+    byte[] rest = new byte[in.remaining()];
+    in.get(rest);
+    int at = 0;
+    int[] ends = new int[4]; // serde | signer | namespace | key, each u16 length + bytes
+    for (int i = 0; i < 4; i++) {
+      at += 2 + (((header[at] & 0xFF) << 8) | (header[at + 1] & 0xFF));
+      ends[i] = at;
+    }
+    byte[] v1 = new byte[header.length - (ends[3] - ends[1])];
+    System.arraycopy(header, 0, v1, 0, ends[1]);
+    System.arraycopy(header, ends[3], v1, ends[1], header.length - ends[3]);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(v1);
+    return java.nio.ByteBuffer.allocate(9 + v1.length + 4 + rest.length)
+        .put(new byte[] {'M', 'E', 'M', 'O', 1}).putInt(v1.length).put(v1)
+        .putInt((int) crc.getValue()).put(rest).array();
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.memo.core.entry.CountingOutputStream;
 import dev.memo.core.entry.EntryFormat;
 import dev.memo.core.entry.EntryIntegrity;
 import dev.memo.core.entry.EntryReader;
+import dev.memo.core.entry.OutdatedEntryException;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
 import dev.memo.spi.Store;
@@ -24,9 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The entries of one memoizer's calls in their route's store: loading one (read through the one
  * {@link EntryReader}, with the serde its header names), saving one (with its header and, with an
- * integrity key, its tag), checking that one is there and usable. A broken entry is counted,
- * quarantined and reported as {@link Lookup#BROKEN}; a store that fails costs a warning, never the
- * call. Thread-safe.
+ * integrity key, its tag), checking that one is there and usable. Every entry's header names the
+ * namespace and key it was written under, and one read from any other place is broken. A broken
+ * entry is counted, quarantined and reported as {@link Lookup#BROKEN}; an entry of an older format
+ * that names no key is a plain {@link Lookup#MISS}, rewritten by the call; a store that fails
+ * costs a warning, never the call. Thread-safe.
  */
 final class Entries {
   private final Serde serde;
@@ -101,6 +104,8 @@ final class Entries {
       long bytes = entry.finish();
       counters.hit(bytes);
       return new Lookup.Hit(value, bytes, created);
+    } catch (OutdatedEntryException e) {
+      return Lookup.MISS; // an older format that names no key: computed again and rewritten
     } catch (CorruptEntryException | SerdeException e) {
       broken(h, store, key, e);
       return Lookup.BROKEN;
@@ -145,7 +150,7 @@ final class Entries {
     metadata.put("created", Long.toString(created));
     metadata.put("compute-nanos", Long.toString(nanos));
     integrity.annotate(metadata);
-    EntryFormat.Header header = new EntryFormat.Header(serde.name(), signerName, metadata);
+    EntryFormat.Header header = new EntryFormat.Header(serde.name(), signerName, h.id, key, metadata);
     long[] written = new long[1];
     try {
       store.put(h.id, key, out -> {
@@ -192,6 +197,8 @@ final class Entries {
       EntryFormat.Header header = reader.check(found.get(), h.id, key);
       // An entry whose serde is missing would be recomputed by a call: it is not usable.
       return serdeNamed(header.serde()).isPresent();
+    } catch (OutdatedEntryException e) {
+      return false; // a call computes it again and rewrites it
     } catch (CorruptEntryException e) {
       broken(h, store, key, e);
       return false;

@@ -50,6 +50,7 @@ final class MemoEngine implements Engine {
   private final ObjectTier tier;
   private final ThreadScopes scopes = new ThreadScopes();
   private final Counters counters = new Counters();
+  private final EntryIntegrity integrity;
   private final CallKeys keys;
   private final Entries entries;
   private final Computations computations;
@@ -57,7 +58,7 @@ final class MemoEngine implements Engine {
 
   MemoEngine(MemoBuilder b, MemoConfig config, ClassLoader loader) {
     this.config = config;
-    EntryIntegrity integrity = EntryIntegrity.of(config, b.environment);
+    this.integrity = EntryIntegrity.of(config, b.environment);
     var signers = ProviderSelector.load(SignerProvider.class, "signer", loader);
     this.signer =
         b.signer != null ? b.signer : signers.create(signers.select(b.signerName, config), config);
@@ -76,9 +77,9 @@ final class MemoEngine implements Engine {
       this.store = stores.create(stores.select(b.storeName, config), config);
       this.ownsStore = true;
     }
-    MissRecords records = new MissRecords(store, signer.name(), encoders);
+    MissRecords records = new MissRecords(store, signer.name(), encoders, integrity);
     this.policies = new Policies(config, store, serde, stores, serdes,
-        s -> s == store ? records : new MissRecords(s, signer.name(), encoders));
+        s -> s == store ? records : new MissRecords(s, signer.name(), encoders, integrity));
     Warnings warnings = new Warnings();
     this.keys = new CallKeys(signer.name(), encoders);
     this.explainer = new Explainer(keys, warnings);
@@ -208,7 +209,7 @@ final class MemoEngine implements Engine {
   @Override
   public MemoScope storingIn(Path directory) {
     Store temporary = Engine.temporaryStore(config, directory);
-    return scopes.storingIn(temporary, new MissRecords(temporary, signer.name(), encoders), s -> {
+    return scopes.storingIn(temporary, new MissRecords(temporary, signer.name(), encoders, integrity), s -> {
       tier.forget(s);
       s.close();
     });

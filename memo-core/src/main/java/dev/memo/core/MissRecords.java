@@ -5,8 +5,9 @@ import dev.memo.Signature;
 import dev.memo.core.sign.CanonicalEncoder;
 import dev.memo.core.entry.CorruptEntryException;
 import dev.memo.core.entry.EntryFormat;
+import dev.memo.core.entry.EntryIntegrity;
+import dev.memo.core.entry.EntryReader;
 import dev.memo.spi.Store;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -35,7 +36,9 @@ import java.util.function.Supplier;
  * be read explains nothing rather than failing a call.
  *
  * <p>Records are ordinary entries with an empty payload: their metadata is the content, their
- * header names the serde {@value #SERDE}. Thread-safe.
+ * header names the serde {@value #SERDE}. They are written and read by the same rules as entries
+ * (their key in the header; with an integrity key, a tag), through the one {@link EntryReader}, so
+ * that {@code StoreAdmin.verify} accepts exactly the records memo reads. Thread-safe.
  */
 final class MissRecords {
   /** The namespace of the records. */
@@ -48,12 +51,17 @@ final class MissRecords {
   private final Store store;
   private final String signerName;
   private final ThreadLocal<CanonicalEncoder> encoders;
+  private final EntryIntegrity integrity;
+  private final EntryReader reader;
   private final Set<Signature> manifestsWritten = ConcurrentHashMap.newKeySet();
 
-  MissRecords(Store store, String signerName, ThreadLocal<CanonicalEncoder> encoders) {
+  MissRecords(Store store, String signerName, ThreadLocal<CanonicalEncoder> encoders,
+      EntryIntegrity integrity) {
     this.store = store;
     this.signerName = signerName;
     this.encoders = encoders;
+    this.integrity = integrity;
+    this.reader = EntryReader.forSigner(integrity, signerName);
   }
 
   /**
@@ -133,16 +141,20 @@ final class MissRecords {
     }
   }
 
-  private void writeRecord(Signature key, Map<String, String> metadata) throws IOException {
-    EntryFormat.Header header = new EntryFormat.Header(SERDE, signerName, metadata);
+  private void writeRecord(Signature key, Map<String, String> content) throws IOException {
+    Map<String, String> metadata = new LinkedHashMap<>(content);
+    integrity.annotate(metadata);
+    EntryFormat.Header header = new EntryFormat.Header(SERDE, signerName, NAMESPACE, key, metadata);
     // Removed first, then written: replacing an existing file by a rename makes ext4 (with its
     // default auto_da_alloc) write the new file's data back before the rename returns, which cost
     // 0.3 to 2 ms per miss where writing a file under a free name costs about 0.1 ms. A record is
     // a hint, so the moment it is absent only makes a concurrent explain report a first miss.
     store.remove(NAMESPACE, key);
     store.put(NAMESPACE, key, out -> {
-      EntryFormat.writeHeader(header, metadata, out);
-      EntryFormat.payloadOutput(out).close();
+      EntryIntegrity.Signing signing = integrity.signing(out, NAMESPACE, key);
+      EntryFormat.writeHeader(header, metadata, signing);
+      EntryFormat.payloadOutput(signing).close();
+      signing.finish();
     });
   }
 
@@ -151,12 +163,15 @@ final class MissRecords {
     if (found.isEmpty()) {
       return Optional.empty();
     }
-    try (InputStream in = new BufferedInputStream(found.get())) {
-      EntryFormat.Header header = EntryFormat.readHeader(in);
+    try (EntryReader.Reading record = reader.open(found.get(), NAMESPACE, key)) {
+      record.finish();
+      EntryFormat.Header header = record.header();
       if (!header.serde().equals(SERDE)) {
         return Optional.empty();
       }
-      return Optional.of(header.metadata());
+      Map<String, String> content = new LinkedHashMap<>(header.metadata());
+      content.remove(EntryIntegrity.METADATA_KEY);
+      return Optional.of(content);
     } catch (CorruptEntryException e) {
       return Optional.empty(); // a record is a hint for explain; a broken one explains nothing
     }

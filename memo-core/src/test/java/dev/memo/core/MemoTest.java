@@ -348,7 +348,9 @@ class MemoTest {
       memo.function("text", MemoTest::text).apply(1);
       String key = store.valueKeys().iterator().next();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      EntryFormat.Header h = new EntryFormat.Header("nope", "sha256", Map.of());
+      String ns = key.substring(0, key.lastIndexOf('/'));
+      Signature sig = Signature.fromHex(key.substring(key.lastIndexOf('/') + 1));
+      EntryFormat.Header h = new EntryFormat.Header("nope", "sha256", ns, sig, Map.of());
       EntryFormat.writeHeader(h, Map.of(), out);
       var payload = EntryFormat.payloadOutput(out);
       payload.write(new byte[] {1, 2, 3});

@@ -8,6 +8,7 @@ import dev.memo.core.entry.CorruptEntryException;
 import dev.memo.core.entry.EntryFormat;
 import dev.memo.core.entry.EntryIntegrity;
 import dev.memo.core.entry.EntryReader;
+import dev.memo.core.entry.OutdatedEntryException;
 import dev.memo.core.config.ProviderSelector;
 import dev.memo.core.store.DirectoryMaintenance;
 import dev.memo.spi.Store;
@@ -18,6 +19,7 @@ import dev.memo.spi.support.Namespaces;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -439,10 +441,10 @@ public final class StoreAdmin implements AutoCloseable {
   }
 
   /**
-   * A bad entry that verify quarantined.
+   * An entry verify found wrong, or could not check.
    *
-   * @param function its function
-   * @param key its key
+   * @param function its function (memo's own namespaces included, as stored)
+   * @param key its key, or null when a whole namespace could not be listed
    * @param reason what was wrong
    */
   public record Bad(String function, Signature key, String reason) {}
@@ -452,23 +454,51 @@ public final class StoreAdmin implements AutoCloseable {
    *
    * @param checked entries checked
    * @param bytes bytes of the entries checked
-   * @param bad the bad entries, now quarantined
+   * @param bad the bad entries, quarantined unless the reason says otherwise: damaged, or read
+   *     from another key's place
+   * @param unreadable entries (or namespaces, with a null key) that could not be read, left as they
+   *     are: a file memo cannot open, a directory where an entry belongs
+   * @param outdated entries of an older format, which memo computes again and rewrites on their
+   *     next call; not damage, left as they are
    */
-  public record Verified(long checked, long bytes, List<Bad> bad) {}
+  public record Verified(long checked, long bytes, List<Bad> bad, List<Bad> unreadable,
+      List<Bad> outdated) {
+    /**
+     * Returns whether verify found damage: a bad entry, or one it could not read.
+     *
+     * @return true if {@link #bad()} or {@link #unreadable()} is not empty
+     */
+    public boolean damaged() {
+      return !bad.isEmpty() || !unreadable.isEmpty();
+    }
+  }
 
   /**
-   * Reads every entry, memo's own included, and checks its header, every payload chunk's
-   * checksum, its end marker and, with an integrity key configured, its tag, without deserializing
-   * it. Each bad entry is quarantined (kept for inspection where the store can). Entries removed
-   * while verify runs are skipped.
+   * Reads every entry, memo's own included (the records {@code explain} reads are entries too,
+   * checked by the same rules), through the one entry reader memo loads with: its header, that the
+   * header names the namespace and key the entry was found under, every payload chunk's checksum,
+   * its end marker and, with an integrity key configured, its tag, without deserializing it. Each
+   * bad entry is quarantined (kept for inspection where the store can). Whatever it meets, verify
+   * goes on to the next entry: an entry or namespace it cannot read is reported as unreadable, an
+   * entry of an older format as outdated. Entries removed while verify runs are skipped.
    *
    * @param progress told of each entry checked
-   * @return how many entries were checked and which were bad
-   * @throws StoreException if the store cannot be listed, or a bad entry cannot be quarantined
+   * @return how many entries were checked, which were bad (with why one could not be
+   *     quarantined, if so), unreadable or outdated
+   * @throws StoreException if the store cannot be listed at all
    */
   public Verified verify(Progress progress) {
-    List<Listed> all = listed(namespaces("verifying a store"));
+    List<Bad> unreadable = new ArrayList<>();
+    List<Listed> all = new ArrayList<>();
+    for (String ns : namespaces("verifying a store")) {
+      try {
+        all.addAll(listed(List.of(ns)));
+      } catch (StoreException | UncheckedIOException e) {
+        unreadable.add(new Bad(ns, null, "cannot list its entries: " + e.getCause()));
+      }
+    }
     List<Bad> bad = new ArrayList<>();
+    List<Bad> outdated = new ArrayList<>();
     EntryReader reader = EntryReader.anySigner(integrity);
     long checked = 0;
     long bytes = 0;
@@ -477,39 +507,34 @@ public final class StoreAdmin implements AutoCloseable {
       progress.update("verifying", ++done, all.size());
       String ns = l.namespace();
       Signature key = l.entry().key();
-      Optional<InputStream> found;
-      try {
-        found = store.get(ns, key);
-      } catch (IOException e) {
-        throw new StoreException("cannot read entry " + key + " of \"" + ns + "\" in the "
-            + store.name() + " store: " + e + "; check that it is readable", e);
-      }
-      if (found.isEmpty()) {
-        continue;
-      }
-      checked++;
-      bytes += l.entry().size();
       String reason = null;
       try {
+        Optional<InputStream> found = store.get(ns, key);
+        if (found.isEmpty()) {
+          continue;
+        }
+        checked++;
+        bytes += l.entry().size();
         reader.check(found.get(), ns, key);
+      } catch (OutdatedEntryException e) {
+        outdated.add(new Bad(ns, key, e.getMessage()));
       } catch (CorruptEntryException e) {
         reason = e.getMessage();
-      } catch (IOException e) {
-        throw new StoreException("cannot read entry " + key + " of \"" + ns + "\" in the "
-            + store.name() + " store: " + e + "; check that it is readable", e);
+      } catch (IOException | UncheckedIOException e) {
+        unreadable.add(new Bad(ns, key, "cannot be read: " + e));
       }
       if (reason != null) {
-        bad.add(new Bad(ns, key, reason));
         try {
           store.quarantine(ns, key, "memo verify: " + reason);
-        } catch (IOException e) {
-          throw new StoreException("cannot quarantine entry " + key + " of \"" + ns + "\" in the "
-              + store.name() + " store: " + e + "; check that it is writable", e);
+        } catch (IOException | UncheckedIOException e) {
+          reason += "; not quarantined (" + e + "): check that the store is writable";
         }
+        bad.add(new Bad(ns, key, reason));
       }
     }
     progress.done();
-    return new Verified(checked, bytes, List.copyOf(bad));
+    return new Verified(checked, bytes, List.copyOf(bad), List.copyOf(unreadable),
+        List.copyOf(outdated));
   }
 
   /** Closes the store if {@link #open} opened it. */

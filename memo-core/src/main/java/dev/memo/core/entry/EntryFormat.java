@@ -1,5 +1,6 @@
 package dev.memo.core.entry;
 
+import dev.memo.Signature;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
@@ -17,7 +19,8 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * magic "MEMO" | format version (1 byte) | header length (int) | header | header CRC32C (int)
- * header  = serde name | signer name | pair count (short) | (key, value)*   (strings: u16 length + UTF-8)
+ * header  = serde name | signer name | namespace | key | pair count (short) | (key, value)*
+ *           (strings: u16 length + UTF-8; the key: u16 length + the signature's bytes)
  * payload = chunk* | end
  * chunk   = length (int, &gt; 0) | CRC32C of the chunk (int) | bytes
  * end     = 0 (int) | total payload length (long) | CRC32C of that long (int)
@@ -28,10 +31,19 @@ import java.util.zip.CRC32C;
  * before the serde sees it: a reader verifies each chunk's CRC before releasing its bytes, and the
  * end marker proves that nothing was cut off. The design page places length and checksum in the
  * header; that would force the writer to buffer the whole payload first.
+ *
+ * <p>Every header carries the full key it was written under, its namespace and signature, so that
+ * a reader can refuse an entry that was moved, copied or linked to another key's place ({@link
+ * Header#boundTo}). Version 1 had no key: such an entry cannot be told apart from one swapped with
+ * another key's. {@link #readHeader} still reads its header (for listing), and {@link EntryReader}
+ * refuses it with an {@link OutdatedEntryException}, which memo treats as a plain miss (the call
+ * is computed again and its entry rewritten in version 2).
  */
 public final class EntryFormat {
   static final byte[] MAGIC = {'M', 'E', 'M', 'O'};
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+  /** The last version whose header held no key: its entries are outdated, not broken. */
+  static final int UNBOUND_VERSION = 1;
   static final int MAX_CHUNK = 64 * 1024;
   private static final int MAX_HEADER = 1 << 24;
 
@@ -45,31 +57,73 @@ public final class EntryFormat {
   public static final class Header {
     private final String serde;
     private final String signer;
+    private final String namespace;
+    private final byte[] key;
     private volatile Map<String, String> metadata;
     /** The header's bytes and where its pair count starts, when read from an entry; else null. */
     private final byte[] raw;
     private final int pairsAt;
 
     /**
-     * Creates a header.
+     * Creates the header of an entry about to be written under a key.
      *
      * @param serde the serde name
      * @param signer the signer name
+     * @param namespace the namespace the entry is written under
+     * @param key the key the entry is written under
      * @param metadata entry metadata, kept in order
      */
-    public Header(String serde, String signer, Map<String, String> metadata) {
+    public Header(String serde, String signer, String namespace, Signature key,
+        Map<String, String> metadata) {
       this.serde = serde;
       this.signer = signer;
+      this.namespace = Objects.requireNonNull(namespace, "namespace");
+      this.key = key.bytes();
       this.metadata = Map.copyOf(metadata);
       this.raw = null;
       this.pairsAt = 0;
     }
 
-    private Header(String serde, String signer, byte[] raw, int pairsAt) {
+    private Header(String serde, String signer, String namespace, byte[] key, byte[] raw,
+        int pairsAt) {
       this.serde = serde;
       this.signer = signer;
+      this.namespace = namespace;
+      this.key = key;
       this.raw = raw;
       this.pairsAt = pairsAt;
+    }
+
+    /**
+     * Returns whether the header names the key it was written under: false only for an entry of
+     * format version 1, which {@link EntryReader} refuses as outdated.
+     *
+     * @return true if {@link #namespace()} and {@link #key()} are known
+     */
+    public boolean bound() {
+      return namespace != null;
+    }
+
+    /** @return the namespace the entry was written under; null if not {@link #bound()} */
+    public String namespace() {
+      return namespace;
+    }
+
+    /** @return the key the entry was written under; null if not {@link #bound()} */
+    public Signature key() {
+      return key == null ? null : Signature.of(key);
+    }
+
+    /**
+     * Returns whether the entry was written under this namespace and key: an entry read from any
+     * other place was moved, copied or linked there, and must not be taken for that key's.
+     *
+     * @param namespace the namespace the entry was read from
+     * @param key the key the entry was read under
+     * @return true if both match
+     */
+    public boolean boundTo(String namespace, Signature key) {
+      return bound() && this.namespace.equals(namespace) && Arrays.equals(this.key, key.bytes());
     }
 
     /** @return the serde that wrote the payload */
@@ -141,6 +195,9 @@ public final class EntryFormat {
     DataOutputStream h = new DataOutputStream(buf);
     writeString(h, header.serde());
     writeString(h, header.signer());
+    writeString(h, header.namespace);
+    h.writeShort(header.key.length);
+    h.write(header.key);
     h.writeShort(metadataInOrder.size());
     for (Map.Entry<String, String> e : metadataInOrder.entrySet()) {
       writeString(h, e.getKey());
@@ -172,7 +229,7 @@ public final class EntryFormat {
       throw new CorruptEntryException("not a memo entry (bad magic)");
     }
     int version = start[4] & 0xFF;
-    if (version != VERSION) {
+    if (version != VERSION && version != UNBOUND_VERSION) {
       throw new CorruptEntryException("entry format version " + version + " is not " + VERSION);
     }
     int length = int32(start, 5);
@@ -189,7 +246,8 @@ public final class EntryFormat {
     }
     // Every string must lie inside the header, checked now so that decoding later cannot fail.
     int at = 0;
-    for (int i = 0; i < 2; i++) {
+    int names = version == UNBOUND_VERSION ? 2 : 4;
+    for (int i = 0; i < names; i++) {
       at = skipString(bytes, at, length);
     }
     int pairsAt = at;
@@ -201,8 +259,15 @@ public final class EntryFormat {
     for (int i = 0; i < 2 * pairs; i++) {
       at = skipString(bytes, at, length);
     }
-    int serdeLength = u16(bytes, 0);
-    return new Header(string(bytes, 0), string(bytes, 2 + serdeLength), bytes, pairsAt);
+    int signerAt = 2 + u16(bytes, 0);
+    if (version == UNBOUND_VERSION) {
+      return new Header(string(bytes, 0), string(bytes, signerAt), null, null, bytes, pairsAt);
+    }
+    int namespaceAt = signerAt + 2 + u16(bytes, signerAt);
+    int keyAt = namespaceAt + 2 + u16(bytes, namespaceAt);
+    byte[] key = Arrays.copyOfRange(bytes, keyAt + 2, keyAt + 2 + u16(bytes, keyAt));
+    return new Header(string(bytes, 0), string(bytes, signerAt), string(bytes, namespaceAt), key,
+        bytes, pairsAt);
   }
 
   private static int skipString(byte[] b, int at, int length) throws CorruptEntryException {

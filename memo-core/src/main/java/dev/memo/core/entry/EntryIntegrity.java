@@ -47,7 +47,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class EntryIntegrity {
   /** The metadata key that marks a tagged entry, and its value. */
-  static final String METADATA_KEY = "integrity";
+  public static final String METADATA_KEY = "integrity";
   static final String ALGORITHM = "hmac-sha256";
   static final int TAG_BYTES = 32;
   static final int MIN_KEY_BYTES = 32;

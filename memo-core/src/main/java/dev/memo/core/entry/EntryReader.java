@@ -17,8 +17,11 @@ import java.util.Objects;
  * {@code verify} runs) all read through it. Immutable and thread-safe; each {@link Reading} belongs
  * to the thread that opened it.
  *
- * <p>An entry is opened for the namespace and key it was asked for under, so that a rule about the
- * header's own record of its key has the expected values at hand: see {@link #checkHeader}.
+ * <p>An entry is opened for the namespace and key it was asked for under, and its header must name
+ * the same ones: an entry moved, copied or linked to another key's place is broken, never a hit
+ * (see {@link #checkHeader}). With an integrity key, the tag covers the header, so the key it
+ * names cannot be forged either. An entry of format version 1, which names no key, is refused with
+ * an {@link OutdatedEntryException}.
  */
 public final class EntryReader {
   private final EntryIntegrity integrity;
@@ -60,6 +63,7 @@ public final class EntryReader {
    * @param namespace the namespace the entry was read from
    * @param key the key the entry was read under
    * @return the opened entry, positioned at its payload; the caller closes it
+   * @throws OutdatedEntryException if the entry is of format version 1, which names no key
    * @throws CorruptEntryException if a check fails; the message says which
    * @throws IOException if reading fails
    */
@@ -99,11 +103,21 @@ public final class EntryReader {
   }
 
   /**
-   * The rules on a header that was read intact: it names the signer of the reader's keys. A rule
-   * that compares the header's record of its namespace and key with those asked for belongs here.
+   * The rules on a header that was read intact: it was written under the namespace and key it was
+   * read from (an entry moved, copied or linked to another key's place is broken, never that key's
+   * hit), and it names the signer of the reader's keys.
    */
   private void checkHeader(EntryFormat.Header header, String namespace, Signature key)
       throws CorruptEntryException {
+    if (!header.bound()) {
+      throw new OutdatedEntryException("entry format version 1 does not record its key, so a moved"
+          + " or copied entry cannot be told from its own; it is computed again");
+    }
+    if (!header.boundTo(namespace, key)) {
+      throw new CorruptEntryException("entry was written for key " + header.key().hex() + " of \""
+          + header.namespace() + "\" but read as key " + key.hex() + " of \"" + namespace
+          + "\": it was moved, copied or linked to another key's place");
+    }
     if (signer != null && !header.signer().equals(signer)) {
       throw new CorruptEntryException(
           "entry was signed by \"" + header.signer() + "\" but its key by \"" + signer + "\"");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memo.MemoConfig;
 import dev.memo.NotSigned;
+import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.core.Memo;
 import dev.memo.core.fakes.MapStore;
@@ -163,6 +164,127 @@ final class StoreAdminTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> admin.prune(-1, null, Progress.NONE));
       assertEquals("max bytes -1 is negative", e.getMessage());
+    }
+  }
+
+  @Test
+  void verify_untouchedStoreWithAnIntegrityKey_findsEveryEntryAndRecordGood(@TempDir Path dir)
+      throws IOException {
+    Path keyFile = dir.resolve("integrity.key");
+    Files.writeString(keyFile, "a".repeat(44));
+    Map<String, String> config = Map.of("memo.integrity.key-file", keyFile.toString());
+    try (Store store = memoryStore();
+        Memo memo = Memo.builder().store(store).config(config).build();
+        StoreAdmin admin = StoreAdmin.of(store, MemoConfig.of("test", config))) {
+      Function<Integer, String> f = text(memo);
+      for (int i = 0; i < 3; i++) {
+        f.apply(i);
+      }
+      StoreAdmin.Verified v = admin.verify(Progress.NONE);
+      // Three entries, and explain's records: the function's latest entry and its code manifest.
+      assertEquals(5, v.checked());
+      assertEquals(List.of(), v.bad());
+      assertEquals(List.of(), v.unreadable());
+      assertEquals(List.of(), v.outdated());
+      assertFalse(v.damaged());
+      // memo reads the same records under the key: explain compares with the latest entry.
+      String explained = memo.explain(f, 7).toString();
+      assertFalse(explained.contains("no earlier entry"), explained);
+    }
+  }
+
+  @Test
+  void verify_recordsWrittenWithoutTheKey_areBadUnderIt_asMemoReadsThem(@TempDir Path dir)
+      throws IOException {
+    Path keyFile = dir.resolve("integrity.key");
+    Files.writeString(keyFile, "a".repeat(44));
+    Map<String, String> config = Map.of("memo.integrity.key-file", keyFile.toString());
+    try (Store store = memoryStore()) {
+      try (Memo memo = Memo.builder().store(store).build()) {
+        text(memo).apply(1);
+      }
+      try (StoreAdmin admin = StoreAdmin.of(store, MemoConfig.of("test", config))) {
+        StoreAdmin.Verified v = admin.verify(Progress.NONE);
+        assertEquals(3, v.bad().size(), "the entry and both records lack a tag");
+        assertTrue(v.bad().stream().allMatch(b -> b.reason().startsWith(
+            "entry has no valid integrity tag")), v.bad().toString());
+      }
+    }
+  }
+
+  /** A memory store whose quarantine fails, as a read-only store's does. */
+  private static final class ReadOnlyQuarantine implements Store {
+    private final Store store = memoryStore();
+
+    @Override
+    public String name() {
+      return "read-only-quarantine";
+    }
+
+    @Override
+    public java.util.Set<Capability> capabilities() {
+      return store.capabilities();
+    }
+
+    @Override
+    public java.util.Optional<java.io.InputStream> get(String namespace, Signature key)
+        throws IOException {
+      return store.get(namespace, key);
+    }
+
+    @Override
+    public void put(String namespace, Signature key, EntryWriter writer) throws IOException {
+      store.put(namespace, key, writer);
+    }
+
+    @Override
+    public boolean remove(String namespace, Signature key) throws IOException {
+      return store.remove(namespace, key);
+    }
+
+    @Override
+    public void quarantine(String namespace, Signature key, String reason) throws IOException {
+      throw new java.nio.file.AccessDeniedException("quarantine");
+    }
+
+    @Override
+    public java.util.Set<String> namespaces() throws IOException {
+      return store.namespaces();
+    }
+
+    @Override
+    public void forEachEntry(String namespace,
+        java.util.function.Consumer<? super dev.memo.spi.StoreEntry> action) throws IOException {
+      store.forEachEntry(namespace, action);
+    }
+
+    @Override
+    public void close() {
+      store.close();
+    }
+  }
+
+  @Test
+  void verify_badEntryThatCannotBeQuarantined_isReportedSayingSo_andVerifyGoesOn()
+      throws IOException {
+    try (Store store = new ReadOnlyQuarantine();
+        Memo memo = Memo.builder().store(store).build();
+        StoreAdmin admin = StoreAdmin.of(store, MemoConfig.empty())) {
+      Function<Integer, String> f = text(memo);
+      f.apply(1);
+      f.apply(2);
+      List<Signature> keys = new java.util.ArrayList<>();
+      store.forEachEntry("text", e -> keys.add(e.key()));
+      keys.sort(null);
+      store.put("text", keys.get(0), out -> out.write(new byte[] {'M', 'E', 'M', 'O'}));
+
+      StoreAdmin.Verified v = admin.verify(Progress.NONE);
+
+      assertEquals(4, v.checked());
+      assertEquals(List.of(new StoreAdmin.Bad("text", keys.get(0), "entry is truncated inside its"
+          + " header; not quarantined (java.nio.file.AccessDeniedException: quarantine): check"
+          + " that the store is writable")), v.bad());
+      assertTrue(v.damaged());
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.memo.Signature;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,9 +16,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EntryFormatTest {
+  private static final Signature KEY = Signature.of(new byte[] {1, 2, 3, 4});
+
   private static byte[] header(Map<String, String> metadata) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    EntryFormat.writeHeader(new EntryFormat.Header("java", "sha256", metadata), metadata, out);
+    EntryFormat.writeHeader(new EntryFormat.Header("java", "sha256", "f", KEY, metadata), metadata, out);
     return out.toByteArray();
   }
 

@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memo.NotSigned;
+import dev.memo.Signature;
 import dev.memo.core.Memo;
+import dev.memo.core.entry.EntryFormat;
 import dev.memo.serde.zstd.fixture.Tripwire;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.ObjectInputFilter;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,6 +70,27 @@ final class ForgedEntryTest {
     return scratch.entries.get(scratch.written.get(0));
   }
 
+  /**
+   * Rewrites an entry's header to name another namespace and key, as an attacker without the
+   * integrity key can: the header's checksum is no secret.
+   */
+  private static byte[] rebound(byte[] entry, String storeKey) {
+    String namespace = storeKey.substring(0, storeKey.lastIndexOf('/'));
+    Signature key = Signature.fromHex(storeKey.substring(storeKey.lastIndexOf('/') + 1));
+    try {
+      EntryFormat.Header h = EntryFormat.readHeader(new ByteArrayInputStream(entry));
+      Map<String, String> metadata = h.metadata();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      EntryFormat.writeHeader(
+          new EntryFormat.Header(h.serde(), h.signer(), namespace, key, metadata), metadata, out);
+      int headerEnd = 9 + ByteBuffer.wrap(entry, 5, 4).getInt() + 4;
+      out.write(entry, headerEnd, entry.length - headerEnd);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private Memo victim(BytesStore store, Map<String, String> config) {
     return Memo.builder().store(store).config(config).build();
   }
@@ -74,7 +101,7 @@ final class ForgedEntryTest {
       memo.function("report", ForgedEntryTest::report).apply(1);
     }
     String key = store.written.get(0);
-    store.entries.put(key, forgedEntry());
+    store.entries.put(key, rebound(forgedEntry(), key));
     assertFalse(Files.exists(trace), "writing the gadget tripped it");
     return key;
   }

@@ -35,9 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * proves each is caught: a call gets the right value (computed again), never an error, the read is
  * counted as a load failure and the entry quarantined; and {@code verify} finds exactly the
  * damaged entries. {@value #DEFAULT_DAMAGED} of {@value #DEFAULT_ENTRIES} entries by default;
- * {@code -Dmemo.long=true} damages {@value #LONG_DAMAGED} of {@value #LONG_ENTRIES} (with the
+ * {@code -Dmemotest.long=true} damages {@value #LONG_DAMAGED} of {@value #LONG_ENTRIES} (with the
  * chronicle store's proof in memo-store-chronicle, ten thousand). The seed is printed; set {@code
- * -Dmemo.test.seed=<seed>} to repeat a run.
+ * -Dmemotest.seed=<seed>} to repeat a run.
  *
  * <p>The kinds of damage are {@link Damage}: a new kind (a FIFO, a directory or a symbolic link
  * where an entry belongs) is one more constant there, with how to make it and whether verify can
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 30, unit = TimeUnit.MINUTES) // a hang fails the proof instead of stalling the build
 final class CorruptionProofTest {
-  private static final boolean LONG = Boolean.getBoolean("memo.long");
+  private static final boolean LONG = Boolean.getBoolean("memotest.long");
   private static final int DEFAULT_ENTRIES = 2000;
   private static final int DEFAULT_DAMAGED = 500;
   private static final int LONG_ENTRIES = 10_000;
@@ -122,8 +122,8 @@ final class CorruptionProofTest {
 
   @Test
   void everyKindOfDamage_isDetected_quarantined_recomputed_andFoundByVerify() throws IOException {
-    long seed = Long.getLong("memo.test.seed", System.nanoTime());
-    System.out.println("CorruptionProofTest seed " + seed + " (repeat with -Dmemo.test.seed=" + seed
+    long seed = Long.getLong("memotest.seed", System.nanoTime());
+    System.out.println("CorruptionProofTest seed " + seed + " (repeat with -Dmemotest.seed=" + seed
         + "), " + DAMAGED + " of " + ENTRIES + " entries damaged");
     Random random = new Random(seed);
     long started = System.nanoTime();

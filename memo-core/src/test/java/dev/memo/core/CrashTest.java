@@ -32,11 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL ({@link Process#destroyForcibly()} on Linux and macOS) at random moments: what it leaves
  * must read as the right value or as a miss, and the store must keep working.
  *
- * <p>Fifty kills by default; {@code -Dmemo.long=true} makes it five hundred. The seed is printed
- * and can be replayed with {@code -Dmemo.crash.seed=<seed>}.
+ * <p>Fifty kills by default; {@code -Dmemotest.long=true} makes it five hundred. The seed is printed
+ * and can be replayed with {@code -Dmemotest.crash.seed=<seed>}.
  */
 final class CrashTest {
-  private static final int KILLS = Boolean.getBoolean("memo.long") ? 500 : 50;
+  private static final int KILLS = Boolean.getBoolean("memotest.long") ? 500 : 50;
   /** Arguments of run r start at r * RUN_SPAN, so that each run writes entries of its own. */
   private static final int RUN_SPAN = 1_000_000;
   /** How long a child may write before it is killed, at most. */
@@ -52,8 +52,8 @@ final class CrashTest {
   @Test
   void killedWhileWriting_fiftyTimes_everyEntryIsRightOrAMiss_andTheStoreKeepsWorking()
       throws Exception {
-    long seed = Long.getLong("memo.crash.seed", System.nanoTime());
-    System.out.println("CrashTest seed " + seed + " (replay with -Dmemo.crash.seed=" + seed + ")");
+    long seed = Long.getLong("memotest.crash.seed", System.nanoTime());
+    System.out.println("CrashTest seed " + seed + " (replay with -Dmemotest.crash.seed=" + seed + ")");
     Random random = new Random(seed);
     Path root = tempDir.resolve("store");
     for (int run = 0; run < KILLS; run++) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 final class ProcessConcurrencyTest {
   private static final int PROCESSES = 2;
   private static final int THREADS = 8;
-  private static final int ARGUMENTS = Boolean.getBoolean("memo.long") ? 2000 : 200;
+  private static final int ARGUMENTS = Boolean.getBoolean("memotest.long") ? 2000 : 200;
 
   @TempDir Path tempDir;
 

@@ -39,13 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
  * key — and proves each is caught: a call gets the right value (computed again), never an error,
  * the read is counted as a load failure and the entry quarantined; {@code verify} finds exactly the
  * damaged entries. {@value #DEFAULT_DAMAGED} of {@value #DEFAULT_ENTRIES} entries by default;
- * {@code -Dmemo.long=true} damages {@value #LONG_DAMAGED} of {@value #LONG_ENTRIES} (with memo-core's
- * directory store proof, ten thousand). The seed is printed; {@code -Dmemo.test.seed=<seed>}
+ * {@code -Dmemotest.long=true} damages {@value #LONG_DAMAGED} of {@value #LONG_ENTRIES} (with memo-core's
+ * directory store proof, ten thousand). The seed is printed; {@code -Dmemotest.seed=<seed>}
  * repeats a run. A new kind of damage is one more constant of {@link Damage}.
  */
 @Timeout(value = 30, unit = TimeUnit.MINUTES) // a hang fails the proof instead of stalling the build
 final class ChronicleCorruptionProofTest {
-  private static final boolean LONG = Boolean.getBoolean("memo.long");
+  private static final boolean LONG = Boolean.getBoolean("memotest.long");
   private static final int DEFAULT_ENTRIES = 1000;
   private static final int DEFAULT_DAMAGED = 500;
   private static final int LONG_ENTRIES = 10_000;
@@ -132,9 +132,9 @@ final class ChronicleCorruptionProofTest {
 
   @Test
   void everyKindOfDamage_isDetected_quarantined_recomputed_andFoundByVerify() throws IOException {
-    long seed = Long.getLong("memo.test.seed", System.nanoTime());
+    long seed = Long.getLong("memotest.seed", System.nanoTime());
     System.out.println("ChronicleCorruptionProofTest seed " + seed + " (repeat with"
-        + " -Dmemo.test.seed=" + seed + "), " + DAMAGED + " of " + ENTRIES + " entries damaged");
+        + " -Dmemotest.seed=" + seed + "), " + DAMAGED + " of " + ENTRIES + " entries damaged");
     Random random = new Random(seed);
     long started = System.nanoTime();
     try (ChronicleStore store = Payloads.open(root);

@@ -38,14 +38,14 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL ({@link Process#destroyForcibly()} on Linux and macOS) at random moments: what it leaves
  * must read as the right value or as a miss, no read may throw, and the store must keep working.
  *
- * <p>Fifty kills by default; {@code -Dmemo.long=true} makes it five hundred. The seed is printed
- * and can be replayed with {@code -Dmemo.crash.seed=<seed>}. Fifty child JVMs take minutes, so
+ * <p>Fifty kills by default; {@code -Dmemotest.long=true} makes it five hundred. The seed is printed
+ * and can be replayed with {@code -Dmemotest.crash.seed=<seed>}. Fifty child JVMs take minutes, so
  * the module's default test run leaves this class out (the pom's surefire excludes) and CI runs it
  * as a build step of its own, naming it: {@code mvn -B -ntp verify -pl memo-store-chronicle -am
  * -Dtest=ChronicleCrashTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 final class ChronicleCrashTest {
-  private static final int KILLS = Boolean.getBoolean("memo.long") ? 500 : 50;
+  private static final int KILLS = Boolean.getBoolean("memotest.long") ? 500 : 50;
   /** Arguments of run r start at r * RUN_SPAN, so that each run writes entries of its own. */
   private static final int RUN_SPAN = 1_000_000;
   /** How long a child may write before it is killed, at most. */
@@ -144,8 +144,8 @@ final class ChronicleCrashTest {
   @Test
   void killedWhileWriting_fiftyTimes_everyEntryIsRightOrAMiss_andTheStoreKeepsWorking()
       throws Exception {
-    long seed = Long.getLong("memo.crash.seed", System.nanoTime());
-    System.out.println("ChronicleCrashTest seed " + seed + " (replay with -Dmemo.crash.seed=" + seed
+    long seed = Long.getLong("memotest.crash.seed", System.nanoTime());
+    System.out.println("ChronicleCrashTest seed " + seed + " (replay with -Dmemotest.crash.seed=" + seed
         + ")");
     Random random = new Random(seed);
     Path root = dir.resolve("store");

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Processes sharing one Redis, as the machines of a cluster do: each runs a real memoizer on the
  * redis store with claims on and an integrity key, eight threads calling one function on the same
- * arguments. With {@code -Dmemo.long=true} the arguments are ten times as many.
+ * arguments. With {@code -Dmemotest.long=true} the arguments are ten times as many.
  */
 final class RedisProcessTest {
   private static final int THREADS = 8;
-  private static final int ARGUMENTS = Boolean.getBoolean("memo.long") ? 2000 : 200;
+  private static final int ARGUMENTS = Boolean.getBoolean("memotest.long") ? 2000 : 200;
   private static final long OUTAGE_MILLIS = 5_000;
 
   @TempDir Path tempDir;

@@ -4,10 +4,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.memo.Signature;
 import dev.memo.StoreException;
+import dev.memo.core.entry.CorruptEntryException;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreEntry;
 import dev.memo.spi.support.Namespaces;
 import dev.memo.spi.support.Quarantine;
+import dev.memo.spi.support.RegularFiles;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -21,6 +23,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -126,6 +129,8 @@ final class DirectoryStore implements Store {
   private final DirectoryClaims claims;
   /** Folder names by namespace: a namespace is hashed once, not at every get and put. */
   private final Map<String, String> folders = new ConcurrentHashMap<>();
+  /** Shard folders found to be real folders, not links: see {@link #requireRealFolders}. */
+  private final Set<Path> realFolders = ConcurrentHashMap.newKeySet();
 
   /**
    * How a directory store is set up: {@link DirectoryStoreProvider} reads these from the
@@ -245,31 +250,97 @@ final class DirectoryStore implements Store {
     return root;
   }
 
+  /**
+   * Opens an entry and records it as used (see the class comment on last access). Something other
+   * than a regular file where the entry belongs (a symbolic link, FIFO, device or folder) is never
+   * followed, opened or waited on ({@link RegularFiles#open}): it comes back as a stream whose
+   * first read fails with a {@link CorruptEntryException} naming it, so that memo counts it as a
+   * broken entry and quarantines it.
+   *
+   * @throws StoreException if the entry's namespace or shard folder is a symbolic link
+   */
   @Override
   public Optional<InputStream> get(String namespace, Signature key) throws IOException {
+    Optional<InputStream> in = open(namespace, key);
+    if (in.isPresent() && !(in.get() instanceof NotAnEntry)) {
+      sweeper.start();
+      touch(entryPath(namespace, key));
+    }
+    return in;
+  }
+
+  /** Opens an entry like {@link #get} without recording it as used: for listings and checks. */
+  @Override
+  public Optional<InputStream> peek(String namespace, Signature key) throws IOException {
+    return open(namespace, key);
+  }
+
+  private Optional<InputStream> open(String namespace, Signature key) throws IOException {
     checkOpen();
     Path entry = entryPath(namespace, key);
-    InputStream in;
     try {
-      // Unlike FileChannel.open, Files.newInputStream gives a stream that an interrupt of the
-      // reading thread does not close (which would look like a broken entry); a test guards it.
-      in = Files.newInputStream(entry);
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
+      requireRealFolders(entry);
+      // Not buffered here: memo reads entries through a buffer of its own, and a 64 KiB buffer
+      // allocated per get cost more than the whole read of a small entry. RegularFiles opens
+      // through Files.newInputStream, whose stream an interrupt of the reading thread does not
+      // close (which would look like a broken entry); a test guards it.
+      return RegularFiles.open(entry);
+    } catch (RegularFiles.NotRegularFileException e) {
+      return Optional.of(new NotAnEntry(entry, e.kind()));
     } catch (IOException e) {
       checkRoot(e);
       throw e;
     }
-    sweeper.start();
-    touch(entry);
-    // Not buffered here: memo reads entries through a buffer of its own, and a 64 KiB buffer
-    // allocated per get cost more than the whole read of a small entry.
-    return Optional.of(in);
+  }
+
+  /**
+   * Refuses an entry's namespace and shard folders when they are symbolic links, so that nothing
+   * is read or written through them outside the root. A folder is checked once per process: the
+   * root's owner could swap one for a link later, but whoever can write the root can write the
+   * entries too.
+   */
+  private void requireRealFolders(Path entry) throws IOException {
+    Path shard = entry.getParent();
+    if (realFolders.contains(shard)) {
+      return;
+    }
+    Path folder = shard.getParent();
+    RegularFiles.requireRealFolder(folder, "namespace folder", root);
+    RegularFiles.requireRealFolder(shard, "shard folder", root);
+    if (realFolders.size() < MAX_CACHED_FOLDERS
+        && Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) {
+      realFolders.add(shard);
+    }
+  }
+
+  /**
+   * What {@link #get} returns for something other than a regular file where an entry belongs: its
+   * first read fails, naming what is there, so that memo quarantines it as a broken entry.
+   */
+  private static final class NotAnEntry extends InputStream {
+    private final String reason;
+
+    NotAnEntry(Path entry, String kind) {
+      this.reason = "entry file " + entry + " is " + kind + ", not a regular file";
+    }
+
+    @Override
+    public int read() throws IOException {
+      throw new CorruptEntryException(reason);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      throw new CorruptEntryException(reason);
+    }
   }
 
   /**
    * Sets the entry's last access to now unless this process did so within the touch interval. A
-   * failure (a read-only store, the entry removed meanwhile) only leaves the entry looking older.
+   * failure (a read-only store, the entry removed or replaced meanwhile) only leaves the entry
+   * looking older; the time is set without following links and never on anything but a regular
+   * file ({@link RegularFiles#setLastModifiedTime}), so a read never changes a file outside the
+   * store.
    */
   private void touch(Path entry) {
     if (touched.getIfPresent(entry) != null) {
@@ -277,7 +348,7 @@ final class DirectoryStore implements Store {
     }
     touched.put(entry, Boolean.TRUE);
     try {
-      Files.setLastModifiedTime(entry, FileTime.fromMillis(clock.getAsLong()));
+      RegularFiles.setLastModifiedTime(entry, FileTime.fromMillis(clock.getAsLong()));
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.DEBUG, () -> "cannot record the last access of " + entry + ": " + e);
     }
@@ -300,6 +371,7 @@ final class DirectoryStore implements Store {
     Path folder = entry.getParent();
     Path temp = tempPath(folder, key);
     sweeper.start();
+    requireRealFolders(entry); // never write through a linked folder outside the root
     createTemp(temp, namespace);
     boolean published = false;
     try {
@@ -351,7 +423,9 @@ final class DirectoryStore implements Store {
   public boolean remove(String namespace, Signature key) throws IOException {
     checkOpen();
     try {
-      return Files.deleteIfExists(entryPath(namespace, key));
+      Path entry = entryPath(namespace, key);
+      requireRealFolders(entry);
+      return Files.deleteIfExists(entry);
     } catch (IOException e) {
       checkRoot(e);
       throw e;
@@ -368,9 +442,10 @@ final class DirectoryStore implements Store {
   public void quarantine(String namespace, Signature key, String reason) throws IOException {
     checkOpen();
     Path entry = entryPath(namespace, key);
-    if (!Files.exists(entry)) {
+    if (!Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    requireRealFolders(entry);
     inside(quarantine.folder().resolve(folderName(namespace)));
     try {
       quarantine.move(namespace, key, entry, reason).ifPresent(target ->
@@ -452,6 +527,7 @@ final class DirectoryStore implements Store {
       throws IOException {
     checkOpen();
     Path folder = inside(root.resolve(folderName(namespace)));
+    RegularFiles.requireRealFolder(folder, "namespace folder", root);
     forEachEntryFile(folder, (file, attributes) -> {
       String name = file.getFileName().toString();
       Signature key;
@@ -471,6 +547,7 @@ final class DirectoryStore implements Store {
   public long clear(String namespace) throws IOException {
     checkOpen();
     Path folder = inside(root.resolve(folderName(namespace)));
+    RegularFiles.requireRealFolder(folder, "namespace folder", root);
     long[] removed = {0};
     IOException[] failure = {null};
     forEachEntryFile(folder, (file, attributes) -> {
@@ -497,7 +574,9 @@ final class DirectoryStore implements Store {
 
   /**
    * Calls the visitor for each entry file in a namespace folder's shards; files that vanish while
-   * listed are skipped. Does nothing when the folder is absent.
+   * listed are skipped. Does nothing when the folder is absent. Nothing is followed: a shard that
+   * is a link is skipped, and an entry's attributes are its own (a link, FIFO or folder where an
+   * entry belongs is listed as what it is, so that verify and the sweeper can take it away).
    */
   static void forEachEntryFile(Path namespaceFolder, EntryFileVisitor visitor) throws IOException {
     DirectoryStream<Path> shards;
@@ -508,7 +587,8 @@ final class DirectoryStore implements Store {
     }
     try (shards) {
       for (Path shard : shards) {
-        if (shard.getFileName().toString().startsWith(".") || !Files.isDirectory(shard)) {
+        if (shard.getFileName().toString().startsWith(".")
+            || !Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
         DirectoryStream<Path> files;
@@ -525,7 +605,8 @@ final class DirectoryStore implements Store {
             }
             BasicFileAttributes attributes;
             try {
-              attributes = Files.readAttributes(file, BasicFileAttributes.class);
+              attributes =
+                  Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException e) {
               continue;
             }

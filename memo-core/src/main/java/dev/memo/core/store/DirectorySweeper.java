@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -207,13 +208,16 @@ final class DirectorySweeper implements AutoCloseable {
           }
           continue;
         }
-        if (name.startsWith(".") || !Files.isDirectory(folder)) {
+        // Never through a link: a linked namespace folder would have the sweep delete files
+        // outside the root. get and put refuse such a folder, saying so.
+        if (name.startsWith(".") || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
         sweepTemporaryFiles(folder, tempCut, temps);
         try (DirectoryStream<Path> shards = Files.newDirectoryStream(folder)) {
           for (Path shard : shards) {
-            if (!shard.getFileName().toString().startsWith(".") && Files.isDirectory(shard)) {
+            if (!shard.getFileName().toString().startsWith(".")
+                && Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) {
               sweepTemporaryFiles(shard, tempCut, temps);
             }
           }
@@ -262,7 +266,8 @@ final class DirectorySweeper implements AutoCloseable {
   /** Removes the entry unless it was read or replaced since it was listed. */
   private static boolean removeIfUnused(Candidate c) {
     try {
-      BasicFileAttributes now = Files.readAttributes(c.file, BasicFileAttributes.class);
+      BasicFileAttributes now =
+          Files.readAttributes(c.file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (now.lastModifiedTime().toMillis() != c.lastAccess) {
         return false;
       }
@@ -282,7 +287,8 @@ final class DirectorySweeper implements AutoCloseable {
     })) {
       for (Path temp : files) {
         try {
-          if (Files.getLastModifiedTime(temp).toMillis() < cut && Files.deleteIfExists(temp)) {
+          if (Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS).toMillis() < cut
+              && Files.deleteIfExists(temp)) {
             count[0]++;
           }
         } catch (NoSuchFileException e) {

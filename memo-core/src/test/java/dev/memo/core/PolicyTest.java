@@ -153,7 +153,7 @@ class PolicyTest {
       Function<Integer, Integer> f = plusOne(memo, "short");
       f.apply(1);
       assertTrue(memo.contains(f, 1), "within the time to live");
-      assertTrue(memo.explain(f, 1).hit());
+      assertTrue(memo.explain(f, 1).isHit());
       Thread.sleep(80); // longer than the time to live: a call would compute again
       assertFalse(memo.contains(f, 1));
       assertEquals("miss of \"plus-one\": the signature equals that of the most recent entry of"

@@ -14,7 +14,6 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -40,15 +39,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       never blocks on Linux or macOS, and it is the writer the blocked open waits for, so that
  *       open returns (and then reads an end of file). Opening a regular file read-write changes
  *       nothing, so a merely slow open loses nothing by the guard;
- *   <li>after the open, the path's attributes are read again without following links: unless they
- *       name the same regular file as before ({@link BasicFileAttributes#fileKey()}: device and
- *       inode), the stream is closed and the file refused.
+ *   <li>after the open, the path's attributes are read again without following links: unless a
+ *       regular file is still there, the stream is closed and the file refused. (It may be another
+ *       regular file than the one checked: stores replace entries by renaming new ones over them,
+ *       and either version is fine to read.)
  * </ol>
  *
- * <p>What this cannot rule out: a file replaced twice between the steps (regular, then a FIFO that
- * is opened, then the first file back) gives a stream that ends at once, which memo's entry checks
- * see as a broken entry, never as a value; and a FIFO moved away while an open waits on it is out
- * of the guard's reach. Both need another process racing memo on purpose inside the store's root.
+ * <p>What this cannot rule out, as Java cannot read the attributes of an open stream's file: a
+ * FIFO swapped in before the open and replaced by a regular file again before the second check
+ * gives a stream that ends at once, which memo's entry checks see as a broken entry, never as a
+ * value; and a FIFO moved away while an open waits on it is out of the guard's reach. Both need
+ * another process racing memo on purpose inside the store's root.
  */
 public final class RegularFiles {
   /** How long an open or time change may block before the guard releases it. */
@@ -125,9 +126,6 @@ public final class RegularFiles {
       BasicFileAttributes after =
           Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       requireRegular(file, after);
-      if (!Objects.equals(before.fileKey(), after.fileKey())) {
-        throw new NotRegularFileException(file, "a file replaced while it was opened");
-      }
       return Optional.of(in);
     } catch (IOException | RuntimeException e) {
       in.close();

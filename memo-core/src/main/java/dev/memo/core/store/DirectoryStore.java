@@ -293,6 +293,16 @@ final class DirectoryStore implements Store {
     }
   }
 
+  /** {@link #requireRealFolders}, with an unusable root explained. */
+  private void checkFolders(Path entry) throws IOException {
+    try {
+      requireRealFolders(entry);
+    } catch (IOException e) {
+      checkRoot(e);
+      throw e;
+    }
+  }
+
   /**
    * Refuses an entry's namespace and shard folders when they are symbolic links, so that nothing
    * is read or written through them outside the root. A folder is checked once per process: the
@@ -371,7 +381,7 @@ final class DirectoryStore implements Store {
     Path folder = entry.getParent();
     Path temp = tempPath(folder, key);
     sweeper.start();
-    requireRealFolders(entry); // never write through a linked folder outside the root
+    checkFolders(entry); // never write through a linked folder outside the root
     createTemp(temp, namespace);
     boolean published = false;
     try {
@@ -445,7 +455,7 @@ final class DirectoryStore implements Store {
     if (!Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    requireRealFolders(entry);
+    checkFolders(entry);
     inside(quarantine.folder().resolve(folderName(namespace)));
     try {
       quarantine.move(namespace, key, entry, reason).ifPresent(target ->

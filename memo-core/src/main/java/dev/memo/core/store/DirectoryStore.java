@@ -75,7 +75,7 @@ import java.util.function.LongSupplier;
  * this process (an in-memory record of the entries touched recently decides, so most hits pay no
  * system call). Access times are never read, so file systems mounted {@code noatime} work.
  *
- * <p>Bounds ({@code max-bytes}, {@code max-age}): see {@link DirectorySweeper}, which keeps them on
+ * <p>Bounds ({@code max-bytes}, {@code max-age}, {@code max-entries}): see {@link DirectorySweeper}, which keeps them on
  * a daemon thread, never on the caller's; {@link #prune} sweeps at once, on the caller's thread.
  * Listings ({@link #namespaces()}, {@link #forEachEntry}, {@link #clear}) read folders and file
  * attributes only, never entries: a namespace folder written before {@value #NAMESPACE_FILE}
@@ -138,43 +138,59 @@ final class DirectoryStore implements Store {
    *
    * @param root the root folder, absolute and normalized, on any file system
    * @param fsync whether to force each entry and its folder to the device before put returns
-   * @param maxBytes the most bytes of entries to keep, {@link DirectorySweeper#UNBOUNDED} for no
-   *     bound
+   * @param maxBytes the most bytes of entries to keep on disk, {@link DirectorySweeper#UNBOUNDED}
+   *     for no bound
    * @param maxAge the longest an entry is kept without being read or written, null for no bound
+   * @param maxEntries the most entries to keep, {@link DirectorySweeper#UNBOUNDED} for no bound;
+   *     memo's own records (explain's) do not count
+   * @param blockSize the unit of allocation that sizes on disk are rounded up to; 0 to ask the
+   *     root's file store ({@link DirectorySweeper#blockSize}), 1 to count bytes as they are
    * @param clock the time in epoch milliseconds
    * @param background whether a daemon thread keeps the bounds; without it only {@code
    *     sweeper().sweep} and {@link #prune} do (for tests that sweep at chosen moments)
    * @param claims the claims, or null to leave {@link #claim} off
    */
-  record Options(Path root, boolean fsync, long maxBytes, Duration maxAge, LongSupplier clock,
-      boolean background, DirectoryClaims claims) {
+  record Options(Path root, boolean fsync, long maxBytes, Duration maxAge, long maxEntries,
+      long blockSize, LongSupplier clock, boolean background, DirectoryClaims claims) {
     /**
      * Returns the options of an unbounded store at {@code root}, without fsync and claims, on the
-     * system clock, with a background sweeper.
+     * system clock, with a background sweeper, sizing entries by the file store's blocks.
      */
     static Options of(Path root) {
-      return new Options(root, false, DirectorySweeper.UNBOUNDED, null, System::currentTimeMillis,
-          true, null);
+      return new Options(root, false, DirectorySweeper.UNBOUNDED, null, DirectorySweeper.UNBOUNDED,
+          0, System::currentTimeMillis, true, null);
     }
 
     Options fsync(boolean on) {
-      return new Options(root, on, maxBytes, maxAge, clock, background, claims);
+      return new Options(root, on, maxBytes, maxAge, maxEntries, blockSize, clock, background,
+          claims);
     }
 
     Options bounds(long most, Duration age) {
-      return new Options(root, fsync, most, age, clock, background, claims);
+      return new Options(root, fsync, most, age, maxEntries, blockSize, clock, background, claims);
+    }
+
+    Options maxEntries(long most) {
+      return new Options(root, fsync, maxBytes, maxAge, most, blockSize, clock, background, claims);
+    }
+
+    Options blockSize(long unit) {
+      return new Options(root, fsync, maxBytes, maxAge, maxEntries, unit, clock, background,
+          claims);
     }
 
     Options clock(LongSupplier time) {
-      return new Options(root, fsync, maxBytes, maxAge, time, background, claims);
+      return new Options(root, fsync, maxBytes, maxAge, maxEntries, blockSize, time, background,
+          claims);
     }
 
     Options background(boolean on) {
-      return new Options(root, fsync, maxBytes, maxAge, clock, on, claims);
+      return new Options(root, fsync, maxBytes, maxAge, maxEntries, blockSize, clock, on, claims);
     }
 
     Options claims(DirectoryClaims on) {
-      return new Options(root, fsync, maxBytes, maxAge, clock, background, on);
+      return new Options(root, fsync, maxBytes, maxAge, maxEntries, blockSize, clock, background,
+          on);
     }
   }
 
@@ -209,7 +225,8 @@ final class DirectoryStore implements Store {
             .executor(Runnable::run)
             .build();
     this.sweeper =
-        new DirectorySweeper(this, options.maxBytes(), maxAge, clock, options.background());
+        new DirectorySweeper(this, options.maxBytes(), maxAge, options.maxEntries(),
+            options.blockSize(), clock, options.background());
   }
 
   @Override

@@ -200,8 +200,8 @@ public interface Store extends AutoCloseable {
    *
    * @param maxBytes the most bytes of entries to keep, at least 0; {@link Long#MAX_VALUE} for no
    *     bound
-   * @param maxAge the longest to keep an entry neither written nor read, positive; null for no
-   *     bound
+   * @param maxAge the longest to keep an entry neither written nor read, zero or more (zero
+   *     removes every entry); null for no bound
    * @return what was removed and what remains
    * @throws IOException if the store cannot be listed or written
    * @throws UnsupportedOperationException if this store cannot prune (the default), or cannot keep

@@ -540,8 +540,9 @@ final class DirectoryStore implements Store {
     }
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
       for (Path folder : folders) {
-        if (!folder.getFileName().toString().startsWith(".") && Files.isDirectory(folder)
-            && !Files.exists(folder.resolve(NAMESPACE_FILE))) {
+        if (!folder.getFileName().toString().startsWith(".")
+            && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
+            && !Files.exists(folder.resolve(NAMESPACE_FILE), LinkOption.NOFOLLOW_LINKS)) {
           unnamed.add(folder);
         }
       }

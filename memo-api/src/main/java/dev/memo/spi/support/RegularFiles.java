@@ -116,7 +116,7 @@ public final class RegularFiles {
     try {
       // Files.newInputStream rather than FileChannel.open: an interrupt of the reading thread
       // does not close its stream.
-      in = guarded(file, () -> Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS));
+      in = openGuarded(file);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (FileSystemException e) {
@@ -136,6 +136,11 @@ public final class RegularFiles {
       }
       throw e;
     }
+  }
+
+  /** The open itself, under the guard, without the checks around it: tests race it with a FIFO. */
+  static InputStream openGuarded(Path file) throws IOException {
+    return guarded(file, () -> Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS));
   }
 
   /**

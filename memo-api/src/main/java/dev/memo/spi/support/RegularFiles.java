@@ -24,9 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * never waiting on a FIFO, so that a link, FIFO, device or folder where a store expects one of its
  * files can neither lead memo outside the store nor hang it. Stateless and thread-safe.
  *
- * <p>Java has no {@code O_NONBLOCK} open option, and a file's type can change between a check and
- * an open (a FIFO renamed over a checked entry). So every open and every time change here is done
- * in three steps:
+ * <p>Java has no {@code O_NONBLOCK} open option and cannot read the attributes of an open stream's
+ * file (no {@code fstat}), and a file's type can change between a check and an open (a FIFO
+ * renamed over a checked entry). So every open and every time change here is done in two steps:
  *
  * <ol>
  *   <li>the path's attributes are read without following links ({@link
@@ -38,18 +38,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       reading and writing without following links and closes it again. Opening a FIFO read-write
  *       never blocks on Linux or macOS, and it is the writer the blocked open waits for, so that
  *       open returns (and then reads an end of file). Opening a regular file read-write changes
- *       nothing, so a merely slow open loses nothing by the guard;
- *   <li>after the open, the path's attributes are read again without following links: unless a
- *       regular file is still there, the stream is closed and the file refused. (It may be another
- *       regular file than the one checked: stores replace entries by renaming new ones over them,
- *       and either version is fine to read.)
+ *       nothing, so a merely slow open loses nothing by the guard.
  * </ol>
  *
- * <p>What this cannot rule out, as Java cannot read the attributes of an open stream's file: a
- * FIFO swapped in before the open and replaced by a regular file again before the second check
- * gives a stream that ends at once, which memo's entry checks see as a broken entry, never as a
- * value; and a FIFO moved away while an open waits on it is out of the guard's reach. Both need
- * another process racing memo on purpose inside the store's root.
+ * <p>So a FIFO swapped in between the steps gives a stream that ends at once, which memo's entry
+ * checks see as a broken entry (a truncated one), never as a value. A second look at the path
+ * after the open would prove nothing about the file that was opened, so none is taken. What the
+ * guard cannot reach is a FIFO moved away while an open waits on it; that needs another process
+ * racing memo on purpose inside the store's root.
  */
 public final class RegularFiles {
   /** How long an open or time change may block before the guard releases it. */
@@ -100,8 +96,8 @@ public final class RegularFiles {
    *
    * @param file the file; not null
    * @return the file's bytes, to be closed by the caller; empty if nothing is at the path
-   * @throws NotRegularFileException if something other than a regular file is at the path, or it
-   *     was replaced while being opened
+   * @throws NotRegularFileException if something other than a regular file is at the path, or a
+   *     link was swapped in while it was opened
    * @throws IOException if the file cannot be read
    */
   public static Optional<InputStream> open(Path file) throws IOException {
@@ -112,29 +108,14 @@ public final class RegularFiles {
       return Optional.empty();
     }
     requireRegular(file, before);
-    InputStream in;
     try {
       // Files.newInputStream rather than FileChannel.open: an interrupt of the reading thread
       // does not close its stream.
-      in = openGuarded(file);
+      return Optional.of(openGuarded(file));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (FileSystemException e) {
       throw replacedOr(file, e);
-    }
-    try {
-      BasicFileAttributes after =
-          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      requireRegular(file, after);
-      return Optional.of(in);
-    } catch (IOException | RuntimeException e) {
-      in.close();
-      if (e instanceof NoSuchFileException) {
-        // Removed or renamed right after the open: the stream still reads what was opened, but
-        // what was opened cannot be told apart from a swapped-in FIFO any more; call it absent.
-        return Optional.empty();
-      }
-      throw e;
     }
   }
 

@@ -75,8 +75,9 @@ import java.util.function.LongSupplier;
  * this process (an in-memory record of the entries touched recently decides, so most hits pay no
  * system call). Access times are never read, so file systems mounted {@code noatime} work.
  *
- * <p>Bounds ({@code max-bytes}, {@code max-age}, {@code max-entries}): see {@link DirectorySweeper}, which keeps them on
- * a daemon thread, never on the caller's; {@link #prune} sweeps at once, on the caller's thread.
+ * <p>Bounds ({@code max-bytes}, {@code max-age}, {@code max-entries}): see {@link
+ * DirectorySweeper}, which keeps them on a daemon thread, never on the caller's; {@link #prune}
+ * sweeps at once, on the caller's thread.
  * Listings ({@link #namespaces()}, {@link #forEachEntry}, {@link #clear}) read folders and file
  * attributes only, never entries: a namespace folder written before {@value #NAMESPACE_FILE}
  * files existed is not listed here (memo's administration finds its name in an entry's header,
@@ -278,10 +279,12 @@ final class DirectoryStore implements Store {
    */
   @Override
   public Optional<InputStream> get(String namespace, Signature key) throws IOException {
-    Optional<InputStream> in = open(namespace, key);
+    checkOpen();
+    Path entry = entryPath(namespace, key);
+    Optional<InputStream> in = open(entry);
     if (in.isPresent() && !(in.get() instanceof NotAnEntry)) {
       sweeper.start();
-      touch(entryPath(namespace, key));
+      touch(entry);
     }
     return in;
   }
@@ -289,12 +292,11 @@ final class DirectoryStore implements Store {
   /** Opens an entry like {@link #get} without recording it as used: for listings and checks. */
   @Override
   public Optional<InputStream> peek(String namespace, Signature key) throws IOException {
-    return open(namespace, key);
+    checkOpen();
+    return open(entryPath(namespace, key));
   }
 
-  private Optional<InputStream> open(String namespace, Signature key) throws IOException {
-    checkOpen();
-    Path entry = entryPath(namespace, key);
+  private Optional<InputStream> open(Path entry) throws IOException {
     try {
       requireRealFolders(entry);
       // Not buffered here: memo reads entries through a buffer of its own, and a 64 KiB buffer

@@ -83,6 +83,13 @@ import java.util.function.LongSupplier;
  * files existed is not listed here (memo's administration finds its name in an entry's header,
  * through {@link DirectoryMaintenance}).
  *
+ * <p>Links and special files: the root itself may be a link (a user's choice); below it, nothing
+ * is followed. An entry is opened only as a regular file, never through a link and never waiting
+ * on a FIFO ({@link RegularFiles}); a link, FIFO, device or folder where an entry belongs is a
+ * broken entry, which memo counts and quarantines (moving the thing itself, never its target). A
+ * namespace, shard or {@code .quarantine} folder that is a link is refused with a {@link
+ * StoreException} naming it, so nothing is ever written, touched or deleted outside the root.
+ *
  * <p>The root may be on any {@link java.nio.file.FileSystem}; on the default one, entries are
  * written through {@code java.io}, which an interrupt does not break.
  *

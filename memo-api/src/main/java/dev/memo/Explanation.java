@@ -71,8 +71,8 @@ public final class Explanation {
 
   /**
    * Returns the explanation of a miss compared with the most recent entry of the function. All
-   * lists empty means the signature equals that entry's but the entry is gone (removed, evicted
-   * or quarantined).
+   * lists empty means the signature equals that entry's but the entry is gone or unusable
+   * (expired, removed, evicted or quarantined).
    *
    * @param function the function's id
    * @param code names of the methods, jars and settings whose hash differs, was added or removed
@@ -191,7 +191,8 @@ public final class Explanation {
     }
     if (code.isEmpty() && environment.isEmpty() && arguments.isEmpty()) {
       return "miss of " + quoted + ": the signature equals that of the most recent entry of "
-          + quoted + ", which is no longer in the store (removed, evicted or quarantined)";
+          + quoted + ", which is no longer in the store or no longer usable (expired, removed,"
+          + " evicted or quarantined)";
     }
     List<String> parts = new ArrayList<>();
     if (!code.isEmpty()) {

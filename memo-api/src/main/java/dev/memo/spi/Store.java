@@ -62,6 +62,22 @@ public interface Store extends AutoCloseable {
   Optional<InputStream> get(String namespace, Signature key) throws IOException;
 
   /**
+   * Opens an entry for reading without recording it as used: memo peeks at entries to list them,
+   * check them ({@code contains}, {@code explain}, {@code verify}), never to hand out a value, and
+   * a store that evicts the least recently used entries must not count a peek as a use. The
+   * default calls {@link #get}, which is right for a store that does not track use.
+   *
+   * @param namespace the function's namespace
+   * @param key the call's signature
+   * @return the entry's bytes, to be closed by the caller; empty when absent
+   * @throws IOException if the store cannot be read
+   * @throws dev.memo.StoreException if the store is closed
+   */
+  default Optional<InputStream> peek(String namespace, Signature key) throws IOException {
+    return get(namespace, key);
+  }
+
+  /**
    * Writes an entry, replacing any entry under the key, atomically: the writer's bytes become
    * visible only once it has returned normally. If the writer or the store fails, no partial entry
    * remains.
@@ -184,8 +200,8 @@ public interface Store extends AutoCloseable {
    *
    * @param maxBytes the most bytes of entries to keep, at least 0; {@link Long#MAX_VALUE} for no
    *     bound
-   * @param maxAge the longest to keep an entry neither written nor read, positive; null for no
-   *     bound
+   * @param maxAge the longest to keep an entry neither written nor read, zero or more (zero
+   *     removes every entry); null for no bound
    * @return what was removed and what remains
    * @throws IOException if the store cannot be listed or written
    * @throws UnsupportedOperationException if this store cannot prune (the default), or cannot keep

@@ -238,12 +238,15 @@ public final class MemoCli implements Callable<Integer> {
       try (StoreAdmin admin = options.open(spec)) {
         StoreAdmin.Stats s = admin.stats(TerminalProgress.of(root, spec.commandLine().getErr()));
         Instant now = Instant.now();
-        out.printf("%10s %10s %12s  %s%n", "ENTRIES", "SIZE", "LAST ACCESS", "FUNCTION");
+        out.printf("%10s %10s %10s %12s  %s%n", "ENTRIES", "SIZE", "ON DISK", "LAST ACCESS",
+            "FUNCTION");
         for (StoreAdmin.FunctionStats f : s.functions()) {
-          out.printf("%10d %10s %12s  %s%n", f.entries(), Format.bytes(f.bytes()),
+          out.printf("%10d %10s %10s %12s  %s%n", f.entries(), Format.bytes(f.bytes()),
+              Format.bytes(f.diskBytes()),
               f.lastAccess().map(t -> Format.age(t, now) + " ago").orElse("-"), f.function());
         }
-        out.printf("%10d %10s %12s  %s%n", s.entries(), Format.bytes(s.bytes()), "",
+        out.printf("%10d %10s %10s %12s  %s%n", s.entries(), Format.bytes(s.bytes()),
+            Format.bytes(s.diskBytes()), "",
             "total in " + s.functions().size() + " function" + (s.functions().size() == 1 ? "" : "s")
                 + " (" + admin.storeName() + " store)");
         return 0;
@@ -264,7 +267,7 @@ public final class MemoCli implements Callable<Integer> {
     String maxBytes;
 
     @Option(names = "--max-age", paramLabel = "<duration>",
-        description = "the longest to keep an unused entry, such as 30d")
+        description = "the longest to keep an unused entry, such as 30d; 0 removes every entry")
     String maxAge;
 
     @Override
@@ -279,8 +282,8 @@ public final class MemoCli implements Callable<Integer> {
       try {
         bytes = maxBytes == null ? Long.MAX_VALUE : given.getBytes("--max-bytes", 0);
         age = maxAge == null ? null : given.getDuration("--max-age", null);
-        if (age != null && (age.isZero() || age.isNegative())) {
-          throw given.invalid("--max-age", "a positive duration such as 30d");
+        if (age != null && age.isNegative()) {
+          throw given.invalid("--max-age", "a duration such as 30d, or 0 to remove every entry");
         }
       } catch (MemoConfigurationException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -310,17 +313,31 @@ public final class MemoCli implements Callable<Integer> {
   }
 
   @Command(name = "clear", mixinStandardHelpOptions = true,
-      description = "Removes every entry of a function.")
+      description = "Removes every entry of a function, or with --all of the whole store.")
   static final class Clear implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin StoreOptions options;
 
-    @Parameters(paramLabel = "<function>", description = "the function, as memo ls shows it")
+    @Parameters(paramLabel = "<function>", arity = "0..1",
+        description = "the function, as memo ls shows it")
     String function;
+
+    @Option(names = "--all", description = "every function's entries, and memo's own records")
+    boolean all;
 
     @Override
     public Integer call() {
+      if (all == (function != null)) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "clear needs either a function or --all");
+      }
       try (StoreAdmin admin = options.open(spec)) {
+        if (all) {
+          long removed = admin.clearAll();
+          spec.commandLine().getOut().println("removed " + removed + " entr"
+              + (removed == 1 ? "y" : "ies") + " from the " + admin.storeName() + " store");
+          return 0;
+        }
         if (!admin.functions().contains(function)) {
           return noSuchFunction(spec, admin, function);
         }

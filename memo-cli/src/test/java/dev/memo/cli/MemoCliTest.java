@@ -61,6 +61,13 @@ final class MemoCliTest {
     }
   }
 
+  private long entryFiles() throws IOException {
+    try (Stream<Path> files = Files.walk(dir())) {
+      return files.filter(p -> p.toString().endsWith(".entry"))
+          .filter(p -> !p.toString().contains(".quarantine")).count();
+    }
+  }
+
   private boolean contains(String store, int x) {
     try (Memo memo = Memo.builder().store(store)
         .config("memo.store." + store + ".path", dir().toString()).build()) {
@@ -88,7 +95,7 @@ final class MemoCliTest {
         "  stats   Sums up the entries and bytes of each function.",
         "  prune   Removes entries unused for longer than --max-age, then the least",
         "            recently used until at most --max-bytes remain.",
-        "  clear   Removes every entry of a function.",
+        "  clear   Removes every entry of a function, or with --all of the whole store.",
         "  verify  Checks every entry's header, key, checksums and end without",
         "            deserializing it; quarantines bad entries. Exits with 1 when it",
         "            found a bad or unreadable one.",
@@ -102,10 +109,11 @@ final class MemoCliTest {
     Run r = run("clear", "--help");
     assertEquals(0, r.code());
     assertEquals(String.join("\n",
-        "Usage: memo clear [-hV] [--dir=<path>] [--store=<name>] [-D=<key=value>]...",
-        "                  <function>",
-        "Removes every entry of a function.",
-        "      <function>             the function, as memo ls shows it",
+        "Usage: memo clear [-hV] [--all] [--dir=<path>] [--store=<name>]",
+        "                  [-D=<key=value>]... [<function>]",
+        "Removes every entry of a function, or with --all of the whole store.",
+        "      [<function>]           the function, as memo ls shows it",
+        "      --all                  every function's entries, and memo's own records",
         "  -D, --config=<key=value>   a memo configuration value, such as -D memo.store.",
         "                               directory.max-bytes=10GiB",
         "      --dir=<path>           the store's folder (default: memo.store.<name>.",
@@ -221,11 +229,14 @@ final class MemoCliTest {
     Run r = run("stats", "--dir", dir().toString());
     assertEquals(0, r.code(), r.err());
     List<String> lines = r.out().lines().collect(Collectors.toList());
-    assertEquals("   ENTRIES       SIZE  LAST ACCESS  FUNCTION", lines.get(0));
-    assertTrue(lines.get(1).matches(" +2 +[0-9.]+ (B|KiB) +\\d+s ago  cube"), lines.get(1));
-    assertTrue(lines.get(2).matches(" +3 +[0-9.]+ (B|KiB) +\\d+s ago  square"), lines.get(2));
-    assertTrue(lines.get(3).matches(
-        " +5 +[0-9.]+ (B|KiB) +  total in 2 functions \\(directory store\\)"), lines.get(3));
+    assertEquals("   ENTRIES       SIZE    ON DISK  LAST ACCESS  FUNCTION", lines.get(0));
+    String size = "[0-9.]+ (B|KiB)";
+    assertTrue(lines.get(1).matches(" +2 +" + size + " +" + size + " +\\d+s ago  cube"),
+        lines.get(1));
+    assertTrue(lines.get(2).matches(" +3 +" + size + " +" + size + " +\\d+s ago  square"),
+        lines.get(2));
+    assertTrue(lines.get(3).matches(" +5 +" + size + " +" + size
+        + " +  total in 2 functions \\(directory store\\)"), lines.get(3));
   }
 
   @Test
@@ -237,6 +248,41 @@ final class MemoCliTest {
     assertFalse(contains("directory", 1));
     assertEquals("2 entries", run("ls", "--dir", dir().toString()).out().lines()
         .reduce((a, b) -> b).orElseThrow());
+  }
+
+  @Test
+  void clearAll_removesEveryFunctionsEntries() throws IOException {
+    writeEntries("directory", 3, 2);
+    long files = entryFiles();
+    assertTrue(files > 5, "five entries of calls and the records explain keeps: " + files);
+    Run r = run("clear", "--dir", dir().toString(), "--all");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("removed " + files + " entries from the directory store"
+        + System.lineSeparator(), r.out());
+    assertEquals(0, entryFiles());
+    assertFalse(contains("directory", 1));
+  }
+
+  @Test
+  void clear_withBothAFunctionAndAll_orNeither_isAUsageError() {
+    for (String[] args : List.of(new String[] {"clear", "--all", "square"},
+        new String[] {"clear"})) {
+      Run r = run(args);
+      assertEquals(2, r.code());
+      assertTrue(r.err().startsWith("clear needs either a function or --all"), r.err());
+    }
+  }
+
+  @Test
+  void prune_maxAgeZero_removesEveryEntry() throws IOException {
+    writeEntries("directory", 4, 0);
+    long files = entryFiles();
+    Run r = run("prune", "--dir", dir().toString(), "--max-age", "0s");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("removed " + files + " entries ("), r.out());
+    assertEquals(0, entryFiles());
+    assertTrue(r.out().contains("), kept 0 (0 B)"), r.out());
+    assertFalse(contains("directory", 3));
   }
 
   @Test

@@ -176,8 +176,10 @@ final class Entries {
   }
 
   /**
-   * Whether the route's store holds a usable entry for the call: whole and intact, and written by
-   * a serde on the class path. A broken entry is quarantined and is not there.
+   * Whether the route's store holds an entry a call would use: whole and intact, written by a
+   * serde on the class path, and not older than the policy's time to live (the same checks as
+   * {@link #load}). A broken entry is quarantined and is not there. The entry is only peeked at
+   * ({@link Store#peek}): checking is not a use, so it does not keep the entry from eviction.
    *
    * @throws StoreException if the store cannot be read
    */
@@ -185,7 +187,7 @@ final class Entries {
     Store store = route.store;
     Optional<InputStream> found;
     try {
-      found = store.get(h.id, key);
+      found = store.peek(h.id, key);
     } catch (IOException e) {
       throw new StoreException("cannot read the " + store.name() + " store to check for a call of \""
           + h.id + "\": " + e + "; check that the store is readable", e);
@@ -195,8 +197,9 @@ final class Entries {
     }
     try {
       EntryFormat.Header header = reader.check(found.get(), h.id, key);
-      // An entry whose serde is missing would be recomputed by a call: it is not usable.
-      return serdeNamed(header.serde()).isPresent();
+      // An entry whose serde is missing, or that has expired, would be recomputed by a call: it is
+      // not usable.
+      return !route.expired(created(header)) && serdeNamed(header.serde()).isPresent();
     } catch (OutdatedEntryException e) {
       return false; // a call computes it again and rewrites it
     } catch (CorruptEntryException e) {

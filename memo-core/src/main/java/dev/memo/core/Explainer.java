@@ -4,10 +4,9 @@ import dev.memo.Explanation;
 import dev.memo.StoreException;
 import dev.memo.spi.Store;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Why a call misses: records each stored entry as its function's latest (in the route's {@link
@@ -36,17 +35,17 @@ final class Explainer {
   }
 
   /**
-   * Explains a call: a hit when the route's store holds its entry, else what differs from the
-   * function's latest record.
+   * Explains a call: a hit when the route's store holds an entry the call would use ({@code
+   * usable}, checked as {@link Entries#contains} checks it: intact, readable, not expired), else
+   * what differs from the function's latest record.
    *
    * @throws StoreException if the store cannot be read
    */
-  Explanation explain(Handle h, Route route, Object[] args, CallKey call) {
+  Explanation explain(Handle h, Route route, Object[] args, CallKey call,
+      BooleanSupplier usable) {
     Store store = route.store;
     try {
-      Optional<InputStream> entry = store.get(h.id, call.key);
-      if (entry.isPresent()) {
-        entry.get().close();
+      if (usable.getAsBoolean()) {
         return Explanation.hit(h.id);
       }
       return miss(h, route, args, call);

@@ -144,7 +144,9 @@ final class MemoEngine implements Engine {
   @Override
   public Explanation explain(Handle h, Object[] args) {
     CallKey call = keys.sign(h, args);
-    return explainer.explain(h, scopes.storeRoute(h.route), args, call);
+    Route route = scopes.storeRoute(h.route);
+    return explainer.explain(h, route, args, call,
+        () -> entries.contains(h, route, call.key));
   }
 
   @Override

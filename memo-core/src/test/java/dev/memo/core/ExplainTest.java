@@ -109,7 +109,8 @@ class ExplainTest {
       f.apply(1);
       store.entries.keySet().removeAll(store.valueKeys());
       assertEquals("miss of \"inc\": the signature equals that of the most recent entry of \"inc\","
-          + " which is no longer in the store (removed, evicted or quarantined)",
+          + " which is no longer in the store or no longer usable (expired, removed, evicted or"
+          + " quarantined)",
           memo.explain(f, 1).toString());
     }
   }

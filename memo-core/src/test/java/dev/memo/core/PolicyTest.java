@@ -1,6 +1,7 @@
 package dev.memo.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,6 +143,25 @@ class PolicyTest {
       f.apply(5);
       f.apply(5);
       assertEquals(3, CALLS.get());
+    }
+  }
+
+  @Test
+  void entryOlderThanTheTimeToLive_isNotContainedAndExplainsAsAMiss() throws InterruptedException {
+    try (Memo memo = memo(Map.of("memo.policy.short.ttl", "50ms"))) {
+      Function<Integer, Integer> f = plusOne(memo, "short");
+      f.apply(1);
+      assertTrue(memo.contains(f, 1), "within the time to live");
+      assertTrue(memo.explain(f, 1).isHit());
+      Thread.sleep(80); // longer than the time to live: a call would compute again
+      assertFalse(memo.contains(f, 1));
+      assertEquals("miss of \"plus-one\": the signature equals that of the most recent entry of"
+          + " \"plus-one\", which is no longer in the store or no longer usable (expired, removed,"
+          + " evicted or quarantined)", memo.explain(f, 1).toString());
+      assertEquals(1, CALLS.get());
+      f.apply(1);
+      assertEquals(2, CALLS.get(), "the call agrees with contains and explain");
+      assertTrue(memo.contains(f, 1));
     }
   }
 

@@ -1,8 +1,9 @@
 package dev.memo.spi.support;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
@@ -112,17 +113,23 @@ public final class Namespaces {
   /**
    * Writes a namespace's name file unless it exists: its {@linkplain #encode code units}, written
    * whole under a temporary name ({@code <file name>.<random hex>.tmp} beside it) and renamed, so
-   * that a listing never reads half of it. Creates the file's folder if needed.
+   * that a listing never reads half of it. Creates the file's folder if needed. Anything already
+   * at the path, even a link or a FIFO, counts as written: it is never followed, opened or
+   * replaced here.
    *
    * @param file the name file
    * @param namespace the namespace
    * @throws IOException if the file cannot be written
+   * @throws dev.memo.StoreException if the file's folder is a symbolic link or not a folder
+   *     ({@link RegularFiles#requireRealFolder})
    */
   public static void writeNameFile(Path file, String namespace) throws IOException {
-    if (Files.exists(file)) {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    Files.createDirectories(file.getParent());
+    Path folder = file.getParent();
+    RegularFiles.requireRealFolder(folder, "folder", folder.getParent());
+    Files.createDirectories(folder);
     Path temp = file.resolveSibling(file.getFileName() + "."
         + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
     try {
@@ -137,14 +144,22 @@ public final class Namespaces {
    * Reads a namespace from its name file.
    *
    * @param file the name file
-   * @return the namespace, or empty when the file does not exist
+   * @return the namespace, or empty when the file does not exist or is not a regular file (a link,
+   *     FIFO or folder, which is never followed, opened or waited on: {@link RegularFiles#open})
    * @throws IOException if the file cannot be read
    */
   public static Optional<String> readNameFile(Path file) throws IOException {
+    Optional<InputStream> in;
     try {
-      return Optional.of(decode(Files.readAllBytes(file)));
-    } catch (NoSuchFileException e) {
+      in = RegularFiles.open(file);
+    } catch (RegularFiles.NotRegularFileException e) {
       return Optional.empty();
+    }
+    if (in.isEmpty()) {
+      return Optional.empty();
+    }
+    try (InputStream bytes = in.get()) {
+      return Optional.of(decode(bytes.readAllBytes()));
     }
   }
 }

@@ -5,12 +5,15 @@ import dev.memo.spi.Store;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -26,6 +29,12 @@ import java.util.Optional;
  * <p>The reason file is created first and claims the name: an entry quarantined in the same
  * millisecond, by this process or another, takes the next free millisecond instead of replacing
  * it. Thread-safe, and safe for processes sharing the root.
+ *
+ * <p>Nothing here follows a symbolic link: a {@code .quarantine} folder, or a namespace folder in
+ * it, that is a link is refused with a {@link dev.memo.StoreException} ({@link
+ * RegularFiles#requireRealFolder}), so that no entry or reason is ever written, and no file deleted,
+ * outside the store's root; an entry that is itself a link, FIFO or folder is moved as it is (a
+ * rename), never opened.
  */
 public final class Quarantine {
   /** The folder, under a store's root, that holds quarantined entries. */
@@ -39,6 +48,15 @@ public final class Quarantine {
 
   private Quarantine(Path folder) {
     this.folder = folder;
+  }
+
+  /** Refuses the quarantine folder, or one of its namespace folders, when it is a link. */
+  private void requireRealFolders(Path namespaceFolder) throws IOException {
+    Path root = folder.getParent();
+    RegularFiles.requireRealFolder(folder, "quarantine folder", root);
+    if (namespaceFolder != null) {
+      RegularFiles.requireRealFolder(namespaceFolder, "quarantine folder", root);
+    }
   }
 
   /**
@@ -70,6 +88,7 @@ public final class Quarantine {
    * @return where the entry now is; empty when the file was gone (another thread or process
    *     quarantined or removed it first)
    * @throws IOException if the quarantine cannot be written or the file cannot be moved
+   * @throws dev.memo.StoreException if the quarantine's folders are links
    */
   public Optional<Path> move(String namespace, Signature key, Path entry, String reason)
       throws IOException {
@@ -85,7 +104,7 @@ public final class Quarantine {
       }
       throw e;
     }
-    Files.writeString(reasonFile, reason, StandardCharsets.UTF_8);
+    writeReason(reasonFile, reason);
     return Optional.of(target);
   }
 
@@ -99,6 +118,7 @@ public final class Quarantine {
    * @param reason why, for whoever inspects it
    * @return where the copy is
    * @throws IOException if the quarantine cannot be written, or the writer fails
+   * @throws dev.memo.StoreException if the quarantine's folders are links
    */
   public Path keep(String namespace, Signature key, Store.EntryWriter bytes, String reason)
       throws IOException {
@@ -107,10 +127,12 @@ public final class Quarantine {
     Path target = folder(namespace).resolve(base + ENTRY_SUFFIX);
     boolean kept = false;
     try {
-      try (OutputStream out = Files.newOutputStream(target)) {
+      // CREATE_NEW: a link planted under the new name fails the open instead of being followed.
+      try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
         bytes.writeTo(out);
       }
-      Files.writeString(reasonFile, reason, StandardCharsets.UTF_8);
+      writeReason(reasonFile, reason);
       kept = true;
       return target;
     } finally {
@@ -121,9 +143,18 @@ public final class Quarantine {
     }
   }
 
+  /** Writes into the reason file this quarantine created, never through a link put in its place. */
+  private static void writeReason(Path reasonFile, String reason) throws IOException {
+    try (OutputStream out = Files.newOutputStream(reasonFile, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+      out.write(reason.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   /** Creates the reason file under the first free name and returns the name without suffix. */
   private String claim(String namespace, Signature key) throws IOException {
     Path dir = folder(namespace);
+    requireRealFolders(dir);
     Files.createDirectories(dir);
     for (long millis = System.currentTimeMillis(); ; millis++) {
       String base = key.hex() + "." + millis;
@@ -148,12 +179,14 @@ public final class Quarantine {
    * @param cutMillis the time, in epoch milliseconds
    * @return how many entries were deleted
    * @throws IOException if the quarantine cannot be listed
+   * @throws dev.memo.StoreException if the quarantine folder is a link
    */
   public long removeOlderThan(long cutMillis) throws IOException {
     long count = 0;
+    requireRealFolders(null);
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(folder)) {
       for (Path dir : folders) {
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -165,14 +198,16 @@ public final class Quarantine {
                     n.substring(0, n.length() - ENTRY_SUFFIX.length()) + REASON_SUFFIX)
                 : file;
             try {
-              long time = Files.exists(reason)
-                  ? Files.getLastModifiedTime(reason).toMillis()
-                  : Files.getLastModifiedTime(file).toMillis();
+              long time = Files.exists(reason, LinkOption.NOFOLLOW_LINKS)
+                  ? Files.getLastModifiedTime(reason, LinkOption.NOFOLLOW_LINKS).toMillis()
+                  : Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
               if (time < cutMillis && Files.deleteIfExists(file) && entry) {
                 count++;
               }
             } catch (NoSuchFileException e) {
               // Deleted meanwhile.
+            } catch (DirectoryNotEmptyException e) {
+              // A folder quarantined where an entry belonged: left for whoever inspects it.
             }
           }
         }

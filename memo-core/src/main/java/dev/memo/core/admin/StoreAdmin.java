@@ -16,6 +16,7 @@ import dev.memo.spi.Store.Capability;
 import dev.memo.spi.StoreEntry;
 import dev.memo.spi.StoreProvider;
 import dev.memo.spi.support.Namespaces;
+import dev.memo.spi.support.RegularFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -158,7 +159,17 @@ public final class StoreAdmin implements AutoCloseable {
     for (Path folder : DirectoryMaintenance.unnamedFolders(store)) {
       String folderName = folder.getFileName().toString();
       DirectoryMaintenance.forEachEntryFile(folder, file -> {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+        // Never through a link, never on a FIFO: RegularFiles opens regular files only.
+        Optional<InputStream> opened;
+        try {
+          opened = RegularFiles.open(file);
+        } catch (IOException | RuntimeException e) {
+          return false;
+        }
+        if (opened.isEmpty()) {
+          return false;
+        }
+        try (InputStream in = new BufferedInputStream(opened.get())) {
           String function = EntryFormat.readHeader(in).metadata().get("function");
           if (function != null && Namespaces.folderName(function).equals(folderName)) {
             names.add(function);
@@ -194,7 +205,8 @@ public final class StoreAdmin implements AutoCloseable {
 
   /**
    * Lists entries with what their headers say (creation time, compute time, serde). An entry whose
-   * header cannot be read is listed with the problem; nothing is changed.
+   * header cannot be read is listed with the problem; nothing is changed, last access included:
+   * entries are only peeked at ({@link Store#peek}), which eviction does not count as a use.
    *
    * @param function the function to list, or null for all
    * @param progress told of each entry read
@@ -238,7 +250,7 @@ public final class StoreAdmin implements AutoCloseable {
     Optional<String> serde = Optional.empty();
     Optional<String> problem = Optional.empty();
     try {
-      Optional<InputStream> in = store.get(l.namespace(), e.key());
+      Optional<InputStream> in = store.peek(l.namespace(), e.key());
       if (in.isEmpty()) {
         problem = Optional.of("removed while listed");
       } else {
@@ -275,20 +287,24 @@ public final class StoreAdmin implements AutoCloseable {
    *
    * @param function the function
    * @param entries how many entries
-   * @param bytes their bytes in the store
+   * @param bytes their bytes in the store, as written
    * @param lastAccess the latest last access among them, where the store tracks it
+   * @param diskBytes the space they take on disk: for the directory store each file's size rounded
+   *     up to the file system's block size (an approximation: see {@link
+   *     DirectoryMaintenance#onDisk}); for other stores the same as {@code bytes}
    */
   public record FunctionStats(String function, long entries, long bytes,
-      Optional<Instant> lastAccess) {}
+      Optional<Instant> lastAccess, long diskBytes) {}
 
   /**
    * What a store holds.
    *
    * @param functions per function, sorted by name
    * @param entries entries in all
-   * @param bytes bytes in all
+   * @param bytes bytes in all, as written
+   * @param diskBytes bytes in all on disk (see {@link FunctionStats#diskBytes})
    */
-  public record Stats(List<FunctionStats> functions, long entries, long bytes) {}
+  public record Stats(List<FunctionStats> functions, long entries, long bytes, long diskBytes) {}
 
   /**
    * Sums up the store's entries per function from its listing, without reading them.
@@ -302,26 +318,29 @@ public final class StoreAdmin implements AutoCloseable {
     List<FunctionStats> result = new ArrayList<>();
     long entries = 0;
     long bytes = 0;
+    long diskBytes = 0;
     long done = 0;
     for (String f : functions) {
-      long[] sums = {0, 0};
+      long[] sums = {0, 0, 0};
       Instant[] latest = {null};
       for (Listed l : listed(List.of(f))) {
         sums[0]++;
         sums[1] += l.entry().size();
+        sums[2] += DirectoryMaintenance.onDisk(store, l.entry().size());
         l.entry().lastAccess().ifPresent(t -> {
           if (latest[0] == null || t.isAfter(latest[0])) {
             latest[0] = t;
           }
         });
       }
-      result.add(new FunctionStats(f, sums[0], sums[1], Optional.ofNullable(latest[0])));
+      result.add(new FunctionStats(f, sums[0], sums[1], Optional.ofNullable(latest[0]), sums[2]));
       entries += sums[0];
       bytes += sums[1];
+      diskBytes += sums[2];
       progress.update("listing functions", ++done, functions.size());
     }
     progress.done();
-    return new Stats(List.copyOf(result), entries, bytes);
+    return new Stats(List.copyOf(result), entries, bytes, diskBytes);
   }
 
   /**
@@ -344,11 +363,12 @@ public final class StoreAdmin implements AutoCloseable {
    * that declare {@link Capability#LISTING} are listed, and an entry without a last access counts
    * as used when it was created (read from its header; an unreadable header counts as oldest).
    *
-   * @param maxBytes the most bytes to keep, {@link Long#MAX_VALUE} for no bound
-   * @param maxAge the longest to keep an unused entry, null for no bound
+   * @param maxBytes the most bytes to keep (the directory store counts them on disk), {@link
+   *     Long#MAX_VALUE} for no bound
+   * @param maxAge the longest to keep an unused entry, null for no bound; zero removes every entry
    * @param progress told of each entry looked at
    * @return what was removed and what remains
-   * @throws IllegalArgumentException if {@code maxBytes} is negative or {@code maxAge} not positive
+   * @throws IllegalArgumentException if {@code maxBytes} or {@code maxAge} is negative
    * @throws StoreException if the store cannot be listed or written, or can neither prune nor
    *     list, or cannot keep the bound given, saying why
    */
@@ -356,8 +376,8 @@ public final class StoreAdmin implements AutoCloseable {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("max bytes " + maxBytes + " is negative");
     }
-    if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
-      throw new IllegalArgumentException("max age " + maxAge + " is not positive");
+    if (maxAge != null && maxAge.isNegative()) {
+      throw new IllegalArgumentException("max age " + maxAge + " is negative");
     }
     Set<Capability> capabilities = store.capabilities();
     if (capabilities.contains(Capability.PRUNING)) {
@@ -379,7 +399,8 @@ public final class StoreAdmin implements AutoCloseable {
     List<Listed> all = listed(namespaces("pruning a store"));
     List<Listed> kept = new ArrayList<>();
     Map<Listed, Long> times = new java.util.IdentityHashMap<>();
-    long cut = maxAge == null ? Long.MIN_VALUE : clock.getAsLong() - maxAge.toMillis();
+    long cut = maxAge == null ? Long.MIN_VALUE
+        : maxAge.isZero() ? Long.MAX_VALUE : clock.getAsLong() - maxAge.toMillis();
     long removed = 0;
     long removedBytes = 0;
     long total = 0;
@@ -438,6 +459,27 @@ public final class StoreAdmin implements AutoCloseable {
       throw new StoreException("cannot clear \"" + function + "\" in the " + store.name()
           + " store: " + e + "; check that it is readable and writable", e);
     }
+  }
+
+  /**
+   * Removes every entry of the store: every function's, and memo's own records too (those {@code
+   * explain} compares a miss with). Entries written while it runs may survive. Quarantined entries
+   * stay; {@code prune} with an age removes old ones.
+   *
+   * @return how many entries were removed
+   * @throws StoreException if the store cannot list or remove entries
+   */
+  public long clearAll() {
+    long removed = 0;
+    for (String namespace : namespaces("clearing a store")) {
+      try {
+        removed += store.clear(namespace);
+      } catch (IOException e) {
+        throw new StoreException("cannot clear the " + store.name() + " store: " + e
+            + "; check that it is readable and writable", e);
+      }
+    }
+    return removed;
   }
 
   /**
@@ -509,7 +551,7 @@ public final class StoreAdmin implements AutoCloseable {
       Signature key = l.entry().key();
       String reason = null;
       try {
-        Optional<InputStream> found = store.get(ns, key);
+        Optional<InputStream> found = store.peek(ns, key);
         if (found.isEmpty()) {
           continue;
         }

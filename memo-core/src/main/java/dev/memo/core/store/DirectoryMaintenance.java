@@ -25,7 +25,8 @@ public final class DirectoryMaintenance {
   }
 
   /**
-   * Calls {@code action} with each entry file of a namespace folder until it returns true.
+   * Calls {@code action} with each regular entry file of a namespace folder until it returns true;
+   * links, FIFOs and folders where entries belong are left out.
    *
    * @param folder a folder {@link #unnamedFolders} returned
    * @param action told of each entry file; returns true to stop
@@ -34,10 +35,26 @@ public final class DirectoryMaintenance {
   public static void forEachEntryFile(Path folder, EntryFileAction action) throws IOException {
     boolean[] stop = {false};
     DirectoryStore.forEachEntryFile(folder, (file, attributes) -> {
-      if (!stop[0]) {
+      if (!stop[0] && attributes.isRegularFile()) {
         stop[0] = action.visit(file);
       }
     });
+  }
+
+  /**
+   * Returns the space an entry of a store takes on disk: for a directory store, its size rounded
+   * up to whole blocks of the file system that holds the store ({@link
+   * java.nio.file.FileStore#getBlockSize()}). That approximates the blocks a file system
+   * allocates: Java cannot read a file's allocated blocks, a file system that packs small files
+   * (inline data, tail packing) or compresses them uses less, and metadata blocks are not counted.
+   * For other stores, the size itself.
+   *
+   * @param store any store
+   * @param size an entry's size in bytes, as its listing gives it
+   * @return its bytes on disk
+   */
+  public static long onDisk(Store store, long size) {
+    return store instanceof DirectoryStore directory ? directory.sweeper().onDisk(size) : size;
   }
 
   /** What {@link #forEachEntryFile} calls with each file. */

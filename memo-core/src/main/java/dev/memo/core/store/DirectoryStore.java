@@ -4,10 +4,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.memo.Signature;
 import dev.memo.StoreException;
+import dev.memo.core.entry.CorruptEntryException;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreEntry;
 import dev.memo.spi.support.Namespaces;
 import dev.memo.spi.support.Quarantine;
+import dev.memo.spi.support.RegularFiles;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -21,6 +23,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -72,12 +75,20 @@ import java.util.function.LongSupplier;
  * this process (an in-memory record of the entries touched recently decides, so most hits pay no
  * system call). Access times are never read, so file systems mounted {@code noatime} work.
  *
- * <p>Bounds ({@code max-bytes}, {@code max-age}): see {@link DirectorySweeper}, which keeps them on
- * a daemon thread, never on the caller's; {@link #prune} sweeps at once, on the caller's thread.
+ * <p>Bounds ({@code max-bytes}, {@code max-age}, {@code max-entries}): see {@link
+ * DirectorySweeper}, which keeps them on a daemon thread, never on the caller's; {@link #prune}
+ * sweeps at once, on the caller's thread.
  * Listings ({@link #namespaces()}, {@link #forEachEntry}, {@link #clear}) read folders and file
  * attributes only, never entries: a namespace folder written before {@value #NAMESPACE_FILE}
  * files existed is not listed here (memo's administration finds its name in an entry's header,
  * through {@link DirectoryMaintenance}).
+ *
+ * <p>Links and special files: the root itself may be a link (a user's choice); below it, nothing
+ * is followed. An entry is opened only as a regular file, never through a link and never waiting
+ * on a FIFO ({@link RegularFiles}); a link, FIFO, device or folder where an entry belongs is a
+ * broken entry, which memo counts and quarantines (moving the thing itself, never its target). A
+ * namespace, shard or {@code .quarantine} folder that is a link is refused with a {@link
+ * StoreException} naming it, so nothing is ever written, touched or deleted outside the root.
  *
  * <p>The root may be on any {@link java.nio.file.FileSystem}; on the default one, entries are
  * written through {@code java.io}, which an interrupt does not break.
@@ -126,6 +137,8 @@ final class DirectoryStore implements Store {
   private final DirectoryClaims claims;
   /** Folder names by namespace: a namespace is hashed once, not at every get and put. */
   private final Map<String, String> folders = new ConcurrentHashMap<>();
+  /** Shard folders found to be real folders, not links: see {@link #requireRealFolders}. */
+  private final Set<Path> realFolders = ConcurrentHashMap.newKeySet();
 
   /**
    * How a directory store is set up: {@link DirectoryStoreProvider} reads these from the
@@ -133,43 +146,59 @@ final class DirectoryStore implements Store {
    *
    * @param root the root folder, absolute and normalized, on any file system
    * @param fsync whether to force each entry and its folder to the device before put returns
-   * @param maxBytes the most bytes of entries to keep, {@link DirectorySweeper#UNBOUNDED} for no
-   *     bound
+   * @param maxBytes the most bytes of entries to keep on disk, {@link DirectorySweeper#UNBOUNDED}
+   *     for no bound
    * @param maxAge the longest an entry is kept without being read or written, null for no bound
+   * @param maxEntries the most entries to keep, {@link DirectorySweeper#UNBOUNDED} for no bound;
+   *     memo's own records (explain's) do not count
+   * @param blockSize the unit of allocation that sizes on disk are rounded up to; 0 to ask the
+   *     root's file store ({@link DirectorySweeper#blockSize}), 1 to count bytes as they are
    * @param clock the time in epoch milliseconds
    * @param background whether a daemon thread keeps the bounds; without it only {@code
    *     sweeper().sweep} and {@link #prune} do (for tests that sweep at chosen moments)
    * @param claims the claims, or null to leave {@link #claim} off
    */
-  record Options(Path root, boolean fsync, long maxBytes, Duration maxAge, LongSupplier clock,
-      boolean background, DirectoryClaims claims) {
+  record Options(Path root, boolean fsync, long maxBytes, Duration maxAge, long maxEntries,
+      long blockSize, LongSupplier clock, boolean background, DirectoryClaims claims) {
     /**
      * Returns the options of an unbounded store at {@code root}, without fsync and claims, on the
-     * system clock, with a background sweeper.
+     * system clock, with a background sweeper, sizing entries by the file store's blocks.
      */
     static Options of(Path root) {
-      return new Options(root, false, DirectorySweeper.UNBOUNDED, null, System::currentTimeMillis,
-          true, null);
+      return new Options(root, false, DirectorySweeper.UNBOUNDED, null, DirectorySweeper.UNBOUNDED,
+          0, System::currentTimeMillis, true, null);
     }
 
     Options fsync(boolean on) {
-      return new Options(root, on, maxBytes, maxAge, clock, background, claims);
+      return new Options(root, on, maxBytes, maxAge, maxEntries, blockSize, clock, background,
+          claims);
     }
 
     Options bounds(long most, Duration age) {
-      return new Options(root, fsync, most, age, clock, background, claims);
+      return new Options(root, fsync, most, age, maxEntries, blockSize, clock, background, claims);
+    }
+
+    Options maxEntries(long most) {
+      return new Options(root, fsync, maxBytes, maxAge, most, blockSize, clock, background, claims);
+    }
+
+    Options blockSize(long unit) {
+      return new Options(root, fsync, maxBytes, maxAge, maxEntries, unit, clock, background,
+          claims);
     }
 
     Options clock(LongSupplier time) {
-      return new Options(root, fsync, maxBytes, maxAge, time, background, claims);
+      return new Options(root, fsync, maxBytes, maxAge, maxEntries, blockSize, time, background,
+          claims);
     }
 
     Options background(boolean on) {
-      return new Options(root, fsync, maxBytes, maxAge, clock, on, claims);
+      return new Options(root, fsync, maxBytes, maxAge, maxEntries, blockSize, clock, on, claims);
     }
 
     Options claims(DirectoryClaims on) {
-      return new Options(root, fsync, maxBytes, maxAge, clock, background, on);
+      return new Options(root, fsync, maxBytes, maxAge, maxEntries, blockSize, clock, background,
+          on);
     }
   }
 
@@ -204,7 +233,8 @@ final class DirectoryStore implements Store {
             .executor(Runnable::run)
             .build();
     this.sweeper =
-        new DirectorySweeper(this, options.maxBytes(), maxAge, clock, options.background());
+        new DirectorySweeper(this, options.maxBytes(), maxAge, options.maxEntries(),
+            options.blockSize(), clock, options.background());
   }
 
   @Override
@@ -245,31 +275,108 @@ final class DirectoryStore implements Store {
     return root;
   }
 
+  /**
+   * Opens an entry and records it as used (see the class comment on last access). Something other
+   * than a regular file where the entry belongs (a symbolic link, FIFO, device or folder) is never
+   * followed, opened or waited on ({@link RegularFiles#open}): it comes back as a stream whose
+   * first read fails with a {@link CorruptEntryException} naming it, so that memo counts it as a
+   * broken entry and quarantines it.
+   *
+   * @throws StoreException if the entry's namespace or shard folder is a symbolic link
+   */
   @Override
   public Optional<InputStream> get(String namespace, Signature key) throws IOException {
     checkOpen();
     Path entry = entryPath(namespace, key);
-    InputStream in;
+    Optional<InputStream> in = open(entry);
+    if (in.isPresent() && !(in.get() instanceof NotAnEntry)) {
+      sweeper.start();
+      touch(entry);
+    }
+    return in;
+  }
+
+  /** Opens an entry like {@link #get} without recording it as used: for listings and checks. */
+  @Override
+  public Optional<InputStream> peek(String namespace, Signature key) throws IOException {
+    checkOpen();
+    return open(entryPath(namespace, key));
+  }
+
+  private Optional<InputStream> open(Path entry) throws IOException {
     try {
-      // Unlike FileChannel.open, Files.newInputStream gives a stream that an interrupt of the
-      // reading thread does not close (which would look like a broken entry); a test guards it.
-      in = Files.newInputStream(entry);
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
+      requireRealFolders(entry);
+      // Not buffered here: memo reads entries through a buffer of its own, and a 64 KiB buffer
+      // allocated per get cost more than the whole read of a small entry. RegularFiles opens
+      // through Files.newInputStream, whose stream an interrupt of the reading thread does not
+      // close (which would look like a broken entry); a test guards it.
+      return RegularFiles.open(entry);
+    } catch (RegularFiles.NotRegularFileException e) {
+      return Optional.of(new NotAnEntry(entry, e.kind()));
     } catch (IOException e) {
       checkRoot(e);
       throw e;
     }
-    sweeper.start();
-    touch(entry);
-    // Not buffered here: memo reads entries through a buffer of its own, and a 64 KiB buffer
-    // allocated per get cost more than the whole read of a small entry.
-    return Optional.of(in);
+  }
+
+  /** {@link #requireRealFolders}, with an unusable root explained. */
+  private void checkFolders(Path entry) throws IOException {
+    try {
+      requireRealFolders(entry);
+    } catch (IOException e) {
+      checkRoot(e);
+      throw e;
+    }
+  }
+
+  /**
+   * Refuses an entry's namespace and shard folders when they are symbolic links, so that nothing
+   * is read or written through them outside the root. A folder is checked once per process: the
+   * root's owner could swap one for a link later, but whoever can write the root can write the
+   * entries too.
+   */
+  private void requireRealFolders(Path entry) throws IOException {
+    Path shard = entry.getParent();
+    if (realFolders.contains(shard)) {
+      return;
+    }
+    Path folder = shard.getParent();
+    RegularFiles.requireRealFolder(folder, "namespace folder", root);
+    RegularFiles.requireRealFolder(shard, "shard folder", root);
+    if (realFolders.size() < MAX_CACHED_FOLDERS
+        && Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) {
+      realFolders.add(shard);
+    }
+  }
+
+  /**
+   * What {@link #get} returns for something other than a regular file where an entry belongs: its
+   * first read fails, naming what is there, so that memo quarantines it as a broken entry.
+   */
+  private static final class NotAnEntry extends InputStream {
+    private final String reason;
+
+    NotAnEntry(Path entry, String kind) {
+      this.reason = "entry file " + entry + " is " + kind + ", not a regular file";
+    }
+
+    @Override
+    public int read() throws IOException {
+      throw new CorruptEntryException(reason);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      throw new CorruptEntryException(reason);
+    }
   }
 
   /**
    * Sets the entry's last access to now unless this process did so within the touch interval. A
-   * failure (a read-only store, the entry removed meanwhile) only leaves the entry looking older.
+   * failure (a read-only store, the entry removed or replaced meanwhile) only leaves the entry
+   * looking older; the time is set without following links and never on anything but a regular
+   * file ({@link RegularFiles#setLastModifiedTime}), so a read never changes a file outside the
+   * store.
    */
   private void touch(Path entry) {
     if (touched.getIfPresent(entry) != null) {
@@ -277,7 +384,7 @@ final class DirectoryStore implements Store {
     }
     touched.put(entry, Boolean.TRUE);
     try {
-      Files.setLastModifiedTime(entry, FileTime.fromMillis(clock.getAsLong()));
+      RegularFiles.setLastModifiedTime(entry, FileTime.fromMillis(clock.getAsLong()));
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.DEBUG, () -> "cannot record the last access of " + entry + ": " + e);
     }
@@ -300,6 +407,7 @@ final class DirectoryStore implements Store {
     Path folder = entry.getParent();
     Path temp = tempPath(folder, key);
     sweeper.start();
+    checkFolders(entry); // never write through a linked folder outside the root
     createTemp(temp, namespace);
     boolean published = false;
     try {
@@ -351,7 +459,9 @@ final class DirectoryStore implements Store {
   public boolean remove(String namespace, Signature key) throws IOException {
     checkOpen();
     try {
-      return Files.deleteIfExists(entryPath(namespace, key));
+      Path entry = entryPath(namespace, key);
+      requireRealFolders(entry);
+      return Files.deleteIfExists(entry);
     } catch (IOException e) {
       checkRoot(e);
       throw e;
@@ -368,9 +478,10 @@ final class DirectoryStore implements Store {
   public void quarantine(String namespace, Signature key, String reason) throws IOException {
     checkOpen();
     Path entry = entryPath(namespace, key);
-    if (!Files.exists(entry)) {
+    if (!Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    checkFolders(entry);
     inside(quarantine.folder().resolve(folderName(namespace)));
     try {
       quarantine.move(namespace, key, entry, reason).ifPresent(target ->
@@ -438,8 +549,9 @@ final class DirectoryStore implements Store {
     }
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
       for (Path folder : folders) {
-        if (!folder.getFileName().toString().startsWith(".") && Files.isDirectory(folder)
-            && !Files.exists(folder.resolve(NAMESPACE_FILE))) {
+        if (!folder.getFileName().toString().startsWith(".")
+            && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
+            && !Files.exists(folder.resolve(NAMESPACE_FILE), LinkOption.NOFOLLOW_LINKS)) {
           unnamed.add(folder);
         }
       }
@@ -452,6 +564,7 @@ final class DirectoryStore implements Store {
       throws IOException {
     checkOpen();
     Path folder = inside(root.resolve(folderName(namespace)));
+    RegularFiles.requireRealFolder(folder, "namespace folder", root);
     forEachEntryFile(folder, (file, attributes) -> {
       String name = file.getFileName().toString();
       Signature key;
@@ -471,6 +584,7 @@ final class DirectoryStore implements Store {
   public long clear(String namespace) throws IOException {
     checkOpen();
     Path folder = inside(root.resolve(folderName(namespace)));
+    RegularFiles.requireRealFolder(folder, "namespace folder", root);
     long[] removed = {0};
     IOException[] failure = {null};
     forEachEntryFile(folder, (file, attributes) -> {
@@ -497,7 +611,9 @@ final class DirectoryStore implements Store {
 
   /**
    * Calls the visitor for each entry file in a namespace folder's shards; files that vanish while
-   * listed are skipped. Does nothing when the folder is absent.
+   * listed are skipped. Does nothing when the folder is absent. Nothing is followed: a shard that
+   * is a link is skipped, and an entry's attributes are its own (a link, FIFO or folder where an
+   * entry belongs is listed as what it is, so that verify and the sweeper can take it away).
    */
   static void forEachEntryFile(Path namespaceFolder, EntryFileVisitor visitor) throws IOException {
     DirectoryStream<Path> shards;
@@ -508,7 +624,8 @@ final class DirectoryStore implements Store {
     }
     try (shards) {
       for (Path shard : shards) {
-        if (shard.getFileName().toString().startsWith(".") || !Files.isDirectory(shard)) {
+        if (shard.getFileName().toString().startsWith(".")
+            || !Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
         DirectoryStream<Path> files;
@@ -525,7 +642,8 @@ final class DirectoryStore implements Store {
             }
             BasicFileAttributes attributes;
             try {
-              attributes = Files.readAttributes(file, BasicFileAttributes.class);
+              attributes =
+                  Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException e) {
               continue;
             }

@@ -28,8 +28,11 @@ import java.util.Set;
  *   <li>{@code claim-timeout}: the age after which a marker is taken over even though its process
  *       may still run, {@code 10m} by default. A marker whose process on this host has died is
  *       taken over at once.
- *   <li>{@code max-bytes}: the most bytes of entry files to keep, such as {@code 10GiB}; no bound
- *       unless set. The least recently used entries (last written or read) are removed first.
+ *   <li>{@code max-bytes}: the most bytes of entry files to keep on disk (each file's size rounded
+ *       up to the file system's block size), such as {@code 10GiB}; no bound unless set. The least
+ *       recently used entries (last written or read) are removed first.
+ *   <li>{@code max-entries}: the most entries to keep, such as {@code 100000}; no bound unless
+ *       set. memo's own records (those {@code explain} reads, one per function) do not count.
  *   <li>{@code max-age}: entries neither written nor read for longer than this, such as {@code
  *       30d}, are removed; no bound unless set.
  * </ul>
@@ -56,6 +59,8 @@ public final class DirectoryStoreProvider implements StoreProvider {
   static final String MAX_BYTES = "max-bytes";
   /** Option {@code memo.store.directory.max-age}: the longest an unused entry is kept. */
   static final String MAX_AGE = "max-age";
+  /** Option {@code memo.store.directory.max-entries}: the most entries to keep. */
+  static final String MAX_ENTRIES = "max-entries";
   /** The root folder unless {@code path} is set, relative to the working directory. */
   static final String DEFAULT_PATH = ".memo";
 
@@ -91,7 +96,7 @@ public final class DirectoryStoreProvider implements StoreProvider {
   @Override
   public Optional<Set<String>> configKeys() {
     return Optional.of(Set.of(key(StoreFolders.PATH), key(FSYNC), key(CLAIMS), key(CLAIM_TIMEOUT),
-        key(MAX_BYTES), key(MAX_AGE)));
+        key(MAX_BYTES), key(MAX_AGE), key(MAX_ENTRIES)));
   }
 
   /**
@@ -102,8 +107,9 @@ public final class DirectoryStoreProvider implements StoreProvider {
    * @return a new store
    * @throws dev.memo.MemoConfigurationException if {@code path} is not a valid path, {@code
    *     fsync} or {@code claims} is neither {@code true} nor {@code false}, {@code claim-timeout}
-   *     or {@code max-age} is not a positive duration, or {@code max-bytes} is not a size of at
-   *     least one byte, quoting the key and the value
+   *     or {@code max-age} is not a positive duration, {@code max-bytes} is not a size of at
+   *     least one byte, or {@code max-entries} is not a whole number of at least 1, quoting the key
+   *     and the value
    */
   @Override
   public Store create(MemoConfig config) {
@@ -123,8 +129,12 @@ public final class DirectoryStoreProvider implements StoreProvider {
     if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
       throw config.invalid(MAX_AGE, "a positive duration such as 30d");
     }
-    return new DirectoryStore(
-        DirectoryStore.Options.of(root).fsync(fsync).bounds(maxBytes, maxAge).claims(claims));
+    long maxEntries = config.getLong(MAX_ENTRIES, DirectorySweeper.UNBOUNDED);
+    if (maxEntries < 1) {
+      throw config.invalid(MAX_ENTRIES, "a whole number of at least 1, such as 100000");
+    }
+    return new DirectoryStore(DirectoryStore.Options.of(root).fsync(fsync)
+        .bounds(maxBytes, maxAge).maxEntries(maxEntries).claims(claims));
   }
 
   private static String key(String relative) {

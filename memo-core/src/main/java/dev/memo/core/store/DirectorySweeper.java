@@ -1,9 +1,11 @@
 package dev.memo.core.store;
 
+import dev.memo.spi.support.Namespaces;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -19,9 +21,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Keeps a {@link DirectoryStore} within its bounds: at most {@code max-bytes} of entry files, and
- * no entry unused (neither written nor read) for longer than {@code max-age}; the least recently
- * used entries, by their files' modification times, go first.
+ * Keeps a {@link DirectoryStore} within its bounds: at most {@code max-bytes} of entry files on
+ * disk, at most {@code max-entries} entries, and no entry unused (neither written nor read) for
+ * longer than {@code max-age}; the least recently used entries, by their files' modification
+ * times, go first.
+ *
+ * <p>Bytes are counted as the entries take them on disk: each file's size rounded up to the file
+ * store's block size ({@link java.nio.file.FileStore#getBlockSize()}), as a file system allocates
+ * whole blocks. That is an approximation, and says so: Java reads no file's allocated blocks (the
+ * {@code unix:} attribute view has no {@code st_blocks}), a file system that packs small files or
+ * their tails (inline data, tail packing) or compresses them uses less, and indirect blocks are
+ * not counted. An empty file counts 0. memo's own records (those {@code explain} reads, in
+ * namespaces whose names start with a control character) count towards {@code max-bytes} but not
+ * {@code max-entries}, which bounds the entries of calls.
  *
  * <p>The work is off the caller's path. The first get or put of a bounded store starts one daemon
  * thread, which scans the store at once, then again every {@link #period()} (to see what other
@@ -52,27 +64,70 @@ final class DirectorySweeper implements AutoCloseable {
   private final DirectoryStore store;
   private final long maxBytes;
   private final Duration maxAge;
+  private final long maxEntries;
+  /** The unit sizes on disk are rounded to; 0 until the file store was asked. */
+  private volatile long blockSize;
   private final LongSupplier clock;
   /** Bytes of entries as of the last sweep plus this process's puts since; -1 before a sweep. */
   private final AtomicLong bytes = new AtomicLong(-1);
+  /** Entries (of calls) as of the last sweep plus this process's puts since; -1 before a sweep. */
+  private final AtomicLong entries = new AtomicLong(-1);
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean requested = new AtomicBoolean();
   private final AtomicBoolean warned = new AtomicBoolean();
   private final boolean background;
   private volatile ScheduledExecutorService executor;
 
-  DirectorySweeper(DirectoryStore store, long maxBytes, Duration maxAge, LongSupplier clock,
-      boolean background) {
+  DirectorySweeper(DirectoryStore store, long maxBytes, Duration maxAge, long maxEntries,
+      long blockSize, LongSupplier clock, boolean background) {
     this.store = store;
     this.background = background;
     this.maxBytes = maxBytes;
     this.maxAge = maxAge;
+    this.maxEntries = maxEntries;
+    this.blockSize = blockSize;
     this.clock = clock;
   }
 
   /** Returns whether a bound is set. */
   boolean bounded() {
-    return maxBytes != UNBOUNDED || maxAge != null;
+    return maxBytes != UNBOUNDED || maxAge != null || maxEntries != UNBOUNDED;
+  }
+
+  /** Returns the most entries kept, {@link #UNBOUNDED} for no bound. */
+  long maxEntries() {
+    return maxEntries;
+  }
+
+  /**
+   * Returns the unit sizes on disk are rounded up to: the one given, else the block size of the
+   * file store that holds the root (or its nearest existing ancestor), else 1 where the file store
+   * does not say.
+   */
+  long blockSize() {
+    long b = blockSize;
+    if (b > 0) {
+      return b;
+    }
+    Path p = store.root();
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    try {
+      b = p == null ? 1 : Math.max(1, Files.getFileStore(p).getBlockSize());
+    } catch (IOException | RuntimeException e) {
+      b = 1;
+    }
+    if (p != null && p.equals(store.root())) {
+      blockSize = b; // the root's own file store: it will not change
+    }
+    return b;
+  }
+
+  /** Returns the bytes a file of this size takes on disk: its size rounded up to whole blocks. */
+  long onDisk(long size) {
+    long unit = blockSize();
+    return size <= 0 ? 0 : ((size + unit - 1) / unit) * unit;
   }
 
   /** Returns the most bytes of entries kept, {@link #UNBOUNDED} for no bound. */
@@ -117,13 +172,16 @@ final class DirectorySweeper implements AutoCloseable {
     }
   }
 
-  /** Counts a put's bytes; asks for a sweep when the count passes the bound. */
+  /** Counts a put's bytes; asks for a sweep when the count passes a bound. */
   void added(long size) {
-    if (maxBytes == UNBOUNDED) {
+    if (maxBytes == UNBOUNDED && maxEntries == UNBOUNDED) {
       return;
     }
-    long total = bytes.updateAndGet(b -> b < 0 ? b : b + size);
-    if (total > maxBytes && requested.compareAndSet(false, true)) {
+    long disk = onDisk(size);
+    long total = bytes.updateAndGet(b -> b < 0 ? b : b + disk);
+    // A put may replace an entry rather than add one: the count of entries is an upper bound.
+    long count = entries.updateAndGet(n -> n < 0 ? n : n + 1);
+    if ((total > maxBytes || count > maxEntries) && requested.compareAndSet(false, true)) {
       ScheduledExecutorService e = executor;
       if (e == null) {
         requested.set(false);
@@ -146,7 +204,8 @@ final class DirectorySweeper implements AutoCloseable {
       return;
     }
     try {
-      Result r = sweep(maxBytes, maxAge, maxBytes == UNBOUNDED ? UNBOUNDED : maxBytes - maxBytes / 10);
+      Result r = sweep(maxBytes, maxAge, maxBytes == UNBOUNDED ? UNBOUNDED : maxBytes - maxBytes / 10,
+          maxEntries, maxEntries == UNBOUNDED ? UNBOUNDED : maxEntries - maxEntries / 10);
       LOG.log(Level.DEBUG, () -> "swept the directory store at " + store.root() + ": " + r);
     } catch (IOException | RuntimeException e) {
       String message = "cannot keep the directory store at " + store.root()
@@ -172,20 +231,32 @@ final class DirectorySweeper implements AutoCloseable {
   record Result(long entries, long bytes, long removedEntries, long removedBytes,
       long removedTemporaryFiles, long removedQuarantined) {}
 
+  /** {@link #sweep(long, Duration, long, long, long)} without a bound on entries. */
+  Result sweep(long maxBytes, Duration maxAge, long targetBytes) throws IOException {
+    return sweep(maxBytes, maxAge, targetBytes, UNBOUNDED, UNBOUNDED);
+  }
+
   /**
    * Sweeps the store now, on the calling thread: removes the temporary files of dead writers, the
-   * entries unused for longer than {@code maxAge}, then, if more than {@code maxBytes} of entries
-   * remain, the least recently used ones until at most {@code targetBytes} remain.
+   * entries unused for longer than {@code maxAge}, then, if more than {@code maxBytes} (on disk)
+   * or more than {@code maxEntries} entries remain, the least recently used ones until at most
+   * {@code targetBytes} and {@code targetEntries} remain.
    *
-   * @param maxBytes the most bytes of entries to keep, {@link #UNBOUNDED} for no bound
-   * @param maxAge the longest to keep an unused entry, null for no bound
+   * @param maxBytes the most bytes of entries to keep on disk, {@link #UNBOUNDED} for no bound
+   * @param maxAge the longest to keep an unused entry, null for no bound; zero removes every entry
    * @param targetBytes what to evict down to once {@code maxBytes} is exceeded
+   * @param maxEntries the most entries of calls to keep, {@link #UNBOUNDED} for no bound
+   * @param targetEntries what to evict down to once {@code maxEntries} is exceeded
    * @return what the sweep found and removed
    * @throws IOException if the store cannot be listed
    */
-  synchronized Result sweep(long maxBytes, Duration maxAge, long targetBytes) throws IOException {
+  synchronized Result sweep(long maxBytes, Duration maxAge, long targetBytes, long maxEntries,
+      long targetEntries) throws IOException {
     long now = clock.getAsLong();
-    long ageCut = maxAge == null ? Long.MIN_VALUE : now - maxAge.toMillis();
+    // Age zero means everything, an entry written this very millisecond (or stamped in the future
+    // by a clock ahead of this one) included.
+    long ageCut = maxAge == null ? Long.MIN_VALUE
+        : maxAge.isZero() ? Long.MAX_VALUE : now - maxAge.toMillis();
     long tempCut = now - TEMP_MAX_AGE.toMillis();
     Path root = store.root();
     List<Candidate> candidates = new ArrayList<>();
@@ -193,6 +264,7 @@ final class DirectorySweeper implements AutoCloseable {
     long quarantined = 0;
     if (!Files.isDirectory(root)) {
       bytes.set(0);
+      entries.set(0);
       return new Result(0, 0, 0, 0, 0, 0);
     }
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
@@ -207,50 +279,64 @@ final class DirectorySweeper implements AutoCloseable {
           }
           continue;
         }
-        if (name.startsWith(".") || !Files.isDirectory(folder)) {
+        // Never through a link: a linked namespace folder would have the sweep delete files
+        // outside the root. get and put refuse such a folder, saying so.
+        if (name.startsWith(".") || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
         sweepTemporaryFiles(folder, tempCut, temps);
         try (DirectoryStream<Path> shards = Files.newDirectoryStream(folder)) {
           for (Path shard : shards) {
-            if (!shard.getFileName().toString().startsWith(".") && Files.isDirectory(shard)) {
+            if (!shard.getFileName().toString().startsWith(".")
+                && Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) {
               sweepTemporaryFiles(shard, tempCut, temps);
             }
           }
         } catch (NoSuchFileException e) {
           continue;
         }
-        DirectoryStore.forEachEntryFile(folder, (file, a) ->
-            candidates.add(new Candidate(file, a.size(), a.lastModifiedTime().toMillis())));
+        boolean internal = Namespaces.readNameFile(folder.resolve(DirectoryStore.NAMESPACE_FILE))
+            .map(DirectorySweeper::internal).orElse(false);
+        DirectoryStore.forEachEntryFile(folder, (file, a) -> candidates.add(new Candidate(file,
+            onDisk(a.size()), a.lastModifiedTime().toMillis(), internal)));
       }
     }
     long total = 0;
+    long count = 0;
     long removed = 0;
     long removedBytes = 0;
     List<Candidate> kept = new ArrayList<>(candidates.size());
     for (Candidate c : candidates) {
-      if (c.lastAccess < ageCut && removeIfUnused(c)) {
+      if (c.lastAccess < ageCut && removeIfUnused(c, maxAge != null && maxAge.isZero())) {
         removed++;
         removedBytes += c.size;
       } else {
         kept.add(c);
         total += c.size;
+        count += c.internal ? 0 : 1;
       }
     }
-    if (total > maxBytes) {
+    if (total > maxBytes || count > maxEntries) {
       kept.sort(Comparator.comparingLong(Candidate::lastAccess));
       for (Candidate c : kept) {
-        if (total <= targetBytes || stopped()) {
+        boolean overBytes = total > targetBytes;
+        boolean overEntries = count > targetEntries;
+        if ((!overBytes && !overEntries) || stopped()) {
           break;
         }
-        if (removeIfUnused(c)) {
+        if (!overBytes && c.internal) {
+          continue; // only the count of entries is over, which memo's own records are not in
+        }
+        if (removeIfUnused(c, false)) {
           removed++;
           removedBytes += c.size;
           total -= c.size;
+          count -= c.internal ? 0 : 1;
         }
       }
     }
     bytes.set(total);
+    entries.set(count);
     return new Result(candidates.size() - removed, total, removed, removedBytes, temps[0],
         quarantined);
   }
@@ -259,11 +345,15 @@ final class DirectorySweeper implements AutoCloseable {
     return Thread.currentThread().isInterrupted();
   }
 
-  /** Removes the entry unless it was read or replaced since it was listed. */
-  private static boolean removeIfUnused(Candidate c) {
+  /**
+   * Removes the entry unless it was read or replaced since it was listed ({@code regardless}: even
+   * then, for a sweep that removes everything).
+   */
+  private static boolean removeIfUnused(Candidate c, boolean regardless) {
     try {
-      BasicFileAttributes now = Files.readAttributes(c.file, BasicFileAttributes.class);
-      if (now.lastModifiedTime().toMillis() != c.lastAccess) {
+      BasicFileAttributes now =
+          Files.readAttributes(c.file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!regardless && now.lastModifiedTime().toMillis() != c.lastAccess) {
         return false;
       }
       return Files.deleteIfExists(c.file);
@@ -282,7 +372,8 @@ final class DirectorySweeper implements AutoCloseable {
     })) {
       for (Path temp : files) {
         try {
-          if (Files.getLastModifiedTime(temp).toMillis() < cut && Files.deleteIfExists(temp)) {
+          if (Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS).toMillis() < cut
+              && Files.deleteIfExists(temp)) {
             count[0]++;
           }
         } catch (NoSuchFileException e) {
@@ -297,8 +388,14 @@ final class DirectorySweeper implements AutoCloseable {
   /** Returns the bounds for {@code toString}. */
   String describe() {
     return (maxBytes == UNBOUNDED ? "" : ", maxBytes=" + maxBytes)
+        + (maxEntries == UNBOUNDED ? "" : ", maxEntries=" + maxEntries)
         + (maxAge == null ? "" : ", maxAge=" + maxAge);
   }
 
-  private record Candidate(Path file, long size, long lastAccess) {}
+  /** Whether a namespace is one of memo's own: its name starts with a control character. */
+  private static boolean internal(String namespace) {
+    return !namespace.isEmpty() && namespace.charAt(0) < 0x20;
+  }
+
+  private record Candidate(Path file, long size, long lastAccess, boolean internal) {}
 }

@@ -159,6 +159,61 @@ final class StoreAdminTest {
   }
 
   @Test
+  void stats_directoryStore_countsWholeBlocksOnDisk_besideTheBytesWritten(@TempDir Path dir)
+      throws IOException {
+    Map<String, String> config = Map.of("memo.store.directory.path", dir.toString());
+    try (Memo memo = Memo.builder().config(config).store("directory").build()) {
+      Function<Integer, String> f = text(memo);
+      for (int i = 0; i < 3; i++) {
+        f.apply(i);
+      }
+    }
+    long block = Files.getFileStore(dir).getBlockSize();
+    try (StoreAdmin admin = StoreAdmin.open("directory", config)) {
+      StoreAdmin.FunctionStats s = admin.stats(Progress.NONE).functions().get(0);
+      assertEquals(3, s.entries());
+      assertTrue(s.bytes() < 3 * block, "small entries: " + s.bytes());
+      assertEquals(3 * block, s.diskBytes(), "each small entry takes one block");
+    }
+  }
+
+  @Test
+  void clearAll_removesEveryEntry_memosOwnRecordsToo() {
+    Store store = memoryStore();
+    try (Memo memo = Memo.builder().store(store).build();
+        StoreAdmin admin = StoreAdmin.of(store, MemoConfig.empty())) {
+      text(memo).apply(1);
+      text(memo).apply(2);
+      long all = 0;
+      for (String ns : admin.functions()) {
+        all += admin.list(ns, Progress.NONE).size();
+      }
+      assertEquals(2, all);
+      long removed = admin.clearAll();
+      assertTrue(removed > 2, "the two entries and the records explain keeps: " + removed);
+      assertEquals(List.of(), admin.functions().stream()
+          .filter(f -> !admin.list(f, Progress.NONE).isEmpty()).collect(Collectors.toList()));
+      assertEquals("miss of \"text\": no earlier entry of \"text\" to compare with",
+          memo.explain(text(memo), 1).toString());
+    }
+  }
+
+  @Test
+  void prune_negativeAge_isRejected_andZeroRemovesEverything() {
+    Store store = memoryStore();
+    try (Memo memo = Memo.builder().store(store).build();
+        StoreAdmin admin = StoreAdmin.of(store, MemoConfig.empty())) {
+      text(memo).apply(1);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> admin.prune(Long.MAX_VALUE, Duration.ofSeconds(-1), Progress.NONE));
+      assertEquals("max age PT-1S is negative", e.getMessage());
+      StoreAdmin.Pruned p = admin.prune(Long.MAX_VALUE, Duration.ZERO, Progress.NONE);
+      assertEquals(0, p.entries());
+      assertTrue(p.removedEntries() >= 1);
+    }
+  }
+
+  @Test
   void prune_negativeBytes_isRejected() {
     try (StoreAdmin admin = StoreAdmin.of(memoryStore(), MemoConfig.empty())) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

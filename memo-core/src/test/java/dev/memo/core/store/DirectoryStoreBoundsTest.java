@@ -40,8 +40,9 @@ final class DirectoryStoreBoundsTest {
   private final AtomicLong clock = new AtomicLong(NOW);
 
   private DirectoryStore store(long maxBytes, Duration maxAge) {
+    // Bytes as they are: these tests count them exactly; DirectoryStoreEntryBoundsTest rounds.
     return new DirectoryStore(DirectoryStore.Options.of(tempDir.resolve("store"))
-        .bounds(maxBytes, maxAge).clock(clock::get).background(false));
+        .bounds(maxBytes, maxAge).blockSize(1).clock(clock::get).background(false));
   }
 
   /** Sets an entry's last access (its modification time) and, independently, its access time. */

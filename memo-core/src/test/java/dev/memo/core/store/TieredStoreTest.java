@@ -59,9 +59,9 @@ final class TieredStoreTest {
   }
 
   private DirectoryStore directory(String name, boolean claims) {
-    return new DirectoryStore(new DirectoryStore.Options(tempDir.resolve(name).toAbsolutePath(),
-        false, Long.MAX_VALUE, null, System::currentTimeMillis, false,
-        claims ? new DirectoryClaims(Duration.ofMinutes(1)) : null));
+    return new DirectoryStore(DirectoryStore.Options.of(tempDir.resolve(name).toAbsolutePath())
+        .background(false)
+        .claims(claims ? new DirectoryClaims(Duration.ofMinutes(1)) : null));
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.memo.spi.Store;
 import dev.memo.spi.StoreEntry;
 import dev.memo.spi.support.Namespaces;
 import dev.memo.spi.support.Quarantine;
+import dev.memo.spi.support.RegularFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -122,12 +123,13 @@ final class ChronicleStore implements Store {
       if (!Records.isBlob(r)) {
         return Optional.of(new ByteArrayInputStream(r, Records.HEADER, r.length - Records.HEADER));
       }
-      try {
-        return Optional.of(
-            new BufferedInputStream(Files.newInputStream(shared.blobPath(Records.blobId(r))), BUFFER_BYTES));
-      } catch (NoSuchFileException e) {
-        last = r;
+      // A blob is opened as a regular file only: never through a link, never waiting on a FIFO.
+      // Anything else in its place fails the read, which memo counts and computes again.
+      Optional<InputStream> blob = RegularFiles.open(shared.blobPath(Records.blobId(r)));
+      if (blob.isPresent()) {
+        return Optional.of(new BufferedInputStream(blob.get(), BUFFER_BYTES));
       }
+      last = r;
     }
     throw new IOException("entry " + key + " of \"" + namespace + "\" in the chronicle store at "
         + shared.root + " was replaced " + MAX_READ_ATTEMPTS + " times while being read");
@@ -249,8 +251,15 @@ final class ChronicleStore implements Store {
       quarantine.keep(namespace, key, out -> out.write(r), reason);
     } else if (Records.isBlob(r)) {
       try {
-        quarantine.keep(namespace, key,
-            out -> Files.copy(shared.blobPath(Records.blobId(r)), out), reason);
+        quarantine.keep(namespace, key, out -> {
+          try (InputStream blob = RegularFiles.open(shared.blobPath(Records.blobId(r)))
+              .orElseThrow(() -> new NoSuchFileException(shared.blobPath(Records.blobId(r))
+                  .toString()))) {
+            blob.transferTo(out);
+          }
+        }, reason);
+      } catch (RegularFiles.NotRegularFileException e) {
+        // Not a blob at all: nothing to keep; the record is removed below.
       } catch (NoSuchFileException e) {
         // Replaced or removed meanwhile; the removal below then does nothing.
       }

@@ -1,5 +1,6 @@
 package dev.memo.cli;
 
+import dev.memo.Explanation;
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
 import dev.memo.MemoException;
@@ -45,6 +46,7 @@ import picocli.CommandLine.Spec;
       MemoCli.Prune.class,
       MemoCli.Clear.class,
       MemoCli.Verify.class,
+      MemoCli.Why.class,
       CommandLine.HelpCommand.class
     })
 public final class MemoCli implements Callable<Integer> {
@@ -187,7 +189,8 @@ public final class MemoCli implements Callable<Integer> {
   // ---------------------------------------------------------------- commands
 
   @Command(name = "ls", mixinStandardHelpOptions = true,
-      description = "Lists entries with their size, age, last access and compute time.")
+      description = "Lists entries with their size, age, last access, compute time and why"
+          + " their function last missed.")
   static final class Ls implements Callable<Integer> {
     @ParentCommand MemoCli root;
     @Spec CommandLine.Model.CommandSpec spec;
@@ -206,16 +209,19 @@ public final class MemoCli implements Callable<Integer> {
         }
         List<StoreAdmin.Entry> entries =
             admin.list(function, TerminalProgress.of(root, spec.commandLine().getErr()));
+        Map<String, StoreAdmin.LastMiss> misses =
+            admin.lastMisses(TerminalProgress.of(root, spec.commandLine().getErr()));
         Instant now = Instant.now();
-        out.printf("%-16s %10s %8s %12s %10s  %s%n", "KEY", "SIZE", "AGE", "LAST ACCESS",
-            "COMPUTE", "FUNCTION");
+        out.printf("%-16s %10s %8s %12s %10s  %-9s  %s%n", "KEY", "SIZE", "AGE", "LAST ACCESS",
+            "COMPUTE", "LAST MISS", "FUNCTION");
         for (StoreAdmin.Entry e : entries) {
-          out.printf("%-16s %10s %8s %12s %10s  %s%s%n",
+          out.printf("%-16s %10s %8s %12s %10s  %-9s  %s%s%n",
               e.key().hex().substring(0, Math.min(16, e.key().hex().length())),
               Format.bytes(e.size()),
               e.created().map(t -> Format.age(t, now)).orElse("-"),
               e.lastAccess().map(t -> Format.age(t, now) + " ago").orElse("-"),
               e.computeTime().map(Format::duration).orElse("-"),
+              Why.shortReason(misses.get(e.function())),
               e.function(),
               e.problem().map(p -> "  (unreadable: " + p + ")").orElse(""));
         }
@@ -387,6 +393,96 @@ public final class MemoCli implements Callable<Integer> {
         out.println(kind + ": \"" + b.function() + "\" "
             + (b.key() == null ? "(all entries)" : b.key().hex()) + ": " + b.reason());
       }
+    }
+  }
+
+  @Command(name = "why", mixinStandardHelpOptions = true,
+      description = "Shows why a function last missed: the code, environment items and parameters"
+          + " that differed from its entry before.")
+  static final class Why implements Callable<Integer> {
+    @ParentCommand MemoCli root;
+    @Spec CommandLine.Model.CommandSpec spec;
+    @Mixin StoreOptions options;
+
+    @Parameters(paramLabel = "<function>", description = "the function, as memo ls shows it")
+    String function;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (StoreAdmin admin = options.open(spec)) {
+        StoreAdmin.LastMiss miss = admin.lastMisses(
+            TerminalProgress.of(root, spec.commandLine().getErr())).get(function);
+        if (miss == null) {
+          if (!admin.functions().contains(function)) {
+            return noSuchFunction(spec, admin, function);
+          }
+          spec.commandLine().getErr().println("memo: no miss of \"" + function + "\" is recorded"
+              + " in the " + admin.storeName() + " store; memo records the reason of each miss"
+              + " from now on");
+          return FAILURE;
+        }
+        String when = miss.at().map(t -> " at " + t).orElse("");
+        if (miss.reason().isEmpty()) {
+          spec.commandLine().getErr().println("memo: no reason recorded for the last miss of \""
+              + function + "\"" + when + " (an earlier version of memo wrote its record); the"
+              + " next miss will record one");
+          return FAILURE;
+        }
+        out.println("last miss of \"" + function + "\"" + when + ":");
+        for (String line : lines(miss.reason().get())) {
+          out.println("  " + line);
+        }
+        return 0;
+      }
+    }
+
+    /** The reason of a miss, one line per part that differed. */
+    static List<String> lines(Explanation why) {
+      if (!why.hasEarlierEntry()) {
+        return List.of("no earlier entry to compare with (the first call stored)");
+      }
+      if (why.changedParts().isEmpty()) {
+        return List.of("nothing differed from the most recent entry, which was no longer in the"
+            + " store (removed, evicted or quarantined)");
+      }
+      List<String> lines = new ArrayList<>();
+      for (String item : why.changedCode()) {
+        lines.add("code differs in " + item);
+      }
+      for (String item : why.changedEnvironment()) {
+        lines.add("environment differs in " + item);
+      }
+      for (int p : why.changedArguments()) {
+        lines.add("argument differs in parameter " + p);
+      }
+      return lines;
+    }
+
+    /** The reason in a word or two, for memo ls: first, gone, or the parts that differed. */
+    static String shortReason(StoreAdmin.LastMiss miss) {
+      if (miss == null) {
+        return "-";
+      }
+      if (miss.reason().isEmpty()) {
+        return "?";
+      }
+      Explanation why = miss.reason().get();
+      if (!why.hasEarlierEntry()) {
+        return "first";
+      }
+      if (why.changedParts().isEmpty()) {
+        return "gone";
+      }
+      List<String> parts = new ArrayList<>();
+      for (Explanation.Part part : why.changedParts()) {
+        parts.add(switch (part) {
+          case CODE -> "code";
+          case ENVIRONMENT -> "env";
+          case ARGUMENTS -> "args";
+        });
+      }
+      return String.join("+", parts);
     }
   }
 

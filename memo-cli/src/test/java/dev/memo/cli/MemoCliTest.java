@@ -4,15 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memo.MemoConfig;
 import dev.memo.NotSigned;
 import dev.memo.core.Memo;
+import dev.memo.core.admin.StoreAdmin;
+import dev.memo.core.entry.EntryFormat;
+import dev.memo.core.entry.MissReasons;
+import dev.memo.core.store.DirectoryStoreProvider;
+import dev.memo.spi.Store;
+import dev.memo.spi.StoreEntry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -91,7 +102,8 @@ final class MemoCliTest {
         "  -h, --help      Show this help message and exit.",
         "  -V, --version   Print version information and exit.",
         "Commands:",
-        "  ls      Lists entries with their size, age, last access and compute time.",
+        "  ls      Lists entries with their size, age, last access, compute time and why",
+        "            their function last missed.",
         "  stats   Sums up the entries and bytes of each function.",
         "  prune   Removes entries unused for longer than --max-age, then the least",
         "            recently used until at most --max-bytes remain.",
@@ -99,6 +111,8 @@ final class MemoCliTest {
         "  verify  Checks every entry's header, key, checksums and end without",
         "            deserializing it; quarantines bad entries. Exits with 1 when it",
         "            found a bad or unreadable one.",
+        "  why     Shows why a function last missed: the code, environment items and",
+        "            parameters that differed from its entry before.",
         "  help    Display help information about the specified command.",
         ""), r.out().replace(System.lineSeparator(), "\n"));
     assertEquals("", r.err());
@@ -127,7 +141,7 @@ final class MemoCliTest {
 
   @Test
   void everyCommand_hasHelp() {
-    for (String command : List.of("ls", "stats", "prune", "clear", "verify")) {
+    for (String command : List.of("ls", "stats", "prune", "clear", "verify", "why")) {
       Run r = run(command, "--help");
       assertEquals(0, r.code(), command);
       assertTrue(r.out().startsWith("Usage: memo " + command + " "), r.out());
@@ -192,10 +206,11 @@ final class MemoCliTest {
     Run r = run("ls", "--dir", dir().toString());
     assertEquals(0, r.code(), r.err());
     List<String> lines = r.out().lines().collect(Collectors.toList());
-    assertEquals("KEY                    SIZE      AGE  LAST ACCESS    COMPUTE  FUNCTION",
+    assertEquals("KEY                    SIZE      AGE  LAST ACCESS    COMPUTE  LAST MISS  FUNCTION",
         lines.get(0));
     assertEquals(7, lines.size(), r.out());
-    String row = "[0-9a-f]{16} +[0-9.]+ (B|KiB) +\\d+s +\\d+s ago +\\d+ (us|ms|s)  ";
+    // Each function last missed on a new argument: apply(1) after apply(0).
+    String row = "[0-9a-f]{16} +[0-9.]+ (B|KiB) +\\d+s +\\d+s ago +\\d+ (us|ms|s)  args       ";
     for (String line : lines.subList(1, 3)) {
       assertTrue(line.matches(row + "cube"), line);
     }
@@ -489,7 +504,7 @@ final class MemoCliTest {
     assertEquals(0, ls.code(), ls.err());
     assertEquals("5 entries", ls.out().lines().reduce((a, b) -> b).orElseThrow());
     // Chronicle keeps no access times: the column shows none.
-    assertTrue(ls.out().lines().skip(1).limit(5).allMatch(l -> l.matches(".* +- +\\d+ (us|ms|s)  \\w+")),
+    assertTrue(ls.out().lines().skip(1).limit(5).allMatch(l -> l.matches(".* +- +\\d+ (us|ms|s)  args +\\w+")),
         ls.out());
     Run verify = run("verify", "--store", "chronicle", "--dir", dir().toString());
     assertEquals(0, verify.code(), verify.err());
@@ -511,5 +526,151 @@ final class MemoCliTest {
         + " prune --max-bytes) or bound it with memo.store.chronicle.max-bytes"
         + System.lineSeparator(), prune.err());
     assertTrue(contains("chronicle", 1), "nothing removed");
+  }
+
+  // ---------------------------------------------------------------- why
+
+  /** A function whose lambda captures {@code rate}: the same code, another captured value. */
+  private void writeScaled(long rate, int... xs) {
+    try (Memo memo = Memo.builder().store("directory")
+        .config("memo.store.directory.path", dir().toString()).build()) {
+      Function<Integer, Long> scaled = memo.function("scaled", x -> x * rate);
+      for (int x : xs) {
+        scaled.apply(x);
+      }
+    }
+  }
+
+  /** When the last miss of a function was recorded, as memo why prints it. */
+  private String lastMissAt(String function) {
+    try (StoreAdmin admin = StoreAdmin.open("directory",
+        Map.of("memo.store.directory.path", dir().toString()))) {
+      return admin.lastMiss(function).orElseThrow().at().orElseThrow().toString();
+    }
+  }
+
+  private static String lines(String... lines) {
+    return Stream.of(lines).map(l -> l + System.lineSeparator()).collect(Collectors.joining());
+  }
+
+  @Test
+  void why_capturedVariableChanged_namesTheCapturedVariable() {
+    writeScaled(2, 7);
+    writeScaled(3, 7);
+    Run r = run("why", "--dir", dir().toString(), "scaled");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(lines("last miss of \"scaled\" at " + lastMissAt("scaled") + ":",
+        "  environment differs in captured variable 0"), r.out());
+    assertEquals("", r.err());
+  }
+
+  @Test
+  void why_argumentChanged_namesTheParameter() {
+    writeEntries("directory", 2, 0);
+    Run r = run("why", "--dir", dir().toString(), "square");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(lines("last miss of \"square\" at " + lastMissAt("square") + ":",
+        "  argument differs in parameter 0"), r.out());
+  }
+
+  @Test
+  void why_afterTheFirstCall_saysThereWasNothingToCompareWith() {
+    writeEntries("directory", 1, 0);
+    Run r = run("why", "--dir", dir().toString(), "square");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(lines("last miss of \"square\" at " + lastMissAt("square") + ":",
+        "  no earlier entry to compare with (the first call stored)"), r.out());
+  }
+
+  @Test
+  void why_aHitDoesNotReplaceTheReason() {
+    writeScaled(2, 7);
+    writeScaled(3, 7, 7);
+    Run r = run("why", "--dir", dir().toString(), "scaled");
+    assertEquals(lines("last miss of \"scaled\" at " + lastMissAt("scaled") + ":",
+        "  environment differs in captured variable 0"), r.out());
+  }
+
+  @Test
+  void why_unknownFunction_failsSayingSo() {
+    writeEntries("directory", 1, 0);
+    Run r = run("why", "--dir", dir().toString(), "nope");
+    assertEquals(1, r.code());
+    assertEquals("", r.out());
+    assertEquals("memo: no entries of \"nope\" in the directory store; memo ls lists the functions"
+        + " that have entries" + System.lineSeparator(), r.err());
+  }
+
+  @Test
+  void why_withoutAFunction_isAUsageError() {
+    Run r = run("why", "--dir", dir().toString());
+    assertEquals(2, r.code());
+    assertEquals("Missing required parameter: '<function>'",
+        r.err().lines().findFirst().orElseThrow());
+  }
+
+  @Test
+  void why_recordOfAnEarlierMemo_saysNoReasonRecorded() throws IOException {
+    writeEntries("directory", 2, 1);
+    String at = lastMissAt("square");
+    rewriteRecordsWithoutReasons();
+    Run r = run("why", "--dir", dir().toString(), "square");
+    assertEquals(1, r.code());
+    assertEquals("", r.out());
+    assertEquals("memo: no reason recorded for the last miss of \"square\" at " + at + " (an"
+        + " earlier version of memo wrote its record); the next miss will record one"
+        + System.lineSeparator(), r.err());
+    Run ls = run("ls", "--dir", dir().toString(), "cube");
+    assertTrue(ls.out().lines().skip(1).findFirst().orElseThrow().endsWith("  ?          cube"),
+        ls.out());
+  }
+
+  @Test
+  void why_recordRemoved_failsSayingNothingIsRecorded() throws IOException {
+    writeEntries("directory", 1, 0);
+    try (Store store = directoryStore()) {
+      List<StoreEntry> records = new ArrayList<>();
+      store.forEachEntry(MissReasons.NAMESPACE, records::add);
+      for (StoreEntry e : records) {
+        store.remove(MissReasons.NAMESPACE, e.key());
+      }
+    }
+    Run r = run("why", "--dir", dir().toString(), "square");
+    assertEquals(1, r.code());
+    assertEquals("memo: no miss of \"square\" is recorded in the directory store; memo records"
+        + " the reason of each miss from now on" + System.lineSeparator(), r.err());
+    Run ls = run("ls", "--dir", dir().toString());
+    assertTrue(ls.out().lines().skip(1).findFirst().orElseThrow().endsWith("  -          square"),
+        ls.out());
+  }
+
+  private Store directoryStore() {
+    return new DirectoryStoreProvider().create(
+        MemoConfig.of(Map.of("memo.store.directory.path", dir().toString()))
+            .scoped("memo.store.directory"));
+  }
+
+  /** Rewrites each latest-entry record as memo wrote it before it kept reasons. */
+  private void rewriteRecordsWithoutReasons() throws IOException {
+    try (Store store = directoryStore()) {
+      List<StoreEntry> records = new ArrayList<>();
+      store.forEachEntry(MissReasons.NAMESPACE, records::add);
+      for (StoreEntry e : records) {
+        EntryFormat.Header h;
+        try (InputStream in = store.get(MissReasons.NAMESPACE, e.key()).orElseThrow()) {
+          h = EntryFormat.readHeader(in);
+        }
+        Map<String, String> old = new LinkedHashMap<>(h.metadata());
+        if (old.keySet().removeIf(k -> k.startsWith("miss."))) {
+          EntryFormat.Header header =
+              new EntryFormat.Header(h.serde(), h.signer(), MissReasons.NAMESPACE, e.key(), old);
+          store.remove(MissReasons.NAMESPACE, e.key());
+          store.put(MissReasons.NAMESPACE, e.key(), out -> {
+            EntryFormat.writeHeader(header, old, out);
+            EntryFormat.payloadOutput(out).close();
+          });
+        }
+      }
+    }
   }
 }

@@ -7,6 +7,7 @@ import dev.memo.core.entry.CorruptEntryException;
 import dev.memo.core.entry.EntryFormat;
 import dev.memo.core.entry.EntryIntegrity;
 import dev.memo.core.entry.EntryReader;
+import dev.memo.core.entry.MissReasons;
 import dev.memo.spi.Store;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,9 +43,9 @@ import java.util.function.Supplier;
  */
 final class MissRecords {
   /** The namespace of the records. */
-  static final String NAMESPACE = "\u0001memo-records";
+  static final String NAMESPACE = MissReasons.NAMESPACE;
   /** The serde name in a record's header. */
-  static final String SERDE = "memo-record";
+  static final String SERDE = MissReasons.SERDE;
   /** Most manifest items kept: the header's pair count is an unsigned short. */
   private static final int MAX_PAIRS = 60_000;
 
@@ -65,11 +66,19 @@ final class MissRecords {
   }
 
   /**
-   * Records an entry as its function's most recent, and its code's manifest if this memoizer has
-   * not yet.
+   * Records an entry as its function's most recent, with why it missed (compared with the record
+   * it replaces, in {@link MissReasons}' format, for {@code memo why}), and its code's manifest if
+   * this memoizer has not yet.
    */
   void write(String id, Signature latestKey, Signature code, Supplier<Map<String, String>> manifest,
       Signature env, Signature args, Map<String, String> items) throws IOException {
+    // Computed before the manifest and the record are replaced: they are what the miss differed from.
+    Map<String, String> reason;
+    try {
+      reason = MissReasons.encode(explain(id, latestKey, code, manifest, env, args, () -> items));
+    } catch (IOException | RuntimeException e) {
+      reason = Map.of(); // the record then keeps no reason, which memo why reports as such
+    }
     if (manifestsWritten.add(code)) {
       Map<String, String> m = manifest.get();
       if (m.size() <= MAX_PAIRS) {
@@ -88,6 +97,7 @@ final class MissRecords {
     latest.put("signature.environment", env.hex());
     latest.put("signature.arguments", args.hex());
     latest.putAll(items);
+    latest.putAll(reason);
     writeRecord(latestKey, latest);
   }
 

@@ -19,5 +19,9 @@
  *
  * <p>Each contract finds the backend through {@link java.util.ServiceLoader} by its provider name,
  * so discovery is tested too.
+ *
+ * <p>For applications' own tests, {@link dev.memo.testkit.MemoTest} (the JUnit 5 extension {@link
+ * dev.memo.testkit.MemoExtension}) injects a memo on a temporary store of the test's own, and
+ * {@link dev.memo.testkit.MemoAssertions} asserts what the test computed and reused.
  */
 package dev.memo.testkit;

@@ -1,5 +1,6 @@
 package dev.memo.core.admin;
 
+import dev.memo.Explanation;
 import dev.memo.MemoConfig;
 import dev.memo.Signature;
 import dev.memo.StoreException;
@@ -9,6 +10,7 @@ import dev.memo.core.entry.EntryFormat;
 import dev.memo.core.entry.EntryIntegrity;
 import dev.memo.core.entry.EntryReader;
 import dev.memo.core.entry.OutdatedEntryException;
+import dev.memo.core.entry.MissReasons;
 import dev.memo.core.config.ProviderSelector;
 import dev.memo.core.store.DirectoryMaintenance;
 import dev.memo.spi.Store;
@@ -577,6 +579,71 @@ public final class StoreAdmin implements AutoCloseable {
     progress.done();
     return new Verified(checked, bytes, List.copyOf(bad), List.copyOf(unreadable),
         List.copyOf(outdated));
+  }
+
+  /**
+   * The latest miss of a function, as its latest-entry record keeps it.
+   *
+   * @param function the function
+   * @param at when the entry the miss computed was stored, if the record says
+   * @param reason why it missed: compared with the function's entry before it; empty for a record
+   *     written by a memo that kept no reasons, or when no reason could be computed
+   */
+  public record LastMiss(String function, Optional<Instant> at, Optional<Explanation> reason) {}
+
+  /**
+   * Returns the latest miss of each function that has a record of one, read from the records
+   * memo keeps in its own namespace (one per function, replaced at each miss).
+   *
+   * @param progress told of each record read
+   * @return by function name, sorted
+   * @throws StoreException if the store cannot be listed
+   */
+  public Map<String, LastMiss> lastMisses(Progress progress) {
+    require(Capability.LISTING, "reading the latest misses");
+    List<Listed> records = listed(List.of(MissReasons.NAMESPACE));
+    Map<String, LastMiss> found = new java.util.TreeMap<>();
+    long done = 0;
+    for (Listed l : records) {
+      readLastMiss(l).ifPresent(m -> found.merge(m.function(), m, (a, b) ->
+          b.at().orElse(Instant.MIN).isAfter(a.at().orElse(Instant.MIN)) ? b : a));
+      progress.update("reading records", ++done, records.size());
+    }
+    progress.done();
+    return found;
+  }
+
+  /**
+   * Returns the latest miss of one function.
+   *
+   * @param function the function, as {@link #functions()} names it
+   * @return the miss; empty when the store holds no record of one
+   * @throws StoreException if the store cannot be listed
+   */
+  public Optional<LastMiss> lastMiss(String function) {
+    return Optional.ofNullable(lastMisses(Progress.NONE).get(function));
+  }
+
+  private Optional<LastMiss> readLastMiss(Listed l) {
+    try {
+      Optional<InputStream> in = store.get(l.namespace(), l.entry().key());
+      if (in.isEmpty()) {
+        return Optional.empty();
+      }
+      try (InputStream stream = new BufferedInputStream(in.get(), 8192)) {
+        EntryFormat.Header h = EntryFormat.readHeader(stream);
+        String function = h.metadata().get("function");
+        // Code manifests share the namespace; only a latest-entry record has both of these.
+        if (!h.serde().equals(MissReasons.SERDE) || function == null
+            || !h.metadata().containsKey("signature.code")) {
+          return Optional.empty();
+        }
+        return Optional.of(new LastMiss(function, number(h, "created").map(Instant::ofEpochMilli),
+            MissReasons.decode(function, h.metadata())));
+      }
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // a record is a hint; a broken one tells nothing
+    }
   }
 
   /** Closes the store if {@link #open} opened it. */

@@ -11,6 +11,7 @@ import dev.memo.MemoConfig;
 import dev.memo.core.Memo;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
+import dev.memo.testkit.MemoTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -184,17 +186,9 @@ final class JavaFamilyTest {
     assertEquals(4, CALLS.get(), "two computations, and the two expected values above");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("serdeNames")
-  void create_withEveryJavaFamilySerdeOnTheClassPath_picksZstd(String ignored,
-      @TempDir Path store) {
-    try (Memo memo = Memo.builder().store("directory")
-        .config("memo.store.directory.path", store.toString()).build()) {
-      assertEquals("zstd", memo.serdeName().orElseThrow());
-    }
-  }
-
-  static Stream<String> serdeNames() {
-    return Stream.of("default");
+  @Test
+  @MemoTest
+  void create_withEveryJavaFamilySerdeOnTheClassPath_picksZstd(Memo memo) {
+    assertEquals("zstd", memo.serdeName().orElseThrow());
   }
 }

@@ -87,7 +87,9 @@ final class Entries {
                 + String.join(", ", serdes.names()) + "); computing it instead", null);
         return Lookup.BROKEN;
       }
+      long deserializing = CallEvents.mark();
       Object value = reading.get().read(entry.payload());
+      CallEvents.deserialized(deserializing);
       long bytes = entry.finish();
       counters.hit(bytes);
       return new Lookup.Hit(value, bytes, created);

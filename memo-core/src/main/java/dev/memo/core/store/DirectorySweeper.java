@@ -184,6 +184,14 @@ final class DirectorySweeper implements AutoCloseable {
    * @throws IOException if the store cannot be listed
    */
   synchronized Result sweep(long maxBytes, Duration maxAge, long targetBytes) throws IOException {
+    SweepEvent event = new SweepEvent();
+    event.begin();
+    Result r = sweepFiles(maxBytes, maxAge, targetBytes);
+    event.commit(store.root(), r);
+    return r;
+  }
+
+  private Result sweepFiles(long maxBytes, Duration maxAge, long targetBytes) throws IOException {
     long now = clock.getAsLong();
     long ageCut = maxAge == null ? Long.MIN_VALUE : now - maxAge.toMillis();
     long tempCut = now - TEMP_MAX_AGE.toMillis();

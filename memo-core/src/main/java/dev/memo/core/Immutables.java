@@ -2,8 +2,11 @@ package dev.memo.core;
 
 import dev.memo.Immutable;
 import dev.memo.Signature;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -59,15 +62,36 @@ final class Immutables {
     }
   }
 
-  /** A part of a result memo cannot make immutable. */
+  /**
+   * A part of a result memo cannot make immutable. Its path inside the result is built as it
+   * propagates up through the containers, so that converting a result that succeeds never builds
+   * a path string.
+   */
   static final class NotImmutable extends RuntimeException {
-    final String path;
+    private String path;
     final Class<?> type;
+    private final String detail;
 
     NotImmutable(String path, Class<?> type, String detail) {
-      super(path + " has type " + type.getName() + detail, null, false, false);
+      super(null, null, false, false);
       this.path = path;
       this.type = type;
+      this.detail = detail;
+    }
+
+    /** Puts the segment of the enclosing container in front of the path; returns this. */
+    NotImmutable under(String segment) {
+      path = segment + path;
+      return this;
+    }
+
+    String path() {
+      return path;
+    }
+
+    @Override
+    public String getMessage() {
+      return path + " has type " + type.getName() + detail;
     }
   }
 
@@ -78,7 +102,12 @@ final class Immutables {
    */
   static Frozen freeze(Object value) {
     boolean[] copies = new boolean[1];
-    Object v = convert(value, "result", copies);
+    Object v;
+    try {
+      v = convert(value, copies);
+    } catch (NotImmutable e) {
+      throw e.under("result");
+    }
     return new Frozen(v, copies[0]);
   }
 
@@ -104,14 +133,14 @@ final class Immutables {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object convert(Object v, String path, boolean[] copies) {
+  private static Object convert(Object v, boolean[] copies) {
     if (v == null || knownImmutable(v)) {
       return v;
     }
     if (v instanceof Immutable im) {
       Object out = im.asImmutable();
       if (out == null) {
-        throw new NotImmutable(path, v.getClass(), ", whose asImmutable() returned null");
+        throw new NotImmutable("", v.getClass(), ", whose asImmutable() returned null");
       }
       return out;
     }
@@ -127,7 +156,11 @@ final class Immutables {
       Object[] a = (Object[]) v;
       Object[] copy = (Object[]) Array.newInstance(c.getComponentType(), a.length);
       for (int i = 0; i < a.length; i++) {
-        copy[i] = convert(a[i], path + "[" + i + "]", copies);
+        try {
+          copy[i] = convert(a[i], copies);
+        } catch (NotImmutable e) {
+          throw e.under("[" + i + "]");
+        }
       }
       return copy;
     }
@@ -135,78 +168,169 @@ final class Immutables {
       if (o.isEmpty()) {
         return o;
       }
-      Object inner = convert(o.get(), path + ".get()", copies);
+      Object inner;
+      try {
+        inner = convert(o.get(), copies);
+      } catch (NotImmutable e) {
+        throw e.under(".get()");
+      }
       return inner == o.get() ? o : Optional.of(inner);
     }
     if (v instanceof List<?> list) {
       List<Object> out = new ArrayList<>(list.size());
       int i = 0;
       for (Object e : list) {
-        out.add(convert(e, path + "[" + i++ + "]", copies));
+        try {
+          out.add(convert(e, copies));
+        } catch (NotImmutable x) {
+          throw x.under("[" + i + "]");
+        }
+        i++;
       }
       return Collections.unmodifiableList(out);
     }
     if (v instanceof SortedSet<?> set) {
       TreeSet<Object> out = new TreeSet<>((Comparator<Object>) set.comparator());
       for (Object e : set) {
-        out.add(convert(e, path + " element " + shortText(e), copies));
+        out.add(element(e, copies));
       }
       return Collections.unmodifiableNavigableSet(out);
     }
     if (v instanceof Set<?> set) {
       Set<Object> out = new LinkedHashSet<>(Math.max(16, set.size() * 4 / 3 + 1));
       for (Object e : set) {
-        out.add(convert(e, path + " element " + shortText(e), copies));
+        out.add(element(e, copies));
       }
       return Collections.unmodifiableSet(out);
     }
     if (v instanceof SortedMap<?, ?> map) {
       NavigableMap<Object, Object> out = new TreeMap<>((Comparator<Object>) map.comparator());
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        String at = path + "[" + shortText(e.getKey()) + "]";
-        out.put(convert(e.getKey(), at + " key", copies), convert(e.getValue(), at, copies));
+        out.put(key(e.getKey(), copies), value(e.getKey(), e.getValue(), copies));
       }
       return Collections.unmodifiableNavigableMap(out);
     }
     if (v instanceof Map<?, ?> map) {
       Map<Object, Object> out = new LinkedHashMap<>(Math.max(16, map.size() * 4 / 3 + 1));
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        String at = path + "[" + shortText(e.getKey()) + "]";
-        out.put(convert(e.getKey(), at + " key", copies), convert(e.getValue(), at, copies));
+        out.put(key(e.getKey(), copies), value(e.getKey(), e.getValue(), copies));
       }
       return Collections.unmodifiableMap(out);
     }
     if (c.isRecord()) {
-      return record(v, c, path, copies);
+      return record(v, c, copies);
     }
-    throw new NotImmutable(path, c, "");
+    throw new NotImmutable("", c, "");
   }
 
-  private static Object record(Object v, Class<?> c, String path, boolean[] copies) {
-    RecordComponent[] components = c.getRecordComponents();
-    Object[] values = new Object[components.length];
-    Class<?>[] types = new Class<?>[components.length];
-    boolean changed = false;
+  private static Object element(Object e, boolean[] copies) {
     try {
-      for (int i = 0; i < components.length; i++) {
-        RecordComponent rc = components[i];
-        var accessor = rc.getAccessor();
-        accessor.setAccessible(true);
-        Object part = accessor.invoke(v);
-        values[i] = convert(part, path + "." + rc.getName() + "()", copies);
-        types[i] = rc.getType();
-        changed |= values[i] != part;
+      return convert(e, copies);
+    } catch (NotImmutable x) {
+      throw x.under(" element " + shortText(e));
+    }
+  }
+
+  private static Object key(Object k, boolean[] copies) {
+    try {
+      return convert(k, copies);
+    } catch (NotImmutable x) {
+      throw x.under("[" + shortText(k) + "] key");
+    }
+  }
+
+  private static Object value(Object k, Object v, boolean[] copies) {
+    try {
+      return convert(v, copies);
+    } catch (NotImmutable x) {
+      throw x.under("[" + shortText(k) + "]");
+    }
+  }
+
+  private static Object record(Object v, Class<?> c, boolean[] copies) {
+    RecordShape shape = RECORDS.get(c);
+    if (shape.failure != null) {
+      throw shape.cannotRebuild(c, shape.failure);
+    }
+    int n = shape.accessors.length;
+    Object[] values = new Object[n];
+    boolean changed = false;
+    for (int i = 0; i < n; i++) {
+      Object part;
+      try {
+        part = shape.accessors[i].invoke(v);
+      } catch (Throwable t) {
+        throw shape.cannotRebuild(c, t);
       }
-      if (!changed) {
-        return v;
+      try {
+        values[i] = convert(part, copies);
+      } catch (NotImmutable e) {
+        throw e.under("." + shape.names[i] + "()");
       }
-      Constructor<?> canonical = c.getDeclaredConstructor(types);
+      changed |= values[i] != part;
+    }
+    if (!changed) {
+      return v;
+    }
+    try {
+      Constructor<?> canonical = c.getDeclaredConstructor(shape.types);
       canonical.setAccessible(true);
       return canonical.newInstance(values);
-    } catch (NotImmutable e) {
-      throw e;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new NotImmutable(path, c, ", a record memo cannot rebuild with immutable components ("
+      throw shape.cannotRebuild(c, e);
+    }
+  }
+
+  /** The components of each record class, looked up once rather than at every conversion. */
+  private static final ClassValue<RecordShape> RECORDS =
+      new ClassValue<>() {
+        @Override
+        protected RecordShape computeValue(Class<?> c) {
+          return RecordShape.of(c);
+        }
+      };
+
+  /** A record class's component names, types and accessors, or why they cannot be read. */
+  private static final class RecordShape {
+    final String[] names;
+    final Class<?>[] types;
+    final MethodHandle[] accessors;
+    final Throwable failure;
+
+    private RecordShape(String[] names, Class<?>[] types, MethodHandle[] accessors,
+        Throwable failure) {
+      this.names = names;
+      this.types = types;
+      this.accessors = accessors;
+      this.failure = failure;
+    }
+
+    static RecordShape of(Class<?> c) {
+      RecordComponent[] components = c.getRecordComponents();
+      int n = components.length;
+      String[] names = new String[n];
+      Class<?>[] types = new Class<?>[n];
+      MethodHandle[] accessors = new MethodHandle[n];
+      try {
+        for (int i = 0; i < n; i++) {
+          RecordComponent rc = components[i];
+          names[i] = rc.getName();
+          types[i] = rc.getType();
+          Method accessor = rc.getAccessor();
+          accessor.setAccessible(true);
+          accessors[i] = MethodHandles.lookup().unreflect(accessor);
+        }
+        return new RecordShape(names, types, accessors, null);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return new RecordShape(names, types, accessors, e);
+      }
+    }
+
+    NotImmutable cannotRebuild(Class<?> c, Throwable e) {
+      if (e instanceof NotImmutable n) {
+        return n;
+      }
+      return new NotImmutable("", c, ", a record memo cannot rebuild with immutable components ("
           + e + "; open its package to dev.memo.core)");
     }
   }

@@ -104,7 +104,7 @@ final class ConfigCheckTest {
   @Test
   void build_keyOfAStoreNotOnTheClassPath_namesTheModuleToAdd() {
     assertEquals("key \"memo.store.redis.uri\" (from builder) is for the store \"redis\", which is"
-        + " not on the class path (available: directory, memory); add dev.memo:memo-store-redis."
+        + " not on the class path (available: directory, memory, tiered); add dev.memo:memo-store-redis."
         + FIX_IT,
         buildFails(isolated().config("memo.store.redis.uri", "redis://cache:6379")));
     assertEquals("environment variable \"MEMO_SERDE_ACME_LEVEL\" is for the serde \"acme\", which"
@@ -186,7 +186,7 @@ final class ConfigCheckTest {
         + " MEMO_POLICY_FAST_CACHE_ENABLED) but must be true or false",
         buildFails(isolated().environment(Map.of("MEMO_POLICY_FAST_CACHE_ENABLED", "maybe"))));
     assertEquals("memo.policy.shared.store is \"redis\" but no store provider named \"redis\" is on"
-        + " the class path; add dev.memo:memo-store-redis (available: directory, memory)",
+        + " the class path; add dev.memo:memo-store-redis (available: directory, memory, tiered)",
         buildFails(isolated().config("memo.policy.shared.store", "redis")));
   }
 
@@ -204,7 +204,7 @@ final class ConfigCheckTest {
     String name = "a".repeat(300);
     assertEquals("memo.store is \"" + "a".repeat(200) + "…\" (300 characters) but no store provider"
         + " named \"" + "a".repeat(200) + "…\" (300 characters) is on the class path; add the"
-        + " module that provides it (available: directory, memory)",
+        + " module that provides it (available: directory, memory, tiered)",
         buildFails(MemoTest.isolated().config("memo.store", name)));
   }
 

@@ -1,5 +1,6 @@
 package dev.memo.core.store;
 
+import java.util.Optional;
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
 import dev.memo.core.config.ProviderSelector;
@@ -38,6 +39,17 @@ public final class TieredStoreProvider implements StoreProvider {
   public String name() {
     return NAME;
   }
+  /**
+   * Returns the one key this provider reads, {@code memo.store.tiered.layers}; each layer reads
+   * its own store's keys.
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    return Optional.of(Set.of("memo.store.tiered." + LAYERS));
+  }
+
 
   /**
    * Returns -1000: a store of stores is never the default.

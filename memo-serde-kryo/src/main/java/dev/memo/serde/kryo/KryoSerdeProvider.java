@@ -1,5 +1,7 @@
 package dev.memo.serde.kryo;
 
+import java.util.Set;
+import java.util.Optional;
 import dev.memo.MemoConfig;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
@@ -42,6 +44,17 @@ public final class KryoSerdeProvider implements SerdeProvider {
   public String name() {
     return KryoSerde.NAME;
   }
+  /**
+   * Returns the keys the kryo serdes read: {@code memo.serde.kryo.allow}, {@code max-depth} and
+   * {@code max-length}.
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    return Optional.of(Set.of(KryoRules.ALLOW, KryoRules.MAX_DEPTH, KryoRules.MAX_LENGTH));
+  }
+
 
   /**
    * Returns -300: below the Java serdes, so that kryo is used only when chosen.

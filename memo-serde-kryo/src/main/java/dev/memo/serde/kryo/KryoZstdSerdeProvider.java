@@ -1,5 +1,7 @@
 package dev.memo.serde.kryo;
 
+import java.util.Set;
+import java.util.Optional;
 import dev.memo.MemoConfig;
 import dev.memo.MemoException;
 import dev.memo.spi.Serde;
@@ -32,6 +34,17 @@ public final class KryoZstdSerdeProvider implements SerdeProvider {
   public String name() {
     return KryoSerde.ZSTD_NAME;
   }
+  /**
+   * Returns the keys of the {@code kryo} serde, which this one shares; the compression is
+   * configured by the {@code zstd} serde's keys ({@code memo.serde.zstd.*}).
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    return Optional.of(Set.of(KryoRules.ALLOW, KryoRules.MAX_DEPTH, KryoRules.MAX_LENGTH));
+  }
+
 
   /**
    * Returns -300: below the Java serdes, so that kryo-zstd is used only when chosen.

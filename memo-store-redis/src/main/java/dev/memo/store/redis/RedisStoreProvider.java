@@ -1,5 +1,9 @@
 package dev.memo.store.redis;
 
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.Optional;
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
 import dev.memo.spi.Store;
@@ -73,6 +77,21 @@ public final class RedisStoreProvider implements StoreProvider {
   public String name() {
     return NAME;
   }
+  /**
+   * Returns the keys this provider reads, each under {@code memo.store.redis.}.
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    Set<String> keys = new TreeSet<>();
+    for (String k : List.of(URI_KEY, POOL_SIZE, TIMEOUT, KEY_PREFIX, MAX_ENTRY_BYTES, CHUNK_BYTES,
+        MAX_AGE, CLAIMS, CLAIM_TIMEOUT, UNSIGNED)) {
+      keys.add("memo.store.redis." + k);
+    }
+    return Optional.of(Set.copyOf(keys));
+  }
+
 
   /**
    * Returns -300, below every store that needs nothing running: a networked store is used only

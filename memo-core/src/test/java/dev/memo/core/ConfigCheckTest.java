@@ -169,7 +169,7 @@ final class ConfigCheckTest {
   @Test
   void build_emptyStoreName_isAnError() {
     assertEquals("memo.store is empty (from builder); name a store provider (available:"
-        + " directory, memory), or remove the key to use the one of highest priority",
+        + " directory, memory, tiered), or remove the key to use the one of highest priority",
         buildFails(MemoTest.isolated().config("memo.store", "")));
     assertEquals("memo.serde is empty (from environment variable MEMO_SERDE); name a serde"
         + " provider (available: test-serial, test-other), or remove the key to use the one of"

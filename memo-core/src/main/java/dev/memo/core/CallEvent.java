@@ -2,6 +2,7 @@ package dev.memo.core;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -19,6 +20,8 @@ import jdk.jfr.Timespan;
 @Description("A memoized call: how it was answered and the time spent signing, reading,"
     + " deserializing, computing and writing")
 @StackTrace(false)
+// Off unless a recording's settings turn it on: JFR's default for an event class is on.
+@Enabled(false)
 final class CallEvent extends Event {
   static final String NAME = "dev.memo.Call";
 

@@ -48,9 +48,16 @@ final class FlightRecorderTest {
   }
 
   private List<RecordedEvent> record(String eventName, Runnable calls) throws IOException {
+    return record(eventName, true, calls);
+  }
+
+  private List<RecordedEvent> record(String eventName, boolean enable, Runnable calls)
+      throws IOException {
     Path file = tempDir.resolve("calls.jfr");
     try (Recording recording = new Recording()) {
-      recording.enable(eventName).withThreshold(Duration.ZERO);
+      if (enable) {
+        recording.enable(eventName).withThreshold(Duration.ZERO);
+      }
       recording.start();
       calls.run();
       recording.stop();
@@ -121,6 +128,17 @@ final class FlightRecorderTest {
         f.apply(5);
       }));
       assertEquals("25", f.apply(5));
+    }
+  }
+
+  @Test
+  void calls_recordingThatDoesNotEnableTheEvent_recordsNone() throws IOException {
+    try (Memo memo = memo("0ms")) {
+      Function<Integer, String> f = memo.function("jfr-square", FlightRecorderTest::slowSquare);
+      assertEquals(List.of(), record("dev.memo.Call", false, () -> {
+        f.apply(9);
+        f.apply(9);
+      }));
     }
   }
 

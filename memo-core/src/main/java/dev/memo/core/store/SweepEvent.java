@@ -3,6 +3,7 @@ package dev.memo.core.store;
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -17,6 +18,8 @@ import jdk.jfr.StackTrace;
 @Category("memo")
 @Description("A sweep that keeps a directory store within its bounds")
 @StackTrace(false)
+// Off unless a recording's settings turn it on: JFR's default for an event class is on.
+@Enabled(false)
 final class SweepEvent extends Event {
   @Label("Directory")
   @Description("The store's root folder")

@@ -9,6 +9,8 @@ module dev.memo.core {
   requires hash4j;
   requires com.github.benmanes.caffeine;
   requires org.objectweb.asm;
+  // Flight recorder events of calls and sweeps (CallEvent, SweepEvent); every JDK has it.
+  requires jdk.jfr;
 
   exports dev.memo.core;
   exports dev.memo.core.admin;

@@ -93,6 +93,13 @@ public final class MemoConfig {
    */
   public static final String OBJECT_TIER_MAX_ENTRIES = "memo.object-tier.max-entries";
   /**
+   * {@code memo.jfr.threshold}: the shortest memoized call that a Java Flight Recorder event
+   * {@code dev.memo.Call} records, while a recording has that event enabled; a duration ({@code
+   * 1ms} by default, {@code 0ms} records every call). A recording's own threshold for the event
+   * applies as well.
+   */
+  public static final String JFR_THRESHOLD = "memo.jfr.threshold";
+  /**
    * {@code memo.policy}: the prefix of the policies that tags select. For a tag {@code t}: {@code
    * memo.policy.t.store} (a store provider's name, configured by its usual {@code
    * memo.store.<name>.*} keys), {@code memo.policy.t.serde} (a serde provider's name), {@code

@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param computeNanos total wall time spent running the function on misses, in nanoseconds
  * @param bytesRead entry bytes read from the store on hits
  * @param bytesWritten entry bytes written to the store on misses
+ * @param tierHitCount the hits answered by the object tier, without reading the store (a part of
+ *     {@code hitCount})
+ * @param writeCount entries written to the store
  */
 public record MemoStats(
     long hitCount,
@@ -23,7 +26,27 @@ public record MemoStats(
     long storeFailureCount,
     long computeNanos,
     long bytesRead,
-    long bytesWritten) {
+    long bytesWritten,
+    long tierHitCount,
+    long writeCount) {
+
+  /**
+   * Creates a snapshot without object tier hits or writes counted, as before those counters
+   * existed.
+   *
+   * @param hitCount see {@link #hitCount()}
+   * @param missCount see {@link #missCount()}
+   * @param loadFailureCount see {@link #loadFailureCount()}
+   * @param storeFailureCount see {@link #storeFailureCount()}
+   * @param computeNanos see {@link #computeNanos()}
+   * @param bytesRead see {@link #bytesRead()}
+   * @param bytesWritten see {@link #bytesWritten()}
+   */
+  public MemoStats(long hitCount, long missCount, long loadFailureCount, long storeFailureCount,
+      long computeNanos, long bytesRead, long bytesWritten) {
+    this(hitCount, missCount, loadFailureCount, storeFailureCount, computeNanos, bytesRead,
+        bytesWritten, 0, 0);
+  }
 
   /**
    * Returns the snapshot with every counter zero.
@@ -31,7 +54,7 @@ public record MemoStats(
    * @return the empty snapshot
    */
   public static MemoStats empty() {
-    return new MemoStats(0, 0, 0, 0, 0, 0, 0);
+    return new MemoStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   /**
@@ -76,6 +99,8 @@ public record MemoStats(
         storeFailureCount - earlier.storeFailureCount,
         computeNanos - earlier.computeNanos,
         bytesRead - earlier.bytesRead,
-        bytesWritten - earlier.bytesWritten);
+        bytesWritten - earlier.bytesWritten,
+        tierHitCount - earlier.tierHitCount,
+        writeCount - earlier.writeCount);
   }
 }

@@ -90,7 +90,10 @@ final class Computations {
       }
       long nanos = System.nanoTime() - start;
       counters.miss(nanos);
+      CallEvents.computed(nanos);
+      long writing = CallEvents.mark();
       Lookup.Hit saved = entries.save(h, route, args, call, result, nanos);
+      CallEvents.written(writing);
       mine.result.complete(result);
       return saved;
     } finally {

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The counters of one memoizer, which {@link Memo#stats()} takes a snapshot of: hits, misses,
- * failures to read and to write entries, time spent computing, bytes read and written. Thread-safe
+ * failures to read and to write entries, time spent computing, bytes read and written, object
+ * tier hits and entries written. Thread-safe
  * (each counter is a {@link LongAdder}).
  */
 final class Counters {
@@ -16,10 +17,18 @@ final class Counters {
   private final LongAdder computeNanos = new LongAdder();
   private final LongAdder bytesRead = new LongAdder();
   private final LongAdder bytesWritten = new LongAdder();
+  private final LongAdder tierHits = new LongAdder();
+  private final LongAdder writes = new LongAdder();
 
   /** A hit that read no entry: the object tier's, or the result of a computation waited for. */
   void hit() {
     hits.increment();
+  }
+
+  /** A hit answered by the object tier. */
+  void tierHit() {
+    hits.increment();
+    tierHits.increment();
   }
 
   /** A hit that read an entry of this size. */
@@ -44,10 +53,12 @@ final class Counters {
 
   void written(long entryBytes) {
     bytesWritten.add(entryBytes);
+    writes.increment();
   }
 
   MemoStats snapshot() {
     return new MemoStats(hits.sum(), misses.sum(), loadFailures.sum(), storeFailures.sum(),
-        computeNanos.sum(), bytesRead.sum(), bytesWritten.sum());
+        computeNanos.sum(), bytesRead.sum(), bytesWritten.sum(), tierHits.sum(),
+        writes.sum());
   }
 }

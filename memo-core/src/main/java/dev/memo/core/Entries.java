@@ -91,6 +91,7 @@ final class Entries {
         return Lookup.BROKEN;
       }
       Object value;
+      long deserializing = CallEvents.mark();
       try {
         value = reading.get().read(entry.payload());
       } catch (OutOfMemoryError | StackOverflowError e) {
@@ -101,6 +102,7 @@ final class Entries {
             + (e instanceof OutOfMemoryError ? "memory" : "stack") + " reading the entry (" + e
             + ")", e);
       }
+      CallEvents.deserialized(deserializing);
       long bytes = entry.finish();
       counters.hit(bytes);
       return new Lookup.Hit(value, bytes, created);

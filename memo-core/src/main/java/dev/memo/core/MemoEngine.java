@@ -55,6 +55,7 @@ final class MemoEngine implements Engine {
   private final Entries entries;
   private final Computations computations;
   private final Explainer explainer;
+  private final CallEvents events;
 
   MemoEngine(MemoBuilder b, MemoConfig config, ClassLoader loader) {
     this.config = config;
@@ -87,6 +88,7 @@ final class MemoEngine implements Engine {
         explainer);
     this.computations = new Computations(entries, explainer, counters, warnings,
         new ChangingFields(encoders::get));
+    this.events = new CallEvents(config);
   }
 
   @Override
@@ -123,13 +125,42 @@ final class MemoEngine implements Engine {
     if (route == null || !route.enabled) {
       return body.get(); // suspended in this thread, or the policy is off
     }
+    CallEvent event = events.begin(h.id);
+    if (event == null) {
+      return run(h, route, args, body, null);
+    }
+    try {
+      return run(h, route, args, body, event);
+    } finally {
+      events.end(event);
+    }
+  }
+
+  /**
+   * Runs a memoized call: its key, the object tier, the store, and on a miss the computation.
+   *
+   * @param event the call's flight recorder event, or null when calls are not recorded
+   */
+  private Object run(Handle h, Route route, Object[] args, Supplier<?> body, CallEvent event) {
     CallKey call = keys.sign(h, args);
+    if (event != null) {
+      event.signing = System.nanoTime() - event.start;
+    }
     Object held = tier.find(route, call.key, h.id);
     if (held != ObjectTier.ABSENT) {
-      counters.hit();
+      counters.tierHit();
+      if (event != null) {
+        event.outcome = CallEvent.TIER_HIT;
+      }
       return held;
     }
+    long reading = event == null ? 0 : System.nanoTime();
     Lookup found = entries.load(h, route, call);
+    if (event != null) {
+      event.reading = System.nanoTime() - reading - event.deserializing;
+      event.outcome = found instanceof Lookup.Hit ? CallEvent.STORE_HIT
+          : found == Lookup.MISS ? CallEvent.MISS : CallEvent.BROKEN_ENTRY;
+    }
     if (found instanceof Lookup.Hit hit) {
       // Read from the store just now, the value is this caller's alone.
       return tier.admit(route, call.key, h.id, hit.value(), true, hit.bytes(), hit.created());

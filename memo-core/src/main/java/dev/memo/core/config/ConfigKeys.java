@@ -33,7 +33,7 @@ final class ConfigKeys {
       MemoConfig.STORE, MemoConfig.SERDE, MemoConfig.SIGNER, MemoConfig.ENABLED,
       MemoConfig.INTEGRITY_KEY_FILE, MemoConfig.INTEGRITY_KEY_ENV, MemoConfig.CODE_INCLUDE,
       MemoConfig.CODE_IGNORE_FIELDS, MemoConfig.IMMUTABILITY, MemoConfig.OBJECT_TIER_MAX_BYTES,
-      MemoConfig.OBJECT_TIER_MAX_ENTRIES, MemoConfig.CONFIG_UNKNOWN,
+      MemoConfig.OBJECT_TIER_MAX_ENTRIES, MemoConfig.CONFIG_UNKNOWN, MemoConfig.JFR_THRESHOLD,
       MemoConfig.POLICY + ".*.store", MemoConfig.POLICY + ".*.serde", MemoConfig.POLICY + ".*.ttl",
       MemoConfig.POLICY + ".*.enabled", MemoConfig.POLICY + ".*.object-tier");
 

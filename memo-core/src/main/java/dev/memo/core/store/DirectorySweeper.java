@@ -252,6 +252,15 @@ final class DirectorySweeper implements AutoCloseable {
    */
   synchronized Result sweep(long maxBytes, Duration maxAge, long targetBytes, long maxEntries,
       long targetEntries) throws IOException {
+    SweepEvent event = new SweepEvent();
+    event.begin();
+    Result r = sweepFiles(maxBytes, maxAge, targetBytes, maxEntries, targetEntries);
+    event.commit(store.root(), r);
+    return r;
+  }
+
+  private Result sweepFiles(long maxBytes, Duration maxAge, long targetBytes, long maxEntries,
+      long targetEntries) throws IOException {
     long now = clock.getAsLong();
     // Age zero means everything, an entry written this very millisecond (or stamped in the future
     // by a clock ahead of this one) included.

@@ -63,11 +63,18 @@ final class Immutables {
   static final class NotImmutable extends RuntimeException {
     final String path;
     final Class<?> type;
+    private final String detail;
 
     NotImmutable(String path, Class<?> type, String detail) {
       super(path + " has type " + type.getName() + detail, null, false, false);
       this.path = path;
       this.type = type;
+      this.detail = detail;
+    }
+
+    /** The same failure seen from the part that holds this one. */
+    NotImmutable under(String prefix) {
+      return new NotImmutable(prefix + path, type, detail);
     }
   }
 
@@ -78,8 +85,11 @@ final class Immutables {
    */
   static Frozen freeze(Object value) {
     boolean[] copies = new boolean[1];
-    Object v = convert(value, "result", copies);
-    return new Frozen(v, copies[0]);
+    try {
+      return new Frozen(convert(value, copies), copies[0]);
+    } catch (NotImmutable e) {
+      throw e.under("result");
+    }
   }
 
   private static boolean knownImmutable(Object v) {
@@ -103,15 +113,17 @@ final class Immutables {
     return false;
   }
 
+  // A failure's path is built on the way out (NotImmutable.under), so that converting a large
+  // collection builds no string per element.
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object convert(Object v, String path, boolean[] copies) {
+  private static Object convert(Object v, boolean[] copies) {
     if (v == null || knownImmutable(v)) {
       return v;
     }
     if (v instanceof Immutable im) {
       Object out = im.asImmutable();
       if (out == null) {
-        throw new NotImmutable(path, v.getClass(), ", whose asImmutable() returned null");
+        throw new NotImmutable("", v.getClass(), ", whose asImmutable() returned null");
       }
       return out;
     }
@@ -127,7 +139,11 @@ final class Immutables {
       Object[] a = (Object[]) v;
       Object[] copy = (Object[]) Array.newInstance(c.getComponentType(), a.length);
       for (int i = 0; i < a.length; i++) {
-        copy[i] = convert(a[i], path + "[" + i + "]", copies);
+        try {
+          copy[i] = convert(a[i], copies);
+        } catch (NotImmutable e) {
+          throw e.under("[" + i + "]");
+        }
       }
       return copy;
     }
@@ -135,54 +151,86 @@ final class Immutables {
       if (o.isEmpty()) {
         return o;
       }
-      Object inner = convert(o.get(), path + ".get()", copies);
+      Object inner;
+      try {
+        inner = convert(o.get(), copies);
+      } catch (NotImmutable e) {
+        throw e.under(".get()");
+      }
       return inner == o.get() ? o : Optional.of(inner);
     }
     if (v instanceof List<?> list) {
       List<Object> out = new ArrayList<>(list.size());
       int i = 0;
       for (Object e : list) {
-        out.add(convert(e, path + "[" + i++ + "]", copies));
+        try {
+          out.add(convert(e, copies));
+        } catch (NotImmutable x) {
+          throw x.under("[" + i + "]");
+        }
+        i++;
       }
       return Collections.unmodifiableList(out);
     }
     if (v instanceof SortedSet<?> set) {
       TreeSet<Object> out = new TreeSet<>((Comparator<Object>) set.comparator());
       for (Object e : set) {
-        out.add(convert(e, path + " element " + shortText(e), copies));
+        out.add(element(e, copies));
       }
       return Collections.unmodifiableNavigableSet(out);
     }
     if (v instanceof Set<?> set) {
       Set<Object> out = new LinkedHashSet<>(Math.max(16, set.size() * 4 / 3 + 1));
       for (Object e : set) {
-        out.add(convert(e, path + " element " + shortText(e), copies));
+        out.add(element(e, copies));
       }
       return Collections.unmodifiableSet(out);
     }
     if (v instanceof SortedMap<?, ?> map) {
       NavigableMap<Object, Object> out = new TreeMap<>((Comparator<Object>) map.comparator());
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        String at = path + "[" + shortText(e.getKey()) + "]";
-        out.put(convert(e.getKey(), at + " key", copies), convert(e.getValue(), at, copies));
+        out.put(key(e.getKey(), copies), value(e.getKey(), e.getValue(), copies));
       }
       return Collections.unmodifiableNavigableMap(out);
     }
     if (v instanceof Map<?, ?> map) {
       Map<Object, Object> out = new LinkedHashMap<>(Math.max(16, map.size() * 4 / 3 + 1));
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        String at = path + "[" + shortText(e.getKey()) + "]";
-        out.put(convert(e.getKey(), at + " key", copies), convert(e.getValue(), at, copies));
+        out.put(key(e.getKey(), copies), value(e.getKey(), e.getValue(), copies));
       }
       return Collections.unmodifiableMap(out);
     }
     if (c.isRecord()) {
-      return record(v, c, path, copies);
+      return record(v, c, copies);
     }
-    throw new NotImmutable(path, c, "");
+    throw new NotImmutable("", c, "");
   }
 
-  private static Object record(Object v, Class<?> c, String path, boolean[] copies) {
+  private static Object element(Object e, boolean[] copies) {
+    try {
+      return convert(e, copies);
+    } catch (NotImmutable x) {
+      throw x.under(" element " + shortText(e));
+    }
+  }
+
+  private static Object key(Object k, boolean[] copies) {
+    try {
+      return convert(k, copies);
+    } catch (NotImmutable x) {
+      throw x.under("[" + shortText(k) + "] key");
+    }
+  }
+
+  private static Object value(Object k, Object v, boolean[] copies) {
+    try {
+      return convert(v, copies);
+    } catch (NotImmutable x) {
+      throw x.under("[" + shortText(k) + "]");
+    }
+  }
+
+  private static Object record(Object v, Class<?> c, boolean[] copies) {
     RecordComponent[] components = c.getRecordComponents();
     Object[] values = new Object[components.length];
     Class<?>[] types = new Class<?>[components.length];
@@ -193,7 +241,11 @@ final class Immutables {
         var accessor = rc.getAccessor();
         accessor.setAccessible(true);
         Object part = accessor.invoke(v);
-        values[i] = convert(part, path + "." + rc.getName() + "()", copies);
+        try {
+          values[i] = convert(part, copies);
+        } catch (NotImmutable e) {
+          throw e.under("." + rc.getName() + "()");
+        }
         types[i] = rc.getType();
         changed |= values[i] != part;
       }
@@ -206,7 +258,7 @@ final class Immutables {
     } catch (NotImmutable e) {
       throw e;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new NotImmutable(path, c, ", a record memo cannot rebuild with immutable components ("
+      throw new NotImmutable("", c, ", a record memo cannot rebuild with immutable components ("
           + e + "; open its package to dev.memo.core)");
     }
   }

@@ -20,7 +20,8 @@ module dev.memo.core {
 
   provides dev.memo.spi.StoreProvider with
       dev.memo.core.store.DirectoryStoreProvider,
-      dev.memo.core.store.MemoryStoreProvider;
+      dev.memo.core.store.MemoryStoreProvider,
+      dev.memo.core.store.TieredStoreProvider;
 
   provides dev.memo.spi.SignerProvider with
       dev.memo.core.signer.Sha256SignerProvider,

@@ -16,16 +16,18 @@ import java.util.Optional;
  */
 public final class FunctionOptions {
   private static final FunctionOptions DEFAULTS =
-      new FunctionOptions(null, null, new int[0], false, List.of());
+      new FunctionOptions(null, null, new int[0], false, List.of(), List.of());
 
   private final String name;
   private final String version;
   private final int[] ignoredParameters;
   private final boolean ignoreCode;
   private final List<String> tags;
+  private final List<Class<?>> codeClasses;
 
   private FunctionOptions(String name, String version, int[] ignoredParameters,
-      boolean ignoreCode, List<String> tags) {
+      boolean ignoreCode, List<String> tags, List<Class<?>> codeClasses) {
+    this.codeClasses = codeClasses;
     this.tags = tags;
     this.name = name;
     this.version = version;
@@ -68,7 +70,7 @@ public final class FunctionOptions {
       throw new IllegalArgumentException(
           "function name \"" + name + "\" is invalid: use 1 to 200 characters, no control characters");
     }
-    return new FunctionOptions(name, version, ignoredParameters, ignoreCode, tags);
+    return new FunctionOptions(name, version, ignoredParameters, ignoreCode, tags, codeClasses);
   }
 
   /**
@@ -81,7 +83,7 @@ public final class FunctionOptions {
    */
   public FunctionOptions version(String version) {
     return new FunctionOptions(
-        name, Objects.requireNonNull(version, "version"), ignoredParameters, ignoreCode, tags);
+        name, Objects.requireNonNull(version, "version"), ignoredParameters, ignoreCode, tags, codeClasses);
   }
 
   /**
@@ -103,7 +105,7 @@ public final class FunctionOptions {
     int[] merged = Arrays.copyOf(ignoredParameters, ignoredParameters.length + positions.length);
     System.arraycopy(positions, 0, merged, ignoredParameters.length, positions.length);
     return new FunctionOptions(
-        name, version, Arrays.stream(merged).distinct().sorted().toArray(), ignoreCode, tags);
+        name, version, Arrays.stream(merged).distinct().sorted().toArray(), ignoreCode, tags, codeClasses);
   }
 
   /**
@@ -116,7 +118,7 @@ public final class FunctionOptions {
    * @return new options
    */
   public FunctionOptions ignoreCode() {
-    return new FunctionOptions(name, version, ignoredParameters, true, tags);
+    return new FunctionOptions(name, version, ignoredParameters, true, tags, codeClasses);
   }
 
   /**
@@ -144,7 +146,40 @@ public final class FunctionOptions {
         all.add(t);
       }
     }
-    return new FunctionOptions(name, version, ignoredParameters, ignoreCode, List.copyOf(all));
+    return new FunctionOptions(name, version, ignoredParameters, ignoreCode, List.copyOf(all), codeClasses);
+  }
+
+  /**
+   * Returns these options with classes whose code joins the function's code part, as if the
+   * function reached them: every method of each class, its class initializer, and what those
+   * reach. Use it for code memo cannot follow: classes the function finds by reflection ({@code
+   * Class.forName}, {@code Method.invoke}), through a {@code ServiceLoader}, or by a name built at
+   * run time.
+   *
+   * @param classes the classes, at least one; an application class contributes its bytecode, a
+   *     library class its jar, a JDK class nothing beyond the Java version
+   * @return new options, with these classes after any given before
+   * @throws NullPointerException if a class is null
+   */
+  public FunctionOptions includeCode(Class<?>... classes) {
+    List<Class<?>> all = new java.util.ArrayList<>(codeClasses);
+    for (Class<?> c : classes) {
+      Objects.requireNonNull(c, "class");
+      if (!all.contains(c)) {
+        all.add(c);
+      }
+    }
+    return new FunctionOptions(name, version, ignoredParameters, ignoreCode, tags,
+        List.copyOf(all));
+  }
+
+  /**
+   * Returns the classes added to the code part by {@link #includeCode(Class...)}.
+   *
+   * @return the classes, in the order given, unmodifiable
+   */
+  public List<Class<?>> includedCode() {
+    return codeClasses;
   }
 
   /**
@@ -206,6 +241,8 @@ public final class FunctionOptions {
   public String toString() {
     return "FunctionOptions{name=" + name + ", version=" + version
         + ", ignoredParameters=" + Arrays.toString(ignoredParameters)
-        + (ignoreCode ? ", ignoreCode" : "") + (tags.isEmpty() ? "" : ", tags=" + tags) + "}";
+        + (ignoreCode ? ", ignoreCode" : "") + (tags.isEmpty() ? "" : ", tags=" + tags)
+        + (codeClasses.isEmpty() ? "" : ", includedCode=" + codeClasses.stream()
+            .map(Class::getName).toList()) + "}";
   }
 }

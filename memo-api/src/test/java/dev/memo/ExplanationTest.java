@@ -59,4 +59,14 @@ class ExplanationTest {
     assertEquals("FunctionOptions{name=f, version=2, ignoredParameters=[1], ignoreCode}",
         o.toString());
   }
+
+  @Test
+  void functionOptions_includeCode_addsEachClassOnce_andIsKeptByLaterChanges() {
+    FunctionOptions o = FunctionOptions.named("f").includeCode(String.class, Integer.class)
+        .includeCode(String.class).version("2").tags("disk");
+    assertEquals(List.of(String.class, Integer.class), o.includedCode());
+    assertEquals(List.of(), FunctionOptions.named("f").includedCode());
+    assertEquals("FunctionOptions{name=f, version=2, ignoredParameters=[], tags=[disk],"
+        + " includedCode=[java.lang.String, java.lang.Integer]}", o.toString());
+  }
 }

@@ -66,6 +66,8 @@ public final class Run {
         p.put(ChronicleHitBench.class, Map.of());
         p.put(DirectoryMissBench.class, Map.of());
         p.put(LargeHitBench.class, Map.of());
+        // Starts its own redis-server (CI installs it, see .ci/run): the smallest call only.
+        p.put(RedisBench.class, Map.of("size", a("small")));
         return new Profile(name, 1, 0, TimeValue.milliseconds(100), 1,
             TimeValue.milliseconds(100), p);
       case "quick":
@@ -82,6 +84,7 @@ public final class Run {
         p.put(ChronicleHitBench.class, Map.of());
         p.put(DirectoryMissBench.class, Map.of());
         p.put(LargeHitBench.class, Map.of());
+        p.put(RedisBench.class, Map.of());
         return new Profile(name, 1, 1, TimeValue.seconds(1), 2, TimeValue.seconds(1), p);
       case "full":
         p.put(SigningBench.class, Map.of());
@@ -95,6 +98,7 @@ public final class Run {
         p.put(ChronicleHitBench.class, Map.of());
         p.put(DirectoryMissBench.class, Map.of());
         p.put(LargeHitBench.class, Map.of());
+        p.put(RedisBench.class, Map.of());
         return new Profile(name, 2, 3, TimeValue.seconds(2), 5, TimeValue.seconds(2), p);
       default:
         throw new IllegalArgumentException(
@@ -131,7 +135,10 @@ public final class Run {
       results.addAll(run(profile, e.getKey(), e.getValue(), out));
     }
     String report = report(profile, results);
-    Files.writeString(out.resolve("RESULTS.md"), report, StandardCharsets.UTF_8);
+    // memo-bench/peers writes one section of the same file; regenerating the rest keeps it.
+    Path file = out.resolve("RESULTS.md");
+    String previous = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    Files.writeString(file, PeersSection.carryOver(previous, report), StandardCharsets.UTF_8);
     System.out.println("wrote " + out.resolve("RESULTS.md"));
   }
 
@@ -261,6 +268,13 @@ public final class Run {
       Map.entry("SerdeBench", "Each serde's write and read vs the same work by hand (plain"
           + " `ObjectOutputStream`; through the JDK's `GZIPOutputStream` for java-gzip; through"
           + " zstd-jni's `ZstdOutputStream` at level 3 for zstd)."),
+      Map.entry("RedisBench", "Hits and misses on a redis-server the benchmark starts (loopback,"
+          + " persistence off), object tier off, store unsigned; `small` is a call returning a"
+          + " Double, `large` a 1 MiB double[]. `redis`: the hit vs a raw Jedis GET of the entry's"
+          + " own bytes (pooled connection); `tiered` (directory, redis), entry already near: the"
+          + " hit vs the same hit on a plain directory store. Misses (invalidate, then the call:"
+          + " compute, claim, put, explain record) vs a raw Jedis DEL and SET of the entry's"
+          + " bytes."),
       Map.entry("LargeHitBench", "A hit whose result is a 1 MiB double[] from the directory store vs"
           + " `Files.readAllBytes` of the same doubles plus a little-endian decode."),
       Map.entry("StoreBench", "A store's get and put of one value vs `Files.readAllBytes`/`Files.write`"
@@ -316,6 +330,18 @@ public final class Run {
         r -> row(md, "hit of a 1 MiB double[] from the directory store ≤ 1.3 × raw read + decode",
             String.format(Locale.ROOT, "%.2f × (java serde)", r), r <= 1.3),
         () -> missing(md, "hit of a 1 MiB double[] from the directory store ≤ 1.3 × raw read + decode"));
+    for (String size : List.of("small", "large")) {
+      String t = "hit from the redis store ≤ 1.5 × a raw Jedis GET of the entry's bytes (" + size
+          + ")";
+      ratio(rs, "RedisBench", "hit", Map.of("store", "redis", "size", size)).ifPresentOrElse(
+          r -> row(md, t, String.format(Locale.ROOT, "%.2f ×", r), r <= 1.5),
+          () -> missing(md, t));
+      String n = "hit from tiered(directory, redis), entry near, = the directory store's hit ("
+          + size + ", within 10%)";
+      ratio(rs, "RedisBench", "hit", Map.of("store", "tiered", "size", size)).ifPresentOrElse(
+          r -> row(md, n, String.format(Locale.ROOT, "%.2f ×", r), r <= 1.1),
+          () -> missing(md, n));
+    }
     Optional<Double> files = ratio(rs, "DirectoryMissBench", "miss", Map.of());
     micros(rs, "CallBench", "miss", Map.of("store", "directory", "tier", "off")).ifPresentOrElse(
         us -> row(md, "miss overhead of a small call (directory store, fsync off) ≤ 50 µs",

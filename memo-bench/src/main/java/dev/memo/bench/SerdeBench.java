@@ -26,13 +26,16 @@ import org.openjdk.jmh.annotations.State;
  * Each serde writing and reading a payload, against the same work done by hand with the JDK: plain
  * {@code ObjectOutputStream} for {@code java}, {@code ObjectOutputStream} through the JDK's
  * {@code GZIPOutputStream} (level 6) for {@code java-gzip}, and through zstd-jni's {@code
- * ZstdOutputStream} (level 3) for {@code zstd}. The bytes each writes are in the report.
+ * ZstdOutputStream} (level 3) for {@code zstd}. {@code kryo} and {@code kryo-zstd} are measured
+ * against plain {@code ObjectOutputStream}, like {@code java}: their own {@code java} and {@code
+ * zstd} rows of the same run are the figures to set them against. The bytes each writes are in the
+ * report.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class SerdeBench {
-  @Param({"java", "java-gzip", "zstd"})
+  @Param({"java", "java-gzip", "zstd", "kryo", "kryo-zstd"})
   public String serde;
 
   @Param({"doubles", "strings", "mapOfRecords", "text"})

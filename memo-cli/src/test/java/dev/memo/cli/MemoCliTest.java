@@ -172,7 +172,7 @@ final class MemoCliTest {
     assertEquals(1, r.code());
     assertEquals("memo: memo.store is \"bogus\" (from the builder) but no store provider named"
         + " \"bogus\" is on the class path; add the module that provides it (available: directory,"
-        + " memory, chronicle)" + System.lineSeparator(), r.err());
+        + " memory, tiered, chronicle)" + System.lineSeparator(), r.err());
   }
 
   // ---------------------------------------------------------------- commands on a store

@@ -21,12 +21,15 @@ import java.util.function.Supplier;
  */
 final class Computations {
   private final Map<Signature, Flight> inflight = new ConcurrentHashMap<>();
+  private final ChangingFields changingFields;
   private final Entries entries;
   private final Explainer explainer;
   private final Counters counters;
   private final Warnings warnings;
 
-  Computations(Entries entries, Explainer explainer, Counters counters, Warnings warnings) {
+  Computations(Entries entries, Explainer explainer, Counters counters, Warnings warnings,
+      ChangingFields changingFields) {
+    this.changingFields = changingFields;
     this.entries = entries;
     this.explainer = explainer;
     this.counters = counters;
@@ -80,7 +83,7 @@ final class Computations {
       long start = System.nanoTime();
       Object result;
       try {
-        result = body.get();
+        result = changingFields.compute(h.id, h.items.code, body);
       } catch (Throwable t) {
         mine.result.completeExceptionally(t);
         throw t;

@@ -2,8 +2,11 @@ package dev.memo.core;
 
 import dev.memo.Immutable;
 import dev.memo.Signature;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -59,22 +62,36 @@ final class Immutables {
     }
   }
 
-  /** A part of a result memo cannot make immutable. */
+  /**
+   * A part of a result memo cannot make immutable. Its path inside the result is built as it
+   * propagates up through the containers, so that converting a result that succeeds never builds
+   * a path string.
+   */
   static final class NotImmutable extends RuntimeException {
-    final String path;
+    private String path;
     final Class<?> type;
     private final String detail;
 
     NotImmutable(String path, Class<?> type, String detail) {
-      super(path + " has type " + type.getName() + detail, null, false, false);
+      super(null, null, false, false);
       this.path = path;
       this.type = type;
       this.detail = detail;
     }
 
-    /** The same failure seen from the part that holds this one. */
-    NotImmutable under(String prefix) {
-      return new NotImmutable(prefix + path, type, detail);
+    /** Puts the segment of the enclosing container in front of the path; returns this. */
+    NotImmutable under(String segment) {
+      path = segment + path;
+      return this;
+    }
+
+    String path() {
+      return path;
+    }
+
+    @Override
+    public String getMessage() {
+      return path + " has type " + type.getName() + detail;
     }
   }
 
@@ -85,11 +102,13 @@ final class Immutables {
    */
   static Frozen freeze(Object value) {
     boolean[] copies = new boolean[1];
+    Object v;
     try {
-      return new Frozen(convert(value, copies), copies[0]);
+      v = convert(value, copies);
     } catch (NotImmutable e) {
       throw e.under("result");
     }
+    return new Frozen(v, copies[0]);
   }
 
   private static boolean knownImmutable(Object v) {
@@ -113,8 +132,6 @@ final class Immutables {
     return false;
   }
 
-  // A failure's path is built on the way out (NotImmutable.under), so that converting a large
-  // collection builds no string per element.
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static Object convert(Object v, boolean[] copies) {
     if (v == null || knownImmutable(v)) {
@@ -231,34 +248,89 @@ final class Immutables {
   }
 
   private static Object record(Object v, Class<?> c, boolean[] copies) {
-    RecordComponent[] components = c.getRecordComponents();
-    Object[] values = new Object[components.length];
-    Class<?>[] types = new Class<?>[components.length];
+    RecordShape shape = RECORDS.get(c);
+    if (shape.failure != null) {
+      throw shape.cannotRebuild(c, shape.failure);
+    }
+    int n = shape.accessors.length;
+    Object[] values = new Object[n];
     boolean changed = false;
+    for (int i = 0; i < n; i++) {
+      Object part;
+      try {
+        part = shape.accessors[i].invoke(v);
+      } catch (Throwable t) {
+        throw shape.cannotRebuild(c, t);
+      }
+      try {
+        values[i] = convert(part, copies);
+      } catch (NotImmutable e) {
+        throw e.under("." + shape.names[i] + "()");
+      }
+      changed |= values[i] != part;
+    }
+    if (!changed) {
+      return v;
+    }
     try {
-      for (int i = 0; i < components.length; i++) {
-        RecordComponent rc = components[i];
-        var accessor = rc.getAccessor();
-        accessor.setAccessible(true);
-        Object part = accessor.invoke(v);
-        try {
-          values[i] = convert(part, copies);
-        } catch (NotImmutable e) {
-          throw e.under("." + rc.getName() + "()");
-        }
-        types[i] = rc.getType();
-        changed |= values[i] != part;
-      }
-      if (!changed) {
-        return v;
-      }
-      Constructor<?> canonical = c.getDeclaredConstructor(types);
+      Constructor<?> canonical = c.getDeclaredConstructor(shape.types);
       canonical.setAccessible(true);
       return canonical.newInstance(values);
-    } catch (NotImmutable e) {
-      throw e;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new NotImmutable("", c, ", a record memo cannot rebuild with immutable components ("
+      throw shape.cannotRebuild(c, e);
+    }
+  }
+
+  /** The components of each record class, looked up once rather than at every conversion. */
+  private static final ClassValue<RecordShape> RECORDS =
+      new ClassValue<>() {
+        @Override
+        protected RecordShape computeValue(Class<?> c) {
+          return RecordShape.of(c);
+        }
+      };
+
+  /** A record class's component names, types and accessors, or why they cannot be read. */
+  private static final class RecordShape {
+    final String[] names;
+    final Class<?>[] types;
+    final MethodHandle[] accessors;
+    final Throwable failure;
+
+    private RecordShape(String[] names, Class<?>[] types, MethodHandle[] accessors,
+        Throwable failure) {
+      this.names = names;
+      this.types = types;
+      this.accessors = accessors;
+      this.failure = failure;
+    }
+
+    static RecordShape of(Class<?> c) {
+      RecordComponent[] components = c.getRecordComponents();
+      int n = components.length;
+      String[] names = new String[n];
+      Class<?>[] types = new Class<?>[n];
+      MethodHandle[] accessors = new MethodHandle[n];
+      try {
+        for (int i = 0; i < n; i++) {
+          RecordComponent rc = components[i];
+          names[i] = rc.getName();
+          types[i] = rc.getType();
+          Method accessor = rc.getAccessor();
+          accessor.setAccessible(true);
+          accessors[i] = MethodHandles.lookup().unreflect(accessor);
+        }
+        return new RecordShape(names, types, accessors, null);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return new RecordShape(names, types, accessors, e);
+      }
+    }
+
+    NotImmutable cannotRebuild(Class<?> c, Throwable e) {
+      if (e instanceof NotImmutable n) {
+        return n;
+      }
+      return new NotImmutable("", c, ", a record memo cannot rebuild with immutable components ("
           + e + "; open its package to dev.memo.core)");
     }
   }

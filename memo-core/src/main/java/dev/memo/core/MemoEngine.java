@@ -68,7 +68,7 @@ final class MemoEngine implements Engine {
         b.serde != null ? b.serde : serdes.create(serdes.select(b.serdeName, config), config);
     TypeSigners typeSigners = TypeSigners.load(b.typeSigners, loader);
     this.encoders = ThreadLocal.withInitial(() -> new CanonicalEncoder(signer, typeSigners));
-    this.codeSigner = new CodeSigner(config);
+    this.codeSigner = new CodeSigner(config, encoders::get);
     this.tier = new ObjectTier(config);
     var stores = ProviderSelector.load(StoreProvider.class, "store", loader);
     if (b.store != null) {
@@ -85,7 +85,8 @@ final class MemoEngine implements Engine {
     this.explainer = new Explainer(keys, warnings);
     this.entries = new Entries(serde, signer.name(), config, integrity, serdes, counters, warnings,
         explainer);
-    this.computations = new Computations(entries, explainer, counters, warnings);
+    this.computations = new Computations(entries, explainer, counters, warnings,
+        new ChangingFields(encoders::get));
   }
 
   private MissRecords missRecords(Store s) {
@@ -112,13 +113,16 @@ final class MemoEngine implements Engine {
   private Handle handle(FunctionOptions options, FunctionRef ref, int arity, String fallbackPolicy,
       String stateHint) {
     String id = options.name().orElse(ref.qualifiedName());
-    FunctionCode code = codeSigner.sign(ref, options.version());
+    FunctionCode code = codeSigner.sign(ref, options.version(), options.includedCode());
     Route route = policies.forTags(options.tags(), fallbackPolicy);
     return keys.handle(id, options, ref, code, arity, route, stateHint);
   }
 
   @Override
   public Object call(Handle h, Object[] args, Supplier<?> body) {
+    if (!h.items.code.rebuiltClasses().isEmpty()) {
+      return body.get(); // the code that runs may not be the code signed; see CodeSigner
+    }
     Route route = scopes.route(h.route);
     if (route == null || !route.enabled) {
       return body.get(); // suspended in this thread, or the policy is off

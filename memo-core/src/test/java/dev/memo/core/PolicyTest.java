@@ -114,7 +114,8 @@ class PolicyTest {
     try (Memo memo = memo(Map.of("memo.policy.shared.store", "redis"))) {
       var e = assertThrows(MemoConfigurationException.class, () -> plusOne(memo, "shared"));
       assertEquals("memo.policy.shared.store is \"redis\" but no store provider named \"redis\" is"
-          + " on the class path; add the module that provides it (available: directory, memory)",
+          + " on the class path; add the module that provides it (available: directory, memory,"
+          + " tiered)",
           e.getMessage());
     }
   }

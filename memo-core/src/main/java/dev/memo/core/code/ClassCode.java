@@ -65,8 +65,21 @@ final class ClassCode {
   /** A reference from one method to a method or field. */
   record Ref(int opcode, String owner, String name, String descriptor) {}
 
-  /** One method: its hash and what its code references. */
-  record MethodCode(int access, String hash, List<Ref> calls, List<Ref> staticReads) {
+  /**
+   * One method: its hash and what its code references.
+   *
+   * @param instantiated application-or-not classes whose instances the method may create or reach
+   *     through a method reference ({@code new}, a constructor or method reference), whose
+   *     callbacks the JDK may call
+   * @param staticWrites static fields it assigns ({@code putstatic})
+   * @param properties system properties and environment variables it reads by a constant name:
+   *     each {@code {"property" | "env", name}}
+   * @param resources class-path resources it reads by a constant name, resolved to absolute names
+   *     (no leading slash)
+   */
+  record MethodCode(int access, String hash, List<Ref> calls, List<Ref> staticReads,
+      List<String> instantiated, List<Ref> staticWrites, List<String[]> properties,
+      List<String> resources) {
     boolean isAbstract() {
       return (access & Opcodes.ACC_ABSTRACT) != 0;
     }
@@ -128,7 +141,7 @@ final class ClassCode {
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
         String[] exceptions) {
-      return new Normalizer(access, name, descriptor, methods);
+      return new Normalizer(this.name, access, name, descriptor, methods);
     }
   }
 
@@ -144,12 +157,25 @@ final class ClassCode {
     private final Map<Label, Integer> labels = new IdentityHashMap<>();
     private final List<Ref> calls = new ArrayList<>();
     private final List<Ref> staticReads = new ArrayList<>();
+    private final List<String> instantiated = new ArrayList<>();
+    private final List<Ref> staticWrites = new ArrayList<>();
+    private final List<String[]> properties = new ArrayList<>();
+    private final List<String> resources = new ArrayList<>();
+    /**
+     * String and class constants loaded since the last property or resource read: the names such
+     * a read is given are nearly always constants pushed just before it.
+     */
+    private final List<String> strings = new ArrayList<>();
+    private String lastType;
+    private final String owner;
     private final int access;
     private final String key;
     private final Map<String, MethodCode> sink;
 
-    Normalizer(int access, String name, String descriptor, Map<String, MethodCode> sink) {
+    Normalizer(String owner, int access, String name, String descriptor,
+        Map<String, MethodCode> sink) {
       super(Opcodes.ASM9);
+      this.owner = owner;
       this.access = access;
       this.key = name + descriptor;
       this.sink = sink;
@@ -203,6 +229,9 @@ final class ClassCode {
           default: opcode = Opcodes.INVOKESPECIAL; // H_INVOKESPECIAL, H_NEWINVOKESPECIAL
         }
         calls.add(new Ref(opcode, h.getOwner(), h.getName(), h.getDesc()));
+        // A constructor or method reference hands out (or works on) instances of its class,
+        // which the JDK may then call back.
+        instantiated.add(h.getOwner());
       }
     }
 
@@ -264,6 +293,9 @@ final class ClassCode {
     public void visitTypeInsn(int opcode, String type) {
       writeInt(opcode);
       writeString(type);
+      if (opcode == Opcodes.NEW) {
+        instantiated.add(type);
+      }
     }
 
     @Override
@@ -274,6 +306,8 @@ final class ClassCode {
       writeString(descriptor);
       if (opcode == Opcodes.GETSTATIC) {
         staticReads.add(new Ref(opcode, owner, name, descriptor));
+      } else if (opcode == Opcodes.PUTSTATIC) {
+        staticWrites.add(new Ref(opcode, owner, name, descriptor));
       }
     }
 
@@ -286,6 +320,77 @@ final class ClassCode {
       writeString(descriptor);
       writeInt(isInterface ? 1 : 0);
       calls.add(new Ref(opcode, owner, name, descriptor));
+      namedRead(owner, name, descriptor);
+    }
+
+    /**
+     * Notes a read of a system property, an environment variable or a class-path resource by a
+     * constant name. Where a call takes two strings (a property and its default), both recent
+     * constants are kept: an extra name read costs a needless recomputation at worst, a missed
+     * one a stale result.
+     */
+    private void namedRead(String owner, String name, String descriptor) {
+      String kind = null;
+      int names = 1;
+      boolean resource = false;
+      boolean relative = false;
+      switch (owner) {
+        case "java/lang/System":
+          if (name.equals("getProperty")) {
+            kind = "property";
+            names = descriptor.startsWith("(Ljava/lang/String;Ljava/lang/String;)") ? 2 : 1;
+          } else if (name.equals("getenv") && descriptor.startsWith("(Ljava/lang/String;)")) {
+            kind = "env";
+          }
+          break;
+        case "java/lang/Integer":
+          kind = name.equals("getInteger") ? "property" : null;
+          break;
+        case "java/lang/Long":
+          kind = name.equals("getLong") ? "property" : null;
+          break;
+        case "java/lang/Boolean":
+          kind = name.equals("getBoolean") ? "property" : null;
+          break;
+        case "java/lang/Class":
+          resource = name.equals("getResource") || name.equals("getResourceAsStream");
+          relative = true;
+          break;
+        case "java/lang/ClassLoader":
+          resource = name.equals("getResource") || name.equals("getResourceAsStream")
+              || name.equals("getSystemResource") || name.equals("getSystemResourceAsStream")
+              || name.equals("getResources") || name.equals("getSystemResources");
+          break;
+        default:
+      }
+      if (kind == null && !resource) {
+        return;
+      }
+      List<String> recent = strings.subList(Math.max(0, strings.size() - names), strings.size());
+      for (String s : recent) {
+        if (resource) {
+          resources.add(resourceName(s, relative));
+        } else {
+          properties.add(new String[] {kind, s});
+        }
+      }
+      strings.clear();
+      lastType = null;
+    }
+
+    /** The absolute name {@code Class.getResource} resolves a name to. */
+    private String resourceName(String s, boolean relative) {
+      if (!relative) {
+        return s;
+      }
+      if (s.startsWith("/")) {
+        return s.substring(1);
+      }
+      // Relative to the class it is called on: the class constant before it, else (for
+      // getClass().getResource) the calling class.
+      String base = lastType != null ? lastType : owner;
+      int slash = base.lastIndexOf('/');
+      return slash < 0 ? s : base.substring(0, slash + 1) + s;
     }
 
     @Override
@@ -319,6 +424,11 @@ final class ClassCode {
     public void visitLdcInsn(Object value) {
       writeInt(LDC);
       constant(value);
+      if (value instanceof String str) {
+        strings.add(str);
+      } else if (value instanceof Type t && t.getSort() == Type.OBJECT) {
+        lastType = t.getInternalName();
+      }
     }
 
     @Override
@@ -369,7 +479,8 @@ final class ClassCode {
     @Override
     public void visitEnd() {
       sink.put(key, new MethodCode(access, sha(bytes.toByteArray()), List.copyOf(calls),
-          List.copyOf(staticReads)));
+          List.copyOf(staticReads), List.copyOf(instantiated), List.copyOf(staticWrites),
+          List.copyOf(properties), List.copyOf(resources)));
     }
   }
 

@@ -4,12 +4,17 @@ import dev.memo.MemoConfig;
 import dev.memo.NotSigned;
 import dev.memo.SignatureException;
 import dev.memo.core.code.ClassCode.MethodCode;
+import dev.memo.core.sign.CanonicalEncoder;
 import dev.memo.core.code.ClassCode.Ref;
 import dev.memo.core.code.Locations.Kind;
 import dev.memo.core.code.Locations.Location;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -31,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
@@ -54,8 +60,34 @@ import org.objectweb.asm.Type;
  * when the function is wrapped, so all implementations memo can see are signed: an unrelated one
  * that changes costs a recomputation, never a stale result. Implementations in other places (a
  * class made at run time, another loader) are not seen. Calls through JDK or library types
- * ({@code Function.apply}, {@code List.get}) are not followed into the application: the object
- * that receives them is an argument, a captured variable or a static field, whose value is signed.
+ * ({@code Function.apply}, {@code List.get}) are not followed as calls; instead:
+ *
+ * <ul>
+ *   <li><b>Callbacks.</b> When reached code creates an instance of an application class ({@code
+ *       new}, a constructor or method reference, which also covers enum constants and records),
+ *       every method of that class and of its application superclasses that overrides or
+ *       implements a method of a type outside the application ({@code equals}, {@code hashCode},
+ *       {@code toString}, every interface method) is reached: the JDK or a library may call it.
+ *   <li><b>Class initializers.</b> Reaching an application class (a method of it, a static field
+ *       read or written, an instance created) reaches its static initializer and its
+ *       superclasses'. The values a {@code static final} field can hold are then covered by code;
+ *       so one whose value cannot be signed by content (a lambda, a {@code Pattern}, any object)
+ *       is left out of the static fields instead of being an error. A field that is not final,
+ *       read outside an initializer, still is one.
+ *   <li><b>Captured lambdas.</b> The implementing methods of lambdas and method references the
+ *       function captured ({@link FunctionRef#nested()}), recursively.
+ *   <li><b>Named reads.</b> System properties and environment variables read by a constant name
+ *       join the static fields (their values are signed at every call); class-path resources
+ *       read by a constant name contribute their content's digest.
+ *   <li><b>Classes added by hand</b> ({@code FunctionOptions.includeCode}): every method.
+ * </ul>
+ *
+ * <p>Reflection ({@code Class.forName}, {@code Method.invoke}) cannot be followed.
+ *
+ * <p><b>The code that runs.</b> A class file on {@code java.class.path} modified after the JVM
+ * started, or one changed since memo first read it in this JVM, may not be the class the JVM
+ * runs; such classes are listed in {@link FunctionCode#rebuiltClasses()} and one warning names
+ * them.
  *
  * <p><b>What a reached method contributes.</b> An application method: the hash of its normalized
  * bytecode (see {@code ClassCode}). A library method: its jar's content hash. A JDK method:
@@ -74,6 +106,41 @@ import org.objectweb.asm.Type;
  * discarded class loader is not kept alive); class files are normalized once per JVM.
  */
 public final class CodeSigner {
+  private static final System.Logger LOG = System.getLogger("dev.memo");
+  /**
+   * When the JVM started, less a second for the granularity of the start time: a class file on
+   * the class path modified later may have been loaded before it changed.
+   */
+  private static final long JVM_START = ProcessHandle.current().info().startInstant()
+      .map(i -> i.toEpochMilli() + 1000).orElse(Long.MAX_VALUE);
+  /** The class directories of {@code java.class.path}, whose classes the JVM loads from disk. */
+  private static final Set<Path> CLASS_PATH = classPathDirectories();
+  /** Class file URL to its modification time when memo first read it in this JVM. */
+  private static final Map<String, Long> FIRST_SEEN = new ConcurrentHashMap<>();
+  /**
+   * The overridable methods (name and descriptor) of a type outside the application: those the
+   * JDK or a library may call back on an application object.
+   */
+  private static final ClassValue<Set<String>> OVERRIDABLE = new ClassValue<>() {
+    @Override
+    protected Set<String> computeValue(Class<?> type) {
+      Set<String> keys = new HashSet<>();
+      for (Method m : type.getMethods()) {
+        if (!Modifier.isStatic(m.getModifiers())) {
+          keys.add(m.getName() + Type.getMethodDescriptor(m));
+        }
+      }
+      for (Class<?> k = type; k != null; k = k.getSuperclass()) {
+        for (Method m : k.getDeclaredMethods()) {
+          int mod = m.getModifiers();
+          if (!Modifier.isStatic(mod) && !Modifier.isPrivate(mod)) {
+            keys.add(m.getName() + Type.getMethodDescriptor(m));
+          }
+        }
+      }
+      return Set.copyOf(keys);
+    }
+  };
   private static final Set<String> LOGGER_TYPES = Set.of(
       "java.lang.System$Logger",
       "java.util.logging.Logger",
@@ -83,6 +150,8 @@ public final class CodeSigner {
 
   private final List<String> include;
   private final Set<String> ignoredFields;
+  /** Tells whether a value can be signed by content; null: every value can. */
+  private final Supplier<CanonicalEncoder> encoders;
   private final ClassValue<Map<String, FunctionCode>> cache = new ClassValue<>() {
     @Override
     protected Map<String, FunctionCode> computeValue(Class<?> type) {
@@ -97,8 +166,40 @@ public final class CodeSigner {
    *     {@link MemoConfig#CODE_IGNORE_FIELDS}
    */
   public CodeSigner(MemoConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * Creates a code signer that leaves out of the environment the {@code static final} fields
+   * whose values cannot be signed by content: their class initializer, which assigns them, is in
+   * the code part.
+   *
+   * @param config the memoizer's configuration, read for {@link MemoConfig#CODE_INCLUDE} and
+   *     {@link MemoConfig#CODE_IGNORE_FIELDS}
+   * @param encoders the calling thread's encoder, used to try whether a value can be signed;
+   *     null to treat every value as signable
+   */
+  public CodeSigner(MemoConfig config, Supplier<CanonicalEncoder> encoders) {
     this.include = config.getList(MemoConfig.CODE_INCLUDE);
     this.ignoredFields = Set.copyOf(config.getList(MemoConfig.CODE_IGNORE_FIELDS));
+    this.encoders = encoders;
+  }
+
+  private static Set<Path> classPathDirectories() {
+    Set<Path> found = new HashSet<>();
+    for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        try {
+          Path p = Path.of(entry).toAbsolutePath().normalize();
+          if (Files.isDirectory(p)) {
+            found.add(p);
+          }
+        } catch (InvalidPathException e) {
+          // An entry the JVM could not use either.
+        }
+      }
+    }
+    return Set.copyOf(found);
   }
 
   /**
@@ -112,14 +213,51 @@ public final class CodeSigner {
    *     field it reads cannot be read
    */
   public FunctionCode sign(FunctionRef ref, Optional<String> version) {
-    String key = ref.implMethodName() + ref.implMethodDescriptor() + "\u0000" + version.orElse("");
+    return sign(ref, version, List.of());
+  }
+
+  /**
+   * Returns what a function's code signature depends on, computing it on the first call for the
+   * function, version and added classes. Logs one warning when a class it reaches was rebuilt
+   * after the JVM may have loaded it.
+   *
+   * @param ref the function
+   * @param version the user's version string, if any
+   * @param added classes whose code joins the function's as if it reached them
+   * @return the code
+   * @throws SignatureException if the function's code cannot be located or read, or a static
+   *     field it reads cannot be read
+   */
+  public FunctionCode sign(FunctionRef ref, Optional<String> version, List<Class<?>> added) {
+    StringBuilder key = new StringBuilder(ref.implMethodName()).append(ref.implMethodDescriptor())
+        .append('\u0000').append(version.orElse(""));
+    nestedKey(ref, key);
+    for (Class<?> c : added) {
+      key.append("\u0000+").append(c.getName());
+    }
     Map<String, FunctionCode> perClass = cache.get(ref.implClass());
-    FunctionCode code = perClass.get(key);
+    FunctionCode code = perClass.get(key.toString());
     if (code == null) {
-      code = new Walk(ref).run(version);
-      perClass.putIfAbsent(key, code);
+      code = new Walk(ref, added).run(version);
+      if (perClass.putIfAbsent(key.toString(), code) == null && !code.rebuiltClasses().isEmpty()) {
+        LOG.log(Level.WARNING, "the class file of " + code.rebuiltClasses().get(0)
+            + (code.rebuiltClasses().size() > 1 ? " (and " + (code.rebuiltClasses().size() - 1)
+                + " more)" : "") + ", which " + ref.qualifiedName() + " reaches, changed after"
+            + " this JVM may have loaded it, so the code that runs may not be the code on disk;"
+            + " its results are computed and not stored until the JVM is restarted");
+      }
     }
     return code;
+  }
+
+  /** The captured lambdas' implementations, which make two wraps of one lambda differ. */
+  private static void nestedKey(FunctionRef ref, StringBuilder key) {
+    for (FunctionRef n : ref.nested()) {
+      key.append("\u0000(").append(n.implClass().getName()).append('.')
+          .append(n.implMethodName()).append(n.implMethodDescriptor());
+      nestedKey(n, key);
+      key.append(')');
+    }
   }
 
   /** One walk over the code a function can reach. */
@@ -135,9 +273,21 @@ public final class CodeSigner {
     private final Set<String> expanded = new HashSet<>();
     private final Set<Path> roots = new LinkedHashSet<>();
     private final Map<String, String[]> staticReads = new LinkedHashMap<>();
+    /** Static fields read by code other than class initializers. */
+    private final Set<String> readOutsideInitializers = new HashSet<>();
+    /** Static fields assigned by code other than class initializers. */
+    private final Set<String> written = new HashSet<>();
+    private final Map<String, StaticField> properties = new LinkedHashMap<>();
+    private final Set<String> initialized = new HashSet<>();
+    private final Set<String> instantiated = new HashSet<>();
+    private final ArrayDeque<String> callbackTypes = new ArrayDeque<>();
+    private final Map<String, ClassCode> classes = new HashMap<>();
+    private final Set<String> rebuilt = new LinkedHashSet<>();
+    private final List<Class<?>> added;
 
-    Walk(FunctionRef ref) {
+    Walk(FunctionRef ref, List<Class<?>> added) {
       this.ref = ref;
+      this.added = added;
       this.loader = ref.implClass().getClassLoader();
       this.locations = new Locations(loader, include);
     }
@@ -164,18 +314,28 @@ public final class CodeSigner {
       roots.addAll(loaderRoots());
       queue.add(new Ref(Opcodes.INVOKESPECIAL, owner, ref.implMethodName(),
           ref.implMethodDescriptor()));
+      addNested(ref);
+      for (Class<?> c : added) {
+        addClass(Type.getInternalName(c));
+      }
       Hierarchy hierarchy = null;
-      while (!queue.isEmpty()) {
+      while (!queue.isEmpty() || !callbackTypes.isEmpty()) {
         while (!queue.isEmpty()) {
           Ref call = queue.poll();
           if (!resolved.add(call)) {
             continue; // the same call from another place: already followed
+          }
+          if (call.name().equals("<init>")) {
+            instantiate(call.owner()); // a constructor reference, or a captured constructor
           }
           resolve(call.owner(), call.name(), call.descriptor());
           if ((call.opcode() == Opcodes.INVOKEVIRTUAL || call.opcode() == Opcodes.INVOKEINTERFACE)
               && locations.locate(call.owner()).kind() == Kind.APP) {
             virtualCalls.add(call);
           }
+        }
+        while (!callbackTypes.isEmpty()) {
+          callbacks(callbackTypes.poll());
         }
         if (!virtualCalls.isEmpty()) {
           // Indexed after the direct walk, when the roots of every reached class are known.
@@ -196,7 +356,126 @@ public final class CodeSigner {
       }
       List<CodeItem> sorted = new ArrayList<>(disambiguated());
       sorted.sort(Comparator.comparing(CodeItem::key).thenComparing(CodeItem::hash));
-      return new FunctionCode(sorted, staticFields());
+      List<StaticField> fields = staticFields();
+      List<StaticField> changing = fields.stream()
+          .filter(f -> written.contains(f.name())).toList();
+      return new FunctionCode(sorted, fields, changing, List.copyOf(rebuilt));
+    }
+
+    /** The lambdas and method references a lambda captured, and theirs. */
+    private void addNested(FunctionRef outer) {
+      for (FunctionRef n : outer.nested()) {
+        String owner = Type.getInternalName(n.implClass());
+        boolean body = ClassCode.isLambdaBody(n.implMethodName())
+            || n.implMethodName().equals("<init>");
+        // A method reference to an instance method may run any override: followed as a call.
+        queue.add(new Ref(body ? Opcodes.INVOKESPECIAL : Opcodes.INVOKEVIRTUAL, owner,
+            n.implMethodName(), n.implMethodDescriptor()));
+        instantiate(owner);
+        addNested(n);
+      }
+    }
+
+    /** Every method of a class added by hand, and so its initializer and callbacks. */
+    private void addClass(String owner) {
+      Location loc = locations.locate(owner);
+      if (loc.kind() != Kind.APP) {
+        contribute(loc);
+        return;
+      }
+      ClassCode c = classCode(loc);
+      for (Map.Entry<String, MethodCode> e : c.methods.entrySet()) {
+        if (!e.getValue().isAbstract()) {
+          String key = e.getKey();
+          int paren = key.indexOf('(');
+          include(c, key.substring(0, paren), key.substring(paren), e.getValue(), null);
+        }
+      }
+      instantiate(owner);
+    }
+
+    /**
+     * Notes that reached code creates instances of a class (or reaches it through a method
+     * reference): its initializer runs, and the JDK may call its callbacks.
+     */
+    private void instantiate(String type) {
+      if (instantiated.add(type) && locations.locate(type).kind() == Kind.APP) {
+        initializer(type);
+        callbackTypes.add(type);
+      }
+    }
+
+    /**
+     * Adds a reached class's static initializer, and its superclasses': the code that builds its
+     * enum constants and its static final values.
+     */
+    private void initializer(String type) {
+      for (String k = type; k != null && initialized.add(k); ) {
+        Location loc = locations.locate(k);
+        if (loc.kind() != Kind.APP) {
+          return;
+        }
+        ClassCode c = classCode(loc);
+        MethodCode clinit = c.methods.get("<clinit>()V");
+        if (clinit != null) {
+          include(c, "<clinit>", "()V", clinit, "initializer of " + c.name.replace('/', '.'));
+        }
+        k = (c.access & Opcodes.ACC_INTERFACE) != 0 ? null : c.superName;
+      }
+    }
+
+    /**
+     * Adds the methods of an instantiated application class, and of its application
+     * superclasses, that override or implement a method of a type outside the application: the
+     * JDK or a library may call them ({@code equals}, {@code hashCode}, {@code compareTo}, a
+     * functional interface's method), though no application code does.
+     */
+    private void callbacks(String type) {
+      Set<String> external = new HashSet<>();
+      boolean unknown = false;
+      List<String> todo = new ArrayList<>(List.of(type));
+      Set<String> seen = new HashSet<>();
+      while (!todo.isEmpty()) {
+        String k = todo.remove(todo.size() - 1);
+        if (!seen.add(k)) {
+          continue;
+        }
+        Location loc = locations.locate(k);
+        if (loc.kind() == Kind.APP) {
+          ClassCode c = classCode(loc);
+          todo.addAll(c.interfaces);
+          if (c.superName != null) {
+            todo.add(c.superName);
+          }
+          continue;
+        }
+        try {
+          external.addAll(OVERRIDABLE.get(Class.forName(k.replace('/', '.'), false, loader)));
+        } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+          unknown = true; // cannot tell which methods it has: every method may be called back
+        }
+      }
+      for (String k = type; k != null; ) {
+        Location loc = locations.locate(k);
+        if (loc.kind() != Kind.APP) {
+          break;
+        }
+        ClassCode c = classCode(loc);
+        for (Map.Entry<String, MethodCode> e : c.methods.entrySet()) {
+          MethodCode m = e.getValue();
+          String key = e.getKey();
+          if (key.startsWith("<") || m.isAbstract()
+              || (m.access() & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) != 0
+              || !(unknown || external.contains(key))) {
+            continue;
+          }
+          int paren = key.indexOf('(');
+          String name = key.substring(0, paren);
+          String descriptor = key.substring(paren);
+          include(c, name, descriptor, m, "callback " + display(c.name, name, descriptor));
+        }
+        k = c.superName;
+      }
     }
 
     /** Class directories and jars visible through the function's loaders. */
@@ -254,7 +533,7 @@ public final class CodeSigner {
         MethodCode m = c.methods.get(methodKey);
         if (m != null) {
           if (!m.isAbstract()) {
-            include(c, name, descriptor, m);
+            include(c, name, descriptor, m, null);
             return;
           }
           break; // abstract here: the implementations are in subtypes
@@ -275,24 +554,50 @@ public final class CodeSigner {
         ClassCode c = classCode(loc);
         MethodCode m = c.methods.get(methodKey);
         if (m != null && !m.isAbstract()) {
-          include(c, name, descriptor, m);
+          include(c, name, descriptor, m, null);
         }
         interfaces.addAll(c.interfaces);
       }
     }
 
     private ClassCode classCode(Location loc) {
+      ClassCode known = classes.get(loc.internalName());
+      if (known != null) {
+        return known;
+      }
       if (loc.root() != null) {
         roots.add(loc.root());
       }
+      String url = loc.url().toString();
+      long modified = modified(loc);
+      Long first = FIRST_SEEN.putIfAbsent(url, modified);
+      if ((first != null && first != modified)
+          || (modified > JVM_START && loc.root() != null && CLASS_PATH.contains(loc.root()))) {
+        // Changed since memo read it, or since the JVM started: the loaded class may be older.
+        rebuilt.add(loc.internalName().replace('/', '.'));
+      }
       try {
-        return ClassCode.of(loc.url().toString(), () -> Locations.read(loc));
+        ClassCode c = ClassCode.of(url + "|" + modified, () -> Locations.read(loc));
+        classes.put(loc.internalName(), c);
+        return c;
       } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
         // ASM's ways of saying "not a class file I can read": damaged, or newer than it knows.
         throw new SignatureException("cannot read the class file of "
             + loc.internalName().replace('/', '.') + " at " + loc.url() + ", which "
             + ref.qualifiedName() + " reaches: " + e + "; rebuild the class, or upgrade memo if"
             + " the class file is newer than Java " + Runtime.version().feature(), e);
+      }
+    }
+
+    /** A class file's modification time, or -1 when it is no file of its own. */
+    private long modified(Location loc) {
+      if (!"file".equals(loc.url().getProtocol())) {
+        return -1;
+      }
+      try {
+        return Files.getLastModifiedTime(Path.of(loc.url().toURI())).toMillis();
+      } catch (IOException | URISyntaxException | IllegalArgumentException e) {
+        return -1; // read errors are reported when the file is read
       }
     }
 
@@ -319,19 +624,68 @@ public final class CodeSigner {
       }
     }
 
-    private void include(ClassCode c, String name, String descriptor, MethodCode m) {
+    /**
+     * Adds a reached method: its hash, what it calls, reads and creates, and its class's
+     * initializer.
+     *
+     * @param label what explain calls it, or null for its qualified name
+     */
+    private void include(ClassCode c, String name, String descriptor, MethodCode m,
+        String label) {
       String id = c.name + "." + name + descriptor;
       if (!visited.add(id)) {
         return;
       }
       items.put(id, new CodeItem(c.name + "." + ClassCode.canonicalName(name) + descriptor,
-          display(c.name, name, descriptor), m.hash()));
+          label != null ? label : display(c.name, name, descriptor), m.hash()));
       queue.addAll(m.calls());
+      initializer(c.name);
+      boolean init = name.equals("<clinit>");
       for (Ref read : m.staticReads()) {
         String[] declared = declaringClass(read.owner(), read.name());
         if (declared != null) {
-          staticReads.putIfAbsent(declared[0] + "." + declared[1], declared);
+          String qualified = declared[0].replace('/', '.') + "." + declared[1];
+          staticReads.putIfAbsent(qualified, declared);
+          if (!init) {
+            readOutsideInitializers.add(qualified);
+          }
+          initializer(declared[0]);
         }
+      }
+      for (Ref write : m.staticWrites()) {
+        String[] declared = declaringClass(write.owner(), write.name());
+        if (declared != null) {
+          if (!init) {
+            written.add(declared[0].replace('/', '.') + "." + declared[1]);
+          }
+          initializer(declared[0]);
+        }
+      }
+      for (String type : m.instantiated()) {
+        instantiate(type);
+      }
+      for (String[] p : m.properties()) {
+        StaticField f = p[0].equals("env")
+            ? StaticField.environmentVariable(p[1]) : StaticField.property(p[1]);
+        properties.putIfAbsent(f.name(), f);
+      }
+      for (String resource : m.resources()) {
+        items.computeIfAbsent("resource " + resource,
+            k -> new CodeItem(k, k, resourceHash(resource)));
+      }
+    }
+
+    /** The digest of a class-path resource's content, as the function's loader finds it. */
+    private String resourceHash(String name) {
+      URL url = loader == null ? ClassLoader.getSystemResource(name) : loader.getResource(name);
+      if (url == null) {
+        return "absent";
+      }
+      try (InputStream in = url.openStream()) {
+        return ClassCode.sha(in.readAllBytes());
+      } catch (IOException e) {
+        throw new SignatureException("cannot read resource " + name + " at " + url + ", which "
+            + ref.qualifiedName() + " reads: " + e + "; check that the file is readable", e);
       }
     }
 
@@ -387,10 +741,34 @@ public final class CodeSigner {
               + " to dev.memo.core in module-info), or mark it @dev.memo.NotSigned if its value"
               + " cannot change the result", e);
         }
-        fields.add(new StaticField(f));
+        StaticField field = new StaticField(f);
+        if ((Modifier.isFinal(f.getModifiers()) || !readOutsideInitializers.contains(qualified))
+            && !signable(field.read())) {
+          // Assigned only by its class initializer, which is in the code part (or read only
+          // there): covered by that code instead of by its value.
+          continue;
+        }
+        fields.add(field);
       }
+      fields.addAll(properties.values());
       fields.sort(Comparator.comparing(StaticField::name));
       return fields;
+    }
+
+    /** Whether memo can sign a value by content. */
+    private boolean signable(Object value) {
+      if (encoders == null) {
+        return true;
+      }
+      CanonicalEncoder enc = encoders.get();
+      try {
+        enc.putRoot(value, "value", null);
+        return true;
+      } catch (SignatureException e) {
+        return false; // putRoot has reset the encoder
+      } finally {
+        enc.reset();
+      }
     }
 
     /** Names for explain, made unique where two items would read alike. */

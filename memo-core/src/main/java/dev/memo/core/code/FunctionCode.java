@@ -12,10 +12,15 @@ import java.util.Map;
 public final class FunctionCode {
   private final List<CodeItem> items;
   private final List<StaticField> staticFields;
+  private final List<StaticField> writtenFields;
+  private final List<String> rebuiltClasses;
 
-  FunctionCode(List<CodeItem> items, List<StaticField> staticFields) {
+  FunctionCode(List<CodeItem> items, List<StaticField> staticFields,
+      List<StaticField> writtenFields, List<String> rebuiltClasses) {
     this.items = List.copyOf(items);
     this.staticFields = List.copyOf(staticFields);
+    this.writtenFields = List.copyOf(writtenFields);
+    this.rebuiltClasses = List.copyOf(rebuiltClasses);
   }
 
   /**
@@ -47,5 +52,26 @@ public final class FunctionCode {
    */
   public List<StaticField> staticFields() {
     return staticFields;
+  }
+
+  /**
+   * Returns the signed static fields that the reached code also assigns: a function that changes
+   * one at every call (a call counter) misses at every call.
+   *
+   * @return a subset of {@link #staticFields()}, often empty
+   */
+  public List<StaticField> writtenFields() {
+    return writtenFields;
+  }
+
+  /**
+   * Returns the application classes whose class files changed after the JVM may have loaded them
+   * (modified after the JVM started, or since memo first read them in this JVM): the code the
+   * JVM runs may then differ from the code signed, so results are computed and not stored.
+   *
+   * @return binary class names, empty when the code on disk is the code that runs
+   */
+  public List<String> rebuiltClasses() {
+    return rebuiltClasses;
   }
 }

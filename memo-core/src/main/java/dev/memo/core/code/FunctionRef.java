@@ -25,6 +25,8 @@ public final class FunctionRef {
   /** For {@link #ofMethod}: the object whose fields are read at every call, and the fields. */
   private final Object target;
   private final Field[] fields;
+  /** Lambdas and method references among the captured variables, recursively. */
+  private final List<FunctionRef> nested;
 
   private FunctionRef(
       Class<?> implClass,
@@ -32,7 +34,8 @@ public final class FunctionRef {
       String implMethodDescriptor,
       List<String> stateNames,
       List<Object> state,
-      boolean lambda) {
+      boolean lambda,
+      List<FunctionRef> nested) {
     this.implClass = implClass;
     this.implMethodName = implMethodName;
     this.implMethodDescriptor = implMethodDescriptor;
@@ -41,6 +44,7 @@ public final class FunctionRef {
     this.lambda = lambda;
     this.target = null;
     this.fields = null;
+    this.nested = nested;
   }
 
   private FunctionRef(Method method, Object target, List<String> names, Field[] fields) {
@@ -52,6 +56,7 @@ public final class FunctionRef {
     this.lambda = false;
     this.target = target;
     this.fields = fields;
+    this.nested = List.of();
   }
 
   /**
@@ -135,7 +140,8 @@ public final class FunctionRef {
       }
     }
     return new FunctionRef(
-        c, impl.getName(), descriptor(impl), List.copyOf(names), unmodifiable(values), false);
+        c, impl.getName(), descriptor(impl), List.copyOf(names), unmodifiable(values), false,
+        List.of());
   }
 
   private static Method lambdaWriteReplace(Class<?> c) {
@@ -175,9 +181,10 @@ public final class FunctionRef {
     }
     List<String> names = new ArrayList<>();
     List<Object> values = new ArrayList<>();
+    List<FunctionRef> nested = new ArrayList<>();
     for (int i = 0; i < sl.getCapturedArgCount(); i++) {
       names.add("captured variable " + i);
-      values.add(sl.getCapturedArg(i));
+      values.add(capturedValue(sl.getCapturedArg(i), nested));
     }
     return new FunctionRef(
         implClass,
@@ -185,7 +192,31 @@ public final class FunctionRef {
         sl.getImplMethodSignature(),
         List.copyOf(names),
         unmodifiable(values),
-        true);
+        true,
+        List.copyOf(nested));
+  }
+
+  /**
+   * A captured variable as it is signed. A serializable lambda or method reference (a decorated
+   * or composed function) is signed as its implementing method's name and its own captured
+   * variables, recursively, and its code joins the code part through {@link #nested()}; anything
+   * else is itself.
+   */
+  private static Object capturedValue(Object value, List<FunctionRef> nested) {
+    if (value == null) {
+      return null;
+    }
+    Method writeReplace = lambdaWriteReplace(value.getClass());
+    if (writeReplace == null) {
+      return value;
+    }
+    FunctionRef inner = ofLambda(value, value.getClass(), writeReplace);
+    nested.add(inner);
+    String method = inner.implMethodName.startsWith("lambda$") ? "lambda$" : inner.implMethodName;
+    // The compiler's lambda number is left out, as in the code part: the code item of the body
+    // tells two lambdas of one class apart.
+    return unmodifiable(java.util.Arrays.asList("lambda", inner.implClass.getName(), method,
+        inner.implMethodDescriptor, inner.state));
   }
 
   private static List<Object> unmodifiable(List<Object> values) {
@@ -228,6 +259,14 @@ public final class FunctionRef {
   /** @return true for a lambda or method reference */
   public boolean isLambda() {
     return lambda;
+  }
+
+  /**
+   * @return the lambdas and method references among the captured variables, and theirs,
+   *     recursively, whose implementing methods join the code part
+   */
+  public List<FunctionRef> nested() {
+    return nested;
   }
 
   /** @return the implementing method's qualified name, the default function id */

@@ -3,22 +3,49 @@ package dev.memo.core.code;
 import java.lang.reflect.Field;
 
 /**
- * A static field that a function's reached code reads, whose value at call time is part of the
- * environment signature. Thread-safe.
+ * A value outside the function's arguments that its reached code reads, whose value at call time
+ * is part of the environment signature: a static field, or a system property or environment
+ * variable read by a constant name. Thread-safe.
  */
 public final class StaticField {
   private final Field field;
   private final String name;
+  private final String label;
+  /** For a property or variable: its name, and whether it is an environment variable. */
+  private final String key;
+  private final boolean environmentVariable;
 
   StaticField(Field field) {
     this.field = field;
     this.name = field.getDeclaringClass().getName() + "." + field.getName();
+    this.label = "static field " + name;
+    this.key = null;
+    this.environmentVariable = false;
+  }
+
+  private StaticField(String key, boolean environmentVariable) {
+    this.field = null;
+    this.key = key;
+    this.environmentVariable = environmentVariable;
+    this.label = (environmentVariable ? "environment variable " : "system property ") + key;
+    this.name = label;
+  }
+
+  /** A system property read by a constant name. */
+  static StaticField property(String key) {
+    return new StaticField(key, false);
+  }
+
+  /** An environment variable read by a constant name. */
+  static StaticField environmentVariable(String key) {
+    return new StaticField(key, true);
   }
 
   /**
-   * Returns the field's qualified name.
+   * Returns the field's qualified name, or for a system property or environment variable its
+   * label.
    *
-   * @return such as {@code com.example.Prices.RATES}
+   * @return such as {@code com.example.Prices.RATES} or {@code system property case.scale}
    */
   public String name() {
     return name;
@@ -27,18 +54,22 @@ public final class StaticField {
   /**
    * Returns what {@code explain} and error messages call it.
    *
-   * @return such as {@code static field com.example.Prices.RATES}
+   * @return such as {@code static field com.example.Prices.RATES}, {@code system property
+   *     case.scale} or {@code environment variable CASE_SCALE}
    */
   public String label() {
-    return "static field " + name;
+    return label;
   }
 
   /**
-   * Reads the field's current value, initializing its class if the function has not yet.
+   * Reads the current value, initializing the field's class if the function has not yet.
    *
-   * @return the value, may be null
+   * @return the value, may be null (a property or variable that is not set)
    */
   public Object read() {
+    if (field == null) {
+      return environmentVariable ? System.getenv(key) : System.getProperty(key);
+    }
     try {
       return field.get(null);
     } catch (IllegalAccessException e) {

@@ -29,15 +29,19 @@ public final class ProviderSelector<P extends Provider<T>, T> {
 
   /** Provider names memo's own modules define, and the artifact to add for each. */
   private static final Map<String, String> KNOWN_MODULES =
-      Map.of(
-          "directory", "dev.memo:memo-core",
-          "memory", "dev.memo:memo-core",
-          "sha256", "dev.memo:memo-core",
-          "xxh3-128", "dev.memo:memo-core",
-          "java", "dev.memo:memo-serde-java",
-          "java-gzip", "dev.memo:memo-serde-java",
-          "zstd", "dev.memo:memo-serde-zstd",
-          "chronicle", "dev.memo:memo-store-chronicle");
+      Map.ofEntries(
+          Map.entry("directory", "dev.memo:memo-core"),
+          Map.entry("memory", "dev.memo:memo-core"),
+          Map.entry("sha256", "dev.memo:memo-core"),
+          Map.entry("xxh3-128", "dev.memo:memo-core"),
+          Map.entry("java", "dev.memo:memo-serde-java"),
+          Map.entry("java-gzip", "dev.memo:memo-serde-java"),
+          Map.entry("zstd", "dev.memo:memo-serde-zstd"),
+          Map.entry("chronicle", "dev.memo:memo-store-chronicle"),
+          Map.entry("tiered", "dev.memo:memo-core"),
+          Map.entry("redis", "dev.memo:memo-store-redis"),
+          Map.entry("kryo", "dev.memo:memo-serde-kryo"),
+          Map.entry("kryo-zstd", "dev.memo:memo-serde-kryo"));
 
   private final Class<P> type;
   private final String kind;

@@ -125,6 +125,8 @@ final class SharedMap {
   }
 
   private static SharedMap open(Options options) {
+    // Before the first map: Chronicle then finds the class it would otherwise compile with javac.
+    PrecompiledValues.define();
     Path root = options.root();
     FileChannel storeLock = null;
     FileChannel users = null;

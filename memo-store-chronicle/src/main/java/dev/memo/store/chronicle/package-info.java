@@ -58,6 +58,11 @@
  * On Java 17 and later Chronicle needs access to JDK internals; {@link
  * dev.memo.store.chronicle.ChronicleStoreProvider} checks for it before touching Chronicle and
  * lists the missing flags. Nothing here reaches the network: chronicle-analytics is excluded from
- * the dependencies and Chronicle's analytics and announcements are switched off.
+ * the dependencies and Chronicle's analytics and announcements are switched off. Nothing is
+ * compiled at run time: the one class chronicle-values would generate and compile with javac when
+ * a process first opens a map ships compiled, and {@code PrecompiledValues} defines it first
+ * (when the Chronicle present is the version it was built for). Chronicle logs through SLF4J 1.7;
+ * a library binds no logger, so the application chooses (memo-cli and memo-bench bind
+ * {@code slf4j-nop}).
  */
 package dev.memo.store.chronicle;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memo.store.chronicle.modulepath.ModulePathMain;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,8 +50,14 @@ final class ModulePathTest {
     assertEquals("--add-opens=java.base/java.lang=chronicle.algorithms,chronicle.bytes,chronicle.core,"
         + "chronicle.map,chronicle.threads,chronicle.values,chronicle.wire,net.openhft.compiler",
         flags.get(0));
-    String out = run(flags);
+    Path classes = dir.resolve("classes.log");
+    List<String> logged = new ArrayList<>(flags);
+    logged.add("-Xlog:class+load=info:file=" + classes);
+    String out = run(logged);
     assertTrue(out.contains("Memo{store=chronicle, serde=java, signer=sha256}\n"), out);
+    // The class Chronicle would compile is defined from the one shipped, on the module path too.
+    assertTrue(Files.readString(classes).contains(
+        "] " + PrecompiledValues.NATIVE_CLASS + " source: __JVM_LookupDefineClass__\n"), out);
     assertTrue(out.contains("length 3 3\n"), out);
     assertTrue(out.contains("store module named\n"), out);
   }

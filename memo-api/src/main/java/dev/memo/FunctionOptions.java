@@ -1,5 +1,6 @@
 package dev.memo;
 
+import dev.memo.spi.Quote;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -68,7 +69,8 @@ public final class FunctionOptions {
     Objects.requireNonNull(name, "name");
     if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException(
-          "function name \"" + name + "\" is invalid: use 1 to 200 characters, no control characters");
+          "function name " + Quote.of(name) + " is invalid: use 1 to 200 characters, no control"
+              + " characters");
     }
     return new FunctionOptions(name, version, ignoredParameters, ignoreCode, tags, codeClasses);
   }
@@ -139,7 +141,7 @@ public final class FunctionOptions {
     for (String t : tags) {
       Objects.requireNonNull(t, "tag");
       if (!t.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
-        throw new IllegalArgumentException("tag \"" + t + "\" is invalid: use lower-case letters"
+        throw new IllegalArgumentException("tag " + Quote.of(t) + " is invalid: use lower-case letters"
             + " and digits separated by single dashes, such as disk or fast-cache");
       }
       if (!all.contains(t)) {

@@ -1,5 +1,6 @@
 package dev.memo;
 
+import dev.memo.spi.Quote;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -100,6 +102,12 @@ public final class MemoConfig {
    * have policies without any key set.
    */
   public static final String POLICY = "memo.policy";
+  /**
+   * {@code memo.config.unknown}: what a key under {@code memo.} that neither memo nor a provider
+   * on the class path reads is, when a memoizer is built: {@code error} (the default) or {@code
+   * warn}. The report names the closest known key.
+   */
+  public static final String CONFIG_UNKNOWN = "memo.config.unknown";
 
   private static final MemoConfig EMPTY = new MemoConfig(List.of(), "");
   private static final Pattern SIZE =
@@ -119,12 +127,57 @@ public final class MemoConfig {
     final String description;
     final Function<String, String> lookup;
     final Function<String, String> describeKey;
+    /** The names the source holds that may be memo's, as it spells them, with their values. */
+    final Supplier<Map<String, String>> names;
+    final boolean environment;
 
-    Source(String description, Function<String, String> lookup, Function<String, String> describeKey) {
+    Source(String description, Function<String, String> lookup, Function<String, String> describeKey,
+        Supplier<Map<String, String>> names, boolean environment) {
       this.description = description;
       this.lookup = lookup;
       this.describeKey = describeKey;
+      this.names = names;
+      this.environment = environment;
     }
+  }
+
+  /**
+   * One key set in a source, as that source spells it: {@code memo.store} in a map or properties,
+   * {@code MEMO_STORE} in the environment.
+   *
+   * @param name the key, or the environment variable's name
+   * @param value the raw value, untrimmed, possibly blank
+   * @param source where it was set, such as {@code builder} or {@code environment variable
+   *     MEMO_STORE}
+   * @param environment whether {@code name} is an environment variable's name
+   */
+  public record Setting(String name, String value, String source, boolean environment) {}
+
+  /**
+   * Returns every key set under {@code memo.} (every {@code MEMO_} variable of the environment),
+   * source by source in precedence order, including keys whose value is blank and keys that a
+   * source of higher precedence overrides. A scoped view lists the same keys as its root.
+   *
+   * @return the settings, in a stable order within each source
+   */
+  public List<Setting> settings() {
+    List<Setting> all = new ArrayList<>();
+    for (Source s : sources) {
+      new java.util.TreeMap<>(s.names.get()).forEach((name, value) -> all.add(new Setting(
+          name, value, s.environment ? "environment variable " + name : s.describeKey.apply(name),
+          s.environment)));
+    }
+    return List.copyOf(all);
+  }
+
+  private static Map<String, String> memoKeys(Map<?, ?> values, String prefix) {
+    Map<String, String> keys = new java.util.HashMap<>();
+    values.forEach((k, v) -> {
+      if (k instanceof String && v instanceof String && ((String) k).startsWith(prefix)) {
+        keys.put((String) k, (String) v);
+      }
+    });
+    return keys;
   }
 
   /**
@@ -155,7 +208,8 @@ public final class MemoConfig {
    */
   public static MemoConfig of(String sourceName, Map<String, String> values) {
     Map<String, String> copy = Map.copyOf(values);
-    return single(new Source(sourceName, copy::get, key -> sourceName));
+    return single(new Source(sourceName, copy::get, key -> sourceName,
+        () -> memoKeys(copy, "memo."), false));
   }
 
   /**
@@ -168,7 +222,8 @@ public final class MemoConfig {
    */
   public static MemoConfig ofProperties(String sourceName, Properties properties) {
     Objects.requireNonNull(properties, "properties");
-    return single(new Source(sourceName, properties::getProperty, key -> sourceName));
+    return single(new Source(sourceName, properties::getProperty, key -> sourceName,
+        () -> memoKeys(new java.util.HashMap<>(properties), "memo."), false));
   }
 
   /**
@@ -185,7 +240,9 @@ public final class MemoConfig {
         new Source(
             "environment",
             key -> copy.get(environmentName(key)),
-            key -> "environment variable " + environmentName(key)));
+            key -> "environment variable " + environmentName(key),
+            () -> memoKeys(copy, "MEMO_"),
+            true));
   }
 
   /**
@@ -479,7 +536,8 @@ public final class MemoConfig {
 
   private MemoConfigurationException invalid(String key, Found f, String expected, Throwable cause) {
     return new MemoConfigurationException(
-        key(key) + " is \"" + f.value + "\" (from " + f.source + ") but must be " + expected, cause);
+        key(key) + " is " + Quote.of(f.value) + " (from " + f.source + ") but must be " + expected,
+        cause);
   }
 
   private <T> T parse(String key, T defaultValue, Function<String, T> parser, String expected) {

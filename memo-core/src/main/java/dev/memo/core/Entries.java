@@ -87,7 +87,17 @@ final class Entries {
                 + String.join(", ", serdes.names()) + "); computing it instead", null);
         return Lookup.BROKEN;
       }
-      Object value = reading.get().read(entry.payload());
+      Object value;
+      try {
+        value = reading.get().read(entry.payload());
+      } catch (OutOfMemoryError | StackOverflowError e) {
+        // Only the serde's read is guarded, never the user's function: a payload that declares
+        // more than the heap can give, or nests deeper than the stack goes, is a broken entry,
+        // counted, quarantined and recomputed, not the caller's failure.
+        throw new SerdeException("serde \"" + header.serde() + "\" ran out of "
+            + (e instanceof OutOfMemoryError ? "memory" : "stack") + " reading the entry (" + e
+            + ")", e);
+      }
       long bytes = entry.finish();
       counters.hit(bytes);
       return new Lookup.Hit(value, bytes, created);

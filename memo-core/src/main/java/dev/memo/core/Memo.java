@@ -121,7 +121,9 @@ public final class Memo implements Memoizer {
   /** Registers a named wrapper for {@link #result}. */
   private <W extends Memoized> W named(W wrapper) {
     if (wrapper.handle.options.name().isPresent()) {
-      named.register(wrapper.handle.id, wrapper.handle.arity, wrapper::callWith);
+      CallItems items = wrapper.handle.items;
+      named.register(wrapper.handle.id, items == null ? null : items.ref.qualifiedName(),
+          wrapper.handle.arity, wrapper::callWith);
     }
     return wrapper;
   }
@@ -140,8 +142,9 @@ public final class Memo implements Memoizer {
       }
 
       @Override
-      public void register(String name, int arity, Function<Object[], Object> call) {
-        named.register(name, arity, call);
+      public void register(String name, String function, int arity,
+          Function<Object[], Object> call) {
+        named.register(name, function, arity, call);
       }
     });
   }
@@ -175,6 +178,10 @@ public final class Memo implements Memoizer {
   @Override
   public MemoScope storingIn(Path directory) {
     Objects.requireNonNull(directory, "directory");
+    if (directory.toString().isBlank()) {
+      throw new MemoConfigurationException("storingIn was given an empty path, which would not be"
+          + " a folder of its own; give the folder to store in, such as Path.of(\"build/memo\")");
+    }
     checkOpen();
     return engine.storingIn(directory);
   }

@@ -203,6 +203,7 @@ abstract class MemoBuilder {
   private Engine engine() {
     ClassLoader loader = classLoader != null ? classLoader : defaultLoader();
     MemoConfig config = ConfigLoader.load(values, loader, environment, systemProperties);
+    ConfigLoader.checkKeys(config, loader);
     if (!config.getBoolean(MemoConfig.ENABLED, true)) {
       return new PassThroughEngine(config);
     }

@@ -27,7 +27,7 @@ final class MemoProxy implements InvocationHandler {
     /** Calls memoized: the handle, the arguments, the computation. */
     Object call(Handle handle, Object[] args, java.util.function.Supplier<?> body);
 
-    void register(String name, int arity, Function<Object[], Object> call);
+    void register(String name, String function, int arity, Function<Object[], Object> call);
   }
 
   private final Class<?> iface;
@@ -93,7 +93,8 @@ final class MemoProxy implements InvocationHandler {
       Handle handle = calls.handle(options, impl, code, arity);
       handler.handles.put(m, handle);
       String name = options.name().orElse(code.getDeclaringClass().getName() + "." + code.getName());
-      calls.register(name, arity, args -> handler.invokeFromContext(proxy, m, args));
+      calls.register(name, code.getDeclaringClass().getName() + "." + code.getName(), arity,
+          args -> handler.invokeFromContext(proxy, m, args));
     }
     return iface.cast(proxy);
   }

@@ -3,6 +3,7 @@ package dev.memo.core;
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
 import dev.memo.core.config.ProviderSelector;
+import dev.memo.spi.Quote;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
 import dev.memo.spi.Store;
@@ -13,7 +14,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The policies that tags select, read from {@code memo.policy.<name>.*} when first asked for. A tag
@@ -21,7 +27,7 @@ import java.util.function.Function;
  * have one: {@code disk} and {@code default} use the configured store and serde, {@code memory} the
  * {@code memory} store (in this process only). Stores and serdes a policy names are created once
  * by name (a name equal to the configured store's or serde's reuses it) and the stores are closed
- * by {@link #close()}. Thread-safe.
+ * by {@link #close()}. Every policy's values are checked when the memoizer is built. Thread-safe.
  */
 final class Policies {
   /** The policy of functions wrapped without a tag that has one. */
@@ -51,6 +57,45 @@ final class Policies {
     this.stores = stores;
     this.serdes = serdes;
     this.records = records;
+    validate();
+  }
+
+  private static final Pattern KEY = Pattern.compile(
+      Pattern.quote(MemoConfig.POLICY) + "\\.([a-z0-9]+(?:-[a-z0-9]+)*)\\.(store|serde|ttl|enabled|object-tier)");
+  private static final Pattern VARIABLE = Pattern.compile(
+      "MEMO_POLICY_([A-Z0-9]+(?:_[A-Z0-9]+)*)_(STORE|SERDE|TTL|ENABLED|OBJECT_TIER)");
+
+  /**
+   * Checks the values of every policy set in the configuration, so that a bad one fails when the
+   * memoizer is built rather than when a tagged function is first wrapped: the stores and serdes
+   * named must be on the class path (they are still created when first used).
+   */
+  private void validate() {
+    Set<String> tags = new TreeSet<>();
+    for (MemoConfig.Setting s : config.settings()) {
+      Matcher m = (s.environment() ? VARIABLE : KEY).matcher(s.name());
+      if (m.matches()) {
+        tags.add(s.environment() ? m.group(1).toLowerCase(Locale.ROOT).replace('_', '-') : m.group(1));
+      }
+    }
+    for (String tag : tags) {
+      String prefix = MemoConfig.POLICY + "." + tag + ".";
+      config.getBoolean(prefix + "enabled", true);
+      ttl(prefix);
+      config.getBoolean(prefix + "object-tier", true);
+      config.get(prefix + "store").ifPresent(
+          name -> stores.named(prefix + "store is " + Quote.of(name), name));
+      config.get(prefix + "serde").ifPresent(
+          name -> serdes.named(prefix + "serde is " + Quote.of(name), name));
+    }
+  }
+
+  private Duration ttl(String prefix) {
+    Duration ttl = config.getDuration(prefix + "ttl", Duration.ZERO);
+    if (ttl.isNegative()) {
+      throw config.invalid(prefix + "ttl", "a positive duration such as 30s, 15m, 12h or 7d");
+    }
+    return ttl;
   }
 
   /**
@@ -114,10 +159,7 @@ final class Policies {
         createdSerdes.put(serdeName, serde);
       }
     }
-    Duration ttl = config.getDuration(prefix + "ttl", Duration.ZERO);
-    if (ttl.isNegative()) {
-      throw config.invalid(prefix + "ttl", "a positive duration such as 30s, 15m, 12h or 7d");
-    }
+    Duration ttl = ttl(prefix);
     boolean objectTier = config.getBoolean(prefix + "object-tier", true);
     return new Route(name, enabled, store, serde, recordsFor(store), ttl.toMillis(), objectTier);
   }

@@ -110,24 +110,22 @@ class PolicyTest {
   }
 
   @Test
-  void unknownStoreInAPolicy_isAClearErrorAtWrapTime() {
-    try (Memo memo = memo(Map.of("memo.policy.shared.store", "redis"))) {
-      var e = assertThrows(MemoConfigurationException.class, () -> plusOne(memo, "shared"));
-      assertEquals("memo.policy.shared.store is \"redis\" but no store provider named \"redis\" is"
-          + " on the class path; add the module that provides it (available: directory, memory,"
-          + " tiered)",
-          e.getMessage());
-    }
+  void unknownStoreInAPolicy_isAClearErrorAtBuildTime() {
+    var e = assertThrows(MemoConfigurationException.class,
+        () -> memo(Map.of("memo.policy.shared.store", "redis")));
+    assertEquals("memo.policy.shared.store is \"redis\" but no store provider named \"redis\" is"
+        + " on the class path; add dev.memo:memo-store-redis (available: directory, memory,"
+        + " tiered)",
+        e.getMessage());
   }
 
   @Test
   void unknownSerdeInAPolicy_namesTheModuleToAdd() {
-    try (Memo memo = memo(Map.of("memo.policy.small.serde", "zstd"))) {
-      var e = assertThrows(MemoConfigurationException.class, () -> plusOne(memo, "small"));
-      assertEquals("memo.policy.small.serde is \"zstd\" but no serde provider named \"zstd\" is on"
-          + " the class path; add dev.memo:memo-serde-zstd (available: test-serial, test-other)",
-          e.getMessage());
-    }
+    var e = assertThrows(MemoConfigurationException.class,
+        () -> memo(Map.of("memo.policy.small.serde", "zstd")));
+    assertEquals("memo.policy.small.serde is \"zstd\" but no serde provider named \"zstd\" is on"
+        + " the class path; add dev.memo:memo-serde-zstd (available: test-serial, test-other)",
+        e.getMessage());
   }
 
   @Test

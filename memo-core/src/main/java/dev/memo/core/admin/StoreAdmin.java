@@ -81,6 +81,7 @@ public final class StoreAdmin implements AutoCloseable {
   public static StoreAdmin open(String storeName, Map<String, String> config) {
     ClassLoader loader = StoreAdmin.class.getClassLoader();
     MemoConfig c = ConfigLoader.load(config, loader, System.getenv(), System.getProperties());
+    ConfigLoader.checkKeys(c, loader);
     var stores = ProviderSelector.load(StoreProvider.class, "store", loader);
     EntryIntegrity integrity = EntryIntegrity.of(c, System.getenv());
     Store store = stores.create(stores.select(storeName, c), c);

@@ -2,6 +2,9 @@ package dev.memo.core.config;
 
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
+import dev.memo.spi.SerdeProvider;
+import dev.memo.spi.SignerProvider;
+import dev.memo.spi.StoreProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -10,10 +13,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * Stacks the configuration sources in precedence order: builder, system properties ({@code
- * memo.x.y}), environment ({@code MEMO_X_Y}), {@code memo.properties} on the class path.
+ * memo.x.y}), environment ({@code MEMO_X_Y}), {@code memo.properties} on the class path; and checks
+ * the keys set in all of them against those memo and its providers read ({@link #checkKeys}).
  */
 public final class ConfigLoader {
   /** The class path resource read last. */
@@ -38,10 +43,48 @@ public final class ConfigLoader {
       ClassLoader loader,
       Map<String, String> environment,
       Properties systemProperties) {
-    return MemoConfig.of("builder", builderValues)
+    MemoConfig config = MemoConfig.of("builder", builderValues)
         .withFallback(MemoConfig.ofProperties("system property", systemProperties))
         .withFallback(MemoConfig.ofEnvironment(environment))
         .withFallback(classPathProperties(loader));
+    return config;
+  }
+
+  /**
+   * Checks the keys set in a configuration against those memo and the providers on the class path
+   * read; see {@link ConfigKeys}. Called when a memoizer or a store admin is built.
+   *
+   * @param config the configuration {@link #load} returned
+   * @param loader where the providers are looked up
+   * @throws MemoConfigurationException if a provider name is empty, or a key is unknown (unless
+   *     {@code memo.config.unknown=warn})
+   */
+  public static void checkKeys(MemoConfig config, ClassLoader loader) {
+    ConfigKeys.check(config, selectors(loader));
+  }
+
+  /**
+   * The providers whose keys are known. A kind whose providers fail to load, or that has none, is
+   * left out, so that its keys are accepted here; selecting a provider of it reports the problem.
+   */
+  private static List<ProviderSelector<?, ?>> selectors(ClassLoader loader) {
+    List<ProviderSelector<?, ?>> all = new ArrayList<>();
+    addIfLoads(all, () -> ProviderSelector.load(StoreProvider.class, "store", loader));
+    addIfLoads(all, () -> ProviderSelector.load(SerdeProvider.class, "serde", loader));
+    addIfLoads(all, () -> ProviderSelector.load(SignerProvider.class, "signer", loader));
+    return all;
+  }
+
+  private static void addIfLoads(
+      List<ProviderSelector<?, ?>> all, Supplier<ProviderSelector<?, ?>> load) {
+    try {
+      ProviderSelector<?, ?> selector = load.get();
+      if (!selector.names().isEmpty()) {
+        all.add(selector);
+      }
+    } catch (MemoConfigurationException e) {
+      // reported by the selection that needs the kind
+    }
   }
 
   private static MemoConfig classPathProperties(ClassLoader loader) {

@@ -4,6 +4,7 @@ import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
 import dev.memo.MemoException;
 import dev.memo.spi.Provider;
+import dev.memo.spi.Quote;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -112,6 +113,21 @@ public final class ProviderSelector<P extends Provider<T>, T> {
     return new ProviderSelector<>(type, kind, key, byName);
   }
 
+  /**
+   * Returns the artifact of memo's own that provides a name, for messages.
+   *
+   * @param name a provider name
+   * @return the artifact, such as {@code dev.memo:memo-store-redis}, or empty if memo has none
+   */
+  static Optional<String> moduleOf(String name) {
+    return Optional.ofNullable(KNOWN_MODULES.get(name));
+  }
+
+  /** @return the kind's word, {@code store}, {@code serde} or {@code signer} */
+  String kind() {
+    return kind;
+  }
+
   /** @return the provider names found, in discovery order */
   public List<String> names() {
     return List.copyOf(byName.keySet());
@@ -141,10 +157,10 @@ public final class ProviderSelector<P extends Provider<T>, T> {
     String name;
     if (builderName != null) {
       name = builderName;
-      source = key + " is \"" + name + "\" (from the builder)";
+      source = key + " is " + Quote.of(name) + " (from the builder)";
     } else {
       name = config.get(key).orElse(null);
-      source = name == null ? null : key + " is \"" + name + "\"";
+      source = name == null ? null : key + " is " + Quote.of(name);
     }
     if (name != null) {
       return named(source, name);
@@ -189,7 +205,8 @@ public final class ProviderSelector<P extends Provider<T>, T> {
     if (p == null) {
       String module = KNOWN_MODULES.get(name);
       throw new MemoConfigurationException(
-          source + " but no " + kind + " provider named \"" + name + "\" is on the class path; "
+          source + " but no " + kind + " provider named " + Quote.of(name)
+              + " is on the class path; "
               + (module != null ? "add " + module : "add the module that provides it")
               + " (available: " + available() + ")");
     }

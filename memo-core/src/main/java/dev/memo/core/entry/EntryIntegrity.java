@@ -85,6 +85,11 @@ public final class EntryIntegrity {
       String expected = "a readable file holding a base64-encoded key of at least " + MIN_KEY_BYTES
           + " bytes; ";
       String fix = "; create one with: " + HOW_TO_CREATE + " > " + path;
+      if (Files.isDirectory(path)) {
+        throw config.invalid(MemoConfig.INTEGRITY_KEY_FILE, expected + "it is a directory, not a"
+            + " file; point it at the key file inside, or create one with: " + HOW_TO_CREATE
+            + " > " + path.resolve("memo.key"));
+      }
       String text;
       try {
         text = Files.readString(path, StandardCharsets.US_ASCII);

@@ -3,6 +3,8 @@ package dev.memo.core.signer;
 import dev.memo.MemoConfig;
 import dev.memo.spi.Signer;
 import dev.memo.spi.SignerProvider;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Provides the {@code sha256} signer: SHA-256 from the Java runtime, 32-byte signatures. memo's
@@ -31,6 +33,16 @@ public final class Sha256SignerProvider implements SignerProvider {
   @Override
   public int priority() {
     return -100;
+  }
+
+  /**
+   * Returns the keys this provider reads: none.
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    return Optional.of(Set.of());
   }
 
   /**

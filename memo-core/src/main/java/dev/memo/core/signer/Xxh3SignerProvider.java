@@ -3,6 +3,8 @@ package dev.memo.core.signer;
 import dev.memo.MemoConfig;
 import dev.memo.spi.Signer;
 import dev.memo.spi.SignerProvider;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Provides the {@code xxh3-128} signer: XXH3 with 128-bit output, 16-byte signatures, several times
@@ -32,6 +34,16 @@ public final class Xxh3SignerProvider implements SignerProvider {
   @Override
   public int priority() {
     return -200;
+  }
+
+  /**
+   * Returns the keys this provider reads: none.
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    return Optional.of(Set.of());
   }
 
   /**

@@ -6,6 +6,8 @@ import dev.memo.spi.StoreProvider;
 import dev.memo.spi.support.StoreFolders;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Provides the {@code directory} store, memo's default: one file per entry under a root folder,
@@ -81,6 +83,18 @@ public final class DirectoryStoreProvider implements StoreProvider {
   }
 
   /**
+   * Returns the keys this provider reads: {@code memo.store.directory.} {@code path}, {@code fsync}, {@code claims}, {@code
+   * claim-timeout}, {@code max-bytes} and {@code max-age}.
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    return Optional.of(Set.of(key(StoreFolders.PATH), key(FSYNC), key(CLAIMS), key(CLAIM_TIMEOUT),
+        key(MAX_BYTES), key(MAX_AGE)));
+  }
+
+  /**
    * Creates a directory store. Reads its options but touches nothing on disk: the root is created
    * on the first write, and an unusable root is reported then.
    *
@@ -111,5 +125,9 @@ public final class DirectoryStoreProvider implements StoreProvider {
     }
     return new DirectoryStore(
         DirectoryStore.Options.of(root).fsync(fsync).bounds(maxBytes, maxAge).claims(claims));
+  }
+
+  private static String key(String relative) {
+    return "memo.store." + NAME + "." + relative;
   }
 }

@@ -3,6 +3,8 @@ package dev.memo.core.store;
 import dev.memo.MemoConfig;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreProvider;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Provides the {@code memory} store: entries kept in this process only, in a cache bounded by
@@ -45,6 +47,16 @@ public final class MemoryStoreProvider implements StoreProvider {
   @Override
   public int priority() {
     return -200;
+  }
+
+  /**
+   * Returns the keys this provider reads: {@code memo.store.memory.max-bytes}.
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    return Optional.of(Set.of(MAX_BYTES_KEY));
   }
 
   /**

@@ -80,7 +80,7 @@ class ProviderSelectorTest {
         () -> stores("single").select("redis", MemoConfig.empty()));
     assertEquals(
         "memo.store is \"redis\" (from the builder) but no store provider named \"redis\" is on the"
-            + " class path; add the module that provides it (available: alpha, low)",
+            + " class path; add dev.memo:memo-store-redis (available: alpha, low)",
         e.getMessage());
   }
 

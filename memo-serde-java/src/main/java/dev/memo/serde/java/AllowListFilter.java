@@ -51,7 +51,16 @@ import java.util.Set;
  *       in one payload</td></tr>
  *   <tr><td>{@value #MAX_ARRAY_LENGTH}</td><td>{@value #DEFAULT_MAX_ARRAY_LENGTH}</td><td>longest
  *       array, including the arrays collections allocate while they are read</td></tr>
+ *   <tr><td>{@value #MAX_PAYLOAD_BYTES}</td><td>no limit</td><td>most bytes of serialized data
+ *       in one payload, after decompression: a ceiling for compressed payloads</td></tr>
  * </table>
+ *
+ * <p>Whatever the limits, an array is allocated only for data the payload holds: a primitive
+ * array's elements, or one byte per eight elements of an array of references or of the table of
+ * a collection being read, must follow its declaration (with every other array of the payload
+ * counted together), or the payload is refused as corrupt; the fast path's arrays and Strings grow
+ * as their bytes arrive. Proving this reads the bytes ahead of the object stream, so a large
+ * primitive array inside an object is held twice for a moment while it is read.
  *
  * <p>Independently of the limits, an array that could not fit in this JVM's maximum heap is refused
  * instead of failing with an {@link OutOfMemoryError}: only a corrupt payload, or one written by a
@@ -69,12 +78,24 @@ public final class AllowListFilter implements ObjectInputFilter {
   /** {@code memo.serde.java.max-array-length}: the longest array in a payload. */
   public static final String MAX_ARRAY_LENGTH = "memo.serde.java.max-array-length";
 
+  /**
+   * {@code memo.serde.java.max-payload-bytes}: the most bytes of serialized data one payload may
+   * hold, counted after decompression; a ceiling for compressed payloads, whose few stored bytes
+   * may inflate to any size.
+   */
+  public static final String MAX_PAYLOAD_BYTES = "memo.serde.java.max-payload-bytes";
+
   /** The default of {@value #MAX_DEPTH}. */
   public static final long DEFAULT_MAX_DEPTH = 100;
   /** The default of {@value #MAX_REFS}. */
   public static final long DEFAULT_MAX_REFS = 10_000_000;
   /** The default of {@value #MAX_ARRAY_LENGTH}, the longest array a JVM can allocate. */
   public static final int DEFAULT_MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+  /**
+   * The default of {@value #MAX_PAYLOAD_BYTES}: no ceiling, so that no value a writer wrote is
+   * refused; arrays are still allocated only for bytes the payload holds.
+   */
+  public static final long DEFAULT_MAX_PAYLOAD_BYTES = Long.MAX_VALUE;
 
   private static final String SCOPE = "memo.serde.java";
   private static final String PATTERN_FORMS =
@@ -142,6 +163,7 @@ public final class AllowListFilter implements ObjectInputFilter {
   private final long maxDepth;
   private final long maxRefs;
   private final long maxArrayLength;
+  private final long maxPayloadBytes;
 
   private AllowListFilter(
       Set<String> classes,
@@ -149,13 +171,15 @@ public final class AllowListFilter implements ObjectInputFilter {
       List<String> packageTrees,
       long maxDepth,
       long maxRefs,
-      long maxArrayLength) {
+      long maxArrayLength,
+      long maxPayloadBytes) {
     this.classes = classes;
     this.packages = packages;
     this.packageTrees = packageTrees;
     this.maxDepth = maxDepth;
     this.maxRefs = maxRefs;
     this.maxArrayLength = maxArrayLength;
+    this.maxPayloadBytes = maxPayloadBytes;
   }
 
   /**
@@ -189,7 +213,23 @@ public final class AllowListFilter implements ObjectInputFilter {
         List.copyOf(trees),
         limit(scoped, MAX_DEPTH, DEFAULT_MAX_DEPTH, 1, Long.MAX_VALUE),
         limit(scoped, MAX_REFS, DEFAULT_MAX_REFS, 1, Long.MAX_VALUE),
-        limit(scoped, MAX_ARRAY_LENGTH, DEFAULT_MAX_ARRAY_LENGTH, 0, DEFAULT_MAX_ARRAY_LENGTH));
+        limit(scoped, MAX_ARRAY_LENGTH, DEFAULT_MAX_ARRAY_LENGTH, 0, DEFAULT_MAX_ARRAY_LENGTH),
+        scoped.getBytes(MAX_PAYLOAD_BYTES.substring(SCOPE.length() + 1),
+            DEFAULT_MAX_PAYLOAD_BYTES));
+  }
+
+  /**
+   * Returns the filter's keys, for the providers of serdes built on it to list among theirs.
+   *
+   * @return the full keys under {@code memo.serde.java.}
+   */
+  public static Set<String> keys() {
+    return Set.of(ALLOW, MAX_DEPTH, MAX_REFS, MAX_ARRAY_LENGTH, MAX_PAYLOAD_BYTES);
+  }
+
+  /** The ceiling on a payload's serialized bytes, after decompression. */
+  long maxPayloadBytes() {
+    return maxPayloadBytes;
   }
 
   private static long limit(MemoConfig scoped, String fullKey, long defaultValue, long min, long max) {
@@ -356,6 +396,6 @@ public final class AllowListFilter implements ObjectInputFilter {
   public String toString() {
     return "AllowListFilter{classes=" + classes + ", packages=" + packages + ", packageTrees="
         + packageTrees + ", maxDepth=" + maxDepth + ", maxRefs=" + maxRefs + ", maxArrayLength="
-        + maxArrayLength + "}";
+        + maxArrayLength + ", maxPayloadBytes=" + maxPayloadBytes + "}";
   }
 }

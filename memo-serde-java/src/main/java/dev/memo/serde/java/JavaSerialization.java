@@ -158,7 +158,8 @@ public final class JavaSerialization {
       try (data) {
         // Two bytes tell the fast path's marker from Java serialization's 0xACED, and are pushed
         // back for the object stream, which never reads past the value: nothing after it is read.
-        PushbackInputStream peek = new PushbackInputStream(data, 2);
+        EvidenceInputStream counted = new EvidenceInputStream(data, maxPayloadBytes(filter));
+        PushbackInputStream peek = new PushbackInputStream(counted, 2);
         int first = peek.read();
         int second = first < 0 ? -1 : peek.read();
         if (second < 0) {
@@ -171,11 +172,12 @@ public final class JavaSerialization {
           peek.unread(second);
           peek.unread(first);
           ResolvingObjectInputStream objects = new ResolvingObjectInputStream(peek);
+          recorder.requireEvidence(counted);
           objects.setObjectInputFilter(recorder);
           value = objects.readObject();
         }
         if (compression != null) {
-          requireEnd(data);
+          requireEnd(counted);
         }
         return value;
       }
@@ -188,6 +190,12 @@ public final class JavaSerialization {
           + AllowListFilter.MAX_DEPTH + " (or the filter's depth limit), or run with a larger"
           + " thread stack (-Xss)", e);
     }
+  }
+
+  private static long maxPayloadBytes(ObjectInputFilter filter) {
+    return filter instanceof AllowListFilter
+        ? ((AllowListFilter) filter).maxPayloadBytes()
+        : AllowListFilter.DEFAULT_MAX_PAYLOAD_BYTES;
   }
 
   private static void requireEnd(InputStream data) throws IOException {

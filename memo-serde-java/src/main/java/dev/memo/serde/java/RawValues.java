@@ -29,13 +29,22 @@ import java.nio.ByteBuffer;
  *
  * <p>No class is named, so nothing is instantiated but the array or String itself; its length is
  * still put to the reader's filter, so {@code memo.serde.java.max-array-length} and the heap check
- * apply as they do to serialized arrays. Stateless and thread-safe.
+ * apply as they do to serialized arrays. Allocation is bounded by the bytes read, not by the length
+ * declared: up to {@link #EAGER_BYTES} at once, then doubling as the data arrives, so that a
+ * corrupt length makes the read fail at the payload's end, not run out of memory. Stateless and
+ * thread-safe.
  */
 final class RawValues {
   static final int MARKER_0 = 'm';
   static final int MARKER_1 = 'r';
 
   private static final int BUFFER = 64 * 1024;
+  /**
+   * The most bytes an array or String is given before its data has arrived: beyond it, the value
+   * grows by doubling as its bytes are read, so that what a payload makes the reader allocate is
+   * bounded by the bytes it holds, whatever length it declares.
+   */
+  static final int EAGER_BYTES = 1024 * 1024;
 
   private static final Class<?>[] TYPES = {
     null, byte[].class, boolean[].class, char[].class, short[].class, int[].class, float[].class,
@@ -260,17 +269,32 @@ final class RawValues {
     if (TYPES[tag] == String.class) {
       return readString(in, length);
     }
-    Object array = java.lang.reflect.Array.newInstance(type.getComponentType(), length);
     int size = elementSize(type);
+    // Allocation follows the bytes that arrived, never the declared length alone: a payload of a
+    // few hundred bytes declaring fifty million elements ends (EOFException) after at most
+    // EAGER_BYTES were allocated, and a real value costs one copy per doubling at most.
+    int capacity = (int) Math.min(length, Math.max(1, EAGER_BYTES / size));
+    Object array = java.lang.reflect.Array.newInstance(type.getComponentType(), capacity);
     byte[] chunk = new byte[(int) Math.min(BUFFER, Math.max(8L, (long) length * size))];
     int at = 0;
     while (at < length) {
-      int n = Math.min(length - at, chunk.length / size);
+      if (at == capacity) {
+        capacity = (int) Math.min(length, 2L * capacity);
+        array = grow(array, capacity);
+      }
+      int n = Math.min(capacity - at, chunk.length / size);
       readFully(in, chunk, n * size);
       getSome(array, at, n, ByteBuffer.wrap(chunk, 0, n * size));
       at += n;
     }
     return array;
+  }
+
+  /** Returns a copy of a primitive array with a new length. */
+  private static Object grow(Object array, int length) {
+    Object grown = java.lang.reflect.Array.newInstance(array.getClass().getComponentType(), length);
+    System.arraycopy(array, 0, grown, 0, java.lang.reflect.Array.getLength(array));
+    return grown;
   }
 
   private static int elementSize(Class<?> arrayType) {
@@ -309,11 +333,15 @@ final class RawValues {
   }
 
   private static String readString(InputStream in, int length) throws IOException {
-    char[] chars = new char[length];
+    // As for arrays: each char takes at least one byte, so the chars grow with the bytes read.
+    char[] chars = new char[Math.min(length, EAGER_BYTES / 2)];
     byte[] buf = new byte[Math.min(BUFFER, Math.max(3, length))];
     int pos = 0;
     int limit = 0;
     for (int i = 0; i < length; i++) {
+      if (i == chars.length) {
+        chars = java.util.Arrays.copyOf(chars, (int) Math.min(length, 2L * chars.length));
+      }
       if (pos == limit) {
         // Each char left takes at least one byte: reading no more than that many never consumes
         // what follows the value.

@@ -1,5 +1,6 @@
 package dev.memo.serde.java;
 
+import java.io.IOException;
 import java.io.ObjectInputFilter;
 
 /**
@@ -7,11 +8,29 @@ import java.io.ObjectInputFilter;
  * reports {@code filter status: REJECTED}, which tells the user nothing. One per stream.
  */
 final class RecordingFilter implements ObjectInputFilter {
+  /**
+   * How far the object stream may have read ahead of what it used when it asks about an array:
+   * its block buffer (1024 bytes and a 5-byte header), its peeked byte, and the two bytes pushed
+   * back after the fast path's marker was looked for.
+   */
+  static final long READ_AHEAD = 2048;
+
   private final ObjectInputFilter filter;
+  private EvidenceInputStream evidence;
   private String refusal;
 
   RecordingFilter(ObjectInputFilter filter) {
     this.filter = filter;
+  }
+
+  /**
+   * Has every array the filter allows also proven against the bytes that follow it: an array of
+   * primitives must be followed by its elements' bytes, an array of references (or the table of a
+   * collection being read) by at least one byte per eight elements, since each element takes at
+   * least one byte of its own and a hash table has at most eight slots per element.
+   */
+  void requireEvidence(EvidenceInputStream stream) {
+    this.evidence = stream;
   }
 
   /** Returns why the filter refused part of the payload, or null if it refused nothing. */
@@ -26,7 +45,7 @@ final class RecordingFilter implements ObjectInputFilter {
       if (reason != null) {
         return refuse(reason);
       }
-      return info.serialClass() == null ? Status.UNDECIDED : Status.ALLOWED;
+      return proven(info, info.serialClass() == null ? Status.UNDECIDED : Status.ALLOWED);
     }
     Status status;
     try {
@@ -37,7 +56,39 @@ final class RecordingFilter implements ObjectInputFilter {
     if (status == null || status == Status.REJECTED) {
       return refuse(describe(info));
     }
+    return proven(info, status);
+  }
+
+  private Status proven(FilterInfo info, Status status) {
+    Class<?> type = info.serialClass();
+    long length = info.arrayLength();
+    if (evidence == null || length < 0 || type == null || !type.isArray()) {
+      return status;
+    }
+    Class<?> component = type.getComponentType();
+    long bytes = component.isPrimitive() ? length * primitiveBytes(component) : length / 8;
+    boolean held;
+    try {
+      held = evidence.holds(bytes, READ_AHEAD);
+    } catch (IOException | RuntimeException e) {
+      // The caller's stream's failure is rethrown by the reader; a limit's carries its reason.
+      return refuse(e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+    if (!held) {
+      return refuse("payload declares an array of " + length + " elements of "
+          + component.getName() + ", more than the bytes it holds can fill; it is corrupt");
+    }
     return status;
+  }
+
+  private static long primitiveBytes(Class<?> component) {
+    if (component == long.class || component == double.class) {
+      return 8;
+    }
+    if (component == int.class || component == float.class) {
+      return 4;
+    }
+    return component == char.class || component == short.class ? 2 : 1;
   }
 
   private Status refuse(String reason) {

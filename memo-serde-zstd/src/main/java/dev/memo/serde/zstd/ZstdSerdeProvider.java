@@ -5,6 +5,8 @@ import dev.memo.MemoConfig;
 import dev.memo.serde.java.AllowListFilter;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Provides the {@code zstd} serde: Java serialization, read through memo-serde-java's allow-list
@@ -62,6 +64,17 @@ public final class ZstdSerdeProvider implements SerdeProvider {
   }
 
   /**
+   * Returns the keys this provider reads: {@code memo.serde.zstd.level}, {@code memo.serde.zstd.min-size} and the
+   * filter's {@code memo.serde.java.*} keys.
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    return Optional.of(keys());
+  }
+
+  /**
    * Creates the serde.
    *
    * @param config the configuration scoped to {@code memo.serde.zstd}
@@ -103,5 +116,12 @@ public final class ZstdSerdeProvider implements SerdeProvider {
       throw config.invalid(MIN_SIZE, "a size from 0 to 128KiB (zstd's block size)");
     }
     return (int) size;
+  }
+
+  private static Set<String> keys() {
+    Set<String> keys = new java.util.HashSet<>(AllowListFilter.keys());
+    keys.add("memo.serde." + ZstdSerde.NAME + "." + LEVEL);
+    keys.add("memo.serde." + ZstdSerde.NAME + "." + MIN_SIZE);
+    return Set.copyOf(keys);
   }
 }

@@ -5,6 +5,8 @@ import dev.memo.spi.Store;
 import dev.memo.spi.StoreProvider;
 import dev.memo.spi.support.StoreFolders;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Provides the {@code chronicle} store: entries in a memory-mapped Chronicle Map persisted under a
@@ -67,6 +69,18 @@ public final class ChronicleStoreProvider implements StoreProvider {
   }
 
   /**
+   * Returns the keys this provider reads: its {@code memo.store.chronicle.*} options.
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    return Optional.of(Set.of(key(StoreFolders.PATH), key(ENTRIES), key(AVERAGE_VALUE_SIZE),
+        key(MAX_INLINE_BYTES),
+        key(MAX_BYTES), key(MAX_ENTRIES)));
+  }
+
+  /**
    * Creates a store on the folder {@code path}, creating or recovering its map.
    *
    * @param config the configuration scoped to {@code memo.store.chronicle}
@@ -113,5 +127,9 @@ public final class ChronicleStoreProvider implements StoreProvider {
     if (System.getProperty(property) == null) {
       System.setProperty(property, value);
     }
+  }
+
+  private static String key(String relative) {
+    return "memo.store." + NAME + "." + relative;
   }
 }

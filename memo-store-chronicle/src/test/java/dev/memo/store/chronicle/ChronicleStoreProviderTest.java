@@ -148,4 +148,21 @@ final class ChronicleStoreProviderTest {
     }
     return loaded;
   }
+
+  @Test
+  void configKeys_listsEveryOptionTheProviderReads() {
+    assertEquals(Set.of("memo.store.chronicle.path", "memo.store.chronicle.entries",
+        "memo.store.chronicle.average-value-size", "memo.store.chronicle.max-inline-bytes",
+        "memo.store.chronicle.max-bytes", "memo.store.chronicle.max-entries"),
+        new ChronicleStoreProvider().configKeys().orElseThrow());
+  }
+
+  @Test
+  void build_misspelledChronicleKey_namesTheClosestKey() {
+    var e = assertThrows(MemoConfigurationException.class, () -> dev.memo.core.Memo.builder()
+        .config("memo.store.chronicle.max-entires", "5").build());
+    assertEquals("key \"memo.store.chronicle.max-entires\" (from builder) is not a key memo or its"
+        + " providers read; did you mean memo.store.chronicle.max-entries? Fix or remove it, or set"
+        + " memo.config.unknown=warn to be warned instead.", e.getMessage());
+  }
 }

@@ -4,6 +4,8 @@ import dev.memo.MemoConfig;
 import dev.memo.serde.java.AllowListFilter;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Provides the {@code java-gzip} serde: Java serialization compressed with gzip, read through the
@@ -51,6 +53,17 @@ public final class GzipJavaSerdeProvider implements SerdeProvider {
   }
 
   /**
+   * Returns the keys this provider reads: {@code memo.serde.java-gzip.level} and the filter's {@code
+   * memo.serde.java.*} keys.
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    return Optional.of(keys());
+  }
+
+  /**
    * Creates the serde.
    *
    * @param config the configuration scoped to {@code memo.serde.java-gzip}
@@ -77,5 +90,11 @@ public final class GzipJavaSerdeProvider implements SerdeProvider {
       // reported below, in the same words as an out-of-range level
     }
     throw config.invalid(LEVEL, "a whole number from 1 (fastest) to 9 (smallest)");
+  }
+
+  private static Set<String> keys() {
+    Set<String> keys = new java.util.HashSet<>(AllowListFilter.keys());
+    keys.add("memo.serde." + GzipJavaSerde.NAME + "." + LEVEL);
+    return Set.copyOf(keys);
   }
 }

@@ -4,6 +4,8 @@ import dev.memo.MemoConfig;
 import dev.memo.serde.java.AllowListFilter;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Provides the {@code java} serde: plain Java serialization, read through an allow-list filter.
@@ -44,6 +46,16 @@ public final class JavaSerdeProvider implements SerdeProvider {
   @Override
   public int priority() {
     return -100;
+  }
+
+  /**
+   * Returns the keys this provider reads: the filter's {@code memo.serde.java.*} keys.
+   *
+   * @return the full keys
+   */
+  @Override
+  public Optional<Set<String>> configKeys() {
+    return Optional.of(AllowListFilter.keys());
   }
 
   /**

@@ -22,12 +22,15 @@ final class Explainer {
     this.warnings = warnings;
   }
 
-  /** Records a stored entry as its function's latest; a failure costs only a warning. */
+  /**
+   * Records a stored entry as its function's latest, written behind the call; a failure costs only
+   * a warning.
+   */
   void record(Handle h, Route route, Object[] args, CallKey call) {
     try {
       route.records.write(h.id, h.latestKey, h.codePart, () -> manifest(h), call.environment(),
           call.arguments(), keys.itemDigests(h, args));
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       warnings.once("record:" + h.id + ":" + e.getClass().getName(),
           "cannot record the latest entry of \"" + h.id + "\" in the " + route.store.name()
               + " store; explain will compare its next miss with an older entry", e);

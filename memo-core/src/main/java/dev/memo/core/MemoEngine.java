@@ -56,6 +56,8 @@ final class MemoEngine implements Engine {
   private final Computations computations;
   private final Explainer explainer;
   private final CallEvents events;
+  private final WriteBehind recordWriter = new WriteBehind();
+  private final Warnings warnings = new Warnings();
 
   MemoEngine(MemoBuilder b, MemoConfig config, ClassLoader loader) {
     this.config = config;
@@ -78,10 +80,9 @@ final class MemoEngine implements Engine {
       this.store = stores.create(stores.select(b.storeName, config), config);
       this.ownsStore = true;
     }
-    MissRecords records = new MissRecords(store, signer.name(), encoders, integrity);
+    MissRecords records = missRecords(store);
     this.policies = new Policies(config, store, serde, stores, serdes,
-        s -> s == store ? records : new MissRecords(s, signer.name(), encoders, integrity));
-    Warnings warnings = new Warnings();
+        s -> s == store ? records : missRecords(s));
     this.keys = new CallKeys(signer.name(), encoders);
     this.explainer = new Explainer(keys, warnings);
     this.entries = new Entries(serde, signer.name(), config, integrity, serdes, counters, warnings,
@@ -89,6 +90,10 @@ final class MemoEngine implements Engine {
     this.computations = new Computations(entries, explainer, counters, warnings,
         new ChangingFields(encoders::get));
     this.events = new CallEvents(config);
+  }
+
+  private MissRecords missRecords(Store s) {
+    return new MissRecords(s, signer.name(), encoders, integrity, recordWriter, warnings);
   }
 
   @Override
@@ -216,7 +221,7 @@ final class MemoEngine implements Engine {
     tier.forget(store, h.id);
     try {
       long removed = store.clear(h.id);
-      store.remove(MissRecords.NAMESPACE, h.latestKey);
+      route.records.forget(h.latestKey);
       return removed;
     } catch (IOException e) {
       throw new StoreException("cannot clear \"" + h.id + "\" in the " + store.name() + " store: "
@@ -242,8 +247,10 @@ final class MemoEngine implements Engine {
   @Override
   public MemoScope storingIn(Path directory) {
     Store temporary = Engine.temporaryStore(config, directory);
-    return scopes.storingIn(temporary, new MissRecords(temporary, signer.name(), encoders, integrity), s -> {
+    MissRecords records = missRecords(temporary);
+    return scopes.storingIn(temporary, records, s -> {
       tier.forget(s);
+      recordWriter.finish(records);
       s.close();
     });
   }
@@ -277,6 +284,7 @@ final class MemoEngine implements Engine {
   public void close() {
     tier.clear();
     try {
+      recordWriter.close();
       policies.close();
     } finally {
       if (ownsStore) {

@@ -12,6 +12,7 @@ import dev.memo.spi.Store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,11 @@ import java.util.function.Supplier;
  * entry header. Records are written only after their entry was stored, and a record that cannot
  * be read explains nothing rather than failing a call.
  *
+ * <p>Records are written behind the call ({@link WriteBehind}): a miss only notes the latest
+ * record of its function here (at most {@value #MAX_PENDING} functions wait; beyond, a record is
+ * dropped), so that it publishes one file, its entry, on the caller's thread. {@code explain}
+ * reads a record still waiting here before the store's. A failed write costs a warning.
+ *
  * <p>Records are ordinary entries with an empty payload: their metadata is the content, their
  * header names the serde {@value #SERDE}. They are written and read by the same rules as entries
  * (their key in the header; with an integrity key, a tag), through the one {@link EntryReader}, so
@@ -48,6 +54,8 @@ final class MissRecords {
   static final String SERDE = MissReasons.SERDE;
   /** Most manifest items kept: the header's pair count is an unsigned short. */
   private static final int MAX_PAIRS = 60_000;
+  /** Most records waiting to be written: one per function, plus manifests. */
+  static final int MAX_PENDING = 1_000;
 
   private final Store store;
   private final String signerName;
@@ -55,40 +63,41 @@ final class MissRecords {
   private final EntryIntegrity integrity;
   private final EntryReader reader;
   private final Set<Signature> manifestsWritten = ConcurrentHashMap.newKeySet();
+  private final WriteBehind writer;
+  private final Warnings warnings;
+  /** Records not yet written, by key, oldest first; guarded by itself. */
+  private final Map<Signature, Pending> pending = new LinkedHashMap<>();
+  /** Held while records are written, so that two writers never race on one record. */
+  private final Object flushing = new Object();
+
+  /** A record waiting to be written: its content, and for a manifest its code signature. */
+  private record Pending(String id, Supplier<Map<String, String>> content, Signature code) {}
+
 
   MissRecords(Store store, String signerName, ThreadLocal<CanonicalEncoder> encoders,
-      EntryIntegrity integrity) {
+      EntryIntegrity integrity, WriteBehind writer, Warnings warnings) {
     this.store = store;
     this.signerName = signerName;
     this.encoders = encoders;
     this.integrity = integrity;
     this.reader = EntryReader.forSigner(integrity, signerName);
+    this.writer = writer;
+    this.warnings = warnings;
   }
 
   /**
    * Records an entry as its function's most recent, with why it missed (compared with the record
-   * it replaces, in {@link MissReasons}' format, for {@code memo why}), and its code's manifest if
-   * this memoizer has not yet.
+   * it replaces, written or still waiting, in {@link MissReasons}' format, for {@code memo why}),
+   * and its code's manifest if this memoizer has not yet: noted here and written behind the call.
    */
   void write(String id, Signature latestKey, Signature code, Supplier<Map<String, String>> manifest,
-      Signature env, Signature args, Map<String, String> items) throws IOException {
-    // Computed before the manifest and the record are replaced: they are what the miss differed from.
+      Signature env, Signature args, Map<String, String> items) {
+    // Computed before the record is replaced: it is what the miss differed from.
     Map<String, String> reason;
     try {
       reason = MissReasons.encode(explain(id, latestKey, code, manifest, env, args, () -> items));
     } catch (IOException | RuntimeException e) {
       reason = Map.of(); // the record then keeps no reason, which memo why reports as such
-    }
-    if (manifestsWritten.add(code)) {
-      Map<String, String> m = manifest.get();
-      if (m.size() <= MAX_PAIRS) {
-        try {
-          writeRecord(manifestKey(code.hex()), m);
-        } catch (IOException | RuntimeException e) {
-          manifestsWritten.remove(code);
-          throw e;
-        }
-      }
     }
     Map<String, String> latest = new LinkedHashMap<>();
     latest.put("function", id);
@@ -98,7 +107,62 @@ final class MissRecords {
     latest.put("signature.arguments", args.hex());
     latest.putAll(items);
     latest.putAll(reason);
-    writeRecord(latestKey, latest);
+    Map<String, String> record = Collections.unmodifiableMap(latest);
+    synchronized (pending) {
+      if (manifestsWritten.add(code)) {
+        add(manifestKey(code.hex()), new Pending(id, manifest, code));
+      }
+      add(latestKey, new Pending(id, () -> record, null));
+    }
+    writer.schedule(this);
+  }
+
+  private void add(Signature key, Pending p) {
+    if (pending.size() < MAX_PENDING || pending.containsKey(key)) {
+      pending.remove(key); // re-added last: a function's newest record is written after the others
+      pending.put(key, p);
+    } else if (p.code() != null) {
+      manifestsWritten.remove(p.code()); // dropped: the next miss of this code tries again
+    }
+  }
+
+  /** Writes the records waiting here; a failed write costs a warning. */
+  void flush() {
+    synchronized (flushing) {
+      List<Map.Entry<Signature, Pending>> waiting;
+      synchronized (pending) {
+        waiting = new ArrayList<>(pending.entrySet());
+      }
+      for (Map.Entry<Signature, Pending> e : waiting) {
+        Pending p = e.getValue();
+        try {
+          Map<String, String> content = p.content().get();
+          if (content.size() <= MAX_PAIRS) {
+            writeRecord(e.getKey(), content);
+          }
+        } catch (IOException | RuntimeException failure) {
+          if (p.code() != null) {
+            manifestsWritten.remove(p.code());
+          }
+          warnings.once("record:" + p.id() + ":" + failure.getClass().getName(),
+              "cannot record the latest entry of \"" + p.id() + "\" in the " + store.name()
+                  + " store; explain will compare its next miss with an older entry", failure);
+        }
+        synchronized (pending) {
+          pending.remove(e.getKey(), p); // unless a newer record came meanwhile
+        }
+      }
+    }
+  }
+
+  /** Forgets the function's latest record, written or waiting. */
+  void forget(Signature latestKey) throws IOException {
+    synchronized (flushing) {
+      synchronized (pending) {
+        pending.remove(latestKey);
+      }
+      store.remove(NAMESPACE, latestKey);
+    }
   }
 
   /** Explains a miss by comparing the call's parts and items with the function's latest record. */
@@ -169,6 +233,13 @@ final class MissRecords {
   }
 
   private Optional<Map<String, String>> readRecord(Signature key) throws IOException {
+    Pending waiting;
+    synchronized (pending) {
+      waiting = pending.get(key);
+    }
+    if (waiting != null) {
+      return Optional.of(waiting.content().get());
+    }
     Optional<InputStream> found = store.get(NAMESPACE, key);
     if (found.isEmpty()) {
       return Optional.empty();

@@ -105,13 +105,16 @@ final class ObjectTier {
   Object admit(Route route, Signature key, String id, Object value, boolean fresh, long bytes,
       long created) {
     boolean keep = cache != null && route.objectTier;
-    if (!keep && fresh && value != null && value.getClass().isArray()
-        && value.getClass().getComponentType().isPrimitive()) {
+    boolean freshArray = fresh && value != null && value.getClass().isArray()
+        && value.getClass().getComponentType().isPrimitive();
+    if (!keep && freshArray) {
       return value; // a copy would protect nobody: the caller holds the only reference
     }
     Held held;
     try {
-      Frozen frozen = Immutables.freeze(value);
+      // A primitive array just read for this caller is nobody else's: the tier keeps it as it is
+      // and the caller receives the one copy, where freezing it would have copied it twice.
+      Frozen frozen = freshArray ? new Frozen(value, true) : Immutables.freeze(value);
       held = new Held(frozen, null, null, created, weight(bytes));
     } catch (NotImmutable e) {
       if (!copyMode) {

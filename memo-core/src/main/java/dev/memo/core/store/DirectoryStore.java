@@ -11,6 +11,7 @@ import dev.memo.spi.support.Namespaces;
 import dev.memo.spi.support.Quarantine;
 import dev.memo.spi.support.RegularFiles;
 import java.io.BufferedOutputStream;
+import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -408,13 +409,17 @@ final class DirectoryStore implements Store {
     Path temp = tempPath(folder, key);
     sweeper.start();
     checkFolders(entry); // never write through a linked folder outside the root
-    createTemp(temp, namespace);
+    FileOutputStream opened = defaultFileSystem ? openTemp(temp) : null;
+    if (opened == null) {
+      createTemp(temp, namespace);
+    }
     boolean published = false;
     try {
       long size;
       if (defaultFileSystem) {
         // java.io rather than FileChannel, which an interrupt of the writing thread would close.
-        try (FileOutputStream file = new FileOutputStream(temp.toFile())) {
+        try (FileOutputStream file =
+            opened != null ? opened : new FileOutputStream(temp.toFile())) {
           size = write(writer, file);
           if (fsync) {
             file.getFD().sync();
@@ -738,6 +743,19 @@ final class DirectoryStore implements Store {
     return folder.resolve(
         "." + key.hex() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
             + TEMP_SUFFIX);
+  }
+
+  /**
+   * Creates and opens the temporary file in one system call, or returns null when that fails (a
+   * folder not yet there, a permission): then {@link #createTemp} creates it, or says why it
+   * cannot. The name is fresh and random, so the open needs no exclusive create.
+   */
+  private static FileOutputStream openTemp(Path temp) {
+    try {
+      return new FileOutputStream(temp.toFile());
+    } catch (FileNotFoundException e) {
+      return null;
+    }
   }
 
   /** Creates the temporary file, and its folders on the first write to them. */

@@ -212,13 +212,12 @@ final class RawValues {
       buf.position(buf.position() + 4 * n);
       return at + n;
     }
+    // A view's bulk put copies raw bits (NaN payloads kept), swapping bytes in bulk.
     if (array instanceof float[]) {
-      float[] a = (float[]) array;
-      int end = at + Math.min(length - at, buf.remaining() / 4);
-      for (; at < end; at++) {
-        buf.putInt(Float.floatToRawIntBits(a[at]));
-      }
-      return at;
+      int n = Math.min(length - at, buf.remaining() / 4);
+      buf.asFloatBuffer().put((float[]) array, at, n);
+      buf.position(buf.position() + 4 * n);
+      return at + n;
     }
     if (array instanceof long[]) {
       int n = Math.min(length - at, buf.remaining() / 8);
@@ -226,12 +225,10 @@ final class RawValues {
       buf.position(buf.position() + 8 * n);
       return at + n;
     }
-    double[] a = (double[]) array;
-    int end = at + Math.min(length - at, buf.remaining() / 8);
-    for (; at < end; at++) {
-      buf.putLong(Double.doubleToRawLongBits(a[at]));
-    }
-    return at;
+    int n = Math.min(length - at, buf.remaining() / 8);
+    buf.asDoubleBuffer().put((double[]) array, at, n);
+    buf.position(buf.position() + 8 * n);
+    return at + n;
   }
 
   /**
@@ -326,17 +323,12 @@ final class RawValues {
     } else if (array instanceof int[]) {
       b.asIntBuffer().get((int[]) array, at, n);
     } else if (array instanceof float[]) {
-      float[] a = (float[]) array;
-      for (int i = 0; i < n; i++) {
-        a[at + i] = Float.intBitsToFloat(b.getInt());
-      }
+      // A view's bulk get copies raw bits (NaN payloads kept), swapping bytes in bulk.
+      b.asFloatBuffer().get((float[]) array, at, n);
     } else if (array instanceof long[]) {
       b.asLongBuffer().get((long[]) array, at, n);
     } else {
-      double[] a = (double[]) array;
-      for (int i = 0; i < n; i++) {
-        a[at + i] = Double.longBitsToDouble(b.getLong());
-      }
+      b.asDoubleBuffer().get((double[]) array, at, n);
     }
   }
 

@@ -31,17 +31,22 @@ final class LastMissTest {
 
   @Test
   void lastMiss_keepsWhyEachMissRecomputed_andAHitKeepsIt() {
+    // Records are written behind the calls; closing a memoizer writes them.
     try (Store store = memoryStore();
-        Memo memo = Memo.builder().store(store).build();
         StoreAdmin admin = StoreAdmin.of(store, MemoConfig.empty())) {
-      Function<Integer, Long> f = scaled(memo, 2);
-      f.apply(1);
+      try (Memo memo = Memo.builder().store(store).build()) {
+        scaled(memo, 2).apply(1);
+      }
       assertEquals(Optional.of(Explanation.firstMiss("scaled")), reason(admin, "scaled"));
       assertTrue(admin.lastMiss("scaled").orElseThrow().at().isPresent());
-      f.apply(2);
+      try (Memo memo = Memo.builder().store(store).build()) {
+        scaled(memo, 2).apply(2);
+      }
       Explanation argument = Explanation.miss("scaled", List.of(), List.of(), List.of(0));
       assertEquals(Optional.of(argument), reason(admin, "scaled"));
-      f.apply(2);
+      try (Memo memo = Memo.builder().store(store).build()) {
+        scaled(memo, 2).apply(2);
+      }
       assertEquals(Optional.of(argument), reason(admin, "scaled"));
     }
   }

@@ -180,10 +180,12 @@ final class StoreAdminTest {
   @Test
   void clearAll_removesEveryEntry_memosOwnRecordsToo() {
     Store store = memoryStore();
-    try (Memo memo = Memo.builder().store(store).build();
-        StoreAdmin admin = StoreAdmin.of(store, MemoConfig.empty())) {
-      text(memo).apply(1);
-      text(memo).apply(2);
+    try (StoreAdmin admin = StoreAdmin.of(store, MemoConfig.empty())) {
+      // Records are written behind the calls; closing the memoizer writes them.
+      try (Memo memo = Memo.builder().store(store).build()) {
+        text(memo).apply(1);
+        text(memo).apply(2);
+      }
       long all = 0;
       for (String ns : admin.functions()) {
         all += admin.list(ns, Progress.NONE).size();
@@ -193,8 +195,10 @@ final class StoreAdminTest {
       assertTrue(removed > 2, "the two entries and the records explain keeps: " + removed);
       assertEquals(List.of(), admin.functions().stream()
           .filter(f -> !admin.list(f, Progress.NONE).isEmpty()).collect(Collectors.toList()));
-      assertEquals("miss of \"text\": no earlier entry of \"text\" to compare with",
-          memo.explain(text(memo), 1).toString());
+      try (Memo memo = Memo.builder().store(store).build()) {
+        assertEquals("miss of \"text\": no earlier entry of \"text\" to compare with",
+            memo.explain(text(memo), 1).toString());
+      }
     }
   }
 
@@ -229,11 +233,13 @@ final class StoreAdminTest {
     Files.writeString(keyFile, "a".repeat(44));
     Map<String, String> config = Map.of("memo.integrity.key-file", keyFile.toString());
     try (Store store = memoryStore();
-        Memo memo = Memo.builder().store(store).config(config).build();
         StoreAdmin admin = StoreAdmin.of(store, MemoConfig.of("test", config))) {
-      Function<Integer, String> f = text(memo);
-      for (int i = 0; i < 3; i++) {
-        f.apply(i);
+      // Records are written behind the calls; closing the memoizer writes them.
+      try (Memo memo = Memo.builder().store(store).config(config).build()) {
+        Function<Integer, String> f = text(memo);
+        for (int i = 0; i < 3; i++) {
+          f.apply(i);
+        }
       }
       StoreAdmin.Verified v = admin.verify(Progress.NONE);
       // Three entries, and explain's records: the function's latest entry and its code manifest.
@@ -243,8 +249,10 @@ final class StoreAdminTest {
       assertEquals(List.of(), v.outdated());
       assertFalse(v.damaged());
       // memo reads the same records under the key: explain compares with the latest entry.
-      String explained = memo.explain(f, 7).toString();
-      assertFalse(explained.contains("no earlier entry"), explained);
+      try (Memo memo = Memo.builder().store(store).config(config).build()) {
+        String explained = memo.explain(text(memo), 7).toString();
+        assertFalse(explained.contains("no earlier entry"), explained);
+      }
     }
   }
 

@@ -4,6 +4,7 @@
  * dev.memo.testkit.ProviderContract}. Open, so that JUnit can run the inherited test methods.
  */
 open module dev.memo.testkit {
+  requires static org.jspecify;
   requires transitive dev.memo;
   requires dev.memo.core;
   requires transitive org.junit.jupiter.api;

@@ -20,4 +20,7 @@
  * <p>Each contract finds the backend through {@link java.util.ServiceLoader} by its provider name,
  * so discovery is tested too.
  */
+@NullMarked
 package dev.memo.testkit;
+
+import org.jspecify.annotations.NullMarked;

@@ -25,6 +25,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine of a memoizer that memoizes: it owns the providers chosen at build time (store, serde,
@@ -196,7 +197,7 @@ final class MemoEngine implements Engine {
    * policy's, or the thread's {@code storingIn} store), or null when its policy is off and the
    * function has no entries.
    */
-  private Route entriesRoute(Handle h) {
+  private @Nullable Route entriesRoute(Handle h) {
     Route route = scopes.storeRoute(h.route);
     return route.enabled ? route : null;
   }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The invocation handler of {@code Memo.proxy}: {@link Memoize} methods go through the memoizer,
@@ -36,7 +37,7 @@ final class MemoProxy implements InvocationHandler {
   /** The memoized methods' handles, by interface method. */
   private final Map<Method, Handle> handles = new HashMap<>();
   /** Per interface method: the implementing method, or null to run the default method. */
-  private final Map<Method, Method> targets = new HashMap<>();
+  private final Map<Method, @Nullable Method> targets = new HashMap<>();
 
   private MemoProxy(Class<?> iface, Object impl, Calls calls) {
     this.iface = iface;
@@ -108,7 +109,7 @@ final class MemoProxy implements InvocationHandler {
   }
 
   /** The method of the class that implements {@code m}, or null if it is {@code m}'s default. */
-  private static Method implementing(Class<?> c, Method m) {
+  private static @Nullable Method implementing(Class<?> c, Method m) {
     Method found;
     try {
       found = c.getMethod(m.getName(), m.getParameterTypes());

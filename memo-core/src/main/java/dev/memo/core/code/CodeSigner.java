@@ -37,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
@@ -631,7 +632,7 @@ public final class CodeSigner {
      * @param label what explain calls it, or null for its qualified name
      */
     private void include(ClassCode c, String name, String descriptor, MethodCode m,
-        String label) {
+        @Nullable String label) {
       String id = c.name + "." + name + descriptor;
       if (!visited.add(id)) {
         return;
@@ -690,7 +691,7 @@ public final class CodeSigner {
     }
 
     /** The application class that declares a static field, or null if none does. */
-    private String[] declaringClass(String owner, String field) {
+    private String @Nullable [] declaringClass(String owner, String field) {
       List<String> todo = new ArrayList<>(List.of(owner));
       Set<String> seen = new HashSet<>();
       while (!todo.isEmpty()) {

@@ -47,6 +47,7 @@ import java.util.OptionalLong;
 import java.util.RandomAccess;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams the canonical, type-tagged encoding of values into a {@link Signer.Hasher} and returns
@@ -213,7 +214,7 @@ public final class CanonicalEncoder implements SignatureSink {
   private int pos;
   private int depth;
   /** The class of the latest record tagged 0x31 in the current digest, or null. */
-  private Shape lastRecord;
+  private @Nullable Shape lastRecord;
 
   /**
    * Creates an encoder.
@@ -250,7 +251,7 @@ public final class CanonicalEncoder implements SignatureSink {
    *     names {@code what}, the path to the bad part (such as {@code [2].name}), its type and the
    *     ways out. The encoder is then reset: whatever was written since the last finish is gone.
    */
-  public void putRoot(Object value, String what, String ignoreHint) {
+  public void putRoot(@Nullable Object value, String what, @Nullable String ignoreHint) {
     Objects.requireNonNull(what, "what");
     try {
       encode(value);

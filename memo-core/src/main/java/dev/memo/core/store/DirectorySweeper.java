@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps a {@link DirectoryStore} within its bounds: at most {@code max-bytes} of entry files, and
@@ -81,7 +82,7 @@ final class DirectorySweeper implements AutoCloseable {
   }
 
   /** Returns the longest an unused entry is kept, or null for no bound. */
-  Duration maxAge() {
+  @Nullable Duration maxAge() {
     return maxAge;
   }
 
@@ -183,7 +184,7 @@ final class DirectorySweeper implements AutoCloseable {
    * @return what the sweep found and removed
    * @throws IOException if the store cannot be listed
    */
-  synchronized Result sweep(long maxBytes, Duration maxAge, long targetBytes) throws IOException {
+  synchronized Result sweep(long maxBytes, @Nullable Duration maxAge, long targetBytes) throws IOException {
     long now = clock.getAsLong();
     long ageCut = maxAge == null ? Long.MIN_VALUE : now - maxAge.toMillis();
     long tempCut = now - TEMP_MAX_AGE.toMillis();

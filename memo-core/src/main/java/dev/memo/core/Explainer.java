@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why a call misses: records each stored entry as its function's latest (in the route's {@link
@@ -24,7 +25,7 @@ final class Explainer {
   }
 
   /** Records a stored entry as its function's latest; a failure costs only a warning. */
-  void record(Handle h, Route route, Object[] args, CallKey call) {
+  void record(Handle h, Route route, @Nullable Object[] args, CallKey call) {
     try {
       route.records.write(h.id, h.latestKey, h.codePart, () -> manifest(h), call.environment(),
           call.arguments(), keys.itemDigests(h, args));
@@ -41,7 +42,7 @@ final class Explainer {
    *
    * @throws StoreException if the store cannot be read
    */
-  Explanation explain(Handle h, Route route, Object[] args, CallKey call) {
+  Explanation explain(Handle h, Route route, @Nullable Object[] args, CallKey call) {
     Store store = route.store;
     try {
       Optional<InputStream> entry = store.get(h.id, call.key);
@@ -57,7 +58,7 @@ final class Explainer {
   }
 
   /** Logs at {@code DEBUG} why a call missed. */
-  void logMiss(Handle h, Route route, Object[] args, CallKey call) {
+  void logMiss(Handle h, Route route, @Nullable Object[] args, CallKey call) {
     String reason;
     try {
       reason = miss(h, route, args, call).toString();
@@ -67,7 +68,7 @@ final class Explainer {
     Warnings.LOG.log(Level.DEBUG, reason);
   }
 
-  private Explanation miss(Handle h, Route route, Object[] args, CallKey call) throws IOException {
+  private Explanation miss(Handle h, Route route, @Nullable Object[] args, CallKey call) throws IOException {
     return route.records.explain(h.id, h.latestKey, h.codePart, () -> manifest(h),
         call.environment(), call.arguments(), () -> keys.itemDigests(h, args));
   }

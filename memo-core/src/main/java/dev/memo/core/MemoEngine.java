@@ -116,7 +116,7 @@ final class MemoEngine implements Engine {
   }
 
   @Override
-  public Object call(Handle h, Object[] args, Supplier<?> body) {
+  public @Nullable Object call(Handle h, @Nullable Object[] args, Supplier<?> body) {
     if (!h.items.code.rebuiltClasses().isEmpty()) {
       return body.get(); // the code that runs may not be the code signed; see CodeSigner
     }
@@ -143,19 +143,19 @@ final class MemoEngine implements Engine {
   }
 
   @Override
-  public Explanation explain(Handle h, Object[] args) {
+  public Explanation explain(Handle h, @Nullable Object[] args) {
     CallKey call = keys.sign(h, args);
     return explainer.explain(h, scopes.storeRoute(h.route), args, call);
   }
 
   @Override
-  public boolean contains(Handle h, Object[] args) {
+  public boolean contains(Handle h, @Nullable Object[] args) {
     Route route = entriesRoute(h);
     return route != null && entries.contains(h, route, keys.sign(h, args).key);
   }
 
   @Override
-  public boolean invalidate(Handle h, Object[] args) {
+  public boolean invalidate(Handle h, @Nullable Object[] args) {
     Route route = entriesRoute(h);
     if (route == null) {
       return false;

@@ -26,7 +26,7 @@ final class MemoProxy implements InvocationHandler {
     Handle handle(FunctionOptions options, Object impl, Method implementing, int arity);
 
     /** Calls memoized: the handle, the arguments, the computation. */
-    Object call(Handle handle, Object[] args, java.util.function.Supplier<?> body);
+    @Nullable Object call(Handle handle, @Nullable Object[] args, java.util.function.Supplier<?> body);
 
     void register(String name, String function, int arity, Function<Object[], Object> call);
   }
@@ -100,7 +100,7 @@ final class MemoProxy implements InvocationHandler {
     return iface.cast(proxy);
   }
 
-  private Object invokeFromContext(Object proxy, Method m, Object[] args) {
+  private @Nullable Object invokeFromContext(Object proxy, Method m, @Nullable Object[] args) {
     try {
       return invoke(proxy, m, args);
     } catch (Throwable t) {
@@ -128,7 +128,7 @@ final class MemoProxy implements InvocationHandler {
   }
 
   @Override
-  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+  public @Nullable Object invoke(Object proxy, Method method, @Nullable Object @Nullable [] args) throws Throwable {
     Object[] a = args == null ? new Object[0] : args;
     if (method.getDeclaringClass() == Object.class) {
       switch (method.getName()) {

@@ -372,7 +372,7 @@ public final class CanonicalEncoder implements SignatureSink {
    * null)}.
    */
   @Override
-  public CanonicalEncoder putValue(Object value) {
+  public CanonicalEncoder putValue(@Nullable Object value) {
     if (depth == 0) {
       putRoot(value, "a value", null);
     } else {
@@ -383,7 +383,7 @@ public final class CanonicalEncoder implements SignatureSink {
 
   // ---------------------------------------------------------------- values
 
-  private void encode(Object v) {
+  private void encode(@Nullable Object v) {
     if (v == null) {
       tag(NULL);
       return;
@@ -1284,7 +1284,7 @@ public final class CanonicalEncoder implements SignatureSink {
    * Renders a map key for an error path: JDK value types by their text, others by their type only,
    * so that building a message never calls user code.
    */
-  static String keyLabel(Object key) {
+  static String keyLabel(@Nullable Object key) {
     if (key == null) {
       return "null";
     }
@@ -1303,7 +1303,7 @@ public final class CanonicalEncoder implements SignatureSink {
     return jdkValue && kind != Shape.CLASS ? key.toString() : typeLabel(key);
   }
 
-  static String typeLabel(Object value) {
+  static String typeLabel(@Nullable Object value) {
     if (value == null) {
       return "null";
     }

@@ -60,7 +60,7 @@ abstract class Memoized implements Signable {
 
     @Override
     @SuppressWarnings("unchecked")
-    Object callWith(Object[] a) {
+    @Nullable Object callWith(@Nullable Object[] a) {
       return apply((T) a[0]);
     }
   }
@@ -80,7 +80,7 @@ abstract class Memoized implements Signable {
     }
 
     @Override
-    Object callWith(Object[] a) {
+    @Nullable Object callWith(@Nullable Object[] a) {
       return get();
     }
   }
@@ -101,7 +101,7 @@ abstract class Memoized implements Signable {
 
     @Override
     @SuppressWarnings("unchecked")
-    Object callWith(Object[] a) {
+    @Nullable Object callWith(@Nullable Object[] a) {
       return apply((T) a[0], (U) a[1]);
     }
   }
@@ -123,7 +123,7 @@ abstract class Memoized implements Signable {
 
     @Override
     @SuppressWarnings("unchecked")
-    Object callWith(Object[] a) {
+    @Nullable Object callWith(@Nullable Object[] a) {
       return apply((T) a[0], (U) a[1], (V) a[2]);
     }
   }

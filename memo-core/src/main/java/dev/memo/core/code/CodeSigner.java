@@ -152,7 +152,7 @@ public final class CodeSigner {
   private final List<String> include;
   private final Set<String> ignoredFields;
   /** Tells whether a value can be signed by content; null: every value can. */
-  private final Supplier<CanonicalEncoder> encoders;
+  private final @Nullable Supplier<CanonicalEncoder> encoders;
   private final ClassValue<Map<String, FunctionCode>> cache = new ClassValue<>() {
     @Override
     protected Map<String, FunctionCode> computeValue(Class<?> type) {
@@ -180,7 +180,7 @@ public final class CodeSigner {
    * @param encoders the calling thread's encoder, used to try whether a value can be signed;
    *     null to treat every value as signable
    */
-  public CodeSigner(MemoConfig config, Supplier<CanonicalEncoder> encoders) {
+  public CodeSigner(MemoConfig config, @Nullable Supplier<CanonicalEncoder> encoders) {
     this.include = config.getList(MemoConfig.CODE_INCLUDE);
     this.ignoredFields = Set.copyOf(config.getList(MemoConfig.CODE_IGNORE_FIELDS));
     this.encoders = encoders;

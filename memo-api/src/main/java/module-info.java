@@ -5,6 +5,7 @@
  * {@code dev.memo.spi} and register them with {@link java.util.ServiceLoader}.
  */
 module dev.memo {
+  requires static transitive org.jspecify;
   exports dev.memo;
   exports dev.memo.spi;
   exports dev.memo.spi.support;

@@ -3,6 +3,7 @@
  * as one jar ({@code java -jar memo-cli.jar}); see {@link dev.memo.cli.MemoCli}.
  */
 module dev.memo.cli {
+  requires static org.jspecify;
   requires dev.memo.core;
   requires info.picocli;
 

@@ -5,6 +5,7 @@
  * a store, as the {@code memo} command line does).
  */
 module dev.memo.core {
+  requires static org.jspecify;
   requires transitive dev.memo;
   requires hash4j;
   requires com.github.benmanes.caffeine;

@@ -3,6 +3,7 @@
  * every application on the module path that memoizes lambdas needs one for its packages.
  */
 module dev.memo.examples {
+  requires static org.jspecify;
   requires dev.memo.core;
 
   opens dev.memo.examples to dev.memo.core;

@@ -5,6 +5,7 @@
  * java.util.ServiceLoader} and selected by name.
  */
 module dev.memo.serde.java {
+  requires static org.jspecify;
   requires transitive dev.memo;
   requires org.apache.commons.compress;
 

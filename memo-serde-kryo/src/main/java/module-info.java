@@ -6,6 +6,7 @@
  * a policy; {@code kryo-zstd} finds memo-serde-zstd's {@code zstd} serde the same way.
  */
 module dev.memo.serde.kryo {
+  requires static org.jspecify;
   requires transitive dev.memo;
   requires dev.memo.serde.java;
   requires com.esotericsoftware.kryo.kryo5;

@@ -5,6 +5,7 @@
  * being on the class path.
  */
 module dev.memo.serde.zstd {
+  requires static org.jspecify;
   requires transitive dev.memo;
   requires dev.memo.serde.java;
   requires com.github.luben.zstd_jni;

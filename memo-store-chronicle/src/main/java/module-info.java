@@ -8,6 +8,7 @@
  * {@code --add-opens}/{@code --add-exports} flags listed in {@code README.md}.
  */
 module dev.memo.store.chronicle {
+  requires static org.jspecify;
   requires dev.memo;
   requires chronicle.map;
 

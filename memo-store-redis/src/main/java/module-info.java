@@ -7,6 +7,7 @@
  * org.apache.commons.pool2}); Jedis logs through SLF4J 1.7 ({@code org.slf4j}).
  */
 module dev.memo.store.redis {
+  requires static org.jspecify;
   requires dev.memo;
   requires redis.clients.jedis;
   requires org.apache.commons.pool2;

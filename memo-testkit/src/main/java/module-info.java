@@ -5,6 +5,7 @@
  * own ({@link dev.memo.testkit.MemoTest}, {@link dev.memo.testkit.MemoAssertions}). Open, so that JUnit can run the inherited test methods.
  */
 open module dev.memo.testkit {
+  requires static org.jspecify;
   requires transitive dev.memo;
   requires transitive dev.memo.core;
   requires transitive org.junit.jupiter.api;

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why a call would be answered from the store, or why not: the answer of {@link
@@ -163,7 +164,7 @@ public final class Explanation {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Explanation e && function.equals(e.function) && hit == e.hit
         && earlierEntry == e.earlierEntry && code.equals(e.code)
         && environment.equals(e.environment) && arguments.equals(e.arguments);

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one function is memoized: its name, a version string, and which parameters do not count.
@@ -19,14 +20,14 @@ public final class FunctionOptions {
   private static final FunctionOptions DEFAULTS =
       new FunctionOptions(null, null, new int[0], false, List.of(), List.of());
 
-  private final String name;
-  private final String version;
+  private final @Nullable String name;
+  private final @Nullable String version;
   private final int[] ignoredParameters;
   private final boolean ignoreCode;
   private final List<String> tags;
   private final List<Class<?>> codeClasses;
 
-  private FunctionOptions(String name, String version, int[] ignoredParameters,
+  private FunctionOptions(@Nullable String name, @Nullable String version, int[] ignoredParameters,
       boolean ignoreCode, List<String> tags, List<Class<?>> codeClasses) {
     this.codeClasses = codeClasses;
     this.tags = tags;

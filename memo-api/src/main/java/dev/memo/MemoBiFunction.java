@@ -2,6 +2,7 @@ package dev.memo;
 
 import java.io.Serializable;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of two arguments that memo can memoize; see {@link MemoFunction} for why it is
@@ -12,4 +13,4 @@ import java.util.function.BiFunction;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface MemoBiFunction<T, U, R> extends BiFunction<T, U, R>, Serializable {}
+public interface MemoBiFunction<T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object> extends BiFunction<T, U, R>, Serializable {}

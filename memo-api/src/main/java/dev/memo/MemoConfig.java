@@ -17,6 +17,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configuration: string values under dotted keys ({@code memo.store.directory.path}), read through
@@ -132,13 +133,13 @@ public final class MemoConfig {
 
   private static final class Source {
     final String description;
-    final Function<String, String> lookup;
+    final Function<String, @Nullable String> lookup;
     final Function<String, String> describeKey;
     /** The names the source holds that may be memo's, as it spells them, with their values. */
     final Supplier<Map<String, String>> names;
     final boolean environment;
 
-    Source(String description, Function<String, String> lookup, Function<String, String> describeKey,
+    Source(String description, Function<String, @Nullable String> lookup, Function<String, String> describeKey,
         Supplier<Map<String, String>> names, boolean environment) {
       this.description = description;
       this.lookup = lookup;
@@ -355,7 +356,7 @@ public final class MemoConfig {
    * @param defaultValue the value when the key is absent
    * @return the value
    */
-  public String getString(String key, String defaultValue) {
+  public @Nullable String getString(String key, @Nullable String defaultValue) {
     return get(key).orElse(defaultValue);
   }
 
@@ -453,7 +454,7 @@ public final class MemoConfig {
    * @return the duration
    * @throws MemoConfigurationException if the value is not such a duration, quoting key and value
    */
-  public Duration getDuration(String key, Duration defaultValue) {
+  public @Nullable Duration getDuration(String key, @Nullable Duration defaultValue) {
     return parse(
         key,
         defaultValue,
@@ -486,7 +487,7 @@ public final class MemoConfig {
    * @return the path
    * @throws MemoConfigurationException if the value is not a valid path, quoting key and value
    */
-  public Path getPath(String key, Path defaultValue) {
+  public @Nullable Path getPath(String key, @Nullable Path defaultValue) {
     return parse(key, defaultValue, v -> {
       try {
         return Path.of(v);
@@ -518,7 +519,7 @@ public final class MemoConfig {
    * @throws MemoConfigurationException if the value is not one of them, quoting key, value and
    *     the words
    */
-  public String getChoice(String key, String defaultValue, String... allowed) {
+  public @Nullable String getChoice(String key, @Nullable String defaultValue, String... allowed) {
     return parse(key, defaultValue, v -> {
       String lower = v.toLowerCase(Locale.ROOT);
       if (!Arrays.asList(allowed).contains(lower)) {
@@ -541,13 +542,13 @@ public final class MemoConfig {
     return invalid(key, f, expected, null);
   }
 
-  private MemoConfigurationException invalid(String key, Found f, String expected, Throwable cause) {
+  private MemoConfigurationException invalid(String key, Found f, String expected, @Nullable Throwable cause) {
     return new MemoConfigurationException(
         key(key) + " is " + Quote.of(f.value) + " (from " + f.source + ") but must be " + expected,
         cause);
   }
 
-  private <T> T parse(String key, T defaultValue, Function<String, T> parser, String expected) {
+  private <T extends @Nullable Object> T parse(String key, T defaultValue, Function<String, T> parser, String expected) {
     Optional<Found> found = find(key);
     if (found.isEmpty()) {
       return defaultValue;

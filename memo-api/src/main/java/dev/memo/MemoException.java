@@ -1,5 +1,7 @@
 package dev.memo;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception memo throws. Exceptions thrown by a memoized function itself are
  * never wrapped: they reach the caller unchanged.
@@ -22,7 +24,7 @@ public class MemoException extends RuntimeException {
    * @param message what failed, the value at fault and how to fix it
    * @param cause the underlying failure, may be {@code null}
    */
-  public MemoException(String message, Throwable cause) {
+  public MemoException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -2,6 +2,7 @@ package dev.memo;
 
 import java.io.Serializable;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of one argument that memo can memoize. It is {@link Serializable} so that the Java
@@ -12,4 +13,4 @@ import java.util.function.Function;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface MemoFunction<T, R> extends Function<T, R>, Serializable {}
+public interface MemoFunction<T extends @Nullable Object, R extends @Nullable Object> extends Function<T, R>, Serializable {}

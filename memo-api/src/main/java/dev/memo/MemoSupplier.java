@@ -2,6 +2,7 @@ package dev.memo;
 
 import java.io.Serializable;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A computation without arguments that memo can memoize; see {@link MemoFunction} for why it is
@@ -10,4 +11,4 @@ import java.util.function.Supplier;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface MemoSupplier<R> extends Supplier<R>, Serializable {}
+public interface MemoSupplier<R extends @Nullable Object> extends Supplier<R>, Serializable {}

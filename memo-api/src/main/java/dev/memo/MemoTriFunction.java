@@ -1,6 +1,7 @@
 package dev.memo;
 
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function of three arguments that memo can memoize; see {@link MemoFunction} for why it is
@@ -12,4 +13,4 @@ import java.io.Serializable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface MemoTriFunction<T, U, V, R> extends TriFunction<T, U, V, R>, Serializable {}
+public interface MemoTriFunction<T extends @Nullable Object, U extends @Nullable Object, V extends @Nullable Object, R extends @Nullable Object> extends TriFunction<T, U, V, R>, Serializable {}

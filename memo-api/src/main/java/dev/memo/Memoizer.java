@@ -3,6 +3,7 @@ package dev.memo;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps functions so that a call whose code, arguments and environment were seen before returns
@@ -34,7 +35,7 @@ public interface Memoizer extends AutoCloseable {
    * @throws SignatureException if the function's code cannot be located, or a captured variable
    *     cannot be signed
    */
-  default <T, R> Function<T, R> function(MemoFunction<T, R> function) {
+  default <T extends @Nullable Object, R extends @Nullable Object> Function<T, R> function(MemoFunction<T, R> function) {
     return function(FunctionOptions.defaults(), function);
   }
 
@@ -48,7 +49,7 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized function
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  default <T, R> Function<T, R> function(String name, MemoFunction<T, R> function) {
+  default <T extends @Nullable Object, R extends @Nullable Object> Function<T, R> function(String name, MemoFunction<T, R> function) {
     return function(FunctionOptions.named(name), function);
   }
 
@@ -62,7 +63,7 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized function
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  <T, R> Function<T, R> function(FunctionOptions options, MemoFunction<T, R> function);
+  <T extends @Nullable Object, R extends @Nullable Object> Function<T, R> function(FunctionOptions options, MemoFunction<T, R> function);
 
   /**
    * Memoizes a computation without arguments under a name.
@@ -73,7 +74,7 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized computation
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  default <R> Supplier<R> supplier(String name, MemoSupplier<R> supplier) {
+  default <R extends @Nullable Object> Supplier<R> supplier(String name, MemoSupplier<R> supplier) {
     return supplier(FunctionOptions.named(name), supplier);
   }
 
@@ -86,7 +87,7 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized computation
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  <R> Supplier<R> supplier(FunctionOptions options, MemoSupplier<R> supplier);
+  <R extends @Nullable Object> Supplier<R> supplier(FunctionOptions options, MemoSupplier<R> supplier);
 
   /**
    * Memoizes a function of two arguments under a name.
@@ -99,7 +100,7 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized function
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  default <T, U, R> BiFunction<T, U, R> biFunction(String name, MemoBiFunction<T, U, R> function) {
+  default <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object> BiFunction<T, U, R> biFunction(String name, MemoBiFunction<T, U, R> function) {
     return biFunction(FunctionOptions.named(name), function);
   }
 
@@ -114,7 +115,7 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized function
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  <T, U, R> BiFunction<T, U, R> biFunction(
+  <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object> BiFunction<T, U, R> biFunction(
       FunctionOptions options, MemoBiFunction<T, U, R> function);
 
   /**
@@ -129,7 +130,7 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized function
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  default <T, U, V, R> TriFunction<T, U, V, R> triFunction(
+  default <T extends @Nullable Object, U extends @Nullable Object, V extends @Nullable Object, R extends @Nullable Object> TriFunction<T, U, V, R> triFunction(
       String name, MemoTriFunction<T, U, V, R> function) {
     return triFunction(FunctionOptions.named(name), function);
   }
@@ -146,7 +147,7 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized function
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  <T, U, V, R> TriFunction<T, U, V, R> triFunction(
+  <T extends @Nullable Object, U extends @Nullable Object, V extends @Nullable Object, R extends @Nullable Object> TriFunction<T, U, V, R> triFunction(
       FunctionOptions options, MemoTriFunction<T, U, V, R> function);
 
   /**
@@ -202,7 +203,7 @@ public interface Memoizer extends AutoCloseable {
    *     names), or the number of arguments is wrong
    * @throws ClassCastException at the caller, if {@code R} is not the result's type
    */
-  <R> R result(String name, Object... arguments);
+  <R extends @Nullable Object> R result(String name, @Nullable Object... arguments);
 
   /**
    * Suspends memoization in the current thread until the returned scope is closed: memoized
@@ -258,7 +259,7 @@ public interface Memoizer extends AutoCloseable {
    * @throws SignatureException if an argument or the environment cannot be signed
    * @throws StoreException if this memoizer is closed or its store cannot be read
    */
-  Explanation explain(Object memoized, Object... args);
+  Explanation explain(Object memoized, @Nullable Object... args);
 
   /**
    * Returns whether the store holds a usable entry for a call: one that a call with these
@@ -276,7 +277,7 @@ public interface Memoizer extends AutoCloseable {
    * @throws SignatureException if an argument or the environment cannot be signed
    * @throws StoreException if this memoizer is closed or its store cannot be read
    */
-  boolean contains(Object memoized, Object... args);
+  boolean contains(Object memoized, @Nullable Object... args);
 
   /**
    * Removes the stored entry of one call, so that the next call with these arguments computes
@@ -291,7 +292,7 @@ public interface Memoizer extends AutoCloseable {
    * @throws SignatureException if an argument or the environment cannot be signed
    * @throws StoreException if this memoizer is closed or its store cannot be written
    */
-  boolean invalidate(Object memoized, Object... args);
+  boolean invalidate(Object memoized, @Nullable Object... args);
 
   /**
    * Removes every stored entry of a function: all entries under its name, whatever code,

@@ -2,6 +2,7 @@ package dev.memo;
 
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable digest that identifies a memoized call, or one part of it (function, code,
@@ -80,7 +81,7 @@ public final class Signature implements Comparable<Signature> {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Signature && Arrays.equals(bytes, ((Signature) o).bytes);
   }
 

@@ -1,5 +1,7 @@
 package dev.memo;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where a {@link Signable} or a {@link dev.memo.spi.TypeSigner} writes the content that signs a
  * value. Each method writes a type tag before the value, so {@code putInt(1)} and
@@ -64,5 +66,5 @@ public interface SignatureSink {
    * @return this sink
    * @throws SignatureException if the value, or anything inside it, cannot be signed
    */
-  SignatureSink putValue(Object value);
+  SignatureSink putValue(@Nullable Object value);
 }

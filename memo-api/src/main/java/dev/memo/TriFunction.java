@@ -1,5 +1,7 @@
 package dev.memo;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A function of three arguments, the shape the JDK lacks.
  *
@@ -9,7 +11,7 @@ package dev.memo;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface TriFunction<T, U, V, R> {
+public interface TriFunction<T extends @Nullable Object, U extends @Nullable Object, V extends @Nullable Object, R extends @Nullable Object> {
   /**
    * Applies this function.
    *

@@ -6,4 +6,7 @@
  * <p>Every type here is thread-safe unless its documentation says otherwise, and no method
  * accepts or returns {@code null} unless its documentation says so.
  */
+@NullMarked
 package dev.memo;
+
+import org.jspecify.annotations.NullMarked;

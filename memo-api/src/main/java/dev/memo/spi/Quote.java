@@ -1,5 +1,7 @@
 package dev.memo.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Quotes text that came from a user (a key, a value, a function name) in a message: in double
  * quotes, cut to {@value #MAX_CHARS} characters, with control and invisible formatting characters
@@ -25,7 +27,7 @@ public final class Quote {
    * @param text the text, may be null (quoted as {@code null}, without quotes)
    * @return the quote, never null
    */
-  public static String of(String text) {
+  public static String of(@Nullable String text) {
     if (text == null) {
       return "null";
     }

@@ -3,6 +3,7 @@ package dev.memo.spi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns results into bytes and back. memo writes the serde's name in each entry's header and reads
@@ -25,7 +26,7 @@ public interface Serde {
    * @throws dev.memo.SerdeException if the value cannot be serialized (naming its type)
    * @throws IOException if the stream fails
    */
-  void write(Object value, OutputStream out) throws IOException;
+  void write(@Nullable Object value, OutputStream out) throws IOException;
 
   /**
    * Reads a value written by {@link #write}. Must never instantiate a class it does not trust:
@@ -37,5 +38,5 @@ public interface Serde {
    *     or changed class
    * @throws IOException if the stream fails
    */
-  Object read(InputStream in) throws IOException;
+  @Nullable Object read(InputStream in) throws IOException;
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps entries, opaque byte sequences, under a namespace (one per memoized function) and a key
@@ -208,7 +209,7 @@ public interface Store extends AutoCloseable {
    *     the bound given (a store that does not track time cannot prune by age), saying why
    * @throws dev.memo.StoreException if the store is closed
    */
-  default Pruned prune(long maxBytes, Duration maxAge) throws IOException {
+  default Pruned prune(long maxBytes, @Nullable Duration maxAge) throws IOException {
     throw new UnsupportedOperationException(
         Capability.PRUNING.unsupportedBy(this, "Store.prune()").getMessage());
   }

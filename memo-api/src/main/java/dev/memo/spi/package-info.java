@@ -13,4 +13,7 @@
  * <p>Names are unique and stable, lower case letters, digits and dashes. Two providers with one
  * name are an error, as is a tie at the highest priority when nothing was chosen by name.
  */
+@NullMarked
 package dev.memo.spi;
+
+import org.jspecify.annotations.NullMarked;

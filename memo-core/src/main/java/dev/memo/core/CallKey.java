@@ -1,6 +1,7 @@
 package dev.memo.core;
 
 import dev.memo.Signature;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The key of one call, and the environment and argument parts it covers. A hit needs only the
@@ -12,11 +13,11 @@ final class CallKey {
   final Signature key;
   private final CallKeys keys;
   private final Handle h;
-  private final Object[] args;
-  private Signature environment;
-  private Signature arguments;
+  private final @Nullable Object[] args;
+  private @Nullable Signature environment;
+  private @Nullable Signature arguments;
 
-  CallKey(Signature key, CallKeys keys, Handle h, Object[] args) {
+  CallKey(Signature key, CallKeys keys, Handle h, @Nullable Object[] args) {
     this.key = key;
     this.keys = keys;
     this.h = h;

@@ -10,6 +10,7 @@ import dev.memo.core.sign.CanonicalEncoder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keys of calls: the part of a function fixed when it is wrapped (signer, id, code, and an
@@ -78,7 +79,7 @@ final class CallKeys {
   }
 
   /** The key of a call: the function part, then the environment read now, then the arguments. */
-  CallKey sign(Handle h, Object[] args) {
+  CallKey sign(Handle h, @Nullable Object[] args) {
     CanonicalEncoder enc = encoders.get();
     try {
       CallItems items = h.items;
@@ -109,7 +110,7 @@ final class CallKeys {
   }
 
   /** The arguments part on its own. */
-  Signature arguments(Handle h, Object[] args) {
+  Signature arguments(Handle h, @Nullable Object[] args) {
     CanonicalEncoder enc = encoders.get();
     try {
       putArgumentsHeader(h.items, enc);
@@ -122,7 +123,7 @@ final class CallKeys {
   }
 
   /** A digest of each environment item and argument, so that explain can name the one that differs. */
-  Map<String, String> itemDigests(Handle h, Object[] args) {
+  Map<String, String> itemDigests(Handle h, @Nullable Object[] args) {
     CallItems items = h.items;
     CanonicalEncoder enc = encoders.get();
     Map<String, String> digests = new LinkedHashMap<>();
@@ -177,7 +178,7 @@ final class CallKeys {
     enc.putString("arguments/1").putInt(items.arity).putLong(items.ignoredMask);
   }
 
-  private static void putArgumentValues(CallItems items, Object[] args, CanonicalEncoder enc) {
+  private static void putArgumentValues(CallItems items, @Nullable Object[] args, CanonicalEncoder enc) {
     for (int i = 0; i < args.length; i++) {
       if (items.signs(i)) {
         putArgument(items, enc, args, i);
@@ -185,7 +186,7 @@ final class CallKeys {
     }
   }
 
-  private static void putArgument(CallItems items, CanonicalEncoder enc, Object[] args, int i) {
+  private static void putArgument(CallItems items, CanonicalEncoder enc, @Nullable Object[] args, int i) {
     enc.putRoot(args[i], items.argumentWhat[i], items.argumentHint[i]);
   }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Notices a function that changes a static field it reads (a call counter it increments), which
@@ -74,7 +75,7 @@ final class ChangingFields {
   }
 
   /** The fields' current signatures; null for one that cannot be signed now. */
-  private Signature[] sign(List<StaticField> fields) {
+  private @Nullable Signature[] sign(List<StaticField> fields) {
     CanonicalEncoder enc = encoders.get();
     Signature[] out = new Signature[fields.size()];
     for (int i = 0; i < out.length; i++) {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The computations of missed calls: one per key at a time in this process (single flight: callers
@@ -44,7 +45,7 @@ final class Computations {
    * @return the result, with the entry it was read from or written to
    */
   Lookup.Hit compute(
-      Handle h, Route route, Object[] args, CallKey call, Supplier<?> body, boolean recheck) {
+      Handle h, Route route, @Nullable Object[] args, CallKey call, Supplier<?> body, boolean recheck) {
     Signature key = call.key;
     Flight mine = new Flight();
     Flight other = inflight.putIfAbsent(key, mine);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link Memo} does behind its facade, chosen once when it is built: {@link MemoEngine}
@@ -27,13 +28,13 @@ sealed interface Engine permits MemoEngine, PassThroughEngine {
   Handle handle(FunctionOptions options, Object target, Method method, int arity);
 
   /** Calls through a handle: the result of the call, read, computed or kept. */
-  Object call(Handle h, Object[] args, Supplier<?> body);
+  @Nullable Object call(Handle h, @Nullable Object[] args, Supplier<?> body);
 
-  Explanation explain(Handle h, Object[] args);
+  Explanation explain(Handle h, @Nullable Object[] args);
 
-  boolean contains(Handle h, Object[] args);
+  boolean contains(Handle h, @Nullable Object[] args);
 
-  boolean invalidate(Handle h, Object[] args);
+  boolean invalidate(Handle h, @Nullable Object[] args);
 
   long clear(Handle h);
 

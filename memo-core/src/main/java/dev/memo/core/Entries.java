@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entries of one memoizer's calls in their route's store: loading one (read through the one
@@ -138,7 +139,7 @@ final class Entries {
    *
    * @return the result with the size of the entry written (0 if none was) and its creation time
    */
-  Lookup.Hit save(Handle h, Route route, Object[] args, CallKey call, Object result, long nanos) {
+  Lookup.Hit save(Handle h, Route route, @Nullable Object[] args, CallKey call, Object result, long nanos) {
     Store store = route.store;
     Serde serde = route.serde;
     Signature key = call.key;

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why a call misses: records each stored entry as its function's latest (in the route's {@link
@@ -26,7 +28,7 @@ final class Explainer {
    * Records a stored entry as its function's latest, written behind the call; a failure costs only
    * a warning.
    */
-  void record(Handle h, Route route, Object[] args, CallKey call) {
+  void record(Handle h, Route route, @Nullable Object[] args, CallKey call) {
     try {
       route.records.write(h.id, h.latestKey, h.codePart, () -> manifest(h), call.environment(),
           call.arguments(), keys.itemDigests(h, args));
@@ -44,7 +46,7 @@ final class Explainer {
    *
    * @throws StoreException if the store cannot be read
    */
-  Explanation explain(Handle h, Route route, Object[] args, CallKey call,
+  Explanation explain(Handle h, Route route, @Nullable Object[] args, CallKey call,
       BooleanSupplier usable) {
     Store store = route.store;
     try {
@@ -59,7 +61,7 @@ final class Explainer {
   }
 
   /** Logs at {@code DEBUG} why a call missed. */
-  void logMiss(Handle h, Route route, Object[] args, CallKey call) {
+  void logMiss(Handle h, Route route, @Nullable Object[] args, CallKey call) {
     String reason;
     try {
       reason = miss(h, route, args, call).toString();
@@ -69,7 +71,7 @@ final class Explainer {
     Warnings.LOG.log(Level.DEBUG, reason);
   }
 
-  private Explanation miss(Handle h, Route route, Object[] args, CallKey call) throws IOException {
+  private Explanation miss(Handle h, Route route, @Nullable Object[] args, CallKey call) throws IOException {
     return route.records.explain(h.id, h.latestKey, h.codePart, () -> manifest(h),
         call.environment(), call.arguments(), () -> keys.itemDigests(h, args));
   }

@@ -1,5 +1,7 @@
 package dev.memo.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What looking for a call's entry in a store found: a {@link Hit} with the value, a {@link Miss},
  * or a {@link Broken} entry, which was counted and reported already and is computed again like a
@@ -19,7 +21,7 @@ sealed interface Lookup permits Lookup.Hit, Lookup.Miss, Lookup.Broken {
    * @param bytes the entry's size in the store, or 0 if unknown
    * @param created when the entry was made (epoch milliseconds), or -1 if unknown
    */
-  record Hit(Object value, long bytes, long created) implements Lookup {}
+  record Hit(@Nullable Object value, long bytes, long created) implements Lookup {}
 
   /** No usable entry was found: compute. */
   record Miss() implements Lookup {}

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * memo's memoizer. {@link #create()} gives one configured from system properties, environment and
@@ -83,23 +84,23 @@ public final class Memo implements Memoizer {
   // ---------------------------------------------------------------- wrapping
 
   @Override
-  public <T, R> Function<T, R> function(FunctionOptions options, MemoFunction<T, R> function) {
+  public <T extends @Nullable Object, R extends @Nullable Object> Function<T, R> function(FunctionOptions options, MemoFunction<T, R> function) {
     return named(new Memoized.OfFunction<>(this, handle(options, function, "apply", 1), function));
   }
 
   @Override
-  public <R> Supplier<R> supplier(FunctionOptions options, MemoSupplier<R> supplier) {
+  public <R extends @Nullable Object> Supplier<R> supplier(FunctionOptions options, MemoSupplier<R> supplier) {
     return named(new Memoized.OfSupplier<>(this, handle(options, supplier, "get", 0), supplier));
   }
 
   @Override
-  public <T, U, R> BiFunction<T, U, R> biFunction(
+  public <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object> BiFunction<T, U, R> biFunction(
       FunctionOptions options, MemoBiFunction<T, U, R> function) {
     return named(new Memoized.OfBiFunction<>(this, handle(options, function, "apply", 2), function));
   }
 
   @Override
-  public <T, U, V, R> TriFunction<T, U, V, R> triFunction(
+  public <T extends @Nullable Object, U extends @Nullable Object, V extends @Nullable Object, R extends @Nullable Object> TriFunction<T, U, V, R> triFunction(
       FunctionOptions options, MemoTriFunction<T, U, V, R> function) {
     return named(
         new Memoized.OfTriFunction<>(this, handle(options, function, "apply", 3), function));
@@ -137,7 +138,7 @@ public final class Memo implements Memoizer {
       }
 
       @Override
-      public Object call(Handle handle, Object[] args, Supplier<?> body) {
+      public @Nullable Object call(Handle handle, @Nullable Object[] args, Supplier<?> body) {
         return Memo.this.call(handle, args, body);
       }
 
@@ -151,7 +152,7 @@ public final class Memo implements Memoizer {
 
   @Override
   @SuppressWarnings("unchecked")
-  public <R> R result(String name, Object... arguments) {
+  public <R extends @Nullable Object> R result(String name, @Nullable Object... arguments) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(arguments, "arguments");
     return (R) named.get(name, arguments);
@@ -187,7 +188,7 @@ public final class Memo implements Memoizer {
   }
 
   /** Calls through a wrapper of this memoizer. */
-  Object call(Handle h, Object[] args, Supplier<?> body) {
+  @Nullable Object call(Handle h, @Nullable Object[] args, Supplier<?> body) {
     checkOpen();
     return engine.call(h, args, body);
   }
@@ -195,19 +196,19 @@ public final class Memo implements Memoizer {
   // ---------------------------------------------------------------- explaining and managing
 
   @Override
-  public Explanation explain(Object memoized, Object... args) {
+  public Explanation explain(Object memoized, @Nullable Object... args) {
     Objects.requireNonNull(args, "args");
     return engine.explain(handleOf("explain", memoized, args), args);
   }
 
   @Override
-  public boolean contains(Object memoized, Object... args) {
+  public boolean contains(Object memoized, @Nullable Object... args) {
     Objects.requireNonNull(args, "args");
     return engine.contains(handleOf("contains", memoized, args), args);
   }
 
   @Override
-  public boolean invalidate(Object memoized, Object... args) {
+  public boolean invalidate(Object memoized, @Nullable Object... args) {
     Objects.requireNonNull(args, "args");
     return engine.invalidate(handleOf("invalidate", memoized, args), args);
   }
@@ -226,7 +227,7 @@ public final class Memo implements Memoizer {
    * Returns the handle of a wrapper of this memoizer, checking the number of arguments unless
    * {@code args} is null, and that this memoizer is open.
    */
-  private Handle handleOf(String operation, Object memoized, Object[] args) {
+  private Handle handleOf(String operation, Object memoized, @Nullable Object[] args) {
     if (!(memoized instanceof Memoized m) || m.owner != this) {
       throw new IllegalArgumentException(operation + " takes a function returned by this"
           + " memoizer's function, supplier, biFunction or triFunction, not " + memoized);

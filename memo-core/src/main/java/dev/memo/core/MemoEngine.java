@@ -25,6 +25,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine of a memoizer that memoizes: it owns the providers chosen at build time (store, serde,
@@ -122,7 +123,7 @@ final class MemoEngine implements Engine {
   }
 
   @Override
-  public Object call(Handle h, Object[] args, Supplier<?> body) {
+  public @Nullable Object call(Handle h, @Nullable Object[] args, Supplier<?> body) {
     if (!h.items.code.rebuiltClasses().isEmpty()) {
       return body.get(); // the code that runs may not be the code signed; see CodeSigner
     }
@@ -178,7 +179,7 @@ final class MemoEngine implements Engine {
   }
 
   @Override
-  public Explanation explain(Handle h, Object[] args) {
+  public Explanation explain(Handle h, @Nullable Object[] args) {
     CallKey call = keys.sign(h, args);
     Route route = scopes.storeRoute(h.route);
     return explainer.explain(h, route, args, call,
@@ -186,13 +187,13 @@ final class MemoEngine implements Engine {
   }
 
   @Override
-  public boolean contains(Handle h, Object[] args) {
+  public boolean contains(Handle h, @Nullable Object[] args) {
     Route route = entriesRoute(h);
     return route != null && entries.contains(h, route, keys.sign(h, args).key);
   }
 
   @Override
-  public boolean invalidate(Handle h, Object[] args) {
+  public boolean invalidate(Handle h, @Nullable Object[] args) {
     Route route = entriesRoute(h);
     if (route == null) {
       return false;
@@ -234,7 +235,7 @@ final class MemoEngine implements Engine {
    * policy's, or the thread's {@code storingIn} store), or null when its policy is off and the
    * function has no entries.
    */
-  private Route entriesRoute(Handle h) {
+  private @Nullable Route entriesRoute(Handle h) {
     Route route = scopes.storeRoute(h.route);
     return route.enabled ? route : null;
   }

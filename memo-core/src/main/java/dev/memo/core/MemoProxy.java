@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The invocation handler of {@code Memo.proxy}: {@link Memoize} methods go through the memoizer,
@@ -25,7 +26,7 @@ final class MemoProxy implements InvocationHandler {
     Handle handle(FunctionOptions options, Object impl, Method implementing, int arity);
 
     /** Calls memoized: the handle, the arguments, the computation. */
-    Object call(Handle handle, Object[] args, java.util.function.Supplier<?> body);
+    @Nullable Object call(Handle handle, @Nullable Object[] args, java.util.function.Supplier<?> body);
 
     void register(String name, String function, int arity, Function<Object[], Object> call);
   }
@@ -36,7 +37,7 @@ final class MemoProxy implements InvocationHandler {
   /** The memoized methods' handles, by interface method. */
   private final Map<Method, Handle> handles = new HashMap<>();
   /** Per interface method: the implementing method, or null to run the default method. */
-  private final Map<Method, Method> targets = new HashMap<>();
+  private final Map<Method, @Nullable Method> targets = new HashMap<>();
 
   private MemoProxy(Class<?> iface, Object impl, Calls calls) {
     this.iface = iface;
@@ -99,7 +100,7 @@ final class MemoProxy implements InvocationHandler {
     return iface.cast(proxy);
   }
 
-  private Object invokeFromContext(Object proxy, Method m, Object[] args) {
+  private @Nullable Object invokeFromContext(Object proxy, Method m, @Nullable Object[] args) {
     try {
       return invoke(proxy, m, args);
     } catch (Throwable t) {
@@ -108,7 +109,7 @@ final class MemoProxy implements InvocationHandler {
   }
 
   /** The method of the class that implements {@code m}, or null if it is {@code m}'s default. */
-  private static Method implementing(Class<?> c, Method m) {
+  private static @Nullable Method implementing(Class<?> c, Method m) {
     Method found;
     try {
       found = c.getMethod(m.getName(), m.getParameterTypes());
@@ -127,7 +128,7 @@ final class MemoProxy implements InvocationHandler {
   }
 
   @Override
-  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+  public @Nullable Object invoke(Object proxy, Method method, @Nullable Object @Nullable [] args) throws Throwable {
     Object[] a = args == null ? new Object[0] : args;
     if (method.getDeclaringClass() == Object.class) {
       switch (method.getName()) {

@@ -10,6 +10,7 @@ import dev.memo.TriFunction;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The wrappers a {@link Memo} hands out for the functions it memoizes: each holds its memoizer and
@@ -28,7 +29,7 @@ abstract class Memoized implements Signable {
   }
 
   /** Calls memoized with the arguments in an array, for {@code Memoizer.result}. */
-  abstract Object callWith(Object[] args);
+  abstract @Nullable Object callWith(@Nullable Object[] args);
 
   @Override
   public void signTo(SignatureSink sink) {
@@ -59,7 +60,7 @@ abstract class Memoized implements Signable {
 
     @Override
     @SuppressWarnings("unchecked")
-    Object callWith(Object[] a) {
+    @Nullable Object callWith(@Nullable Object[] a) {
       return apply((T) a[0]);
     }
   }
@@ -79,7 +80,7 @@ abstract class Memoized implements Signable {
     }
 
     @Override
-    Object callWith(Object[] a) {
+    @Nullable Object callWith(@Nullable Object[] a) {
       return get();
     }
   }
@@ -100,7 +101,7 @@ abstract class Memoized implements Signable {
 
     @Override
     @SuppressWarnings("unchecked")
-    Object callWith(Object[] a) {
+    @Nullable Object callWith(@Nullable Object[] a) {
       return apply((T) a[0], (U) a[1]);
     }
   }
@@ -122,7 +123,7 @@ abstract class Memoized implements Signable {
 
     @Override
     @SuppressWarnings("unchecked")
-    Object callWith(Object[] a) {
+    @Nullable Object callWith(@Nullable Object[] a) {
       return apply((T) a[0], (U) a[1], (V) a[2]);
     }
   }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The memoized computations of one memoizer by result name, for {@code Memoizer.result}: the
@@ -21,8 +22,8 @@ final class NamedResults {
    * many arguments it takes and how to call it memoized; and another function registered under the
    * same name, or null.
    */
-  private record Entry(String function, int arity, Function<Object[], Object> call,
-      String other) {}
+  private record Entry(@Nullable String function, int arity, Function<Object[], Object> call,
+      @Nullable String other) {}
 
   private final Map<String, Entry> byName = new ConcurrentHashMap<>();
 
@@ -31,7 +32,7 @@ final class NamedResults {
    *
    * @param function the implementing method's qualified name, or null when unknown
    */
-  void register(String name, String function, int arity, Function<Object[], Object> call) {
+  void register(String name, @Nullable String function, int arity, Function<Object[], Object> call) {
     byName.compute(name, (n, previous) -> {
       String other = previous == null ? null : previous.other();
       if (previous != null && function != null && previous.function() != null

@@ -12,6 +12,7 @@ import dev.memo.spi.Store;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Recently used results kept as objects, in front of the stores, so that a hit neither reads a
@@ -51,7 +52,7 @@ final class ObjectTier {
     }
   }
 
-  private final Cache<Key, Held> cache;
+  private final @Nullable Cache<Key, Held> cache;
   private final boolean copyMode;
   private final long minWeight;
 

@@ -10,6 +10,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine of a memoizer switched off for the whole run ({@link MemoConfig#ENABLED} {@code
@@ -36,22 +37,22 @@ final class PassThroughEngine implements Engine {
   }
 
   @Override
-  public Object call(Handle h, Object[] args, Supplier<?> body) {
+  public @Nullable Object call(Handle h, @Nullable Object[] args, Supplier<?> body) {
     return body.get();
   }
 
   @Override
-  public Explanation explain(Handle h, Object[] args) {
+  public Explanation explain(Handle h, @Nullable Object[] args) {
     return Explanation.firstMiss(h.id);
   }
 
   @Override
-  public boolean contains(Handle h, Object[] args) {
+  public boolean contains(Handle h, @Nullable Object[] args) {
     return false;
   }
 
   @Override
-  public boolean invalidate(Handle h, Object[] args) {
+  public boolean invalidate(Handle h, @Nullable Object[] args) {
     return false;
   }
 

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scopes a thread has open: suspensions and temporary stores. Each thread sees only its own;
@@ -19,14 +20,14 @@ final class ThreadScopes {
   private static final class State {
     final ArrayDeque<Scope> open = new ArrayDeque<>();
     int suspended;
-    StoreScope store;
+    @Nullable StoreScope store;
   }
 
   /**
    * The route a call of the current thread takes: null when memoization is suspended, the
    * innermost temporary store's when one is open, else {@code base}.
    */
-  Route route(Route base) {
+  @Nullable Route route(Route base) {
     State s = states.get();
     if (s == null) {
       return base;

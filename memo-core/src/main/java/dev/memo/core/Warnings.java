@@ -3,6 +3,7 @@ package dev.memo.core;
 import java.lang.System.Logger.Level;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The warnings of one memoizer about failures it works around (a store that cannot be read or
@@ -23,7 +24,7 @@ final class Warnings {
    * @param message what failed and what memo does instead
    * @param cause the exception, or null
    */
-  void once(String what, String message, Throwable cause) {
+  void once(String what, String message, @Nullable Throwable cause) {
     String text = cause == null ? message : message + ": " + cause;
     if (warned.size() < MAX_CAUSES && warned.add(what)) {
       LOG.log(Level.WARNING, text + " (further occurrences are logged at DEBUG)");

@@ -49,6 +49,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,7 +137,7 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
    * @param y the ordinate
    * @param label a name, may be null
    */
-  public record Point(int x, int y, String label) implements Serializable {}
+  public record Point(int x, int y, @Nullable String label) implements Serializable {}
 
   /**
    * A record holding a list of records and an enum.

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /** Strings as UTF-8: the serde the store contract memoizes with, so it needs no serde module. */
 final class Utf8Serde implements Serde {
@@ -15,7 +16,7 @@ final class Utf8Serde implements Serde {
   }
 
   @Override
-  public void write(Object value, OutputStream out) throws IOException {
+  public void write(@Nullable Object value, OutputStream out) throws IOException {
     if (!(value instanceof String)) {
       throw new SerdeException("testkit-utf8 writes strings only, not " + value);
     }
@@ -23,7 +24,7 @@ final class Utf8Serde implements Serde {
   }
 
   @Override
-  public Object read(InputStream in) throws IOException {
+  public @Nullable Object read(InputStream in) throws IOException {
     return new String(in.readAllBytes(), StandardCharsets.UTF_8);
   }
 }

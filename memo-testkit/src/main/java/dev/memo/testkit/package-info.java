@@ -24,4 +24,7 @@
  * dev.memo.testkit.MemoExtension}) injects a memo on a temporary store of the test's own, and
  * {@link dev.memo.testkit.MemoAssertions} asserts what the test computed and reused.
  */
+@NullMarked
 package dev.memo.testkit;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,4 +5,7 @@
  * ({@link dev.memo.spi.support.Quarantine}), and the root folder option ({@link
  * dev.memo.spi.support.StoreFolders}). Exported for backends outside memo.
  */
+@NullMarked
 package dev.memo.spi.support;
+
+import org.jspecify.annotations.NullMarked;

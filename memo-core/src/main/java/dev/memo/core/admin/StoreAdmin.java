@@ -36,6 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Operates on a store: lists its entries with what their headers say, sums them up, prunes them to
@@ -83,7 +84,7 @@ public final class StoreAdmin implements AutoCloseable {
    * @throws dev.memo.MemoConfigurationException if the store is unknown or its configuration is
    *     invalid, naming the key or the module to add
    */
-  public static StoreAdmin open(String storeName, Map<String, String> config) {
+  public static StoreAdmin open(@Nullable String storeName, Map<String, String> config) {
     ClassLoader loader = StoreAdmin.class.getClassLoader();
     MemoConfig c = ConfigLoader.load(config, loader, System.getenv(), System.getProperties());
     ConfigLoader.checkKeys(c, loader);
@@ -215,7 +216,7 @@ public final class StoreAdmin implements AutoCloseable {
    * @return the entries, by function then key
    * @throws StoreException if the store cannot be listed
    */
-  public List<Entry> list(String function, Progress progress) {
+  public List<Entry> list(@Nullable String function, Progress progress) {
     List<Listed> listed = listed(function == null ? functions() : List.of(function));
     List<Entry> entries = new ArrayList<>(listed.size());
     long done = 0;
@@ -374,7 +375,7 @@ public final class StoreAdmin implements AutoCloseable {
    * @throws StoreException if the store cannot be listed or written, or can neither prune nor
    *     list, or cannot keep the bound given, saying why
    */
-  public Pruned prune(long maxBytes, Duration maxAge, Progress progress) {
+  public Pruned prune(long maxBytes, @Nullable Duration maxAge, Progress progress) {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("max bytes " + maxBytes + " is negative");
     }
@@ -491,7 +492,7 @@ public final class StoreAdmin implements AutoCloseable {
    * @param key its key, or null when a whole namespace could not be listed
    * @param reason what was wrong
    */
-  public record Bad(String function, Signature key, String reason) {}
+  public record Bad(String function, @Nullable Signature key, String reason) {}
 
   /**
    * What verify found.

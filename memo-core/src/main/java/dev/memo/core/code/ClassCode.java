@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ConstantDynamic;
@@ -132,7 +133,7 @@ final class ClassCode {
     }
 
     @Override
-    public FieldVisitor visitField(int access, String name, String descriptor, String signature,
+    public @Nullable FieldVisitor visitField(int access, String name, String descriptor, String signature,
         Object value) {
       fields.put(name, access);
       return null;
@@ -166,7 +167,7 @@ final class ClassCode {
      * a read is given are nearly always constants pushed just before it.
      */
     private final List<String> strings = new ArrayList<>();
-    private String lastType;
+    private @Nullable String lastType;
     private final String owner;
     private final int access;
     private final String key;

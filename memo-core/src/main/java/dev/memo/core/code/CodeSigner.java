@@ -37,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
@@ -151,7 +152,7 @@ public final class CodeSigner {
   private final List<String> include;
   private final Set<String> ignoredFields;
   /** Tells whether a value can be signed by content; null: every value can. */
-  private final Supplier<CanonicalEncoder> encoders;
+  private final @Nullable Supplier<CanonicalEncoder> encoders;
   private final ClassValue<Map<String, FunctionCode>> cache = new ClassValue<>() {
     @Override
     protected Map<String, FunctionCode> computeValue(Class<?> type) {
@@ -179,7 +180,7 @@ public final class CodeSigner {
    * @param encoders the calling thread's encoder, used to try whether a value can be signed;
    *     null to treat every value as signable
    */
-  public CodeSigner(MemoConfig config, Supplier<CanonicalEncoder> encoders) {
+  public CodeSigner(MemoConfig config, @Nullable Supplier<CanonicalEncoder> encoders) {
     this.include = config.getList(MemoConfig.CODE_INCLUDE);
     this.ignoredFields = Set.copyOf(config.getList(MemoConfig.CODE_IGNORE_FIELDS));
     this.encoders = encoders;
@@ -631,7 +632,7 @@ public final class CodeSigner {
      * @param label what explain calls it, or null for its qualified name
      */
     private void include(ClassCode c, String name, String descriptor, MethodCode m,
-        String label) {
+        @Nullable String label) {
       String id = c.name + "." + name + descriptor;
       if (!visited.add(id)) {
         return;
@@ -690,7 +691,7 @@ public final class CodeSigner {
     }
 
     /** The application class that declares a static field, or null if none does. */
-    private String[] declaringClass(String owner, String field) {
+    private String @Nullable [] declaringClass(String owner, String field) {
       List<String> todo = new ArrayList<>(List.of(owner));
       Set<String> seen = new HashSet<>();
       while (!todo.isEmpty()) {

@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What memo knows of a function object: the method that implements it and the state it carries.
@@ -20,11 +21,11 @@ public final class FunctionRef {
   private final String implMethodName;
   private final String implMethodDescriptor;
   private final List<String> stateNames;
-  private final List<Object> state;
+  private final @Nullable List<@Nullable Object> state;
   private final boolean lambda;
   /** For {@link #ofMethod}: the object whose fields are read at every call, and the fields. */
-  private final Object target;
-  private final Field[] fields;
+  private final @Nullable Object target;
+  private final Field @Nullable [] fields;
   /** Lambdas and method references among the captured variables, recursively. */
   private final List<FunctionRef> nested;
 
@@ -33,7 +34,7 @@ public final class FunctionRef {
       String implMethodName,
       String implMethodDescriptor,
       List<String> stateNames,
-      List<Object> state,
+      List<@Nullable Object> state,
       boolean lambda,
       List<FunctionRef> nested) {
     this.implClass = implClass;
@@ -144,7 +145,7 @@ public final class FunctionRef {
         List.of());
   }
 
-  private static Method lambdaWriteReplace(Class<?> c) {
+  private static @Nullable Method lambdaWriteReplace(Class<?> c) {
     if (!c.isSynthetic() && !c.isHidden()) {
       return null;
     }
@@ -202,7 +203,7 @@ public final class FunctionRef {
    * variables, recursively, and its code joins the code part through {@link #nested()}; anything
    * else is itself.
    */
-  private static Object capturedValue(Object value, List<FunctionRef> nested) {
+  private static @Nullable Object capturedValue(@Nullable Object value, List<FunctionRef> nested) {
     if (value == null) {
       return null;
     }
@@ -283,7 +284,7 @@ public final class FunctionRef {
    * @return the carried state, in the order of {@link #stateNames()}; elements may be null. For
    *     {@link #ofMethod} the fields' current values
    */
-  public List<Object> state() {
+  public List<@Nullable Object> state() {
     if (fields == null) {
       return state;
     }

@@ -1,6 +1,7 @@
 package dev.memo.core.code;
 
 import java.lang.reflect.Field;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A value outside the function's arguments that its reached code reads, whose value at call time
@@ -8,11 +9,11 @@ import java.lang.reflect.Field;
  * variable read by a constant name. Thread-safe.
  */
 public final class StaticField {
-  private final Field field;
+  private final @Nullable Field field;
   private final String name;
   private final String label;
   /** For a property or variable: its name, and whether it is an environment variable. */
-  private final String key;
+  private final @Nullable String key;
   private final boolean environmentVariable;
 
   StaticField(Field field) {
@@ -66,7 +67,7 @@ public final class StaticField {
    *
    * @return the value, may be null (a property or variable that is not set)
    */
-  public Object read() {
+  public @Nullable Object read() {
     if (field == null) {
       return environmentVariable ? System.getenv(key) : System.getProperty(key);
     }

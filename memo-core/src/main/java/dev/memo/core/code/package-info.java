@@ -10,4 +10,7 @@
  * each class file is read and normalized once per JVM ({@code ClassCode}), each jar hashed once
  * per JVM ({@code Locations}).
  */
+@NullMarked
 package dev.memo.core.code;
+
+import org.jspecify.annotations.NullMarked;

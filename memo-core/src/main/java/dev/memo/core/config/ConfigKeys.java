@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks, when a memoizer is built, every key set under {@code memo.} (every {@code MEMO_}
@@ -158,7 +159,7 @@ final class ConfigKeys {
   }
 
   /** Names the provider a key is for when it is not on the class path, or returns null. */
-  private static String missingProvider(MemoConfig.Setting s, List<ProviderSelector<?, ?>> selectors) {
+  private static @Nullable String missingProvider(MemoConfig.Setting s, List<ProviderSelector<?, ?>> selectors) {
     for (ProviderSelector<?, ?> sel : selectors) {
       String kind = sel.kind();
       String name = null;

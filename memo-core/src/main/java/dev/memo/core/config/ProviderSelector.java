@@ -16,6 +16,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the providers of one kind and picks one: an instance given to the builder; else a name from
@@ -152,7 +153,7 @@ public final class ProviderSelector<P extends Provider<T>, T> {
    * @throws MemoConfigurationException if the name is unknown, there is no provider, or two share
    *     the highest priority
    */
-  public P select(String builderName, MemoConfig config) {
+  public P select(@Nullable String builderName, MemoConfig config) {
     String source;
     String name;
     if (builderName != null) {

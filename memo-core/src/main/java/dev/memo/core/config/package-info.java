@@ -5,4 +5,7 @@
  * instance, name or priority ({@link dev.memo.core.config.ProviderSelector}). Not exported: types
  * are public only so that the rest of memo-core (and {@code StoreAdmin}) can use them.
  */
+@NullMarked
 package dev.memo.core.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bytes of one stored entry.
@@ -61,7 +62,7 @@ public final class EntryFormat {
     private final byte[] key;
     private volatile Map<String, String> metadata;
     /** The header's bytes and where its pair count starts, when read from an entry; else null. */
-    private final byte[] raw;
+    private final byte @Nullable [] raw;
     private final int pairsAt;
 
     /**
@@ -105,12 +106,12 @@ public final class EntryFormat {
     }
 
     /** @return the namespace the entry was written under; null if not {@link #bound()} */
-    public String namespace() {
+    public @Nullable String namespace() {
       return namespace;
     }
 
     /** @return the key the entry was written under; null if not {@link #bound()} */
-    public Signature key() {
+    public @Nullable Signature key() {
       return key == null ? null : Signature.of(key);
     }
 
@@ -160,7 +161,7 @@ public final class EntryFormat {
      * @param key the metadata key
      * @return the value, or null if the header has no such key
      */
-    public String metadata(String key) {
+    public @Nullable String metadata(String key) {
       Map<String, String> m = metadata;
       if (m != null) {
         return m.get(key);

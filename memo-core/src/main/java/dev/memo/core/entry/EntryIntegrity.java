@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keyed integrity of entries: with a key configured ({@value MemoConfig#INTEGRITY_KEY_FILE} or
@@ -318,10 +319,10 @@ public final class EntryIntegrity {
 
   /** The bytes of an entry being verified: in heap while small, then in a temporary file. */
   private static final class Spill {
-    private byte[] heap = new byte[8192];
+    private byte @Nullable [] heap = new byte[8192];
     private int count;
     private Path file;
-    private OutputStream fileOut;
+    private @Nullable OutputStream fileOut;
 
     void write(byte[] b, int off, int len) throws IOException {
       if (len == 0) {

@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one reader of stored entries: every rule for reading an entry back lives here. With an
@@ -26,7 +27,7 @@ import java.util.Objects;
 public final class EntryReader {
   private final EntryIntegrity integrity;
   /** The signer the header must name, or null when any is accepted. */
-  private final String signer;
+  private final @Nullable String signer;
 
   private EntryReader(EntryIntegrity integrity, String signer) {
     this.integrity = integrity;

@@ -8,4 +8,7 @@
  * counting streams that measure entries read and written. Not exported: types are public only so
  * that the memoizer, {@code StoreAdmin} and the stores can use them.
  */
+@NullMarked
 package dev.memo.core.entry;
+
+import org.jspecify.annotations.NullMarked;

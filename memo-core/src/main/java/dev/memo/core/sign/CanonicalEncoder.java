@@ -47,6 +47,7 @@ import java.util.OptionalLong;
 import java.util.RandomAccess;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams the canonical, type-tagged encoding of values into a {@link Signer.Hasher} and returns
@@ -213,7 +214,7 @@ public final class CanonicalEncoder implements SignatureSink {
   private int pos;
   private int depth;
   /** The class of the latest record tagged 0x31 in the current digest, or null. */
-  private Shape lastRecord;
+  private @Nullable Shape lastRecord;
 
   /**
    * Creates an encoder.
@@ -250,7 +251,7 @@ public final class CanonicalEncoder implements SignatureSink {
    *     names {@code what}, the path to the bad part (such as {@code [2].name}), its type and the
    *     ways out. The encoder is then reset: whatever was written since the last finish is gone.
    */
-  public void putRoot(Object value, String what, String ignoreHint) {
+  public void putRoot(@Nullable Object value, String what, @Nullable String ignoreHint) {
     Objects.requireNonNull(what, "what");
     try {
       encode(value);
@@ -371,7 +372,7 @@ public final class CanonicalEncoder implements SignatureSink {
    * null)}.
    */
   @Override
-  public CanonicalEncoder putValue(Object value) {
+  public CanonicalEncoder putValue(@Nullable Object value) {
     if (depth == 0) {
       putRoot(value, "a value", null);
     } else {
@@ -382,7 +383,7 @@ public final class CanonicalEncoder implements SignatureSink {
 
   // ---------------------------------------------------------------- values
 
-  private void encode(Object v) {
+  private void encode(@Nullable Object v) {
     if (v == null) {
       tag(NULL);
       return;
@@ -1283,7 +1284,7 @@ public final class CanonicalEncoder implements SignatureSink {
    * Renders a map key for an error path: JDK value types by their text, others by their type only,
    * so that building a message never calls user code.
    */
-  static String keyLabel(Object key) {
+  static String keyLabel(@Nullable Object key) {
     if (key == null) {
       return "null";
     }
@@ -1302,7 +1303,7 @@ public final class CanonicalEncoder implements SignatureSink {
     return jdkValue && kind != Shape.CLASS ? key.toString() : typeLabel(key);
   }
 
-  static String typeLabel(Object value) {
+  static String typeLabel(@Nullable Object value) {
     if (value == null) {
       return "null";
     }

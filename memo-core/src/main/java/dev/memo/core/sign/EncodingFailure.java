@@ -4,6 +4,7 @@ import dev.memo.SignatureException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A value, or a part of it, could not be encoded. Thrown deep inside the encoder; each enclosing
@@ -116,7 +117,7 @@ final class EncodingFailure extends SignatureException {
   }
 
   /** The name of the type at fault, or null when the failure is not about one type. */
-  String type() {
+  @Nullable String type() {
     return type;
   }
 
@@ -128,7 +129,7 @@ final class EncodingFailure extends SignatureException {
    *     FunctionOptions.ignoreParameters(0)}; a leading "or " is optional; may be null
    * @return the message
    */
-  String message(String what, String ignoreHint) {
+  String message(String what, @Nullable String ignoreHint) {
     List<String> ways = new ArrayList<>(fixes);
     if (ignoreHint != null && offersIgnore) {
       ways.add(ignoreHint.startsWith("or ") ? ignoreHint.substring(3) : ignoreHint);

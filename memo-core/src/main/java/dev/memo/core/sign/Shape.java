@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.UUID;
 import java.util.stream.BaseStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How values of one class are signed: computed once per class (reflection, method handles, the
@@ -129,7 +130,7 @@ final class Shape {
   /** OBJECT_ARRAY: the component class name as written into the encoding. */
   final byte[] componentName;
   /** UNSIGNABLE, UNREADABLE_RECORD: why, and the way out specific to this type (or null). */
-  final String problem;
+  final @Nullable String problem;
   final String fix;
 
   private Shape(

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link TypeSigner}s of one memoizer, and which of them signs a given class.
@@ -201,11 +202,11 @@ public final class TypeSigners {
    * @param type the class of a value, not null
    * @return the signer, or null if none applies
    */
-  public TypeSigner<?> find(Class<?> type) {
+  public @Nullable TypeSigner<?> find(Class<?> type) {
     return byType.isEmpty() ? null : resolved.get(type).signer;
   }
 
-  private TypeSigner<?> resolve(Class<?> type) {
+  private @Nullable TypeSigner<?> resolve(Class<?> type) {
     for (Class<?> c = type; c != null; c = c.getSuperclass()) {
       TypeSigner<?> signer = byType.get(c);
       if (signer != null) {

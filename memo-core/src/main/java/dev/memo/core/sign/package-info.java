@@ -6,4 +6,7 @@
  * value memo cannot sign. Not exported: types are public only so that the rest of memo-core can
  * use them.
  */
+@NullMarked
 package dev.memo.core.sign;
+
+import org.jspecify.annotations.NullMarked;

@@ -45,6 +45,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps each entry in its own file under a root folder:
@@ -135,7 +136,7 @@ final class DirectoryStore implements Store {
   private final DirectorySweeper sweeper;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Null when claims are off. */
-  private final DirectoryClaims claims;
+  private final @Nullable DirectoryClaims claims;
   /** Folder names by namespace: a namespace is hashed once, not at every get and put. */
   private final Map<String, String> folders = new ConcurrentHashMap<>();
   /** Shard folders found to be real folders, not links: see {@link #requireRealFolders}. */
@@ -159,8 +160,9 @@ final class DirectoryStore implements Store {
    *     sweeper().sweep} and {@link #prune} do (for tests that sweep at chosen moments)
    * @param claims the claims, or null to leave {@link #claim} off
    */
-  record Options(Path root, boolean fsync, long maxBytes, Duration maxAge, long maxEntries,
-      long blockSize, LongSupplier clock, boolean background, DirectoryClaims claims) {
+  record Options(Path root, boolean fsync, long maxBytes, @Nullable Duration maxAge,
+      long maxEntries, long blockSize, LongSupplier clock, boolean background,
+      @Nullable DirectoryClaims claims) {
     /**
      * Returns the options of an unbounded store at {@code root}, without fsync and claims, on the
      * system clock, with a background sweeper, sizing entries by the file store's blocks.

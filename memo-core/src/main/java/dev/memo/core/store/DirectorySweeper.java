@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps a {@link DirectoryStore} within its bounds: at most {@code max-bytes} of entry files on
@@ -136,7 +137,7 @@ final class DirectorySweeper implements AutoCloseable {
   }
 
   /** Returns the longest an unused entry is kept, or null for no bound. */
-  Duration maxAge() {
+  @Nullable Duration maxAge() {
     return maxAge;
   }
 
@@ -250,7 +251,7 @@ final class DirectorySweeper implements AutoCloseable {
    * @return what the sweep found and removed
    * @throws IOException if the store cannot be listed
    */
-  synchronized Result sweep(long maxBytes, Duration maxAge, long targetBytes, long maxEntries,
+  synchronized Result sweep(long maxBytes, @Nullable Duration maxAge, long targetBytes, long maxEntries,
       long targetEntries) throws IOException {
     SweepEvent event = new SweepEvent();
     event.begin();
@@ -259,7 +260,7 @@ final class DirectorySweeper implements AutoCloseable {
     return r;
   }
 
-  private Result sweepFiles(long maxBytes, Duration maxAge, long targetBytes, long maxEntries,
+  private Result sweepFiles(long maxBytes, @Nullable Duration maxAge, long targetBytes, long maxEntries,
       long targetEntries) throws IOException {
     long now = clock.getAsLong();
     // Age zero means everything, an entry written this very millisecond (or stamped in the future

@@ -5,4 +5,7 @@
  * <p>Not exported: the providers are found through {@link java.util.ServiceLoader} and selected by
  * name ({@code memo.store=directory}, {@code memo.store=memory}); their stores are package-private.
  */
+@NullMarked
 package dev.memo.core.store;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The filter that decides which classes a Java serialization payload may name and how large it may
@@ -318,7 +319,7 @@ public final class AllowListFilter implements ObjectInputFilter {
   }
 
   /** Returns why the stream must not read what {@code info} describes, or null if it may. */
-  String refusal(FilterInfo info) {
+  @Nullable String refusal(FilterInfo info) {
     Class<?> type = info.serialClass();
     if (type != null && !allows(type)) {
       return "payload names class " + elementType(type).getName() + ", which is not allowed; "
@@ -351,7 +352,7 @@ public final class AllowListFilter implements ObjectInputFilter {
   }
 
   /** Returns why a value holding {@code type} must not be written, or null if it may. */
-  String writeRefusal(Class<?> type) {
+  @Nullable String writeRefusal(Class<?> type) {
     if (allows(type)) {
       return null;
     }

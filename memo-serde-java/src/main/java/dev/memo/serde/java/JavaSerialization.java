@@ -11,6 +11,7 @@ import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Java serialization as memo's serdes use it: written straight into the caller's stream, read back
@@ -54,7 +55,7 @@ public final class JavaSerialization {
    *     by {@code filter}, naming the type and the ways out
    * @throws IOException if {@code out} fails; the exception is the one {@code out} threw
    */
-  public static void write(Object value, OutputStream out, ObjectInputFilter filter)
+  public static void write(@Nullable Object value, OutputStream out, ObjectInputFilter filter)
       throws IOException {
     write(value, out, filter, null);
   }
@@ -73,7 +74,7 @@ public final class JavaSerialization {
    * @throws IOException if {@code out} fails; the exception is the one {@code out} threw
    */
   public static void write(
-      Object value, OutputStream out, ObjectInputFilter filter, Compression compression)
+      @Nullable Object value, OutputStream out, ObjectInputFilter filter, @Nullable Compression compression)
       throws IOException {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(filter, "filter");
@@ -128,7 +129,7 @@ public final class JavaSerialization {
    *     {@code filter} refuses, that is missing or that has changed, or exceeds a limit
    * @throws IOException if {@code in} fails; the exception is the one {@code in} threw
    */
-  public static Object read(InputStream in, ObjectInputFilter filter) throws IOException {
+  public static @Nullable Object read(InputStream in, ObjectInputFilter filter) throws IOException {
     return read(in, filter, null);
   }
 
@@ -147,7 +148,7 @@ public final class JavaSerialization {
    *     {@code filter} refuses, that is missing or that has changed, or exceeds a limit
    * @throws IOException if {@code in} fails; the exception is the one {@code in} threw
    */
-  public static Object read(InputStream in, ObjectInputFilter filter, Compression compression)
+  public static @Nullable Object read(InputStream in, ObjectInputFilter filter, @Nullable Compression compression)
       throws IOException {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(filter, "filter");

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The fast path: {@code byte[]}, the other one-dimensional primitive arrays, {@code String} and the
@@ -74,7 +75,7 @@ final class RawValues {
   }
 
   /** Writes a value that {@link #handles} accepts. */
-  static void write(Object value, OutputStream out) throws IOException {
+  static void write(@Nullable Object value, OutputStream out) throws IOException {
     int tag = tag(value.getClass());
     if (tag >= FIRST_BOXED) {
       ByteBuffer buf = ByteBuffer.allocate(3 + BOXED_BYTES[tag]);
@@ -240,7 +241,7 @@ final class RawValues {
    * @throws java.io.InvalidObjectException if the tag is unknown, the filter refuses, or a
    *     String's bytes are malformed
    */
-  static Object read(InputStream in, ObjectInputFilter filter) throws IOException {
+  static @Nullable Object read(InputStream in, ObjectInputFilter filter) throws IOException {
     int tag = in.read();
     if (tag < 0) {
       throw new EOFException();

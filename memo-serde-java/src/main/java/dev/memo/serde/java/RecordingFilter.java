@@ -2,6 +2,7 @@ package dev.memo.serde.java;
 
 import java.io.IOException;
 import java.io.ObjectInputFilter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps the filter of one read and keeps the reason for its first refusal: the stream itself only
@@ -17,7 +18,7 @@ final class RecordingFilter implements ObjectInputFilter {
 
   private final ObjectInputFilter filter;
   private EvidenceInputStream evidence;
-  private String refusal;
+  private @Nullable String refusal;
 
   RecordingFilter(ObjectInputFilter filter) {
     this.filter = filter;
@@ -34,7 +35,7 @@ final class RecordingFilter implements ObjectInputFilter {
   }
 
   /** Returns why the filter refused part of the payload, or null if it refused nothing. */
-  String refusal() {
+  @Nullable String refusal() {
     return refusal;
   }
 

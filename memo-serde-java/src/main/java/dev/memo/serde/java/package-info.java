@@ -9,4 +9,7 @@
  * <p>Every type here is thread-safe, and no method accepts or returns {@code null} unless its
  * documentation says so.
  */
+@NullMarked
 package dev.memo.serde.java;
+
+import org.jspecify.annotations.NullMarked;

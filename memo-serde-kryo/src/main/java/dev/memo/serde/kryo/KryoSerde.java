@@ -14,6 +14,7 @@ import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Kryo 5 as a serde: the payload is {@link KryoFormat}'s preamble, then a Kryo object graph
@@ -39,7 +40,7 @@ final class KryoSerde implements Serde {
 
   private final String name;
   private final KryoRules rules;
-  private final Serde zstd;
+  private final @Nullable Serde zstd;
   private final Pool<Context> contexts;
 
   /**
@@ -47,7 +48,7 @@ final class KryoSerde implements Serde {
    * @param rules what payloads may name, and the limits
    * @param zstd the {@code zstd} serde the bytes go through, or null for none
    */
-  KryoSerde(String name, KryoRules rules, Serde zstd) {
+  KryoSerde(String name, KryoRules rules, @Nullable Serde zstd) {
     this.name = name;
     this.rules = rules;
     this.zstd = zstd;
@@ -94,7 +95,7 @@ final class KryoSerde implements Serde {
   }
 
   @Override
-  public void write(Object value, OutputStream out) throws IOException {
+  public void write(@Nullable Object value, OutputStream out) throws IOException {
     Objects.requireNonNull(out, "out");
     String type = value == null ? "null" : value.getClass().getName();
     Sink sink = new Sink(out);
@@ -156,7 +157,7 @@ final class KryoSerde implements Serde {
   }
 
   @Override
-  public Object read(InputStream in) throws IOException {
+  public @Nullable Object read(InputStream in) throws IOException {
     Objects.requireNonNull(in, "in");
     Context c = contexts.obtain();
     boolean clean = false;

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * zstd around Java serialization, with pooled contexts. The payload starts with one flag byte:
@@ -122,7 +123,7 @@ final class ZstdCompression implements Compression {
     private final byte[] first = new byte[BLOCK];
     private int held;
     /** Null until decided; then set for ZSTD, and still null for STORED. */
-    private Compressor zstd;
+    private @Nullable Compressor zstd;
     private boolean decided;
     private boolean closed;
 
@@ -248,7 +249,7 @@ final class ZstdCompression implements Compression {
   /** Decompresses one frame, then requires the payload to end. */
   private final class DecompressingStream extends InputStream {
     private final InputStream in;
-    private Decompressor d;
+    private @Nullable Decompressor d;
     private boolean inputEnded;
     private boolean frameEnded;
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Java serialization (memo-serde-java's, with its fast path for arrays and strings and its
@@ -28,12 +29,12 @@ final class ZstdSerde implements Serde {
   }
 
   @Override
-  public void write(Object value, OutputStream out) throws IOException {
+  public void write(@Nullable Object value, OutputStream out) throws IOException {
     JavaSerialization.write(value, out, filter, zstd);
   }
 
   @Override
-  public Object read(InputStream in) throws IOException {
+  public @Nullable Object read(InputStream in) throws IOException {
     return JavaSerialization.read(in, filter, zstd);
   }
 

@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps entries in the folder's {@link SharedMap}: entries up to {@code max-inline-bytes} as
@@ -416,11 +417,11 @@ final class ChronicleStore implements Store {
    * only flushes: the store decides when the entry is complete.
    */
   private final class Spill extends OutputStream {
-    byte[] buffer = new byte[256];
+    byte @Nullable [] buffer = new byte[256];
     int count;
     long total;
     byte[] id;
-    Path temp;
+    @Nullable Path temp;
     FileOutputStream file;
     private BufferedOutputStream out;
 

@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.util.Map;
 import java.util.Properties;
 import net.openhft.chronicle.hash.VanillaGlobalMutableState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ships the one class Chronicle Map would otherwise generate and compile with javac when a process
@@ -81,7 +82,7 @@ final class PrecompiledValues {
    * Returns why the Chronicle that {@code loader} sees is not the one the class was built for, or
    * null when it is.
    */
-  static String mismatch(ClassLoader loader) throws IOException {
+  static @Nullable String mismatch(ClassLoader loader) throws IOException {
     for (Map.Entry<String, String> e : BUILT_FOR.entrySet()) {
       String found = version(loader, e.getKey());
       if (!e.getValue().equals(found)) {
@@ -93,7 +94,7 @@ final class PrecompiledValues {
   }
 
   /** Returns an artifact's version as its jar's Maven metadata states it, or null. */
-  static String version(ClassLoader loader, String artifactId) throws IOException {
+  static @Nullable String version(ClassLoader loader, String artifactId) throws IOException {
     try (InputStream in = loader.getResourceAsStream(
         "META-INF/maven/net.openhft/" + artifactId + "/pom.properties")) {
       if (in == null) {

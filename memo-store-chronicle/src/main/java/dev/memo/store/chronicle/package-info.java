@@ -65,4 +65,7 @@
  * a library binds no logger, so the application chooses (memo-cli and memo-bench bind
  * {@code slf4j-nop}).
  */
+@NullMarked
 package dev.memo.store.chronicle;
+
+import org.jspecify.annotations.NullMarked;

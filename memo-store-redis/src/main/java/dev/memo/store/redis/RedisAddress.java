@@ -1,5 +1,7 @@
 package dev.memo.store.redis;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where the Redis server is and how to sign in, read from {@code memo.store.redis.uri}.
  *
@@ -10,8 +12,8 @@ package dev.memo.store.redis;
  * @param user the user name, or null for the default user
  * @param password the password, or null; never shown
  */
-record RedisAddress(boolean tls, String host, int port, int database, String user,
-    String password) {
+record RedisAddress(boolean tls, String host, int port, int database, @Nullable String user,
+    @Nullable String password) {
   /**
    * Returns the URI for messages: scheme, user, host, port and database, never the password.
    *

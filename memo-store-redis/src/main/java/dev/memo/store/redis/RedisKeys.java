@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The names of the store's Redis keys. Every key of one entry (the entry, its temporary key while
@@ -102,7 +103,7 @@ final class RedisKeys {
   }
 
   /** Returns the key hex of an entry key the entry pattern matched, or null if it is not one. */
-  Signature keyOf(byte[] entryKey, String nsId) {
+  @Nullable Signature keyOf(byte[] entryKey, String nsId) {
     String k = new String(entryKey, StandardCharsets.UTF_8);
     String start = prefix + "e:{" + nsId + ":";
     if (!k.startsWith(start) || !k.endsWith("}")) {

@@ -1,6 +1,7 @@
 package dev.memo.store.redis;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store's options, read by {@link RedisStoreProvider}.
@@ -22,6 +23,6 @@ record RedisOptions(
     String prefix,
     long maxEntryBytes,
     int chunkBytes,
-    Duration maxAge,
+    @Nullable Duration maxAge,
     boolean claims,
     Duration claimTimeout) {}

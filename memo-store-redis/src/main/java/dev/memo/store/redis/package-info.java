@@ -7,4 +7,7 @@
  * {@code Connections} and {@code Health} turn a Redis that went away into misses that are counted
  * and logged once per outage, never into a hang or a failed call.
  */
+@NullMarked
 package dev.memo.store.redis;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Java serialization compressed with gzip (Commons Compress), read through an {@link
@@ -34,12 +35,12 @@ final class GzipJavaSerde implements Serde {
   }
 
   @Override
-  public void write(Object value, OutputStream out) throws IOException {
+  public void write(@Nullable Object value, OutputStream out) throws IOException {
     JavaSerialization.write(value, out, filter, gzip);
   }
 
   @Override
-  public Object read(InputStream in) throws IOException {
+  public @Nullable Object read(InputStream in) throws IOException {
     return JavaSerialization.read(in, filter, gzip);
   }
 

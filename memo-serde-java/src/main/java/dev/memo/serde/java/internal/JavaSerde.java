@@ -6,6 +6,7 @@ import dev.memo.spi.Serde;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.jspecify.annotations.Nullable;
 
 /** Plain Java serialization, read through an {@link AllowListFilter}. Thread-safe. */
 final class JavaSerde implements Serde {
@@ -23,12 +24,12 @@ final class JavaSerde implements Serde {
   }
 
   @Override
-  public void write(Object value, OutputStream out) throws IOException {
+  public void write(@Nullable Object value, OutputStream out) throws IOException {
     JavaSerialization.write(value, out, filter);
   }
 
   @Override
-  public Object read(InputStream in) throws IOException {
+  public @Nullable Object read(InputStream in) throws IOException {
     return JavaSerialization.read(in, filter);
   }
 

@@ -7,5 +7,6 @@ module dev.memo.cli {
   requires dev.memo.core;
   requires info.picocli;
 
-  opens dev.memo.cli to info.picocli;
+  opens dev.memo.cli to
+      info.picocli;
 }

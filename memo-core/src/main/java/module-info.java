@@ -1,8 +1,8 @@
 /**
  * memo's core: the {@link dev.memo.core.Memo} entry point, provider selection, signing, the entry
  * format, and the built-in {@code directory} and {@code memory} stores and {@code sha256} and
- * {@code xxh3-128} signers. Exports {@code dev.memo.core} and {@code dev.memo.core.admin} (operating
- * a store, as the {@code memo} command line does).
+ * {@code xxh3-128} signers. Exports {@code dev.memo.core} and {@code dev.memo.core.admin}
+ * (operating a store, as the {@code memo} command line does).
  */
 module dev.memo.core {
   requires static org.jspecify;
@@ -25,7 +25,6 @@ module dev.memo.core {
       dev.memo.core.store.DirectoryStoreProvider,
       dev.memo.core.store.MemoryStoreProvider,
       dev.memo.core.store.TieredStoreProvider;
-
   provides dev.memo.spi.SignerProvider with
       dev.memo.core.signer.Sha256SignerProvider,
       dev.memo.core.signer.Xxh3SignerProvider;

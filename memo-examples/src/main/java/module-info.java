@@ -6,5 +6,6 @@ module dev.memo.examples {
   requires static org.jspecify;
   requires dev.memo.core;
 
-  opens dev.memo.examples to dev.memo.core;
+  opens dev.memo.examples to
+      dev.memo.core;
 }

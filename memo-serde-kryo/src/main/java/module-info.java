@@ -2,8 +2,8 @@
  * The {@code kryo} and {@code kryo-zstd} serdes: records, collections and JDK values written with
  * Kryo 5 (the self-contained {@code kryo5} artifact), classes registered by name and allowed by a
  * list, every declared size bounded by the bytes of the payload. Exports nothing: the serdes are
- * found through {@link java.util.ServiceLoader} and selected by name ({@code memo.serde=kryo}) or by
- * a policy; {@code kryo-zstd} finds memo-serde-zstd's {@code zstd} serde the same way.
+ * found through {@link java.util.ServiceLoader} and selected by name ({@code memo.serde=kryo}) or
+ * by a policy; {@code kryo-zstd} finds memo-serde-zstd's {@code zstd} serde the same way.
  */
 module dev.memo.serde.kryo {
   requires static org.jspecify;

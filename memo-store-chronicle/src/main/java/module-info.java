@@ -3,9 +3,9 @@
  * processes of one host share, with large values as files beside it. Exports nothing: the provider
  * is found through {@link java.util.ServiceLoader} and selected with {@code memo.store=chronicle}.
  *
- * <p>Chronicle's jars are automatic modules; the one read here is {@code chronicle.map} (the
- * {@code Automatic-Module-Name} of chronicle-map). On JDK 17 and later Chronicle needs the
- * {@code --add-opens}/{@code --add-exports} flags listed in {@code README.md}.
+ * <p>Chronicle's jars are automatic modules; the one read here is {@code chronicle.map} (the {@code
+ * Automatic-Module-Name} of chronicle-map). On JDK 17 and later Chronicle needs the {@code
+ * --add-opens}/{@code --add-exports} flags listed in {@code README.md}.
  */
 module dev.memo.store.chronicle {
   requires static org.jspecify;

@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Why a call would be answered from the store, or why not: the answer of {@link
  * Memoizer#explain(Object, Object...)}. A miss is explained against the most recent entry stored
- * for the same function, part by part: the methods, jars or settings whose hash differs in the
- * code part, the static fields and captured variables whose value differs in the environment
- * part, the parameters whose value differs in the arguments part.
+ * for the same function, part by part: the methods, jars or settings whose hash differs in the code
+ * part, the static fields and captured variables whose value differs in the environment part, the
+ * parameters whose value differs in the arguments part.
  *
  * <pre>
  * miss of "total": code differs in app.Prices.discount(int); environment differs in static field
@@ -24,7 +24,10 @@ import org.jspecify.annotations.Nullable;
 public final class Explanation {
   /** A part of a call's signature. */
   public enum Part {
-    /** The normalized bytecode of the reached methods, the reached library jars, the Java version and the function's version string. */
+    /**
+     * The normalized bytecode of the reached methods, the reached library jars, the Java version
+     * and the function's version string.
+     */
     CODE,
     /** The values of the static fields the code reads and of the variables a lambda captured. */
     ENVIRONMENT,
@@ -39,8 +42,13 @@ public final class Explanation {
   private final List<String> environment;
   private final List<Integer> arguments;
 
-  private Explanation(String function, boolean hit, boolean earlierEntry, List<String> code,
-      List<String> environment, List<Integer> arguments) {
+  private Explanation(
+      String function,
+      boolean hit,
+      boolean earlierEntry,
+      List<String> code,
+      List<String> environment,
+      List<Integer> arguments) {
     this.function = Objects.requireNonNull(function, "function");
     this.hit = hit;
     this.earlierEntry = earlierEntry;
@@ -72,8 +80,8 @@ public final class Explanation {
 
   /**
    * Returns the explanation of a miss compared with the most recent entry of the function. All
-   * lists empty means the signature equals that entry's but the entry is gone or unusable
-   * (expired, removed, evicted or quarantined).
+   * lists empty means the signature equals that entry's but the entry is gone or unusable (expired,
+   * removed, evicted or quarantined).
    *
    * @param function the function's id
    * @param code names of the methods, jars and settings whose hash differs, was added or removed
@@ -81,8 +89,8 @@ public final class Explanation {
    * @param arguments zero-based positions of the parameters whose value differs
    * @return the explanation
    */
-  public static Explanation miss(String function, List<String> code, List<String> environment,
-      List<Integer> arguments) {
+  public static Explanation miss(
+      String function, List<String> code, List<String> environment, List<Integer> arguments) {
     return new Explanation(function, false, true, code, environment, arguments);
   }
 
@@ -105,8 +113,8 @@ public final class Explanation {
   }
 
   /**
-   * Returns whether an earlier entry of the function was found to compare with; always true for
-   * a hit.
+   * Returns whether an earlier entry of the function was found to compare with; always true for a
+   * hit.
    *
    * @return true if the miss was compared with an earlier entry
    */
@@ -134,9 +142,9 @@ public final class Explanation {
   }
 
   /**
-   * Returns what differs in the code part, sorted: methods ({@code app.Prices.discount(int)}),
-   * jars ({@code jar pricing-1.2.jar}), {@code Java 21}, {@code version "2"}; each changed,
-   * added or removed since the most recent entry.
+   * Returns what differs in the code part, sorted: methods ({@code app.Prices.discount(int)}), jars
+   * ({@code jar pricing-1.2.jar}), {@code Java 21}, {@code version "2"}; each changed, added or
+   * removed since the most recent entry.
    *
    * @return the names, unmodifiable
    */
@@ -165,9 +173,13 @@ public final class Explanation {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof Explanation e && function.equals(e.function) && hit == e.hit
-        && earlierEntry == e.earlierEntry && code.equals(e.code)
-        && environment.equals(e.environment) && arguments.equals(e.arguments);
+    return o instanceof Explanation e
+        && function.equals(e.function)
+        && hit == e.hit
+        && earlierEntry == e.earlierEntry
+        && code.equals(e.code)
+        && environment.equals(e.environment)
+        && arguments.equals(e.arguments);
   }
 
   @Override
@@ -178,8 +190,8 @@ public final class Explanation {
   /**
    * Returns the explanation as one line, as logged at DEBUG on every miss.
    *
-   * @return for example {@code miss of "total": arguments differ in parameter 0; compared with
-   *     the most recent entry of "total"}
+   * @return for example {@code miss of "total": arguments differ in parameter 0; compared with the
+   *     most recent entry of "total"}
    */
   @Override
   public String toString() {
@@ -191,8 +203,11 @@ public final class Explanation {
       return "miss of " + quoted + ": no earlier entry of " + quoted + " to compare with";
     }
     if (code.isEmpty() && environment.isEmpty() && arguments.isEmpty()) {
-      return "miss of " + quoted + ": the signature equals that of the most recent entry of "
-          + quoted + ", which is no longer in the store or no longer usable (expired, removed,"
+      return "miss of "
+          + quoted
+          + ": the signature equals that of the most recent entry of "
+          + quoted
+          + ", which is no longer in the store or no longer usable (expired, removed,"
           + " evicted or quarantined)";
     }
     List<String> parts = new ArrayList<>();
@@ -209,7 +224,11 @@ public final class Explanation {
       }
       parts.add("arguments differ in " + String.join(", ", names));
     }
-    return "miss of " + quoted + ": " + String.join("; ", parts)
-        + "; compared with the most recent entry of " + quoted;
+    return "miss of "
+        + quoted
+        + ": "
+        + String.join("; ", parts)
+        + "; compared with the most recent entry of "
+        + quoted;
   }
 }

@@ -27,8 +27,13 @@ public final class FunctionOptions {
   private final List<String> tags;
   private final List<Class<?>> codeClasses;
 
-  private FunctionOptions(@Nullable String name, @Nullable String version, int[] ignoredParameters,
-      boolean ignoreCode, List<String> tags, List<Class<?>> codeClasses) {
+  private FunctionOptions(
+      @Nullable String name,
+      @Nullable String version,
+      int[] ignoredParameters,
+      boolean ignoreCode,
+      List<String> tags,
+      List<Class<?>> codeClasses) {
     this.codeClasses = codeClasses;
     this.tags = tags;
     this.name = name;
@@ -38,8 +43,8 @@ public final class FunctionOptions {
   }
 
   /**
-   * Returns options with no name (the implementing method's qualified name is used), no version
-   * and every parameter signed.
+   * Returns options with no name (the implementing method's qualified name is used), no version and
+   * every parameter signed.
    *
    * @return the default options
    */
@@ -58,8 +63,8 @@ public final class FunctionOptions {
   }
 
   /**
-   * Returns these options with a name. The name identifies the function's results in the store,
-   * so it must stay the same from run to run: give one to every lambda, whose compiler-made method
+   * Returns these options with a name. The name identifies the function's results in the store, so
+   * it must stay the same from run to run: give one to every lambda, whose compiler-made method
    * name ({@code lambda$main$0}) changes when lambdas are added before it.
    *
    * @param name one to 200 characters, no control characters
@@ -70,29 +75,35 @@ public final class FunctionOptions {
     Objects.requireNonNull(name, "name");
     if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException(
-          "function name " + Quote.of(name) + " is invalid: use 1 to 200 characters, no control"
+          "function name "
+              + Quote.of(name)
+              + " is invalid: use 1 to 200 characters, no control"
               + " characters");
     }
     return new FunctionOptions(name, version, ignoredParameters, ignoreCode, tags, codeClasses);
   }
 
   /**
-   * Returns these options with a version string, mixed into every signature of the function.
-   * Change it to force recomputation when something the signature cannot see has changed (a file
-   * the function reads, a remote service it calls).
+   * Returns these options with a version string, mixed into every signature of the function. Change
+   * it to force recomputation when something the signature cannot see has changed (a file the
+   * function reads, a remote service it calls).
    *
    * @param version any string
    * @return new options
    */
   public FunctionOptions version(String version) {
     return new FunctionOptions(
-        name, Objects.requireNonNull(version, "version"), ignoredParameters, ignoreCode, tags, codeClasses);
+        name,
+        Objects.requireNonNull(version, "version"),
+        ignoredParameters,
+        ignoreCode,
+        tags,
+        codeClasses);
   }
 
   /**
-   * Returns these options with parameters left out of the signature, by zero-based position: use
-   * it for arguments that cannot change the result (a logger, a progress listener, a thread
-   * count).
+   * Returns these options with parameters left out of the signature, by zero-based position: use it
+   * for arguments that cannot change the result (a logger, a progress listener, a thread count).
    *
    * @param positions zero-based parameter positions, each at least 0
    * @return new options
@@ -108,15 +119,20 @@ public final class FunctionOptions {
     int[] merged = Arrays.copyOf(ignoredParameters, ignoredParameters.length + positions.length);
     System.arraycopy(positions, 0, merged, ignoredParameters.length, positions.length);
     return new FunctionOptions(
-        name, version, Arrays.stream(merged).distinct().sorted().toArray(), ignoreCode, tags, codeClasses);
+        name,
+        version,
+        Arrays.stream(merged).distinct().sorted().toArray(),
+        ignoreCode,
+        tags,
+        codeClasses);
   }
 
   /**
    * Returns these options with the function's code left out of its signature: results are reused
    * after any change of the function or of what it calls, until the {@linkplain #version(String)
-   * version string} changes. This is joblib's failure mode, chosen on purpose: use it when the
-   * code changes often in ways that cannot change the result and recomputing is expensive. The
-   * static fields the code reads are still signed.
+   * version string} changes. This is joblib's failure mode, chosen on purpose: use it when the code
+   * changes often in ways that cannot change the result and recomputing is expensive. The static
+   * fields the code reads are still signed.
    *
    * @return new options
    */
@@ -142,20 +158,24 @@ public final class FunctionOptions {
     for (String t : tags) {
       Objects.requireNonNull(t, "tag");
       if (!t.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
-        throw new IllegalArgumentException("tag " + Quote.of(t) + " is invalid: use lower-case letters"
-            + " and digits separated by single dashes, such as disk or fast-cache");
+        throw new IllegalArgumentException(
+            "tag "
+                + Quote.of(t)
+                + " is invalid: use lower-case letters"
+                + " and digits separated by single dashes, such as disk or fast-cache");
       }
       if (!all.contains(t)) {
         all.add(t);
       }
     }
-    return new FunctionOptions(name, version, ignoredParameters, ignoreCode, List.copyOf(all), codeClasses);
+    return new FunctionOptions(
+        name, version, ignoredParameters, ignoreCode, List.copyOf(all), codeClasses);
   }
 
   /**
    * Returns these options with classes whose code joins the function's code part, as if the
-   * function reached them: every method of each class, its class initializer, and what those
-   * reach. Use it for code memo cannot follow: classes the function finds by reflection ({@code
+   * function reached them: every method of each class, its class initializer, and what those reach.
+   * Use it for code memo cannot follow: classes the function finds by reflection ({@code
    * Class.forName}, {@code Method.invoke}), through a {@code ServiceLoader}, or by a name built at
    * run time.
    *
@@ -172,8 +192,8 @@ public final class FunctionOptions {
         all.add(c);
       }
     }
-    return new FunctionOptions(name, version, ignoredParameters, ignoreCode, tags,
-        List.copyOf(all));
+    return new FunctionOptions(
+        name, version, ignoredParameters, ignoreCode, tags, List.copyOf(all));
   }
 
   /**
@@ -242,10 +262,17 @@ public final class FunctionOptions {
 
   @Override
   public String toString() {
-    return "FunctionOptions{name=" + name + ", version=" + version
-        + ", ignoredParameters=" + Arrays.toString(ignoredParameters)
-        + (ignoreCode ? ", ignoreCode" : "") + (tags.isEmpty() ? "" : ", tags=" + tags)
-        + (codeClasses.isEmpty() ? "" : ", includedCode=" + codeClasses.stream()
-            .map(Class::getName).toList()) + "}";
+    return "FunctionOptions{name="
+        + name
+        + ", version="
+        + version
+        + ", ignoredParameters="
+        + Arrays.toString(ignoredParameters)
+        + (ignoreCode ? ", ignoreCode" : "")
+        + (tags.isEmpty() ? "" : ", tags=" + tags)
+        + (codeClasses.isEmpty()
+            ? ""
+            : ", includedCode=" + codeClasses.stream().map(Class::getName).toList())
+        + "}";
   }
 }

@@ -37,69 +37,81 @@ public final class MemoConfig {
    * path ({@code directory} when only memo-core provides one).
    */
   public static final String STORE = "memo.store";
+
   /**
    * The serde provider's name, {@code memo.serde}; unset, the highest-priority serde on the class
    * path ({@code java} when only memo-serde-java provides one).
    */
   public static final String SERDE = "memo.serde";
+
   /**
    * The signer provider's name, {@code memo.signer}; unset, the highest-priority signer on the
    * class path ({@code sha256} when only memo-core provides one).
    */
   public static final String SIGNER = "memo.signer";
+
   /** {@code memo.enabled}: {@code false} turns memoization off for the run; functions just run. */
   public static final String ENABLED = "memo.enabled";
+
   /**
-   * {@code memo.integrity.key-file}: a file holding a base64-encoded key of at least 32 bytes;
-   * set, every entry is written with an HMAC-SHA256 tag and an entry without a valid one is
-   * refused before it is deserialized. Unset by default; do not set it together with {@link
+   * {@code memo.integrity.key-file}: a file holding a base64-encoded key of at least 32 bytes; set,
+   * every entry is written with an HMAC-SHA256 tag and an entry without a valid one is refused
+   * before it is deserialized. Unset by default; do not set it together with {@link
    * #INTEGRITY_KEY_ENV}.
    */
   public static final String INTEGRITY_KEY_FILE = "memo.integrity.key-file";
+
   /**
-   * {@code memo.integrity.key-env}: the name of an environment variable holding the key, base64,
-   * as with {@link #INTEGRITY_KEY_FILE}; the name, not the key, so that the key never sits in a
+   * {@code memo.integrity.key-env}: the name of an environment variable holding the key, base64, as
+   * with {@link #INTEGRITY_KEY_FILE}; the name, not the key, so that the key never sits in a
    * properties file or on a command line. Unset by default.
    */
   public static final String INTEGRITY_KEY_ENV = "memo.integrity.key-env";
+
   /**
    * {@code memo.code.include}: comma-separated packages ({@code com.example.model}, sub-packages
    * included) and jar file names ({@code model-*.jar}, {@code *} matching any characters) whose
    * classes count as the application's own code although they come from a jar: their methods are
-   * signed by their normalized bytecode, like classes in class directories, instead of by the
-   * jar's content hash.
+   * signed by their normalized bytecode, like classes in class directories, instead of by the jar's
+   * content hash.
    */
   public static final String CODE_INCLUDE = "memo.code.include";
+
   /**
    * {@code memo.code.ignore-fields}: comma-separated static fields, {@code
-   * com.example.Cache.ENTRIES}, that memo leaves out of the environment signature, as if they
-   * were annotated {@link NotSigned}.
+   * com.example.Cache.ENTRIES}, that memo leaves out of the environment signature, as if they were
+   * annotated {@link NotSigned}.
    */
   public static final String CODE_IGNORE_FIELDS = "memo.code.ignore-fields";
+
   /**
    * {@code memo.immutability}: {@code strict} (the default) hands results out in an immutable form
    * and fails, naming the type, for a result memo cannot make immutable; {@code copy} hands such a
    * result out as a fresh deserialized copy on every call instead.
    */
   public static final String IMMUTABILITY = "memo.immutability";
+
   /**
    * {@code memo.object-tier.max-bytes}: the most serialized bytes of results the object tier keeps
    * as objects, so that a hit needs no deserialization; {@code 64MiB} by default, {@code 0} turns
    * the tier off.
    */
   public static final String OBJECT_TIER_MAX_BYTES = "memo.object-tier.max-bytes";
+
   /**
    * {@code memo.object-tier.max-entries}: the most results the object tier keeps; {@code 10000} by
    * default, {@code 0} turns the tier off.
    */
   public static final String OBJECT_TIER_MAX_ENTRIES = "memo.object-tier.max-entries";
+
   /**
-   * {@code memo.jfr.threshold}: the shortest memoized call that a Java Flight Recorder event
-   * {@code dev.memo.Call} records, while a recording has that event enabled; a duration ({@code
-   * 1ms} by default, {@code 0ms} records every call). A recording's own threshold for the event
-   * applies as well.
+   * {@code memo.jfr.threshold}: the shortest memoized call that a Java Flight Recorder event {@code
+   * dev.memo.Call} records, while a recording has that event enabled; a duration ({@code 1ms} by
+   * default, {@code 0ms} records every call). A recording's own threshold for the event applies as
+   * well.
    */
   public static final String JFR_THRESHOLD = "memo.jfr.threshold";
+
   /**
    * {@code memo.policy}: the prefix of the policies that tags select. For a tag {@code t}: {@code
    * memo.policy.t.store} (a store provider's name, configured by its usual {@code
@@ -110,16 +122,18 @@ public final class MemoConfig {
    * have policies without any key set.
    */
   public static final String POLICY = "memo.policy";
+
   /**
-   * {@code memo.config.unknown}: what a key under {@code memo.} that neither memo nor a provider
-   * on the class path reads is, when a memoizer is built: {@code error} (the default) or {@code
-   * warn}. The report names the closest known key.
+   * {@code memo.config.unknown}: what a key under {@code memo.} that neither memo nor a provider on
+   * the class path reads is, when a memoizer is built: {@code error} (the default) or {@code warn}.
+   * The report names the closest known key.
    */
   public static final String CONFIG_UNKNOWN = "memo.config.unknown";
 
   private static final MemoConfig EMPTY = new MemoConfig(List.of(), "");
   private static final Pattern SIZE =
-      Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern DURATION =
       Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
 
@@ -135,12 +149,18 @@ public final class MemoConfig {
     final String description;
     final Function<String, @Nullable String> lookup;
     final Function<String, String> describeKey;
+
     /** The names the source holds that may be memo's, as it spells them, with their values. */
     final Supplier<Map<String, String>> names;
+
     final boolean environment;
 
-    Source(String description, Function<String, @Nullable String> lookup, Function<String, String> describeKey,
-        Supplier<Map<String, String>> names, boolean environment) {
+    Source(
+        String description,
+        Function<String, @Nullable String> lookup,
+        Function<String, String> describeKey,
+        Supplier<Map<String, String>> names,
+        boolean environment) {
       this.description = description;
       this.lookup = lookup;
       this.describeKey = describeKey;
@@ -171,20 +191,29 @@ public final class MemoConfig {
   public List<Setting> settings() {
     List<Setting> all = new ArrayList<>();
     for (Source s : sources) {
-      new java.util.TreeMap<>(s.names.get()).forEach((name, value) -> all.add(new Setting(
-          name, value, s.environment ? "environment variable " + name : s.describeKey.apply(name),
-          s.environment)));
+      new java.util.TreeMap<>(s.names.get())
+          .forEach(
+              (name, value) ->
+                  all.add(
+                      new Setting(
+                          name,
+                          value,
+                          s.environment
+                              ? "environment variable " + name
+                              : s.describeKey.apply(name),
+                          s.environment)));
     }
     return List.copyOf(all);
   }
 
   private static Map<String, String> memoKeys(Map<?, ?> values, String prefix) {
     Map<String, String> keys = new java.util.HashMap<>();
-    values.forEach((k, v) -> {
-      if (k instanceof String && v instanceof String && ((String) k).startsWith(prefix)) {
-        keys.put((String) k, (String) v);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          if (k instanceof String && v instanceof String && ((String) k).startsWith(prefix)) {
+            keys.put((String) k, (String) v);
+          }
+        });
     return keys;
   }
 
@@ -216,8 +245,8 @@ public final class MemoConfig {
    */
   public static MemoConfig of(String sourceName, Map<String, String> values) {
     Map<String, String> copy = Map.copyOf(values);
-    return single(new Source(sourceName, copy::get, key -> sourceName,
-        () -> memoKeys(copy, "memo."), false));
+    return single(
+        new Source(sourceName, copy::get, key -> sourceName, () -> memoKeys(copy, "memo."), false));
   }
 
   /**
@@ -230,14 +259,18 @@ public final class MemoConfig {
    */
   public static MemoConfig ofProperties(String sourceName, Properties properties) {
     Objects.requireNonNull(properties, "properties");
-    return single(new Source(sourceName, properties::getProperty, key -> sourceName,
-        () -> memoKeys(new java.util.HashMap<>(properties), "memo."), false));
+    return single(
+        new Source(
+            sourceName,
+            properties::getProperty,
+            key -> sourceName,
+            () -> memoKeys(new java.util.HashMap<>(properties), "memo."),
+            false));
   }
 
   /**
-   * Returns a config over environment variables: key {@code memo.store.directory.max-bytes} is
-   * read from {@code MEMO_STORE_DIRECTORY_MAX_BYTES} (upper case, dots and dashes as
-   * underscores).
+   * Returns a config over environment variables: key {@code memo.store.directory.max-bytes} is read
+   * from {@code MEMO_STORE_DIRECTORY_MAX_BYTES} (upper case, dots and dashes as underscores).
    *
    * @param environment variable names to values, such as {@link System#getenv()}; copied
    * @return the config
@@ -294,7 +327,8 @@ public final class MemoConfig {
    */
   public MemoConfig scoped(String prefix) {
     if (prefix.isEmpty() || prefix.startsWith(".") || prefix.endsWith(".")) {
-      throw new IllegalArgumentException("config prefix \"" + prefix + "\" must not be empty or start or end with a dot");
+      throw new IllegalArgumentException(
+          "config prefix \"" + prefix + "\" must not be empty or start or end with a dot");
     }
     return new MemoConfig(sources, key(prefix));
   }
@@ -431,11 +465,20 @@ public final class MemoConfig {
           String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
           int shift;
           switch (unit.charAt(0)) {
-            case 'k': shift = 10; break;
-            case 'm': shift = 20; break;
-            case 'g': shift = 30; break;
-            case 't': shift = 40; break;
-            default: shift = 0;
+            case 'k':
+              shift = 10;
+              break;
+            case 'm':
+              shift = 20;
+              break;
+            case 'g':
+              shift = 30;
+              break;
+            case 't':
+              shift = 40;
+              break;
+            default:
+              shift = 0;
           }
           if (n > (Long.MAX_VALUE >> shift)) {
             throw new IllegalArgumentException();
@@ -463,11 +506,16 @@ public final class MemoConfig {
           if (m.matches()) {
             long n = Long.parseLong(m.group(1));
             switch (m.group(2).toLowerCase(Locale.ROOT)) {
-              case "ms": return Duration.ofMillis(n);
-              case "s": return Duration.ofSeconds(n);
-              case "m": return Duration.ofMinutes(n);
-              case "h": return Duration.ofHours(n);
-              default: return Duration.ofDays(n);
+              case "ms":
+                return Duration.ofMillis(n);
+              case "s":
+                return Duration.ofSeconds(n);
+              case "m":
+                return Duration.ofMinutes(n);
+              case "h":
+                return Duration.ofHours(n);
+              default:
+                return Duration.ofDays(n);
             }
           }
           try {
@@ -488,13 +536,17 @@ public final class MemoConfig {
    * @throws MemoConfigurationException if the value is not a valid path, quoting key and value
    */
   public @Nullable Path getPath(String key, @Nullable Path defaultValue) {
-    return parse(key, defaultValue, v -> {
-      try {
-        return Path.of(v);
-      } catch (InvalidPathException e) {
-        throw new IllegalArgumentException(e);
-      }
-    }, "a file system path");
+    return parse(
+        key,
+        defaultValue,
+        v -> {
+          try {
+            return Path.of(v);
+          } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(e);
+          }
+        },
+        "a file system path");
   }
 
   /**
@@ -516,17 +568,21 @@ public final class MemoConfig {
    * @param defaultValue the value when the key is absent
    * @param allowed the words accepted
    * @return the value, lower case
-   * @throws MemoConfigurationException if the value is not one of them, quoting key, value and
-   *     the words
+   * @throws MemoConfigurationException if the value is not one of them, quoting key, value and the
+   *     words
    */
   public @Nullable String getChoice(String key, @Nullable String defaultValue, String... allowed) {
-    return parse(key, defaultValue, v -> {
-      String lower = v.toLowerCase(Locale.ROOT);
-      if (!Arrays.asList(allowed).contains(lower)) {
-        throw new IllegalArgumentException();
-      }
-      return lower;
-    }, "one of " + String.join(", ", allowed));
+    return parse(
+        key,
+        defaultValue,
+        v -> {
+          String lower = v.toLowerCase(Locale.ROOT);
+          if (!Arrays.asList(allowed).contains(lower)) {
+            throw new IllegalArgumentException();
+          }
+          return lower;
+        },
+        "one of " + String.join(", ", allowed));
   }
 
   /**
@@ -542,13 +598,15 @@ public final class MemoConfig {
     return invalid(key, f, expected, null);
   }
 
-  private MemoConfigurationException invalid(String key, Found f, String expected, @Nullable Throwable cause) {
+  private MemoConfigurationException invalid(
+      String key, Found f, String expected, @Nullable Throwable cause) {
     return new MemoConfigurationException(
         key(key) + " is " + Quote.of(f.value) + " (from " + f.source + ") but must be " + expected,
         cause);
   }
 
-  private <T extends @Nullable Object> T parse(String key, T defaultValue, Function<String, T> parser, String expected) {
+  private <T extends @Nullable Object> T parse(
+      String key, T defaultValue, Function<String, T> parser, String expected) {
     Optional<Found> found = find(key);
     if (found.isEmpty()) {
       return defaultValue;

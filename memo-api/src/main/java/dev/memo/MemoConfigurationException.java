@@ -2,7 +2,10 @@ package dev.memo;
 
 import org.jspecify.annotations.Nullable;
 
-/** A configuration value, a provider choice or a builder option is invalid: an unknown provider name, two providers with one name, a value that does not parse. */
+/**
+ * A configuration value, a provider choice or a builder option is invalid: an unknown provider
+ * name, two providers with one name, a value that does not parse.
+ */
 public class MemoConfigurationException extends MemoException {
   private static final long serialVersionUID = 1L;
 

@@ -13,4 +13,5 @@ import org.jspecify.annotations.Nullable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface MemoFunction<T extends @Nullable Object, R extends @Nullable Object> extends Function<T, R>, Serializable {}
+public interface MemoFunction<T extends @Nullable Object, R extends @Nullable Object>
+    extends Function<T, R>, Serializable {}

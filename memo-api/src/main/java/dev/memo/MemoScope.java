@@ -2,8 +2,8 @@ package dev.memo;
 
 /**
  * A scope opened by {@link Memoizer#suspend()} or {@link Memoizer#storingIn(java.nio.file.Path)},
- * to be closed by try-with-resources in the thread that opened it. Scopes nest; closing one restores
- * what was in force when it was opened.
+ * to be closed by try-with-resources in the thread that opened it. Scopes nest; closing one
+ * restores what was in force when it was opened.
  */
 public interface MemoScope extends AutoCloseable {
   /**

@@ -42,10 +42,24 @@ public record MemoStats(
    * @param bytesRead see {@link #bytesRead()}
    * @param bytesWritten see {@link #bytesWritten()}
    */
-  public MemoStats(long hitCount, long missCount, long loadFailureCount, long storeFailureCount,
-      long computeNanos, long bytesRead, long bytesWritten) {
-    this(hitCount, missCount, loadFailureCount, storeFailureCount, computeNanos, bytesRead,
-        bytesWritten, 0, 0);
+  public MemoStats(
+      long hitCount,
+      long missCount,
+      long loadFailureCount,
+      long storeFailureCount,
+      long computeNanos,
+      long bytesRead,
+      long bytesWritten) {
+    this(
+        hitCount,
+        missCount,
+        loadFailureCount,
+        storeFailureCount,
+        computeNanos,
+        bytesRead,
+        bytesWritten,
+        0,
+        0);
   }
 
   /**

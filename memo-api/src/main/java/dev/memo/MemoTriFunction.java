@@ -13,4 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface MemoTriFunction<T extends @Nullable Object, U extends @Nullable Object, V extends @Nullable Object, R extends @Nullable Object> extends TriFunction<T, U, V, R>, Serializable {}
+public interface MemoTriFunction<
+        T extends @Nullable Object,
+        U extends @Nullable Object,
+        V extends @Nullable Object,
+        R extends @Nullable Object>
+    extends TriFunction<T, U, V, R>, Serializable {}

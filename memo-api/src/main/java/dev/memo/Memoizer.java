@@ -6,8 +6,8 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Wraps functions so that a call whose code, arguments and environment were seen before returns
- * the stored result instead of running again. Obtain one from {@code dev.memo.core.Memo}.
+ * Wraps functions so that a call whose code, arguments and environment were seen before returns the
+ * stored result instead of running again. Obtain one from {@code dev.memo.core.Memo}.
  *
  * <pre>{@code
  * Memoizer memo = Memo.create();
@@ -35,7 +35,8 @@ public interface Memoizer extends AutoCloseable {
    * @throws SignatureException if the function's code cannot be located, or a captured variable
    *     cannot be signed
    */
-  default <T extends @Nullable Object, R extends @Nullable Object> Function<T, R> function(MemoFunction<T, R> function) {
+  default <T extends @Nullable Object, R extends @Nullable Object> Function<T, R> function(
+      MemoFunction<T, R> function) {
     return function(FunctionOptions.defaults(), function);
   }
 
@@ -49,7 +50,8 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized function
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  default <T extends @Nullable Object, R extends @Nullable Object> Function<T, R> function(String name, MemoFunction<T, R> function) {
+  default <T extends @Nullable Object, R extends @Nullable Object> Function<T, R> function(
+      String name, MemoFunction<T, R> function) {
     return function(FunctionOptions.named(name), function);
   }
 
@@ -63,7 +65,8 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized function
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  <T extends @Nullable Object, R extends @Nullable Object> Function<T, R> function(FunctionOptions options, MemoFunction<T, R> function);
+  <T extends @Nullable Object, R extends @Nullable Object> Function<T, R> function(
+      FunctionOptions options, MemoFunction<T, R> function);
 
   /**
    * Memoizes a computation without arguments under a name.
@@ -87,7 +90,8 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized computation
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  <R extends @Nullable Object> Supplier<R> supplier(FunctionOptions options, MemoSupplier<R> supplier);
+  <R extends @Nullable Object> Supplier<R> supplier(
+      FunctionOptions options, MemoSupplier<R> supplier);
 
   /**
    * Memoizes a function of two arguments under a name.
@@ -100,7 +104,8 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized function
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  default <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object> BiFunction<T, U, R> biFunction(String name, MemoBiFunction<T, U, R> function) {
+  default <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+      BiFunction<T, U, R> biFunction(String name, MemoBiFunction<T, U, R> function) {
     return biFunction(FunctionOptions.named(name), function);
   }
 
@@ -115,8 +120,8 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized function
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object> BiFunction<T, U, R> biFunction(
-      FunctionOptions options, MemoBiFunction<T, U, R> function);
+  <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+      BiFunction<T, U, R> biFunction(FunctionOptions options, MemoBiFunction<T, U, R> function);
 
   /**
    * Memoizes a function of three arguments under a name.
@@ -130,8 +135,12 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized function
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  default <T extends @Nullable Object, U extends @Nullable Object, V extends @Nullable Object, R extends @Nullable Object> TriFunction<T, U, V, R> triFunction(
-      String name, MemoTriFunction<T, U, V, R> function) {
+  default <
+          T extends @Nullable Object,
+          U extends @Nullable Object,
+          V extends @Nullable Object,
+          R extends @Nullable Object>
+      TriFunction<T, U, V, R> triFunction(String name, MemoTriFunction<T, U, V, R> function) {
     return triFunction(FunctionOptions.named(name), function);
   }
 
@@ -147,8 +156,13 @@ public interface Memoizer extends AutoCloseable {
    * @return the memoized function
    * @throws SignatureException see {@link #function(MemoFunction)}
    */
-  <T extends @Nullable Object, U extends @Nullable Object, V extends @Nullable Object, R extends @Nullable Object> TriFunction<T, U, V, R> triFunction(
-      FunctionOptions options, MemoTriFunction<T, U, V, R> function);
+  <
+          T extends @Nullable Object,
+          U extends @Nullable Object,
+          V extends @Nullable Object,
+          R extends @Nullable Object>
+      TriFunction<T, U, V, R> triFunction(
+          FunctionOptions options, MemoTriFunction<T, U, V, R> function);
 
   /**
    * Returns an implementation of an interface whose {@link Memoize}-annotated methods are memoized
@@ -158,11 +172,11 @@ public interface Memoizer extends AutoCloseable {
    * override run on the proxy, so that the memoized methods they call are memoized too.
    *
    * <p><b>State.</b> A memoized method may read the instance fields of {@code impl}: every
-   * non-static field of its class and superclasses is signed by value at each call, as the
-   * captured variables of a lambda are. A field whose value cannot change a result (a cache, a
-   * listener, a counter) must be marked {@link NotSigned} or {@code transient}; a field memo cannot
-   * sign is an error here, naming the field, never a silent stale hit. Static fields are signed as
-   * for any memoized code.
+   * non-static field of its class and superclasses is signed by value at each call, as the captured
+   * variables of a lambda are. A field whose value cannot change a result (a cache, a listener, a
+   * counter) must be marked {@link NotSigned} or {@code transient}; a field memo cannot sign is an
+   * error here, naming the field, never a silent stale hit. Static fields are signed as for any
+   * memoized code.
    *
    * <p>Exceptions thrown by {@code impl} reach the caller unchanged. {@code equals} is identity of
    * the proxy, {@code hashCode} its identity hash. Each memoized method's result name is registered
@@ -254,26 +268,25 @@ public interface Memoizer extends AutoCloseable {
    *     {@code biFunction} or {@code triFunction}
    * @param args the call's arguments, as many as the function takes (none for a supplier)
    * @return the explanation
-   * @throws IllegalArgumentException if {@code memoized} was not returned by this memoizer, or
-   *     the number of arguments is wrong
+   * @throws IllegalArgumentException if {@code memoized} was not returned by this memoizer, or the
+   *     number of arguments is wrong
    * @throws SignatureException if an argument or the environment cannot be signed
    * @throws StoreException if this memoizer is closed or its store cannot be read
    */
   Explanation explain(Object memoized, @Nullable Object... args);
 
   /**
-   * Returns whether the store holds a usable entry for a call: one that a call with these
-   * arguments would return without computing. The call is signed exactly as it would be; the
-   * entry's header and checksums are checked but its value is not deserialized. Neither runs the
-   * function nor counts as a hit; a broken entry is not contained (it is quarantined, as a call
-   * would).
+   * Returns whether the store holds a usable entry for a call: one that a call with these arguments
+   * would return without computing. The call is signed exactly as it would be; the entry's header
+   * and checksums are checked but its value is not deserialized. Neither runs the function nor
+   * counts as a hit; a broken entry is not contained (it is quarantined, as a call would).
    *
    * @param memoized a function returned by this memoizer's {@code function}, {@code supplier},
    *     {@code biFunction} or {@code triFunction}
    * @param args the call's arguments, as many as the function takes (none for a supplier)
    * @return true if a call would be answered from the store; false when memoization is off
-   * @throws IllegalArgumentException if {@code memoized} was not returned by this memoizer, or
-   *     the number of arguments is wrong
+   * @throws IllegalArgumentException if {@code memoized} was not returned by this memoizer, or the
+   *     number of arguments is wrong
    * @throws SignatureException if an argument or the environment cannot be signed
    * @throws StoreException if this memoizer is closed or its store cannot be read
    */
@@ -287,8 +300,8 @@ public interface Memoizer extends AutoCloseable {
    *     {@code biFunction} or {@code triFunction}
    * @param args the call's arguments, as many as the function takes (none for a supplier)
    * @return true if an entry was removed; false if there was none, or memoization is off
-   * @throws IllegalArgumentException if {@code memoized} was not returned by this memoizer, or
-   *     the number of arguments is wrong
+   * @throws IllegalArgumentException if {@code memoized} was not returned by this memoizer, or the
+   *     number of arguments is wrong
    * @throws SignatureException if an argument or the environment cannot be signed
    * @throws StoreException if this memoizer is closed or its store cannot be written
    */
@@ -303,9 +316,9 @@ public interface Memoizer extends AutoCloseable {
    *     {@code biFunction} or {@code triFunction}
    * @return how many entries were removed (0 when memoization is off)
    * @throws IllegalArgumentException if {@code memoized} was not returned by this memoizer
-   * @throws StoreException if this memoizer is closed, or its store cannot list or remove
-   *     entries: a store that does not declare {@link dev.memo.spi.Store.Capability#LISTING} is
-   *     refused with a message that says so, and nothing is removed
+   * @throws StoreException if this memoizer is closed, or its store cannot list or remove entries:
+   *     a store that does not declare {@link dev.memo.spi.Store.Capability#LISTING} is refused with
+   *     a message that says so, and nothing is removed
    */
   long clear(Object memoized);
 
@@ -317,8 +330,8 @@ public interface Memoizer extends AutoCloseable {
   MemoStats stats();
 
   /**
-   * Closes the store this memoizer opened. Calls through its wrappers afterwards fail with a
-   * {@link StoreException}. Closing twice does nothing.
+   * Closes the store this memoizer opened. Calls through its wrappers afterwards fail with a {@link
+   * StoreException}. Closing twice does nothing.
    */
   @Override
   void close();

@@ -2,7 +2,10 @@ package dev.memo;
 
 import org.jspecify.annotations.Nullable;
 
-/** A value could not be serialized or a stored payload could not be read back: the type is not serializable, the payload names a class the filter refuses, the bytes are corrupt or truncated. */
+/**
+ * A value could not be serialized or a stored payload could not be read back: the type is not
+ * serializable, the payload names a class the filter refuses, the bytes are corrupt or truncated.
+ */
 public class SerdeException extends MemoException {
   private static final long serialVersionUID = 1L;
 

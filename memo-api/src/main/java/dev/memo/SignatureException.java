@@ -2,7 +2,10 @@ package dev.memo;
 
 import org.jspecify.annotations.Nullable;
 
-/** A call could not be signed: an argument, captured variable or field has a type memo does not know how to sign, or the function's code cannot be located. */
+/**
+ * A call could not be signed: an argument, captured variable or field has a type memo does not know
+ * how to sign, or the function's code cannot be located.
+ */
 public class SignatureException extends MemoException {
   private static final long serialVersionUID = 1L;
 

@@ -4,9 +4,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where a {@link Signable} or a {@link dev.memo.spi.TypeSigner} writes the content that signs a
- * value. Each method writes a type tag before the value, so {@code putInt(1)} and
- * {@code putLong(1)} write different content. Not thread-safe; valid only during the call that
- * received it.
+ * value. Each method writes a type tag before the value, so {@code putInt(1)} and {@code
+ * putLong(1)} write different content. Not thread-safe; valid only during the call that received
+ * it.
  */
 public interface SignatureSink {
   /**

@@ -11,7 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface TriFunction<T extends @Nullable Object, U extends @Nullable Object, V extends @Nullable Object, R extends @Nullable Object> {
+public interface TriFunction<
+    T extends @Nullable Object,
+    U extends @Nullable Object,
+    V extends @Nullable Object,
+    R extends @Nullable Object> {
   /**
    * Applies this function.
    *

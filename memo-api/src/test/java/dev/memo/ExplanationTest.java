@@ -14,13 +14,20 @@ import org.junit.jupiter.api.Test;
 class ExplanationTest {
   @Test
   void toString_ofAMissInEveryPart_namesEachPartInOrder() {
-    Explanation e = Explanation.miss("total", List.of("app.Prices.discount(int)", "jar pricing.jar"),
-        List.of("static field app.Prices.RATES"), List.of(0, 2));
-    assertEquals("miss of \"total\": code differs in app.Prices.discount(int), jar pricing.jar;"
-        + " environment differs in static field app.Prices.RATES; arguments differ in parameter 0,"
-        + " parameter 2; compared with the most recent entry of \"total\"", e.toString());
-    assertEquals(Set.of(Explanation.Part.CODE, Explanation.Part.ENVIRONMENT,
-        Explanation.Part.ARGUMENTS), e.changedParts());
+    Explanation e =
+        Explanation.miss(
+            "total",
+            List.of("app.Prices.discount(int)", "jar pricing.jar"),
+            List.of("static field app.Prices.RATES"),
+            List.of(0, 2));
+    assertEquals(
+        "miss of \"total\": code differs in app.Prices.discount(int), jar pricing.jar;"
+            + " environment differs in static field app.Prices.RATES; arguments differ in parameter 0,"
+            + " parameter 2; compared with the most recent entry of \"total\"",
+        e.toString());
+    assertEquals(
+        Set.of(Explanation.Part.CODE, Explanation.Part.ENVIRONMENT, Explanation.Part.ARGUMENTS),
+        e.changedParts());
     assertFalse(e.isHit());
     assertTrue(e.hasEarlierEntry());
   }
@@ -47,7 +54,8 @@ class ExplanationTest {
     assertEquals(Explanation.hit("f"), Explanation.hit("f"));
     assertEquals(Explanation.hit("f").hashCode(), Explanation.hit("f").hashCode());
     assertNotEquals(Explanation.hit("f"), Explanation.firstMiss("f"));
-    assertNotEquals(Explanation.miss("f", List.of(), List.of(), List.of(1)),
+    assertNotEquals(
+        Explanation.miss("f", List.of(), List.of(), List.of(1)),
         Explanation.miss("f", List.of(), List.of(), List.of(0)));
   }
 
@@ -56,17 +64,23 @@ class ExplanationTest {
     FunctionOptions o = FunctionOptions.named("f").ignoreCode().version("2").ignoreParameters(1);
     assertTrue(o.ignoresCode());
     assertFalse(FunctionOptions.named("f").ignoresCode());
-    assertEquals("FunctionOptions{name=f, version=2, ignoredParameters=[1], ignoreCode}",
-        o.toString());
+    assertEquals(
+        "FunctionOptions{name=f, version=2, ignoredParameters=[1], ignoreCode}", o.toString());
   }
 
   @Test
   void functionOptions_includeCode_addsEachClassOnce_andIsKeptByLaterChanges() {
-    FunctionOptions o = FunctionOptions.named("f").includeCode(String.class, Integer.class)
-        .includeCode(String.class).version("2").tags("disk");
+    FunctionOptions o =
+        FunctionOptions.named("f")
+            .includeCode(String.class, Integer.class)
+            .includeCode(String.class)
+            .version("2")
+            .tags("disk");
     assertEquals(List.of(String.class, Integer.class), o.includedCode());
     assertEquals(List.of(), FunctionOptions.named("f").includedCode());
-    assertEquals("FunctionOptions{name=f, version=2, ignoredParameters=[], tags=[disk],"
-        + " includedCode=[java.lang.String, java.lang.Integer]}", o.toString());
+    assertEquals(
+        "FunctionOptions{name=f, version=2, ignoredParameters=[], tags=[disk],"
+            + " includedCode=[java.lang.String, java.lang.Integer]}",
+        o.toString());
   }
 }

@@ -15,7 +15,8 @@ class MemoConfigTest {
 
   @Test
   void getBytes_acceptsBinaryUnits() {
-    MemoConfig c = MemoConfig.of(Map.of("a", "1048576", "b", "512KiB", "c", "64 MiB", "d", "2g", "e", "3TB"));
+    MemoConfig c =
+        MemoConfig.of(Map.of("a", "1048576", "b", "512KiB", "c", "64 MiB", "d", "2g", "e", "3TB"));
     assertEquals(1048576, c.getBytes("a", 0));
     assertEquals(512L << 10, c.getBytes("b", 0));
     assertEquals(64L << 20, c.getBytes("c", 0));
@@ -36,7 +37,9 @@ class MemoConfigTest {
 
   @Test
   void getDuration_acceptsShortFormsAndIso() {
-    MemoConfig c = MemoConfig.of(Map.of("a", "500ms", "b", "30s", "c", "15m", "d", "12h", "e", "7d", "f", "PT1H30M"));
+    MemoConfig c =
+        MemoConfig.of(
+            Map.of("a", "500ms", "b", "30s", "c", "15m", "d", "12h", "e", "7d", "f", "PT1H30M"));
     assertEquals(Duration.ofMillis(500), c.getDuration("a", null));
     assertEquals(Duration.ofSeconds(30), c.getDuration("b", null));
     assertEquals(Duration.ofMinutes(15), c.getDuration("c", null));
@@ -57,7 +60,8 @@ class MemoConfigTest {
 
   @Test
   void getInt_garbage_isAnErrorWithFullKeyOfScopedView() {
-    MemoConfig c = MemoConfig.of(Map.of("memo.serde.java-gzip.level", "fast")).scoped("memo.serde.java-gzip");
+    MemoConfig c =
+        MemoConfig.of(Map.of("memo.serde.java-gzip.level", "fast")).scoped("memo.serde.java-gzip");
     var e = assertThrows(MemoConfigurationException.class, () -> c.getInt("level", 6));
     assertEquals(
         "memo.serde.java-gzip.level is \"fast\" (from configuration map) but must be a whole number"
@@ -67,7 +71,8 @@ class MemoConfigTest {
 
   @Test
   void scoped_readsRelativeKeysAndRootReachesTheRest() {
-    MemoConfig root = MemoConfig.of(Map.of("memo.store.directory.path", "/tmp/x", "memo.serde", "java"));
+    MemoConfig root =
+        MemoConfig.of(Map.of("memo.store.directory.path", "/tmp/x", "memo.serde", "java"));
     MemoConfig dir = root.scoped("memo.store").scoped("directory");
     assertEquals(Path.of("/tmp/x"), dir.getPath("path", null));
     assertEquals("memo.store.directory.path", dir.key("path"));
@@ -79,8 +84,9 @@ class MemoConfigTest {
     Properties p = new Properties();
     p.setProperty("memo.a", "  ");
     p.setProperty("memo.b", "sys");
-    MemoConfig c = MemoConfig.ofProperties("system property", p)
-        .withFallback(MemoConfig.ofEnvironment(Map.of("MEMO_A", "env", "MEMO_B", "env")));
+    MemoConfig c =
+        MemoConfig.ofProperties("system property", p)
+            .withFallback(MemoConfig.ofEnvironment(Map.of("MEMO_A", "env", "MEMO_B", "env")));
     assertEquals("env", c.get("memo.a").orElseThrow());
     assertEquals("sys", c.get("memo.b").orElseThrow());
   }
@@ -102,17 +108,20 @@ class MemoConfigTest {
     assertEquals("copy", c.getChoice("m", "strict", "strict", "copy"));
     assertEquals(List.of("a", "b", "c"), c.getList("l"));
     var e = assertThrows(MemoConfigurationException.class, () -> c.getChoice("m", "x", "strict"));
-    assertEquals("m is \"Copy\" (from configuration map) but must be one of strict", e.getMessage());
+    assertEquals(
+        "m is \"Copy\" (from configuration map) but must be one of strict", e.getMessage());
   }
 
   @Test
   void environmentName_upperCaseWithUnderscores() {
-    assertEquals("MEMO_SERDE_JAVA_GZIP_LEVEL", MemoConfig.environmentName("memo.serde.java-gzip.level"));
+    assertEquals(
+        "MEMO_SERDE_JAVA_GZIP_LEVEL", MemoConfig.environmentName("memo.serde.java-gzip.level"));
   }
 
   @Test
   void invalid_buildsTheSameMessageForCallerChecks() {
-    MemoConfig c = MemoConfig.of("builder", Map.of("memo.serde.zstd.level", "40")).scoped("memo.serde.zstd");
+    MemoConfig c =
+        MemoConfig.of("builder", Map.of("memo.serde.zstd.level", "40")).scoped("memo.serde.zstd");
     assertEquals(
         "memo.serde.zstd.level is \"40\" (from builder) but must be a level from -7 to 22",
         c.invalid("level", "a level from -7 to 22").getMessage());

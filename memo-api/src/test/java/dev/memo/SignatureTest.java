@@ -35,8 +35,11 @@ class SignatureTest {
   @Test
   void fromHex_rejectsBadInputQuotingIt() {
     var e = assertThrows(IllegalArgumentException.class, () -> Signature.fromHex("abc"));
-    assertEquals("\"abc\" is not a signature: expected an even, non-zero number of hex digits", e.getMessage());
+    assertEquals(
+        "\"abc\" is not a signature: expected an even, non-zero number of hex digits",
+        e.getMessage());
     var e2 = assertThrows(IllegalArgumentException.class, () -> Signature.fromHex("zz"));
-    assertEquals("\"zz\" is not a signature: expected only hex digits 0-9 and a-f", e2.getMessage());
+    assertEquals(
+        "\"zz\" is not a signature: expected only hex digits 0-9 and a-f", e2.getMessage());
   }
 }

@@ -30,11 +30,11 @@ public interface Provider<T> {
 
   /**
    * Returns the configuration keys this provider reads, so that memo can report a key nobody reads
-   * (a misspelling) when a memoizer is built. Full keys, such as {@code
-   * memo.store.directory.path}; a key ending in {@code .*} stands for every key under it. Keys
-   * outside the provider's scope may be listed (a serde sharing another's options); memo's own
-   * keys need not be. A key in the provider's scope ({@code memo.store.<name>.*}) that it does not
-   * list is then an error, or a warning with {@code memo.config.unknown=warn}.
+   * (a misspelling) when a memoizer is built. Full keys, such as {@code memo.store.directory.path};
+   * a key ending in {@code .*} stands for every key under it. Keys outside the provider's scope may
+   * be listed (a serde sharing another's options); memo's own keys need not be. A key in the
+   * provider's scope ({@code memo.store.<name>.*}) that it does not list is then an error, or a
+   * warning with {@code memo.config.unknown=warn}.
    *
    * @return the keys; empty (the default) when the provider does not say, and then memo accepts
    *     every key in its scope unchecked

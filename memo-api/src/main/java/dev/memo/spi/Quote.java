@@ -39,14 +39,26 @@ public final class Quote {
     for (int i = 0; i < end; i++) {
       char c = text.charAt(i);
       switch (c) {
-        case '\n': sb.append("\\n"); break;
-        case '\r': sb.append("\\r"); break;
-        case '\t': sb.append("\\t"); break;
-        case '"': sb.append("\\\""); break;
-        case '\\': sb.append("\\\\"); break;
+        case '\n':
+          sb.append("\\n");
+          break;
+        case '\r':
+          sb.append("\\r");
+          break;
+        case '\t':
+          sb.append("\\t");
+          break;
+        case '"':
+          sb.append("\\\"");
+          break;
+        case '\\':
+          sb.append("\\\\");
+          break;
         default:
-          if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
-              || c == '\u2028' || c == '\u2029') {
+          if (Character.isISOControl(c)
+              || Character.getType(c) == Character.FORMAT
+              || c == '\u2028'
+              || c == '\u2029') {
             sb.append(String.format("\\u%04x", (int) c));
           } else {
             sb.append(c);

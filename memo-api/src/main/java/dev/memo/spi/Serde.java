@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns results into bytes and back. memo writes the serde's name in each entry's header and reads
- * an entry with the serde named there, so entries stay readable after the configuration switches
- * to another serde. Thread-safe.
+ * an entry with the serde named there, so entries stay readable after the configuration switches to
+ * another serde. Thread-safe.
  */
 public interface Serde {
   /**

@@ -2,8 +2,8 @@ package dev.memo.spi;
 
 /**
  * A digest algorithm that signatures are computed with. memo mixes the signer's name into every
- * signature, so results signed by one signer are never found by another. Thread-safe; the
- * {@link Hasher}s it creates are not.
+ * signature, so results signed by one signer are never found by another. Thread-safe; the {@link
+ * Hasher}s it creates are not.
  */
 public interface Signer {
   /**

@@ -19,17 +19,18 @@ import org.jspecify.annotations.Nullable;
  * only has to keep bytes faithfully and publish each entry atomically: a reader sees a whole old
  * entry, a whole new one, or none, never a mix. Thread-safe.
  *
- * <p>Namespaces are arbitrary user text; a store that maps them to file names must sanitize them
- * so that no name can leave its root.
+ * <p>Namespaces are arbitrary user text; a store that maps them to file names must sanitize them so
+ * that no name can leave its root.
  *
  * <p>Only {@link #name}, {@link #get}, {@link #put}, {@link #remove} and {@link #close} are
- * required. Everything else is an optional {@linkplain Capability capability} that a store
- * declares in {@link #capabilities()}: {@link Capability#LISTING} ({@link #namespaces()}, {@link
+ * required. Everything else is an optional {@linkplain Capability capability} that a store declares
+ * in {@link #capabilities()}: {@link Capability#LISTING} ({@link #namespaces()}, {@link
  * #forEachEntry}, {@link #clear}), {@link Capability#CLAIMS} ({@link #claim}) and {@link
  * Capability#PRUNING} ({@link #prune}). memo lists and prunes only a store that declares the
  * capability, and otherwise says which capability the operation needs ({@link
- * Capability#unsupportedBy}); it calls {@link #claim} on any store. The defaults of the listing and pruning methods throw {@link
- * UnsupportedOperationException}, and the default {@link #claim} returns empty.
+ * Capability#unsupportedBy}); it calls {@link #claim} on any store. The defaults of the listing and
+ * pruning methods throw {@link UnsupportedOperationException}, and the default {@link #claim}
+ * returns empty.
  */
 public interface Store extends AutoCloseable {
   /**
@@ -40,10 +41,10 @@ public interface Store extends AutoCloseable {
   String name();
 
   /**
-   * Returns the optional capabilities this store has: memo uses a capability's methods only when
-   * it is declared here, and memo-testkit runs its contract only for stores that declare it. The
-   * answer may depend on the store's configuration (the {@code directory} store claims entries
-   * only with {@code claims=true}) but must not change while the store is open.
+   * Returns the optional capabilities this store has: memo uses a capability's methods only when it
+   * is declared here, and memo-testkit runs its contract only for stores that declare it. The
+   * answer may depend on the store's configuration (the {@code directory} store claims entries only
+   * with {@code claims=true}) but must not change while the store is open.
    *
    * @return the capabilities, never null; the default declares none
    */
@@ -65,8 +66,8 @@ public interface Store extends AutoCloseable {
   /**
    * Opens an entry for reading without recording it as used: memo peeks at entries to list them,
    * check them ({@code contains}, {@code explain}, {@code verify}), never to hand out a value, and
-   * a store that evicts the least recently used entries must not count a peek as a use. The
-   * default calls {@link #get}, which is right for a store that does not track use.
+   * a store that evicts the least recently used entries must not count a peek as a use. The default
+   * calls {@link #get}, which is right for a store that does not track use.
    *
    * @param namespace the function's namespace
    * @param key the call's signature
@@ -103,8 +104,8 @@ public interface Store extends AutoCloseable {
   boolean remove(String namespace, Signature key) throws IOException;
 
   /**
-   * Takes a broken entry out of use, keeping it for inspection where the store can: memo calls
-   * this when an entry fails its checks. The default removes it.
+   * Takes a broken entry out of use, keeping it for inspection where the store can: memo calls this
+   * when an entry fails its checks. The default removes it.
    *
    * @param namespace the function's namespace
    * @param key the call's signature
@@ -125,8 +126,8 @@ public interface Store extends AutoCloseable {
    *
    * <p>A claim whose holder died or that is older than the store's timeout is taken over, so a
    * crash delays the others at most until then. Claims are a way to save work, not a lock that
-   * correctness depends on: two processes may still compute one entry in rare races, and each
-   * then stores the same value.
+   * correctness depends on: two processes may still compute one entry in rare races, and each then
+   * stores the same value.
    *
    * @param namespace the function's namespace
    * @param key the call's signature
@@ -140,9 +141,10 @@ public interface Store extends AutoCloseable {
   }
 
   /**
-   * Returns the namespaces that hold entries, or held them ({@link Capability#LISTING}): a namespace whose entries were all
-   * removed may still be listed. Namespaces of memo's own (such as its explain records) are
-   * included. Entries written or removed while the listing runs may or may not count.
+   * Returns the namespaces that hold entries, or held them ({@link Capability#LISTING}): a
+   * namespace whose entries were all removed may still be listed. Namespaces of memo's own (such as
+   * its explain records) are included. Entries written or removed while the listing runs may or may
+   * not count.
    *
    * @return the namespaces, as given to {@link #put}; a new set the caller may keep
    * @throws IOException if the store cannot be read
@@ -155,9 +157,9 @@ public interface Store extends AutoCloseable {
   }
 
   /**
-   * Lists the entries of a namespace ({@link Capability#LISTING}), one call of {@code action} per entry, without reading them.
-   * Entries written or removed while the listing runs may or may not be seen; an entry is seen at
-   * most once. The action may remove entries.
+   * Lists the entries of a namespace ({@link Capability#LISTING}), one call of {@code action} per
+   * entry, without reading them. Entries written or removed while the listing runs may or may not
+   * be seen; an entry is seen at most once. The action may remove entries.
    *
    * @param namespace the namespace
    * @param action called with each entry, on the calling thread
@@ -172,8 +174,8 @@ public interface Store extends AutoCloseable {
   }
 
   /**
-   * Removes every entry of a namespace ({@link Capability#LISTING}). Entries written while it runs may survive. The default
-   * lists the namespace with {@link #forEachEntry} and removes each entry.
+   * Removes every entry of a namespace ({@link Capability#LISTING}). Entries written while it runs
+   * may survive. The default lists the namespace with {@link #forEachEntry} and removes each entry.
    *
    * @param namespace the namespace
    * @return how many entries were removed
@@ -196,13 +198,13 @@ public interface Store extends AutoCloseable {
   /**
    * Prunes the store to bounds, its own way ({@link Capability#PRUNING}): entries unused for longer
    * than {@code maxAge} go, then the least recently used until at most {@code maxBytes} remain, as
-   * the store counts bytes. A store may also remove what it left behind (temporary files of
-   * writers that died, old quarantined entries). Entries written while it runs may survive.
+   * the store counts bytes. A store may also remove what it left behind (temporary files of writers
+   * that died, old quarantined entries). Entries written while it runs may survive.
    *
    * @param maxBytes the most bytes of entries to keep, at least 0; {@link Long#MAX_VALUE} for no
    *     bound
-   * @param maxAge the longest to keep an entry neither written nor read, zero or more (zero
-   *     removes every entry); null for no bound
+   * @param maxAge the longest to keep an entry neither written nor read, zero or more (zero removes
+   *     every entry); null for no bound
    * @return what was removed and what remains
    * @throws IOException if the store cannot be listed or written
    * @throws UnsupportedOperationException if this store cannot prune (the default), or cannot keep
@@ -221,10 +223,14 @@ public interface Store extends AutoCloseable {
    * @param bytes bytes of the entries kept, as the store counts them
    * @param removedEntries entries removed
    * @param removedBytes bytes of the entries removed
-   * @param removedTemporaryFiles files that writers which died left behind, removed; 0 for a
-   *     store that leaves none
+   * @param removedTemporaryFiles files that writers which died left behind, removed; 0 for a store
+   *     that leaves none
    */
-  record Pruned(long entries, long bytes, long removedEntries, long removedBytes,
+  record Pruned(
+      long entries,
+      long bytes,
+      long removedEntries,
+      long removedBytes,
       long removedTemporaryFiles) {}
 
   /**
@@ -238,13 +244,17 @@ public interface Store extends AutoCloseable {
      * {@code Memoizer.clear} and the {@code memo ls}, {@code stats}, {@code clear} and {@code
      * verify} commands need it.
      */
-    LISTING("list its entries", "Store.namespaces() and Store.forEachEntry()",
+    LISTING(
+        "list its entries",
+        "Store.namespaces() and Store.forEachEntry()",
         "directory, chronicle or memory"),
     /**
-     * Coordinates the computation of an entry between processes: {@link #claim} may return a
-     * claim. Without it, memo computes a missing entry in each process that needs it.
+     * Coordinates the computation of an entry between processes: {@link #claim} may return a claim.
+     * Without it, memo computes a missing entry in each process that needs it.
      */
-    CLAIMS("claim the computation of an entry", "Store.claim()",
+    CLAIMS(
+        "claim the computation of an entry",
+        "Store.claim()",
         "directory with memo.store.directory.claims=true"),
     /**
      * Prunes itself to bounds its own way: {@link #prune}. {@code memo prune} needs it, or {@link
@@ -276,11 +286,24 @@ public interface Store extends AutoCloseable {
      * @return the exception, to throw
      */
     public StoreException unsupportedBy(Store store, String operation) {
-      return new StoreException(operation + " needs a store that can " + ability
-          + ", but the " + store.name() + " store does not declare Store.Capability." + name()
-          + "; use a store that does, such as " + stores + ", or implement " + methods
-          + " in the " + store.name() + " store and add " + name() + " to its"
-          + " Store.capabilities()");
+      return new StoreException(
+          operation
+              + " needs a store that can "
+              + ability
+              + ", but the "
+              + store.name()
+              + " store does not declare Store.Capability."
+              + name()
+              + "; use a store that does, such as "
+              + stores
+              + ", or implement "
+              + methods
+              + " in the "
+              + store.name()
+              + " store and add "
+              + name()
+              + " to its"
+              + " Store.capabilities()");
     }
   }
 
@@ -302,8 +325,8 @@ public interface Store extends AutoCloseable {
     boolean held();
 
     /**
-     * Releases the claim if the caller holds it, so that another process may compute the entry
-     * if it was not put.
+     * Releases the claim if the caller holds it, so that another process may compute the entry if
+     * it was not put.
      *
      * @throws IOException if the claim cannot be released; it then expires like a dead holder's
      */

@@ -4,9 +4,9 @@ import dev.memo.SignatureSink;
 
 /**
  * Teaches memo to sign a type it does not know and cannot change (a class from a library). Register
- * implementations for {@link java.util.ServiceLoader} under {@code dev.memo.spi.TypeSigner}, or pass
- * them to the memoizer's builder. A type signer applies to its type and its subtypes; the one for
- * the most specific type wins (the class itself, then its superclasses, then its interfaces).
+ * implementations for {@link java.util.ServiceLoader} under {@code dev.memo.spi.TypeSigner}, or
+ * pass them to the memoizer's builder. A type signer applies to its type and its subtypes; the one
+ * for the most specific type wins (the class itself, then its superclasses, then its interfaces).
  * Thread-safe.
  *
  * @param <T> the type signed

@@ -15,7 +15,8 @@ final class QuoteTest {
 
   @Test
   void of_controlAndFormattingCharacters_areEscaped() {
-    assertEquals("\"a\\nb\\r\\tc\\u001b[31m\\u202e\\u2028\\\"q\\\"\\\\\"",
+    assertEquals(
+        "\"a\\nb\\r\\tc\\u001b[31m\\u202e\\u2028\\\"q\\\"\\\\\"",
         Quote.of("a\nb\r\tc\u001b[31m\u202e\u2028\"q\"\\"));
   }
 
@@ -37,7 +38,11 @@ final class QuoteTest {
 
     var e = assertThrows(IllegalArgumentException.class, () -> FunctionOptions.named(name));
 
-    assertEquals("function name \"\\u001b[31m" + "x".repeat(195) + "…\" (10005 characters) is"
-        + " invalid: use 1 to 200 characters, no control characters", e.getMessage());
+    assertEquals(
+        "function name \"\\u001b[31m"
+            + "x".repeat(195)
+            + "…\" (10005 characters) is"
+            + " invalid: use 1 to 200 characters, no control characters",
+        e.getMessage());
   }
 }

@@ -28,10 +28,12 @@ final class Backends {
   }
 
   static Store store(String name, Path dir) {
-    MemoConfig config = MemoConfig.of(Map.of(
-        "memo.store.directory.path", dir.resolve("directory").toString(),
-        "memo.store.chronicle.path", dir.resolve("chronicle").toString(),
-        "memo.store.memory.max-bytes", "8GiB"));
+    MemoConfig config =
+        MemoConfig.of(
+            Map.of(
+                "memo.store.directory.path", dir.resolve("directory").toString(),
+                "memo.store.chronicle.path", dir.resolve("chronicle").toString(),
+                "memo.store.memory.max-bytes", "8GiB"));
     var s = ProviderSelector.load(StoreProvider.class, "store", LOADER);
     return s.create(s.select(name, config), config);
   }

@@ -42,18 +42,38 @@ final class BenchRedis implements AutoCloseable {
       }
     }
     if (binary == null) {
-      throw new IllegalStateException("RedisBench needs redis-server on the PATH: install it with"
-          + " `apt-get install redis-server`");
+      throw new IllegalStateException(
+          "RedisBench needs redis-server on the PATH: install it with"
+              + " `apt-get install redis-server`");
     }
     Path dir = Files.createTempDirectory("memo-bench-redis");
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    Process p = new ProcessBuilder(List.of(binary, "--port", Integer.toString(port),
-        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-        "--maxmemory", "1gb", "--maxmemory-policy", "allkeys-lru", "--loglevel", "warning"))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    binary,
+                    "--port",
+                    Integer.toString(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    dir.toString(),
+                    "--maxmemory",
+                    "1gb",
+                    "--maxmemory-policy",
+                    "allkeys-lru",
+                    "--loglevel",
+                    "warning"))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
     BenchRedis server = new BenchRedis(dir, port, p);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!server.pong()) {

@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * A whole memoized call of three small arguments (an int, a short string, a double[8]): a hit and a
  * miss, against a Caffeine cache keyed by a record of the same arguments, measured in the same run.
- * With {@code tier=off} every memo hit reads the store and deserializes (as the first hit of a fresh
- * process does); with {@code tier=on} a hit is answered by the object tier.
+ * With {@code tier=off} every memo hit reads the store and deserializes (as the first hit of a
+ * fresh process does); with {@code tier=on} a hit is answered by the object tier.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,7 +43,10 @@ public class CallBench {
   record Key(int n, String name, double[] values) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key k && k.n == n && k.name.equals(name) && Arrays.equals(k.values, values);
+      return o instanceof Key k
+          && k.n == n
+          && k.name.equals(name)
+          && Arrays.equals(k.values, values);
     }
 
     @Override
@@ -70,14 +73,15 @@ public class CallBench {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     dir = Files.createTempDirectory("memo-bench-call");
-    memo = Memo.builder()
-        .store(store)
-        .serde("java")
-        .signer("sha256")
-        .config("memo.store.directory.path", dir.toString())
-        .config("memo.store.chronicle.path", dir.resolve("chronicle").toString())
-        .config("memo.object-tier.max-entries", tier.equals("on") ? "10000" : "0")
-        .build();
+    memo =
+        Memo.builder()
+            .store(store)
+            .serde("java")
+            .signer("sha256")
+            .config("memo.store.directory.path", dir.toString())
+            .config("memo.store.chronicle.path", dir.resolve("chronicle").toString())
+            .config("memo.object-tier.max-entries", tier.equals("on") ? "10000" : "0")
+            .build();
     memoized = memo.triFunction("bench-call", CallBench::work);
     caffeine = Caffeine.newBuilder().maximumSize(1_000_000).build();
     memoized.apply(7, "abc", values);

@@ -44,13 +44,14 @@ public class ChronicleHitBench {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     dir = Files.createTempDirectory("memo-bench-chronicle-hit");
-    memo = Memo.builder()
-        .store("chronicle")
-        .serde("java")
-        .signer("sha256")
-        .config("memo.store.chronicle.path", dir.resolve("memo").toString())
-        .config("memo.object-tier.max-entries", "0") // every hit reads the store
-        .build();
+    memo =
+        Memo.builder()
+            .store("chronicle")
+            .serde("java")
+            .signer("sha256")
+            .config("memo.store.chronicle.path", dir.resolve("memo").toString())
+            .config("memo.object-tier.max-entries", "0") // every hit reads the store
+            .build();
     memoized = memo.triFunction("bench-chronicle-hit", CallBench::work);
     memoized.apply(7, "abc", values);
     key = new byte[32];
@@ -59,11 +60,12 @@ public class ChronicleHitBench {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(CallBench.work(7, "abc", values));
     }
-    raw = ChronicleMap.of(byte[].class, byte[].class)
-        .averageKeySize(32)
-        .averageValueSize(bytes.size())
-        .entries(1000)
-        .createPersistedTo(dir.resolve("raw.cm3").toFile());
+    raw =
+        ChronicleMap.of(byte[].class, byte[].class)
+            .averageKeySize(32)
+            .averageValueSize(bytes.size())
+            .entries(1000)
+            .createPersistedTo(dir.resolve("raw.cm3").toFile());
     raw.put(key, bytes.toByteArray());
   }
 

@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * The first-call cost of the code signature: wrapping a function that reaches 50 methods, once per
  * fresh JVM (single shot per fork), so class files are read and normalized cold. Baseline: the same
  * cold wrap of a JDK method reference ({@code Math::abs}), whose code memo does not read (a JDK
- * method contributes the Java version only) — the wrap's cost without the code signature.
- * ({@code ignoreCode()} is no baseline: the reached code is still read for its static fields.)
+ * method contributes the Java version only) — the wrap's cost without the code signature. ({@code
+ * ignoreCode()} is no baseline: the reached code is still read for its static fields.)
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -31,11 +31,12 @@ public class CodeSignatureBench {
   public void setUp() {
     // The benchmarks run from a jar: name their package as the application's own code, as a user
     // running from a jar would, so the 50 methods are read rather than the jar hashed.
-    memo = Memo.builder()
-        .store("memory")
-        .serde("java")
-        .config("memo.code.include", "dev.memo.bench")
-        .build();
+    memo =
+        Memo.builder()
+            .store("memory")
+            .serde("java")
+            .config("memo.code.include", "dev.memo.bench")
+            .build();
   }
 
   @TearDown(Level.Trial)

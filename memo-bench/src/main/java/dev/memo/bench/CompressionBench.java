@@ -16,9 +16,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Compression alone: the {@code zstd} serde (level 3) against the {@code java-gzip} serde (level 6)
  * compressing the same bytes, those the {@code java} serde writes for a payload. The bytes are
- * handed to each serde as one {@code byte[]}, which takes the raw fast path (a copy), so the time is
- * the compressor's; {@link SerdeBench} measures serialization and compression together, where Java
- * serialization of a map of records costs more than either compressor.
+ * handed to each serde as one {@code byte[]}, which takes the raw fast path (a copy), so the time
+ * is the compressor's; {@link SerdeBench} measures serialization and compression together, where
+ * Java serialization of a map of records costs more than either compressor.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

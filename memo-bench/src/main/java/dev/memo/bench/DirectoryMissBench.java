@@ -31,9 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * The miss of a small call (an int, a short string, a double[8]) on the directory store with fsync
  * off, against the least a hand-written cache of atomic files does for the same miss: hash the
  * arguments, look for the file (absent), compute, serialize the result and write it to a fresh
- * temporary file renamed over the entry's name. What memo adds beyond that is its own: the
- * leader's second look, the explain record (a second small file per miss), the entry format and
- * signing. Every miss writes a new entry, so the folders fill as a real miss storm's would.
+ * temporary file renamed over the entry's name. What memo adds beyond that is its own: the leader's
+ * second look, the explain record (a second small file per miss), the entry format and signing.
+ * Every miss writes a new entry, so the folders fill as a real miss storm's would.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,13 +51,14 @@ public class DirectoryMissBench {
   public void setUp() throws IOException, NoSuchAlgorithmException {
     dir = Files.createTempDirectory("memo-bench-miss");
     raw = Files.createDirectories(dir.resolve("raw"));
-    memo = Memo.builder()
-        .store("directory")
-        .serde("java")
-        .signer("sha256")
-        .config("memo.store.directory.path", dir.resolve("memo").toString())
-        .config("memo.object-tier.max-entries", "0") // every hit reads the store
-        .build();
+    memo =
+        Memo.builder()
+            .store("directory")
+            .serde("java")
+            .signer("sha256")
+            .config("memo.store.directory.path", dir.resolve("memo").toString())
+            .config("memo.object-tier.max-entries", "0") // every hit reads the store
+            .build();
     memoized = memo.triFunction("bench-miss", CallBench::work);
     sha256 = MessageDigest.getInstance("SHA-256");
   }
@@ -97,7 +98,8 @@ public class DirectoryMissBench {
     }
     Double result = CallBench.work(n, "abc", values);
     Files.createDirectories(folder);
-    Path temp = folder.resolve("." + hex + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    Path temp =
+        folder.resolve("." + hex + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try (FileOutputStream file = new FileOutputStream(temp.toFile());
         ObjectOutputStream out = new ObjectOutputStream(file)) {
       out.writeObject(result);

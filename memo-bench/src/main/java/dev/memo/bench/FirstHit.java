@@ -4,10 +4,10 @@ import dev.memo.core.Memo;
 import java.util.List;
 
 /**
- * A new process as a user runs it: creates a memoizer configured by system properties only
- * ({@code -Dmemo.store=…} and the store's path), makes the small call of {@link Workloads} once
- * and prints its result, then whether it was a hit. {@link Peers} starts it in a child JVM and
- * times it from start to the first line.
+ * A new process as a user runs it: creates a memoizer configured by system properties only ({@code
+ * -Dmemo.store=…} and the store's path), makes the small call of {@link Workloads} once and prints
+ * its result, then whether it was a hit. {@link Peers} starts it in a child JVM and times it from
+ * start to the first line.
  */
 public final class FirstHit {
   private FirstHit() {}

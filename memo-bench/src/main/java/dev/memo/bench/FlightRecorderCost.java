@@ -8,8 +8,8 @@ import jdk.jfr.Recording;
 /**
  * The object tier hit of {@link FlightRecorderBench} without a flight recording, with one that
  * leaves memo's events off, and with one that enables {@code dev.memo.Call} (the hits stay below
- * {@code memo.jfr.threshold}, so they are timed but not committed), timed in alternation in one
- * JVM so that the three see the same load: each round times a block of hits in each state, and the
+ * {@code memo.jfr.threshold}, so they are timed but not committed), timed in alternation in one JVM
+ * so that the three see the same load: each round times a block of hits in each state, and the
  * medians of the blocks' times per hit and their ratios to the first state are printed. Each round
  * starts a recording before its second block, enables the event before its third and closes the
  * recording before the next round's first; none of that is timed.

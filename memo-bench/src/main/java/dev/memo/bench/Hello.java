@@ -1,6 +1,8 @@
 package dev.memo.bench;
 
-/** The baseline of a new process: a JVM that prints one line and exits, touching nothing of memo. */
+/**
+ * The baseline of a new process: a JVM that prints one line and exits, touching nothing of memo.
+ */
 public final class Hello {
   private Hello() {}
 

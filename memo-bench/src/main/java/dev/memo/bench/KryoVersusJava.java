@@ -18,9 +18,9 @@ import java.util.stream.Stream;
 /**
  * The kryo serde against java on a 1 MiB map of records, timed in alternation so that both see the
  * same load: each round times one read (or write, or memoized hit through the public API with the
- * object tier off) by each serde, and the median of the rounds' ratios java / kryo is printed. On
- * a shared machine whose load swings within seconds, this is steadier than two JMH runs one after
- * the other; JMH's {@link SerdeBench} and {@link RecordsHitBench} remain the reference.
+ * object tier off) by each serde, and the median of the rounds' ratios java / kryo is printed. On a
+ * shared machine whose load swings within seconds, this is steadier than two JMH runs one after the
+ * other; JMH's {@link SerdeBench} and {@link RecordsHitBench} remain the reference.
  *
  * <p>Usage: {@code java -cp memo-bench/target/benchmarks.jar dev.memo.bench.KryoVersusJava
  * [rounds]}
@@ -41,8 +41,9 @@ public final class KryoVersusJava {
     Serde kryo = Backends.serde("kryo");
     byte[] javaBytes = write(java, payload);
     byte[] kryoBytes = write(kryo, payload);
-    System.out.printf("bytes: java %d, kryo %d (%.2f x)%n", javaBytes.length, kryoBytes.length,
-        (double) kryoBytes.length / javaBytes.length);
+    System.out.printf(
+        "bytes: java %d, kryo %d (%.2f x)%n",
+        javaBytes.length, kryoBytes.length, (double) kryoBytes.length / javaBytes.length);
     long[][] read = new long[2][rounds];
     long[][] written = new long[2][rounds];
     long[][] hit = new long[2][rounds];
@@ -115,9 +116,14 @@ public final class KryoVersusJava {
       ratios.add((double) times[0][r] / times[1][r]);
     }
     ratios.sort(null);
-    System.out.printf("%s: java median %.2f ms, kryo median %.2f ms, java/kryo median of rounds"
-            + " %.2f x (quartiles %.2f .. %.2f)%n", what, median(times[0]) / 1e6,
-        median(times[1]) / 1e6, ratios.get(ratios.size() / 2), ratios.get(ratios.size() / 4),
+    System.out.printf(
+        "%s: java median %.2f ms, kryo median %.2f ms, java/kryo median of rounds"
+            + " %.2f x (quartiles %.2f .. %.2f)%n",
+        what,
+        median(times[0]) / 1e6,
+        median(times[1]) / 1e6,
+        ratios.get(ratios.size() / 2),
+        ratios.get(ratios.size() / 4),
         ratios.get(3 * ratios.size() / 4));
   }
 

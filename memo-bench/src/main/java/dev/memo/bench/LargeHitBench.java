@@ -46,12 +46,13 @@ public class LargeHitBench {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     dir = Files.createTempDirectory("memo-bench-large");
-    memo = Memo.builder()
-        .store("directory")
-        .serde(serde)
-        .config("memo.store.directory.path", dir.resolve("store").toString())
-        .config("memo.object-tier.max-entries", "0") // every hit reads the store
-        .build();
+    memo =
+        Memo.builder()
+            .store("directory")
+            .serde(serde)
+            .config("memo.store.directory.path", dir.resolve("store").toString())
+            .config("memo.object-tier.max-entries", "0") // every hit reads the store
+            .build();
     memoized = memo.function("bench-large", LargeHitBench::doubles);
     double[] d = memoized.apply(n);
     ByteBuffer b = ByteBuffer.allocate(d.length * 8).order(ByteOrder.LITTLE_ENDIAN);

@@ -40,8 +40,8 @@ public class ObjectTierBench {
     memoized = memo.triFunction("bench-tier", CallBench::work);
     memoized.apply(7, "abc", values);
     caffeine = Caffeine.newBuilder().maximumSize(1_000_000).build();
-    caffeine.get(new CallBench.Key(7, "abc", values),
-        k -> CallBench.work(k.n(), k.name(), k.values()));
+    caffeine.get(
+        new CallBench.Key(7, "abc", values), k -> CallBench.work(k.n(), k.name(), k.values()));
   }
 
   @TearDown(Level.Trial)
@@ -56,7 +56,7 @@ public class ObjectTierBench {
 
   @Benchmark
   public Double hitBaseline() {
-    return caffeine.get(new CallBench.Key(7, "abc", values),
-        k -> CallBench.work(k.n(), k.name(), k.values()));
+    return caffeine.get(
+        new CallBench.Key(7, "abc", values), k -> CallBench.work(k.n(), k.name(), k.values()));
   }
 }

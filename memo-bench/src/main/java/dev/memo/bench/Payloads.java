@@ -26,62 +26,68 @@ final class Payloads {
   /** A row of a table. */
   record Row(int id, String name, double value) implements java.io.Serializable {}
 
-  private static final String[] WORDS = (
-      "the of and to in is was that for on as with by at from his an were are which this be has"
-          + " had it not or have one their but they all been who more its also new first two time"
-          + " would other after into there about can year than only over some most may when these"
-          + " memo signature store entry value result function cache hash record")
-      .split(" ");
+  private static final String[] WORDS =
+      ("the of and to in is was that for on as with by at from his an were are which this be has"
+              + " had it not or have one their but they all been who more its also new first two time"
+              + " would other after into there about can year than only over some most may when these"
+              + " memo signature store entry value result function cache hash record")
+          .split(" ");
 
   static Object of(String kind, int size) {
     SplittableRandom r = new SplittableRandom(size * 31L + kind.hashCode());
     switch (kind) {
-      case "bytes": {
-        byte[] b = new byte[size];
-        for (int i = 0; i < size; i++) {
-          b[i] = (byte) r.nextInt(256);
+      case "bytes":
+        {
+          byte[] b = new byte[size];
+          for (int i = 0; i < size; i++) {
+            b[i] = (byte) r.nextInt(256);
+          }
+          return b;
         }
-        return b;
-      }
-      case "doubles": {
-        double[] d = new double[Math.max(1, size / 8)];
-        for (int i = 0; i < d.length; i++) {
-          d[i] = Math.sin(i * 0.001) * 100 + r.nextDouble();
+      case "doubles":
+        {
+          double[] d = new double[Math.max(1, size / 8)];
+          for (int i = 0; i < d.length; i++) {
+            d[i] = Math.sin(i * 0.001) * 100 + r.nextDouble();
+          }
+          return d;
         }
-        return d;
-      }
-      case "strings": {
-        List<String> l = new ArrayList<>();
-        for (int bytes = 0; bytes < size; ) {
-          String w = WORDS[r.nextInt(WORDS.length)] + "-" + r.nextInt(1000);
-          l.add(w);
-          bytes += w.length();
+      case "strings":
+        {
+          List<String> l = new ArrayList<>();
+          for (int bytes = 0; bytes < size; ) {
+            String w = WORDS[r.nextInt(WORDS.length)] + "-" + r.nextInt(1000);
+            l.add(w);
+            bytes += w.length();
+          }
+          return l;
         }
-        return l;
-      }
-      case "record": {
-        List<Point> points = new ArrayList<>();
-        for (int i = 0; i < Math.max(1, size / 16); i++) {
-          points.add(new Point(i * 0.5, r.nextDouble()));
+      case "record":
+        {
+          List<Point> points = new ArrayList<>();
+          for (int i = 0; i < Math.max(1, size / 16); i++) {
+            points.add(new Point(i * 0.5, r.nextDouble()));
+          }
+          return new Shape("shape", points);
         }
-        return new Shape("shape", points);
-      }
-      case "mapOfRecords": {
-        Map<String, Row> m = new LinkedHashMap<>();
-        for (int i = 0, bytes = 0; bytes < size; i++) {
-          String name = WORDS[r.nextInt(WORDS.length)];
-          m.put("row-" + i, new Row(i, name, r.nextDouble() * 1000));
-          bytes += 16 + name.length() + 8;
+      case "mapOfRecords":
+        {
+          Map<String, Row> m = new LinkedHashMap<>();
+          for (int i = 0, bytes = 0; bytes < size; i++) {
+            String name = WORDS[r.nextInt(WORDS.length)];
+            m.put("row-" + i, new Row(i, name, r.nextDouble() * 1000));
+            bytes += 16 + name.length() + 8;
+          }
+          return m;
         }
-        return m;
-      }
-      case "text": {
-        StringBuilder sb = new StringBuilder(size + 16);
-        while (sb.length() < size) {
-          sb.append(WORDS[r.nextInt(WORDS.length)]).append(r.nextInt(12) == 0 ? ".\n" : " ");
+      case "text":
+        {
+          StringBuilder sb = new StringBuilder(size + 16);
+          while (sb.length() < size) {
+            sb.append(WORDS[r.nextInt(WORDS.length)]).append(r.nextInt(12) == 0 ? ".\n" : " ");
+          }
+          return sb.substring(0, Math.max(1, size)).getBytes(StandardCharsets.UTF_8);
         }
-        return sb.substring(0, Math.max(1, size)).getBytes(StandardCharsets.UTF_8);
-      }
       default:
         throw new IllegalArgumentException("unknown payload kind " + kind);
     }

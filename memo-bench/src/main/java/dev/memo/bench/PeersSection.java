@@ -12,8 +12,8 @@ final class PeersSection {
   private PeersSection() {}
 
   /**
-   * Returns the section in a file's text, from its heading to the next second-level heading or
-   * the end, ending in one blank line; empty when the text has none.
+   * Returns the section in a file's text, from its heading to the next second-level heading or the
+   * end, ending in one blank line; empty when the text has none.
    *
    * @param text a RESULTS.md, never null
    * @return the section, or the empty string
@@ -27,8 +27,8 @@ final class PeersSection {
   }
 
   /**
-   * Returns the text with its section replaced by {@code section}, or with {@code section}
-   * appended when it has none.
+   * Returns the text with its section replaced by {@code section}, or with {@code section} appended
+   * when it has none.
    *
    * @param text a RESULTS.md, never null
    * @param section the new section, starting with {@link #HEADING}
@@ -44,8 +44,8 @@ final class PeersSection {
   }
 
   /**
-   * Returns a freshly generated report with the section of the previous file carried over, so
-   * that regenerating the JMH tables keeps the comparison with the peers.
+   * Returns a freshly generated report with the section of the previous file carried over, so that
+   * regenerating the JMH tables keeps the comparison with the peers.
    *
    * @param previous the RESULTS.md being replaced, or the empty string
    * @param report the new report, without the section

@@ -44,12 +44,13 @@ public class RecordsHitBench {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     dir = Files.createTempDirectory("memo-bench-records");
-    memo = Memo.builder()
-        .store("directory")
-        .serde(serde)
-        .config("memo.store.directory.path", dir.resolve("store").toString())
-        .config("memo.object-tier.max-entries", "0") // every hit reads the store
-        .build();
+    memo =
+        Memo.builder()
+            .store("directory")
+            .serde(serde)
+            .config("memo.store.directory.path", dir.resolve("store").toString())
+            .config("memo.object-tier.max-entries", "0") // every hit reads the store
+            .build();
     memoized = memo.function("bench-records", RecordsHitBench::records);
     memoized.apply(size);
   }

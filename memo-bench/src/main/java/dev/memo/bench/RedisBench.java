@@ -77,32 +77,41 @@ public class RedisBench {
     String name = "bench-redis-" + size;
     argument = size.equals("small") ? 7 : LARGE;
     function = size.equals("small") ? RedisBench::small : LargeHitBench::doubles;
-    Memo.Builder b = Memo.builder()
-        .store(store)
-        .serde("java")
-        .signer("sha256")
-        .config("memo.store.tiered.layers", "directory,redis")
-        .config("memo.store.directory.path", dir.resolve("near").toString())
-        .config("memo.store.redis.uri", server.uri())
-        .config("memo.store.redis.key-prefix", "bench:")
-        .config("memo.store.redis.unsigned", "true")
-        .config("memo.object-tier.max-entries", "0"); // every hit reads the store
+    Memo.Builder b =
+        Memo.builder()
+            .store(store)
+            .serde("java")
+            .signer("sha256")
+            .config("memo.store.tiered.layers", "directory,redis")
+            .config("memo.store.directory.path", dir.resolve("near").toString())
+            .config("memo.store.redis.uri", server.uri())
+            .config("memo.store.redis.key-prefix", "bench:")
+            .config("memo.store.redis.unsigned", "true")
+            .config("memo.object-tier.max-entries", "0"); // every hit reads the store
     memo = b.build();
     memoized = memo.function(name, function);
     memoized.apply(argument);
-    directory = Memo.builder().store("directory").serde("java").signer("sha256")
-        .config("memo.store.directory.path", dir.resolve("plain").toString())
-        .config("memo.object-tier.max-entries", "0").build();
+    directory =
+        Memo.builder()
+            .store("directory")
+            .serde("java")
+            .signer("sha256")
+            .config("memo.store.directory.path", dir.resolve("plain").toString())
+            .config("memo.object-tier.max-entries", "0")
+            .build();
     onDirectory = directory.function(name, function);
     onDirectory.apply(argument);
     pool = new JedisPool("127.0.0.1", server.port());
     try (Jedis jedis = pool.getResource()) {
       byte[] pattern = ("bench:e:{" + namespaceId(name) + ":*").getBytes(StandardCharsets.UTF_8);
-      List<byte[]> keys = jedis.scan(ScanParams.SCAN_POINTER_START_BINARY,
-          new ScanParams().match(pattern).count(1000)).getResult();
+      List<byte[]> keys =
+          jedis
+              .scan(
+                  ScanParams.SCAN_POINTER_START_BINARY, new ScanParams().match(pattern).count(1000))
+              .getResult();
       if (keys.size() != 1) {
-        throw new IllegalStateException("expected one entry of " + name + " in Redis, found "
-            + keys.size());
+        throw new IllegalStateException(
+            "expected one entry of " + name + " in Redis, found " + keys.size());
       }
       entryKey = keys.get(0);
       entryBytes = jedis.get(entryKey);
@@ -111,8 +120,12 @@ public class RedisBench {
 
   /** As the redis store names a namespace: the first 16 bytes of SHA-256 of its UTF-16BE units. */
   private static String namespaceId(String namespace) throws NoSuchAlgorithmException {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-        .digest(namespace.getBytes(StandardCharsets.UTF_16BE)), 0, 16);
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("SHA-256")
+                .digest(namespace.getBytes(StandardCharsets.UTF_16BE)),
+            0,
+            16);
   }
 
   @TearDown(Level.Trial)

@@ -1,8 +1,8 @@
 package dev.memo.bench;
 
-import dev.memo.spi.Serde;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import dev.memo.spi.Serde;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,8 +24,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Each serde writing and reading a payload, against the same work done by hand with the JDK: plain
- * {@code ObjectOutputStream} for {@code java}, {@code ObjectOutputStream} through the JDK's
- * {@code GZIPOutputStream} (level 6) for {@code java-gzip}, and through zstd-jni's {@code
+ * {@code ObjectOutputStream} for {@code java}, {@code ObjectOutputStream} through the JDK's {@code
+ * GZIPOutputStream} (level 6) for {@code java-gzip}, and through zstd-jni's {@code
  * ZstdOutputStream} (level 3) for {@code zstd}. {@code kryo} and {@code kryo-zstd} are measured
  * against plain {@code ObjectOutputStream}, like {@code java}: their own {@code java} and {@code
  * zstd} rows of the same run are the figures to set them against. The bytes each writes are in the

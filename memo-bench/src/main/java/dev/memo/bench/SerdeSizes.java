@@ -3,8 +3,8 @@ package dev.memo.bench;
 import java.io.IOException;
 
 /**
- * Prints the bytes each serde writes for {@link SerdeBench}'s payloads, for runs of SerdeBench
- * made with JMH's own command line rather than {@link Run} (which reports them itself).
+ * Prints the bytes each serde writes for {@link SerdeBench}'s payloads, for runs of SerdeBench made
+ * with JMH's own command line rather than {@link Run} (which reports them itself).
  *
  * <p>Usage: {@code java -cp memo-bench/target/benchmarks.jar dev.memo.bench.SerdeSizes SIZE KIND...
  * -- SERDE...}

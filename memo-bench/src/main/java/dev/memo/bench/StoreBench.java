@@ -2,7 +2,6 @@ package dev.memo.bench;
 
 import dev.memo.Signature;
 import dev.memo.spi.Store;
-import net.openhft.chronicle.map.ChronicleMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import net.openhft.chronicle.map.ChronicleMap;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -67,11 +67,12 @@ public class StoreBench {
     rawKeys = new byte[n][];
     files = new Path[n];
     if (store.equals("chronicle")) {
-      chronicle = ChronicleMap.of(byte[].class, byte[].class)
-          .averageKeySize(32)
-          .averageValueSize(size)
-          .entries(Math.max(1000, n * 2L))
-          .createPersistedTo(dir.resolve("raw.cm3").toFile());
+      chronicle =
+          ChronicleMap.of(byte[].class, byte[].class)
+              .averageKeySize(32)
+              .averageValueSize(size)
+              .entries(Math.max(1000, n * 2L))
+              .createPersistedTo(dir.resolve("raw.cm3").toFile());
     }
     Path plain = Files.createDirectories(dir.resolve("plain"));
     for (int i = 0; i < n; i++) {
@@ -120,9 +121,12 @@ public class StoreBench {
   public byte[] getBaseline() throws IOException {
     int i = nextIndex();
     switch (store) {
-      case "directory": return Files.readAllBytes(files[i]);
-      case "chronicle": return chronicle.get(rawKeys[i]);
-      default: return map.get(keys[i]).clone(); // a store hands out bytes the caller may keep
+      case "directory":
+        return Files.readAllBytes(files[i]);
+      case "chronicle":
+        return chronicle.get(rawKeys[i]);
+      default:
+        return map.get(keys[i]).clone(); // a store hands out bytes the caller may keep
     }
   }
 

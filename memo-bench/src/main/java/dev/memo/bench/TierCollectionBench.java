@@ -45,8 +45,13 @@ public class TierCollectionBench {
 
   @Setup(Level.Trial)
   public void setUp() {
-    memo = Memo.builder().store("memory").serde("java").signer("xxh3-128")
-        .config("memo.object-tier.max-bytes", "256m").build();
+    memo =
+        Memo.builder()
+            .store("memory")
+            .serde("java")
+            .signer("xxh3-128")
+            .config("memo.object-tier.max-bytes", "256m")
+            .build();
     memoized = memo.function("bench-tier-list", TierCollectionBench::numbers);
     memoized.apply(size);
     caffeine = Caffeine.newBuilder().maximumSize(1_000).build();

@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 final class Workloads {
   /** Elements of the large list result: {@code list(range(125_000))}, about 1 MB pickled. */
   static final int BIG = 125_000;
+
   /** Elements of the 1 MiB {@code double[]}: 131 072 float64. */
   static final int DOUBLES = 131_072;
 

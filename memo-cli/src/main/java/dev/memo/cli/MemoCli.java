@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
  * library (system properties, {@code MEMO_*} environment variables, {@code -D key=value}).
  *
  * <p>Exit codes: 0 when all went well, 1 when something failed or {@code verify} found bad or
- * unreadable entries (outdated ones are not damage), 2 for a usage error. Results go to standard output, errors and progress to standard
- * error; progress is shown only on a terminal.
+ * unreadable entries (outdated ones are not damage), 2 for a usage error. Results go to standard
+ * output, errors and progress to standard error; progress is shown only on a terminal.
  */
 @Command(
     name = "memo",
@@ -85,13 +85,14 @@ public final class MemoCli implements Callable<Integer> {
     CommandLine cli = new CommandLine(new MemoCli(terminal));
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-      if (e instanceof MemoException || e instanceof IllegalArgumentException) {
-        commandLine.getErr().println("memo: " + e.getMessage());
-        return FAILURE;
-      }
-      throw e;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parsed) -> {
+          if (e instanceof MemoException || e instanceof IllegalArgumentException) {
+            commandLine.getErr().println("memo: " + e.getMessage());
+            return FAILURE;
+          }
+          throw e;
+        });
     int code = cli.execute(args);
     out.flush();
     err.flush();
@@ -117,31 +118,42 @@ public final class MemoCli implements Callable<Integer> {
 
   /** The options every command takes to open a store. */
   static final class StoreOptions {
-    @Option(names = "--store", paramLabel = "<name>",
+    @Option(
+        names = "--store",
+        paramLabel = "<name>",
         description = "the store: directory or chronicle (default: memo.store, else directory)")
     String store;
 
-    @Option(names = "--dir", paramLabel = "<path>",
+    @Option(
+        names = "--dir",
+        paramLabel = "<path>",
         description = "the store's folder (default: memo.store.<name>.path, else .memo)")
     Path dir;
 
-    @Option(names = {"-D", "--config"}, paramLabel = "<key=value>",
+    @Option(
+        names = {"-D", "--config"},
+        paramLabel = "<key=value>",
         description = "a memo configuration value, such as -D memo.store.directory.max-bytes=10GiB")
     Map<String, String> config = new LinkedHashMap<>();
 
     StoreAdmin open(CommandLine.Model.CommandSpec spec) {
       for (String key : config.keySet()) {
         if (!key.startsWith("memo.")) {
-          throw new CommandLine.ParameterException(spec.commandLine(),
+          throw new CommandLine.ParameterException(
+              spec.commandLine(),
               "configuration key \"" + key + "\" does not start with \"memo.\"");
         }
       }
       Map<String, String> values = new LinkedHashMap<>(config);
       String name = store;
       if (name == null) {
-        name = values.getOrDefault(MemoConfig.STORE, System.getProperty(MemoConfig.STORE,
-            Optional.ofNullable(System.getenv(MemoConfig.environmentName(MemoConfig.STORE)))
-                .orElse("directory")));
+        name =
+            values.getOrDefault(
+                MemoConfig.STORE,
+                System.getProperty(
+                    MemoConfig.STORE,
+                    Optional.ofNullable(System.getenv(MemoConfig.environmentName(MemoConfig.STORE)))
+                        .orElse("directory")));
       }
       if (dir != null) {
         values.put("memo.store." + name + ".path", dir.toString());
@@ -188,15 +200,20 @@ public final class MemoCli implements Callable<Integer> {
 
   // ---------------------------------------------------------------- commands
 
-  @Command(name = "ls", mixinStandardHelpOptions = true,
-      description = "Lists entries with their size, age, last access, compute time and why"
-          + " their function last missed.")
+  @Command(
+      name = "ls",
+      mixinStandardHelpOptions = true,
+      description =
+          "Lists entries with their size, age, last access, compute time and why"
+              + " their function last missed.")
   static final class Ls implements Callable<Integer> {
     @ParentCommand MemoCli root;
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin StoreOptions options;
 
-    @Parameters(arity = "0..1", paramLabel = "<function>",
+    @Parameters(
+        arity = "0..1",
+        paramLabel = "<function>",
         description = "the function whose entries to list; without it, every function's")
     String function;
 
@@ -212,10 +229,12 @@ public final class MemoCli implements Callable<Integer> {
         Map<String, StoreAdmin.LastMiss> misses =
             admin.lastMisses(TerminalProgress.of(root, spec.commandLine().getErr()));
         Instant now = Instant.now();
-        out.printf("%-16s %10s %8s %12s %10s  %-9s  %s%n", "KEY", "SIZE", "AGE", "LAST ACCESS",
-            "COMPUTE", "LAST MISS", "FUNCTION");
+        out.printf(
+            "%-16s %10s %8s %12s %10s  %-9s  %s%n",
+            "KEY", "SIZE", "AGE", "LAST ACCESS", "COMPUTE", "LAST MISS", "FUNCTION");
         for (StoreAdmin.Entry e : entries) {
-          out.printf("%-16s %10s %8s %12s %10s  %-9s  %s%s%n",
+          out.printf(
+              "%-16s %10s %8s %12s %10s  %-9s  %s%s%n",
               e.key().hex().substring(0, Math.min(16, e.key().hex().length())),
               Format.bytes(e.size()),
               e.created().map(t -> Format.age(t, now)).orElse("-"),
@@ -231,7 +250,9 @@ public final class MemoCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "stats", mixinStandardHelpOptions = true,
+  @Command(
+      name = "stats",
+      mixinStandardHelpOptions = true,
       description = "Sums up the entries and bytes of each function.")
   static final class Stats implements Callable<Integer> {
     @ParentCommand MemoCli root;
@@ -244,43 +265,63 @@ public final class MemoCli implements Callable<Integer> {
       try (StoreAdmin admin = options.open(spec)) {
         StoreAdmin.Stats s = admin.stats(TerminalProgress.of(root, spec.commandLine().getErr()));
         Instant now = Instant.now();
-        out.printf("%10s %10s %10s %12s  %s%n", "ENTRIES", "SIZE", "ON DISK", "LAST ACCESS",
-            "FUNCTION");
+        out.printf(
+            "%10s %10s %10s %12s  %s%n", "ENTRIES", "SIZE", "ON DISK", "LAST ACCESS", "FUNCTION");
         for (StoreAdmin.FunctionStats f : s.functions()) {
-          out.printf("%10d %10s %10s %12s  %s%n", f.entries(), Format.bytes(f.bytes()),
+          out.printf(
+              "%10d %10s %10s %12s  %s%n",
+              f.entries(),
+              Format.bytes(f.bytes()),
               Format.bytes(f.diskBytes()),
-              f.lastAccess().map(t -> Format.age(t, now) + " ago").orElse("-"), f.function());
+              f.lastAccess().map(t -> Format.age(t, now) + " ago").orElse("-"),
+              f.function());
         }
-        out.printf("%10d %10s %10s %12s  %s%n", s.entries(), Format.bytes(s.bytes()),
-            Format.bytes(s.diskBytes()), "",
-            "total in " + s.functions().size() + " function" + (s.functions().size() == 1 ? "" : "s")
-                + " (" + admin.storeName() + " store)");
+        out.printf(
+            "%10d %10s %10s %12s  %s%n",
+            s.entries(),
+            Format.bytes(s.bytes()),
+            Format.bytes(s.diskBytes()),
+            "",
+            "total in "
+                + s.functions().size()
+                + " function"
+                + (s.functions().size() == 1 ? "" : "s")
+                + " ("
+                + admin.storeName()
+                + " store)");
         return 0;
       }
     }
   }
 
-  @Command(name = "prune", mixinStandardHelpOptions = true,
-      description = "Removes entries unused for longer than --max-age, then the least recently"
-          + " used until at most --max-bytes remain.")
+  @Command(
+      name = "prune",
+      mixinStandardHelpOptions = true,
+      description =
+          "Removes entries unused for longer than --max-age, then the least recently"
+              + " used until at most --max-bytes remain.")
   static final class Prune implements Callable<Integer> {
     @ParentCommand MemoCli root;
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin StoreOptions options;
 
-    @Option(names = "--max-bytes", paramLabel = "<size>",
+    @Option(
+        names = "--max-bytes",
+        paramLabel = "<size>",
         description = "the most bytes to keep, such as 10GiB")
     String maxBytes;
 
-    @Option(names = "--max-age", paramLabel = "<duration>",
+    @Option(
+        names = "--max-age",
+        paramLabel = "<duration>",
         description = "the longest to keep an unused entry, such as 30d; 0 removes every entry")
     String maxAge;
 
     @Override
     public Integer call() {
       if (maxBytes == null && maxAge == null) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "prune needs --max-bytes, --max-age or both");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "prune needs --max-bytes, --max-age or both");
       }
       MemoConfig given = MemoConfig.of("the command line", values());
       long bytes;
@@ -297,11 +338,23 @@ public final class MemoCli implements Callable<Integer> {
       try (StoreAdmin admin = options.open(spec)) {
         StoreAdmin.Pruned p =
             admin.prune(bytes, age, TerminalProgress.of(root, spec.commandLine().getErr()));
-        spec.commandLine().getOut().println("removed " + p.removedEntries() + " entr"
-            + (p.removedEntries() == 1 ? "y" : "ies") + " (" + Format.bytes(p.removedBytes())
-            + "), kept " + p.entries() + " (" + Format.bytes(p.bytes()) + ")"
-            + (p.removedTemporaryFiles() > 0
-                ? ", removed " + p.removedTemporaryFiles() + " abandoned temporary files" : ""));
+        spec.commandLine()
+            .getOut()
+            .println(
+                "removed "
+                    + p.removedEntries()
+                    + " entr"
+                    + (p.removedEntries() == 1 ? "y" : "ies")
+                    + " ("
+                    + Format.bytes(p.removedBytes())
+                    + "), kept "
+                    + p.entries()
+                    + " ("
+                    + Format.bytes(p.bytes())
+                    + ")"
+                    + (p.removedTemporaryFiles() > 0
+                        ? ", removed " + p.removedTemporaryFiles() + " abandoned temporary files"
+                        : ""));
         return 0;
       }
     }
@@ -318,13 +371,17 @@ public final class MemoCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "clear", mixinStandardHelpOptions = true,
+  @Command(
+      name = "clear",
+      mixinStandardHelpOptions = true,
       description = "Removes every entry of a function, or with --all of the whole store.")
   static final class Clear implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin StoreOptions options;
 
-    @Parameters(paramLabel = "<function>", arity = "0..1",
+    @Parameters(
+        paramLabel = "<function>",
+        arity = "0..1",
         description = "the function, as memo ls shows it")
     String function;
 
@@ -334,30 +391,49 @@ public final class MemoCli implements Callable<Integer> {
     @Override
     public Integer call() {
       if (all == (function != null)) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "clear needs either a function or --all");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "clear needs either a function or --all");
       }
       try (StoreAdmin admin = options.open(spec)) {
         if (all) {
           long removed = admin.clearAll();
-          spec.commandLine().getOut().println("removed " + removed + " entr"
-              + (removed == 1 ? "y" : "ies") + " from the " + admin.storeName() + " store");
+          spec.commandLine()
+              .getOut()
+              .println(
+                  "removed "
+                      + removed
+                      + " entr"
+                      + (removed == 1 ? "y" : "ies")
+                      + " from the "
+                      + admin.storeName()
+                      + " store");
           return 0;
         }
         if (!admin.functions().contains(function)) {
           return noSuchFunction(spec, admin, function);
         }
         long removed = admin.clear(function);
-        spec.commandLine().getOut().println("removed " + removed + " entr"
-            + (removed == 1 ? "y" : "ies") + " of \"" + function + "\"");
+        spec.commandLine()
+            .getOut()
+            .println(
+                "removed "
+                    + removed
+                    + " entr"
+                    + (removed == 1 ? "y" : "ies")
+                    + " of \""
+                    + function
+                    + "\"");
         return 0;
       }
     }
   }
 
-  @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Checks every entry's header, key, checksums and end without deserializing"
-          + " it; quarantines bad entries. Exits with 1 when it found a bad or unreadable one.")
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description =
+          "Checks every entry's header, key, checksums and end without deserializing"
+              + " it; quarantines bad entries. Exits with 1 when it found a bad or unreadable one.")
   static final class Verify implements Callable<Integer> {
     @ParentCommand MemoCli root;
     @Spec CommandLine.Model.CommandSpec spec;
@@ -367,7 +443,8 @@ public final class MemoCli implements Callable<Integer> {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (StoreAdmin admin = options.open(spec)) {
-        StoreAdmin.Verified v = admin.verify(TerminalProgress.of(root, spec.commandLine().getErr()));
+        StoreAdmin.Verified v =
+            admin.verify(TerminalProgress.of(root, spec.commandLine().getErr()));
         print(out, "bad", v.bad());
         print(out, "unreadable", v.unreadable());
         print(out, "outdated", v.outdated());
@@ -381,24 +458,39 @@ public final class MemoCli implements Callable<Integer> {
         if (!v.outdated().isEmpty()) {
           found.add(v.outdated().size() + " outdated, computed again on their next call");
         }
-        out.println("checked " + v.checked() + " entr" + (v.checked() == 1 ? "y" : "ies") + " ("
-            + Format.bytes(v.bytes()) + "): "
-            + (found.isEmpty() ? "all good" : String.join(", ", found)));
+        out.println(
+            "checked "
+                + v.checked()
+                + " entr"
+                + (v.checked() == 1 ? "y" : "ies")
+                + " ("
+                + Format.bytes(v.bytes())
+                + "): "
+                + (found.isEmpty() ? "all good" : String.join(", ", found)));
         return v.damaged() ? FAILURE : 0;
       }
     }
 
     private static void print(PrintWriter out, String kind, List<StoreAdmin.Bad> entries) {
       for (StoreAdmin.Bad b : entries) {
-        out.println(kind + ": \"" + b.function() + "\" "
-            + (b.key() == null ? "(all entries)" : b.key().hex()) + ": " + b.reason());
+        out.println(
+            kind
+                + ": \""
+                + b.function()
+                + "\" "
+                + (b.key() == null ? "(all entries)" : b.key().hex())
+                + ": "
+                + b.reason());
       }
     }
   }
 
-  @Command(name = "why", mixinStandardHelpOptions = true,
-      description = "Shows why a function last missed: the code, environment items and parameters"
-          + " that differed from its entry before.")
+  @Command(
+      name = "why",
+      mixinStandardHelpOptions = true,
+      description =
+          "Shows why a function last missed: the code, environment items and parameters"
+              + " that differed from its entry before.")
   static final class Why implements Callable<Integer> {
     @ParentCommand MemoCli root;
     @Spec CommandLine.Model.CommandSpec spec;
@@ -411,22 +503,35 @@ public final class MemoCli implements Callable<Integer> {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (StoreAdmin admin = options.open(spec)) {
-        StoreAdmin.LastMiss miss = admin.lastMisses(
-            TerminalProgress.of(root, spec.commandLine().getErr())).get(function);
+        StoreAdmin.LastMiss miss =
+            admin.lastMisses(TerminalProgress.of(root, spec.commandLine().getErr())).get(function);
         if (miss == null) {
           if (!admin.functions().contains(function)) {
             return noSuchFunction(spec, admin, function);
           }
-          spec.commandLine().getErr().println("memo: no miss of \"" + function + "\" is recorded"
-              + " in the " + admin.storeName() + " store; memo records the reason of each miss"
-              + " from now on");
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "memo: no miss of \""
+                      + function
+                      + "\" is recorded"
+                      + " in the "
+                      + admin.storeName()
+                      + " store; memo records the reason of each miss"
+                      + " from now on");
           return FAILURE;
         }
         String when = miss.at().map(t -> " at " + t).orElse("");
         if (miss.reason().isEmpty()) {
-          spec.commandLine().getErr().println("memo: no reason recorded for the last miss of \""
-              + function + "\"" + when + " (an earlier version of memo wrote its record); the"
-              + " next miss will record one");
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "memo: no reason recorded for the last miss of \""
+                      + function
+                      + "\""
+                      + when
+                      + " (an earlier version of memo wrote its record); the"
+                      + " next miss will record one");
           return FAILURE;
         }
         out.println("last miss of \"" + function + "\"" + when + ":");
@@ -443,8 +548,9 @@ public final class MemoCli implements Callable<Integer> {
         return List.of("no earlier entry to compare with (the first call stored)");
       }
       if (why.changedParts().isEmpty()) {
-        return List.of("nothing differed from the most recent entry, which was no longer in the"
-            + " store (removed, evicted or quarantined)");
+        return List.of(
+            "nothing differed from the most recent entry, which was no longer in the"
+                + " store (removed, evicted or quarantined)");
       }
       List<String> lines = new ArrayList<>();
       for (String item : why.changedCode()) {
@@ -476,20 +582,27 @@ public final class MemoCli implements Callable<Integer> {
       }
       List<String> parts = new ArrayList<>();
       for (Explanation.Part part : why.changedParts()) {
-        parts.add(switch (part) {
-          case CODE -> "code";
-          case ENVIRONMENT -> "env";
-          case ARGUMENTS -> "args";
-        });
+        parts.add(
+            switch (part) {
+              case CODE -> "code";
+              case ENVIRONMENT -> "env";
+              case ARGUMENTS -> "args";
+            });
       }
       return String.join("+", parts);
     }
   }
 
-  private static int noSuchFunction(CommandLine.Model.CommandSpec spec, StoreAdmin admin,
-      String function) {
-    spec.commandLine().getErr().println("memo: no entries of \"" + function + "\" in the "
-        + admin.storeName() + " store; memo ls lists the functions that have entries");
+  private static int noSuchFunction(
+      CommandLine.Model.CommandSpec spec, StoreAdmin admin, String function) {
+    spec.commandLine()
+        .getErr()
+        .println(
+            "memo: no entries of \""
+                + function
+                + "\" in the "
+                + admin.storeName()
+                + " store; memo ls lists the functions that have entries");
     return FAILURE;
   }
 

@@ -56,12 +56,18 @@ final class MemoCliTest {
 
   /** Writes entries of two functions with a real memoizer on a real store. */
   private void writeEntries(String store, int squares, int cubes) {
-    try (Memo memo = Memo.builder().store(store)
-        .config("memo.store." + store + ".path", dir().toString()).build()) {
-      Function<Integer, Long> square = memo.function("square", x -> {
-        CALLS.incrementAndGet();
-        return (long) x * x;
-      });
+    try (Memo memo =
+        Memo.builder()
+            .store(store)
+            .config("memo.store." + store + ".path", dir().toString())
+            .build()) {
+      Function<Integer, Long> square =
+          memo.function(
+              "square",
+              x -> {
+                CALLS.incrementAndGet();
+                return (long) x * x;
+              });
       Function<Integer, Long> cube = memo.function("cube", x -> (long) x * x * x);
       for (int i = 0; i < squares; i++) {
         square.apply(i);
@@ -74,18 +80,26 @@ final class MemoCliTest {
 
   private long entryFiles() throws IOException {
     try (Stream<Path> files = Files.walk(dir())) {
-      return files.filter(p -> p.toString().endsWith(".entry"))
-          .filter(p -> !p.toString().contains(".quarantine")).count();
+      return files
+          .filter(p -> p.toString().endsWith(".entry"))
+          .filter(p -> !p.toString().contains(".quarantine"))
+          .count();
     }
   }
 
   private boolean contains(String store, int x) {
-    try (Memo memo = Memo.builder().store(store)
-        .config("memo.store." + store + ".path", dir().toString()).build()) {
-      Function<Integer, Long> square = memo.function("square", y -> {
-        CALLS.incrementAndGet();
-        return (long) y * y;
-      });
+    try (Memo memo =
+        Memo.builder()
+            .store(store)
+            .config("memo.store." + store + ".path", dir().toString())
+            .build()) {
+      Function<Integer, Long> square =
+          memo.function(
+              "square",
+              y -> {
+                CALLS.incrementAndGet();
+                return (long) y * y;
+              });
       return memo.contains(square, x);
     }
   }
@@ -96,25 +110,28 @@ final class MemoCliTest {
   void help_listsEveryCommand() {
     Run r = run("--help");
     assertEquals(0, r.code());
-    assertEquals(String.join("\n",
-        "Usage: memo [-hV] [COMMAND]",
-        "Inspects and maintains a memo store.",
-        "  -h, --help      Show this help message and exit.",
-        "  -V, --version   Print version information and exit.",
-        "Commands:",
-        "  ls      Lists entries with their size, age, last access, compute time and why",
-        "            their function last missed.",
-        "  stats   Sums up the entries and bytes of each function.",
-        "  prune   Removes entries unused for longer than --max-age, then the least",
-        "            recently used until at most --max-bytes remain.",
-        "  clear   Removes every entry of a function, or with --all of the whole store.",
-        "  verify  Checks every entry's header, key, checksums and end without",
-        "            deserializing it; quarantines bad entries. Exits with 1 when it",
-        "            found a bad or unreadable one.",
-        "  why     Shows why a function last missed: the code, environment items and",
-        "            parameters that differed from its entry before.",
-        "  help    Display help information about the specified command.",
-        ""), r.out().replace(System.lineSeparator(), "\n"));
+    assertEquals(
+        String.join(
+            "\n",
+            "Usage: memo [-hV] [COMMAND]",
+            "Inspects and maintains a memo store.",
+            "  -h, --help      Show this help message and exit.",
+            "  -V, --version   Print version information and exit.",
+            "Commands:",
+            "  ls      Lists entries with their size, age, last access, compute time and why",
+            "            their function last missed.",
+            "  stats   Sums up the entries and bytes of each function.",
+            "  prune   Removes entries unused for longer than --max-age, then the least",
+            "            recently used until at most --max-bytes remain.",
+            "  clear   Removes every entry of a function, or with --all of the whole store.",
+            "  verify  Checks every entry's header, key, checksums and end without",
+            "            deserializing it; quarantines bad entries. Exits with 1 when it",
+            "            found a bad or unreadable one.",
+            "  why     Shows why a function last missed: the code, environment items and",
+            "            parameters that differed from its entry before.",
+            "  help    Display help information about the specified command.",
+            ""),
+        r.out().replace(System.lineSeparator(), "\n"));
     assertEquals("", r.err());
   }
 
@@ -122,21 +139,24 @@ final class MemoCliTest {
   void help_ofClear_showsItsParameterAndStoreOptions() {
     Run r = run("clear", "--help");
     assertEquals(0, r.code());
-    assertEquals(String.join("\n",
-        "Usage: memo clear [-hV] [--all] [--dir=<path>] [--store=<name>]",
-        "                  [-D=<key=value>]... [<function>]",
-        "Removes every entry of a function, or with --all of the whole store.",
-        "      [<function>]           the function, as memo ls shows it",
-        "      --all                  every function's entries, and memo's own records",
-        "  -D, --config=<key=value>   a memo configuration value, such as -D memo.store.",
-        "                               directory.max-bytes=10GiB",
-        "      --dir=<path>           the store's folder (default: memo.store.<name>.",
-        "                               path, else .memo)",
-        "  -h, --help                 Show this help message and exit.",
-        "      --store=<name>         the store: directory or chronicle (default: memo.",
-        "                               store, else directory)",
-        "  -V, --version              Print version information and exit.",
-        ""), r.out().replace(System.lineSeparator(), "\n"));
+    assertEquals(
+        String.join(
+            "\n",
+            "Usage: memo clear [-hV] [--all] [--dir=<path>] [--store=<name>]",
+            "                  [-D=<key=value>]... [<function>]",
+            "Removes every entry of a function, or with --all of the whole store.",
+            "      [<function>]           the function, as memo ls shows it",
+            "      --all                  every function's entries, and memo's own records",
+            "  -D, --config=<key=value>   a memo configuration value, such as -D memo.store.",
+            "                               directory.max-bytes=10GiB",
+            "      --dir=<path>           the store's folder (default: memo.store.<name>.",
+            "                               path, else .memo)",
+            "  -h, --help                 Show this help message and exit.",
+            "      --store=<name>         the store: directory or chronicle (default: memo.",
+            "                               store, else directory)",
+            "  -V, --version              Print version information and exit.",
+            ""),
+        r.out().replace(System.lineSeparator(), "\n"));
   }
 
   @Test
@@ -153,8 +173,13 @@ final class MemoCliTest {
     Run r = run();
     assertEquals(2, r.code());
     assertEquals("", r.out());
-    assertTrue(r.err().startsWith("memo: a command is required" + System.lineSeparator()
-        + "Usage: memo [-hV] [COMMAND]"), r.err());
+    assertTrue(
+        r.err()
+            .startsWith(
+                "memo: a command is required"
+                    + System.lineSeparator()
+                    + "Usage: memo [-hV] [COMMAND]"),
+        r.err());
   }
 
   @Test
@@ -169,23 +194,26 @@ final class MemoCliTest {
   void prune_withoutABound_isAUsageError() {
     Run r = run("prune", "--dir", dir().toString());
     assertEquals(2, r.code());
-    assertEquals("prune needs --max-bytes, --max-age or both",
-        r.err().lines().findFirst().orElseThrow());
+    assertEquals(
+        "prune needs --max-bytes, --max-age or both", r.err().lines().findFirst().orElseThrow());
   }
 
   @Test
   void prune_badSize_isAUsageErrorQuotingIt() {
     Run r = run("prune", "--dir", dir().toString(), "--max-bytes", "lots");
     assertEquals(2, r.code());
-    assertEquals("--max-bytes is \"lots\" (from the command line) but must be a size in bytes such"
-        + " as 1048576, 512KiB, 64MiB or 2GiB", r.err().lines().findFirst().orElseThrow());
+    assertEquals(
+        "--max-bytes is \"lots\" (from the command line) but must be a size in bytes such"
+            + " as 1048576, 512KiB, 64MiB or 2GiB",
+        r.err().lines().findFirst().orElseThrow());
   }
 
   @Test
   void configKeyOutsideMemo_isAUsageError() {
     Run r = run("stats", "--dir", dir().toString(), "-D", "java.home=/x");
     assertEquals(2, r.code());
-    assertEquals("configuration key \"java.home\" does not start with \"memo.\"",
+    assertEquals(
+        "configuration key \"java.home\" does not start with \"memo.\"",
         r.err().lines().findFirst().orElseThrow());
   }
 
@@ -193,9 +221,12 @@ final class MemoCliTest {
   void unknownStore_failsNamingTheAvailableOnes() {
     Run r = run("stats", "--store", "bogus");
     assertEquals(1, r.code());
-    assertEquals("memo: memo.store is \"bogus\" (from the builder) but no store provider named"
-        + " \"bogus\" is on the class path; add the module that provides it (available: directory,"
-        + " memory, tiered, chronicle)" + System.lineSeparator(), r.err());
+    assertEquals(
+        "memo: memo.store is \"bogus\" (from the builder) but no store provider named"
+            + " \"bogus\" is on the class path; add the module that provides it (available: directory,"
+            + " memory, tiered, chronicle)"
+            + System.lineSeparator(),
+        r.err());
   }
 
   // ---------------------------------------------------------------- commands on a store
@@ -206,7 +237,8 @@ final class MemoCliTest {
     Run r = run("ls", "--dir", dir().toString());
     assertEquals(0, r.code(), r.err());
     List<String> lines = r.out().lines().collect(Collectors.toList());
-    assertEquals("KEY                    SIZE      AGE  LAST ACCESS    COMPUTE  LAST MISS  FUNCTION",
+    assertEquals(
+        "KEY                    SIZE      AGE  LAST ACCESS    COMPUTE  LAST MISS  FUNCTION",
         lines.get(0));
     assertEquals(7, lines.size(), r.out());
     // Each function last missed on a new argument: apply(1) after apply(0).
@@ -234,8 +266,11 @@ final class MemoCliTest {
     writeEntries("directory", 1, 0);
     Run r = run("ls", "--dir", dir().toString(), "nope");
     assertEquals(1, r.code());
-    assertEquals("memo: no entries of \"nope\" in the directory store; memo ls lists the functions"
-        + " that have entries" + System.lineSeparator(), r.err());
+    assertEquals(
+        "memo: no entries of \"nope\" in the directory store; memo ls lists the functions"
+            + " that have entries"
+            + System.lineSeparator(),
+        r.err());
   }
 
   @Test
@@ -246,12 +281,16 @@ final class MemoCliTest {
     List<String> lines = r.out().lines().collect(Collectors.toList());
     assertEquals("   ENTRIES       SIZE    ON DISK  LAST ACCESS  FUNCTION", lines.get(0));
     String size = "[0-9.]+ (B|KiB)";
-    assertTrue(lines.get(1).matches(" +2 +" + size + " +" + size + " +\\d+s ago  cube"),
-        lines.get(1));
-    assertTrue(lines.get(2).matches(" +3 +" + size + " +" + size + " +\\d+s ago  square"),
-        lines.get(2));
-    assertTrue(lines.get(3).matches(" +5 +" + size + " +" + size
-        + " +  total in 2 functions \\(directory store\\)"), lines.get(3));
+    assertTrue(
+        lines.get(1).matches(" +2 +" + size + " +" + size + " +\\d+s ago  cube"), lines.get(1));
+    assertTrue(
+        lines.get(2).matches(" +3 +" + size + " +" + size + " +\\d+s ago  square"), lines.get(2));
+    assertTrue(
+        lines
+            .get(3)
+            .matches(
+                " +5 +" + size + " +" + size + " +  total in 2 functions \\(directory store\\)"),
+        lines.get(3));
   }
 
   @Test
@@ -261,8 +300,9 @@ final class MemoCliTest {
     assertEquals(0, r.code(), r.err());
     assertEquals("removed 3 entries of \"square\"" + System.lineSeparator(), r.out());
     assertFalse(contains("directory", 1));
-    assertEquals("2 entries", run("ls", "--dir", dir().toString()).out().lines()
-        .reduce((a, b) -> b).orElseThrow());
+    assertEquals(
+        "2 entries",
+        run("ls", "--dir", dir().toString()).out().lines().reduce((a, b) -> b).orElseThrow());
   }
 
   @Test
@@ -272,16 +312,16 @@ final class MemoCliTest {
     assertTrue(files > 5, "five entries of calls and the records explain keeps: " + files);
     Run r = run("clear", "--dir", dir().toString(), "--all");
     assertEquals(0, r.code(), r.err());
-    assertEquals("removed " + files + " entries from the directory store"
-        + System.lineSeparator(), r.out());
+    assertEquals(
+        "removed " + files + " entries from the directory store" + System.lineSeparator(), r.out());
     assertEquals(0, entryFiles());
     assertFalse(contains("directory", 1));
   }
 
   @Test
   void clear_withBothAFunctionAndAll_orNeither_isAUsageError() {
-    for (String[] args : List.of(new String[] {"clear", "--all", "square"},
-        new String[] {"clear"})) {
+    for (String[] args :
+        List.of(new String[] {"clear", "--all", "square"}, new String[] {"clear"})) {
       Run r = run(args);
       assertEquals(2, r.code());
       assertTrue(r.err().startsWith("clear needs either a function or --all"), r.err());
@@ -335,9 +375,12 @@ final class MemoCliTest {
     writeEntries("directory", 3, 0);
     List<Path> entries;
     try (Stream<Path> files = Files.walk(dir())) {
-      entries = files.filter(p -> p.toString().endsWith(".entry"))
-          .filter(p -> p.getParent().getParent().getFileName().toString().startsWith("square-"))
-          .sorted().collect(Collectors.toList());
+      entries =
+          files
+              .filter(p -> p.toString().endsWith(".entry"))
+              .filter(p -> p.getParent().getParent().getFileName().toString().startsWith("square-"))
+              .sorted()
+              .collect(Collectors.toList());
     }
     byte[] bytes = Files.readAllBytes(entries.get(0));
     Files.write(entries.get(0), Arrays.copyOf(bytes, bytes.length - 1));
@@ -345,20 +388,29 @@ final class MemoCliTest {
     Run r = run("verify", "--dir", dir().toString());
     assertEquals(1, r.code());
     List<String> lines = r.out().lines().collect(Collectors.toList());
-    assertTrue(lines.get(0).matches("bad: \"square\" " + key
-        + ": (entry is truncated after \\d+ payload bytes|payload end marker does not match the"
-        + " bytes read)"), lines.get(0));
-    assertTrue(lines.get(1).matches("checked \\d+ entries \\(.*\\): 1 bad, quarantined"), lines.get(1));
+    assertTrue(
+        lines
+            .get(0)
+            .matches(
+                "bad: \"square\" "
+                    + key
+                    + ": (entry is truncated after \\d+ payload bytes|payload end marker does not match the"
+                    + " bytes read)"),
+        lines.get(0));
+    assertTrue(
+        lines.get(1).matches("checked \\d+ entries \\(.*\\): 1 bad, quarantined"), lines.get(1));
     assertFalse(Files.exists(entries.get(0)));
     assertEquals(0, run("verify", "--dir", dir().toString()).code());
   }
 
   private List<Path> entryFiles(String function) throws IOException {
     try (Stream<Path> files = Files.walk(dir())) {
-      return files.filter(p -> p.toString().endsWith(".entry"))
-          .filter(p -> p.getParent().getParent().getFileName().toString()
-              .startsWith(function + "-"))
-          .sorted().collect(Collectors.toList());
+      return files
+          .filter(p -> p.toString().endsWith(".entry"))
+          .filter(
+              p -> p.getParent().getParent().getFileName().toString().startsWith(function + "-"))
+          .sorted()
+          .collect(Collectors.toList());
     }
   }
 
@@ -383,34 +435,50 @@ final class MemoCliTest {
     assertEquals(1, r.code(), r.err());
     List<String> lines = r.out().lines().collect(Collectors.toList());
     assertEquals(3, lines.size(), r.out());
-    assertEquals("bad: \"square\" " + keyOf(a) + ": entry was written for key " + keyOf(b)
-        + " of \"square\" but read as key " + keyOf(a) + " of \"square\": it was moved, copied or"
-        + " linked to another key's place", lines.get(0));
-    assertEquals("bad: \"square\" " + keyOf(b) + ": entry was written for key " + keyOf(a)
-        + " of \"square\" but read as key " + keyOf(b) + " of \"square\": it was moved, copied or"
-        + " linked to another key's place", lines.get(1));
-    assertTrue(lines.get(2).matches("checked 5 entries \\(.*\\): 2 bad, quarantined"), lines.get(2));
+    assertEquals(
+        "bad: \"square\" "
+            + keyOf(a)
+            + ": entry was written for key "
+            + keyOf(b)
+            + " of \"square\" but read as key "
+            + keyOf(a)
+            + " of \"square\": it was moved, copied or"
+            + " linked to another key's place",
+        lines.get(0));
+    assertEquals(
+        "bad: \"square\" "
+            + keyOf(b)
+            + ": entry was written for key "
+            + keyOf(a)
+            + " of \"square\" but read as key "
+            + keyOf(b)
+            + " of \"square\": it was moved, copied or"
+            + " linked to another key's place",
+        lines.get(1));
+    assertTrue(
+        lines.get(2).matches("checked 5 entries \\(.*\\): 2 bad, quarantined"), lines.get(2));
     assertFalse(Files.exists(a));
     assertFalse(Files.exists(b));
     assertEquals(0, run("verify", "--dir", dir().toString()).code());
   }
 
   @Test
-  void verify_keyedStoreUntouched_findsEntriesAndRecordsGood_andExitsWithZero()
-      throws IOException {
+  void verify_keyedStoreUntouched_findsEntriesAndRecordsGood_andExitsWithZero() throws IOException {
     Path keyFile = tempDir.resolve("integrity.key");
     Files.writeString(keyFile, "a".repeat(44));
-    try (Memo memo = Memo.builder().store("directory")
-        .config("memo.store.directory.path", dir().toString())
-        .config("memo.integrity.key-file", keyFile.toString()).build()) {
+    try (Memo memo =
+        Memo.builder()
+            .store("directory")
+            .config("memo.store.directory.path", dir().toString())
+            .config("memo.integrity.key-file", keyFile.toString())
+            .build()) {
       Function<Integer, Long> square = memo.function("square", x -> (long) x * x);
       for (int i = 0; i < 3; i++) {
         square.apply(i);
       }
     }
 
-    Run r = run("verify", "--dir", dir().toString(), "-D",
-        "memo.integrity.key-file=" + keyFile);
+    Run r = run("verify", "--dir", dir().toString(), "-D", "memo.integrity.key-file=" + keyFile);
 
     assertEquals(0, r.code(), r.out() + r.err());
     // Three entries, and explain's records: the latest entry of the function, its code manifest.
@@ -435,12 +503,19 @@ final class MemoCliTest {
 
     assertEquals(1, r.code(), r.err());
     List<String> lines = r.out().lines().collect(Collectors.toList());
-    assertEquals(List.of(
-        "bad: \"square\" " + keyOf(truncated) + ": entry is truncated inside its header",
-        "unreadable: \"square\" " + keyOf(entry) + ": cannot be read: java.io.IOException: Is a directory"),
-        lines.subList(0, 2), r.out());
-    assertTrue(lines.get(2).matches(
-        "checked 5 entries \\(.*\\): 1 bad, quarantined, 1 unreadable, left as they are"),
+    assertEquals(
+        List.of(
+            "bad: \"square\" " + keyOf(truncated) + ": entry is truncated inside its header",
+            "unreadable: \"square\" "
+                + keyOf(entry)
+                + ": cannot be read: java.io.IOException: Is a directory"),
+        lines.subList(0, 2),
+        r.out());
+    assertTrue(
+        lines
+            .get(2)
+            .matches(
+                "checked 5 entries \\(.*\\): 1 bad, quarantined, 1 unreadable, left as they are"),
         lines.get(2));
   }
 
@@ -453,11 +528,23 @@ final class MemoCliTest {
     Run r = run("verify", "--dir", dir().toString());
 
     assertEquals(0, r.code(), r.err());
-    assertEquals(List.of("outdated: \"square\" " + keyOf(entry) + ": entry format version 1 does"
-        + " not record its key, so a moved or copied entry cannot be told from its own; it is"
-        + " computed again"), r.out().lines().limit(1).collect(Collectors.toList()), r.out());
-    assertTrue(r.out().lines().skip(1).findFirst().orElseThrow().matches(
-        "checked 3 entries \\(.*\\): 1 outdated, computed again on their next call"), r.out());
+    assertEquals(
+        List.of(
+            "outdated: \"square\" "
+                + keyOf(entry)
+                + ": entry format version 1 does"
+                + " not record its key, so a moved or copied entry cannot be told from its own; it is"
+                + " computed again"),
+        r.out().lines().limit(1).collect(Collectors.toList()),
+        r.out());
+    assertTrue(
+        r.out()
+            .lines()
+            .skip(1)
+            .findFirst()
+            .orElseThrow()
+            .matches("checked 3 entries \\(.*\\): 1 outdated, computed again on their next call"),
+        r.out());
     assertTrue(Files.exists(entry));
   }
 
@@ -482,8 +569,12 @@ final class MemoCliTest {
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(v1);
     return java.nio.ByteBuffer.allocate(9 + v1.length + 4 + rest.length)
-        .put(new byte[] {'M', 'E', 'M', 'O', 1}).putInt(v1.length).put(v1)
-        .putInt((int) crc.getValue()).put(rest).array();
+        .put(new byte[] {'M', 'E', 'M', 'O', 1})
+        .putInt(v1.length)
+        .put(v1)
+        .putInt((int) crc.getValue())
+        .put(rest)
+        .array();
   }
 
   @Test
@@ -504,7 +595,12 @@ final class MemoCliTest {
     assertEquals(0, ls.code(), ls.err());
     assertEquals("5 entries", ls.out().lines().reduce((a, b) -> b).orElseThrow());
     // Chronicle keeps no access times: the column shows none.
-    assertTrue(ls.out().lines().skip(1).limit(5).allMatch(l -> l.matches(".* +- +\\d+ (us|ms|s)  args +\\w+")),
+    assertTrue(
+        ls.out()
+            .lines()
+            .skip(1)
+            .limit(5)
+            .allMatch(l -> l.matches(".* +- +\\d+ (us|ms|s)  args +\\w+")),
         ls.out());
     Run verify = run("verify", "--store", "chronicle", "--dir", dir().toString());
     assertEquals(0, verify.code(), verify.err());
@@ -521,10 +617,14 @@ final class MemoCliTest {
     writeEntries("chronicle", 2, 0);
     Run prune = run("prune", "--store", "chronicle", "--dir", dir().toString(), "--max-age", "30d");
     assertEquals(1, prune.code());
-    assertEquals("memo: the chronicle store at " + dir().toAbsolutePath().normalize() + " orders"
-        + " entries by use, not by time, so it cannot prune them by age; prune it by size (memo"
-        + " prune --max-bytes) or bound it with memo.store.chronicle.max-bytes"
-        + System.lineSeparator(), prune.err());
+    assertEquals(
+        "memo: the chronicle store at "
+            + dir().toAbsolutePath().normalize()
+            + " orders"
+            + " entries by use, not by time, so it cannot prune them by age; prune it by size (memo"
+            + " prune --max-bytes) or bound it with memo.store.chronicle.max-bytes"
+            + System.lineSeparator(),
+        prune.err());
     assertTrue(contains("chronicle", 1), "nothing removed");
   }
 
@@ -532,8 +632,11 @@ final class MemoCliTest {
 
   /** A function whose lambda captures {@code rate}: the same code, another captured value. */
   private void writeScaled(long rate, int... xs) {
-    try (Memo memo = Memo.builder().store("directory")
-        .config("memo.store.directory.path", dir().toString()).build()) {
+    try (Memo memo =
+        Memo.builder()
+            .store("directory")
+            .config("memo.store.directory.path", dir().toString())
+            .build()) {
       Function<Integer, Long> scaled = memo.function("scaled", x -> x * rate);
       for (int x : xs) {
         scaled.apply(x);
@@ -543,8 +646,8 @@ final class MemoCliTest {
 
   /** When the last miss of a function was recorded, as memo why prints it. */
   private String lastMissAt(String function) {
-    try (StoreAdmin admin = StoreAdmin.open("directory",
-        Map.of("memo.store.directory.path", dir().toString()))) {
+    try (StoreAdmin admin =
+        StoreAdmin.open("directory", Map.of("memo.store.directory.path", dir().toString()))) {
       return admin.lastMiss(function).orElseThrow().at().orElseThrow().toString();
     }
   }
@@ -559,8 +662,11 @@ final class MemoCliTest {
     writeScaled(3, 7);
     Run r = run("why", "--dir", dir().toString(), "scaled");
     assertEquals(0, r.code(), r.err());
-    assertEquals(lines("last miss of \"scaled\" at " + lastMissAt("scaled") + ":",
-        "  environment differs in captured variable 0"), r.out());
+    assertEquals(
+        lines(
+            "last miss of \"scaled\" at " + lastMissAt("scaled") + ":",
+            "  environment differs in captured variable 0"),
+        r.out());
     assertEquals("", r.err());
   }
 
@@ -569,8 +675,11 @@ final class MemoCliTest {
     writeEntries("directory", 2, 0);
     Run r = run("why", "--dir", dir().toString(), "square");
     assertEquals(0, r.code(), r.err());
-    assertEquals(lines("last miss of \"square\" at " + lastMissAt("square") + ":",
-        "  argument differs in parameter 0"), r.out());
+    assertEquals(
+        lines(
+            "last miss of \"square\" at " + lastMissAt("square") + ":",
+            "  argument differs in parameter 0"),
+        r.out());
   }
 
   @Test
@@ -578,8 +687,11 @@ final class MemoCliTest {
     writeEntries("directory", 1, 0);
     Run r = run("why", "--dir", dir().toString(), "square");
     assertEquals(0, r.code(), r.err());
-    assertEquals(lines("last miss of \"square\" at " + lastMissAt("square") + ":",
-        "  no earlier entry to compare with (the first call stored)"), r.out());
+    assertEquals(
+        lines(
+            "last miss of \"square\" at " + lastMissAt("square") + ":",
+            "  no earlier entry to compare with (the first call stored)"),
+        r.out());
   }
 
   @Test
@@ -587,8 +699,11 @@ final class MemoCliTest {
     writeScaled(2, 7);
     writeScaled(3, 7, 7);
     Run r = run("why", "--dir", dir().toString(), "scaled");
-    assertEquals(lines("last miss of \"scaled\" at " + lastMissAt("scaled") + ":",
-        "  environment differs in captured variable 0"), r.out());
+    assertEquals(
+        lines(
+            "last miss of \"scaled\" at " + lastMissAt("scaled") + ":",
+            "  environment differs in captured variable 0"),
+        r.out());
   }
 
   @Test
@@ -597,16 +712,19 @@ final class MemoCliTest {
     Run r = run("why", "--dir", dir().toString(), "nope");
     assertEquals(1, r.code());
     assertEquals("", r.out());
-    assertEquals("memo: no entries of \"nope\" in the directory store; memo ls lists the functions"
-        + " that have entries" + System.lineSeparator(), r.err());
+    assertEquals(
+        "memo: no entries of \"nope\" in the directory store; memo ls lists the functions"
+            + " that have entries"
+            + System.lineSeparator(),
+        r.err());
   }
 
   @Test
   void why_withoutAFunction_isAUsageError() {
     Run r = run("why", "--dir", dir().toString());
     assertEquals(2, r.code());
-    assertEquals("Missing required parameter: '<function>'",
-        r.err().lines().findFirst().orElseThrow());
+    assertEquals(
+        "Missing required parameter: '<function>'", r.err().lines().findFirst().orElseThrow());
   }
 
   @Test
@@ -617,12 +735,16 @@ final class MemoCliTest {
     Run r = run("why", "--dir", dir().toString(), "square");
     assertEquals(1, r.code());
     assertEquals("", r.out());
-    assertEquals("memo: no reason recorded for the last miss of \"square\" at " + at + " (an"
-        + " earlier version of memo wrote its record); the next miss will record one"
-        + System.lineSeparator(), r.err());
+    assertEquals(
+        "memo: no reason recorded for the last miss of \"square\" at "
+            + at
+            + " (an"
+            + " earlier version of memo wrote its record); the next miss will record one"
+            + System.lineSeparator(),
+        r.err());
     Run ls = run("ls", "--dir", dir().toString(), "cube");
-    assertTrue(ls.out().lines().skip(1).findFirst().orElseThrow().endsWith("  ?          cube"),
-        ls.out());
+    assertTrue(
+        ls.out().lines().skip(1).findFirst().orElseThrow().endsWith("  ?          cube"), ls.out());
   }
 
   @Test
@@ -637,17 +759,22 @@ final class MemoCliTest {
     }
     Run r = run("why", "--dir", dir().toString(), "square");
     assertEquals(1, r.code());
-    assertEquals("memo: no miss of \"square\" is recorded in the directory store; memo records"
-        + " the reason of each miss from now on" + System.lineSeparator(), r.err());
+    assertEquals(
+        "memo: no miss of \"square\" is recorded in the directory store; memo records"
+            + " the reason of each miss from now on"
+            + System.lineSeparator(),
+        r.err());
     Run ls = run("ls", "--dir", dir().toString());
-    assertTrue(ls.out().lines().skip(1).findFirst().orElseThrow().endsWith("  -          square"),
+    assertTrue(
+        ls.out().lines().skip(1).findFirst().orElseThrow().endsWith("  -          square"),
         ls.out());
   }
 
   private Store directoryStore() {
-    return new DirectoryStoreProvider().create(
-        MemoConfig.of(Map.of("memo.store.directory.path", dir().toString()))
-            .scoped("memo.store.directory"));
+    return new DirectoryStoreProvider()
+        .create(
+            MemoConfig.of(Map.of("memo.store.directory.path", dir().toString()))
+                .scoped("memo.store.directory"));
   }
 
   /** Rewrites each latest-entry record as memo wrote it before it kept reasons. */
@@ -665,10 +792,13 @@ final class MemoCliTest {
           EntryFormat.Header header =
               new EntryFormat.Header(h.serde(), h.signer(), MissReasons.NAMESPACE, e.key(), old);
           store.remove(MissReasons.NAMESPACE, e.key());
-          store.put(MissReasons.NAMESPACE, e.key(), out -> {
-            EntryFormat.writeHeader(header, old, out);
-            EntryFormat.payloadOutput(out).close();
-          });
+          store.put(
+              MissReasons.NAMESPACE,
+              e.key(),
+              out -> {
+                EntryFormat.writeHeader(header, old, out);
+                EntryFormat.payloadOutput(out).close();
+              });
         }
       }
     }

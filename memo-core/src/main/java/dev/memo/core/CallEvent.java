@@ -17,8 +17,9 @@ import jdk.jfr.Timespan;
 @Name(CallEvent.NAME)
 @Label("Memoized Call")
 @Category("memo")
-@Description("A memoized call: how it was answered and the time spent signing, reading,"
-    + " deserializing, computing and writing")
+@Description(
+    "A memoized call: how it was answered and the time spent signing, reading,"
+        + " deserializing, computing and writing")
 @StackTrace(false)
 // Off unless a recording's settings turn it on: JFR's default for an event class is on.
 @Enabled(false)
@@ -27,12 +28,16 @@ final class CallEvent extends Event {
 
   /** The call's value came from the object tier. */
   static final String TIER_HIT = "tier-hit";
+
   /** The call's value was read from the store. */
   static final String STORE_HIT = "store-hit";
+
   /** No entry was stored: the function ran (or another caller's run was waited for). */
   static final String MISS = "miss";
+
   /** An entry was stored but could not be used: the function ran again. */
   static final String BROKEN_ENTRY = "broken-entry";
+
   /** The function, the signing or the store threw: the caller received the exception. */
   static final String FAILED = "failed";
 
@@ -71,6 +76,7 @@ final class CallEvent extends Event {
 
   /** The start of the call, from System.nanoTime. */
   transient long start;
+
   /** The event of the enclosing memoized call in this thread, restored when this one ends. */
   transient CallEvent outer;
 }

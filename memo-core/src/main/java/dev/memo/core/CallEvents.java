@@ -4,8 +4,8 @@ import dev.memo.MemoConfig;
 import java.time.Duration;
 
 /**
- * Records memoized calls as {@link CallEvent}s while a flight recording has the event enabled.
- * When it is not, {@link #begin} costs one check of the event's state: no allocation that survives
+ * Records memoized calls as {@link CallEvent}s while a flight recording has the event enabled. When
+ * it is not, {@link #begin} costs one check of the event's state: no allocation that survives
  * compilation, no clock read. The phases of a call measured below the engine (deserializing,
  * computing, writing) reach its event through a thread local that only recorded calls touch.
  * Thread-safe.

@@ -9,28 +9,37 @@ import java.util.List;
 
 /**
  * What the calls of one wrapped function sign beside its fixed part: the items of its environment
- * (the state the function object carries, then the static fields its code reads) and its
- * arguments (how many, which are ignored), with the labels that errors name each item by, made
- * once rather than at every call. Immutable and thread-safe (the state's values and static fields
- * are read when a call is signed).
+ * (the state the function object carries, then the static fields its code reads) and its arguments
+ * (how many, which are ignored), with the labels that errors name each item by, made once rather
+ * than at every call. Immutable and thread-safe (the state's values and static fields are read when
+ * a call is signed).
  */
 final class CallItems {
   final FunctionRef ref;
   final FunctionCode code;
   final int arity;
+
   /** Bit {@code i} set: argument {@code i} is left out of the key. */
   final long ignoredMask;
+
   /** Names of the environment's items: captured state, then static fields. */
   final List<String> environmentNames;
+
   /** How to get rid of an unsignable item of the state, for the error. */
   final String stateHint;
+
   final String[] argumentWhat;
   final String[] argumentHint;
   final String[] stateWhat;
   final String[] fieldWhat;
   final String[] fieldHint;
 
-  CallItems(String id, FunctionOptions options, FunctionRef ref, FunctionCode code, int arity,
+  CallItems(
+      String id,
+      FunctionOptions options,
+      FunctionRef ref,
+      FunctionCode code,
+      int arity,
       String stateHint) {
     this.ref = ref;
     this.code = code;
@@ -57,8 +66,10 @@ final class CallItems {
     for (int i = 0; i < fieldWhat.length; i++) {
       StaticField f = fields.get(i);
       fieldWhat[i] = f.label() + " read by \"" + id + "\"";
-      fieldHint[i] = "or mark the field @dev.memo.NotSigned (or list " + f.name()
-          + " in memo.code.ignore-fields) if its value cannot change the result";
+      fieldHint[i] =
+          "or mark the field @dev.memo.NotSigned (or list "
+              + f.name()
+              + " in memo.code.ignore-fields) if its value cannot change the result";
     }
   }
 

@@ -4,9 +4,9 @@ import dev.memo.Signature;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The key of one call, and the environment and argument parts it covers. A hit needs only the
- * key, which is one digest over the function part, the environment and the arguments; the parts
- * are digested on their own, once, only when a miss records them or explain compares them. Not
+ * The key of one call, and the environment and argument parts it covers. A hit needs only the key,
+ * which is one digest over the function part, the environment and the arguments; the parts are
+ * digested on their own, once, only when a miss records them or explain compares them. Not
  * thread-safe: it belongs to the call that made it.
  */
 final class CallKey {

@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * environment that cannot change), and for each call one digest over that part, the environment
  * (state the function carries and static fields its code reads, read at the call) and the
  * arguments; also those parts on their own and a digest per item, for the records that explain a
- * miss. Thread-safe: each thread encodes with its own {@link CanonicalEncoder}, which is reset
- * when encoding fails so that the next key starts clean.
+ * miss. Thread-safe: each thread encodes with its own {@link CanonicalEncoder}, which is reset when
+ * encoding fails so that the next key starts clean.
  */
 final class CallKeys {
   private static final String SIGNATURE_DOMAIN = "memo/signature/3";
@@ -38,8 +38,14 @@ final class CallKeys {
    *
    * @throws dev.memo.SignatureException if an item of the environment cannot be signed
    */
-  Handle handle(String id, FunctionOptions options, FunctionRef ref, FunctionCode code, int arity,
-      Route route, String stateHint) {
+  Handle handle(
+      String id,
+      FunctionOptions options,
+      FunctionRef ref,
+      FunctionCode code,
+      int arity,
+      Route route,
+      String stateHint) {
     CallItems items = new CallItems(id, options, ref, code, arity, stateHint);
     CanonicalEncoder enc = encoders.get();
     try {
@@ -68,8 +74,18 @@ final class CallKeys {
         putArgumentsHeader(items, enc);
       }
       byte[] functionPart = enc.finish().bytes();
-      Handle h = new Handle(id, options, arity, route, items, idPart, codePart, latestKey,
-          functionPart, fixedEnvironment);
+      Handle h =
+          new Handle(
+              id,
+              options,
+              arity,
+              route,
+              items,
+              idPart,
+              codePart,
+              latestKey,
+              functionPart,
+              fixedEnvironment);
       environment(h);
       return h;
     } catch (RuntimeException e) {
@@ -122,7 +138,9 @@ final class CallKeys {
     }
   }
 
-  /** A digest of each environment item and argument, so that explain can name the one that differs. */
+  /**
+   * A digest of each environment item and argument, so that explain can name the one that differs.
+   */
   Map<String, String> itemDigests(Handle h, @Nullable Object[] args) {
     CallItems items = h.items;
     CanonicalEncoder enc = encoders.get();
@@ -178,7 +196,8 @@ final class CallKeys {
     enc.putString("arguments/1").putInt(items.arity).putLong(items.ignoredMask);
   }
 
-  private static void putArgumentValues(CallItems items, @Nullable Object[] args, CanonicalEncoder enc) {
+  private static void putArgumentValues(
+      CallItems items, @Nullable Object[] args, CanonicalEncoder enc) {
     for (int i = 0; i < args.length; i++) {
       if (items.signs(i)) {
         putArgument(items, enc, args, i);
@@ -186,7 +205,8 @@ final class CallKeys {
     }
   }
 
-  private static void putArgument(CallItems items, CanonicalEncoder enc, @Nullable Object[] args, int i) {
+  private static void putArgument(
+      CallItems items, CanonicalEncoder enc, @Nullable Object[] args, int i) {
     enc.putRoot(args[i], items.argumentWhat[i], items.argumentHint[i]);
   }
 }

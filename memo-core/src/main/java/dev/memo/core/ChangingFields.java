@@ -16,20 +16,22 @@ import org.jspecify.annotations.Nullable;
 /**
  * Notices a function that changes a static field it reads (a call counter it increments), which
  * makes every call a miss without a word: after {@value #MISSES} consecutive misses in which the
- * function itself changed the same signed field, logs one warning naming the field and the way
- * out. Costs nothing for a function whose reached code assigns no signed static field; otherwise
- * signs those fields before and after each computation.
+ * function itself changed the same signed field, logs one warning naming the field and the way out.
+ * Costs nothing for a function whose reached code assigns no signed static field; otherwise signs
+ * those fields before and after each computation.
  *
- * <p>Thread-safe: counts are kept per function and field in a concurrent map; two threads
- * computing at once may count a streak once too often or too rarely, which only moves the warning
- * by a call.
+ * <p>Thread-safe: counts are kept per function and field in a concurrent map; two threads computing
+ * at once may count a streak once too often or too rarely, which only moves the warning by a call.
  */
 final class ChangingFields {
   /** Consecutive misses, each of which changed the field, before the warning. */
   static final int MISSES = 3;
+
   private static final System.Logger LOG = System.getLogger("dev.memo");
+
   /** Warned streaks are kept as -1, so that each field is named once per function. */
   private final Map<String, Integer> streaks = new ConcurrentHashMap<>();
+
   private final Supplier<CanonicalEncoder> encoders;
 
   /**
@@ -61,14 +63,23 @@ final class ChangingFields {
       StaticField f = fields.get(i);
       String key = id + "\u0000" + f.name();
       boolean changed = !Objects.equals(before[i], after[i]);
-      Integer streak = streaks.compute(key, (k, n) -> n != null && n < 0 ? n
-          : changed ? (n == null ? 1 : n + 1) : 0);
+      Integer streak =
+          streaks.compute(
+              key, (k, n) -> n != null && n < 0 ? n : changed ? (n == null ? 1 : n + 1) : 0);
       if (streak == MISSES) {
         streaks.put(key, -1);
-        LOG.log(Level.WARNING, f.label() + " changed during each of the last " + MISSES
-            + " computations of \"" + id + "\": the function assigns it, and since its value is"
-            + " signed, every call misses; if its value cannot change the result, mark the field"
-            + " @dev.memo.NotSigned (or list " + f.name() + " in memo.code.ignore-fields)");
+        LOG.log(
+            Level.WARNING,
+            f.label()
+                + " changed during each of the last "
+                + MISSES
+                + " computations of \""
+                + id
+                + "\": the function assigns it, and since its value is"
+                + " signed, every call misses; if its value cannot change the result, mark the field"
+                + " @dev.memo.NotSigned (or list "
+                + f.name()
+                + " in memo.code.ignore-fields)");
       }
     }
     return result;

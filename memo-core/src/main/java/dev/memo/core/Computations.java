@@ -28,7 +28,11 @@ final class Computations {
   private final Counters counters;
   private final Warnings warnings;
 
-  Computations(Entries entries, Explainer explainer, Counters counters, Warnings warnings,
+  Computations(
+      Entries entries,
+      Explainer explainer,
+      Counters counters,
+      Warnings warnings,
       ChangingFields changingFields) {
     this.changingFields = changingFields;
     this.entries = entries;
@@ -45,14 +49,21 @@ final class Computations {
    * @return the result, with the entry it was read from or written to
    */
   Lookup.Hit compute(
-      Handle h, Route route, @Nullable Object[] args, CallKey call, Supplier<?> body, boolean recheck) {
+      Handle h,
+      Route route,
+      @Nullable Object[] args,
+      CallKey call,
+      Supplier<?> body,
+      boolean recheck) {
     Signature key = call.key;
     Flight mine = new Flight();
     Flight other = inflight.putIfAbsent(key, mine);
     if (other != null) {
       if (other.owner == Thread.currentThread()) {
         throw new MemoException(
-            "function \"" + h.id + "\" called itself with the same arguments while computing them;"
+            "function \""
+                + h.id
+                + "\" called itself with the same arguments while computing them;"
                 + " this recursion would never end");
       }
       Object v = other.await();
@@ -130,9 +141,16 @@ final class Computations {
       try {
         claim = store.claim(h.id, key);
       } catch (IOException | RuntimeException e) {
-        warnings.once("claim:" + h.id + ":" + e.getClass().getName(),
-            "cannot claim entry " + key + " of \"" + h.id + "\" in the " + store.name()
-                + " store; computing it without a claim", e);
+        warnings.once(
+            "claim:" + h.id + ":" + e.getClass().getName(),
+            "cannot claim entry "
+                + key
+                + " of \""
+                + h.id
+                + "\" in the "
+                + store.name()
+                + " store; computing it without a claim",
+            e);
         return UNCLAIMED;
       }
       if (claim.isEmpty()) {
@@ -166,9 +184,16 @@ final class Computations {
     try {
       claim.close();
     } catch (IOException | RuntimeException e) {
-      warnings.once("release:" + h.id + ":" + e.getClass().getName(),
-          "cannot release the claim on entry " + key + " of \"" + h.id + "\" in the "
-              + route.store.name() + " store; other processes wait for it until it times out", e);
+      warnings.once(
+          "release:" + h.id + ":" + e.getClass().getName(),
+          "cannot release the claim on entry "
+              + key
+              + " of \""
+              + h.id
+              + "\" in the "
+              + route.store.name()
+              + " store; other processes wait for it until it times out",
+          e);
     }
   }
 

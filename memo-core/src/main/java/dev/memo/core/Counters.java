@@ -5,9 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The counters of one memoizer, which {@link Memo#stats()} takes a snapshot of: hits, misses,
- * failures to read and to write entries, time spent computing, bytes read and written, object
- * tier hits and entries written. Thread-safe
- * (each counter is a {@link LongAdder}).
+ * failures to read and to write entries, time spent computing, bytes read and written, object tier
+ * hits and entries written. Thread-safe (each counter is a {@link LongAdder}).
  */
 final class Counters {
   private final LongAdder hits = new LongAdder();
@@ -57,8 +56,15 @@ final class Counters {
   }
 
   MemoStats snapshot() {
-    return new MemoStats(hits.sum(), misses.sum(), loadFailures.sum(), storeFailures.sum(),
-        computeNanos.sum(), bytesRead.sum(), bytesWritten.sum(), tierHits.sum(),
+    return new MemoStats(
+        hits.sum(),
+        misses.sum(),
+        loadFailures.sum(),
+        storeFailures.sum(),
+        computeNanos.sum(),
+        bytesRead.sum(),
+        bytesWritten.sum(),
+        tierHits.sum(),
         writes.sum());
   }
 }

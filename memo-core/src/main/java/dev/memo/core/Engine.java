@@ -58,9 +58,10 @@ sealed interface Engine permits MemoEngine, PassThroughEngine {
   static Store temporaryStore(MemoConfig config, Path directory) {
     DirectoryStoreProvider provider = new DirectoryStoreProvider();
     String scope = MemoConfig.STORE + "." + provider.name();
-    MemoConfig scoped = MemoConfig.of("storingIn", Map.of(scope + ".path", directory.toString()))
-        .withFallback(config)
-        .scoped(scope);
+    MemoConfig scoped =
+        MemoConfig.of("storingIn", Map.of(scope + ".path", directory.toString()))
+            .withFallback(config)
+            .scoped(scope);
     return provider.create(scoped);
   }
 }

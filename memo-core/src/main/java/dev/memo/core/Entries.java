@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  * integrity key, its tag), checking that one is there and usable. Every entry's header names the
  * namespace and key it was written under, and one read from any other place is broken. A broken
  * entry is counted, quarantined and reported as {@link Lookup#BROKEN}; an entry of an older format
- * that names no key is a plain {@link Lookup#MISS}, rewritten by the call; a store that fails
- * costs a warning, never the call. Thread-safe.
+ * that names no key is a plain {@link Lookup#MISS}, rewritten by the call; a store that fails costs
+ * a warning, never the call. Thread-safe.
  */
 final class Entries {
   private final Serde serde;
@@ -44,8 +44,14 @@ final class Entries {
   private final Warnings warnings;
   private final Explainer explainer;
 
-  Entries(Serde serde, String signerName, MemoConfig config, EntryIntegrity integrity,
-      ProviderSelector<SerdeProvider, Serde> serdes, Counters counters, Warnings warnings,
+  Entries(
+      Serde serde,
+      String signerName,
+      MemoConfig config,
+      EntryIntegrity integrity,
+      ProviderSelector<SerdeProvider, Serde> serdes,
+      Counters counters,
+      Warnings warnings,
       Explainer explainer) {
     this.serde = serde;
     this.signerName = signerName;
@@ -58,7 +64,9 @@ final class Entries {
     this.explainer = explainer;
   }
 
-  /** Looks for the entry of a call in its route's store (the policy's, or the thread's storingIn). */
+  /**
+   * Looks for the entry of a call in its route's store (the policy's, or the thread's storingIn).
+   */
   Lookup load(Handle h, Route route, CallKey call) {
     Signature key = call.key;
     Store store = route.store;
@@ -67,9 +75,16 @@ final class Entries {
       found = store.get(h.id, key);
     } catch (IOException | RuntimeException e) {
       counters.loadFailure();
-      warnings.once("read:" + h.id + ":" + e.getClass().getName(),
-          "cannot read entry " + key + " of \"" + h.id + "\" from the " + store.name()
-              + " store; computing it instead", e);
+      warnings.once(
+          "read:" + h.id + ":" + e.getClass().getName(),
+          "cannot read entry "
+              + key
+              + " of \""
+              + h.id
+              + "\" from the "
+              + store.name()
+              + " store; computing it instead",
+          e);
       return Lookup.BROKEN;
     }
     if (found.isEmpty()) {
@@ -85,10 +100,18 @@ final class Entries {
       Optional<Serde> reading = serdeNamed(header.serde());
       if (reading.isEmpty()) {
         counters.loadFailure();
-        warnings.once("serde:" + header.serde(),
-            "entry " + key + " of \"" + h.id + "\" was written by serde \"" + header.serde()
+        warnings.once(
+            "serde:" + header.serde(),
+            "entry "
+                + key
+                + " of \""
+                + h.id
+                + "\" was written by serde \""
+                + header.serde()
                 + "\", which is not on the class path (available: "
-                + String.join(", ", serdes.names()) + "); computing it instead", null);
+                + String.join(", ", serdes.names())
+                + "); computing it instead",
+            null);
         return Lookup.BROKEN;
       }
       Object value;
@@ -99,9 +122,15 @@ final class Entries {
         // Only the serde's read is guarded, never the user's function: a payload that declares
         // more than the heap can give, or nests deeper than the stack goes, is a broken entry,
         // counted, quarantined and recomputed, not the caller's failure.
-        throw new SerdeException("serde \"" + header.serde() + "\" ran out of "
-            + (e instanceof OutOfMemoryError ? "memory" : "stack") + " reading the entry (" + e
-            + ")", e);
+        throw new SerdeException(
+            "serde \""
+                + header.serde()
+                + "\" ran out of "
+                + (e instanceof OutOfMemoryError ? "memory" : "stack")
+                + " reading the entry ("
+                + e
+                + ")",
+            e);
       }
       CallEvents.deserialized(deserializing);
       long bytes = entry.finish();
@@ -114,8 +143,10 @@ final class Entries {
       return Lookup.BROKEN;
     } catch (IOException e) {
       counters.loadFailure();
-      warnings.once("read:" + h.id + ":" + e.getClass().getName(),
-          "cannot read entry " + key + " of \"" + h.id + "\"; computing it instead", e);
+      warnings.once(
+          "read:" + h.id + ":" + e.getClass().getName(),
+          "cannot read entry " + key + " of \"" + h.id + "\"; computing it instead",
+          e);
       return Lookup.BROKEN;
     } catch (RuntimeException e) {
       // A serde that breaks its contract must not turn a broken entry into a crash.
@@ -134,12 +165,13 @@ final class Entries {
   }
 
   /**
-   * Stores a computed result as the call's entry, then records it for explain; a store that
-   * cannot write costs a warning.
+   * Stores a computed result as the call's entry, then records it for explain; a store that cannot
+   * write costs a warning.
    *
    * @return the result with the size of the entry written (0 if none was) and its creation time
    */
-  Lookup.Hit save(Handle h, Route route, @Nullable Object[] args, CallKey call, Object result, long nanos) {
+  Lookup.Hit save(
+      Handle h, Route route, @Nullable Object[] args, CallKey call, Object result, long nanos) {
     Store store = route.store;
     Serde serde = route.serde;
     Signature key = call.key;
@@ -153,24 +185,33 @@ final class Entries {
     metadata.put("created", Long.toString(created));
     metadata.put("compute-nanos", Long.toString(nanos));
     integrity.annotate(metadata);
-    EntryFormat.Header header = new EntryFormat.Header(serde.name(), signerName, h.id, key, metadata);
+    EntryFormat.Header header =
+        new EntryFormat.Header(serde.name(), signerName, h.id, key, metadata);
     long[] written = new long[1];
     try {
-      store.put(h.id, key, out -> {
-        CountingOutputStream counted = new CountingOutputStream(out);
-        EntryIntegrity.Signing signing = integrity.signing(counted, h.id, key);
-        EntryFormat.writeHeader(header, metadata, signing);
-        EntryFormat.PayloadOutputStream payload = EntryFormat.payloadOutput(signing);
-        serde.write(result, payload);
-        payload.close();
-        signing.finish();
-        written[0] = counted.count();
-      });
+      store.put(
+          h.id,
+          key,
+          out -> {
+            CountingOutputStream counted = new CountingOutputStream(out);
+            EntryIntegrity.Signing signing = integrity.signing(counted, h.id, key);
+            EntryFormat.writeHeader(header, metadata, signing);
+            EntryFormat.PayloadOutputStream payload = EntryFormat.payloadOutput(signing);
+            serde.write(result, payload);
+            payload.close();
+            signing.finish();
+            written[0] = counted.count();
+          });
     } catch (IOException | RuntimeException e) {
       counters.storeFailure();
-      warnings.once("write:" + h.id + ":" + e.getClass().getName(),
-          "cannot store the result of \"" + h.id + "\" in the " + store.name()
-              + " store; it was returned but will be computed again next time", e);
+      warnings.once(
+          "write:" + h.id + ":" + e.getClass().getName(),
+          "cannot store the result of \""
+              + h.id
+              + "\" in the "
+              + store.name()
+              + " store; it was returned but will be computed again next time",
+          e);
       return new Lookup.Hit(result, 0, created);
     }
     counters.written(written[0]);
@@ -179,10 +220,10 @@ final class Entries {
   }
 
   /**
-   * Whether the route's store holds an entry a call would use: whole and intact, written by a
-   * serde on the class path, and not older than the policy's time to live (the same checks as
-   * {@link #load}). A broken entry is quarantined and is not there. The entry is only peeked at
-   * ({@link Store#peek}): checking is not a use, so it does not keep the entry from eviction.
+   * Whether the route's store holds an entry a call would use: whole and intact, written by a serde
+   * on the class path, and not older than the policy's time to live (the same checks as {@link
+   * #load}). A broken entry is quarantined and is not there. The entry is only peeked at ({@link
+   * Store#peek}): checking is not a use, so it does not keep the entry from eviction.
    *
    * @throws StoreException if the store cannot be read
    */
@@ -192,8 +233,15 @@ final class Entries {
     try {
       found = store.peek(h.id, key);
     } catch (IOException e) {
-      throw new StoreException("cannot read the " + store.name() + " store to check for a call of \""
-          + h.id + "\": " + e + "; check that the store is readable", e);
+      throw new StoreException(
+          "cannot read the "
+              + store.name()
+              + " store to check for a call of \""
+              + h.id
+              + "\": "
+              + e
+              + "; check that the store is readable",
+          e);
     }
     if (found.isEmpty()) {
       return false;
@@ -209,22 +257,34 @@ final class Entries {
       broken(h, store, key, e);
       return false;
     } catch (IOException e) {
-      throw new StoreException("cannot read entry " + key + " of \"" + h.id + "\" from the "
-          + store.name() + " store: " + e + "; check that the store is readable", e);
+      throw new StoreException(
+          "cannot read entry "
+              + key
+              + " of \""
+              + h.id
+              + "\" from the "
+              + store.name()
+              + " store: "
+              + e
+              + "; check that the store is readable",
+          e);
     }
   }
 
   private void broken(Handle h, Store store, Signature key, Exception e) {
     counters.loadFailure();
     String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-    Warnings.LOG.log(Level.WARNING,
+    Warnings.LOG.log(
+        Level.WARNING,
         "entry {0} of \"{1}\" is unreadable ({2}); quarantined, computing it again",
-        key, h.id, reason);
+        key,
+        h.id,
+        reason);
     try {
       store.quarantine(h.id, key, reason);
     } catch (IOException | RuntimeException q) {
-      warnings.once("quarantine:" + h.id, "cannot quarantine entry " + key + " of \"" + h.id + "\"",
-          q);
+      warnings.once(
+          "quarantine:" + h.id, "cannot quarantine entry " + key + " of \"" + h.id + "\"", q);
     }
   }
 

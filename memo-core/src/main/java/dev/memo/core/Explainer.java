@@ -7,13 +7,12 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Why a call misses: records each stored entry as its function's latest (in the route's {@link
- * MissRecords}), and compares a call with that record for {@link Memo#explain} and for the
- * {@code DEBUG} log of every miss. Thread-safe.
+ * MissRecords}), and compares a call with that record for {@link Memo#explain} and for the {@code
+ * DEBUG} log of every miss. Thread-safe.
  */
 final class Explainer {
   private final CallKeys keys;
@@ -30,12 +29,23 @@ final class Explainer {
    */
   void record(Handle h, Route route, @Nullable Object[] args, CallKey call) {
     try {
-      route.records.write(h.id, h.latestKey, h.codePart, () -> manifest(h), call.environment(),
-          call.arguments(), keys.itemDigests(h, args));
+      route.records.write(
+          h.id,
+          h.latestKey,
+          h.codePart,
+          () -> manifest(h),
+          call.environment(),
+          call.arguments(),
+          keys.itemDigests(h, args));
     } catch (RuntimeException e) {
-      warnings.once("record:" + h.id + ":" + e.getClass().getName(),
-          "cannot record the latest entry of \"" + h.id + "\" in the " + route.store.name()
-              + " store; explain will compare its next miss with an older entry", e);
+      warnings.once(
+          "record:" + h.id + ":" + e.getClass().getName(),
+          "cannot record the latest entry of \""
+              + h.id
+              + "\" in the "
+              + route.store.name()
+              + " store; explain will compare its next miss with an older entry",
+          e);
     }
   }
 
@@ -46,8 +56,8 @@ final class Explainer {
    *
    * @throws StoreException if the store cannot be read
    */
-  Explanation explain(Handle h, Route route, @Nullable Object[] args, CallKey call,
-      BooleanSupplier usable) {
+  Explanation explain(
+      Handle h, Route route, @Nullable Object[] args, CallKey call, BooleanSupplier usable) {
     Store store = route.store;
     try {
       if (usable.getAsBoolean()) {
@@ -55,8 +65,15 @@ final class Explainer {
       }
       return miss(h, route, args, call);
     } catch (IOException e) {
-      throw new StoreException("cannot read the " + store.name() + " store to explain a call of \""
-          + h.id + "\": " + e + "; check that the store is readable", e);
+      throw new StoreException(
+          "cannot read the "
+              + store.name()
+              + " store to explain a call of \""
+              + h.id
+              + "\": "
+              + e
+              + "; check that the store is readable",
+          e);
     }
   }
 
@@ -71,9 +88,16 @@ final class Explainer {
     Warnings.LOG.log(Level.DEBUG, reason);
   }
 
-  private Explanation miss(Handle h, Route route, @Nullable Object[] args, CallKey call) throws IOException {
-    return route.records.explain(h.id, h.latestKey, h.codePart, () -> manifest(h),
-        call.environment(), call.arguments(), () -> keys.itemDigests(h, args));
+  private Explanation miss(Handle h, Route route, @Nullable Object[] args, CallKey call)
+      throws IOException {
+    return route.records.explain(
+        h.id,
+        h.latestKey,
+        h.codePart,
+        () -> manifest(h),
+        call.environment(),
+        call.arguments(),
+        () -> keys.itemDigests(h, args));
   }
 
   /** The code manifest: what the code part was made of, by name. */

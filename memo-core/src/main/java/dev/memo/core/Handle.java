@@ -4,21 +4,25 @@ import dev.memo.FunctionOptions;
 import dev.memo.Signature;
 
 /**
- * One wrapped function: everything fixed for all its calls, made once when it is wrapped. A
- * handle of a memoizer that is switched off ({@code memo.enabled=false}) has only its id, options
- * and arity; its other fields are null. Immutable and thread-safe.
+ * One wrapped function: everything fixed for all its calls, made once when it is wrapped. A handle
+ * of a memoizer that is switched off ({@code memo.enabled=false}) has only its id, options and
+ * arity; its other fields are null. Immutable and thread-safe.
  */
 final class Handle {
   final String id;
   final FunctionOptions options;
   final int arity;
+
   /** Where its results go, by its tags' policy. */
   final Route route;
+
   final CallItems items;
   final Signature idPart;
   final Signature codePart;
+
   /** Where the record of this function's latest entry is kept; see {@link MissRecords}. */
   final Signature latestKey;
+
   /**
    * The digest of everything fixed for the function (signer, id, code; and, when the function
    * captures nothing and reads no static field, its empty environment and the arguments' header),
@@ -26,11 +30,20 @@ final class Handle {
    * than all the parts in full.
    */
   final byte[] functionPart;
+
   /** Whether {@link #functionPart} covers the environment and the arguments' header. */
   final boolean fixedEnvironment;
 
-  Handle(String id, FunctionOptions options, int arity, Route route, CallItems items,
-      Signature idPart, Signature codePart, Signature latestKey, byte[] functionPart,
+  Handle(
+      String id,
+      FunctionOptions options,
+      int arity,
+      Route route,
+      CallItems items,
+      Signature idPart,
+      Signature codePart,
+      Signature latestKey,
+      byte[] functionPart,
       boolean fixedEnvironment) {
     this.id = id;
     this.options = options;

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -40,8 +39,8 @@ import java.util.regex.Pattern;
  * comparators), arrays become copies (a fresh one for every caller), {@link Immutable} types their
  * {@code asImmutable()}, records whose components change are rebuilt, and values known to be
  * immutable (strings, boxed primitives, {@code BigInteger}, {@code BigDecimal}, {@code java.time},
- * enums, {@code UUID}, {@code URI}, {@code Path}, {@code Locale}, {@code Pattern}, {@link Signature},
- * optionals of such values) stay as they are. Anything else is {@link NotImmutable}.
+ * enums, {@code UUID}, {@code URI}, {@code Path}, {@code Locale}, {@code Pattern}, {@link
+ * Signature}, optionals of such values) stay as they are. Anything else is {@link NotImmutable}.
  */
 final class Immutables {
   private Immutables() {}
@@ -64,8 +63,8 @@ final class Immutables {
 
   /**
    * A part of a result memo cannot make immutable. Its path inside the result is built as it
-   * propagates up through the containers, so that converting a result that succeeds never builds
-   * a path string.
+   * propagates up through the containers, so that converting a result that succeeds never builds a
+   * path string.
    */
   static final class NotImmutable extends RuntimeException {
     private String path;
@@ -113,11 +112,25 @@ final class Immutables {
 
   private static boolean knownImmutable(Object v) {
     Class<?> c = v.getClass();
-    if (c == String.class || c == Integer.class || c == Long.class || c == Double.class
-        || c == Boolean.class || c == Character.class || c == Float.class || c == Short.class
-        || c == Byte.class || c == BigInteger.class || c == BigDecimal.class || c == UUID.class
-        || c == URI.class || c == Locale.class || c == Pattern.class || c == Signature.class
-        || c == OptionalInt.class || c == OptionalLong.class || c == OptionalDouble.class
+    if (c == String.class
+        || c == Integer.class
+        || c == Long.class
+        || c == Double.class
+        || c == Boolean.class
+        || c == Character.class
+        || c == Float.class
+        || c == Short.class
+        || c == Byte.class
+        || c == BigInteger.class
+        || c == BigDecimal.class
+        || c == UUID.class
+        || c == URI.class
+        || c == Locale.class
+        || c == Pattern.class
+        || c == Signature.class
+        || c == OptionalInt.class
+        || c == OptionalLong.class
+        || c == OptionalDouble.class
         || c == Class.class) {
       return true;
     }
@@ -125,8 +138,8 @@ final class Immutables {
       return true;
     }
     Module base = Object.class.getModule();
-    if (c.getModule() == base && (c.getPackageName().startsWith("java.time")
-        || v instanceof Path)) {
+    if (c.getModule() == base
+        && (c.getPackageName().startsWith("java.time") || v instanceof Path)) {
       return true;
     }
     return false;
@@ -297,8 +310,8 @@ final class Immutables {
     final MethodHandle[] accessors;
     final Throwable failure;
 
-    private RecordShape(String[] names, Class<?>[] types, MethodHandle[] accessors,
-        Throwable failure) {
+    private RecordShape(
+        String[] names, Class<?>[] types, MethodHandle[] accessors, Throwable failure) {
       this.names = names;
       this.types = types;
       this.accessors = accessors;
@@ -330,8 +343,12 @@ final class Immutables {
       if (e instanceof NotImmutable n) {
         return n;
       }
-      return new NotImmutable("", c, ", a record memo cannot rebuild with immutable components ("
-          + e + "; open its package to dev.memo.core)");
+      return new NotImmutable(
+          "",
+          c,
+          ", a record memo cannot rebuild with immutable components ("
+              + e
+              + "; open its package to dev.memo.core)");
     }
   }
 

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 sealed interface Lookup permits Lookup.Hit, Lookup.Miss, Lookup.Broken {
   /** No entry, or one older than its policy's time to live. */
   Miss MISS = new Miss();
+
   /** An entry that could not be used. */
   Broken BROKEN = new Broken();
 

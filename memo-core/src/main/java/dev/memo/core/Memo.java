@@ -36,18 +36,16 @@ import org.jspecify.annotations.Nullable;
  * application method it can reach, the library jars it reaches, the Java version; see {@code
  * dev.memo.core.code.CodeSigner}), its environment (the variables a lambda captured, or the fields
  * of a function object, and the static fields its code reads) and its arguments; see {@code
- * README.md} for what each covers. {@link #explain} says which part made a call miss. The
- * memoizer reads the store, and on a miss runs the function once per signature
- * (concurrent callers with the same signature wait for that one computation), writes the result
- * and returns it. Thread-safe.
+ * README.md} for what each covers. {@link #explain} says which part made a call miss. The memoizer
+ * reads the store, and on a miss runs the function once per signature (concurrent callers with the
+ * same signature wait for that one computation), writes the result and returns it. Thread-safe.
  *
  * <p>Results are handed out immutable, the same on a miss and a hit (see {@code
- * memo.immutability}), and recently used ones are kept as objects in an object tier in front of
- * the store ({@code memo.object-tier.*}). Tags select policies ({@code memo.policy.<tag>.*}):
- * untagged functions use the {@code default} policy, the configured store; untagged {@link
- * dev.memo.Memoize} methods of a {@link #proxy} use the {@code memory} policy, this process only;
- * the {@code disk} tag the configured store. Stores that policies create are closed by {@link
- * #close()}.
+ * memo.immutability}), and recently used ones are kept as objects in an object tier in front of the
+ * store ({@code memo.object-tier.*}). Tags select policies ({@code memo.policy.<tag>.*}): untagged
+ * functions use the {@code default} policy, the configured store; untagged {@link dev.memo.Memoize}
+ * methods of a {@link #proxy} use the {@code memory} policy, this process only; the {@code disk}
+ * tag the configured store. Stores that policies create are closed by {@link #close()}.
  */
 public final class Memo implements Memoizer {
   private final Engine engine;
@@ -84,24 +82,32 @@ public final class Memo implements Memoizer {
   // ---------------------------------------------------------------- wrapping
 
   @Override
-  public <T extends @Nullable Object, R extends @Nullable Object> Function<T, R> function(FunctionOptions options, MemoFunction<T, R> function) {
+  public <T extends @Nullable Object, R extends @Nullable Object> Function<T, R> function(
+      FunctionOptions options, MemoFunction<T, R> function) {
     return named(new Memoized.OfFunction<>(this, handle(options, function, "apply", 1), function));
   }
 
   @Override
-  public <R extends @Nullable Object> Supplier<R> supplier(FunctionOptions options, MemoSupplier<R> supplier) {
+  public <R extends @Nullable Object> Supplier<R> supplier(
+      FunctionOptions options, MemoSupplier<R> supplier) {
     return named(new Memoized.OfSupplier<>(this, handle(options, supplier, "get", 0), supplier));
   }
 
   @Override
-  public <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object> BiFunction<T, U, R> biFunction(
-      FunctionOptions options, MemoBiFunction<T, U, R> function) {
-    return named(new Memoized.OfBiFunction<>(this, handle(options, function, "apply", 2), function));
+  public <T extends @Nullable Object, U extends @Nullable Object, R extends @Nullable Object>
+      BiFunction<T, U, R> biFunction(FunctionOptions options, MemoBiFunction<T, U, R> function) {
+    return named(
+        new Memoized.OfBiFunction<>(this, handle(options, function, "apply", 2), function));
   }
 
   @Override
-  public <T extends @Nullable Object, U extends @Nullable Object, V extends @Nullable Object, R extends @Nullable Object> TriFunction<T, U, V, R> triFunction(
-      FunctionOptions options, MemoTriFunction<T, U, V, R> function) {
+  public <
+          T extends @Nullable Object,
+          U extends @Nullable Object,
+          V extends @Nullable Object,
+          R extends @Nullable Object>
+      TriFunction<T, U, V, R> triFunction(
+          FunctionOptions options, MemoTriFunction<T, U, V, R> function) {
     return named(
         new Memoized.OfTriFunction<>(this, handle(options, function, "apply", 3), function));
   }
@@ -112,8 +118,13 @@ public final class Memo implements Memoizer {
     for (int p : options.ignoredParameters()) {
       if (p >= arity) {
         throw new IllegalArgumentException(
-            "parameter " + p + " is ignored but the function has " + arity + " parameter"
-                + (arity == 1 ? "" : "s") + " (positions count from 0)");
+            "parameter "
+                + p
+                + " is ignored but the function has "
+                + arity
+                + " parameter"
+                + (arity == 1 ? "" : "s")
+                + " (positions count from 0)");
       }
     }
     return engine.handle(options, function, sam, arity);
@@ -123,31 +134,37 @@ public final class Memo implements Memoizer {
   private <W extends Memoized> W named(W wrapper) {
     if (wrapper.handle.options.name().isPresent()) {
       CallItems items = wrapper.handle.items;
-      named.register(wrapper.handle.id, items == null ? null : items.ref.qualifiedName(),
-          wrapper.handle.arity, wrapper::callWith);
+      named.register(
+          wrapper.handle.id,
+          items == null ? null : items.ref.qualifiedName(),
+          wrapper.handle.arity,
+          wrapper::callWith);
     }
     return wrapper;
   }
 
   @Override
   public <T> T proxy(Class<T> iface, T impl) {
-    return MemoProxy.create(iface, impl, new MemoProxy.Calls() {
-      @Override
-      public Handle handle(FunctionOptions options, Object target, Method m, int arity) {
-        return engine.handle(options, target, m, arity);
-      }
+    return MemoProxy.create(
+        iface,
+        impl,
+        new MemoProxy.Calls() {
+          @Override
+          public Handle handle(FunctionOptions options, Object target, Method m, int arity) {
+            return engine.handle(options, target, m, arity);
+          }
 
-      @Override
-      public @Nullable Object call(Handle handle, @Nullable Object[] args, Supplier<?> body) {
-        return Memo.this.call(handle, args, body);
-      }
+          @Override
+          public @Nullable Object call(Handle handle, @Nullable Object[] args, Supplier<?> body) {
+            return Memo.this.call(handle, args, body);
+          }
 
-      @Override
-      public void register(String name, String function, int arity,
-          Function<Object[], Object> call) {
-        named.register(name, function, arity, call);
-      }
-    });
+          @Override
+          public void register(
+              String name, String function, int arity, Function<Object[], Object> call) {
+            named.register(name, function, arity, call);
+          }
+        });
   }
 
   @Override
@@ -180,8 +197,9 @@ public final class Memo implements Memoizer {
   public MemoScope storingIn(Path directory) {
     Objects.requireNonNull(directory, "directory");
     if (directory.toString().isBlank()) {
-      throw new MemoConfigurationException("storingIn was given an empty path, which would not be"
-          + " a folder of its own; give the folder to store in, such as Path.of(\"build/memo\")");
+      throw new MemoConfigurationException(
+          "storingIn was given an empty path, which would not be"
+              + " a folder of its own; give the folder to store in, such as Path.of(\"build/memo\")");
     }
     checkOpen();
     return engine.storingIn(directory);
@@ -229,13 +247,25 @@ public final class Memo implements Memoizer {
    */
   private Handle handleOf(String operation, Object memoized, @Nullable Object[] args) {
     if (!(memoized instanceof Memoized m) || m.owner != this) {
-      throw new IllegalArgumentException(operation + " takes a function returned by this"
-          + " memoizer's function, supplier, biFunction or triFunction, not " + memoized);
+      throw new IllegalArgumentException(
+          operation
+              + " takes a function returned by this"
+              + " memoizer's function, supplier, biFunction or triFunction, not "
+              + memoized);
     }
     Handle h = m.handle;
     if (args != null && args.length != h.arity) {
-      throw new IllegalArgumentException("\"" + h.id + "\" takes " + h.arity + " argument"
-          + (h.arity == 1 ? "" : "s") + " but " + operation + " was given " + args.length);
+      throw new IllegalArgumentException(
+          "\""
+              + h.id
+              + "\" takes "
+              + h.arity
+              + " argument"
+              + (h.arity == 1 ? "" : "s")
+              + " but "
+              + operation
+              + " was given "
+              + args.length);
     }
     checkOpen();
     return h;
@@ -313,8 +343,8 @@ public final class Memo implements Memoizer {
   // ---------------------------------------------------------------- builder
 
   /**
-   * Configures a {@link Memo}. Each option can be set once; {@link #build()} can be called again
-   * to make another memoizer with the same options. Not thread-safe.
+   * Configures a {@link Memo}. Each option can be set once; {@link #build()} can be called again to
+   * make another memoizer with the same options. Not thread-safe.
    */
   public static final class Builder extends MemoBuilder {
     private Builder() {}

@@ -17,9 +17,9 @@ import java.util.Properties;
 /**
  * The builder of a {@link Memo}, in its own file: the public options of {@link Memo.Builder} (its
  * only subclass, so that users keep writing {@code Memo.Builder}), each settable once, and the
- * choice they lead to. {@link #build()} reads the configuration and picks the engine, as
- * Caffeine's builder picks its cache class: a {@link MemoEngine}, or with {@link
- * MemoConfig#ENABLED} {@code false} a {@link PassThroughEngine}. Not thread-safe.
+ * choice they lead to. {@link #build()} reads the configuration and picks the engine, as Caffeine's
+ * builder picks its cache class: a {@link MemoEngine}, or with {@link MemoConfig#ENABLED} {@code
+ * false} a {@link PassThroughEngine}. Not thread-safe.
  */
 abstract class MemoBuilder {
   final Map<String, String> values = new LinkedHashMap<>();
@@ -118,8 +118,7 @@ abstract class MemoBuilder {
    * Sets a configuration value, taking precedence over system properties, the environment and
    * {@code memo.properties}.
    *
-   * @param key a full key starting with {@code memo.}, such as {@code
-   *     memo.store.directory.path}
+   * @param key a full key starting with {@code memo.}, such as {@code memo.store.directory.path}
    * @param value the value
    * @return this builder
    * @throws MemoConfigurationException if the key does not start with {@code memo.}
@@ -129,7 +128,9 @@ abstract class MemoBuilder {
     Objects.requireNonNull(value, "value");
     if (!key.startsWith("memo.")) {
       throw new MemoConfigurationException(
-          "configuration key \"" + key + "\" does not start with \"memo.\"; use full keys such as"
+          "configuration key \""
+              + key
+              + "\" does not start with \"memo.\"; use full keys such as"
               + " memo.store.directory.path");
     }
     requireUnset(!values.containsKey(key), "configuration key " + key);

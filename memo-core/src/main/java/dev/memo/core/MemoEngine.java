@@ -34,11 +34,12 @@ import org.jspecify.annotations.Nullable;
  * Computations}). Closing closes the stores it created. Thread-safe.
  */
 final class MemoEngine implements Engine {
-  private static final String LAMBDA_STATE_HINT = "or do not capture it: pass it as an argument"
-      + " (with FunctionOptions.ignoreParameters if it cannot change the result) or read it from a"
-      + " static field marked @dev.memo.NotSigned";
-  private static final String PROXY_STATE_HINT = "or mark the field @dev.memo.NotSigned or"
-      + " transient if its value cannot change a result";
+  private static final String LAMBDA_STATE_HINT =
+      "or do not capture it: pass it as an argument"
+          + " (with FunctionOptions.ignoreParameters if it cannot change the result) or read it from a"
+          + " static field marked @dev.memo.NotSigned";
+  private static final String PROXY_STATE_HINT =
+      "or mark the field @dev.memo.NotSigned or" + " transient if its value cannot change a result";
 
   private final MemoConfig config;
   private final Store store;
@@ -82,14 +83,15 @@ final class MemoEngine implements Engine {
       this.ownsStore = true;
     }
     MissRecords records = missRecords(store);
-    this.policies = new Policies(config, store, serde, stores, serdes,
-        s -> s == store ? records : missRecords(s));
+    this.policies =
+        new Policies(
+            config, store, serde, stores, serdes, s -> s == store ? records : missRecords(s));
     this.keys = new CallKeys(signer.name(), encoders);
     this.explainer = new Explainer(keys, warnings);
-    this.entries = new Entries(serde, signer.name(), config, integrity, serdes, counters, warnings,
-        explainer);
-    this.computations = new Computations(entries, explainer, counters, warnings,
-        new ChangingFields(encoders::get));
+    this.entries =
+        new Entries(serde, signer.name(), config, integrity, serdes, counters, warnings, explainer);
+    this.computations =
+        new Computations(entries, explainer, counters, warnings, new ChangingFields(encoders::get));
     this.events = new CallEvents(config);
   }
 
@@ -99,14 +101,14 @@ final class MemoEngine implements Engine {
 
   @Override
   public Handle handle(FunctionOptions options, Object function, String sam, int arity) {
-    return handle(options, FunctionRef.of(function, sam), arity, Policies.DEFAULT,
-        LAMBDA_STATE_HINT);
+    return handle(
+        options, FunctionRef.of(function, sam), arity, Policies.DEFAULT, LAMBDA_STATE_HINT);
   }
 
   @Override
   public Handle handle(FunctionOptions options, Object target, Method method, int arity) {
-    return handle(options, FunctionRef.ofMethod(target, method), arity, Policies.MEMORY,
-        PROXY_STATE_HINT);
+    return handle(
+        options, FunctionRef.ofMethod(target, method), arity, Policies.MEMORY, PROXY_STATE_HINT);
   }
 
   /**
@@ -114,7 +116,11 @@ final class MemoEngine implements Engine {
    *
    * @param fallbackPolicy the policy when no tag has one
    */
-  private Handle handle(FunctionOptions options, FunctionRef ref, int arity, String fallbackPolicy,
+  private Handle handle(
+      FunctionOptions options,
+      FunctionRef ref,
+      int arity,
+      String fallbackPolicy,
       String stateHint) {
     String id = options.name().orElse(ref.qualifiedName());
     FunctionCode code = codeSigner.sign(ref, options.version(), options.includedCode());
@@ -164,16 +170,17 @@ final class MemoEngine implements Engine {
     Lookup found = entries.load(h, route, call);
     if (event != null) {
       event.reading = System.nanoTime() - reading - event.deserializing;
-      event.outcome = found instanceof Lookup.Hit ? CallEvent.STORE_HIT
-          : found == Lookup.MISS ? CallEvent.MISS : CallEvent.BROKEN_ENTRY;
+      event.outcome =
+          found instanceof Lookup.Hit
+              ? CallEvent.STORE_HIT
+              : found == Lookup.MISS ? CallEvent.MISS : CallEvent.BROKEN_ENTRY;
     }
     if (found instanceof Lookup.Hit hit) {
       // Read from the store just now, the value is this caller's alone.
       return tier.admit(route, call.key, h.id, hit.value(), true, hit.bytes(), hit.created());
     }
     // A computed value may be shared with the function and with other threads that waited for it.
-    Lookup.Hit computed =
-        computations.compute(h, route, args, call, body, found == Lookup.MISS);
+    Lookup.Hit computed = computations.compute(h, route, args, call, body, found == Lookup.MISS);
     return tier.admit(
         route, call.key, h.id, computed.value(), false, computed.bytes(), computed.created());
   }
@@ -182,8 +189,7 @@ final class MemoEngine implements Engine {
   public Explanation explain(Handle h, @Nullable Object[] args) {
     CallKey call = keys.sign(h, args);
     Route route = scopes.storeRoute(h.route);
-    return explainer.explain(h, route, args, call,
-        () -> entries.contains(h, route, call.key));
+    return explainer.explain(h, route, args, call, () -> entries.contains(h, route, call.key));
   }
 
   @Override
@@ -204,8 +210,17 @@ final class MemoEngine implements Engine {
     try {
       return store.remove(h.id, key);
     } catch (IOException e) {
-      throw new StoreException("cannot remove entry " + key + " of \"" + h.id + "\" from the "
-          + store.name() + " store: " + e + "; check that the store is writable", e);
+      throw new StoreException(
+          "cannot remove entry "
+              + key
+              + " of \""
+              + h.id
+              + "\" from the "
+              + store.name()
+              + " store: "
+              + e
+              + "; check that the store is writable",
+          e);
     }
   }
 
@@ -225,8 +240,15 @@ final class MemoEngine implements Engine {
       route.records.forget(h.latestKey);
       return removed;
     } catch (IOException e) {
-      throw new StoreException("cannot clear \"" + h.id + "\" in the " + store.name() + " store: "
-          + e + "; check that the store is readable and writable", e);
+      throw new StoreException(
+          "cannot clear \""
+              + h.id
+              + "\" in the "
+              + store.name()
+              + " store: "
+              + e
+              + "; check that the store is readable and writable",
+          e);
     }
   }
 
@@ -249,11 +271,14 @@ final class MemoEngine implements Engine {
   public MemoScope storingIn(Path directory) {
     Store temporary = Engine.temporaryStore(config, directory);
     MissRecords records = missRecords(temporary);
-    return scopes.storingIn(temporary, records, s -> {
-      tier.forget(s);
-      recordWriter.finish(records);
-      s.close();
-    });
+    return scopes.storingIn(
+        temporary,
+        records,
+        s -> {
+          tier.forget(s);
+          recordWriter.finish(records);
+          s.close();
+        });
   }
 
   @Override
@@ -296,7 +321,12 @@ final class MemoEngine implements Engine {
 
   @Override
   public String toString() {
-    return "Memo{store=" + store.name() + ", serde=" + serde.name() + ", signer=" + signer.name()
+    return "Memo{store="
+        + store.name()
+        + ", serde="
+        + serde.name()
+        + ", signer="
+        + signer.name()
         + "}";
   }
 }

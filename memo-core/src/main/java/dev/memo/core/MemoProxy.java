@@ -26,7 +26,8 @@ final class MemoProxy implements InvocationHandler {
     Handle handle(FunctionOptions options, Object impl, Method implementing, int arity);
 
     /** Calls memoized: the handle, the arguments, the computation. */
-    @Nullable Object call(Handle handle, @Nullable Object[] args, java.util.function.Supplier<?> body);
+    @Nullable Object call(
+        Handle handle, @Nullable Object[] args, java.util.function.Supplier<?> body);
 
     void register(String name, String function, int arity, Function<Object[], Object> call);
   }
@@ -34,8 +35,10 @@ final class MemoProxy implements InvocationHandler {
   private final Class<?> iface;
   private final Object impl;
   private final Calls calls;
+
   /** The memoized methods' handles, by interface method. */
   private final Map<Method, Handle> handles = new HashMap<>();
+
   /** Per interface method: the implementing method, or null to run the default method. */
   private final Map<Method, @Nullable Method> targets = new HashMap<>();
 
@@ -49,13 +52,19 @@ final class MemoProxy implements InvocationHandler {
     java.util.Objects.requireNonNull(iface, "iface");
     java.util.Objects.requireNonNull(impl, "impl");
     if (!iface.isInterface()) {
-      throw new IllegalArgumentException("proxy needs an interface, but " + iface.getName()
-          + " is a class; declare the memoized methods in an interface and pass it");
+      throw new IllegalArgumentException(
+          "proxy needs an interface, but "
+              + iface.getName()
+              + " is a class; declare the memoized methods in an interface and pass it");
     }
     if (!iface.isInstance(impl)) {
-      throw new IllegalArgumentException("proxy of " + iface.getName() + " was given an instance of "
-          + impl.getClass().getName() + ", which does not implement it; pass an implementation of "
-          + iface.getName());
+      throw new IllegalArgumentException(
+          "proxy of "
+              + iface.getName()
+              + " was given an instance of "
+              + impl.getClass().getName()
+              + ", which does not implement it; pass an implementation of "
+              + iface.getName());
     }
     MemoProxy handler = new MemoProxy(iface, impl, calls);
     Object proxy = Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface}, handler);
@@ -71,8 +80,11 @@ final class MemoProxy implements InvocationHandler {
       }
       int arity = m.getParameterCount();
       if (m.getReturnType() == void.class) {
-        throw new MemoConfigurationException("@Memoize method " + describe(m) + " returns void, so"
-            + " there is no result to memoize; return the result, or remove @Memoize");
+        throw new MemoConfigurationException(
+            "@Memoize method "
+                + describe(m)
+                + " returns void, so"
+                + " there is no result to memoize; return the result, or remove @Memoize");
       }
       FunctionOptions options = FunctionOptions.defaults();
       if (!memoize.name().isEmpty()) {
@@ -83,9 +95,17 @@ final class MemoProxy implements InvocationHandler {
       }
       for (int p : memoize.ignoreParameters()) {
         if (p < 0 || p >= arity) {
-          throw new MemoConfigurationException("@Memoize method " + describe(m) + " ignores parameter "
-              + p + " but has " + arity + " parameter" + (arity == 1 ? "" : "s") + " (positions"
-              + " count from 0); fix ignoreParameters");
+          throw new MemoConfigurationException(
+              "@Memoize method "
+                  + describe(m)
+                  + " ignores parameter "
+                  + p
+                  + " but has "
+                  + arity
+                  + " parameter"
+                  + (arity == 1 ? "" : "s")
+                  + " (positions"
+                  + " count from 0); fix ignoreParameters");
         }
       }
       options = options.ignoreParameters(memoize.ignoreParameters()).tags(memoize.tags());
@@ -93,8 +113,12 @@ final class MemoProxy implements InvocationHandler {
       Method code = implementing != null ? implementing : m;
       Handle handle = calls.handle(options, impl, code, arity);
       handler.handles.put(m, handle);
-      String name = options.name().orElse(code.getDeclaringClass().getName() + "." + code.getName());
-      calls.register(name, code.getDeclaringClass().getName() + "." + code.getName(), arity,
+      String name =
+          options.name().orElse(code.getDeclaringClass().getName() + "." + code.getName());
+      calls.register(
+          name,
+          code.getDeclaringClass().getName() + "." + code.getName(),
+          arity,
           args -> handler.invokeFromContext(proxy, m, args));
     }
     return iface.cast(proxy);
@@ -128,27 +152,35 @@ final class MemoProxy implements InvocationHandler {
   }
 
   @Override
-  public @Nullable Object invoke(Object proxy, Method method, @Nullable Object @Nullable [] args) throws Throwable {
+  public @Nullable Object invoke(Object proxy, Method method, @Nullable Object @Nullable [] args)
+      throws Throwable {
     Object[] a = args == null ? new Object[0] : args;
     if (method.getDeclaringClass() == Object.class) {
       switch (method.getName()) {
-        case "equals": return proxy == a[0];
-        case "hashCode": return System.identityHashCode(proxy);
-        case "toString": return "memoized " + iface.getName() + " over " + impl;
-        default: return invokeOn(method, impl, a);
+        case "equals":
+          return proxy == a[0];
+        case "hashCode":
+          return System.identityHashCode(proxy);
+        case "toString":
+          return "memoized " + iface.getName() + " over " + impl;
+        default:
+          return invokeOn(method, impl, a);
       }
     }
     Handle handle = handles.get(method);
     if (handle == null) {
       return run(proxy, method, a);
     }
-    return calls.call(handle, a, () -> {
-      try {
-        return run(proxy, method, a);
-      } catch (Throwable t) {
-        throw sneaky(t);
-      }
-    });
+    return calls.call(
+        handle,
+        a,
+        () -> {
+          try {
+            return run(proxy, method, a);
+          } catch (Throwable t) {
+            throw sneaky(t);
+          }
+        });
   }
 
   private Object run(Object proxy, Method method, Object[] a) throws Throwable {
@@ -169,9 +201,14 @@ final class MemoProxy implements InvocationHandler {
   }
 
   private static String describe(Method m) {
-    return m.getDeclaringClass().getName() + "." + m.getName() + "("
-        + Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName)
-            .collect(Collectors.joining(", ")) + ")";
+    return m.getDeclaringClass().getName()
+        + "."
+        + m.getName()
+        + "("
+        + Arrays.stream(m.getParameterTypes())
+            .map(Class::getSimpleName)
+            .collect(Collectors.joining(", "))
+        + ")";
   }
 
   @SuppressWarnings("unchecked")

@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The wrappers a {@link Memo} hands out for the functions it memoizes: each holds its memoizer and
  * its function's {@link Handle}, and calls through the memoizer. A wrapper is {@link Signable} so
- * that a memoized function kept in a static field, which the code of another (or the same)
- * memoized function reads, signs by what it computes, its id and code, rather than failing as a
- * value memo cannot sign. Immutable; thread-safe if the wrapped function is.
+ * that a memoized function kept in a static field, which the code of another (or the same) memoized
+ * function reads, signs by what it computes, its id and code, rather than failing as a value memo
+ * cannot sign. Immutable; thread-safe if the wrapped function is.
  */
 abstract class Memoized implements Signable {
   final Memo owner;
@@ -106,8 +106,7 @@ abstract class Memoized implements Signable {
     }
   }
 
-  static final class OfTriFunction<T, U, V, R> extends Memoized
-      implements TriFunction<T, U, V, R> {
+  static final class OfTriFunction<T, U, V, R> extends Memoized implements TriFunction<T, U, V, R> {
     private final MemoTriFunction<T, U, V, R> function;
 
     OfTriFunction(Memo owner, Handle handle, MemoTriFunction<T, U, V, R> function) {

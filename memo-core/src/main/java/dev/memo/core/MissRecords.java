@@ -2,12 +2,12 @@ package dev.memo.core;
 
 import dev.memo.Explanation;
 import dev.memo.Signature;
-import dev.memo.core.sign.CanonicalEncoder;
 import dev.memo.core.entry.CorruptEntryException;
 import dev.memo.core.entry.EntryFormat;
 import dev.memo.core.entry.EntryIntegrity;
 import dev.memo.core.entry.EntryReader;
 import dev.memo.core.entry.MissReasons;
+import dev.memo.core.sign.CanonicalEncoder;
 import dev.memo.spi.Store;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,23 +24,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * What {@code explain} compares a call with: for each function, a record of its most recent
- * entry (its part signatures, and a digest of each captured variable, static field and
- * argument); for each code signature, its manifest (each reached method and jar with its hash).
+ * What {@code explain} compares a call with: for each function, a record of its most recent entry
+ * (its part signatures, and a digest of each captured variable, static field and argument); for
+ * each code signature, its manifest (each reached method and jar with its hash).
  *
  * <p>Why records rather than listing the store: explaining a miss needs the most recent entry of
  * the function. A listing method on the {@code Store} SPI would have to be implemented by every
- * store, and explain would then read the header of every entry of the function to find the
- * newest. A record is one small write per miss, in a namespace of memo's own ({@value #NAMESPACE},
- * whose control character no function name can contain), found with one read. The manifest, which
- * can list hundreds of methods, is written once per code signature per memoizer, not into every
- * entry header. Records are written only after their entry was stored, and a record that cannot
- * be read explains nothing rather than failing a call.
+ * store, and explain would then read the header of every entry of the function to find the newest.
+ * A record is one small write per miss, in a namespace of memo's own ({@value #NAMESPACE}, whose
+ * control character no function name can contain), found with one read. The manifest, which can
+ * list hundreds of methods, is written once per code signature per memoizer, not into every entry
+ * header. Records are written only after their entry was stored, and a record that cannot be read
+ * explains nothing rather than failing a call.
  *
- * <p>Records are written behind the call ({@link WriteBehind}): a miss only notes the latest
- * record of its function here (at most {@value #MAX_PENDING} functions wait; beyond, a record is
- * dropped), so that it publishes one file, its entry, on the caller's thread. {@code explain}
- * reads a record still waiting here before the store's. A failed write costs a warning.
+ * <p>Records are written behind the call ({@link WriteBehind}): a miss only notes the latest record
+ * of its function here (at most {@value #MAX_PENDING} functions wait; beyond, a record is dropped),
+ * so that it publishes one file, its entry, on the caller's thread. {@code explain} reads a record
+ * still waiting here before the store's. A failed write costs a warning.
  *
  * <p>Records are ordinary entries with an empty payload: their metadata is the content, their
  * header names the serde {@value #SERDE}. They are written and read by the same rules as entries
@@ -50,10 +50,13 @@ import java.util.function.Supplier;
 final class MissRecords {
   /** The namespace of the records. */
   static final String NAMESPACE = MissReasons.NAMESPACE;
+
   /** The serde name in a record's header. */
   static final String SERDE = MissReasons.SERDE;
+
   /** Most manifest items kept: the header's pair count is an unsigned short. */
   private static final int MAX_PAIRS = 60_000;
+
   /** Most records waiting to be written: one per function, plus manifests. */
   static final int MAX_PENDING = 1_000;
 
@@ -65,17 +68,23 @@ final class MissRecords {
   private final Set<Signature> manifestsWritten = ConcurrentHashMap.newKeySet();
   private final WriteBehind writer;
   private final Warnings warnings;
+
   /** Records not yet written, by key, oldest first; guarded by itself. */
   private final Map<Signature, Pending> pending = new LinkedHashMap<>();
+
   /** Held while records are written, so that two writers never race on one record. */
   private final Object flushing = new Object();
 
   /** A record waiting to be written: its content, and for a manifest its code signature. */
   private record Pending(String id, Supplier<Map<String, String>> content, Signature code) {}
 
-
-  MissRecords(Store store, String signerName, ThreadLocal<CanonicalEncoder> encoders,
-      EntryIntegrity integrity, WriteBehind writer, Warnings warnings) {
+  MissRecords(
+      Store store,
+      String signerName,
+      ThreadLocal<CanonicalEncoder> encoders,
+      EntryIntegrity integrity,
+      WriteBehind writer,
+      Warnings warnings) {
     this.store = store;
     this.signerName = signerName;
     this.encoders = encoders;
@@ -86,12 +95,18 @@ final class MissRecords {
   }
 
   /**
-   * Records an entry as its function's most recent, with why it missed (compared with the record
-   * it replaces, written or still waiting, in {@link MissReasons}' format, for {@code memo why}),
-   * and its code's manifest if this memoizer has not yet: noted here and written behind the call.
+   * Records an entry as its function's most recent, with why it missed (compared with the record it
+   * replaces, written or still waiting, in {@link MissReasons}' format, for {@code memo why}), and
+   * its code's manifest if this memoizer has not yet: noted here and written behind the call.
    */
-  void write(String id, Signature latestKey, Signature code, Supplier<Map<String, String>> manifest,
-      Signature env, Signature args, Map<String, String> items) {
+  void write(
+      String id,
+      Signature latestKey,
+      Signature code,
+      Supplier<Map<String, String>> manifest,
+      Signature env,
+      Signature args,
+      Map<String, String> items) {
     // Computed before the record is replaced: it is what the miss differed from.
     Map<String, String> reason;
     try {
@@ -144,9 +159,14 @@ final class MissRecords {
           if (p.code() != null) {
             manifestsWritten.remove(p.code());
           }
-          warnings.once("record:" + p.id() + ":" + failure.getClass().getName(),
-              "cannot record the latest entry of \"" + p.id() + "\" in the " + store.name()
-                  + " store; explain will compare its next miss with an older entry", failure);
+          warnings.once(
+              "record:" + p.id() + ":" + failure.getClass().getName(),
+              "cannot record the latest entry of \""
+                  + p.id()
+                  + "\" in the "
+                  + store.name()
+                  + " store; explain will compare its next miss with an older entry",
+              failure);
         }
         synchronized (pending) {
           pending.remove(e.getKey(), p); // unless a newer record came meanwhile
@@ -166,9 +186,15 @@ final class MissRecords {
   }
 
   /** Explains a miss by comparing the call's parts and items with the function's latest record. */
-  Explanation explain(String id, Signature latestKey, Signature code,
-      Supplier<Map<String, String>> manifest, Signature env, Signature args,
-      Supplier<Map<String, String>> items) throws IOException {
+  Explanation explain(
+      String id,
+      Signature latestKey,
+      Signature code,
+      Supplier<Map<String, String>> manifest,
+      Signature env,
+      Signature args,
+      Supplier<Map<String, String>> items)
+      throws IOException {
     Optional<Map<String, String>> found = readRecord(latestKey);
     if (found.isEmpty()) {
       return Explanation.firstMiss(id);
@@ -224,12 +250,15 @@ final class MissRecords {
     // 0.3 to 2 ms per miss where writing a file under a free name costs about 0.1 ms. A record is
     // a hint, so the moment it is absent only makes a concurrent explain report a first miss.
     store.remove(NAMESPACE, key);
-    store.put(NAMESPACE, key, out -> {
-      EntryIntegrity.Signing signing = integrity.signing(out, NAMESPACE, key);
-      EntryFormat.writeHeader(header, metadata, signing);
-      EntryFormat.payloadOutput(signing).close();
-      signing.finish();
-    });
+    store.put(
+        NAMESPACE,
+        key,
+        out -> {
+          EntryIntegrity.Signing signing = integrity.signing(out, NAMESPACE, key);
+          EntryFormat.writeHeader(header, metadata, signing);
+          EntryFormat.payloadOutput(signing).close();
+          signing.finish();
+        });
   }
 
   private Optional<Map<String, String>> readRecord(Signature key) throws IOException {
@@ -259,8 +288,8 @@ final class MissRecords {
   }
 
   /** Names, without the prefix, present in one map or the other, or in both with other values. */
-  private static List<String> differences(Map<String, String> before, Map<String, String> after,
-      String prefix) {
+  private static List<String> differences(
+      Map<String, String> before, Map<String, String> after, String prefix) {
     Set<String> names = new TreeSet<>();
     for (Map<String, String> m : List.of(before, after)) {
       for (String k : m.keySet()) {

@@ -16,20 +16,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Recently used results kept as objects, in front of the stores, so that a hit neither reads a
- * store nor deserializes; and the one place where results are made into what callers receive
- * (see {@link Immutables}), so that a miss, a store hit and a tier hit hand out the same form.
+ * store nor deserializes; and the one place where results are made into what callers receive (see
+ * {@link Immutables}), so that a miss, a store hit and a tier hit hand out the same form.
  *
  * <p>Entries are keyed by store and signature, so that the results of a {@code storingIn} scope
  * stay apart from the others. The tier is bounded by the serialized size of its results (the bytes
  * of the entry written or read; {@link MemoConfig#OBJECT_TIER_MAX_BYTES}) and by their count
- * ({@link MemoConfig#OBJECT_TIER_MAX_ENTRIES}): every entry weighs at least max-bytes / max-entries,
- * so at most max-entries fit in the byte budget. In copy mode ({@code memo.immutability=copy}) a
- * result memo cannot make immutable is kept as its serialized bytes and read again for each
- * caller. Thread-safe.
+ * ({@link MemoConfig#OBJECT_TIER_MAX_ENTRIES}): every entry weighs at least max-bytes /
+ * max-entries, so at most max-entries fit in the byte budget. In copy mode ({@code
+ * memo.immutability=copy}) a result memo cannot make immutable is kept as its serialized bytes and
+ * read again for each caller. Thread-safe.
  */
 final class ObjectTier {
   /** What {@link #find} returns when the tier has nothing to hand out. */
   static final Object ABSENT = new Object();
+
   static final long DEFAULT_MAX_BYTES = 64L << 20;
   static final int DEFAULT_MAX_ENTRIES = 10_000;
 
@@ -62,19 +63,21 @@ final class ObjectTier {
     if (maxEntries < 0) {
       throw config.invalid(MemoConfig.OBJECT_TIER_MAX_ENTRIES, "a count of 0 or more");
     }
-    this.copyMode = config.getChoice(MemoConfig.IMMUTABILITY, "strict", "strict", "copy")
-        .equals("copy");
+    this.copyMode =
+        config.getChoice(MemoConfig.IMMUTABILITY, "strict", "strict", "copy").equals("copy");
     if (maxBytes <= 0 || maxEntries == 0) {
       cache = null;
       minWeight = 1;
       return;
     }
     this.minWeight = Math.max(1, maxBytes / maxEntries);
-    this.cache = Caffeine.newBuilder()
-        .maximumWeight(maxBytes)
-        .weigher((Key k, Held h) -> h.weight)
-        .executor(Runnable::run) // evict on the writing thread: the bound holds when put returns
-        .build();
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumWeight(maxBytes)
+            .weigher((Key k, Held h) -> h.weight)
+            .executor(
+                Runnable::run) // evict on the writing thread: the bound holds when put returns
+            .build();
   }
 
   /** The kept result of a call, handed out, or {@link #ABSENT}; one cache lookup. */
@@ -103,11 +106,20 @@ final class ObjectTier {
    * @param created when its entry was made
    * @throws MemoException in strict mode, for a result memo cannot make immutable
    */
-  Object admit(Route route, Signature key, String id, Object value, boolean fresh, long bytes,
+  Object admit(
+      Route route,
+      Signature key,
+      String id,
+      Object value,
+      boolean fresh,
+      long bytes,
       long created) {
     boolean keep = cache != null && route.objectTier;
-    boolean freshArray = fresh && value != null && value.getClass().isArray()
-        && value.getClass().getComponentType().isPrimitive();
+    boolean freshArray =
+        fresh
+            && value != null
+            && value.getClass().isArray()
+            && value.getClass().getComponentType().isPrimitive();
     if (!keep && freshArray) {
       return value; // a copy would protect nobody: the caller holds the only reference
     }
@@ -119,11 +131,17 @@ final class ObjectTier {
       held = new Held(frozen, null, null, created, weight(bytes));
     } catch (NotImmutable e) {
       if (!copyMode) {
-        throw new MemoException("cannot hand out the result of \"" + id + "\" immutable: "
-            + e.getMessage() + ", which memo does not know to be immutable; implement"
-            + " dev.memo.Immutable in " + e.type.getName() + " (or make it a record of immutable"
-            + " parts), or set memo.immutability=copy to receive a fresh copy on every call"
-            + " (the result was stored)");
+        throw new MemoException(
+            "cannot hand out the result of \""
+                + id
+                + "\" immutable: "
+                + e.getMessage()
+                + ", which memo does not know to be immutable; implement"
+                + " dev.memo.Immutable in "
+                + e.type.getName()
+                + " (or make it a record of immutable"
+                + " parts), or set memo.immutability=copy to receive a fresh copy on every call"
+                + " (the result was stored)");
       }
       byte[] serialized = write(route.serde, value, id);
       held = new Held(null, serialized, route.serde, created, weight(serialized.length));
@@ -147,9 +165,16 @@ final class ObjectTier {
     try {
       serde.write(value, out);
     } catch (IOException | RuntimeException e) {
-      throw new MemoException("cannot hand out a copy of the result of \"" + id + "\""
-          + " (memo.immutability=copy): serde \"" + serde.name() + "\" cannot write it: " + e
-          + "; make the result serializable, or implement dev.memo.Immutable in its type", e);
+      throw new MemoException(
+          "cannot hand out a copy of the result of \""
+              + id
+              + "\""
+              + " (memo.immutability=copy): serde \""
+              + serde.name()
+              + "\" cannot write it: "
+              + e
+              + "; make the result serializable, or implement dev.memo.Immutable in its type",
+          e);
     }
     return out.toByteArray();
   }
@@ -158,9 +183,15 @@ final class ObjectTier {
     try {
       return serde.read(new ByteArrayInputStream(bytes));
     } catch (IOException | RuntimeException e) {
-      throw new MemoException("cannot hand out a copy of the result of \"" + id + "\""
-          + " (memo.immutability=copy): serde \"" + serde.name() + "\" cannot read what it wrote: "
-          + e, e);
+      throw new MemoException(
+          "cannot hand out a copy of the result of \""
+              + id
+              + "\""
+              + " (memo.immutability=copy): serde \""
+              + serde.name()
+              + "\" cannot read what it wrote: "
+              + e,
+          e);
     }
   }
 

@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The engine of a memoizer switched off for the whole run ({@link MemoConfig#ENABLED} {@code
  * false}): every call runs its function, nothing is signed, read or stored, and no store, serde or
- * signer is created. Scopes still open and close as they would, and a {@code storingIn} scope
- * still checks its folder. Thread-safe.
+ * signer is created. Scopes still open and close as they would, and a {@code storingIn} scope still
+ * checks its folder. Thread-safe.
  */
 final class PassThroughEngine implements Engine {
   private final MemoConfig config;

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -25,18 +25,22 @@ import java.util.regex.Pattern;
  * The policies that tags select, read from {@code memo.policy.<name>.*} when first asked for. A tag
  * has a policy when any of its keys is set; {@code disk}, {@code memory} and {@code default} always
  * have one: {@code disk} and {@code default} use the configured store and serde, {@code memory} the
- * {@code memory} store (in this process only). Stores and serdes a policy names are created once
- * by name (a name equal to the configured store's or serde's reuses it) and the stores are closed
- * by {@link #close()}. Every policy's values are checked when the memoizer is built. Thread-safe.
+ * {@code memory} store (in this process only). Stores and serdes a policy names are created once by
+ * name (a name equal to the configured store's or serde's reuses it) and the stores are closed by
+ * {@link #close()}. Every policy's values are checked when the memoizer is built. Thread-safe.
  */
 final class Policies {
   /** The policy of functions wrapped without a tag that has one. */
   static final String DEFAULT = "default";
+
   /** The policy of {@code @Memoize} methods without a tag that has one. */
   static final String MEMORY = "memory";
+
   /** The tag whose results outlive the run, in the configured store. */
   static final String DISK = "disk";
-  private static final List<String> KEYS = List.of("store", "serde", "ttl", "enabled", "object-tier");
+
+  private static final List<String> KEYS =
+      List.of("store", "serde", "ttl", "enabled", "object-tier");
 
   private final MemoConfig config;
   private final Store mainStore;
@@ -48,8 +52,12 @@ final class Policies {
   private final Map<String, Store> createdStores = new LinkedHashMap<>();
   private final Map<String, Serde> createdSerdes = new HashMap<>();
 
-  Policies(MemoConfig config, Store mainStore, Serde mainSerde,
-      ProviderSelector<StoreProvider, Store> stores, ProviderSelector<SerdeProvider, Serde> serdes,
+  Policies(
+      MemoConfig config,
+      Store mainStore,
+      Serde mainSerde,
+      ProviderSelector<StoreProvider, Store> stores,
+      ProviderSelector<SerdeProvider, Serde> serdes,
       Function<Store, MissRecords> records) {
     this.config = config;
     this.mainStore = mainStore;
@@ -60,10 +68,13 @@ final class Policies {
     validate();
   }
 
-  private static final Pattern KEY = Pattern.compile(
-      Pattern.quote(MemoConfig.POLICY) + "\\.([a-z0-9]+(?:-[a-z0-9]+)*)\\.(store|serde|ttl|enabled|object-tier)");
-  private static final Pattern VARIABLE = Pattern.compile(
-      "MEMO_POLICY_([A-Z0-9]+(?:_[A-Z0-9]+)*)_(STORE|SERDE|TTL|ENABLED|OBJECT_TIER)");
+  private static final Pattern KEY =
+      Pattern.compile(
+          Pattern.quote(MemoConfig.POLICY)
+              + "\\.([a-z0-9]+(?:-[a-z0-9]+)*)\\.(store|serde|ttl|enabled|object-tier)");
+  private static final Pattern VARIABLE =
+      Pattern.compile(
+          "MEMO_POLICY_([A-Z0-9]+(?:_[A-Z0-9]+)*)_(STORE|SERDE|TTL|ENABLED|OBJECT_TIER)");
 
   /**
    * Checks the values of every policy set in the configuration, so that a bad one fails when the
@@ -75,7 +86,8 @@ final class Policies {
     for (MemoConfig.Setting s : config.settings()) {
       Matcher m = (s.environment() ? VARIABLE : KEY).matcher(s.name());
       if (m.matches()) {
-        tags.add(s.environment() ? m.group(1).toLowerCase(Locale.ROOT).replace('_', '-') : m.group(1));
+        tags.add(
+            s.environment() ? m.group(1).toLowerCase(Locale.ROOT).replace('_', '-') : m.group(1));
       }
     }
     for (String tag : tags) {
@@ -83,10 +95,12 @@ final class Policies {
       config.getBoolean(prefix + "enabled", true);
       ttl(prefix);
       config.getBoolean(prefix + "object-tier", true);
-      config.get(prefix + "store").ifPresent(
-          name -> stores.named(prefix + "store is " + Quote.of(name), name));
-      config.get(prefix + "serde").ifPresent(
-          name -> serdes.named(prefix + "serde is " + Quote.of(name), name));
+      config
+          .get(prefix + "store")
+          .ifPresent(name -> stores.named(prefix + "store is " + Quote.of(name), name));
+      config
+          .get(prefix + "serde")
+          .ifPresent(name -> serdes.named(prefix + "serde is " + Quote.of(name), name));
     }
   }
 
@@ -142,9 +156,10 @@ final class Policies {
     if (storeName != null && !storeName.equals(mainStore.name())) {
       store = createdStores.get(storeName);
       if (store == null) {
-        String source = config.get(storeKey).isPresent()
-            ? storeKey + " is \"" + storeName + "\""
-            : "the memory policy uses the store \"memory\"";
+        String source =
+            config.get(storeKey).isPresent()
+                ? storeKey + " is \"" + storeName + "\""
+                : "the memory policy uses the store \"memory\"";
         store = stores.create(stores.named(source, storeName), config);
         createdStores.put(storeName, store);
       }
@@ -155,7 +170,8 @@ final class Policies {
     if (serdeName != null && !serdeName.equals(mainSerde.name())) {
       serde = createdSerdes.get(serdeName);
       if (serde == null) {
-        serde = serdes.create(serdes.named(serdeKey + " is \"" + serdeName + "\"", serdeName), config);
+        serde =
+            serdes.create(serdes.named(serdeKey + " is \"" + serdeName + "\"", serdeName), config);
         createdSerdes.put(serdeName, serde);
       }
     }

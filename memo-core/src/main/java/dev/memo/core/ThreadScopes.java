@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The scopes a thread has open: suspensions and temporary stores. Each thread sees only its own;
- * they nest, and closing one restores what was in force when it was opened. Thread-safe (all
- * state is per thread).
+ * they nest, and closing one restores what was in force when it was opened. Thread-safe (all state
+ * is per thread).
  */
 final class ThreadScopes {
   private final ThreadLocal<State> states = new ThreadLocal<>();
@@ -24,8 +24,8 @@ final class ThreadScopes {
   }
 
   /**
-   * The route a call of the current thread takes: null when memoization is suspended, the
-   * innermost temporary store's when one is open, else {@code base}.
+   * The route a call of the current thread takes: null when memoization is suspended, the innermost
+   * temporary store's when one is open, else {@code base}.
    */
   @Nullable Route route(Route base) {
     State s = states.get();
@@ -47,12 +47,14 @@ final class ThreadScopes {
   MemoScope suspend() {
     State s = state();
     s.suspended++;
-    return push(s, new Scope(s) {
-      @Override
-      void end() {
-        s.suspended--;
-      }
-    });
+    return push(
+        s,
+        new Scope(s) {
+          @Override
+          void end() {
+            s.suspended--;
+          }
+        });
   }
 
   /**
@@ -64,13 +66,15 @@ final class ThreadScopes {
     State s = state();
     StoreScope scope = new StoreScope(store, records, s.store);
     s.store = scope;
-    return push(s, new Scope(s) {
-      @Override
-      void end() {
-        s.store = scope.outer;
-        onClose.accept(store);
-      }
-    });
+    return push(
+        s,
+        new Scope(s) {
+          @Override
+          void end() {
+            s.store = scope.outer;
+            onClose.accept(store);
+          }
+        });
   }
 
   private State state() {
@@ -125,13 +129,17 @@ final class ThreadScopes {
         return;
       }
       if (Thread.currentThread() != owner) {
-        throw new IllegalStateException("a memo scope must be closed by the thread that opened it ("
-            + owner.getName() + "), not by " + Thread.currentThread().getName());
+        throw new IllegalStateException(
+            "a memo scope must be closed by the thread that opened it ("
+                + owner.getName()
+                + "), not by "
+                + Thread.currentThread().getName());
       }
       if (state.open.peekLast() != this) {
-        throw new IllegalStateException("a memo scope was closed while a scope opened inside it"
-            + " is still open; close scopes in the reverse order of opening, as"
-            + " try-with-resources does");
+        throw new IllegalStateException(
+            "a memo scope was closed while a scope opened inside it"
+                + " is still open; close scopes in the reverse order of opening, as"
+                + " try-with-resources does");
       }
       closed = true;
       state.open.removeLast();

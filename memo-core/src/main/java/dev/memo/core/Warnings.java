@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Warnings {
   static final System.Logger LOG = System.getLogger("dev.memo");
+
   /** Causes remembered at most; beyond, every warning is logged at {@code DEBUG}. */
   private static final int MAX_CAUSES = 10_000;
 

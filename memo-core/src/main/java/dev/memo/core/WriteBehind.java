@@ -27,11 +27,18 @@ final class WriteBehind implements AutoCloseable {
   private volatile boolean closed;
 
   WriteBehind() {
-    executor = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "memo-records");
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            5,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "memo-records");
+              t.setDaemon(true);
+              return t;
+            });
     executor.allowCoreThreadTimeOut(true);
   }
 

@@ -1,6 +1,4 @@
-/**
- * The memoizer: {@link dev.memo.core.Memo#create()} and {@link dev.memo.core.Memo#builder()}.
- */
+/** The memoizer: {@link dev.memo.core.Memo#create()} and {@link dev.memo.core.Memo#builder()}. */
 @NullMarked
 package dev.memo.core;
 

@@ -21,17 +21,24 @@ final class ChildJvm implements AutoCloseable {
 
   private ChildJvm(Process process, Path errors) {
     this.process = process;
-    this.out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     this.errors = errors;
   }
 
   static ChildJvm start(Path errors, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-Xshare:auto",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        ProcessChild.class.getName()));
+    command.addAll(
+        List.of(
+            "-Xmx64m",
+            "-Xss512k",
+            "-XX:+UseSerialGC",
+            "-Xshare:auto",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            ProcessChild.class.getName()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectError(errors.toFile()).start();
     return new ChildJvm(p, errors);

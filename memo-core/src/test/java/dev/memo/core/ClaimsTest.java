@@ -36,6 +36,7 @@ final class ClaimsTest {
   @NotSigned static volatile Path root;
   @NotSigned static volatile boolean fail;
   @NotSigned static final AtomicInteger CALLS = new AtomicInteger();
+
   /** The claim markers in the store while the function ran, call by call. */
   @NotSigned static final List<List<Path>> MARKERS_SEEN = new CopyOnWriteArrayList<>();
 
@@ -99,12 +100,19 @@ final class ClaimsTest {
       marker = MARKERS_SEEN.get(0).get(0);
     }
     // A process on another host computing it: its liveness cannot be checked, only its age.
-    Files.writeString(marker,
-        "pid=1\nhost=another-host.example\nstarted=-1\ntoken=planted\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        marker,
+        "pid=1\nhost=another-host.example\nstarted=-1\ntoken=planted\n",
+        StandardCharsets.UTF_8);
     fail = false;
-    try (Memo memo = ProcessChild.memo(root,
-        Map.of("memo.store.directory.claims", "true",
-            "memo.store.directory.claim-timeout", "1s"))) {
+    try (Memo memo =
+        ProcessChild.memo(
+            root,
+            Map.of(
+                "memo.store.directory.claims",
+                "true",
+                "memo.store.directory.claim-timeout",
+                "1s"))) {
       Function<String, String> f = memo.function("watched", ClaimsTest::watched);
       assertEquals("b!", f.apply("b"));
       assertEquals(2, CALLS.get());

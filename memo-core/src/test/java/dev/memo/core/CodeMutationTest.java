@@ -28,20 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mutation pairs for the code and environment parts of a signature, on classes compiled at test
- * time. Each case runs a base version of {@code t.Work.function()} against a store, then a
- * changed version that must recompute (and return what the changed code computes: never the
- * stale result), then a twin change that must reuse (an unrelated edit in the same class, a
- * comment, an unreached method). The families: callbacks the JDK makes into application classes,
- * class initializers, static final values memo cannot sign by content, lambdas that capture
- * lambdas, system properties, and class-path resources.
+ * time. Each case runs a base version of {@code t.Work.function()} against a store, then a changed
+ * version that must recompute (and return what the changed code computes: never the stale result),
+ * then a twin change that must reuse (an unrelated edit in the same class, a comment, an unreached
+ * method). The families: callbacks the JDK makes into application classes, class initializers,
+ * static final values memo cannot sign by content, lambdas that capture lambdas, system properties,
+ * and class-path resources.
  */
 class CodeMutationTest {
   @TempDir static Path tmp;
   private static final AtomicInteger VERSIONS = new AtomicInteger();
 
   /** One edit of a version: text replacements, system properties, resources to write. */
-  record Edit(List<String[]> replacements, Map<String, String> properties,
-      Map<String, String> resources) {
+  record Edit(
+      List<String[]> replacements, Map<String, String> properties, Map<String, String> resources) {
     static Edit none() {
       return new Edit(List.of(), Map.of(), Map.of());
     }
@@ -72,17 +72,23 @@ class CodeMutationTest {
    */
   record Case(String name, String source, Edit base, Edit change, Edit twin, String label) {}
 
-  private static Case code(String name, String source, String from, String to, String twinFrom,
-      String twinTo) {
-    return new Case(name, source, Edit.none(), Edit.none().replace(from, to),
-        Edit.none().replace(twinFrom, twinTo), null);
+  private static Case code(
+      String name, String source, String from, String to, String twinFrom, String twinTo) {
+    return new Case(
+        name,
+        source,
+        Edit.none(),
+        Edit.none().replace(from, to),
+        Edit.none().replace(twinFrom, twinTo),
+        null);
   }
 
   private static Case labelled(Case c, String label) {
     return new Case(c.name(), c.source(), c.base(), c.change(), c.twin(), label);
   }
 
-  private static final String HEAD = """
+  private static final String HEAD =
+      """
       package t;
 
       import dev.memo.MemoFunction;
@@ -104,7 +110,9 @@ class CodeMutationTest {
 
   // ------------------------------------------------------------------ callbacks
 
-  private static final String ANONYMOUS_COMPARATOR = work("""
+  private static final String ANONYMOUS_COMPARATOR =
+      work(
+          """
       static Object compute(Integer n) {
         List<Integer> xs = new ArrayList<>(List.of(3, 1, 2, n));
         xs.sort(new Comparator<Integer>() {
@@ -121,7 +129,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String NAMED_OPERATOR = work("""
+  private static final String NAMED_OPERATOR =
+      work(
+          """
       static final class Doubler implements IntUnaryOperator {
         public int applyAsInt(int v) {
           return v * 2;
@@ -137,7 +147,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String TREE_MAP_ORDER = work("""
+  private static final String TREE_MAP_ORDER =
+      work(
+          """
       static final class Desc implements Comparator<String> {
         public int compare(String a, String b) {
           return b.compareTo(a);
@@ -157,7 +169,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String FACTORY_FUNCTION = work("""
+  private static final String FACTORY_FUNCTION =
+      work(
+          """
       static final class AddTen implements Function<Integer, Integer> {
         public Integer apply(Integer x) {
           return x + 10;
@@ -174,7 +188,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String THREAD_RUNNABLE = work("""
+  private static final String THREAD_RUNNABLE =
+      work(
+          """
       static final class Job implements Runnable {
         final int[] out;
 
@@ -204,7 +220,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String HASH_SET_KEY = work("""
+  private static final String HASH_SET_KEY =
+      work(
+          """
       static final class Key {
         final int v;
 
@@ -236,7 +254,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String HASH_CODE = work("""
+  private static final String HASH_CODE =
+      work(
+          """
       static final class Key {
         final int v;
 
@@ -266,7 +286,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String TO_STRING_CONCAT = work("""
+  private static final String TO_STRING_CONCAT =
+      work(
+          """
       static final class Point {
         final int x;
 
@@ -289,7 +311,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String COMPARE_TO = work("""
+  private static final String COMPARE_TO =
+      work(
+          """
       static final class Rank implements Comparable<Rank> {
         final int v;
 
@@ -317,7 +341,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String RECORD_TO_STRING = work("""
+  private static final String RECORD_TO_STRING =
+      work(
+          """
       record R(int a) {
         @Override
         public String toString() {
@@ -334,7 +360,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String INHERITED_CALLBACK = work("""
+  private static final String INHERITED_CALLBACK =
+      work(
+          """
       static class Base {
         @Override
         public String toString() {
@@ -353,7 +381,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String CONSTRUCTOR_REFERENCE = work("""
+  private static final String CONSTRUCTOR_REFERENCE =
+      work(
+          """
       static final class Tag {
         @Override
         public String toString() {
@@ -371,7 +401,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String ITERATOR = work("""
+  private static final String ITERATOR =
+      work(
+          """
       static final class Range implements Iterable<Integer> {
         final int n;
 
@@ -405,7 +437,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String LIST_CONTAINS = work("""
+  private static final String LIST_CONTAINS =
+      work(
+          """
       static final class Id {
         final int v;
 
@@ -433,7 +467,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String ENUM_BODY = work("""
+  private static final String ENUM_BODY =
+      work(
+          """
       enum Op {
         PLUS {
           @Override
@@ -452,7 +488,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String STATIC_FACTORY = work("""
+  private static final String STATIC_FACTORY =
+      work(
+          """
       static final class Box {
         final int v;
 
@@ -482,7 +520,9 @@ class CodeMutationTest {
 
   // ------------------------------------------------------------------ class initializers
 
-  private static final String ENUM_ARGUMENT = work("""
+  private static final String ENUM_ARGUMENT =
+      work(
+          """
       enum E {
         A(1), B(5);
 
@@ -502,7 +542,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String STATIC_BLOCK = work("""
+  private static final String STATIC_BLOCK =
+      work(
+          """
       static final int[] TABLE = new int[4];
 
       static {
@@ -520,7 +562,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String INITIALIZER_CALL = work("""
+  private static final String INITIALIZER_CALL =
+      work(
+          """
       static final class Names {
         static final String GREETING = greet();
 
@@ -538,7 +582,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String ENUM_FROM_HELPER = work("""
+  private static final String ENUM_FROM_HELPER =
+      work(
+          """
       enum Size {
         SMALL(scale(1)), LARGE(scale(10));
 
@@ -562,7 +608,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String INTERFACE_CONSTANT = work("""
+  private static final String INTERFACE_CONSTANT =
+      work(
+          """
       interface K {
         List<Integer> L = List.of(1, 2);
       }
@@ -578,7 +626,9 @@ class CodeMutationTest {
 
   // ------------------------------------------------------------------ unsignable constants
 
-  private static final String LAMBDA_CONSTANT = work("""
+  private static final String LAMBDA_CONSTANT =
+      work(
+          """
       static final IntUnaryOperator OP = v -> v * 2;
 
       static int unused() {
@@ -590,7 +640,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String JDK_COMPARATOR = work("""
+  private static final String JDK_COMPARATOR =
+      work(
+          """
       static final Comparator<Integer> ORDER = Comparator.reverseOrder();
 
       static int unused() {
@@ -604,7 +656,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String PATTERN = work("""
+  private static final String PATTERN =
+      work(
+          """
       static final Pattern P = Pattern.compile("a+");
 
       static int unused() {
@@ -616,7 +670,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String PLAIN_OBJECT = work("""
+  private static final String PLAIN_OBJECT =
+      work(
+          """
       static final class Scaler {
         final int k;
 
@@ -640,7 +696,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String METHOD_REFERENCE_CONSTANT = work("""
+  private static final String METHOD_REFERENCE_CONSTANT =
+      work(
+          """
       static final IntBinaryOperator ADD = Integer::sum;
 
       static int unused() {
@@ -652,7 +710,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String FACTORY_CONSTANT = work("""
+  private static final String FACTORY_CONSTANT =
+      work(
+          """
       static final Function<Integer, Integer> F = make();
 
       static Function<Integer, Integer> make() {
@@ -668,7 +728,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String INTERFACE_LAMBDA = work("""
+  private static final String INTERFACE_LAMBDA =
+      work(
+          """
       interface Ops {
         IntUnaryOperator NEG = v -> -v;
       }
@@ -682,7 +744,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String MAP_OF_LAMBDAS = work("""
+  private static final String MAP_OF_LAMBDAS =
+      work(
+          """
       static final Map<String, IntUnaryOperator> OPS = Map.of("dbl", v -> v * 2);
 
       static int unused() {
@@ -694,7 +758,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String LAMBDA_USING_CONSTANT = work("""
+  private static final String LAMBDA_USING_CONSTANT =
+      work(
+          """
       static final IntUnaryOperator BASE = v -> v + 1;
       static final IntUnaryOperator TWICE = v -> BASE.applyAsInt(v) * 2;
 
@@ -707,7 +773,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String SUPPLIER_CONSTANT = work("""
+  private static final String SUPPLIER_CONSTANT =
+      work(
+          """
       static final class Tag {
         @Override
         public String toString() {
@@ -728,7 +796,8 @@ class CodeMutationTest {
 
   // ------------------------------------------------------------------ captured lambdas
 
-  private static final String DECORATOR = """
+  private static final String DECORATOR =
+      """
       package t;
 
       import dev.memo.MemoFunction;
@@ -748,7 +817,8 @@ class CodeMutationTest {
       }
       """;
 
-  private static final String COMPOSED = """
+  private static final String COMPOSED =
+      """
       package t;
 
       import dev.memo.MemoFunction;
@@ -766,7 +836,8 @@ class CodeMutationTest {
       }
       """;
 
-  private static final String DECORATED_REFERENCE = """
+  private static final String DECORATED_REFERENCE =
+      """
       package t;
 
       import dev.memo.MemoFunction;
@@ -790,7 +861,8 @@ class CodeMutationTest {
       }
       """;
 
-  private static final String DECORATED_TWICE = """
+  private static final String DECORATED_TWICE =
+      """
       package t;
 
       import dev.memo.MemoFunction;
@@ -810,7 +882,8 @@ class CodeMutationTest {
       }
       """;
 
-  private static final String DECORATED_CAPTURING = """
+  private static final String DECORATED_CAPTURING =
+      """
       package t;
 
       import dev.memo.MemoFunction;
@@ -836,37 +909,49 @@ class CodeMutationTest {
 
   // ------------------------------------------------------------------ properties, resources
 
-  private static final String PROPERTY = work("""
+  private static final String PROPERTY =
+      work(
+          """
       static Object compute(Integer n) {
         return System.getProperty("case.scale") + n;
       }
       """);
 
-  private static final String PROPERTY_DEFAULT = work("""
+  private static final String PROPERTY_DEFAULT =
+      work(
+          """
       static Object compute(Integer n) {
         return System.getProperty("case.key", "dflt") + n;
       }
       """);
 
-  private static final String INTEGER_PROPERTY = work("""
+  private static final String INTEGER_PROPERTY =
+      work(
+          """
       static Object compute(Integer n) {
         return Integer.getInteger("case.int", 1) * n;
       }
       """);
 
-  private static final String BOOLEAN_PROPERTY = work("""
+  private static final String BOOLEAN_PROPERTY =
+      work(
+          """
       static Object compute(Integer n) {
         return Boolean.getBoolean("case.flag") ? n : -n;
       }
       """);
 
-  private static final String LONG_PROPERTY = work("""
+  private static final String LONG_PROPERTY =
+      work(
+          """
       static Object compute(Integer n) {
         return Long.getLong("case.long", 2L) + n;
       }
       """);
 
-  private static final String PROPERTY_IN_HELPER = work("""
+  private static final String PROPERTY_IN_HELPER =
+      work(
+          """
       static final class Settings {
         static int scale() {
           return Integer.parseInt(System.getProperty("case.helper", "1"));
@@ -878,7 +963,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String RELATIVE_RESOURCE = work("""
+  private static final String RELATIVE_RESOURCE =
+      work(
+          """
       static Object compute(Integer n) {
         try (java.io.InputStream in = Work.class.getResourceAsStream("k.txt")) {
           return new String(in.readAllBytes()) + n;
@@ -888,7 +975,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String ABSOLUTE_RESOURCE = work("""
+  private static final String ABSOLUTE_RESOURCE =
+      work(
+          """
       static Object compute(Integer n) {
         try (java.io.InputStream in = Work.class.getResourceAsStream("/t/k.txt")) {
           return new String(in.readAllBytes()) + n;
@@ -898,7 +987,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String LOADER_RESOURCE = work("""
+  private static final String LOADER_RESOURCE =
+      work(
+          """
       static Object compute(Integer n) {
         try (java.io.InputStream in =
             Work.class.getClassLoader().getResourceAsStream("t/k.txt")) {
@@ -909,7 +1000,9 @@ class CodeMutationTest {
       }
       """);
 
-  private static final String RESOURCE_URL = work("""
+  private static final String RESOURCE_URL =
+      work(
+          """
       static Object compute(Integer n) {
         try (java.io.InputStream in = Work.class.getResource("k.txt").openStream()) {
           return new String(in.readAllBytes()) + n;
@@ -919,14 +1012,22 @@ class CodeMutationTest {
       }
       """);
 
-  private static Case property(String name, String source, String key, String v1, String v2,
-      String label) {
-    return new Case(name, source, Edit.none().property(key, v1), Edit.none().property(key, v2),
-        Edit.none().property(key, v1).property("case.unrelated", "changed"), label);
+  private static Case property(
+      String name, String source, String key, String v1, String v2, String label) {
+    return new Case(
+        name,
+        source,
+        Edit.none().property(key, v1),
+        Edit.none().property(key, v2),
+        Edit.none().property(key, v1).property("case.unrelated", "changed"),
+        label);
   }
 
   private static Case resource(String name, String source) {
-    return new Case(name, source, Edit.none().resource("t/k.txt", "one"),
+    return new Case(
+        name,
+        source,
+        Edit.none().resource("t/k.txt", "one"),
         Edit.none().resource("t/k.txt", "two"),
         Edit.none().resource("t/k.txt", "one").resource("t/other.txt", "unread"),
         "resource t/k.txt");
@@ -935,97 +1036,284 @@ class CodeMutationTest {
   static List<Case> cases() {
     return List.of(
         // Callbacks: the JDK calls these, no application code does.
-        code("anonymous comparator given to List.sort", ANONYMOUS_COMPARATOR,
-            "Integer.compare(a, b)", "Integer.compare(b, a)", "return 1;", "return 2;"),
-        code("named IntUnaryOperator given to IntStream.map", NAMED_OPERATOR,
-            "v * 2", "v * 3", "return 0;", "return 5;"),
-        code("comparator class given to a TreeMap", TREE_MAP_ORDER,
-            "b.compareTo(a)", "a.compareTo(b)", "\"desc\"", "\"descending\""),
-        code("Function made by a factory, called as java.util.function.Function",
-            FACTORY_FUNCTION, "x + 10", "x + 20", "return new AddTen();",
+        code(
+            "anonymous comparator given to List.sort",
+            ANONYMOUS_COMPARATOR,
+            "Integer.compare(a, b)",
+            "Integer.compare(b, a)",
+            "return 1;",
+            "return 2;"),
+        code(
+            "named IntUnaryOperator given to IntStream.map",
+            NAMED_OPERATOR,
+            "v * 2",
+            "v * 3",
+            "return 0;",
+            "return 5;"),
+        code(
+            "comparator class given to a TreeMap",
+            TREE_MAP_ORDER,
+            "b.compareTo(a)",
+            "a.compareTo(b)",
+            "\"desc\"",
+            "\"descending\""),
+        code(
+            "Function made by a factory, called as java.util.function.Function",
+            FACTORY_FUNCTION,
+            "x + 10",
+            "x + 20",
+            "return new AddTen();",
             "return new AddTen(); // a comment"),
-        code("Runnable given to a Thread", THREAD_RUNNABLE,
-            "out[0] = 7;", "out[0] = 8;", "return 1;", "return 3;"),
-        code("equals and hashCode of a HashSet key", HASH_SET_KEY,
-            "% 10", "% 5", "return 1;", "return 4;"),
-        labelled(code("hashCode reached through Objects.hash", HASH_CODE,
-            "v * 31", "v * 37", "return 5;", "return 6;"), "callback t.Work$Key.hashCode()"),
-        code("toString reached through string concatenation", TO_STRING_CONCAT,
-            "\"P(\"", "\"Point(\"", "\"s\"", "\"t\""),
-        code("compareTo reached through Collections.sort", COMPARE_TO,
-            "Integer.compare(v, o.v)", "Integer.compare(o.v, v)", "return 2;", "return 3;"),
-        code("toString of a record", RECORD_TO_STRING,
-            "\"R\" + a", "\"Rec\" + a", "return 1;", "return 9;"),
-        code("callback inherited from an application superclass", INHERITED_CALLBACK,
-            "\"base\"", "\"BASE\"", "return 1;", "return 2;"),
-        code("callback of a class made by a constructor reference", CONSTRUCTOR_REFERENCE,
-            "\"tag\"", "\"TAG\"", "return 1;", "return 2;"),
-        code("iterator of an Iterable called by forEach", ITERATOR,
-            "i++ * 3", "i++ * 4", "return 1;", "return 2;"),
-        code("equals reached through List.contains", LIST_CONTAINS,
-            "i.v == v", "i.v == v * 10", "int spare() {\n      return 1;",
+        code(
+            "Runnable given to a Thread",
+            THREAD_RUNNABLE,
+            "out[0] = 7;",
+            "out[0] = 8;",
+            "return 1;",
+            "return 3;"),
+        code(
+            "equals and hashCode of a HashSet key",
+            HASH_SET_KEY,
+            "% 10",
+            "% 5",
+            "return 1;",
+            "return 4;"),
+        labelled(
+            code(
+                "hashCode reached through Objects.hash",
+                HASH_CODE,
+                "v * 31",
+                "v * 37",
+                "return 5;",
+                "return 6;"),
+            "callback t.Work$Key.hashCode()"),
+        code(
+            "toString reached through string concatenation",
+            TO_STRING_CONCAT,
+            "\"P(\"",
+            "\"Point(\"",
+            "\"s\"",
+            "\"t\""),
+        code(
+            "compareTo reached through Collections.sort",
+            COMPARE_TO,
+            "Integer.compare(v, o.v)",
+            "Integer.compare(o.v, v)",
+            "return 2;",
+            "return 3;"),
+        code(
+            "toString of a record",
+            RECORD_TO_STRING,
+            "\"R\" + a",
+            "\"Rec\" + a",
+            "return 1;",
+            "return 9;"),
+        code(
+            "callback inherited from an application superclass",
+            INHERITED_CALLBACK,
+            "\"base\"",
+            "\"BASE\"",
+            "return 1;",
+            "return 2;"),
+        code(
+            "callback of a class made by a constructor reference",
+            CONSTRUCTOR_REFERENCE,
+            "\"tag\"",
+            "\"TAG\"",
+            "return 1;",
+            "return 2;"),
+        code(
+            "iterator of an Iterable called by forEach",
+            ITERATOR,
+            "i++ * 3",
+            "i++ * 4",
+            "return 1;",
+            "return 2;"),
+        code(
+            "equals reached through List.contains",
+            LIST_CONTAINS,
+            "i.v == v",
+            "i.v == v * 10",
+            "int spare() {\n      return 1;",
             "int spare() {\n      return 2;"),
-        code("toString of an enum constant's body", ENUM_BODY,
-            "\"plus\"", "\"PLUS\"", "return 1;", "return 2;"),
-        code("callback of a class made by a static factory reached by reference",
-            STATIC_FACTORY, "\"[\" + v", "\"<\" + v", "return 1;", "return 2;"),
+        code(
+            "toString of an enum constant's body",
+            ENUM_BODY,
+            "\"plus\"",
+            "\"PLUS\"",
+            "return 1;",
+            "return 2;"),
+        code(
+            "callback of a class made by a static factory reached by reference",
+            STATIC_FACTORY,
+            "\"[\" + v",
+            "\"<\" + v",
+            "return 1;",
+            "return 2;"),
         // Class initializers.
-        labelled(code("enum constant's constructor argument", ENUM_ARGUMENT,
-            "A(1)", "A(2)", "return 0;", "return 3;"), "initializer of t.Work$E"),
-        code("static block filling a table", STATIC_BLOCK,
-            "i * i", "i * i + 1", "return 1;", "return 2;"),
-        code("static final value from a method called by the initializer", INITIALIZER_CALL,
-            "\"hello\"", "\"hi\"", "\"x\"", "\"y\""),
-        code("enum constants built by a helper", ENUM_FROM_HELPER,
-            "x * 2", "x * 3", "return 1;", "return 2;"),
-        code("interface constant", INTERFACE_CONSTANT,
-            "List.of(1, 2)", "List.of(1, 3)", "return 1;", "return 2;"),
+        labelled(
+            code(
+                "enum constant's constructor argument",
+                ENUM_ARGUMENT,
+                "A(1)",
+                "A(2)",
+                "return 0;",
+                "return 3;"),
+            "initializer of t.Work$E"),
+        code(
+            "static block filling a table",
+            STATIC_BLOCK,
+            "i * i",
+            "i * i + 1",
+            "return 1;",
+            "return 2;"),
+        code(
+            "static final value from a method called by the initializer",
+            INITIALIZER_CALL,
+            "\"hello\"",
+            "\"hi\"",
+            "\"x\"",
+            "\"y\""),
+        code(
+            "enum constants built by a helper",
+            ENUM_FROM_HELPER,
+            "x * 2",
+            "x * 3",
+            "return 1;",
+            "return 2;"),
+        code(
+            "interface constant",
+            INTERFACE_CONSTANT,
+            "List.of(1, 2)",
+            "List.of(1, 3)",
+            "return 1;",
+            "return 2;"),
         // Constants memo cannot sign by content: covered by the initializer's code.
-        code("lambda in a static final field", LAMBDA_CONSTANT,
-            "v * 2", "v * 3", "return 1;", "return 2;"),
-        code("JDK comparator in a static final field", JDK_COMPARATOR,
-            "Comparator.reverseOrder()", "Comparator.naturalOrder()", "return 1;", "return 2;"),
-        code("Pattern in a static final field", PATTERN,
-            "\"a+\"", "\"b+\"", "return 1;", "return 2;"),
-        code("plain object in a static final field", PLAIN_OBJECT,
-            "new Scaler(2)", "new Scaler(3)", "return 1;", "return 2;"),
-        code("method reference in a static final field", METHOD_REFERENCE_CONSTANT,
-            "Integer::sum", "Math::max", "return 1;", "return 2;"),
-        code("lambda made by a factory into a static final field", FACTORY_CONSTANT,
-            "x + 1", "x + 5", "return 1;", "return 2;"),
-        code("lambda in an interface constant", INTERFACE_LAMBDA,
-            "-v", "-v - 1", "return 1;", "return 2;"),
-        code("map of lambdas in a static final field", MAP_OF_LAMBDAS,
-            "v * 2", "v * 4", "return 1;", "return 2;"),
-        code("lambda constant used by another lambda constant", LAMBDA_USING_CONSTANT,
-            "v + 1", "v + 2", "return 1;", "return 2;"),
-        code("constructor reference in a static final field", SUPPLIER_CONSTANT,
-            "\"tag\"", "\"TAG\"", "return 1;", "return 2;"),
+        code(
+            "lambda in a static final field",
+            LAMBDA_CONSTANT,
+            "v * 2",
+            "v * 3",
+            "return 1;",
+            "return 2;"),
+        code(
+            "JDK comparator in a static final field",
+            JDK_COMPARATOR,
+            "Comparator.reverseOrder()",
+            "Comparator.naturalOrder()",
+            "return 1;",
+            "return 2;"),
+        code(
+            "Pattern in a static final field",
+            PATTERN,
+            "\"a+\"",
+            "\"b+\"",
+            "return 1;",
+            "return 2;"),
+        code(
+            "plain object in a static final field",
+            PLAIN_OBJECT,
+            "new Scaler(2)",
+            "new Scaler(3)",
+            "return 1;",
+            "return 2;"),
+        code(
+            "method reference in a static final field",
+            METHOD_REFERENCE_CONSTANT,
+            "Integer::sum",
+            "Math::max",
+            "return 1;",
+            "return 2;"),
+        code(
+            "lambda made by a factory into a static final field",
+            FACTORY_CONSTANT,
+            "x + 1",
+            "x + 5",
+            "return 1;",
+            "return 2;"),
+        code(
+            "lambda in an interface constant",
+            INTERFACE_LAMBDA,
+            "-v",
+            "-v - 1",
+            "return 1;",
+            "return 2;"),
+        code(
+            "map of lambdas in a static final field",
+            MAP_OF_LAMBDAS,
+            "v * 2",
+            "v * 4",
+            "return 1;",
+            "return 2;"),
+        code(
+            "lambda constant used by another lambda constant",
+            LAMBDA_USING_CONSTANT,
+            "v + 1",
+            "v + 2",
+            "return 1;",
+            "return 2;"),
+        code(
+            "constructor reference in a static final field",
+            SUPPLIER_CONSTANT,
+            "\"tag\"",
+            "\"TAG\"",
+            "return 1;",
+            "return 2;"),
         // Lambdas that capture lambdas.
-        code("decorated lambda", DECORATOR, "x -> x + 1", "x -> x + 2", "return 1;",
+        code("decorated lambda", DECORATOR, "x -> x + 1", "x -> x + 2", "return 1;", "return 2;"),
+        code("composed lambdas", COMPOSED, "x -> x * 2", "x -> x * 3", "return 1;", "return 2;"),
+        code(
+            "decorated method reference",
+            DECORATED_REFERENCE,
+            "return x + 1;",
+            "return x + 2;",
+            "return 1;",
             "return 2;"),
-        code("composed lambdas", COMPOSED, "x -> x * 2", "x -> x * 3", "return 1;",
+        code(
+            "lambda decorated twice",
+            DECORATED_TWICE,
+            "x -> x + 1",
+            "x -> x + 3",
+            "static int unused",
+            "static int alsoUnused() {\n    return 0;\n  }\n\n" + "  static int unused"),
+        code(
+            "decorated lambda capturing a value",
+            DECORATED_CAPTURING,
+            "adding(1)",
+            "adding(2)",
+            "return 1;",
             "return 2;"),
-        code("decorated method reference", DECORATED_REFERENCE, "return x + 1;",
-            "return x + 2;", "return 1;", "return 2;"),
-        code("lambda decorated twice", DECORATED_TWICE, "x -> x + 1", "x -> x + 3",
-            "static int unused", "static int alsoUnused() {\n    return 0;\n  }\n\n"
-                + "  static int unused"),
-        code("decorated lambda capturing a value", DECORATED_CAPTURING, "adding(1)",
-            "adding(2)", "return 1;", "return 2;"),
         // System properties read by a constant name.
-        property("system property", PROPERTY, "case.scale", "2", "3",
-            "system property case.scale"),
-        property("system property with a default", PROPERTY_DEFAULT, "case.key", "a", "b",
+        property("system property", PROPERTY, "case.scale", "2", "3", "system property case.scale"),
+        property(
+            "system property with a default",
+            PROPERTY_DEFAULT,
+            "case.key",
+            "a",
+            "b",
             "system property case.key"),
-        property("Integer.getInteger", INTEGER_PROPERTY, "case.int", "2", "5",
+        property(
+            "Integer.getInteger",
+            INTEGER_PROPERTY,
+            "case.int",
+            "2",
+            "5",
             "system property case.int"),
-        property("Boolean.getBoolean", BOOLEAN_PROPERTY, "case.flag", "false", "true",
+        property(
+            "Boolean.getBoolean",
+            BOOLEAN_PROPERTY,
+            "case.flag",
+            "false",
+            "true",
             "system property case.flag"),
-        property("Long.getLong", LONG_PROPERTY, "case.long", "2", "7",
-            "system property case.long"),
-        property("system property read by a helper", PROPERTY_IN_HELPER, "case.helper", "2",
-            "4", "system property case.helper"),
+        property("Long.getLong", LONG_PROPERTY, "case.long", "2", "7", "system property case.long"),
+        property(
+            "system property read by a helper",
+            PROPERTY_IN_HELPER,
+            "case.helper",
+            "2",
+            "4",
+            "system property case.helper"),
         // Class-path resources read by a constant name.
         resource("resource relative to the class", RELATIVE_RESOURCE),
         resource("resource by absolute name", ABSOLUTE_RESOURCE),
@@ -1048,34 +1336,38 @@ class CodeMutationTest {
     // The change: recomputed, and the result is the changed code's.
     ClassLoader changed = version(c, c.change());
     try (Memo memo = memo(store)) {
-      withProperties(c.change(), () -> {
-        Function<Integer, Object> f = memoized(memo, changed);
-        Explanation e = memo.explain(f, 3);
-        Object second = f.apply(3);
-        Object direct = function(changed).apply(3);
-        assertEquals(0, memo.stats().hitCount(), c.name() + ": stale result; " + e);
-        assertEquals(direct, second, c.name());
-        assertNotEquals(first, second, c.name() + ": the change must change the result");
-        if (c.label() != null) {
-          List<String> named = new ArrayList<>(e.changedCode());
-          named.addAll(e.changedEnvironment());
-          assertTrue(named.contains(c.label()), c.name() + ": " + e);
-        }
-        return second;
-      });
+      withProperties(
+          c.change(),
+          () -> {
+            Function<Integer, Object> f = memoized(memo, changed);
+            Explanation e = memo.explain(f, 3);
+            Object second = f.apply(3);
+            Object direct = function(changed).apply(3);
+            assertEquals(0, memo.stats().hitCount(), c.name() + ": stale result; " + e);
+            assertEquals(direct, second, c.name());
+            assertNotEquals(first, second, c.name() + ": the change must change the result");
+            if (c.label() != null) {
+              List<String> named = new ArrayList<>(e.changedCode());
+              named.addAll(e.changedEnvironment());
+              assertTrue(named.contains(c.label()), c.name() + ": " + e);
+            }
+            return second;
+          });
     }
     // The twin: reused.
     ClassLoader twin = version(c, c.twin());
     try (Memo memo = memo(store)) {
-      withProperties(c.twin(), () -> {
-        Function<Integer, Object> f = memoized(memo, twin);
-        Explanation e = memo.explain(f, 3);
-        Object third = f.apply(3);
-        assertEquals(1, memo.stats().hitCount(), c.name() + ": the twin must reuse; " + e);
-        assertEquals(first, third, c.name());
-        assertEquals(function(twin).apply(3), third, c.name());
-        return third;
-      });
+      withProperties(
+          c.twin(),
+          () -> {
+            Function<Integer, Object> f = memoized(memo, twin);
+            Explanation e = memo.explain(f, 3);
+            Object third = f.apply(3);
+            assertEquals(1, memo.stats().hitCount(), c.name() + ": the twin must reuse; " + e);
+            assertEquals(first, third, c.name());
+            assertEquals(function(twin).apply(3), third, c.name());
+            return third;
+          });
     }
   }
 
@@ -1098,8 +1390,7 @@ class CodeMutationTest {
       assertTrue(source.contains(r[0]), c.name() + ": no " + r[0]);
       source = source.replace(r[0], r[1]);
     }
-    Path dir = compile(tmp.resolve("v" + VERSIONS.incrementAndGet()), List.of(), List.of(),
-        source);
+    Path dir = compile(tmp.resolve("v" + VERSIONS.incrementAndGet()), List.of(), List.of(), source);
     try {
       for (Map.Entry<String, String> r : edit.resources().entrySet()) {
         Files.writeString(dir.resolve(r.getKey()), r.getValue());

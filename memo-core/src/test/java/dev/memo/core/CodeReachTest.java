@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the code part cannot follow and the ways around it: classes added by hand for code found
- * by reflection, and the warning for a function that changes a static field it reads.
+ * What the code part cannot follow and the ways around it: classes added by hand for code found by
+ * reflection, and the warning for a function that changes a static field it reads.
  */
 class CodeReachTest {
   @TempDir Path tmp;
@@ -32,7 +32,8 @@ class CodeReachTest {
     return loader(compile(tmp.resolve("v" + ++versions), List.of(), List.of(), sources));
   }
 
-  private static final String REFLECTIVE = """
+  private static final String REFLECTIVE =
+      """
       package t;
 
       import dev.memo.MemoFunction;
@@ -53,7 +54,8 @@ class CodeReachTest {
       }
       """;
 
-  private static final String PLUGIN = """
+  private static final String PLUGIN =
+      """
       package t;
 
       public class Plugin {
@@ -63,7 +65,8 @@ class CodeReachTest {
       }
       """;
 
-  private static final String UNRELATED = """
+  private static final String UNRELATED =
+      """
       package t;
 
       public class Unrelated {
@@ -76,8 +79,8 @@ class CodeReachTest {
   private Object run(ClassLoader l, boolean expectHit) throws Exception {
     try (Memo memo = MemoTest.isolated().store(store).build()) {
       MemoFunction<Integer, Object> f = call(l, "t.Work", "function");
-      Function<Integer, Object> m = memo.function(
-          FunctionOptions.named("work").includeCode(l.loadClass("t.Plugin")), f);
+      Function<Integer, Object> m =
+          memo.function(FunctionOptions.named("work").includeCode(l.loadClass("t.Plugin")), f);
       Object result = m.apply(3);
       assertEquals(expectHit ? 1 : 0, memo.stats().hitCount());
       return result;
@@ -91,15 +94,19 @@ class CodeReachTest {
     ClassLoader changed = load(REFLECTIVE, PLUGIN.formatted(2), UNRELATED.formatted(1));
     try (Memo memo = MemoTest.isolated().store(store).build()) {
       MemoFunction<Integer, Object> f = call(changed, "t.Work", "function");
-      Explanation e = memo.explain(memo.function(
-          FunctionOptions.named("work").includeCode(changed.loadClass("t.Plugin")), f), 3);
+      Explanation e =
+          memo.explain(
+              memo.function(
+                  FunctionOptions.named("work").includeCode(changed.loadClass("t.Plugin")), f),
+              3);
       assertEquals(List.of("t.Plugin.value()"), e.changedCode());
     }
     assertEquals(5, run(changed, false));
     assertEquals(5, run(load(REFLECTIVE, PLUGIN.formatted(2), UNRELATED.formatted(9)), true));
   }
 
-  private static final String COUNTING = """
+  private static final String COUNTING =
+      """
       package t;
 
       import dev.memo.MemoFunction;
@@ -129,12 +136,18 @@ class CodeReachTest {
         assertEquals(4, m.apply(3));
       }
       assertEquals(6, memo.stats().missCount());
-      List<String> warnings = log.records.stream().filter(r -> r.level() == Level.WARNING)
-          .map(LogCapture.Entry::message).toList();
-      assertEquals(List.of("static field t.Work.calls changed during each of the last 3"
-          + " computations of \"counting\": the function assigns it, and since its value is"
-          + " signed, every call misses; if its value cannot change the result, mark the field"
-          + " @dev.memo.NotSigned (or list t.Work.calls in memo.code.ignore-fields)"), warnings);
+      List<String> warnings =
+          log.records.stream()
+              .filter(r -> r.level() == Level.WARNING)
+              .map(LogCapture.Entry::message)
+              .toList();
+      assertEquals(
+          List.of(
+              "static field t.Work.calls changed during each of the last 3"
+                  + " computations of \"counting\": the function assigns it, and since its value is"
+                  + " signed, every call misses; if its value cannot change the result, mark the field"
+                  + " @dev.memo.NotSigned (or list t.Work.calls in memo.code.ignore-fields)"),
+          warnings);
     }
   }
 
@@ -153,7 +166,8 @@ class CodeReachTest {
     }
   }
 
-  private static final String NON_FINAL_LAMBDA = """
+  private static final String NON_FINAL_LAMBDA =
+      """
       package t;
 
       import dev.memo.MemoFunction;
@@ -178,12 +192,18 @@ class CodeReachTest {
     try (Memo memo = MemoTest.isolated().store(store).build()) {
       MemoFunction<Integer, Object> f = call(l, "t.Work", "function");
       var e = assertThrows(SignatureException.class, () -> memo.function("work", f));
-      assertEquals(true, e.getMessage().startsWith("cannot sign static field t.Work.op read by"
-          + " \"work\": the value has type t.Work$$Lambda"), e.getMessage());
+      assertEquals(
+          true,
+          e.getMessage()
+              .startsWith(
+                  "cannot sign static field t.Work.op read by"
+                      + " \"work\": the value has type t.Work$$Lambda"),
+          e.getMessage());
     }
   }
 
-  private static final String TWO_FUNCTIONS = """
+  private static final String TWO_FUNCTIONS =
+      """
       package t;
 
       import dev.memo.MemoFunction;
@@ -207,7 +227,8 @@ class CodeReachTest {
       }
       """;
 
-  private static final String HELPER = """
+  private static final String HELPER =
+      """
       package t;
 
       final class Helper {
@@ -220,19 +241,23 @@ class CodeReachTest {
   @Test
   void apply_afterAClassFileChangedSinceMemoReadIt_computesWithoutStoringAndNamesTheClass()
       throws Exception {
-    Path dir = compile(tmp.resolve("run"), List.of(), List.of(), TWO_FUNCTIONS,
-        HELPER.formatted("old"));
-    Path rebuilt = compile(tmp.resolve("rebuilt"), List.of(), List.of(), TWO_FUNCTIONS,
-        HELPER.formatted("new"));
+    Path dir =
+        compile(tmp.resolve("run"), List.of(), List.of(), TWO_FUNCTIONS, HELPER.formatted("old"));
+    Path rebuilt =
+        compile(
+            tmp.resolve("rebuilt"), List.of(), List.of(), TWO_FUNCTIONS, HELPER.formatted("new"));
     ClassLoader l = loader(dir);
     try (LogCapture log = new LogCapture();
         Memo memo = MemoTest.isolated().store(store).build()) {
       MemoFunction<Integer, Object> first = call(l, "t.Work", "first");
       assertEquals("old3", memo.function("first", first).apply(3)); // loads Helper
       int stored = store.entries.size();
-      java.nio.file.Files.copy(rebuilt.resolve("t/Helper.class"), dir.resolve("t/Helper.class"),
+      java.nio.file.Files.copy(
+          rebuilt.resolve("t/Helper.class"),
+          dir.resolve("t/Helper.class"),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      java.nio.file.Files.setLastModifiedTime(dir.resolve("t/Helper.class"),
+      java.nio.file.Files.setLastModifiedTime(
+          dir.resolve("t/Helper.class"),
           java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
       MemoFunction<Integer, Object> second = call(l, "t.Work", "second");
       Function<Integer, Object> m = memo.function("second", second);
@@ -240,11 +265,15 @@ class CodeReachTest {
       assertEquals("old/3", m.apply(3));
       assertEquals("old/3", m.apply(3));
       assertEquals(stored, store.entries.size());
-      assertEquals(List.of("the class file of t.Helper, which t.Work.two reaches, changed after"
-          + " this JVM may have loaded it, so the code that runs may not be the code on disk;"
-          + " its results are computed and not stored until the JVM is restarted"),
-          log.records.stream().filter(r -> r.level() == Level.WARNING)
-              .map(LogCapture.Entry::message).toList());
+      assertEquals(
+          List.of(
+              "the class file of t.Helper, which t.Work.two reaches, changed after"
+                  + " this JVM may have loaded it, so the code that runs may not be the code on disk;"
+                  + " its results are computed and not stored until the JVM is restarted"),
+          log.records.stream()
+              .filter(r -> r.level() == Level.WARNING)
+              .map(LogCapture.Entry::message)
+              .toList());
     }
   }
 }

@@ -22,19 +22,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The code and environment parts of a signature, on classes compiled at test time: each test
- * compiles two versions of a source, loads each in a fresh class loader, memoizes both against
- * one store and checks that the second reuses or recomputes, and that {@code explain} says so and
- * names what changed.
+ * compiles two versions of a source, loads each in a fresh class loader, memoizes both against one
+ * store and checks that the second reuses or recomputes, and that {@code explain} says so and names
+ * what changed.
  */
 class CodeSignatureTest {
   @TempDir Path tmp;
+
   /** Holds the baseline, CALC and UTIL compiled once for all tests: compiling is the slow part. */
   @TempDir static Path shared;
+
   private static Path baseline;
   private final MapStore store = new MapStore();
   private int versions;
 
-  private static final String CALC = """
+  private static final String CALC =
+      """
       package app;
 
       import dev.memo.MemoFunction;
@@ -59,7 +62,8 @@ class CodeSignatureTest {
       }
       """;
 
-  private static final String UTIL = """
+  private static final String UTIL =
+      """
       package app;
 
       final class Util {
@@ -89,8 +93,8 @@ class CodeSignatureTest {
   }
 
   private Outcome change(String[] v1, String[] v2) {
-    return change(loader(classes(List.of(), List.of(), v1)),
-        loader(classes(List.of(), List.of(), v2)));
+    return change(
+        loader(classes(List.of(), List.of(), v1)), loader(classes(List.of(), List.of(), v2)));
   }
 
   /** Calls version one, then explains and calls version two, with the same argument. */
@@ -142,8 +146,10 @@ class CodeSignatureTest {
     Outcome o = changeBaseline(calc("return x * 2;", "return x * 3;"));
     assertRecomputed(o, "app.Calc.helper(int)");
     assertEquals(115, o.second());
-    assertEquals("miss of \"calc\": code differs in app.Calc.helper(int); compared with the most"
-        + " recent entry of \"calc\"", o.explanation().toString());
+    assertEquals(
+        "miss of \"calc\": code differs in app.Calc.helper(int); compared with the most"
+            + " recent entry of \"calc\"",
+        o.explanation().toString());
   }
 
   @Test
@@ -156,8 +162,12 @@ class CodeSignatureTest {
   @Test
   void apply_afterConstantReturnedByACalledMethodChanged_recomputes() {
     String constant = CALC.replace("return x * 2;", "return x * factor();");
-    String[] v1 = {constant.replace("static int unreached()",
-        "static int factor() {\n    return 2;\n  }\n\n  static int unreached()"), UTIL};
+    String[] v1 = {
+      constant.replace(
+          "static int unreached()",
+          "static int factor() {\n    return 2;\n  }\n\n  static int unreached()"),
+      UTIL
+    };
     String[] v2 = {v1[0].replace("return 2;", "return 5;"), UTIL};
     Outcome o = change(v1, v2);
     assertRecomputed(o, "app.Calc.factor()");
@@ -171,7 +181,8 @@ class CodeSignatureTest {
     assertEquals(115, o.second());
   }
 
-  private static final String SHAPES = """
+  private static final String SHAPES =
+      """
       package app;
 
       import dev.memo.MemoFunction;
@@ -233,7 +244,8 @@ class CodeSignatureTest {
     return out;
   }
 
-  private static final String LIB = """
+  private static final String LIB =
+      """
       package lib;
 
       public final class Scale {
@@ -245,12 +257,20 @@ class CodeSignatureTest {
 
   @Test
   void apply_afterLibraryJarChanged_recomputes() {
-    Path lib1 = jar(tmp.resolve("lib1/lib.jar"),
-        compile(tmp.resolve("lib1/classes"), List.of(), List.of(), LIB.formatted(2)));
-    Path lib2 = jar(tmp.resolve("lib2/lib.jar"),
-        compile(tmp.resolve("lib2/classes"), List.of(), List.of(), LIB.formatted(3)));
-    Path app = classes(List.of(), List.of(lib1),
-        CALC.replace("return x * 2;", "return x * lib.Scale.factor();"), UTIL);
+    Path lib1 =
+        jar(
+            tmp.resolve("lib1/lib.jar"),
+            compile(tmp.resolve("lib1/classes"), List.of(), List.of(), LIB.formatted(2)));
+    Path lib2 =
+        jar(
+            tmp.resolve("lib2/lib.jar"),
+            compile(tmp.resolve("lib2/classes"), List.of(), List.of(), LIB.formatted(3)));
+    Path app =
+        classes(
+            List.of(),
+            List.of(lib1),
+            CALC.replace("return x * 2;", "return x * lib.Scale.factor();"),
+            UTIL);
     Outcome o = change(loader(app, lib1), loader(app, lib2));
     assertRecomputed(o, "jar lib.jar");
     assertEquals(115, o.second());
@@ -261,8 +281,12 @@ class CodeSignatureTest {
     Path classes = compile(tmp.resolve("lib/classes"), List.of(), List.of(), LIB.formatted(2));
     Path lib1 = jar(tmp.resolve("a/lib.jar"), classes);
     Path lib2 = jar(tmp.resolve("b/lib-copy.jar"), classes);
-    Path app = classes(List.of(), List.of(lib1),
-        CALC.replace("return x * 2;", "return x * lib.Scale.factor();"), UTIL);
+    Path app =
+        classes(
+            List.of(),
+            List.of(lib1),
+            CALC.replace("return x * 2;", "return x * lib.Scale.factor();"),
+            UTIL);
     assertTrue(change(loader(app, lib1), loader(app, lib2)).reused());
   }
 
@@ -278,13 +302,15 @@ class CodeSignatureTest {
       assertEquals(112, stale.apply(3), "the result of the old code, as asked");
       Function<Integer, Integer> f =
           memo.function(ignoring.version("2"), call(v2, "app.Calc", "function"));
-      assertEquals(List.of("version \"\" (code ignored)", "version \"2\" (code ignored)"),
+      assertEquals(
+          List.of("version \"\" (code ignored)", "version \"2\" (code ignored)"),
           memo.explain(f, 3).changedCode());
       assertEquals(-88, f.apply(3));
     }
   }
 
-  private static final String INCLUDED = """
+  private static final String INCLUDED =
+      """
       package lib;
 
       public final class Scale {
@@ -300,18 +326,26 @@ class CodeSignatureTest {
 
   @Test
   void apply_afterUnreachedMethodInIncludedJarChanged_reuses() {
-    Path lib1 = jar(tmp.resolve("lib1/lib.jar"),
-        compile(tmp.resolve("lib1/classes"), List.of(), List.of(), INCLUDED.formatted(1)));
-    Path lib2 = jar(tmp.resolve("lib2/lib.jar"),
-        compile(tmp.resolve("lib2/classes"), List.of(), List.of(), INCLUDED.formatted(2)));
-    Path app = classes(List.of(), List.of(lib1),
-        CALC.replace("return x * 2;", "return x * lib.Scale.factor();"), UTIL);
+    Path lib1 =
+        jar(
+            tmp.resolve("lib1/lib.jar"),
+            compile(tmp.resolve("lib1/classes"), List.of(), List.of(), INCLUDED.formatted(1)));
+    Path lib2 =
+        jar(
+            tmp.resolve("lib2/lib.jar"),
+            compile(tmp.resolve("lib2/classes"), List.of(), List.of(), INCLUDED.formatted(2)));
+    Path app =
+        classes(
+            List.of(),
+            List.of(lib1),
+            CALC.replace("return x * 2;", "return x * lib.Scale.factor();"),
+            UTIL);
     Object first;
     try (Memo memo = MemoTest.isolated().store(store).config("memo.code.include", "lib").build()) {
       first = memoized(memo, loader(app, lib1)).apply(3);
     }
-    try (Memo memo = MemoTest.isolated().store(store).config("memo.code.include", "l*.jar")
-        .build()) {
+    try (Memo memo =
+        MemoTest.isolated().store(store).config("memo.code.include", "l*.jar").build()) {
       assertEquals(first, memoized(memo, loader(app, lib2)).apply(3));
       assertEquals(1, memo.stats().hitCount(), "only lib.Scale.factor() counts, not the jar");
     }
@@ -321,15 +355,21 @@ class CodeSignatureTest {
 
   @Test
   void apply_afterBlankLinesAndCommentsAdded_reuses() {
-    Outcome o = changeBaseline(calc("    int doubled = helper(x);",
-        "\n\n    // Twice x, by the helper.\n    /* block\n comment */\n    int doubled = helper(x);\n"));
+    Outcome o =
+        changeBaseline(
+            calc(
+                "    int doubled = helper(x);",
+                "\n\n    // Twice x, by the helper.\n    /* block\n comment */\n    int doubled = helper(x);\n"));
     assertTrue(o.reused(), o.explanation().toString());
     assertEquals(Explanation.hit("calc"), o.explanation());
   }
 
   @Test
   void apply_afterLocalVariableRenamed_reuses() {
-    String[] v2 = calc("int doubled = helper(x);\n    return doubled", "int twice = helper(x);\n    return twice");
+    String[] v2 =
+        calc(
+            "int doubled = helper(x);\n    return doubled",
+            "int twice = helper(x);\n    return twice");
     assertTrue(changeBaseline(v2).reused());
   }
 
@@ -343,17 +383,20 @@ class CodeSignatureTest {
   @Test
   void apply_afterUnrelatedMethodWithALambdaAddedFirst_reuses() {
     // The new lambda takes the compiler's number 0, so compute's lambda becomes lambda$compute$1.
-    String[] v2 = calc("  public static MemoFunction<Integer, Integer> function() {",
-        "  static Runnable unrelated() {\n    return () -> System.out.println(\"hi\");\n  }\n\n"
-            + "  public static MemoFunction<Integer, Integer> function() {");
+    String[] v2 =
+        calc(
+            "  public static MemoFunction<Integer, Integer> function() {",
+            "  static Runnable unrelated() {\n    return () -> System.out.println(\"hi\");\n  }\n\n"
+                + "  public static MemoFunction<Integer, Integer> function() {");
     assertTrue(changeBaseline(v2).reused());
   }
 
   @Test
   void apply_afterMethodsReordered_reuses() {
     String helper = "  private static int helper(int x) {\n    return x * 2;\n  }\n\n";
-    String reordered = CALC.replace(helper, "")
-        .replace("  public static MemoFunction", helper + "  public static MemoFunction");
+    String reordered =
+        CALC.replace(helper, "")
+            .replace("  public static MemoFunction", helper + "  public static MemoFunction");
     assertTrue(changeBaseline(new String[] {reordered, UTIL}).reused());
   }
 
@@ -364,7 +407,8 @@ class CodeSignatureTest {
 
   // ------------------------------------------------------------ environment
 
-  private static final String FIELDS = """
+  private static final String FIELDS =
+      """
       package app;
 
       import dev.memo.MemoFunction;
@@ -440,7 +484,8 @@ class CodeSignatureTest {
     }
   }
 
-  private static final String LOCKED = """
+  private static final String LOCKED =
+      """
       package app;
 
       import dev.memo.MemoFunction;
@@ -468,11 +513,13 @@ class CodeSignatureTest {
     ClassLoader l = loader(classes(List.of(), List.of(), LOCKED.formatted("")));
     try (Memo memo = MemoTest.isolated().store(store).build()) {
       var e = assertThrows(SignatureException.class, () -> memoized(memo, l));
-      assertEquals("cannot sign static field app.Calc.LOCK read by \"calc\": the value has type"
-          + " java.lang.Object, which memo cannot sign; make it a record or implement"
-          + " dev.memo.Signable, register a dev.memo.spi.TypeSigner for it, or mark the field"
-          + " @dev.memo.NotSigned (or list app.Calc.LOCK in memo.code.ignore-fields) if its value"
-          + " cannot change the result", e.getMessage());
+      assertEquals(
+          "cannot sign static field app.Calc.LOCK read by \"calc\": the value has type"
+              + " java.lang.Object, which memo cannot sign; make it a record or implement"
+              + " dev.memo.Signable, register a dev.memo.spi.TypeSigner for it, or mark the field"
+              + " @dev.memo.NotSigned (or list app.Calc.LOCK in memo.code.ignore-fields) if its value"
+              + " cannot change the result",
+          e.getMessage());
     }
   }
 
@@ -490,8 +537,11 @@ class CodeSignatureTest {
   @Test
   void function_readingAFieldListedInIgnoreFields_isSigned() {
     ClassLoader l = loader(classes(List.of(), List.of(), LOCKED.formatted("")));
-    try (Memo memo = MemoTest.isolated().store(store)
-        .config("memo.code.ignore-fields", "app.Other.X, app.Calc.LOCK").build()) {
+    try (Memo memo =
+        MemoTest.isolated()
+            .store(store)
+            .config("memo.code.ignore-fields", "app.Other.X, app.Calc.LOCK")
+            .build()) {
       assertEquals(4, memoized(memo, l).apply(3));
     }
   }
@@ -505,10 +555,20 @@ class CodeSignatureTest {
     java.nio.file.Files.write(util, new byte[] {(byte) 0xCA, (byte) 0xFE, 0, 1, 2});
     try (Memo memo = MemoTest.isolated().store(store).build()) {
       var e = assertThrows(SignatureException.class, () -> memoized(memo, l));
-      assertTrue(e.getMessage().startsWith("cannot read the class file of app.Util at "
-          + util.toUri().toURL() + ", which app.Calc.compute reaches: "), e.getMessage());
-      assertTrue(e.getMessage().endsWith("; rebuild the class, or upgrade memo if the class file"
-          + " is newer than Java " + Runtime.version().feature()), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "cannot read the class file of app.Util at "
+                      + util.toUri().toURL()
+                      + ", which app.Calc.compute reaches: "),
+          e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .endsWith(
+                  "; rebuild the class, or upgrade memo if the class file"
+                      + " is newer than Java "
+                      + Runtime.version().feature()),
+          e.getMessage());
     }
   }
 
@@ -518,21 +578,24 @@ class CodeSignatureTest {
     byte[] calc = java.nio.file.Files.readAllBytes(dir.resolve("app/Calc.class"));
     byte[] util = java.nio.file.Files.readAllBytes(dir.resolve("app/Util.class"));
     // Defines the classes from bytes, as a generator would, and offers no class file resources.
-    ClassLoader generated = new ClassLoader(CodeSignatureTest.class.getClassLoader()) {
-      @Override
-      protected Class<?> findClass(String name) throws ClassNotFoundException {
-        byte[] b = name.equals("app.Calc") ? calc : name.equals("app.Util") ? util : null;
-        if (b == null) {
-          throw new ClassNotFoundException(name);
-        }
-        return defineClass(name, b, 0, b.length);
-      }
-    };
+    ClassLoader generated =
+        new ClassLoader(CodeSignatureTest.class.getClassLoader()) {
+          @Override
+          protected Class<?> findClass(String name) throws ClassNotFoundException {
+            byte[] b = name.equals("app.Calc") ? calc : name.equals("app.Util") ? util : null;
+            if (b == null) {
+              throw new ClassNotFoundException(name);
+            }
+            return defineClass(name, b, 0, b.length);
+          }
+        };
     try (Memo memo = MemoTest.isolated().store(store).build()) {
       var e = assertThrows(SignatureException.class, () -> memoized(memo, generated));
-      assertEquals("cannot locate the code of app.Calc.compute: its class file app/Calc.class is"
-          + " not readable from its class loader (a class generated at run time has no class"
-          + " file); memoize a function compiled from source", e.getMessage());
+      assertEquals(
+          "cannot locate the code of app.Calc.compute: its class file app/Calc.class is"
+              + " not readable from its class loader (a class generated at run time has no class"
+              + " file); memoize a function compiled from source",
+          e.getMessage());
     }
   }
 }

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * flipped bit, a file cut short at any offset or to nothing, two entries' files swapped, another
  * function's entry copied over one, a hard link to another entry where an entry belongs — and
  * proves each is caught: a call gets the right value (computed again), never an error, the read is
- * counted as a load failure and the entry quarantined; and {@code verify} finds exactly the
- * damaged entries. {@value #DEFAULT_DAMAGED} of {@value #DEFAULT_ENTRIES} entries by default;
- * {@code -Dmemotest.long=true} damages {@value #LONG_DAMAGED} of {@value #LONG_ENTRIES} (with the
+ * counted as a load failure and the entry quarantined; and {@code verify} finds exactly the damaged
+ * entries. {@value #DEFAULT_DAMAGED} of {@value #DEFAULT_ENTRIES} entries by default; {@code
+ * -Dmemotest.long=true} damages {@value #LONG_DAMAGED} of {@value #LONG_ENTRIES} (with the
  * chronicle store's proof in memo-store-chronicle, ten thousand). The seed is printed; set {@code
  * -Dmemotest.seed=<seed>} to repeat a run.
  *
@@ -43,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * where an entry belongs) is one more constant there, with how to make it and whether verify can
  * see it.
  */
-@Timeout(value = 30, unit = TimeUnit.MINUTES) // a hang fails the proof instead of stalling the build
+@Timeout(
+    value = 30,
+    unit = TimeUnit.MINUTES) // a hang fails the proof instead of stalling the build
 final class CorruptionProofTest {
   private static final boolean LONG = Boolean.getBoolean("memotest.long");
   private static final int DEFAULT_ENTRIES = 2000;
@@ -52,8 +54,10 @@ final class CorruptionProofTest {
   private static final int LONG_DAMAGED = 5000;
   private static final int ENTRIES = LONG ? LONG_ENTRIES : DEFAULT_ENTRIES;
   private static final int DAMAGED = LONG ? LONG_DAMAGED : DEFAULT_DAMAGED;
+
   /** Entries of another function, the sources of cross-function copies. */
   private static final int OTHER_ENTRIES = 50;
+
   private static final String FUNCTION = "corruption-proof";
   private static final String OTHER = "corruption-proof-other";
 
@@ -85,7 +89,8 @@ final class CorruptionProofTest {
           bytes[random.nextInt(bytes.length)] ^= (byte) (1 << random.nextInt(8));
           Files.write(file, bytes);
         }
-        case TRUNCATION -> Files.write(file, Arrays.copyOf(bytes, 1 + random.nextInt(bytes.length - 1)));
+        case TRUNCATION ->
+            Files.write(file, Arrays.copyOf(bytes, 1 + random.nextInt(bytes.length - 1)));
         case ZERO_LENGTH -> Files.write(file, new byte[0]);
         case SWAP -> {
           Path temp = file.resolveSibling(file.getFileName() + ".swap");
@@ -117,14 +122,23 @@ final class CorruptionProofTest {
   private Memo memo() {
     return MemoTest.isolated()
         .config("memo.object-tier.max-entries", "0")
-        .config("memo.store.directory.path", tempDir.resolve("store").toString()).build();
+        .config("memo.store.directory.path", tempDir.resolve("store").toString())
+        .build();
   }
 
   @Test
   void everyKindOfDamage_isDetected_quarantined_recomputed_andFoundByVerify() throws IOException {
     long seed = Long.getLong("memotest.seed", System.nanoTime());
-    System.out.println("CorruptionProofTest seed " + seed + " (repeat with -Dmemotest.seed=" + seed
-        + "), " + DAMAGED + " of " + ENTRIES + " entries damaged");
+    System.out.println(
+        "CorruptionProofTest seed "
+            + seed
+            + " (repeat with -Dmemotest.seed="
+            + seed
+            + "), "
+            + DAMAGED
+            + " of "
+            + ENTRIES
+            + " entries damaged");
     Random random = new Random(seed);
     long started = System.nanoTime();
     try (Memo memo = memo()) {
@@ -154,12 +168,14 @@ final class CorruptionProofTest {
       // Verify detects damage.
       Set<String> damagedAgain = damage(random, seed);
       StoreAdmin.Verified verified;
-      try (StoreAdmin admin = StoreAdmin.open("directory",
-          Map.of("memo.store.directory.path", tempDir.resolve("store").toString()))) {
+      try (StoreAdmin admin =
+          StoreAdmin.open(
+              "directory",
+              Map.of("memo.store.directory.path", tempDir.resolve("store").toString()))) {
         verified = admin.verify(Progress.NONE);
       }
-      Set<String> found = verified.bad().stream().map(b -> b.key().hex())
-          .collect(Collectors.toSet());
+      Set<String> found =
+          verified.bad().stream().map(b -> b.key().hex()).collect(Collectors.toSet());
       assertEquals(damagedAgain, found, "seed " + seed);
       assertTrue(verified.bad().stream().allMatch(b -> b.function().equals(FUNCTION)));
       assertEquals(List.of(), verified.unreadable(), "seed " + seed);
@@ -170,11 +186,17 @@ final class CorruptionProofTest {
         assertEquals(expected(i), f.apply(i), "seed " + seed);
       }
       assertEquals(DAMAGED, COMPUTED.getAndSet(0), "seed " + seed);
-      assertEquals(failuresBefore, memo.stats().loadFailureCount(),
+      assertEquals(
+          failuresBefore,
+          memo.stats().loadFailureCount(),
           "verify quarantined them: they are plain misses now");
     }
-    System.out.println("CorruptionProofTest: " + 2 * DAMAGED + " damaged entries in "
-        + (System.nanoTime() - started) / 1_000_000 + " ms");
+    System.out.println(
+        "CorruptionProofTest: "
+            + 2 * DAMAGED
+            + " damaged entries in "
+            + (System.nanoTime() - started) / 1_000_000
+            + " ms");
   }
 
   private static String expected(int x) {
@@ -204,8 +226,12 @@ final class CorruptionProofTest {
       }
       Path file = files.get(i);
       Path partner = kind == Damage.SWAP ? files.get(++i) : null;
-      kind.apply(file, partner, others.get(random.nextInt(others.size())),
-          intact.get(random.nextInt(intact.size())), random);
+      kind.apply(
+          file,
+          partner,
+          others.get(random.nextInt(others.size())),
+          intact.get(random.nextInt(intact.size())),
+          random);
       counts.merge(kind, kind == Damage.SWAP ? 2 : 1, Integer::sum);
       keys.add(keyOf(file));
       if (partner != null) {
@@ -222,17 +248,21 @@ final class CorruptionProofTest {
   }
 
   private List<Path> entryFiles(String function) throws IOException {
-    try (Stream<Path> files = Files.walk(tempDir.resolve("store").resolve(Namespaces.folderName(function)))) {
-      return files.filter(p -> p.toString().endsWith(".entry"))
+    try (Stream<Path> files =
+        Files.walk(tempDir.resolve("store").resolve(Namespaces.folderName(function)))) {
+      return files
+          .filter(p -> p.toString().endsWith(".entry"))
           .collect(Collectors.toCollection(ArrayList::new));
     }
   }
 
   private Set<String> quarantinedKeys() throws IOException {
     try (Stream<Path> files = Files.walk(tempDir.resolve("store").resolve(".quarantine"))) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".entry"))
-          .map(n -> n.substring(0, n.indexOf('.'))).collect(Collectors.toSet());
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".entry"))
+          .map(n -> n.substring(0, n.indexOf('.')))
+          .collect(Collectors.toSet());
     }
   }
-
 }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memo.core.admin.Progress;
 import dev.memo.core.admin.StoreAdmin;
-import dev.memo.core.fakes.SerialSerdeProvider.SerialSerde;
 import dev.memo.core.entry.EntryFormat;
+import dev.memo.core.fakes.SerialSerdeProvider.SerialSerde;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,13 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL ({@link Process#destroyForcibly()} on Linux and macOS) at random moments: what it leaves
  * must read as the right value or as a miss, and the store must keep working.
  *
- * <p>Fifty kills by default; {@code -Dmemotest.long=true} makes it five hundred. The seed is printed
- * and can be replayed with {@code -Dmemotest.crash.seed=<seed>}.
+ * <p>Fifty kills by default; {@code -Dmemotest.long=true} makes it five hundred. The seed is
+ * printed and can be replayed with {@code -Dmemotest.crash.seed=<seed>}.
  */
 final class CrashTest {
   private static final int KILLS = Boolean.getBoolean("memotest.long") ? 500 : 50;
+
   /** Arguments of run r start at r * RUN_SPAN, so that each run writes entries of its own. */
   private static final int RUN_SPAN = 1_000_000;
+
   /** How long a child may write before it is killed, at most. */
   private static final int MAX_DELAY_MILLIS = 60;
 
@@ -53,19 +55,22 @@ final class CrashTest {
   void killedWhileWriting_fiftyTimes_everyEntryIsRightOrAMiss_andTheStoreKeepsWorking()
       throws Exception {
     long seed = Long.getLong("memotest.crash.seed", System.nanoTime());
-    System.out.println("CrashTest seed " + seed + " (replay with -Dmemotest.crash.seed=" + seed + ")");
+    System.out.println(
+        "CrashTest seed " + seed + " (replay with -Dmemotest.crash.seed=" + seed + ")");
     Random random = new Random(seed);
     Path root = tempDir.resolve("store");
     for (int run = 0; run < KILLS; run++) {
       Path errors = tempDir.resolve("child-" + run + ".err");
-      try (ChildJvm child = ChildJvm.start(errors, "crash", root.toString(),
-          Integer.toString(run * RUN_SPAN))) {
+      try (ChildJvm child =
+          ChildJvm.start(errors, "crash", root.toString(), Integer.toString(run * RUN_SPAN))) {
         assertEquals("writing", child.readLine());
         Thread.sleep(random.nextInt(MAX_DELAY_MILLIS + 1));
         child.process.destroyForcibly();
         assertTrue(child.process.waitFor(30, TimeUnit.SECONDS), "child " + run + " did not die");
         // 128 + SIGKILL: the child was killed while writing, it did not stop on its own.
-        assertEquals(137, child.process.exitValue(),
+        assertEquals(
+            137,
+            child.process.exitValue(),
             () -> "seed " + seed + ", child " + errors + ":\n" + child.errors());
       }
     }
@@ -75,11 +80,12 @@ final class CrashTest {
     assertTrue(check.values().size() > 0, "the children stored nothing; seed " + seed);
     assertTrue(check.records() > 0, "no record of the latest entry was stored; seed " + seed);
     // memo verify (the CLI's check of every entry's header, checksums and end) agrees.
-    try (StoreAdmin admin = StoreAdmin.open("directory",
-        Map.of("memo.store.directory.path", root.toString()))) {
+    try (StoreAdmin admin =
+        StoreAdmin.open("directory", Map.of("memo.store.directory.path", root.toString()))) {
       StoreAdmin.Verified verified = admin.verify(Progress.NONE);
       assertEquals(List.of(), verified.bad(), "seed " + seed);
-      assertTrue(verified.checked() >= check.values().size() + check.records(),
+      assertTrue(
+          verified.checked() >= check.values().size() + check.records(),
           () -> verified + " checked fewer entries than the store holds; seed " + seed);
     }
 
@@ -90,8 +96,8 @@ final class CrashTest {
       Function<Integer, long[]> f = ProcessChild.memoized(memo);
       for (int run = 0; run < KILLS; run++) {
         int first = run * RUN_SPAN;
-        int last = check.values().subSet(first, first + RUN_SPAN).stream()
-            .reduce(first - 1, Math::max);
+        int last =
+            check.values().subSet(first, first + RUN_SPAN).stream().reduce(first - 1, Math::max);
         for (int n = first; n <= last + 3; n++) {
           if (!check.values().contains(n)) {
             next.add(n);
@@ -124,18 +130,22 @@ final class CrashTest {
   record StoreCheck(TreeSet<Integer> values, int records, int temporaryFiles) {
     @Override
     public String toString() {
-      return values.size() + " entries, " + records + " records, " + temporaryFiles
+      return values.size()
+          + " entries, "
+          + records
+          + " records, "
+          + temporaryFiles
           + " temporary files left";
     }
   }
 
   /**
-   * Walks every file of the store at root and reads every entry back: each {@code .entry} file
-   * must be a whole entry (header, payload and end marker intact) holding the right value of the
-   * argument it names, and must then be a hit through a new {@link Memo}; each miss record must
-   * be whole and {@code explain} must read it. Nothing may have been quarantined, and no file
-   * other than entries and temporary files may exist. A process killed between writing and
-   * renaming leaves only its temporary file, so none of this may fail after a crash.
+   * Walks every file of the store at root and reads every entry back: each {@code .entry} file must
+   * be a whole entry (header, payload and end marker intact) holding the right value of the
+   * argument it names, and must then be a hit through a new {@link Memo}; each miss record must be
+   * whole and {@code explain} must read it. Nothing may have been quarantined, and no file other
+   * than entries and temporary files may exist. A process killed between writing and renaming
+   * leaves only its temporary file, so none of this may fail after a crash.
    *
    * @param root the store's root
    * @return what was found

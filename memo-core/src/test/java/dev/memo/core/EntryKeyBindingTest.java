@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every entry names the namespace and key it was written under, and a read checks them: entry
- * files of a real directory store renamed, copied, hard-linked or symbolically linked to another
- * key's place are broken entries (counted, quarantined, computed again), never another call's hit;
- * {@code verify} reports them.
+ * Every entry names the namespace and key it was written under, and a read checks them: entry files
+ * of a real directory store renamed, copied, hard-linked or symbolically linked to another key's
+ * place are broken entries (counted, quarantined, computed again), never another call's hit; {@code
+ * verify} reports them.
  */
 final class EntryKeyBindingTest {
   @NotSigned static final AtomicInteger COMPUTED = new AtomicInteger();
@@ -59,9 +59,10 @@ final class EntryKeyBindingTest {
 
   /** The object tier off: what a call gets is what the store's file holds. */
   private Memo memo(Map<String, String> extra) {
-    Memo.Builder b = MemoTest.isolated()
-        .config("memo.object-tier.max-entries", "0")
-        .config("memo.store.directory.path", root().toString());
+    Memo.Builder b =
+        MemoTest.isolated()
+            .config("memo.object-tier.max-entries", "0")
+            .config("memo.store.directory.path", root().toString());
     extra.forEach(b::config);
     return b.build();
   }
@@ -99,7 +100,8 @@ final class EntryKeyBindingTest {
       return new TreeSet<>();
     }
     try (Stream<Path> files = Files.walk(folder)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".entry"))
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(".entry"))
           .collect(Collectors.toCollection(TreeSet::new));
     }
   }
@@ -115,8 +117,11 @@ final class EntryKeyBindingTest {
       return Set.of();
     }
     try (Stream<Path> files = Files.walk(q)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".entry"))
-          .map(n -> n.substring(0, n.indexOf('.'))).collect(Collectors.toCollection(TreeSet::new));
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".entry"))
+          .map(n -> n.substring(0, n.indexOf('.')))
+          .collect(Collectors.toCollection(TreeSet::new));
     }
   }
 
@@ -171,11 +176,20 @@ final class EntryKeyBindingTest {
 
     assertEquals(new TreeSet<>(List.of(keyOf(files.get(1)), keyOf(files.get(2)))), badKeys(v));
     assertEquals(List.of(), v.unreadable());
-    StoreAdmin.Bad first = v.bad().stream()
-        .filter(b -> b.key().hex().equals(keyOf(files.get(1)))).findFirst().orElseThrow();
-    assertEquals("entry was written for key " + keyOf(files.get(2)) + " of \"square\" but read as"
-        + " key " + keyOf(files.get(1)) + " of \"square\": it was moved, copied or linked to"
-        + " another key's place", first.reason());
+    StoreAdmin.Bad first =
+        v.bad().stream()
+            .filter(b -> b.key().hex().equals(keyOf(files.get(1))))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(
+        "entry was written for key "
+            + keyOf(files.get(2))
+            + " of \"square\" but read as"
+            + " key "
+            + keyOf(files.get(1))
+            + " of \"square\": it was moved, copied or linked to"
+            + " another key's place",
+        first.reason());
     assertEquals(badKeys(v), quarantined());
     try (Memo memo = memo()) {
       Function<Integer, String> f = memo.function("square", EntryKeyBindingTest::square);
@@ -314,8 +328,8 @@ final class EntryKeyBindingTest {
   void verify_entryOfFormatVersion1_isReportedOutdated_notDamage() throws IOException {
     Path file;
     try (Memo memo = memo()) {
-      file = entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), 1)
-          .get(1);
+      file =
+          entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), 1).get(1);
     }
     Files.write(file, versionOne(Files.readAllBytes(file)));
 
@@ -323,7 +337,8 @@ final class EntryKeyBindingTest {
 
     assertEquals(List.of(), v.bad());
     assertFalse(v.damaged());
-    assertEquals(List.of(keyOf(file)),
+    assertEquals(
+        List.of(keyOf(file)),
         v.outdated().stream().map(b -> b.key().hex()).collect(Collectors.toList()));
     assertTrue(Files.exists(file), "left for memo to rewrite");
   }
@@ -356,7 +371,11 @@ final class EntryKeyBindingTest {
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(h1);
     return java.nio.ByteBuffer.allocate(4 + 1 + 4 + h1.length + 4 + rest.length)
-        .put(new byte[] {'M', 'E', 'M', 'O', 1}).putInt(h1.length).put(h1)
-        .putInt((int) crc.getValue()).put(rest).array();
+        .put(new byte[] {'M', 'E', 'M', 'O', 1})
+        .putInt(h1.length)
+        .put(h1)
+        .putInt((int) crc.getValue())
+        .put(rest)
+        .array();
   }
 }

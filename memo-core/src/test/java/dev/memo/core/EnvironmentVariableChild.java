@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The child JVM of {@link EnvironmentVariableTest}: memoizes {@code t.Work.function()} from a
- * class directory on a directory store and prints {@code hit} or {@code miss}, the result, and
- * what explain said changed in the environment.
+ * The child JVM of {@link EnvironmentVariableTest}: memoizes {@code t.Work.function()} from a class
+ * directory on a directory store and prints {@code hit} or {@code miss}, the result, and what
+ * explain said changed in the environment.
  *
  * <p>Arguments: the store's root and the class directory.
  */
@@ -25,8 +25,11 @@ public final class EnvironmentVariableChild {
       Function<Integer, Object> m = memo.function("work", f);
       Explanation e = memo.explain(m, 3);
       Object result = m.apply(3);
-      System.out.println((memo.stats().hitCount() == 1 ? "hit " : "miss ") + result + " "
-          + e.changedEnvironment());
+      System.out.println(
+          (memo.stats().hitCount() == 1 ? "hit " : "miss ")
+              + result
+              + " "
+              + e.changedEnvironment());
     }
   }
 }

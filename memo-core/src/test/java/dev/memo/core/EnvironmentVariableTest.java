@@ -14,14 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An environment variable read by a constant name is part of the environment: a change
- * recomputes, a change of another variable reuses. Each run is a child JVM, since a JVM cannot
- * change its own environment.
+ * An environment variable read by a constant name is part of the environment: a change recomputes,
+ * a change of another variable reuses. Each run is a child JVM, since a JVM cannot change its own
+ * environment.
  */
 class EnvironmentVariableTest {
   @TempDir Path tmp;
 
-  private static final String WORK = """
+  private static final String WORK =
+      """
       package t;
 
       import dev.memo.MemoFunction;
@@ -38,12 +39,18 @@ class EnvironmentVariableTest {
       """;
 
   private String run(Path classes, Map<String, String> env) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-        System.getProperty("java.class.path"), EnvironmentVariableChild.class.getName(),
-        tmp.resolve("store").toString(), classes.toString())
-        .redirectError(tmp.resolve("stderr").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                EnvironmentVariableChild.class.getName(),
+                tmp.resolve("store").toString(),
+                classes.toString())
+            .redirectError(tmp.resolve("stderr").toFile());
     pb.environment().remove("CASE_SCALE");
     pb.environment().remove("CASE_OTHER");
     pb.environment().putAll(env);
@@ -59,8 +66,8 @@ class EnvironmentVariableTest {
       throws Exception {
     Path classes = compile(tmp.resolve("classes"), List.of(), List.of(), WORK);
     assertEquals("miss 23 []", run(classes, Map.of("CASE_SCALE", "2")));
-    assertEquals("miss 53 [environment variable CASE_SCALE]",
-        run(classes, Map.of("CASE_SCALE", "5")));
+    assertEquals(
+        "miss 53 [environment variable CASE_SCALE]", run(classes, Map.of("CASE_SCALE", "5")));
     assertEquals("hit 53 []", run(classes, Map.of("CASE_SCALE", "5", "CASE_OTHER", "x")));
   }
 }

@@ -65,8 +65,10 @@ class ExplainTest {
       Explanation e = memo.explain(f, 1, 3);
       assertEquals(Set.of(Explanation.Part.ARGUMENTS), e.changedParts());
       assertEquals(List.of(1), e.changedArguments());
-      assertEquals("miss of \"sum\": arguments differ in parameter 1; compared with the most recent"
-          + " entry of \"sum\"", e.toString());
+      assertEquals(
+          "miss of \"sum\": arguments differ in parameter 1; compared with the most recent"
+              + " entry of \"sum\"",
+          e.toString());
     }
   }
 
@@ -90,12 +92,14 @@ class ExplainTest {
       scale = 20;
       try {
         Explanation e = memo.explain(f, 5, 2);
-        assertEquals(List.of("static field dev.memo.core.ExplainTest.scale"),
-            e.changedEnvironment());
+        assertEquals(
+            List.of("static field dev.memo.core.ExplainTest.scale"), e.changedEnvironment());
         assertEquals(List.of(0), e.changedArguments());
-        assertEquals("miss of \"sum\": environment differs in static field"
-            + " dev.memo.core.ExplainTest.scale; arguments differ in parameter 0; compared with"
-            + " the most recent entry of \"sum\"", e.toString());
+        assertEquals(
+            "miss of \"sum\": environment differs in static field"
+                + " dev.memo.core.ExplainTest.scale; arguments differ in parameter 0; compared with"
+                + " the most recent entry of \"sum\"",
+            e.toString());
       } finally {
         scale = 10;
       }
@@ -108,9 +112,10 @@ class ExplainTest {
       Function<Integer, Integer> f = memo.function("inc", (Integer x) -> x + 1);
       f.apply(1);
       store.entries.keySet().removeAll(store.valueKeys());
-      assertEquals("miss of \"inc\": the signature equals that of the most recent entry of \"inc\","
-          + " which is no longer in the store or no longer usable (expired, removed, evicted or"
-          + " quarantined)",
+      assertEquals(
+          "miss of \"inc\": the signature equals that of the most recent entry of \"inc\","
+              + " which is no longer in the store or no longer usable (expired, removed, evicted or"
+              + " quarantined)",
           memo.explain(f, 1).toString());
     }
   }
@@ -118,12 +123,14 @@ class ExplainTest {
   @Test
   void jdkMethods_underOneName_signApartByTheirEntryPoint() {
     try (Memo memo = memo()) {
-      assertEquals(3, memo.function("jdk", (dev.memo.MemoFunction<Integer, Integer>) Math::abs)
-          .apply(-3));
+      assertEquals(
+          3, memo.function("jdk", (dev.memo.MemoFunction<Integer, Integer>) Math::abs).apply(-3));
       Function<Integer, Integer> negate =
           memo.function("jdk", (dev.memo.MemoFunction<Integer, Integer>) Math::negateExact);
-      assertEquals(List.of("entry point java.lang.Math.abs(int)",
-          "entry point java.lang.Math.negateExact(int)"), memo.explain(negate, -3).changedCode());
+      assertEquals(
+          List.of(
+              "entry point java.lang.Math.abs(int)", "entry point java.lang.Math.negateExact(int)"),
+          memo.explain(negate, -3).changedCode());
       assertEquals(3, negate.apply(-3));
       assertEquals(2, memo.stats().missCount());
     }
@@ -131,11 +138,14 @@ class ExplainTest {
 
   @Test
   void explain_ofAFunctionThisMemoizerDidNotWrap_isAnError() {
-    try (Memo memo = memo(); Memo other = memo()) {
+    try (Memo memo = memo();
+        Memo other = memo()) {
       Function<Integer, Integer> f = other.function("inc", (Integer x) -> x + 1);
       var e = assertThrows(IllegalArgumentException.class, () -> memo.explain(f, 1));
-      assertEquals("explain takes a function returned by this memoizer's function, supplier,"
-          + " biFunction or triFunction, not memoized inc", e.getMessage());
+      assertEquals(
+          "explain takes a function returned by this memoizer's function, supplier,"
+              + " biFunction or triFunction, not memoized inc",
+          e.getMessage());
     }
   }
 
@@ -160,26 +170,40 @@ class ExplainTest {
     assertEquals(5, store.valueKeys().size());
     assertEquals(2, store.entries.size() - 5, "the latest-entry record and one manifest");
     String key = store.valueKeys().iterator().next();
-    var header = dev.memo.core.entry.EntryFormat.readHeader(
-        new java.io.ByteArrayInputStream(store.entries.get(key)));
-    assertEquals(Set.of("function", "signature.function", "signature.code",
-        "signature.environment", "signature.arguments", "created", "compute-nanos"),
+    var header =
+        dev.memo.core.entry.EntryFormat.readHeader(
+            new java.io.ByteArrayInputStream(store.entries.get(key)));
+    assertEquals(
+        Set.of(
+            "function",
+            "signature.function",
+            "signature.code",
+            "signature.environment",
+            "signature.arguments",
+            "created",
+            "compute-nanos"),
         header.metadata().keySet());
   }
 
   @Test
   void apply_onEveryMiss_logsTheReasonAtDebug() {
-    try (LogCapture log = new LogCapture(); Memo memo = memo()) {
+    try (LogCapture log = new LogCapture();
+        Memo memo = memo()) {
       BiFunction<Integer, Integer, Integer> f = memo.biFunction("sum", ExplainTest::sum);
       f.apply(1, 2);
       f.apply(1, 2);
       f.apply(1, 3);
-      List<String> debug = log.records.stream().filter(r -> r.level() == Level.DEBUG)
-          .map(LogCapture.Entry::message).toList();
-      assertEquals(List.of(
-          "miss of \"sum\": no earlier entry of \"sum\" to compare with",
-          "miss of \"sum\": arguments differ in parameter 1; compared with the most recent entry"
-              + " of \"sum\""), debug);
+      List<String> debug =
+          log.records.stream()
+              .filter(r -> r.level() == Level.DEBUG)
+              .map(LogCapture.Entry::message)
+              .toList();
+      assertEquals(
+          List.of(
+              "miss of \"sum\": no earlier entry of \"sum\" to compare with",
+              "miss of \"sum\": arguments differ in parameter 1; compared with the most recent entry"
+                  + " of \"sum\""),
+          debug);
     }
   }
 }

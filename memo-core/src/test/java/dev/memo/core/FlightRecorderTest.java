@@ -44,7 +44,8 @@ final class FlightRecorderTest {
   private Memo memo(String threshold) {
     return MemoTest.isolated()
         .config("memo.jfr.threshold", threshold)
-        .config("memo.store.directory.path", tempDir.resolve("store").toString()).build();
+        .config("memo.store.directory.path", tempDir.resolve("store").toString())
+        .build();
   }
 
   private List<RecordedEvent> record(String eventName, Runnable calls) throws IOException {
@@ -77,17 +78,23 @@ final class FlightRecorderTest {
     List<RecordedEvent> events;
     try (Memo memo = memo("0ms")) {
       Function<Integer, String> f = memo.function("jfr-square", FlightRecorderTest::slowSquare);
-      events = record("dev.memo.Call", () -> {
-        f.apply(3); // miss
-        f.apply(3); // object tier hit
-      });
+      events =
+          record(
+              "dev.memo.Call",
+              () -> {
+                f.apply(3); // miss
+                f.apply(3); // object tier hit
+              });
     }
     try (Memo memo = memo("0ms")) {
       Function<Integer, String> f = memo.function("jfr-square", FlightRecorderTest::slowSquare);
-      List<RecordedEvent> more = record("dev.memo.Call", () -> {
-        f.apply(3); // store hit: a new memoizer has an empty object tier
-        f.apply(4); // miss
-      });
+      List<RecordedEvent> more =
+          record(
+              "dev.memo.Call",
+              () -> {
+                f.apply(3); // store hit: a new memoizer has an empty object tier
+                f.apply(4); // miss
+              });
       events.addAll(more);
     }
     try (Memo memo = memo("0ms")) {
@@ -107,13 +114,18 @@ final class FlightRecorderTest {
     assertTrue(miss.getLong("writing") > 0, miss.toString());
     assertTrue(miss.getLong("reading") > 0, miss.toString());
     RecordedEvent tierHit = events.get(1);
-    assertEquals(0, tierHit.getLong("reading") + tierHit.getLong("computing")
-        + tierHit.getLong("writing") + tierHit.getLong("deserializing"), tierHit.toString());
+    assertEquals(
+        0,
+        tierHit.getLong("reading")
+            + tierHit.getLong("computing")
+            + tierHit.getLong("writing")
+            + tierHit.getLong("deserializing"),
+        tierHit.toString());
     RecordedEvent storeHit = events.get(2);
     assertTrue(storeHit.getLong("deserializing") > 0, storeHit.toString());
     assertTrue(storeHit.getLong("reading") > 0, storeHit.toString());
-    assertEquals(0, storeHit.getLong("computing") + storeHit.getLong("writing"),
-        storeHit.toString());
+    assertEquals(
+        0, storeHit.getLong("computing") + storeHit.getLong("writing"), storeHit.toString());
     RecordedEvent broken = events.get(4);
     assertTrue(broken.getLong("computing") >= Duration.ofMillis(5).toNanos(), broken.toString());
     assertTrue(broken.getDuration().toNanos() >= broken.getLong("computing"), broken.toString());
@@ -123,10 +135,14 @@ final class FlightRecorderTest {
   void calls_belowThreshold_notRecorded() throws IOException {
     try (Memo memo = memo("1h")) {
       Function<Integer, String> f = memo.function("jfr-square", FlightRecorderTest::slowSquare);
-      assertEquals(List.of(), record("dev.memo.Call", () -> {
-        f.apply(5);
-        f.apply(5);
-      }));
+      assertEquals(
+          List.of(),
+          record(
+              "dev.memo.Call",
+              () -> {
+                f.apply(5);
+                f.apply(5);
+              }));
       assertEquals("25", f.apply(5));
     }
   }
@@ -135,10 +151,15 @@ final class FlightRecorderTest {
   void calls_recordingThatDoesNotEnableTheEvent_recordsNone() throws IOException {
     try (Memo memo = memo("0ms")) {
       Function<Integer, String> f = memo.function("jfr-square", FlightRecorderTest::slowSquare);
-      assertEquals(List.of(), record("dev.memo.Call", false, () -> {
-        f.apply(9);
-        f.apply(9);
-      }));
+      assertEquals(
+          List.of(),
+          record(
+              "dev.memo.Call",
+              false,
+              () -> {
+                f.apply(9);
+                f.apply(9);
+              }));
     }
   }
 
@@ -158,17 +179,21 @@ final class FlightRecorderTest {
     Path root = tempDir.resolve("swept");
     List<RecordedEvent> events;
     StoreAdmin.Pruned[] pruned = new StoreAdmin.Pruned[1];
-    try (Memo memo = MemoTest.isolated()
-        .config("memo.store.directory.path", root.toString()).build()) {
+    try (Memo memo =
+        MemoTest.isolated().config("memo.store.directory.path", root.toString()).build()) {
       Function<Integer, String> f = memo.function("jfr-square", FlightRecorderTest::slowSquare);
       f.apply(7);
       f.apply(8);
-      events = record("dev.memo.Sweep", () -> {
-        try (StoreAdmin admin = StoreAdmin.open("directory",
-            Map.of("memo.store.directory.path", root.toString()))) {
-          pruned[0] = admin.prune(0, null, Progress.NONE);
-        }
-      });
+      events =
+          record(
+              "dev.memo.Sweep",
+              () -> {
+                try (StoreAdmin admin =
+                    StoreAdmin.open(
+                        "directory", Map.of("memo.store.directory.path", root.toString()))) {
+                  pruned[0] = admin.prune(0, null, Progress.NONE);
+                }
+              });
     }
     assertEquals(1, events.size(), events.toString());
     RecordedEvent sweep = events.get(0);

@@ -105,23 +105,35 @@ class ImmutabilityTest {
   @Test
   void unknownMutableType_failsInStrictModeButIsStored() {
     try (Memo memo = memo()) {
-      Supplier<Counter> f = memo.supplier("counter", () -> {
-        CALLS.incrementAndGet();
-        return new Counter(1);
-      });
+      Supplier<Counter> f =
+          memo.supplier(
+              "counter",
+              () -> {
+                CALLS.incrementAndGet();
+                return new Counter(1);
+              });
       var e = assertThrows(MemoException.class, f::get);
-      assertEquals("cannot hand out the result of \"counter\" immutable: result has type"
-          + " dev.memo.core.ImmutabilityTest$Counter, which memo does not know to be immutable;"
-          + " implement dev.memo.Immutable in dev.memo.core.ImmutabilityTest$Counter (or make it a"
-          + " record of immutable parts), or set memo.immutability=copy to receive a fresh copy"
-          + " on every call (the result was stored)", e.getMessage());
+      assertEquals(
+          "cannot hand out the result of \"counter\" immutable: result has type"
+              + " dev.memo.core.ImmutabilityTest$Counter, which memo does not know to be immutable;"
+              + " implement dev.memo.Immutable in dev.memo.core.ImmutabilityTest$Counter (or make it a"
+              + " record of immutable parts), or set memo.immutability=copy to receive a fresh copy"
+              + " on every call (the result was stored)",
+          e.getMessage());
     }
     assertEquals(1, store.valueKeys().size());
     try (Memo copies = copyMode()) {
-      assertEquals(1, copies.supplier("counter", () -> {
-        CALLS.incrementAndGet();
-        return new Counter(1);
-      }).get().count);
+      assertEquals(
+          1,
+          copies
+              .supplier(
+                  "counter",
+                  () -> {
+                    CALLS.incrementAndGet();
+                    return new Counter(1);
+                  })
+              .get()
+              .count);
     }
     assertEquals(1, CALLS.get(), "the stored result was found");
   }
@@ -129,27 +141,35 @@ class ImmutabilityTest {
   @Test
   void unknownTypeInsideAMap_isNamedWithItsPath() {
     try (Memo memo = memo()) {
-      Supplier<Map<String, List<Counter>>> f = memo.supplier("nested-counter", () -> {
-        Map<String, List<Counter>> m = new LinkedHashMap<>();
-        m.put("a", List.of(new Counter(1), new Counter(2)));
-        return m;
-      });
+      Supplier<Map<String, List<Counter>>> f =
+          memo.supplier(
+              "nested-counter",
+              () -> {
+                Map<String, List<Counter>> m = new LinkedHashMap<>();
+                m.put("a", List.of(new Counter(1), new Counter(2)));
+                return m;
+              });
       var e = assertThrows(MemoException.class, f::get);
-      assertEquals("cannot hand out the result of \"nested-counter\" immutable: result[\"a\"][0]"
-          + " has type dev.memo.core.ImmutabilityTest$Counter, which memo does not know to be"
-          + " immutable; implement dev.memo.Immutable in dev.memo.core.ImmutabilityTest$Counter"
-          + " (or make it a record of immutable parts), or set memo.immutability=copy to receive a"
-          + " fresh copy on every call (the result was stored)", e.getMessage());
+      assertEquals(
+          "cannot hand out the result of \"nested-counter\" immutable: result[\"a\"][0]"
+              + " has type dev.memo.core.ImmutabilityTest$Counter, which memo does not know to be"
+              + " immutable; implement dev.memo.Immutable in dev.memo.core.ImmutabilityTest$Counter"
+              + " (or make it a record of immutable parts), or set memo.immutability=copy to receive a"
+              + " fresh copy on every call (the result was stored)",
+          e.getMessage());
     }
   }
 
   @Test
   void unknownMutableType_inCopyMode_isAFreshCopyOnEveryCall() {
     try (Memo memo = copyMode()) {
-      Supplier<Counter> f = memo.supplier("counter", () -> {
-        CALLS.incrementAndGet();
-        return new Counter(1);
-      });
+      Supplier<Counter> f =
+          memo.supplier(
+              "counter",
+              () -> {
+                CALLS.incrementAndGet();
+                return new Counter(1);
+              });
       Counter first = f.get();
       first.count = 50;
       Counter second = f.get();
@@ -172,7 +192,8 @@ class ImmutabilityTest {
 
     @Override
     public Object asImmutable() {
-      return new FrozenGrid(List.of(java.util.Arrays.stream(cells).boxed().toArray(Integer[]::new)));
+      return new FrozenGrid(
+          List.of(java.util.Arrays.stream(cells).boxed().toArray(Integer[]::new)));
     }
   }
 
@@ -205,13 +226,16 @@ class ImmutabilityTest {
   @Test
   void mapKeepsItsIterationOrder() {
     try (Memo memo = memo()) {
-      Supplier<Map<String, Integer>> f = memo.supplier("ordered", () -> {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        m.put("z", 1);
-        m.put("a", 2);
-        m.put("m", 3);
-        return m;
-      });
+      Supplier<Map<String, Integer>> f =
+          memo.supplier(
+              "ordered",
+              () -> {
+                Map<String, Integer> m = new LinkedHashMap<>();
+                m.put("z", 1);
+                m.put("a", 2);
+                m.put("m", 3);
+                return m;
+              });
       assertEquals(List.of("z", "a", "m"), new ArrayList<>(f.get().keySet()));
       assertEquals(List.of("z", "a", "m"), new ArrayList<>(f.get().keySet()));
       assertThrows(UnsupportedOperationException.class, () -> f.get().put("b", 4));
@@ -220,9 +244,12 @@ class ImmutabilityTest {
 
   @Test
   void invalidImmutabilityMode_isAnError() {
-    var e = assertThrows(dev.memo.MemoConfigurationException.class,
-        () -> MemoTest.isolated().store(store).config("memo.immutability", "loose").build());
-    assertEquals("memo.immutability is \"loose\" (from builder) but must be one of strict, copy",
+    var e =
+        assertThrows(
+            dev.memo.MemoConfigurationException.class,
+            () -> MemoTest.isolated().store(store).config("memo.immutability", "loose").build());
+    assertEquals(
+        "memo.immutability is \"loose\" (from builder) but must be one of strict, copy",
         e.getMessage());
   }
 }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memo.NotSigned;
 import dev.memo.MemoConfigurationException;
+import dev.memo.NotSigned;
+import dev.memo.core.entry.EntryFormat;
 import dev.memo.core.fakes.MapStore;
 import dev.memo.core.fakes.SerialSerdeProvider.SerialSerde;
-import dev.memo.core.entry.EntryFormat;
 import dev.memo.spi.Serde;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -32,8 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Entries tagged with HMAC-SHA256 when a key is configured: what is refused, and how. */
 class IntegrityTest {
   // A counter cannot change the result, and memo signs the static fields a function reads.
-  @NotSigned
-  static final AtomicInteger CALLS = new AtomicInteger();
+  @NotSigned static final AtomicInteger CALLS = new AtomicInteger();
   private final MapStore store = new MapStore();
   private final ReadCountingSerde serde = new ReadCountingSerde();
   @TempDir Path dir;
@@ -91,8 +90,13 @@ class IntegrityTest {
 
   private Memo memo(Map<String, String> config, Map<String, String> environment) {
     // The object tier off: these tests are about what a hit reads from the store.
-    return Memo.builder().environment(environment).systemProperties(new Properties())
-        .store(store).serde(serde).config(config).config("memo.object-tier.max-entries", "0")
+    return Memo.builder()
+        .environment(environment)
+        .systemProperties(new Properties())
+        .store(store)
+        .serde(serde)
+        .config(config)
+        .config("memo.object-tier.max-entries", "0")
         .build();
   }
 
@@ -198,9 +202,15 @@ class IntegrityTest {
       assertEquals(1 + good.length, CALLS.get(), "every tampered entry was recomputed");
       assertEquals(good.length, memo.stats().loadFailureCount());
       assertEquals(good.length, store.quarantined.size());
-      assertTrue(store.quarantined.get(0).endsWith("CorruptEntryException: entry has no valid"
-          + " integrity tag: it was changed, written with another key, or written without"
-          + " memo.integrity.key-file or memo.integrity.key-env"), store.quarantined.get(0));
+      assertTrue(
+          store
+              .quarantined
+              .get(0)
+              .endsWith(
+                  "CorruptEntryException: entry has no valid"
+                      + " integrity tag: it was changed, written with another key, or written without"
+                      + " memo.integrity.key-file or memo.integrity.key-env"),
+          store.quarantined.get(0));
     }
   }
 
@@ -275,9 +285,13 @@ class IntegrityTest {
   void build_keyFileMissing_throwsNamingKeyFileAndFix() {
     Path missing = dir.resolve("no-such-key");
 
-    assertEquals("memo.integrity.key-file is \"" + missing + "\" (from builder) but must be a"
-        + " readable file holding a base64-encoded key of at least 32 bytes; reading it failed"
-        + " (NoSuchFileException); create one with: head -c 32 /dev/urandom | base64 > " + missing,
+    assertEquals(
+        "memo.integrity.key-file is \""
+            + missing
+            + "\" (from builder) but must be a"
+            + " readable file holding a base64-encoded key of at least 32 bytes; reading it failed"
+            + " (NoSuchFileException); create one with: head -c 32 /dev/urandom | base64 > "
+            + missing,
         configError(Map.of("memo.integrity.key-file", missing.toString()), Map.of()));
   }
 
@@ -285,9 +299,15 @@ class IntegrityTest {
   void build_keyFileTooShort_throwsNamingItsLength() throws IOException {
     Path file = keyFile("short", Base64.getEncoder().encodeToString(new byte[16]));
 
-    assertEquals("memo.integrity.key-file is \"" + file + "\" (from builder) but must be a"
-        + " readable file holding a base64-encoded key of at least 32 bytes; " + file + " holds 16"
-        + " bytes; create one with: head -c 32 /dev/urandom | base64 > " + file,
+    assertEquals(
+        "memo.integrity.key-file is \""
+            + file
+            + "\" (from builder) but must be a"
+            + " readable file holding a base64-encoded key of at least 32 bytes; "
+            + file
+            + " holds 16"
+            + " bytes; create one with: head -c 32 /dev/urandom | base64 > "
+            + file,
         configError(Map.of("memo.integrity.key-file", file.toString()), Map.of()));
   }
 
@@ -295,17 +315,24 @@ class IntegrityTest {
   void build_keyFileNotBase64_throwsSayingSo() throws IOException {
     Path file = keyFile("binary", "not base64 at all: ###");
 
-    assertEquals("memo.integrity.key-file is \"" + file + "\" (from builder) but must be a"
-        + " readable file holding a base64-encoded key of at least 32 bytes; " + file + " does not"
-        + " hold base64 text; create one with: head -c 32 /dev/urandom | base64 > " + file,
+    assertEquals(
+        "memo.integrity.key-file is \""
+            + file
+            + "\" (from builder) but must be a"
+            + " readable file holding a base64-encoded key of at least 32 bytes; "
+            + file
+            + " does not"
+            + " hold base64 text; create one with: head -c 32 /dev/urandom | base64 > "
+            + file,
         configError(Map.of("memo.integrity.key-file", file.toString()), Map.of()));
   }
 
   @Test
   void build_keyEnvironmentVariableUnset_throwsNamingTheVariable() {
-    assertEquals("memo.integrity.key-env is \"APP_MEMO_KEY\" (from builder) but must be the name"
-        + " of an environment variable holding a base64-encoded key of at least 32 bytes;"
-        + " APP_MEMO_KEY is not set; set it to the output of: head -c 32 /dev/urandom | base64",
+    assertEquals(
+        "memo.integrity.key-env is \"APP_MEMO_KEY\" (from builder) but must be the name"
+            + " of an environment variable holding a base64-encoded key of at least 32 bytes;"
+            + " APP_MEMO_KEY is not set; set it to the output of: head -c 32 /dev/urandom | base64",
         configError(Map.of("memo.integrity.key-env", "APP_MEMO_KEY"), Map.of()));
   }
 
@@ -313,12 +340,14 @@ class IntegrityTest {
   void build_keyEnvironmentVariableTooShort_throwsWithoutQuotingTheKey() {
     String shortKey = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
 
-    String message = configError(Map.of("memo.integrity.key-env", "APP_MEMO_KEY"),
-        Map.of("APP_MEMO_KEY", shortKey));
+    String message =
+        configError(
+            Map.of("memo.integrity.key-env", "APP_MEMO_KEY"), Map.of("APP_MEMO_KEY", shortKey));
 
-    assertEquals("memo.integrity.key-env is \"APP_MEMO_KEY\" (from builder) but must be the name"
-        + " of an environment variable holding a base64-encoded key of at least 32 bytes;"
-        + " APP_MEMO_KEY holds 8 bytes; set it to the output of: head -c 32 /dev/urandom | base64",
+    assertEquals(
+        "memo.integrity.key-env is \"APP_MEMO_KEY\" (from builder) but must be the name"
+            + " of an environment variable holding a base64-encoded key of at least 32 bytes;"
+            + " APP_MEMO_KEY holds 8 bytes; set it to the output of: head -c 32 /dev/urandom | base64",
         message);
     assertTrue(!message.contains(shortKey), "the key leaked into the message");
   }
@@ -329,7 +358,9 @@ class IntegrityTest {
     config.put("memo.integrity.key-file", keyFile("k", newKey(10)).toString());
     config.put("memo.integrity.key-env", "APP_MEMO_KEY");
 
-    assertEquals("memo.integrity.key-file and memo.integrity.key-env are both set; set only one"
-        + " of them", configError(config, Map.of("APP_MEMO_KEY", newKey(11))));
+    assertEquals(
+        "memo.integrity.key-file and memo.integrity.key-env are both set; set only one"
+            + " of them",
+        configError(config, Map.of("APP_MEMO_KEY", newKey(11))));
   }
 }

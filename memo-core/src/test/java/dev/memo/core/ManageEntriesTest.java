@@ -35,8 +35,10 @@ final class ManageEntriesTest {
 
   private Memo memo() {
     // The object tier off: these tests are about entries in the store (ObjectTierTest covers it).
-    return MemoTest.isolated().config("memo.object-tier.max-entries", "0")
-        .config("memo.store.directory.path", store().toString()).build();
+    return MemoTest.isolated()
+        .config("memo.object-tier.max-entries", "0")
+        .config("memo.store.directory.path", store().toString())
+        .build();
   }
 
   private Path store() {
@@ -44,10 +46,12 @@ final class ManageEntriesTest {
   }
 
   private static Function<Integer, Integer> plusOne(Memo memo) {
-    return memo.function("plus-one", x -> {
-      CALLS.incrementAndGet();
-      return x + 1;
-    });
+    return memo.function(
+        "plus-one",
+        x -> {
+          CALLS.incrementAndGet();
+          return x + 1;
+        });
   }
 
   @Test
@@ -111,14 +115,20 @@ final class ManageEntriesTest {
   @Test
   void invalidate_supplierAndBiFunction_signLikeTheirCalls() {
     try (Memo memo = memo()) {
-      Supplier<Integer> s = memo.supplier("answer", () -> {
-        CALLS.incrementAndGet();
-        return 42;
-      });
-      BiFunction<Integer, Integer, Integer> add = memo.biFunction("add", (a, b) -> {
-        CALLS.incrementAndGet();
-        return a + b;
-      });
+      Supplier<Integer> s =
+          memo.supplier(
+              "answer",
+              () -> {
+                CALLS.incrementAndGet();
+                return 42;
+              });
+      BiFunction<Integer, Integer, Integer> add =
+          memo.biFunction(
+              "add",
+              (a, b) -> {
+                CALLS.incrementAndGet();
+                return a + b;
+              });
       s.get();
       add.apply(1, 2);
       assertTrue(memo.contains(s));
@@ -145,7 +155,8 @@ final class ManageEntriesTest {
       assertTrue(memo.contains(g, 1));
       assertEquals(0, memo.clear(f));
       // The record of the latest entry went with them.
-      assertEquals("miss of \"plus-one\": no earlier entry of \"plus-one\" to compare with",
+      assertEquals(
+          "miss of \"plus-one\": no earlier entry of \"plus-one\" to compare with",
           memo.explain(f, 9).toString());
       f.apply(0);
       assertEquals(6, CALLS.get());
@@ -169,25 +180,31 @@ final class ManageEntriesTest {
     try (Memo memo = MemoTest.isolated().store(store).build()) {
       Function<Integer, Integer> f = plusOne(memo);
       StoreException e = assertThrows(StoreException.class, () -> memo.clear(f));
-      assertEquals("clearing \"plus-one\" needs a store that can list its entries, but the map"
-          + " store does not declare Store.Capability.LISTING; use a store that does, such as"
-          + " directory, chronicle or memory, or implement Store.namespaces() and"
-          + " Store.forEachEntry() in the map store and add LISTING to its Store.capabilities()",
+      assertEquals(
+          "clearing \"plus-one\" needs a store that can list its entries, but the map"
+              + " store does not declare Store.Capability.LISTING; use a store that does, such as"
+              + " directory, chronicle or memory, or implement Store.namespaces() and"
+              + " Store.forEachEntry() in the map store and add LISTING to its Store.capabilities()",
           e.getMessage());
     }
   }
 
   @Test
   void operations_onAFunctionOfAnotherMemoizer_throwIllegalArgumentException() {
-    try (Memo memo = memo(); Memo other = memo()) {
+    try (Memo memo = memo();
+        Memo other = memo()) {
       Function<Integer, Integer> f = plusOne(other);
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> memo.contains(f, 1));
-      assertEquals("contains takes a function returned by this memoizer's function, supplier,"
-          + " biFunction or triFunction, not memoized plus-one", e.getMessage());
+      assertEquals(
+          "contains takes a function returned by this memoizer's function, supplier,"
+              + " biFunction or triFunction, not memoized plus-one",
+          e.getMessage());
       e = assertThrows(IllegalArgumentException.class, () -> memo.clear("plus-one"));
-      assertEquals("clear takes a function returned by this memoizer's function, supplier,"
-          + " biFunction or triFunction, not plus-one", e.getMessage());
+      assertEquals(
+          "clear takes a function returned by this memoizer's function, supplier,"
+              + " biFunction or triFunction, not plus-one",
+          e.getMessage());
     }
   }
 
@@ -225,9 +242,11 @@ final class ManageEntriesTest {
 
   private List<Path> entryFiles(String function) throws IOException {
     try (Stream<Path> files = Files.walk(store())) {
-      return files.filter(p -> p.toString().endsWith(".entry"))
+      return files
+          .filter(p -> p.toString().endsWith(".entry"))
           .filter(p -> !p.toString().contains(".quarantine"))
-          .filter(p -> p.getParent().getParent().getFileName().toString().startsWith(function + "-"))
+          .filter(
+              p -> p.getParent().getParent().getFileName().toString().startsWith(function + "-"))
           .collect(Collectors.toList());
     }
   }

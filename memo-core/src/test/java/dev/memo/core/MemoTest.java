@@ -15,13 +15,14 @@ import dev.memo.MemoStats;
 import dev.memo.NotSigned;
 import dev.memo.Signature;
 import dev.memo.StoreException;
+import dev.memo.core.entry.EntryFormat;
 import dev.memo.core.fakes.FailingStore;
 import dev.memo.core.fakes.LogCapture;
 import dev.memo.core.fakes.MapStore;
 import dev.memo.core.fakes.SerialSerdeProvider.SerialSerde;
-import dev.memo.core.entry.EntryFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +37,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.lang.System.Logger.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +47,10 @@ class MemoTest {
   // Not signed: memo signs the static fields a function reads, and these do not change results.
   @NotSigned static final AtomicInteger CALLS = new AtomicInteger();
   @NotSigned static final IllegalStateException BOOM = new IllegalStateException("boom");
-  /** Immutable (a record of immutable parts), so it is handed out as it is, but not Serializable. */
+
+  /**
+   * Immutable (a record of immutable parts), so it is handed out as it is, but not Serializable.
+   */
   record Unserializable(int value) {}
 
   @NotSigned static final Unserializable UNSERIALIZABLE = new Unserializable(1);
@@ -77,10 +80,13 @@ class MemoTest {
   @Test
   void apply_sameArgumentTwice_computesOnce() {
     try (Memo memo = memo()) {
-      Function<Integer, Integer> f = memo.function("plus-one", x -> {
-        CALLS.incrementAndGet();
-        return x + 1;
-      });
+      Function<Integer, Integer> f =
+          memo.function(
+              "plus-one",
+              x -> {
+                CALLS.incrementAndGet();
+                return x + 1;
+              });
       assertEquals(8, f.apply(7));
       assertEquals(8, f.apply(7));
       assertEquals(1, CALLS.get());
@@ -95,10 +101,13 @@ class MemoTest {
   @Test
   void apply_otherArgument_recomputes() {
     try (Memo memo = memo()) {
-      Function<Integer, Integer> f = memo.function("plus-one", x -> {
-        CALLS.incrementAndGet();
-        return x + 1;
-      });
+      Function<Integer, Integer> f =
+          memo.function(
+              "plus-one",
+              x -> {
+                CALLS.incrementAndGet();
+                return x + 1;
+              });
       f.apply(1);
       f.apply(2);
       f.apply(1);
@@ -131,9 +140,12 @@ class MemoTest {
   @Test
   void apply_functionThrows_propagatesTheSameExceptionAndStoresNothing() {
     try (Memo memo = memo()) {
-      Function<Integer, Integer> f = memo.function("throws", x -> {
-        throw BOOM;
-      });
+      Function<Integer, Integer> f =
+          memo.function(
+              "throws",
+              x -> {
+                throw BOOM;
+              });
       assertSame(BOOM, assertThrows(IllegalStateException.class, () -> f.apply(1)));
       assertTrue(store.entries.isEmpty());
       assertEquals(0, memo.stats().storeFailureCount());
@@ -146,21 +158,26 @@ class MemoTest {
     CyclicBarrier start = new CyclicBarrier(threads);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try (Memo memo = memo()) {
-      Function<Integer, Integer> slow = memo.function("slow", x -> {
-        CALLS.incrementAndGet();
-        try {
-          Thread.sleep(300);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return x * 2;
-      });
+      Function<Integer, Integer> slow =
+          memo.function(
+              "slow",
+              x -> {
+                CALLS.incrementAndGet();
+                try {
+                  Thread.sleep(300);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                return x * 2;
+              });
       List<Future<Integer>> results = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
-        results.add(pool.submit(() -> {
-          start.await();
-          return slow.apply(21);
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return slow.apply(21);
+                }));
       }
       for (Future<Integer> r : results) {
         assertEquals(42, r.get());
@@ -179,10 +196,13 @@ class MemoTest {
   void apply_recursiveThroughTheMemoizedFunction_works() {
     FIB_CALLS.set(0);
     try (Memo memo = memo()) {
-      fib = memo.function("fib", n -> {
-        FIB_CALLS.incrementAndGet();
-        return n < 2 ? (long) n : fib.apply(n - 1) + fib.apply(n - 2);
-      });
+      fib =
+          memo.function(
+              "fib",
+              n -> {
+                FIB_CALLS.incrementAndGet();
+                return n < 2 ? (long) n : fib.apply(n - 1) + fib.apply(n - 2);
+              });
       assertEquals(832040L, fib.apply(30));
       assertEquals(31, FIB_CALLS.get());
     }
@@ -207,10 +227,13 @@ class MemoTest {
     FailingStore full = new FailingStore();
     try (LogCapture log = new LogCapture();
         Memo memo = isolated().store(full).config("memo.object-tier.max-entries", "0").build()) {
-      Function<Integer, Integer> f = memo.function("f", x -> {
-        CALLS.incrementAndGet();
-        return x + 1;
-      });
+      Function<Integer, Integer> f =
+          memo.function(
+              "f",
+              x -> {
+                CALLS.incrementAndGet();
+                return x + 1;
+              });
       assertEquals(2, f.apply(1));
       assertEquals(2, f.apply(1));
       assertEquals(3, f.apply(2));
@@ -218,8 +241,13 @@ class MemoTest {
       assertEquals(3, full.puts);
       assertEquals(3, memo.stats().storeFailureCount());
       assertEquals(1, log.count(Level.WARNING));
-      assertTrue(log.records.stream().filter(r -> r.level() == Level.WARNING).findFirst()
-          .orElseThrow().message().contains("No space left on device"));
+      assertTrue(
+          log.records.stream()
+              .filter(r -> r.level() == Level.WARNING)
+              .findFirst()
+              .orElseThrow()
+              .message()
+              .contains("No space left on device"));
     }
   }
 
@@ -243,19 +271,25 @@ class MemoTest {
   void apply_largeResult_streamsToTheStoreInBoundedWritesAndBack() throws IOException {
     int[] largestWrite = new int[1];
     int[] writes = new int[1];
-    MapStore recording = new MapStore() {
-      @Override
-      public void put(String namespace, Signature key, EntryWriter writer) throws IOException {
-        super.put(namespace, key, out -> writer.writeTo(new java.io.FilterOutputStream(out) {
+    MapStore recording =
+        new MapStore() {
           @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            largestWrite[0] = Math.max(largestWrite[0], len);
-            writes[0]++;
-            out.write(b, off, len);
+          public void put(String namespace, Signature key, EntryWriter writer) throws IOException {
+            super.put(
+                namespace,
+                key,
+                out ->
+                    writer.writeTo(
+                        new java.io.FilterOutputStream(out) {
+                          @Override
+                          public void write(byte[] b, int off, int len) throws IOException {
+                            largestWrite[0] = Math.max(largestWrite[0], len);
+                            writes[0]++;
+                            out.write(b, off, len);
+                          }
+                        }));
           }
-        }));
-      }
-    };
+        };
     int n = 2 << 20; // 16 MiB of doubles
     try (Memo memo = isolated().store(recording).build()) {
       Function<Integer, double[]> f = memo.function("big", MemoTest::big);
@@ -272,10 +306,13 @@ class MemoTest {
   void apply_corruptedEntry_isACountedQuarantinedMissAndIsRecomputed() {
     Random random = new Random(42);
     try (Memo memo = memo()) {
-      Function<Integer, String> f = memo.function("text", x -> {
-        CALLS.incrementAndGet();
-        return "value-" + x;
-      });
+      Function<Integer, String> f =
+          memo.function(
+              "text",
+              x -> {
+                CALLS.incrementAndGet();
+                return "value-" + x;
+              });
       f.apply(1);
       String key = store.valueKeys().iterator().next();
       byte[] good = store.entries.get(key);
@@ -298,10 +335,13 @@ class MemoTest {
   @Test
   void apply_truncatedOrForeignEntry_isAMissNeverACrash() {
     try (Memo memo = memo()) {
-      Function<Integer, String> f = memo.function("text", x -> {
-        CALLS.incrementAndGet();
-        return "value-" + x;
-      });
+      Function<Integer, String> f =
+          memo.function(
+              "text",
+              x -> {
+                CALLS.incrementAndGet();
+                return "value-" + x;
+              });
       f.apply(1);
       String key = store.valueKeys().iterator().next();
       byte[] good = store.entries.get(key);
@@ -335,7 +375,7 @@ class MemoTest {
     }
     // The serde the entry was written with is on the class path; the memoizer writes with another.
     try (Memo other = isolated().store(store).serde(new SerialSerde("other-serial")).build()) {
-        Function<Integer, String> f = other.function("text", MemoTest::text);
+      Function<Integer, String> f = other.function("text", MemoTest::text);
       assertEquals("value-1", f.apply(1));
       assertEquals(1, other.stats().hitCount());
       assertEquals(1, CALLS.get());
@@ -389,11 +429,13 @@ class MemoTest {
   @Test
   void ignoredParameter_doesNotChangeTheSignature() {
     try (Memo memo = memo()) {
-      BiFunction<Integer, String, Integer> f = memo.biFunction(
-          FunctionOptions.named("f").ignoreParameters(1), (x, note) -> {
-            CALLS.incrementAndGet();
-            return x;
-          });
+      BiFunction<Integer, String, Integer> f =
+          memo.biFunction(
+              FunctionOptions.named("f").ignoreParameters(1),
+              (x, note) -> {
+                CALLS.incrementAndGet();
+                return x;
+              });
       f.apply(1, "first");
       f.apply(1, "second");
       f.apply(2, "second");
@@ -404,9 +446,14 @@ class MemoTest {
   @Test
   void ignoredParameter_outOfRange_isAnError() {
     try (Memo memo = memo()) {
-      var e = assertThrows(IllegalArgumentException.class,
-          () -> memo.biFunction(FunctionOptions.named("f").ignoreParameters(2), (Integer a, Integer b) -> a));
-      assertEquals("parameter 2 is ignored but the function has 2 parameters (positions count from 0)",
+      var e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  memo.biFunction(
+                      FunctionOptions.named("f").ignoreParameters(2), (Integer a, Integer b) -> a));
+      assertEquals(
+          "parameter 2 is ignored but the function has 2 parameters (positions count from 0)",
           e.getMessage());
     }
   }
@@ -431,13 +478,18 @@ class MemoTest {
     java.util.List<Integer> seen = new java.util.ArrayList<>();
     Object lock = new Object();
     try (Memo memo = memo()) {
-      var e = assertThrows(dev.memo.SignatureException.class,
-          () -> memo.function("f", (Integer x) -> {
-            synchronized (lock) {
-              seen.add(x);
-            }
-            return x;
-          }));
+      var e =
+          assertThrows(
+              dev.memo.SignatureException.class,
+              () ->
+                  memo.function(
+                      "f",
+                      (Integer x) -> {
+                        synchronized (lock) {
+                          seen.add(x);
+                        }
+                        return x;
+                      }));
       assertEquals(
           "cannot sign captured variable 0 of \"f\": the value has type java.lang.Object, which memo"
               + " cannot sign; make it a record or implement dev.memo.Signable, register a"
@@ -461,10 +513,13 @@ class MemoTest {
   @Test
   void nullArgumentAndNullResult_roundTrip() {
     try (Memo memo = memo()) {
-      Function<String, String> f = memo.function("f", s -> {
-        CALLS.incrementAndGet();
-        return null;
-      });
+      Function<String, String> f =
+          memo.function(
+              "f",
+              s -> {
+                CALLS.incrementAndGet();
+                return null;
+              });
       assertNull(f.apply(null));
       assertNull(f.apply(null));
       assertEquals(1, CALLS.get());
@@ -474,7 +529,9 @@ class MemoTest {
   @Test
   void triFunctionAndSupplier_areMemoized() {
     try (Memo memo = memo()) {
-      var t = memo.triFunction("t", (Integer a, Integer b, Integer c) -> CALLS.incrementAndGet() * 0 + a + b + c);
+      var t =
+          memo.triFunction(
+              "t", (Integer a, Integer b, Integer c) -> CALLS.incrementAndGet() * 0 + a + b + c);
       assertEquals(6, t.apply(1, 2, 3));
       assertEquals(6, t.apply(1, 2, 3));
       Supplier<Integer> s = memo.supplier("s", () -> CALLS.incrementAndGet() * 0 + 9);
@@ -494,8 +551,12 @@ class MemoTest {
       assertEquals(1, b.stats().missCount());
     }
     assertEquals(2, store.valueKeys().size());
-    assertEquals(2, store.valueKeys().stream()
-        .map(k -> Signature.fromHex(k.substring(k.indexOf('/') + 1)).length()).distinct().count());
+    assertEquals(
+        2,
+        store.valueKeys().stream()
+            .map(k -> Signature.fromHex(k.substring(k.indexOf('/') + 1)).length())
+            .distinct()
+            .count());
   }
 
   @Test
@@ -507,7 +568,8 @@ class MemoTest {
 
   @Test
   void builder_keyWithoutPrefix_isAnError() {
-    var e = assertThrows(MemoConfigurationException.class, () -> Memo.builder().config("store", "x"));
+    var e =
+        assertThrows(MemoConfigurationException.class, () -> Memo.builder().config("store", "x"));
     assertEquals(
         "configuration key \"store\" does not start with \"memo.\"; use full keys such as"
             + " memo.store.directory.path",
@@ -516,9 +578,12 @@ class MemoTest {
 
   @Test
   void create_defaults_areDirectoryStoreAndSha256() {
-    try (Memo memo = isolated()
-        .config("memo.store.directory.path", System.getProperty("java.io.tmpdir") + "/memo-defaults")
-        .build()) {
+    try (Memo memo =
+        isolated()
+            .config(
+                "memo.store.directory.path",
+                System.getProperty("java.io.tmpdir") + "/memo-defaults")
+            .build()) {
       assertEquals("directory", memo.storeName().orElseThrow());
       assertEquals("sha256", memo.signerName().orElseThrow());
       assertEquals("test-serial", memo.serdeName().orElseThrow());

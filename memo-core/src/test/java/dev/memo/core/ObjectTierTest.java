@@ -28,7 +28,8 @@ class ObjectTierTest {
 
   @Test
   void boundedByCount() {
-    ObjectTier tier = new ObjectTier(MemoConfig.of(Map.of(MemoConfig.OBJECT_TIER_MAX_ENTRIES, "3")));
+    ObjectTier tier =
+        new ObjectTier(MemoConfig.of(Map.of(MemoConfig.OBJECT_TIER_MAX_ENTRIES, "3")));
     for (int i = 0; i < 20; i++) {
       tier.admit(route, key(i), "f", List.of(i), false, 10, System.currentTimeMillis());
     }
@@ -37,7 +38,8 @@ class ObjectTierTest {
 
   @Test
   void boundedBySerializedSize() {
-    ObjectTier tier = new ObjectTier(MemoConfig.of(Map.of(MemoConfig.OBJECT_TIER_MAX_BYTES, "2500")));
+    ObjectTier tier =
+        new ObjectTier(MemoConfig.of(Map.of(MemoConfig.OBJECT_TIER_MAX_BYTES, "2500")));
     for (int i = 0; i < 20; i++) {
       tier.admit(route, key(i), "f", List.of(i), false, 1000, System.currentTimeMillis());
     }
@@ -77,8 +79,8 @@ class ObjectTierTest {
 
   @Test
   void tierOff_everyHitReadsTheStore() {
-    try (Memo memo = MemoTest.isolated().store(store)
-        .config(MemoConfig.OBJECT_TIER_MAX_BYTES, "0").build()) {
+    try (Memo memo =
+        MemoTest.isolated().store(store).config(MemoConfig.OBJECT_TIER_MAX_BYTES, "0").build()) {
       Function<Integer, Integer> f = memo.function(FunctionOptions.named("f"), x -> x + 1);
       f.apply(1);
       f.apply(1);

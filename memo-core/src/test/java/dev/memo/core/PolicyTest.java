@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memo.FunctionOptions;
 import dev.memo.MemoConfigurationException;
 import dev.memo.NotSigned;
-import dev.memo.core.fakes.MapStore;
 import dev.memo.core.entry.EntryFormat;
+import dev.memo.core.fakes.MapStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -33,16 +33,18 @@ class PolicyTest {
   }
 
   private static Function<Integer, Integer> plusOne(Memo memo, String... tags) {
-    return memo.function(FunctionOptions.named("plus-one").tags(tags), x -> {
-      CALLS.incrementAndGet();
-      return x + 1;
-    });
+    return memo.function(
+        FunctionOptions.named("plus-one").tags(tags),
+        x -> {
+          CALLS.incrementAndGet();
+          return x + 1;
+        });
   }
 
   @Test
   void tagRoutedToTheMemoryStore_isReusedInTheRunButNotStoredInTheConfiguredStore() {
-    Map<String, String> config = Map.of("memo.policy.fast.store", "memory",
-        "memo.policy.fast.object-tier", "false");
+    Map<String, String> config =
+        Map.of("memo.policy.fast.store", "memory", "memo.policy.fast.object-tier", "false");
     try (Memo memo = memo(config)) {
       Function<Integer, Integer> f = plusOne(memo, "fast");
       assertEquals(2, f.apply(1));
@@ -85,8 +87,11 @@ class PolicyTest {
   }
 
   private String serdeOf(String function) throws IOException {
-    String key = store.valueKeys().stream().filter(k -> k.startsWith(function + "/"))
-        .findFirst().orElseThrow();
+    String key =
+        store.valueKeys().stream()
+            .filter(k -> k.startsWith(function + "/"))
+            .findFirst()
+            .orElseThrow();
     return EntryFormat.readHeader(new ByteArrayInputStream(store.entries.get(key))).serde();
   }
 
@@ -100,8 +105,8 @@ class PolicyTest {
 
   @Test
   void severalTags_theFirstWithAPolicyWins() {
-    Map<String, String> config = Map.of("memo.policy.live.enabled", "false",
-        "memo.policy.fast.store", "memory");
+    Map<String, String> config =
+        Map.of("memo.policy.live.enabled", "false", "memo.policy.fast.store", "memory");
     try (Memo memo = memo(config)) {
       Function<Integer, Integer> f = plusOne(memo, "label", "live", "fast");
       f.apply(1);
@@ -112,20 +117,26 @@ class PolicyTest {
 
   @Test
   void unknownStoreInAPolicy_isAClearErrorAtBuildTime() {
-    var e = assertThrows(MemoConfigurationException.class,
-        () -> memo(Map.of("memo.policy.shared.store", "redis")));
-    assertEquals("memo.policy.shared.store is \"redis\" but no store provider named \"redis\" is"
-        + " on the class path; add dev.memo:memo-store-redis (available: directory, memory,"
-        + " tiered)",
+    var e =
+        assertThrows(
+            MemoConfigurationException.class,
+            () -> memo(Map.of("memo.policy.shared.store", "redis")));
+    assertEquals(
+        "memo.policy.shared.store is \"redis\" but no store provider named \"redis\" is"
+            + " on the class path; add dev.memo:memo-store-redis (available: directory, memory,"
+            + " tiered)",
         e.getMessage());
   }
 
   @Test
   void unknownSerdeInAPolicy_namesTheModuleToAdd() {
-    var e = assertThrows(MemoConfigurationException.class,
-        () -> memo(Map.of("memo.policy.small.serde", "zstd")));
-    assertEquals("memo.policy.small.serde is \"zstd\" but no serde provider named \"zstd\" is on"
-        + " the class path; add dev.memo:memo-serde-zstd (available: test-serial, test-other)",
+    var e =
+        assertThrows(
+            MemoConfigurationException.class,
+            () -> memo(Map.of("memo.policy.small.serde", "zstd")));
+    assertEquals(
+        "memo.policy.small.serde is \"zstd\" but no serde provider named \"zstd\" is on"
+            + " the class path; add dev.memo:memo-serde-zstd (available: test-serial, test-other)",
         e.getMessage());
   }
 
@@ -155,9 +166,11 @@ class PolicyTest {
       assertTrue(memo.explain(f, 1).isHit());
       Thread.sleep(80); // longer than the time to live: a call would compute again
       assertFalse(memo.contains(f, 1));
-      assertEquals("miss of \"plus-one\": the signature equals that of the most recent entry of"
-          + " \"plus-one\", which is no longer in the store or no longer usable (expired, removed,"
-          + " evicted or quarantined)", memo.explain(f, 1).toString());
+      assertEquals(
+          "miss of \"plus-one\": the signature equals that of the most recent entry of"
+              + " \"plus-one\", which is no longer in the store or no longer usable (expired, removed,"
+              + " evicted or quarantined)",
+          memo.explain(f, 1).toString());
       assertEquals(1, CALLS.get());
       f.apply(1);
       assertEquals(2, CALLS.get(), "the call agrees with contains and explain");
@@ -177,9 +190,11 @@ class PolicyTest {
 
   @Test
   void invalidTag_isRefused() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> FunctionOptions.named("f").tags("Disk"));
-    assertEquals("tag \"Disk\" is invalid: use lower-case letters and digits separated by single"
-        + " dashes, such as disk or fast-cache", e.getMessage());
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> FunctionOptions.named("f").tags("Disk"));
+    assertEquals(
+        "tag \"Disk\" is invalid: use lower-case letters and digits separated by single"
+            + " dashes, such as disk or fast-cache",
+        e.getMessage());
   }
 }

@@ -22,14 +22,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * The other process of {@link CrashTest} and {@link ProcessConcurrencyTest}: a real {@link Memo}
- * on a real directory store, calling {@link #countedSeries} through it.
+ * The other process of {@link CrashTest} and {@link ProcessConcurrencyTest}: a real {@link Memo} on
+ * a real directory store, calling {@link #countedSeries} through it.
  *
  * <ul>
  *   <li>{@code crash <root> <first>}: computes and stores {@code series(first)}, prints {@code
  *       writing}, then goes on with {@code series(first + 1)}, … until it is killed.
- *   <li>{@code hold <root> <n>}: with claims on, prints {@code holding} and calls the function
- *       on {@code n}, which never returns: the process holds the claim until it is killed.
+ *   <li>{@code hold <root> <n>}: with claims on, prints {@code holding} and calls the function on
+ *       {@code n}, which never returns: the process holds the claim until it is killed.
  *   <li>{@code concurrent <root> <threads> <arguments> <seed> <claims>}: prints {@code ready},
  *       waits for a line on stdin, then runs {@code threads} threads that each call the memoized
  *       function on every argument below {@code arguments} in its own shuffled order and compare
@@ -109,8 +109,13 @@ public final class ProcessChild {
       case "crash" -> crash(out, root, Integer.parseInt(args[2]));
       case "hold" -> hold(out, root, Integer.parseInt(args[2]));
       case "concurrent" ->
-          concurrent(out, root, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-              Long.parseLong(args[4]), Boolean.parseBoolean(args[5]));
+          concurrent(
+              out,
+              root,
+              Integer.parseInt(args[2]),
+              Integer.parseInt(args[3]),
+              Long.parseLong(args[4]),
+              Boolean.parseBoolean(args[5]));
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
   }
@@ -136,11 +141,11 @@ public final class ProcessChild {
     }
   }
 
-  private static void concurrent(PrintStream out, Path root, int threads, int arguments, long seed,
-      boolean claims) throws Exception {
+  private static void concurrent(
+      PrintStream out, Path root, int threads, int arguments, long seed, boolean claims)
+      throws Exception {
     computeMillis = 2;
-    Map<String, String> config =
-        claims ? Map.of("memo.store.directory.claims", "true") : Map.of();
+    Map<String, String> config = claims ? Map.of("memo.store.directory.claims", "true") : Map.of();
     try (Memo memo = memo(root, config)) {
       Function<Integer, long[]> f = memoized(memo);
       out.println("ready");
@@ -155,18 +160,20 @@ public final class ProcessChild {
           order.add(n);
         }
         Collections.shuffle(order, new Random(seed * 31 + t));
-        Thread thread = new Thread(() -> {
-          try {
-            start.await();
-            for (int n : order) {
-              if (!Arrays.equals(series(n), f.apply(n))) {
-                mismatches.incrementAndGet();
-              }
-            }
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        });
+        Thread thread =
+            new Thread(
+                () -> {
+                  try {
+                    start.await();
+                    for (int n : order) {
+                      if (!Arrays.equals(series(n), f.apply(n))) {
+                        mismatches.incrementAndGet();
+                      }
+                    }
+                  } catch (Throwable e) {
+                    failures.add(e);
+                  }
+                });
         thread.start();
         running.add(thread);
       }
@@ -175,7 +182,8 @@ public final class ProcessChild {
       }
       if (!failures.isEmpty()) {
         failures.forEach(e -> e.printStackTrace());
-        throw new AssertionError(failures.size() + " threads failed; the first: " + failures.get(0));
+        throw new AssertionError(
+            failures.size() + " threads failed; the first: " + failures.get(0));
       }
       new TreeMap<>(COMPUTED).forEach((n, count) -> out.println("computed " + n + " " + count));
       out.println("mismatches " + mismatches.get());

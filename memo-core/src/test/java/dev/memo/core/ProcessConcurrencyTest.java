@@ -35,8 +35,9 @@ final class ProcessConcurrencyTest {
         int count = counts.get(p).getOrDefault(n, 0);
         int argument = n;
         int process = p;
-        assertTrue(count <= 1, () -> "process " + process + " computed " + argument + " " + count
-            + " times");
+        assertTrue(
+            count <= 1,
+            () -> "process " + process + " computed " + argument + " " + count + " times");
         total += count;
       }
       assertTrue(total >= 1, "argument " + n + " was computed by neither process");
@@ -50,14 +51,19 @@ final class ProcessConcurrencyTest {
     Map<Integer, Integer> total = new TreeMap<>();
     counts.forEach(c -> c.forEach((n, count) -> total.merge(n, count, Integer::sum)));
     Map<Integer, Integer> notOnce = new TreeMap<>();
-    allArguments().forEach(n -> {
-      if (total.getOrDefault(n, 0) != 1) {
-        notOnce.put(n, total.getOrDefault(n, 0));
-      }
-    });
-    assertEquals(Map.of(), notOnce,
+    allArguments()
+        .forEach(
+            n -> {
+              if (total.getOrDefault(n, 0) != 1) {
+                notOnce.put(n, total.getOrDefault(n, 0));
+              }
+            });
+    assertEquals(
+        Map.of(),
+        notOnce,
         "arguments not computed exactly once over both processes, with their counts");
-    assertTrue(counts.stream().allMatch(c -> !c.isEmpty()),
+    assertTrue(
+        counts.stream().allMatch(c -> !c.isEmpty()),
         () -> "one process computed everything, so the claims were never contended: " + counts);
     assertEquals(allArguments(), CrashTest.checkEveryEntry(tempDir.resolve("store")).values());
   }
@@ -73,15 +79,28 @@ final class ProcessConcurrencyTest {
    * after checking that each saw only right results and exited normally.
    */
   private List<Map<Integer, Integer>> runChildren(boolean claims) throws Exception {
-    System.out.println("ProcessConcurrencyTest: " + PROCESSES + " processes x " + THREADS
-        + " threads x " + ARGUMENTS + " arguments, claims " + (claims ? "on" : "off"));
+    System.out.println(
+        "ProcessConcurrencyTest: "
+            + PROCESSES
+            + " processes x "
+            + THREADS
+            + " threads x "
+            + ARGUMENTS
+            + " arguments, claims "
+            + (claims ? "on" : "off"));
     Path root = tempDir.resolve("store");
     List<ChildJvm> children = new ArrayList<>();
     try {
       for (int p = 0; p < PROCESSES; p++) {
-        children.add(ChildJvm.start(tempDir.resolve("child-" + p + ".err"), "concurrent",
-            root.toString(), Integer.toString(THREADS), Integer.toString(ARGUMENTS),
-            Integer.toString(p), Boolean.toString(claims)));
+        children.add(
+            ChildJvm.start(
+                tempDir.resolve("child-" + p + ".err"),
+                "concurrent",
+                root.toString(),
+                Integer.toString(THREADS),
+                Integer.toString(ARGUMENTS),
+                Integer.toString(p),
+                Boolean.toString(claims)));
       }
       for (ChildJvm child : children) {
         assertEquals("ready", child.readLine());

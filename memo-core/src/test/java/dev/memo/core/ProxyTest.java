@@ -179,9 +179,11 @@ class ProxyTest {
     try (Memo memo = memo()) {
       memo.proxy(Maps.class, new MapsImpl());
       var e = assertThrows(IllegalArgumentException.class, () -> memo.result("squares", 1));
-      assertEquals("no memoized result is named \"squares\" (known: fails, scaled, squared,"
-          + " squared-on-disk); name results with @Memoize(name = ...) on an interface passed to"
-          + " proxy, or with FunctionOptions.named, before asking for them", e.getMessage());
+      assertEquals(
+          "no memoized result is named \"squares\" (known: fails, scaled, squared,"
+              + " squared-on-disk); name results with @Memoize(name = ...) on an interface passed to"
+              + " proxy, or with FunctionOptions.named, before asking for them",
+          e.getMessage());
     }
   }
 
@@ -245,10 +247,13 @@ class ProxyTest {
   @Test
   void proxy_ofAClass_isAnError() {
     try (Memo memo = memo()) {
-      var e = assertThrows(IllegalArgumentException.class,
-          () -> memo.proxy(MapsImpl.class, new MapsImpl()));
-      assertEquals("proxy needs an interface, but dev.memo.core.ProxyTest$MapsImpl is a class;"
-          + " declare the memoized methods in an interface and pass it", e.getMessage());
+      var e =
+          assertThrows(
+              IllegalArgumentException.class, () -> memo.proxy(MapsImpl.class, new MapsImpl()));
+      assertEquals(
+          "proxy needs an interface, but dev.memo.core.ProxyTest$MapsImpl is a class;"
+              + " declare the memoized methods in an interface and pass it",
+          e.getMessage());
     }
   }
 
@@ -259,9 +264,11 @@ class ProxyTest {
       Class raw = Runnable.class;
       Object impl = new MapsImpl();
       var e = assertThrows(IllegalArgumentException.class, () -> memo.proxy(raw, impl));
-      assertEquals("proxy of java.lang.Runnable was given an instance of"
-          + " dev.memo.core.ProxyTest$MapsImpl, which does not implement it; pass an"
-          + " implementation of java.lang.Runnable", e.getMessage());
+      assertEquals(
+          "proxy of java.lang.Runnable was given an instance of"
+              + " dev.memo.core.ProxyTest$MapsImpl, which does not implement it; pass an"
+              + " implementation of java.lang.Runnable",
+          e.getMessage());
     }
   }
 
@@ -274,8 +281,9 @@ class ProxyTest {
   void memoizedVoidMethod_isAnError() {
     try (Memo memo = memo()) {
       var e = assertThrows(MemoConfigurationException.class, () -> memo.proxy(Sink.class, x -> {}));
-      assertEquals("@Memoize method dev.memo.core.ProxyTest$Sink.accept(int) returns void, so"
-          + " there is no result to memoize; return the result, or remove @Memoize",
+      assertEquals(
+          "@Memoize method dev.memo.core.ProxyTest$Sink.accept(int) returns void, so"
+              + " there is no result to memoize; return the result, or remove @Memoize",
           e.getMessage());
     }
   }
@@ -295,10 +303,13 @@ class ProxyTest {
   @Test
   void ignoredParameterOutOfRange_isAnError() {
     try (Memo memo = memo()) {
-      var e = assertThrows(MemoConfigurationException.class,
-          () -> memo.proxy(Ignores.class, new IgnoresImpl()));
-      assertEquals("@Memoize method dev.memo.core.ProxyTest$Ignores.f(int) ignores parameter 1"
-          + " but has 1 parameter (positions count from 0); fix ignoreParameters", e.getMessage());
+      var e =
+          assertThrows(
+              MemoConfigurationException.class, () -> memo.proxy(Ignores.class, new IgnoresImpl()));
+      assertEquals(
+          "@Memoize method dev.memo.core.ProxyTest$Ignores.f(int) ignores parameter 1"
+              + " but has 1 parameter (positions count from 0); fix ignoreParameters",
+          e.getMessage());
     }
   }
 
@@ -321,12 +332,14 @@ class ProxyTest {
   @Test
   void fieldMemoCannotSign_isAnErrorAtProxyTimeNamingTheFieldAndTheFixes() {
     try (Memo memo = memo()) {
-      var e = assertThrows(SignatureException.class,
-          () -> memo.proxy(Plain.class, new UnsignablePlain()));
-      assertEquals("cannot sign field UnsignablePlain.lock of \"plain-f\": the value has type"
-          + " java.lang.Object, which memo cannot sign; make it a record or implement"
-          + " dev.memo.Signable, register a dev.memo.spi.TypeSigner for it, or mark the field"
-          + " @dev.memo.NotSigned or transient if its value cannot change a result",
+      var e =
+          assertThrows(
+              SignatureException.class, () -> memo.proxy(Plain.class, new UnsignablePlain()));
+      assertEquals(
+          "cannot sign field UnsignablePlain.lock of \"plain-f\": the value has type"
+              + " java.lang.Object, which memo cannot sign; make it a record or implement"
+              + " dev.memo.Signable, register a dev.memo.spi.TypeSigner for it, or mark the field"
+              + " @dev.memo.NotSigned or transient if its value cannot change a result",
           e.getMessage());
     }
   }

@@ -17,10 +17,10 @@ class ReadmeExampleTest {
 
   // README begin
   interface Maps {
-    @Memoize(name = "squared", tags = "disk")   // "disk": kept in the store, reused by the next run
+    @Memoize(name = "squared", tags = "disk") // "disk": kept in the store, reused by the next run
     double[] squared(double[] map);
 
-    default double rms(double[] map) {          // two computations need the squares...
+    default double rms(double[] map) { // two computations need the squares...
       double sum = 0;
       for (double v : squared(map)) {
         sum += v;
@@ -28,7 +28,7 @@ class ReadmeExampleTest {
       return Math.sqrt(sum / map.length);
     }
 
-    default double energy(double[] map) {       // ...which memo computes once
+    default double energy(double[] map) { // ...which memo computes once
       double sum = 0;
       for (double v : squared(map)) {
         sum += v;
@@ -48,6 +48,7 @@ class ReadmeExampleTest {
       return out;
     }
   }
+
   // README end
 
   @TempDir Path dir;
@@ -56,18 +57,18 @@ class ReadmeExampleTest {
   void readmeExample_computesTheSharedResultOnce() {
     SQUARES.set(0);
     double[] map = {1, 2, 3, 4};
-    try (Memo memo = MemoTest.isolated().config("memo.store.directory.path", dir.toString())
-        .build()) {
+    try (Memo memo =
+        MemoTest.isolated().config("memo.store.directory.path", dir.toString()).build()) {
       // README use begin
       Maps maps = memo.proxy(Maps.class, new MapsImpl());
-      double rms = maps.rms(map);                        // computes squared(map)
-      double energy = maps.energy(map);                  // reuses it
-      double[] squares = memo.result("squared", map);    // by name, wherever memo is at hand
+      double rms = maps.rms(map); // computes squared(map)
+      double energy = maps.energy(map); // reuses it
+      double[] squares = memo.result("squared", map); // by name, wherever memo is at hand
       try (MemoScope off = memo.suspend()) {
-        maps.squared(map);                               // just runs, in this thread
+        maps.squared(map); // just runs, in this thread
       }
       try (MemoScope trial = memo.storingIn(dir.resolve("trial"))) {
-        maps.rms(map);                                   // computed and kept under trial/
+        maps.rms(map); // computed and kept under trial/
       }
       // README use end
       assertEquals(Math.sqrt(7.5), rms);

@@ -13,11 +13,11 @@ import java.time.Instant;
 import java.util.function.Function;
 
 /**
- * The child JVM of {@link RebuiltClassTest}: runs {@code t.Work.function()} from its class path
- * (so that {@code t.Helper} is loaded from disk), then overwrites {@code t/Helper.class} with
- * another version, as a build running beside a long-lived JVM does, and only then memoizes the
- * function. Prints {@code direct <result>}, {@code memoized <result>} for two calls, {@code
- * stored <entries>} and each warning as {@code warning <message>}.
+ * The child JVM of {@link RebuiltClassTest}: runs {@code t.Work.function()} from its class path (so
+ * that {@code t.Helper} is loaded from disk), then overwrites {@code t/Helper.class} with another
+ * version, as a build running beside a long-lived JVM does, and only then memoizes the function.
+ * Prints {@code direct <result>}, {@code memoized <result>} for two calls, {@code stored <entries>}
+ * and each warning as {@code warning <message>}.
  *
  * <p>Arguments: the class directory on this JVM's class path, and the rebuilt Helper.class.
  */
@@ -46,7 +46,8 @@ public final class RebuiltClassChild {
       System.out.println("memoized " + memoized.apply(3));
       System.out.println("memoized " + memoized.apply(3));
       System.out.println("stored " + store.entries.size());
-      logs.records.stream().filter(r -> r.level() == Level.WARNING)
+      logs.records.stream()
+          .filter(r -> r.level() == Level.WARNING)
           .forEach(r -> System.out.println("warning " + r.message()));
     }
   }

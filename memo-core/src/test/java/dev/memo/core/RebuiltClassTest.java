@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A class file rebuilt while the JVM runs: the JVM still runs the class it loaded, so memo must
- * not store that code's result under the signature of the code now on disk.
+ * A class file rebuilt while the JVM runs: the JVM still runs the class it loaded, so memo must not
+ * store that code's result under the signature of the code now on disk.
  */
 class RebuiltClassTest {
   @TempDir Path tmp;
 
-  private static final String WORK = """
+  private static final String WORK =
+      """
       package t;
 
       import dev.memo.MemoFunction;
@@ -35,7 +36,8 @@ class RebuiltClassTest {
       }
       """;
 
-  private static final String HELPER = """
+  private static final String HELPER =
+      """
       package t;
 
       final class Helper {
@@ -49,14 +51,21 @@ class RebuiltClassTest {
   void function_reachingAClassRebuiltAfterItWasLoaded_computesStoresNothingAndNamesTheClass()
       throws Exception {
     Path classes = compile(tmp.resolve("run"), List.of(), List.of(), WORK, HELPER.formatted("old"));
-    Path rebuilt = compile(tmp.resolve("rebuilt"), List.of(), List.of(), WORK,
-        HELPER.formatted("new"));
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-        System.getProperty("java.class.path") + File.pathSeparator + classes,
-        RebuiltClassChild.class.getName(), classes.toString(),
-        rebuilt.resolve("t/Helper.class").toString())
-        .redirectError(tmp.resolve("stderr").toFile()).start();
+    Path rebuilt =
+        compile(tmp.resolve("rebuilt"), List.of(), List.of(), WORK, HELPER.formatted("new"));
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path") + File.pathSeparator + classes,
+                RebuiltClassChild.class.getName(),
+                classes.toString(),
+                rebuilt.resolve("t/Helper.class").toString())
+            .redirectError(tmp.resolve("stderr").toFile())
+            .start();
     assertTrue(p.waitFor(2, TimeUnit.MINUTES), "child JVM did not end");
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.exitValue(), out + java.nio.file.Files.readString(tmp.resolve("stderr")));
@@ -67,8 +76,10 @@ class RebuiltClassTest {
     assertEquals("memoized old3", lines.get(2), out);
     assertEquals("stored 0", lines.get(3), out);
     assertEquals(5, lines.size(), out);
-    assertEquals("warning the class file of t.Helper, which t.Work.compute reaches, changed after"
-        + " this JVM may have loaded it, so the code that runs may not be the code on disk; its"
-        + " results are computed and not stored until the JVM is restarted", lines.get(4));
+    assertEquals(
+        "warning the class file of t.Helper, which t.Work.compute reaches, changed after"
+            + " this JVM may have loaded it, so the code that runs may not be the code on disk; its"
+            + " results are computed and not stored until the JVM is restarted",
+        lines.get(4));
   }
 }

@@ -42,8 +42,7 @@ class RecordWriteBehindTest {
     }
 
     long records() {
-      return entries.keySet().stream()
-          .filter(k -> k.startsWith(MissRecords.NAMESPACE)).count();
+      return entries.keySet().stream().filter(k -> k.startsWith(MissRecords.NAMESPACE)).count();
     }
   }
 
@@ -88,15 +87,15 @@ class RecordWriteBehindTest {
   @Test
   void clear_rightAfterAMiss_leavesNoRecord_soThatExplainFindsNoEarlierEntry() {
     Path root = tempDir.resolve("store");
-    try (Memo memo = MemoTest.isolated().config("memo.store.directory.path", root.toString())
-        .build()) {
+    try (Memo memo =
+        MemoTest.isolated().config("memo.store.directory.path", root.toString()).build()) {
       BiFunction<Integer, Integer, Integer> f = memo.biFunction("sum", RecordWriteBehindTest::sum);
       f.apply(1, 2);
       memo.clear(f);
       assertFalse(memo.explain(f, 1, 2).hasEarlierEntry());
     }
-    try (Memo memo = MemoTest.isolated().config("memo.store.directory.path", root.toString())
-        .build()) {
+    try (Memo memo =
+        MemoTest.isolated().config("memo.store.directory.path", root.toString()).build()) {
       BiFunction<Integer, Integer, Integer> f = memo.biFunction("sum", RecordWriteBehindTest::sum);
       assertFalse(memo.explain(f, 1, 2).hasEarlierEntry(), "nor after close");
     }

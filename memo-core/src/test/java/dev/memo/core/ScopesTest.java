@@ -32,15 +32,18 @@ class ScopesTest {
   }
 
   private Memo memo() {
-    return MemoTest.isolated().config("memo.store.directory.path", dir.resolve("main").toString())
+    return MemoTest.isolated()
+        .config("memo.store.directory.path", dir.resolve("main").toString())
         .build();
   }
 
   private static Function<Integer, Integer> plusOne(Memo memo) {
-    return memo.function(FunctionOptions.named("plus-one"), x -> {
-      CALLS.incrementAndGet();
-      return x + 1;
-    });
+    return memo.function(
+        FunctionOptions.named("plus-one"),
+        x -> {
+          CALLS.incrementAndGet();
+          return x + 1;
+        });
   }
 
   @Test
@@ -64,11 +67,15 @@ class ScopesTest {
       Function<Integer, Integer> f = plusOne(memo);
       f.apply(1);
       try (MemoScope outer = memo.suspend()) {
-        assertSame(BOOM, assertThrows(IllegalStateException.class, () -> {
-          try (MemoScope inner = memo.suspend()) {
-            throw BOOM;
-          }
-        }));
+        assertSame(
+            BOOM,
+            assertThrows(
+                IllegalStateException.class,
+                () -> {
+                  try (MemoScope inner = memo.suspend()) {
+                    throw BOOM;
+                  }
+                }));
         f.apply(1); // still suspended by the outer scope
         assertEquals(2, CALLS.get());
       }
@@ -100,8 +107,10 @@ class ScopesTest {
       MemoScope outer = memo.suspend();
       MemoScope inner = memo.suspend();
       var e = assertThrows(IllegalStateException.class, outer::close);
-      assertEquals("a memo scope was closed while a scope opened inside it is still open; close"
-          + " scopes in the reverse order of opening, as try-with-resources does", e.getMessage());
+      assertEquals(
+          "a memo scope was closed while a scope opened inside it is still open; close"
+              + " scopes in the reverse order of opening, as try-with-resources does",
+          e.getMessage());
       inner.close();
       outer.close();
       outer.close(); // closing twice does nothing
@@ -111,17 +120,27 @@ class ScopesTest {
   @Test
   void closingFromAnotherThread_isAnError() throws Exception {
     ExecutorService other = Executors.newSingleThreadExecutor();
-    try (Memo memo = memo(); MemoScope off = memo.suspend()) {
-      Throwable t = other.submit(() -> {
-        try {
-          off.close();
-          return null;
-        } catch (IllegalStateException e) {
-          return e;
-        }
-      }).get();
-      assertTrue(t.getMessage().startsWith("a memo scope must be closed by the thread that opened it ("
-          + Thread.currentThread().getName() + "), not by "), t.getMessage());
+    try (Memo memo = memo();
+        MemoScope off = memo.suspend()) {
+      Throwable t =
+          other
+              .submit(
+                  () -> {
+                    try {
+                      off.close();
+                      return null;
+                    } catch (IllegalStateException e) {
+                      return e;
+                    }
+                  })
+              .get();
+      assertTrue(
+          t.getMessage()
+              .startsWith(
+                  "a memo scope must be closed by the thread that opened it ("
+                      + Thread.currentThread().getName()
+                      + "), not by "),
+          t.getMessage());
     } finally {
       other.shutdownNow();
     }
@@ -145,7 +164,8 @@ class ScopesTest {
       }
       assertEquals(2, CALLS.get(), "found inside again");
     }
-    try (Memo next = memo(); MemoScope s = next.storingIn(temporary)) {
+    try (Memo next = memo();
+        MemoScope s = next.storingIn(temporary)) {
       plusOne(next).apply(1);
       assertEquals(2, CALLS.get(), "and by the next run");
     }
@@ -159,13 +179,15 @@ class ScopesTest {
       Function<Integer, Integer> f = plusOne(memo);
       try (MemoScope outer = memo.storingIn(a)) {
         f.apply(1);
-        assertThrows(IllegalStateException.class, () -> {
-          try (MemoScope inner = memo.storingIn(b)) {
-            f.apply(1);
-            assertEquals(2, CALLS.get(), "the inner folder does not have it");
-            throw BOOM;
-          }
-        });
+        assertThrows(
+            IllegalStateException.class,
+            () -> {
+              try (MemoScope inner = memo.storingIn(b)) {
+                f.apply(1);
+                assertEquals(2, CALLS.get(), "the inner folder does not have it");
+                throw BOOM;
+              }
+            });
         f.apply(1);
         assertEquals(2, CALLS.get(), "back in the outer folder, which has it");
       }
@@ -197,7 +219,8 @@ class ScopesTest {
   void memoizationOffForTheRun_functionsRunAndScopesStillNest() {
     try (Memo memo = MemoTest.isolated().config("memo.enabled", "false").build()) {
       Function<Integer, Integer> f = plusOne(memo);
-      try (MemoScope off = memo.suspend(); MemoScope s = memo.storingIn(dir.resolve("x"))) {
+      try (MemoScope off = memo.suspend();
+          MemoScope s = memo.storingIn(dir.resolve("x"))) {
         f.apply(1);
       }
       f.apply(1);

@@ -69,8 +69,11 @@ final class SerdeErrorTest {
   }
 
   private Memo memo() {
-    return MemoTest.isolated().store(store).serde(serde)
-        .config("memo.object-tier.max-entries", "0").build();
+    return MemoTest.isolated()
+        .store(store)
+        .serde(serde)
+        .config("memo.object-tier.max-entries", "0")
+        .build();
   }
 
   @Test
@@ -84,8 +87,11 @@ final class SerdeErrorTest {
 
       assertEquals(2, CALLS.get());
       assertEquals(1, memo.stats().loadFailureCount());
-      assertEquals(List.of("SerdeException: serde \"test-serial\" ran out of memory reading the"
-          + " entry (java.lang.OutOfMemoryError: Java heap space)"), reasons());
+      assertEquals(
+          List.of(
+              "SerdeException: serde \"test-serial\" ran out of memory reading the"
+                  + " entry (java.lang.OutOfMemoryError: Java heap space)"),
+          reasons());
     }
   }
 
@@ -99,8 +105,11 @@ final class SerdeErrorTest {
       assertEquals(42L, f.apply(21));
 
       assertEquals(2, CALLS.get());
-      assertEquals(List.of("SerdeException: serde \"test-serial\" ran out of stack reading the"
-          + " entry (java.lang.StackOverflowError)"), reasons());
+      assertEquals(
+          List.of(
+              "SerdeException: serde \"test-serial\" ran out of stack reading the"
+                  + " entry (java.lang.StackOverflowError)"),
+          reasons());
     }
   }
 

@@ -2,7 +2,6 @@ package dev.memo.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memo.NotSigned;
 import dev.memo.core.admin.Progress;
@@ -64,14 +63,15 @@ final class SpecialFileProofTest {
   private Memo memo() {
     return MemoTest.isolated()
         .config("memo.object-tier.max-entries", "0")
-        .config("memo.store.directory.path", store().toString()).build();
+        .config("memo.store.directory.path", store().toString())
+        .build();
   }
 
   @Test
   void specialFilesWhereEntriesBelong_areCountedQuarantinedAndRecomputed_andNothingHangs() {
     long seed = Long.getLong("memo.test.seed", System.nanoTime());
-    System.out.println("SpecialFileProofTest seed " + seed
-        + " (repeat with -Dmemo.test.seed=" + seed + ")");
+    System.out.println(
+        "SpecialFileProofTest seed " + seed + " (repeat with -Dmemo.test.seed=" + seed + ")");
     assertTimeoutPreemptively(Duration.ofSeconds(120), () -> run(new Random(seed), seed));
   }
 
@@ -103,20 +103,28 @@ final class SpecialFileProofTest {
       Set<String> damagedAgain = damage(random, outside);
       Map<Path, FileTime> times = regularEntryTimes();
       StoreAdmin.Verified verified;
-      try (StoreAdmin admin = StoreAdmin.open("directory",
-          Map.of("memo.store.directory.path", store().toString()))) {
+      try (StoreAdmin admin =
+          StoreAdmin.open("directory", Map.of("memo.store.directory.path", store().toString()))) {
         List<StoreAdmin.Entry> listed = admin.list(FUNCTION, Progress.NONE);
         assertEquals(ENTRIES, listed.size());
-        Set<String> problems = listed.stream().filter(e -> e.problem().isPresent())
-            .map(e -> e.key().hex()).collect(Collectors.toSet());
+        Set<String> problems =
+            listed.stream()
+                .filter(e -> e.problem().isPresent())
+                .map(e -> e.key().hex())
+                .collect(Collectors.toSet());
         assertEquals(damagedAgain, problems, "seed " + seed);
-        assertEquals(ENTRIES, admin.stats(Progress.NONE).functions().stream()
-            .filter(s -> s.function().equals(FUNCTION)).findFirst().orElseThrow().entries());
+        assertEquals(
+            ENTRIES,
+            admin.stats(Progress.NONE).functions().stream()
+                .filter(s -> s.function().equals(FUNCTION))
+                .findFirst()
+                .orElseThrow()
+                .entries());
         assertEquals(times, regularEntryTimes(), "listing is not a use; seed " + seed);
         verified = admin.verify(Progress.NONE);
       }
-      Set<String> found = verified.bad().stream().map(b -> b.key().hex())
-          .collect(Collectors.toSet());
+      Set<String> found =
+          verified.bad().stream().map(b -> b.key().hex()).collect(Collectors.toSet());
       assertEquals(damagedAgain, found, "seed " + seed);
       assertOutsideUnchanged(outside);
       for (int i = 0; i < ENTRIES; i++) {
@@ -181,9 +189,10 @@ final class SpecialFileProofTest {
 
   private List<Path> entryFiles() throws IOException {
     try (Stream<Path> files = Files.walk(store())) {
-      return files.filter(p -> p.toString().endsWith(".entry"))
-          .filter(p -> p.getParent().getParent().getFileName().toString()
-              .startsWith(FUNCTION + "-"))
+      return files
+          .filter(p -> p.toString().endsWith(".entry"))
+          .filter(
+              p -> p.getParent().getParent().getFileName().toString().startsWith(FUNCTION + "-"))
           .collect(Collectors.toCollection(ArrayList::new));
     }
   }
@@ -200,8 +209,11 @@ final class SpecialFileProofTest {
 
   private Set<String> quarantinedKeys() throws IOException {
     try (Stream<Path> files = Files.walk(store().resolve(".quarantine"))) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".entry"))
-          .map(n -> n.substring(0, n.indexOf('.'))).collect(Collectors.toSet());
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".entry"))
+          .map(n -> n.substring(0, n.indexOf('.')))
+          .collect(Collectors.toSet());
     }
   }
 }

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The README's demo: an expensive function called twice in one run, then with another argument.
- * Run it twice (the demo command does) and the second run reuses the first run's result from the
- * store, {@code ./.memo} by default.
+ * The README's demo: an expensive function called twice in one run, then with another argument. Run
+ * it twice (the demo command does) and the second run reuses the first run's result from the store,
+ * {@code ./.memo} by default.
  */
 public final class Demo {
   private Demo() {}
@@ -63,7 +63,11 @@ public final class Demo {
     double ms = (System.nanoTime() - start) / 1e6;
     boolean computed = memo.stats().missCount() > computedBefore;
     System.out.printf(
-        Locale.ROOT, "  primes below %,d = %,d   %s in %,.1f ms%n",
-        n, result, computed ? "computed" : "reused  ", ms);
+        Locale.ROOT,
+        "  primes below %,d = %,d   %s in %,.1f ms%n",
+        n,
+        result,
+        computed ? "computed" : "reused  ",
+        ms);
   }
 }

@@ -45,40 +45,52 @@ public final class NewUserMain {
   /** The arguments the test uses, built from a name, each in a different concrete form. */
   static Object argument(String name) {
     switch (name) {
-      case "int-1": return 1;
-      case "long-1": return 1L;
-      case "zero": return 0.0;
-      case "minus-zero": return -0.0;
-      case "monday": return DayOfWeek.MONDAY;
-      case "tuesday": return DayOfWeek.TUESDAY;
-      case "hashmap": {
-        Map<String, Integer> m = new HashMap<>();
-        for (int i = 0; i < 50; i++) {
-          m.put("k" + i, i);
+      case "int-1":
+        return 1;
+      case "long-1":
+        return 1L;
+      case "zero":
+        return 0.0;
+      case "minus-zero":
+        return -0.0;
+      case "monday":
+        return DayOfWeek.MONDAY;
+      case "tuesday":
+        return DayOfWeek.TUESDAY;
+      case "hashmap":
+        {
+          Map<String, Integer> m = new HashMap<>();
+          for (int i = 0; i < 50; i++) {
+            m.put("k" + i, i);
+          }
+          return m;
         }
-        return m;
-      }
-      case "linkedhashmap-reversed": {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        for (int i = 49; i >= 0; i--) {
-          m.put("k" + i, i);
+      case "linkedhashmap-reversed":
+        {
+          Map<String, Integer> m = new LinkedHashMap<>();
+          for (int i = 49; i >= 0; i--) {
+            m.put("k" + i, i);
+          }
+          return m;
         }
-        return m;
-      }
-      case "list-of": return List.of(List.of(1, 2), List.of(3, 4));
-      case "arraylist": {
-        List<List<Integer>> l = new ArrayList<>();
-        l.add(new ArrayList<>(List.of(1, 2)));
-        l.add(new ArrayList<>(List.of(3, 4)));
-        return l;
-      }
-      case "arraylist-deep-change": {
-        List<List<Integer>> l = new ArrayList<>();
-        l.add(new ArrayList<>(List.of(1, 2)));
-        l.add(new ArrayList<>(List.of(3, 5)));
-        return l;
-      }
-      default: throw new IllegalArgumentException("unknown argument name " + name);
+      case "list-of":
+        return List.of(List.of(1, 2), List.of(3, 4));
+      case "arraylist":
+        {
+          List<List<Integer>> l = new ArrayList<>();
+          l.add(new ArrayList<>(List.of(1, 2)));
+          l.add(new ArrayList<>(List.of(3, 4)));
+          return l;
+        }
+      case "arraylist-deep-change":
+        {
+          List<List<Integer>> l = new ArrayList<>();
+          l.add(new ArrayList<>(List.of(1, 2)));
+          l.add(new ArrayList<>(List.of(3, 5)));
+          return l;
+        }
+      default:
+        throw new IllegalArgumentException("unknown argument name " + name);
     }
   }
 }

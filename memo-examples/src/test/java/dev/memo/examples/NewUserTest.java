@@ -52,7 +52,10 @@ class NewUserTest {
   void secondJvm_valuesThatLookAlike_signDifferently() throws Exception {
     run("int-1", "zero", "monday", "arraylist");
     assertEquals(
-        List.of("long-1 computed", "minus-zero computed", "tuesday computed",
+        List.of(
+            "long-1 computed",
+            "minus-zero computed",
+            "tuesday computed",
             "arraylist-deep-change computed"),
         run("long-1", "minus-zero", "tuesday", "arraylist-deep-change"));
   }

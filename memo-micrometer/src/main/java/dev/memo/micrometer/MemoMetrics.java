@@ -33,12 +33,12 @@ import java.util.function.ToLongFunction;
  *   <li>{@code memo.tier.hits}: the hits the object tier answered without reading the store.
  * </ul>
  *
- * <p>There is no {@code cache.size} and no {@code cache.evictions}: a store does not know its
- * size without listing itself, which a scrape must not wait for ({@code memo stats} lists it on
- * demand), and entries are evicted by other processes' sweeps as much as by this one's.
+ * <p>There is no {@code cache.size} and no {@code cache.evictions}: a store does not know its size
+ * without listing itself, which a scrape must not wait for ({@code memo stats} lists it on demand),
+ * and entries are evicted by other processes' sweeps as much as by this one's.
  *
- * <p>The meters read the memoizer's counters when the registry asks; nothing is added to a call.
- * As with Micrometer's other cache binders, the memoizer is held weakly: the meters do not keep a
+ * <p>The meters read the memoizer's counters when the registry asks; nothing is added to a call. As
+ * with Micrometer's other cache binders, the memoizer is held weakly: the meters do not keep a
  * closed, dropped memoizer alive.
  *
  * <pre>{@code
@@ -60,8 +60,10 @@ public final class MemoMetrics extends CacheMeterBinder<Memoizer> {
    * @throws NullPointerException if an argument is null
    */
   public MemoMetrics(Memoizer memoizer, String cacheName, Iterable<Tag> tags) {
-    super(Objects.requireNonNull(memoizer, "memoizer"),
-        Objects.requireNonNull(cacheName, "cacheName"), Objects.requireNonNull(tags, "tags"));
+    super(
+        Objects.requireNonNull(memoizer, "memoizer"),
+        Objects.requireNonNull(cacheName, "cacheName"),
+        Objects.requireNonNull(tags, "tags"));
   }
 
   /**
@@ -77,8 +79,8 @@ public final class MemoMetrics extends CacheMeterBinder<Memoizer> {
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if {@code tags} has an odd number of elements
    */
-  public static <M extends Memoizer> M monitor(MeterRegistry registry, M memoizer,
-      String cacheName, String... tags) {
+  public static <M extends Memoizer> M monitor(
+      MeterRegistry registry, M memoizer, String cacheName, String... tags) {
     new MemoMetrics(memoizer, cacheName, Tags.of(tags)).bindTo(registry);
     return memoizer;
   }
@@ -114,25 +116,59 @@ public final class MemoMetrics extends CacheMeterBinder<Memoizer> {
   protected void bindImplementationSpecificMetrics(MeterRegistry registry) {
     Iterable<Tag> tags = getTagsWithCacheName();
     Memoizer memoizer = getCache();
-    FunctionTimer.builder("memo.compute", memoizer,
-            m -> m.stats().missCount(), m -> m.stats().computeNanos(), TimeUnit.NANOSECONDS)
+    FunctionTimer.builder(
+            "memo.compute",
+            memoizer,
+            m -> m.stats().missCount(),
+            m -> m.stats().computeNanos(),
+            TimeUnit.NANOSECONDS)
         .tags(tags)
         .description("The runs of memoized functions on misses")
         .register(registry);
-    counter(registry, tags, "memo.load.failures", MemoStats::loadFailureCount,
-        "Stored entries that could not be read back and were computed again", null);
-    counter(registry, tags, "memo.store.failures", MemoStats::storeFailureCount,
-        "Results that could not be written to the store", null);
-    counter(registry, tags, "memo.bytes.read", MemoStats::bytesRead,
-        "Entry bytes read from the store on hits", BaseUnits.BYTES);
-    counter(registry, tags, "memo.bytes.written", MemoStats::bytesWritten,
-        "Entry bytes written to the store on misses", BaseUnits.BYTES);
-    counter(registry, tags, "memo.tier.hits", MemoStats::tierHitCount,
-        "Hits answered by the object tier without reading the store", null);
+    counter(
+        registry,
+        tags,
+        "memo.load.failures",
+        MemoStats::loadFailureCount,
+        "Stored entries that could not be read back and were computed again",
+        null);
+    counter(
+        registry,
+        tags,
+        "memo.store.failures",
+        MemoStats::storeFailureCount,
+        "Results that could not be written to the store",
+        null);
+    counter(
+        registry,
+        tags,
+        "memo.bytes.read",
+        MemoStats::bytesRead,
+        "Entry bytes read from the store on hits",
+        BaseUnits.BYTES);
+    counter(
+        registry,
+        tags,
+        "memo.bytes.written",
+        MemoStats::bytesWritten,
+        "Entry bytes written to the store on misses",
+        BaseUnits.BYTES);
+    counter(
+        registry,
+        tags,
+        "memo.tier.hits",
+        MemoStats::tierHitCount,
+        "Hits answered by the object tier without reading the store",
+        null);
   }
 
-  private void counter(MeterRegistry registry, Iterable<Tag> tags, String name,
-      ToLongFunction<MemoStats> count, String description, String unit) {
+  private void counter(
+      MeterRegistry registry,
+      Iterable<Tag> tags,
+      String name,
+      ToLongFunction<MemoStats> count,
+      String description,
+      String unit) {
     FunctionCounter.builder(name, getCache(), m -> count.applyAsLong(m.stats()))
         .tags(tags)
         .description(description)

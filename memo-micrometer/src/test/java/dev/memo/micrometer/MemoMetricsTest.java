@@ -19,7 +19,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Binds real memoizers on directory stores to a {@link SimpleMeterRegistry} and reads the meters. */
+/**
+ * Binds real memoizers on directory stores to a {@link SimpleMeterRegistry} and reads the meters.
+ */
 final class MemoMetricsTest {
   @TempDir Path tempDir;
 
@@ -32,7 +34,8 @@ final class MemoMetricsTest {
   private Memo memo(String objectTierEntries) {
     return Memo.builder()
         .config("memo.object-tier.max-entries", objectTierEntries)
-        .config("memo.store.directory.path", tempDir.resolve("store").toString()).build();
+        .config("memo.store.directory.path", tempDir.resolve("store").toString())
+        .build();
   }
 
   private double count(String name, String... tags) {
@@ -56,8 +59,8 @@ final class MemoMetricsTest {
       assertEquals(0, count("memo.bytes.read"));
       assertEquals(memo.stats().bytesWritten(), count("memo.bytes.written"));
       assertTrue(count("memo.bytes.written") > 0);
-      FunctionTimer compute = registry.get("memo.compute").tags("cache", "squares", "app", "test")
-          .functionTimer();
+      FunctionTimer compute =
+          registry.get("memo.compute").tags("cache", "squares", "app", "test").functionTimer();
       assertEquals(2, compute.count());
       assertEquals(memo.stats().computeNanos(), compute.totalTime(TimeUnit.NANOSECONDS), 0.5);
       FunctionCounter written = registry.get("memo.bytes.written").functionCounter();
@@ -99,8 +102,8 @@ final class MemoMetricsTest {
   @Test
   void monitor_nullName_refused() {
     try (Memo memo = memo("0")) {
-      NullPointerException e = assertThrows(NullPointerException.class,
-          () -> new MemoMetrics(memo, null, Tags.empty()));
+      NullPointerException e =
+          assertThrows(NullPointerException.class, () -> new MemoMetrics(memo, null, Tags.empty()));
       assertEquals("cacheName", e.getMessage());
     }
   }

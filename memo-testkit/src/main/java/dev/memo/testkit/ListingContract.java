@@ -124,14 +124,16 @@ public interface ListingContract {
       put(store, NS, key("k" + i), bytes("v"));
     }
     List<Signature> seen = new ArrayList<>();
-    store.forEachEntry(NS, e -> {
-      seen.add(e.key());
-      try {
-        assertTrue(store.remove(NS, e.key()));
-      } catch (IOException x) {
-        throw new AssertionError(x);
-      }
-    });
+    store.forEachEntry(
+        NS,
+        e -> {
+          seen.add(e.key());
+          try {
+            assertTrue(store.remove(NS, e.key()));
+          } catch (IOException x) {
+            throw new AssertionError(x);
+          }
+        });
     assertEquals(20, seen.size());
     assertEquals(20, new HashSet<>(seen).size());
     assertEquals(Optional.empty(), read(store, NS, key("k3")));

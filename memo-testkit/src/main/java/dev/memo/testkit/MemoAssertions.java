@@ -9,10 +9,10 @@ import java.util.WeakHashMap;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * Assertions on what a test computed and reused through a memo: the memo's {@link
- * Memoizer#stats()} minus a baseline. For a memo that {@link MemoExtension} injected, the
- * baseline is taken right before the test method runs; for any other memo it is the memo's
- * creation. A failure says what was computed and reused.
+ * Assertions on what a test computed and reused through a memo: the memo's {@link Memoizer#stats()}
+ * minus a baseline. For a memo that {@link MemoExtension} injected, the baseline is taken right
+ * before the test method runs; for any other memo it is the memo's creation. A failure says what
+ * was computed and reused.
  *
  * <pre>{@code
  * square.apply(3);
@@ -40,14 +40,15 @@ public final class MemoAssertions {
   public static void assertComputed(Memoizer memo, long expected) {
     MemoStats done = since(memo);
     if (done.missCount() != expected) {
-      throw new AssertionFailedError("expected " + calls(expected) + " computed, but "
-          + described(done), expected, done.missCount());
+      throw new AssertionFailedError(
+          "expected " + calls(expected) + " computed, but " + described(done),
+          expected,
+          done.missCount());
     }
   }
 
   /**
-   * Asserts how many calls the test reused (answered from the memo without running the
-   * function).
+   * Asserts how many calls the test reused (answered from the memo without running the function).
    *
    * @param memo the memo the calls went through; not null
    * @param expected how many reused calls to expect
@@ -56,8 +57,10 @@ public final class MemoAssertions {
   public static void assertReused(Memoizer memo, long expected) {
     MemoStats done = since(memo);
     if (done.hitCount() != expected) {
-      throw new AssertionFailedError("expected " + calls(expected) + " reused, but "
-          + described(done), expected, done.hitCount());
+      throw new AssertionFailedError(
+          "expected " + calls(expected) + " reused, but " + described(done),
+          expected,
+          done.hitCount());
     }
   }
 
@@ -73,18 +76,25 @@ public final class MemoAssertions {
 
   private static MemoStats since(Memoizer memo) {
     if (memo instanceof Memo m && !m.enabled()) {
-      throw new AssertionFailedError("memoization is off for this memo (memo.enabled=false, as"
-          + " @MemoTest(enabled = false) sets it): it runs every call and counts none; assert on"
-          + " what the function itself counted instead");
+      throw new AssertionFailedError(
+          "memoization is off for this memo (memo.enabled=false, as"
+              + " @MemoTest(enabled = false) sets it): it runs every call and counts none; assert on"
+              + " what the function itself counted instead");
     }
     return statsSinceBaseline(memo);
   }
 
   private static String described(MemoStats done) {
-    return "the test computed " + done.missCount() + " and reused " + done.hitCount()
+    return "the test computed "
+        + done.missCount()
+        + " and reused "
+        + done.hitCount()
         + (done.loadFailureCount() + done.storeFailureCount() > 0
-            ? " (" + done.loadFailureCount() + " entries could not be read, "
-                + done.storeFailureCount() + " results could not be stored)"
+            ? " ("
+                + done.loadFailureCount()
+                + " entries could not be read, "
+                + done.storeFailureCount()
+                + " results could not be stored)"
             : "");
   }
 

@@ -25,10 +25,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * The JUnit 5 extension behind {@link MemoTest}: resolves parameters of type {@link Memo} and
  * {@link Memoizer} with a memo on a {@code directory} store in a new temporary folder, configured
  * by the nearest {@link MemoTest} (the method's, else the class's, else the defaults), and closes
- * the memo and deletes the folder when the test (or, with {@link MemoTest.Lifecycle#PER_CLASS},
- * the class) is done. Every parameter of one test gets the same memo. Right before each test
- * method runs (after its {@code @BeforeEach} methods) it takes the baseline that {@link
- * MemoAssertions} counts from, so they count what the test method itself did.
+ * the memo and deletes the folder when the test (or, with {@link MemoTest.Lifecycle#PER_CLASS}, the
+ * class) is done. Every parameter of one test gets the same memo. Right before each test method
+ * runs (after its {@code @BeforeEach} methods) it takes the baseline that {@link MemoAssertions}
+ * counts from, so they count what the test method itself did.
  *
  * <p>Built like JUnit's own {@code @TempDir} support: the memo is a value in the {@link
  * ExtensionContext.Store} of the context it lives as long as, and closing that context closes it
@@ -66,20 +66,27 @@ public final class MemoExtension implements ParameterResolver, BeforeTestExecuti
     Optional<MemoTest> onClass = context.getTestClass().flatMap(MemoExtension::onClass);
     MemoTest settings = onMethod.or(() -> onClass).orElse(null);
     ExtensionContext owner = context;
-    if (onMethod.isEmpty() && onClass.isPresent()
+    if (onMethod.isEmpty()
+        && onClass.isPresent()
         && onClass.get().lifecycle() == MemoTest.Lifecycle.PER_CLASS) {
       while (owner.getTestMethod().isPresent() && owner.getParent().isPresent()) {
         owner = owner.getParent().get();
       }
     }
-    String where = context.getTestMethod().map(m -> m.getDeclaringClass().getName() + "."
-        + m.getName() + "()").orElse(context.getTestClass().map(Class::getName).orElse("?"));
+    String where =
+        context
+            .getTestMethod()
+            .map(m -> m.getDeclaringClass().getName() + "." + m.getName() + "()")
+            .orElse(context.getTestClass().map(Class::getName).orElse("?"));
     Map<String, String> values = settings == null ? Map.of() : parse(settings.config(), where);
     boolean enabled = settings == null || settings.enabled();
     // Keyed by the owner's id: a store looks values up in its parents too, and a test's own memo
     // must not be its class's.
-    return owner.getStore(NAMESPACE).getOrComputeIfAbsent(owner.getUniqueId(),
-        id -> MemoResource.open(values, enabled), MemoResource.class).memo;
+    return owner
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(
+            owner.getUniqueId(), id -> MemoResource.open(values, enabled), MemoResource.class)
+        .memo;
   }
 
   private static Optional<MemoTest> onClass(Class<?> type) {
@@ -109,22 +116,36 @@ public final class MemoExtension implements ParameterResolver, BeforeTestExecuti
       int eq = entry.indexOf('=');
       String key = eq < 0 ? "" : entry.substring(0, eq).trim();
       if (eq < 0 || key.isEmpty()) {
-        throw new MemoConfigurationException("@MemoTest config entry \"" + entry + "\" on " + where
-            + " is not key=value; write it as, for example, \"memo.serde=java\"");
+        throw new MemoConfigurationException(
+            "@MemoTest config entry \""
+                + entry
+                + "\" on "
+                + where
+                + " is not key=value; write it as, for example, \"memo.serde=java\"");
       }
       if (!key.startsWith("memo.")) {
-        throw new MemoConfigurationException("@MemoTest config entry \"" + entry + "\" on " + where
-            + " has the key \"" + key + "\", which does not start with \"memo.\"; memo's keys do,"
-            + " such as \"memo.serde\"");
+        throw new MemoConfigurationException(
+            "@MemoTest config entry \""
+                + entry
+                + "\" on "
+                + where
+                + " has the key \""
+                + key
+                + "\", which does not start with \"memo.\"; memo's keys do,"
+                + " such as \"memo.serde\"");
       }
       if (key.equals(MemoConfig.STORE) || key.equals("memo.store.directory.path")) {
-        throw new MemoConfigurationException("@MemoTest config entry \"" + entry + "\" on " + where
-            + " sets the store, which is always a directory store in a temporary folder of the"
-            + " test's own; remove the entry");
+        throw new MemoConfigurationException(
+            "@MemoTest config entry \""
+                + entry
+                + "\" on "
+                + where
+                + " sets the store, which is always a directory store in a temporary folder of the"
+                + " test's own; remove the entry");
       }
       if (values.put(key, entry.substring(eq + 1).trim()) != null) {
-        throw new MemoConfigurationException("@MemoTest config on " + where + " sets \"" + key
-            + "\" twice; keep one entry");
+        throw new MemoConfigurationException(
+            "@MemoTest config on " + where + " sets \"" + key + "\" twice; keep one entry");
       }
     }
     return values;
@@ -145,13 +166,22 @@ public final class MemoExtension implements ParameterResolver, BeforeTestExecuti
       try {
         folder = Files.createTempDirectory("memo-test-");
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot create a temporary folder for the test's memo store: "
-            + e + "; check java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + ")", e);
+        throw new UncheckedIOException(
+            "cannot create a temporary folder for the test's memo store: "
+                + e
+                + "; check java.io.tmpdir ("
+                + System.getProperty("java.io.tmpdir")
+                + ")",
+            e);
       }
       try {
-        Memo memo = Memo.builder().config(values).store("directory")
-            .config("memo.store.directory.path", folder.toString())
-            .config(MemoConfig.ENABLED, Boolean.toString(enabled)).build();
+        Memo memo =
+            Memo.builder()
+                .config(values)
+                .store("directory")
+                .config("memo.store.directory.path", folder.toString())
+                .config(MemoConfig.ENABLED, Boolean.toString(enabled))
+                .build();
         MemoAssertions.baseline(memo);
         return new MemoResource(memo, folder);
       } catch (RuntimeException e) {
@@ -176,25 +206,30 @@ public final class MemoExtension implements ParameterResolver, BeforeTestExecuti
 
     private static void delete(Path folder) {
       try {
-        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
+        Files.walkFileTree(
+            folder,
+            new SimpleFileVisitor<>() {
+              @Override
+              public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                  throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+              }
 
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+              @Override
+              public FileVisitResult postVisitDirectory(Path dir, IOException e)
+                  throws IOException {
+                if (e != null) {
+                  throw e;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+              }
+            });
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot delete the test's memo store at " + folder + ": "
-            + e + "; delete it by hand", e);
+        throw new UncheckedIOException(
+            "cannot delete the test's memo store at " + folder + ": " + e + "; delete it by hand",
+            e);
       }
     }
   }

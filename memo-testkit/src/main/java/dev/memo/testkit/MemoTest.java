@@ -36,17 +36,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface MemoTest {
   /**
    * Returns whether memoization is on. With {@code false} the memo runs every call (as {@code
-   * memo.enabled=false} does) and stores nothing, which proves that a test's result does not
-   * depend on what a store holds.
+   * memo.enabled=false} does) and stores nothing, which proves that a test's result does not depend
+   * on what a store holds.
    *
    * @return true to memoize, the default
    */
   boolean enabled() default true;
 
   /**
-   * Returns configuration values, each {@code key=value} with a key that starts with {@code
-   * memo.}, such as {@code "memo.serde=java"}. They override memo's other sources; the store is
-   * always the temporary directory store.
+   * Returns configuration values, each {@code key=value} with a key that starts with {@code memo.},
+   * such as {@code "memo.serde=java"}. They override memo's other sources; the store is always the
+   * temporary directory store.
    *
    * @return the values, none by default
    */

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 /**
  * What every provider must satisfy to be found and chosen by memo: exactly one provider with its
  * name is discoverable with {@link ServiceLoader}, the name is valid, and the provider is
- * registered both in {@code META-INF/services} (class path) and in its module's {@code
- * module-info} (module path). {@link StoreContract}, {@link SerdeContract} and {@link
- * SignerContract} extend it; extend it directly for a provider of another kind.
+ * registered both in {@code META-INF/services} (class path) and in its module's {@code module-info}
+ * (module path). {@link StoreContract}, {@link SerdeContract} and {@link SignerContract} extend it;
+ * extend it directly for a provider of another kind.
  *
  * @param <P> the provider interface
  */
@@ -60,8 +60,15 @@ public abstract class ProviderContract<P extends Provider<?>> {
   protected final P provider() {
     List<P> found = providersNamed(providerName());
     if (found.size() != 1) {
-      fail(found.size() + " " + providerType().getSimpleName() + "s named \"" + providerName()
-          + "\" are on the class path: " + found + "; expected exactly one");
+      fail(
+          found.size()
+              + " "
+              + providerType().getSimpleName()
+              + "s named \""
+              + providerName()
+              + "\" are on the class path: "
+              + found
+              + "; expected exactly one");
     }
     return found.get(0);
   }
@@ -83,7 +90,8 @@ public abstract class ProviderContract<P extends Provider<?>> {
 
   @Test
   void provider_nameIsLowerCaseWordsJoinedByDashes() {
-    assertTrue(NAME.matcher(providerName()).matches(),
+    assertTrue(
+        NAME.matcher(providerName()).matches(),
         "\"" + providerName() + "\" is not a valid provider name: use [a-z0-9]+(-[a-z0-9]+)*");
   }
 
@@ -101,15 +109,19 @@ public abstract class ProviderContract<P extends Provider<?>> {
     Class<?> impl = provider().getClass();
     ClassLoader loader = impl.getClassLoader();
     for (URL url : Collections.list(loader.getResources(resource))) {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(url.openStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(url.openStream(), StandardCharsets.UTF_8))) {
         if (listed(r.lines().collect(Collectors.toList()), impl)) {
           return;
         }
       }
     }
-    fail(impl.getName() + " is not listed in any " + resource + "; add it there so that the"
-        + " provider is found on the class path");
+    fail(
+        impl.getName()
+            + " is not listed in any "
+            + resource
+            + "; add it there so that the"
+            + " provider is found on the class path");
   }
 
   /**
@@ -131,35 +143,67 @@ public abstract class ProviderContract<P extends Provider<?>> {
     String resource = "META-INF/services/" + service;
     List<ModuleDescriptor> found;
     try {
-      found = ModuleFinder.of(location).findAll().stream()
-          .map(ModuleReference::descriptor)
-          .collect(Collectors.toList());
+      found =
+          ModuleFinder.of(location).findAll().stream()
+              .map(ModuleReference::descriptor)
+              .collect(Collectors.toList());
     } catch (FindException e) {
-      fail(location + " cannot be read as a module, so " + impl.getName() + " is not found on the"
-          + " module path: " + e.getMessage() + "; fix it, or declare the module in"
-          + " module-info.java", e);
+      fail(
+          location
+              + " cannot be read as a module, so "
+              + impl.getName()
+              + " is not found on the"
+              + " module path: "
+              + e.getMessage()
+              + "; fix it, or declare the module in"
+              + " module-info.java",
+          e);
       return;
     }
     if (found.isEmpty()) {
       // A folder of classes without module-info.class: a class-path project.
       Path services = location.resolve(resource);
-      assertTrue(Files.isRegularFile(services) && listed(Files.readAllLines(services), impl),
-          location + " has no module-info.class, so its jar is an automatic module on the module"
-              + " path, whose providers are those its own " + resource + " lists; list "
-              + impl.getName() + " in " + services);
+      assertTrue(
+          Files.isRegularFile(services) && listed(Files.readAllLines(services), impl),
+          location
+              + " has no module-info.class, so its jar is an automatic module on the module"
+              + " path, whose providers are those its own "
+              + resource
+              + " lists; list "
+              + impl.getName()
+              + " in "
+              + services);
       return;
     }
     ModuleDescriptor d = found.get(0);
-    boolean provided = d.provides().stream().anyMatch(
-        p -> p.service().equals(service) && p.providers().contains(impl.getName()));
+    boolean provided =
+        d.provides().stream()
+            .anyMatch(p -> p.service().equals(service) && p.providers().contains(impl.getName()));
     if (d.isAutomatic()) {
-      assertTrue(provided, location + " has no module-info.class, so it is the automatic module "
-          + d.name() + " on the module path, whose providers are those its own " + resource
-          + " lists; list " + impl.getName() + " in " + resource + " in " + location);
+      assertTrue(
+          provided,
+          location
+              + " has no module-info.class, so it is the automatic module "
+              + d.name()
+              + " on the module path, whose providers are those its own "
+              + resource
+              + " lists; list "
+              + impl.getName()
+              + " in "
+              + resource
+              + " in "
+              + location);
       return;
     }
-    assertTrue(provided, "module " + d.name() + " does not declare `provides "
-        + service + " with " + impl.getName() + ";` in module-info.java");
+    assertTrue(
+        provided,
+        "module "
+            + d.name()
+            + " does not declare `provides "
+            + service
+            + " with "
+            + impl.getName()
+            + ";` in module-info.java");
   }
 
   private static boolean listed(List<String> lines, Class<?> impl) {

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.memo.NotSigned;
 import dev.memo.MemoConfig;
+import dev.memo.NotSigned;
 import dev.memo.SerdeException;
 import dev.memo.core.Memo;
 import dev.memo.spi.Serde;
@@ -44,7 +44,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
@@ -73,10 +72,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * collections, records, enums and arrays (one of 8 MiB); reading by a fresh instance; truncated,
  * bit-flipped and foreign payloads; values that cannot be serialized; the caller's streams left
  * open; streaming writes; concurrent use of one instance; and, through a real memoizer, an entry
- * written by this serde read back after the memoizer switched to another serde. The values it round-trips use only
- * the JDK and the small public types declared here ({@link Point}, {@link Shape}, {@link Colour},
- * {@link Operation}); the records implement {@link Serializable}, which a serde that does not
- * use Java serialization may ignore.
+ * written by this serde read back after the memoizer switched to another serde. The values it
+ * round-trips use only the JDK and the small public types declared here ({@link Point}, {@link
+ * Shape}, {@link Colour}, {@link Operation}); the records implement {@link Serializable}, which a
+ * serde that does not use Java serialization may ignore.
  *
  * <p>Test methods are independent; each gets a serde created for it.
  */
@@ -202,8 +201,12 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
     map.put("amount", new BigDecimal("12345.6789"));
     map.put("list", new ArrayList<>(List.of(1L, 2L, 3L)));
     map.put("set", new TreeSet<>(Set.of("a", "b", "c")));
-    map.put("shape", new Shape("triangle",
-        List.of(new Point(0, 0, "a"), new Point(4, 0, "b"), new Point(0, 3, "c")), Colour.GREEN));
+    map.put(
+        "shape",
+        new Shape(
+            "triangle",
+            List.of(new Point(0, 0, "a"), new Point(4, 0, "b"), new Point(0, 3, "c")),
+            Colour.GREEN));
     map.put("ints", new int[] {1, 2, 3});
     return map;
   }
@@ -240,11 +243,12 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
   @Test
   void discovery_providerNamedOnce_createsSerdeWithItsName() {
     SerdeProvider provider = provider();
-    assertTrue(providerName().matches("[a-z0-9-]+"),
+    assertTrue(
+        providerName().matches("[a-z0-9-]+"),
         "provider names are lower-case letters, digits and dashes: " + providerName());
     assertEquals(providerName(), serde.name());
-    assertEquals(providerName(), provider.create(config().scoped("memo.serde." + providerName()))
-        .name());
+    assertEquals(
+        providerName(), provider.create(config().scoped("memo.serde." + providerName())).name());
   }
 
   // ---- round trips ----
@@ -272,9 +276,21 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
 
   static Stream<Object> boxedValues() {
     return Stream.of(
-        Integer.MIN_VALUE, 7L, Long.MAX_VALUE, 1.5d, -0.0d, Double.NaN, Double.MIN_VALUE, 2.5f,
-        (short) -7, (byte) 0x7f, 'λ', true, false,
-        new BigInteger("123456789012345678901234567890"), new BigDecimal("1.50"));
+        Integer.MIN_VALUE,
+        7L,
+        Long.MAX_VALUE,
+        1.5d,
+        -0.0d,
+        Double.NaN,
+        Double.MIN_VALUE,
+        2.5f,
+        (short) -7,
+        (byte) 0x7f,
+        'λ',
+        true,
+        false,
+        new BigInteger("123456789012345678901234567890"),
+        new BigDecimal("1.50"));
   }
 
   @ParameterizedTest
@@ -307,16 +323,23 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
     Map<String, Object> readHash = (Map<String, Object>) ((List<Object>) read).get(0);
     @SuppressWarnings("unchecked")
     Map<String, Object> readLinked = (Map<String, Object>) readHash.get("nested");
-    assertEquals(List.of("zebra", "apple", "mango"), new ArrayList<>(readLinked.keySet()),
+    assertEquals(
+        List.of("zebra", "apple", "mango"),
+        new ArrayList<>(readLinked.keySet()),
         "insertion order of a LinkedHashMap");
-    assertEquals(List.of("a", "b", "c"), new ArrayList<>((Set<?>) readHash.get("sorted")),
+    assertEquals(
+        List.of("a", "b", "c"),
+        new ArrayList<>((Set<?>) readHash.get("sorted")),
         "order of a sorted set");
   }
 
   @Test
   void roundTrip_recordsAndEnums_returnsEqualValues() throws IOException {
-    Shape shape = new Shape("square",
-        List.of(new Point(0, 0, "a"), new Point(1, 0, null), new Point(1, 1, "c")), Colour.BLUE);
+    Shape shape =
+        new Shape(
+            "square",
+            List.of(new Point(0, 0, "a"), new Point(1, 0, null), new Point(1, 1, "c")),
+            Colour.BLUE);
 
     assertEquals(new Point(-1, 2, "p"), roundTrip(new Point(-1, 2, "p")));
     assertEquals(shape, roundTrip(shape));
@@ -324,7 +347,8 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
     Object times = roundTrip(Operation.TIMES);
     assertSame(Operation.TIMES, times);
     assertEquals(12, ((Operation) times).apply(3, 4));
-    assertEquals(List.of(Operation.PLUS, Colour.GREEN),
+    assertEquals(
+        List.of(Operation.PLUS, Colour.GREEN),
         roundTrip(new ArrayList<>(List.of(Operation.PLUS, Colour.GREEN))));
   }
 
@@ -347,7 +371,8 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
   void roundTrip_primitiveArray_returnsEqualArray(Object array) throws IOException {
     Object read = roundTrip(array);
     assertSame(array.getClass(), read.getClass());
-    assertTrue(Arrays.deepEquals(new Object[] {array}, new Object[] {read}),
+    assertTrue(
+        Arrays.deepEquals(new Object[] {array}, new Object[] {read}),
         "arrays differ: " + Arrays.deepToString(new Object[] {read}));
   }
 
@@ -360,8 +385,8 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
 
   @Test
   void read_byFreshSerdeInstance_returnsWhatAnotherInstanceWrote() throws IOException {
-    Shape shape = new Shape("line", List.of(new Point(0, 0, "from"), new Point(9, 9, "to")),
-        Colour.RED);
+    Shape shape =
+        new Shape("line", List.of(new Point(0, 0, "from"), new Point(9, 9, "to")), Colour.RED);
     byte[] payload = write(serde, List.of(shape, "text", 3L));
 
     assertEquals(List.of(shape, "text", 3L), read(newSerde(), payload));
@@ -374,10 +399,14 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
     byte[] payload = write(serde, sample());
     int step = Math.max(1, payload.length / 2048);
 
-    for (int cut = 0; cut < payload.length; cut += cut < 64 || payload.length - cut <= 64 ? 1 : step) {
+    for (int cut = 0;
+        cut < payload.length;
+        cut += cut < 64 || payload.length - cut <= 64 ? 1 : step) {
       byte[] truncated = Arrays.copyOf(payload, cut);
       int at = cut;
-      assertThrows(SerdeException.class, () -> read(serde, truncated),
+      assertThrows(
+          SerdeException.class,
+          () -> read(serde, truncated),
           () -> "payload of " + payload.length + " bytes cut to " + at);
     }
   }
@@ -405,8 +434,8 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
     new Random(SEED).nextBytes(random);
     ByteArrayOutputStream gzip = new ByteArrayOutputStream();
     try (GZIPOutputStream out = new GZIPOutputStream(gzip)) {
-      out.write("some text that a log rotation left here\n".repeat(20)
-          .getBytes(StandardCharsets.UTF_8));
+      out.write(
+          "some text that a log rotation left here\n".repeat(20).getBytes(StandardCharsets.UTF_8));
     }
     ByteArrayOutputStream zip = new ByteArrayOutputStream();
     try (ZipOutputStream out = new ZipOutputStream(zip)) {
@@ -434,10 +463,10 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
   void write_unserializableValue_throwsSerdeExceptionNamingItsType() {
     String type = Opaque.class.getName();
 
-    SerdeException alone =
-        assertThrows(SerdeException.class, () -> write(serde, new Opaque()));
-    SerdeException inside = assertThrows(SerdeException.class,
-        () -> write(serde, new ArrayList<>(List.of("ok", new Opaque()))));
+    SerdeException alone = assertThrows(SerdeException.class, () -> write(serde, new Opaque()));
+    SerdeException inside =
+        assertThrows(
+            SerdeException.class, () -> write(serde, new ArrayList<>(List.of("ok", new Opaque()))));
 
     assertTrue(alone.getMessage().contains(type), alone.getMessage());
     assertTrue(inside.getMessage().contains(type), inside.getMessage());
@@ -514,7 +543,8 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
     serde.write(new Random(SEED).doubles(MIB).toArray(), out);
 
     // A serde that built the whole payload in memory first would hand it over in one large write.
-    assertTrue(out.writes > 1 && out.largestWrite <= MIB,
+    assertTrue(
+        out.writes > 1 && out.largestWrite <= MIB,
         "writes: " + out.writes + ", largest: " + out.largestWrite + " bytes");
   }
 
@@ -522,14 +552,12 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
 
   // A counter cannot change the result, and memo signs the static fields a function reads.
 
-  @NotSigned
-
-  private static final AtomicInteger COMPUTED = new AtomicInteger();
+  @NotSigned private static final AtomicInteger COMPUTED = new AtomicInteger();
 
   private static Shape square(Integer side) {
     COMPUTED.incrementAndGet();
-    return new Shape("square-" + side, List.of(new Point(0, 0, "a"), new Point(side, side, "c")),
-        Colour.RED);
+    return new Shape(
+        "square-" + side, List.of(new Point(0, 0, "a"), new Point(side, side, "c")), Colour.RED);
   }
 
   /**
@@ -541,8 +569,8 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
   void memo_entryWrittenByThisSerde_isReadAfterSwitchingToAnotherSerde() {
     COMPUTED.set(0);
     StoreProvider memory = null;
-    for (StoreProvider p : ServiceLoader.load(StoreProvider.class,
-        SerdeContract.class.getClassLoader())) {
+    for (StoreProvider p :
+        ServiceLoader.load(StoreProvider.class, SerdeContract.class.getClassLoader())) {
       if (p.name().equals("memory")) {
         memory = p;
       }
@@ -572,16 +600,20 @@ public abstract class SerdeContract extends ProviderContract<SerdeProvider> {
       List<Future<Void>> results = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int id = t;
-        Callable<Void> task = () -> {
-          start.await();
-          for (int i = 0; i < 100; i++) {
-            Shape value = new Shape("thread-" + id + "-" + i,
-                List.of(new Point(id, i, "p" + i)), Colour.values()[(id + i) % 3]);
-            List<Object> expected = List.of(value, id * 1000L + i, "t" + id);
-            assertEquals(expected, roundTrip(expected));
-          }
-          return null;
-        };
+        Callable<Void> task =
+            () -> {
+              start.await();
+              for (int i = 0; i < 100; i++) {
+                Shape value =
+                    new Shape(
+                        "thread-" + id + "-" + i,
+                        List.of(new Point(id, i, "p" + i)),
+                        Colour.values()[(id + i) % 3]);
+                List<Object> expected = List.of(value, id * 1000L + i, "t" + id);
+                assertEquals(expected, roundTrip(expected));
+              }
+              return null;
+            };
         results.add(pool.submit(task));
       }
       start.countDown();

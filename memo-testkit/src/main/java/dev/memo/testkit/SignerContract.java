@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>The contract finds the provider through {@link ServiceLoader} (so the backend's registration is
- * tested too), checks the known answers, the digest length, streaming in random chunks against one
- * call, the reset semantics of {@link Signer.Hasher}, that thousands of distinct inputs give
+ * <p>The contract finds the provider through {@link ServiceLoader} (so the backend's registration
+ * is tested too), checks the known answers, the digest length, streaming in random chunks against
+ * one call, the reset semantics of {@link Signer.Hasher}, that thousands of distinct inputs give
  * distinct digests, and that hashers on four threads agree. Inputs are pseudo-random from fixed
  * seeds, so a failure repeats.
  */
@@ -220,10 +220,12 @@ public abstract class SignerContract extends ProviderContract<SignerProvider> {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<List<byte[]>>> results = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        results.add(pool.submit(() -> {
-          start.await();
-          return digestAll(signer, inputs);
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return digestAll(signer, inputs);
+                }));
       }
       start.countDown();
       for (Future<List<byte[]>> result : results) {

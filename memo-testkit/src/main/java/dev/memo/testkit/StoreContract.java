@@ -17,7 +17,6 @@ import dev.memo.core.Memo;
 import dev.memo.core.admin.Progress;
 import dev.memo.core.admin.StoreAdmin;
 import dev.memo.spi.Store;
-import dev.memo.spi.StoreEntry;
 import dev.memo.spi.StoreProvider;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,14 +26,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -78,8 +75,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>The contract finds the provider through {@link ServiceLoader} by its name, so it also proves
  * that the provider is registered. It creates stores with {@link StoreProvider#create} on the
- * configuration {@link #config(Path)} returns, scoped to {@code memo.store.<name>}, and closes
- * them after each test.
+ * configuration {@link #config(Path)} returns, scoped to {@code memo.store.<name>}, and closes them
+ * after each test.
  *
  * <p>Each test method runs on a fresh instance; the class is not thread-safe.
  */
@@ -150,35 +147,58 @@ public abstract class StoreContract extends ProviderContract<StoreProvider> {
   // ---------------------------------------------------------------- capabilities
 
   /** The contract interface of each capability. */
-  private static final Map<Store.Capability, Class<?>> CONTRACTS = Map.of(
-      Store.Capability.LISTING, ListingContract.class,
-      Store.Capability.PRUNING, PruningContract.class,
-      Store.Capability.CLAIMS, ClaimsContract.class);
+  private static final Map<Store.Capability, Class<?>> CONTRACTS =
+      Map.of(
+          Store.Capability.LISTING, ListingContract.class,
+          Store.Capability.PRUNING, PruningContract.class,
+          Store.Capability.CLAIMS, ClaimsContract.class);
 
   @TestFactory
   Stream<DynamicTest> capabilities_declared_haveTheirContractRun_undeclared_areRefusedByMemo() {
     Set<Store.Capability> declared = openStore().capabilities();
-    return Arrays.stream(Store.Capability.values()).map(c -> declared.contains(c)
-        ? DynamicTest.dynamicTest(c + " declared: " + CONTRACTS.get(c).getSimpleName() + " runs",
-            () -> assertContractRuns(c))
-        : DynamicTest.dynamicTest(c + " not declared: memo says what needs it",
-            () -> assertRefused(c, declared)));
+    return Arrays.stream(Store.Capability.values())
+        .map(
+            c ->
+                declared.contains(c)
+                    ? DynamicTest.dynamicTest(
+                        c + " declared: " + CONTRACTS.get(c).getSimpleName() + " runs",
+                        () -> assertContractRuns(c))
+                    : DynamicTest.dynamicTest(
+                        c + " not declared: memo says what needs it",
+                        () -> assertRefused(c, declared)));
   }
 
   private void assertContractRuns(Store.Capability capability) {
     Class<?> contract = CONTRACTS.get(capability);
-    assertTrue(contract.isInstance(this), "the " + providerName() + " store declares"
-        + " Store.Capability." + capability + "; add `implements " + contract.getSimpleName()
-        + "` to " + getClass().getSimpleName() + " so that the capability's contract runs");
+    assertTrue(
+        contract.isInstance(this),
+        "the "
+            + providerName()
+            + " store declares"
+            + " Store.Capability."
+            + capability
+            + "; add `implements "
+            + contract.getSimpleName()
+            + "` to "
+            + getClass().getSimpleName()
+            + " so that the capability's contract runs");
   }
 
   private void assertRefused(Store.Capability capability, Set<Store.Capability> declared)
       throws IOException {
     Class<?> contract = CONTRACTS.get(capability);
-    assertFalse(contract.isInstance(this), getClass().getSimpleName() + " implements "
-        + contract.getSimpleName() + " but the " + providerName() + " store does not declare"
-        + " Store.Capability." + capability + "; add it to the store's capabilities() or drop"
-        + " the interface");
+    assertFalse(
+        contract.isInstance(this),
+        getClass().getSimpleName()
+            + " implements "
+            + contract.getSimpleName()
+            + " but the "
+            + providerName()
+            + " store does not declare"
+            + " Store.Capability."
+            + capability
+            + "; add it to the store's capabilities() or drop"
+            + " the interface");
     String store = providerName();
     switch (capability) {
       case LISTING:
@@ -187,21 +207,33 @@ public abstract class StoreContract extends ProviderContract<StoreProvider> {
           Function<String, String> f = memo.function("contract-shout", StoreContract::shout);
           f.apply("hello");
           StoreException e = assertThrows(StoreException.class, () -> memo.clear(f));
-          assertEquals("clearing \"contract-shout\" needs a store that can list its entries, but"
-              + " the " + store + " store does not declare Store.Capability.LISTING; use a store"
-              + " that does, such as directory, chronicle or memory, or implement"
-              + " Store.namespaces() and Store.forEachEntry() in the " + store + " store and add"
-              + " LISTING to its Store.capabilities()", e.getMessage());
+          assertEquals(
+              "clearing \"contract-shout\" needs a store that can list its entries, but"
+                  + " the "
+                  + store
+                  + " store does not declare Store.Capability.LISTING; use a store"
+                  + " that does, such as directory, chronicle or memory, or implement"
+                  + " Store.namespaces() and Store.forEachEntry() in the "
+                  + store
+                  + " store and add"
+                  + " LISTING to its Store.capabilities()",
+              e.getMessage());
           assertEquals("HELLO!", f.apply("hello"));
           assertEquals(1, COMPUTED.get(), "a refused clear removes nothing");
         }
         try (StoreAdmin admin = StoreAdmin.of(openStore(), MemoConfig.empty())) {
           StoreException e = assertThrows(StoreException.class, admin::functions);
-          assertEquals("listing the functions of a store needs a store that can list its entries,"
-              + " but the " + store + " store does not declare Store.Capability.LISTING; use a"
-              + " store that does, such as directory, chronicle or memory, or implement"
-              + " Store.namespaces() and Store.forEachEntry() in the " + store + " store and add"
-              + " LISTING to its Store.capabilities()", e.getMessage());
+          assertEquals(
+              "listing the functions of a store needs a store that can list its entries,"
+                  + " but the "
+                  + store
+                  + " store does not declare Store.Capability.LISTING; use a"
+                  + " store that does, such as directory, chronicle or memory, or implement"
+                  + " Store.namespaces() and Store.forEachEntry() in the "
+                  + store
+                  + " store and add"
+                  + " LISTING to its Store.capabilities()",
+              e.getMessage());
         }
         break;
       case PRUNING:
@@ -214,17 +246,23 @@ public abstract class StoreContract extends ProviderContract<StoreProvider> {
             assertEquals(1, p.removedEntries(), p::toString);
             assertEquals(Optional.empty(), read(s, NS, key("k")));
           } else {
-            StoreException e = assertThrows(StoreException.class,
-                () -> admin.prune(0, null, Progress.NONE));
-            assertEquals("pruning a store needs a store that can prune itself to bounds, but the "
-                + store + " store does not declare Store.Capability.PRUNING; use a store that"
-                + " does, such as directory or chronicle, or implement Store.prune() in the "
-                + store + " store and add PRUNING to its Store.capabilities()", e.getMessage());
+            StoreException e =
+                assertThrows(StoreException.class, () -> admin.prune(0, null, Progress.NONE));
+            assertEquals(
+                "pruning a store needs a store that can prune itself to bounds, but the "
+                    + store
+                    + " store does not declare Store.Capability.PRUNING; use a store that"
+                    + " does, such as directory or chronicle, or implement Store.prune() in the "
+                    + store
+                    + " store and add PRUNING to its Store.capabilities()",
+                e.getMessage());
           }
         }
         break;
       case CLAIMS:
-        assertEquals(Optional.empty(), openStore().claim(NS, key("k")),
+        assertEquals(
+            Optional.empty(),
+            openStore().claim(NS, key("k")),
             "a store that does not declare CLAIMS returns no claim, so memo computes at once");
         break;
       default:
@@ -688,8 +726,12 @@ public abstract class StoreContract extends ProviderContract<StoreProvider> {
     COMPUTED.set(0);
     RecordingStore store = new RecordingStore(openStore());
     // The object tier off: every call must read the entry this test breaks under the memoizer.
-    try (Memo memo = Memo.builder().store(store).serde(new Utf8Serde())
-        .config("memo.object-tier.max-entries", "0").build()) {
+    try (Memo memo =
+        Memo.builder()
+            .store(store)
+            .serde(new Utf8Serde())
+            .config("memo.object-tier.max-entries", "0")
+            .build()) {
       Function<String, String> f = memo.function("contract-shout", StoreContract::shout);
       f.apply("a value long enough to span a few bytes");
       RecordingStore.Key key = store.written.get(0);
@@ -709,7 +751,8 @@ public abstract class StoreContract extends ProviderContract<StoreProvider> {
       int expected = 1;
       for (byte[] b : broken) {
         put(store, key.namespace(), key.signature(), b);
-        assertEquals("A VALUE LONG ENOUGH TO SPAN A FEW BYTES!",
+        assertEquals(
+            "A VALUE LONG ENOUGH TO SPAN A FEW BYTES!",
             f.apply("a value long enough to span a few bytes"));
         assertEquals(++expected, COMPUTED.get(), "a broken entry must be recomputed");
       }

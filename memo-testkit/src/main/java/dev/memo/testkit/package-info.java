@@ -11,11 +11,11 @@
  * }
  * }</pre>
  *
- * <p>A store's optional capabilities ({@link dev.memo.spi.Store#capabilities()}) have contracts
- * of their own, {@link dev.memo.testkit.ListingContract}, {@link dev.memo.testkit.PruningContract}
- * and {@link dev.memo.testkit.ClaimsContract}, which the store's test implements exactly when the
- * store declares the capability; {@link dev.memo.testkit.StoreContract} checks that it does, and
- * for each capability not declared, that memo refuses what needs it with a message that says so.
+ * <p>A store's optional capabilities ({@link dev.memo.spi.Store#capabilities()}) have contracts of
+ * their own, {@link dev.memo.testkit.ListingContract}, {@link dev.memo.testkit.PruningContract} and
+ * {@link dev.memo.testkit.ClaimsContract}, which the store's test implements exactly when the store
+ * declares the capability; {@link dev.memo.testkit.StoreContract} checks that it does, and for each
+ * capability not declared, that memo refuses what needs it with a message that says so.
  *
  * <p>Each contract finds the backend through {@link java.util.ServiceLoader} by its provider name,
  * so discovery is tested too.

@@ -12,7 +12,10 @@ final class DirectoryStoreWithClaimsTest extends StoreContract
 
   @Override
   protected Map<String, String> config(Path tempDir) {
-    return Map.of("memo.store.directory.path", tempDir.resolve("store").toString(),
-        "memo.store.directory.claims", "true");
+    return Map.of(
+        "memo.store.directory.path",
+        tempDir.resolve("store").toString(),
+        "memo.store.directory.claims",
+        "true");
   }
 }

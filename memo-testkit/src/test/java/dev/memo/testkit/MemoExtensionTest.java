@@ -33,8 +33,8 @@ import org.junit.platform.testkit.engine.Events;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * {@link MemoExtension}, {@link MemoTest} and {@link MemoAssertions}: each case is a test class
- * run by the JUnit engine inside the test, so that a failing assertion is seen to fail.
+ * {@link MemoExtension}, {@link MemoTest} and {@link MemoAssertions}: each case is a test class run
+ * by the JUnit engine inside the test, so that a failing assertion is seen to fail.
  */
 final class MemoExtensionTest {
   static final AtomicInteger CALLS = new AtomicInteger();
@@ -48,15 +48,20 @@ final class MemoExtensionTest {
   /** Runs a case class and returns the events of its tests. */
   private static Events run(Class<?> caseClass) {
     CALLS.set(0);
-    return EngineTestKit.engine("junit-jupiter").selectors(selectClass(caseClass)).execute()
+    return EngineTestKit.engine("junit-jupiter")
+        .selectors(selectClass(caseClass))
+        .execute()
         .testEvents();
   }
 
   private static Throwable onlyFailure(Events events) {
     List<Event> failed = events.failed().list();
     assertEquals(1, failed.size(), () -> failed.toString());
-    return failed.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class)
-        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).orElseThrow();
+    return failed
+        .get(0)
+        .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+        .orElseThrow();
   }
 
   private static Set<Path> memoFolders() throws IOException {
@@ -221,9 +226,11 @@ final class MemoExtensionTest {
   void disabled_runsEveryCall_andRefusesToCount() {
     Events events = run(Off.class);
     events.assertStatistics(s -> s.started(2).succeeded(1).failed(1));
-    assertEquals("memoization is off for this memo (memo.enabled=false, as @MemoTest(enabled ="
-        + " false) sets it): it runs every call and counts none; assert on what the function"
-        + " itself counted instead", onlyFailure(events).getMessage());
+    assertEquals(
+        "memoization is off for this memo (memo.enabled=false, as @MemoTest(enabled ="
+            + " false) sets it): it runs every call and counts none; assert on what the function"
+            + " itself counted instead",
+        onlyFailure(events).getMessage());
   }
 
   @Test
@@ -240,22 +247,30 @@ final class MemoExtensionTest {
 
   @Test
   void config_entryWithoutEquals_failsNamingIt() {
-    assertEquals("@MemoTest config entry \"memo.serde\" on " + Malformed.class.getName()
-        + ".test() is not key=value; write it as, for example, \"memo.serde=java\"",
+    assertEquals(
+        "@MemoTest config entry \"memo.serde\" on "
+            + Malformed.class.getName()
+            + ".test() is not key=value; write it as, for example, \"memo.serde=java\"",
         configError(Malformed.class));
   }
 
   @Test
   void config_keyOutsideMemo_failsNamingIt() {
-    assertEquals("@MemoTest config entry \"serde=java\" on " + NotAMemoKey.class.getName()
-        + ".test() has the key \"serde\", which does not start with \"memo.\"; memo's keys do,"
-        + " such as \"memo.serde\"", configError(NotAMemoKey.class));
+    assertEquals(
+        "@MemoTest config entry \"serde=java\" on "
+            + NotAMemoKey.class.getName()
+            + ".test() has the key \"serde\", which does not start with \"memo.\"; memo's keys do,"
+            + " such as \"memo.serde\"",
+        configError(NotAMemoKey.class));
   }
 
   @Test
   void config_settingTheStore_failsSayingWhy() {
-    assertEquals("@MemoTest config entry \"memo.store=memory\" on " + SetsTheStore.class.getName()
-        + ".test() sets the store, which is always a directory store in a temporary folder of the"
-        + " test's own; remove the entry", configError(SetsTheStore.class));
+    assertEquals(
+        "@MemoTest config entry \"memo.store=memory\" on "
+            + SetsTheStore.class.getName()
+            + ".test() sets the store, which is always a directory store in a temporary folder of the"
+            + " test's own; remove the entry",
+        configError(SetsTheStore.class));
   }
 }

@@ -5,8 +5,8 @@ import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
 
 /**
- * Provides {@link Utf8Serde} by name, so that the memos {@link MemoExtension} builds in these
- * tests find a serde: memo-testkit cannot depend on memo-serde-java, whose tests depend on it.
+ * Provides {@link Utf8Serde} by name, so that the memos {@link MemoExtension} builds in these tests
+ * find a serde: memo-testkit cannot depend on memo-serde-java, whose tests depend on it.
  */
 public final class Utf8SerdeProvider implements SerdeProvider {
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */

@@ -22,7 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * "?"} and {@code "\uD800"}, which UTF-8 merges, stay apart. Stateless and thread-safe.
  */
 public final class Namespaces {
-  /** The longest sanitized namespace kept in a {@linkplain #folderName folder name}, before its hash. */
+  /**
+   * The longest sanitized namespace kept in a {@linkplain #folderName folder name}, before its
+   * hash.
+   */
   public static final int MAX_NAME_CHARS = 100;
 
   private static final HexFormat HEX = HexFormat.of();
@@ -113,15 +116,15 @@ public final class Namespaces {
   /**
    * Writes a namespace's name file unless it exists: its {@linkplain #encode code units}, written
    * whole under a temporary name ({@code <file name>.<random hex>.tmp} beside it) and renamed, so
-   * that a listing never reads half of it. Creates the file's folder if needed. Anything already
-   * at the path, even a link or a FIFO, counts as written: it is never followed, opened or
-   * replaced here.
+   * that a listing never reads half of it. Creates the file's folder if needed. Anything already at
+   * the path, even a link or a FIFO, counts as written: it is never followed, opened or replaced
+   * here.
    *
    * @param file the name file
    * @param namespace the namespace
    * @throws IOException if the file cannot be written
-   * @throws dev.memo.StoreException if the file's folder is a symbolic link or not a folder
-   *     ({@link RegularFiles#requireRealFolder})
+   * @throws dev.memo.StoreException if the file's folder is a symbolic link or not a folder ({@link
+   *     RegularFiles#requireRealFolder})
    */
   public static void writeNameFile(Path file, String namespace) throws IOException {
     if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -130,8 +133,12 @@ public final class Namespaces {
     Path folder = file.getParent();
     RegularFiles.requireRealFolder(folder, "folder", folder.getParent());
     Files.createDirectories(folder);
-    Path temp = file.resolveSibling(file.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    Path temp =
+        file.resolveSibling(
+            file.getFileName()
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".tmp");
     try {
       Files.write(temp, encode(namespace));
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -27,20 +27,22 @@ import java.util.Optional;
  * </pre>
  *
  * <p>The reason file is created first and claims the name: an entry quarantined in the same
- * millisecond, by this process or another, takes the next free millisecond instead of replacing
- * it. Thread-safe, and safe for processes sharing the root.
+ * millisecond, by this process or another, takes the next free millisecond instead of replacing it.
+ * Thread-safe, and safe for processes sharing the root.
  *
  * <p>Nothing here follows a symbolic link: a {@code .quarantine} folder, or a namespace folder in
  * it, that is a link is refused with a {@link dev.memo.StoreException} ({@link
- * RegularFiles#requireRealFolder}), so that no entry or reason is ever written, and no file deleted,
- * outside the store's root; an entry that is itself a link, FIFO or folder is moved as it is (a
- * rename), never opened.
+ * RegularFiles#requireRealFolder}), so that no entry or reason is ever written, and no file
+ * deleted, outside the store's root; an entry that is itself a link, FIFO or folder is moved as it
+ * is (a rename), never opened.
  */
 public final class Quarantine {
   /** The folder, under a store's root, that holds quarantined entries. */
   public static final String FOLDER = ".quarantine";
+
   /** A quarantined entry's file name ends with this. */
   public static final String ENTRY_SUFFIX = ".entry";
+
   /** A reason file's name ends with this. */
   public static final String REASON_SUFFIX = ".reason";
 
@@ -128,8 +130,8 @@ public final class Quarantine {
     boolean kept = false;
     try {
       // CREATE_NEW: a link planted under the new name fails the open instead of being followed.
-      try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
+      try (OutputStream out =
+          Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         bytes.writeTo(out);
       }
       writeReason(reasonFile, reason);
@@ -145,8 +147,12 @@ public final class Quarantine {
 
   /** Writes into the reason file this quarantine created, never through a link put in its place. */
   private static void writeReason(Path reasonFile, String reason) throws IOException {
-    try (OutputStream out = Files.newOutputStream(reasonFile, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+    try (OutputStream out =
+        Files.newOutputStream(
+            reasonFile,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            LinkOption.NOFOLLOW_LINKS)) {
       out.write(reason.getBytes(StandardCharsets.UTF_8));
     }
   }
@@ -193,14 +199,16 @@ public final class Quarantine {
           for (Path file : files) {
             String n = file.getFileName().toString();
             boolean entry = n.endsWith(ENTRY_SUFFIX);
-            Path reason = entry
-                ? file.resolveSibling(
-                    n.substring(0, n.length() - ENTRY_SUFFIX.length()) + REASON_SUFFIX)
-                : file;
+            Path reason =
+                entry
+                    ? file.resolveSibling(
+                        n.substring(0, n.length() - ENTRY_SUFFIX.length()) + REASON_SUFFIX)
+                    : file;
             try {
-              long time = Files.exists(reason, LinkOption.NOFOLLOW_LINKS)
-                  ? Files.getLastModifiedTime(reason, LinkOption.NOFOLLOW_LINKS).toMillis()
-                  : Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
+              long time =
+                  Files.exists(reason, LinkOption.NOFOLLOW_LINKS)
+                      ? Files.getLastModifiedTime(reason, LinkOption.NOFOLLOW_LINKS).toMillis()
+                      : Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
               if (time < cutMillis && Files.deleteIfExists(file) && entry) {
                 count++;
               }

@@ -25,27 +25,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * files can neither lead memo outside the store nor hang it. Stateless and thread-safe.
  *
  * <p>Java has no {@code O_NONBLOCK} open option and cannot read the attributes of an open stream's
- * file (no {@code fstat}), and a file's type can change between a check and an open (a FIFO
- * renamed over a checked entry). So every open and every time change here is done in two steps:
+ * file (no {@code fstat}), and a file's type can change between a check and an open (a FIFO renamed
+ * over a checked entry). So every open and every time change here is done in two steps:
  *
  * <ol>
- *   <li>the path's attributes are read without following links ({@link
- *       LinkOption#NOFOLLOW_LINKS}); anything but a regular file is refused before it is opened;
- *   <li>the open (or {@code setTimes}) itself passes {@link LinkOption#NOFOLLOW_LINKS}
- *       ({@code O_NOFOLLOW}), so a link swapped in meanwhile fails instead of being followed. It
- *       runs under a guard: should it still be blocked after about {@value #GUARD_MILLIS} ms, as an open
- *       of a FIFO for reading blocks until a writer appears, the guard opens the same path for
- *       reading and writing without following links and closes it again. Opening a FIFO read-write
- *       never blocks on Linux or macOS, and it is the writer the blocked open waits for, so that
- *       open returns (and then reads an end of file). Opening a regular file read-write changes
- *       nothing, so a merely slow open loses nothing by the guard.
+ *   <li>the path's attributes are read without following links ({@link LinkOption#NOFOLLOW_LINKS});
+ *       anything but a regular file is refused before it is opened;
+ *   <li>the open (or {@code setTimes}) itself passes {@link LinkOption#NOFOLLOW_LINKS} ({@code
+ *       O_NOFOLLOW}), so a link swapped in meanwhile fails instead of being followed. It runs under
+ *       a guard: should it still be blocked after about {@value #GUARD_MILLIS} ms, as an open of a
+ *       FIFO for reading blocks until a writer appears, the guard opens the same path for reading
+ *       and writing without following links and closes it again. Opening a FIFO read-write never
+ *       blocks on Linux or macOS, and it is the writer the blocked open waits for, so that open
+ *       returns (and then reads an end of file). Opening a regular file read-write changes nothing,
+ *       so a merely slow open loses nothing by the guard.
  * </ol>
  *
  * <p>So a FIFO swapped in between the steps gives a stream that ends at once, which memo's entry
- * checks see as a broken entry (a truncated one), never as a value. A second look at the path
- * after the open would prove nothing about the file that was opened, so none is taken. What the
- * guard cannot reach is a FIFO moved away while an open waits on it; that needs another process
- * racing memo on purpose inside the store's root.
+ * checks see as a broken entry (a truncated one), never as a value. A second look at the path after
+ * the open would prove nothing about the file that was opened, so none is taken. What the guard
+ * cannot reach is a FIFO moved away while an open waits on it; that needs another process racing
+ * memo on purpose inside the store's root.
  */
 public final class RegularFiles {
   /** How long an open or time change may block before the guard releases it. */
@@ -53,19 +53,18 @@ public final class RegularFiles {
 
   /**
    * The opens and time changes in progress, by thread, with when they started. A map rather than a
-   * task scheduled per open: an entry's open is on memo's hit path, and a put and a remove here cost
-   * far less than scheduling and cancelling a task.
+   * task scheduled per open: an entry's open is on memo's hit path, and a put and a remove here
+   * cost far less than scheduling and cancelling a task.
    */
   private static final Map<Thread, Pending> PENDING = new ConcurrentHashMap<>();
+
   private static final AtomicBoolean GUARD_STARTED = new AtomicBoolean();
 
   private record Pending(Path file, long startNanos) {}
 
   private RegularFiles() {}
 
-  /**
-   * A store's file that is not a regular file: a symbolic link, folder, FIFO, device or socket.
-   */
+  /** A store's file that is not a regular file: a symbolic link, folder, FIFO, device or socket. */
   public static final class NotRegularFileException extends FileSystemException {
     private static final long serialVersionUID = 1L;
     private final String kind;
@@ -134,14 +133,16 @@ public final class RegularFiles {
    * @throws IOException if the time cannot be set, or nothing is at the path
    */
   public static void setLastModifiedTime(Path file, FileTime time) throws IOException {
-    requireRegular(file,
-        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
-    guarded(file, () -> {
-      // Without following links, the JDK sets the time of the link itself, never its target.
-      Files.getFileAttributeView(file, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-          .setTimes(time, null, null);
-      return null;
-    });
+    requireRegular(
+        file, Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+    guarded(
+        file,
+        () -> {
+          // Without following links, the JDK sets the time of the link itself, never its target.
+          Files.getFileAttributeView(file, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+              .setTimes(time, null, null);
+          return null;
+        });
   }
 
   /**
@@ -166,10 +167,17 @@ public final class RegularFiles {
       return;
     }
     String kind = kind(folder, a);
-    throw new StoreException(what + " " + folder + " of the store at " + root + " is " + kind
-        + ", not a folder; memo never writes or reads through it, so that nothing leaves the"
-        + " store: remove it (memo creates the folder again) or point the store's path at the"
-        + " folder it links to");
+    throw new StoreException(
+        what
+            + " "
+            + folder
+            + " of the store at "
+            + root
+            + " is "
+            + kind
+            + ", not a folder; memo never writes or reads through it, so that nothing leaves the"
+            + " store: remove it (memo creates the folder again) or point the store's path at the"
+            + " folder it links to");
   }
 
   /**
@@ -194,11 +202,16 @@ public final class RegularFiles {
       // The unix view exists on Linux and macOS; elsewhere the generic word is all we know.
       int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
       switch (mode & 0170000) {
-        case 0010000: return "a FIFO";
-        case 0020000: return "a character device";
-        case 0060000: return "a block device";
-        case 0140000: return "a socket";
-        default: break;
+        case 0010000:
+          return "a FIFO";
+        case 0020000:
+          return "a character device";
+        case 0060000:
+          return "a block device";
+        case 0140000:
+          return "a socket";
+        default:
+          break;
       }
     } catch (IOException | RuntimeException e) {
       // Fall through to the generic word.
@@ -248,30 +261,34 @@ public final class RegularFiles {
     if (GUARD_STARTED.get() || !GUARD_STARTED.compareAndSet(false, true)) {
       return;
     }
-    Thread guard = new Thread(() -> {
-      long limit = TimeUnit.MILLISECONDS.toNanos(GUARD_MILLIS);
-      while (true) {
-        try {
-          Thread.sleep(GUARD_MILLIS / 2);
-        } catch (InterruptedException e) {
-          return;
-        }
-        long now = System.nanoTime();
-        for (Pending p : PENDING.values()) {
-          if (now - p.startNanos() > limit) {
-            release(p.file());
-          }
-        }
-      }
-    }, "memo-open-guard");
+    Thread guard =
+        new Thread(
+            () -> {
+              long limit = TimeUnit.MILLISECONDS.toNanos(GUARD_MILLIS);
+              while (true) {
+                try {
+                  Thread.sleep(GUARD_MILLIS / 2);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                long now = System.nanoTime();
+                for (Pending p : PENDING.values()) {
+                  if (now - p.startNanos() > limit) {
+                    release(p.file());
+                  }
+                }
+              }
+            },
+            "memo-open-guard");
     guard.setDaemon(true);
     guard.start();
   }
 
   /** Opens the path read-write and closes it: a reader blocked on a FIFO there returns. */
   private static void release(Path file) {
-    try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS)) {
+    try (FileChannel c =
+        FileChannel.open(
+            file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       // Nothing to do: opening was the point.
     } catch (IOException | RuntimeException e) {
       // Gone, a link, or not writable: nothing this guard can release.

@@ -36,119 +36,160 @@ final class RegularFilesTest {
 
   @Test
   void open_regularFile_readsIt_andAbsentIsEmpty() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      Path file = Files.writeString(dir.resolve("f"), "bytes");
-      try (InputStream in = RegularFiles.open(file).orElseThrow()) {
-        assertArrayEquals("bytes".getBytes(StandardCharsets.UTF_8), in.readAllBytes());
-      }
-      assertEquals(Optional.empty(), RegularFiles.open(dir.resolve("absent")));
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          Path file = Files.writeString(dir.resolve("f"), "bytes");
+          try (InputStream in = RegularFiles.open(file).orElseThrow()) {
+            assertArrayEquals("bytes".getBytes(StandardCharsets.UTF_8), in.readAllBytes());
+          }
+          assertEquals(Optional.empty(), RegularFiles.open(dir.resolve("absent")));
+        });
   }
 
   @Test
   void open_fifo_isRefusedWithoutWaiting() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      Path fifo = dir.resolve("fifo");
-      mkfifo(fifo);
-      RegularFiles.NotRegularFileException e =
-          assertThrows(RegularFiles.NotRegularFileException.class, () -> RegularFiles.open(fifo));
-      assertEquals(fifo + ": is a FIFO, not a regular file", e.getMessage());
-      assertEquals("a FIFO", e.kind());
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          Path fifo = dir.resolve("fifo");
+          mkfifo(fifo);
+          RegularFiles.NotRegularFileException e =
+              assertThrows(
+                  RegularFiles.NotRegularFileException.class, () -> RegularFiles.open(fifo));
+          assertEquals(fifo + ": is a FIFO, not a regular file", e.getMessage());
+          assertEquals("a FIFO", e.kind());
+        });
   }
 
   @Test
   void openGuarded_fifoSwappedInAfterTheCheck_isReleasedAndEndsAtOnce() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      // The open itself, as if the check had seen a regular file: without the guard it would
-      // wait for a writer forever.
-      Path fifo = dir.resolve("swapped");
-      mkfifo(fifo);
-      try (InputStream in = RegularFiles.openGuarded(fifo)) {
-        assertEquals(-1, in.read());
-      }
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          // The open itself, as if the check had seen a regular file: without the guard it would
+          // wait for a writer forever.
+          Path fifo = dir.resolve("swapped");
+          mkfifo(fifo);
+          try (InputStream in = RegularFiles.openGuarded(fifo)) {
+            assertEquals(-1, in.read());
+          }
+        });
   }
 
   @Test
   void open_symlinkAndDirectory_areRefused_andTheTargetIsNotRead() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      Path target = Files.writeString(dir.resolve("target"), "secret");
-      Path link = Files.createSymbolicLink(dir.resolve("link"), target);
-      assertEquals("a symbolic link", assertThrows(RegularFiles.NotRegularFileException.class,
-          () -> RegularFiles.open(link)).kind());
-      Path folder = Files.createDirectory(dir.resolve("folder"));
-      assertEquals("a directory", assertThrows(RegularFiles.NotRegularFileException.class,
-          () -> RegularFiles.open(folder)).kind());
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          Path target = Files.writeString(dir.resolve("target"), "secret");
+          Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+          assertEquals(
+              "a symbolic link",
+              assertThrows(
+                      RegularFiles.NotRegularFileException.class, () -> RegularFiles.open(link))
+                  .kind());
+          Path folder = Files.createDirectory(dir.resolve("folder"));
+          assertEquals(
+              "a directory",
+              assertThrows(
+                      RegularFiles.NotRegularFileException.class, () -> RegularFiles.open(folder))
+                  .kind());
+        });
   }
 
   @Test
   void setLastModifiedTime_ofALink_isRefused_andTheTargetKeepsItsTime() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      Path target = Files.writeString(dir.resolve("target"), "x");
-      Files.setLastModifiedTime(target, FileTime.fromMillis(OLD));
-      Path link = Files.createSymbolicLink(dir.resolve("link"), target);
-      assertThrows(RegularFiles.NotRegularFileException.class,
-          () -> RegularFiles.setLastModifiedTime(link, FileTime.fromMillis(OLD + 1000)));
-      assertEquals(OLD, Files.getLastModifiedTime(target).toMillis());
-      Path fifo = dir.resolve("fifo");
-      mkfifo(fifo);
-      assertThrows(RegularFiles.NotRegularFileException.class,
-          () -> RegularFiles.setLastModifiedTime(fifo, FileTime.fromMillis(OLD)));
-      RegularFiles.setLastModifiedTime(target, FileTime.fromMillis(OLD + 1000));
-      assertEquals(OLD + 1000, Files.getLastModifiedTime(target).toMillis());
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          Path target = Files.writeString(dir.resolve("target"), "x");
+          Files.setLastModifiedTime(target, FileTime.fromMillis(OLD));
+          Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+          assertThrows(
+              RegularFiles.NotRegularFileException.class,
+              () -> RegularFiles.setLastModifiedTime(link, FileTime.fromMillis(OLD + 1000)));
+          assertEquals(OLD, Files.getLastModifiedTime(target).toMillis());
+          Path fifo = dir.resolve("fifo");
+          mkfifo(fifo);
+          assertThrows(
+              RegularFiles.NotRegularFileException.class,
+              () -> RegularFiles.setLastModifiedTime(fifo, FileTime.fromMillis(OLD)));
+          RegularFiles.setLastModifiedTime(target, FileTime.fromMillis(OLD + 1000));
+          assertEquals(OLD + 1000, Files.getLastModifiedTime(target).toMillis());
+        });
   }
 
   @Test
   void readNameFile_thatIsAFifoOrALink_isNoName() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      Path fifo = dir.resolve("fifo.name");
-      mkfifo(fifo);
-      assertEquals(Optional.empty(), Namespaces.readNameFile(fifo));
-      Path real = dir.resolve("real.name");
-      Namespaces.writeNameFile(real, "ns");
-      Path link = Files.createSymbolicLink(dir.resolve("link.name"), real);
-      assertEquals(Optional.empty(), Namespaces.readNameFile(link));
-      assertEquals(Optional.of("ns"), Namespaces.readNameFile(real));
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          Path fifo = dir.resolve("fifo.name");
+          mkfifo(fifo);
+          assertEquals(Optional.empty(), Namespaces.readNameFile(fifo));
+          Path real = dir.resolve("real.name");
+          Namespaces.writeNameFile(real, "ns");
+          Path link = Files.createSymbolicLink(dir.resolve("link.name"), real);
+          assertEquals(Optional.empty(), Namespaces.readNameFile(link));
+          assertEquals(Optional.of("ns"), Namespaces.readNameFile(real));
+        });
   }
 
   @Test
   void writeNameFile_inALinkedFolder_isRefused() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      Path outside = Files.createDirectory(dir.resolve("outside"));
-      Path root = Files.createDirectory(dir.resolve("root"));
-      Path folder = Files.createSymbolicLink(root.resolve("namespaces"), outside);
-      StoreException e = assertThrows(StoreException.class,
-          () -> Namespaces.writeNameFile(folder.resolve("x.name"), "ns"));
-      assertEquals("folder " + folder + " of the store at " + root + " is a symbolic link, not a"
-          + " folder; memo never writes or reads through it, so that nothing leaves the store:"
-          + " remove it (memo creates the folder again) or point the store's path at the folder"
-          + " it links to", e.getMessage());
-      try (var files = Files.list(outside)) {
-        assertEquals(0, files.count());
-      }
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          Path outside = Files.createDirectory(dir.resolve("outside"));
+          Path root = Files.createDirectory(dir.resolve("root"));
+          Path folder = Files.createSymbolicLink(root.resolve("namespaces"), outside);
+          StoreException e =
+              assertThrows(
+                  StoreException.class,
+                  () -> Namespaces.writeNameFile(folder.resolve("x.name"), "ns"));
+          assertEquals(
+              "folder "
+                  + folder
+                  + " of the store at "
+                  + root
+                  + " is a symbolic link, not a"
+                  + " folder; memo never writes or reads through it, so that nothing leaves the store:"
+                  + " remove it (memo creates the folder again) or point the store's path at the folder"
+                  + " it links to",
+              e.getMessage());
+          try (var files = Files.list(outside)) {
+            assertEquals(0, files.count());
+          }
+        });
   }
 
   @Test
   void quarantineKeep_underALinkedQuarantineFolder_isRefused_andNothingIsWrittenOutside() {
-    assertTimeoutPreemptively(LIMIT, () -> {
-      Path outside = Files.createDirectory(dir.resolve("outside"));
-      Path root = Files.createDirectory(dir.resolve("root"));
-      Files.createSymbolicLink(root.resolve(Quarantine.FOLDER), outside);
-      Quarantine q = Quarantine.under(root);
-      Signature key = Signature.of(new byte[] {1, 2});
-      StoreException e = assertThrows(StoreException.class,
-          () -> q.keep("ns", key, out -> out.write(1), "why"));
-      assertTrue(e.getMessage().startsWith("quarantine folder " + root.resolve(".quarantine")
-          + " of the store at " + root + " is a symbolic link"), e.getMessage());
-      assertThrows(StoreException.class, () -> q.removeOlderThan(Long.MAX_VALUE));
-      try (var files = Files.list(outside)) {
-        assertEquals(0, files.count());
-      }
-    });
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          Path outside = Files.createDirectory(dir.resolve("outside"));
+          Path root = Files.createDirectory(dir.resolve("root"));
+          Files.createSymbolicLink(root.resolve(Quarantine.FOLDER), outside);
+          Quarantine q = Quarantine.under(root);
+          Signature key = Signature.of(new byte[] {1, 2});
+          StoreException e =
+              assertThrows(
+                  StoreException.class, () -> q.keep("ns", key, out -> out.write(1), "why"));
+          assertTrue(
+              e.getMessage()
+                  .startsWith(
+                      "quarantine folder "
+                          + root.resolve(".quarantine")
+                          + " of the store at "
+                          + root
+                          + " is a symbolic link"),
+              e.getMessage());
+          assertThrows(StoreException.class, () -> q.removeOlderThan(Long.MAX_VALUE));
+          try (var files = Files.list(outside)) {
+            assertEquals(0, files.count());
+          }
+        });
   }
 }

@@ -66,7 +66,9 @@ final class SupportTest {
     }
     assertEquals(5, kept.size());
     for (Path p : kept) {
-      assertTrue(p.startsWith(dir.resolve(".quarantine").resolve(Namespaces.folderName("ns"))), p::toString);
+      assertTrue(
+          p.startsWith(dir.resolve(".quarantine").resolve(Namespaces.folderName("ns"))),
+          p::toString);
       String name = p.getFileName().toString();
       Path reason = p.resolveSibling(name.replace(".entry", ".reason"));
       assertEquals("reason " + Files.readAllBytes(p)[0], Files.readString(reason));
@@ -77,7 +79,8 @@ final class SupportTest {
   void move_vanishedEntry_isEmpty_andLeavesNoReason() throws IOException {
     Quarantine quarantine = Quarantine.under(dir);
     assertEquals(Optional.empty(), quarantine.move("ns", KEY, dir.resolve("gone"), "why"));
-    try (Stream<Path> files = Files.list(quarantine.folder().resolve(Namespaces.folderName("ns")))) {
+    try (Stream<Path> files =
+        Files.list(quarantine.folder().resolve(Namespaces.folderName("ns")))) {
       assertEquals(0, files.count());
     }
   }
@@ -86,15 +89,26 @@ final class SupportTest {
   void keep_failingWriter_keepsNothing_andRethrows() throws IOException {
     Quarantine quarantine = Quarantine.under(dir);
     IOException boom = new IOException("boom");
-    IOException thrown = assertThrows(IOException.class, () -> quarantine.keep("ns", KEY, out -> {
-      out.write(1);
-      throw boom;
-    }, "why"));
+    IOException thrown =
+        assertThrows(
+            IOException.class,
+            () ->
+                quarantine.keep(
+                    "ns",
+                    KEY,
+                    out -> {
+                      out.write(1);
+                      throw boom;
+                    },
+                    "why"));
     assertSame(boom, thrown);
-    try (Stream<Path> files = Files.list(quarantine.folder().resolve(Namespaces.folderName("ns")))) {
+    try (Stream<Path> files =
+        Files.list(quarantine.folder().resolve(Namespaces.folderName("ns")))) {
       assertEquals(0, files.count());
     }
-    Path kept = quarantine.keep("ns", KEY, out -> out.write("bytes".getBytes(StandardCharsets.UTF_8)), "why");
+    Path kept =
+        quarantine.keep(
+            "ns", KEY, out -> out.write("bytes".getBytes(StandardCharsets.UTF_8)), "why");
     assertArrayEquals("bytes".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(kept));
     assertNotEquals(0, quarantine.removeOlderThan(System.currentTimeMillis() + 60_000));
     assertFalse(Files.exists(kept));

@@ -5,13 +5,13 @@ import dev.memo.MemoConfig;
 import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.core.config.ConfigLoader;
+import dev.memo.core.config.ProviderSelector;
 import dev.memo.core.entry.CorruptEntryException;
 import dev.memo.core.entry.EntryFormat;
 import dev.memo.core.entry.EntryIntegrity;
 import dev.memo.core.entry.EntryReader;
-import dev.memo.core.entry.OutdatedEntryException;
 import dev.memo.core.entry.MissReasons;
-import dev.memo.core.config.ProviderSelector;
+import dev.memo.core.entry.OutdatedEntryException;
 import dev.memo.core.store.DirectoryMaintenance;
 import dev.memo.spi.Store;
 import dev.memo.spi.Store.Capability;
@@ -23,7 +23,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,12 +52,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Works on any store that declares {@link Capability#LISTING} ({@code directory}, {@code
  * chronicle}, {@code memory}); pruning uses the store's own {@link Store#prune} where it declares
  * {@link Capability#PRUNING}. On a store without the capability an operation fails with a {@link
- * StoreException} that says which capability it needs ({@link Capability#unsupportedBy}).
- * Functions are namespaces; memo's own namespaces (whose names
- * start with a control character, such as the records {@code explain} reads) are left out of
- * {@link #functions()}, {@link #list} and {@link #stats}, but are verified and pruned like the
- * rest. Entries written while an operation runs may or may not be seen. Not thread-safe: use one
- * instance per thread.
+ * StoreException} that says which capability it needs ({@link Capability#unsupportedBy}). Functions
+ * are namespaces; memo's own namespaces (whose names start with a control character, such as the
+ * records {@code explain} reads) are left out of {@link #functions()}, {@link #list} and {@link
+ * #stats}, but are verified and pruned like the rest. Entries written while an operation runs may
+ * or may not be seen. Not thread-safe: use one instance per thread.
  */
 public final class StoreAdmin implements AutoCloseable {
   private final Store store;
@@ -104,8 +102,11 @@ public final class StoreAdmin implements AutoCloseable {
    * @throws dev.memo.MemoConfigurationException if the integrity key cannot be read
    */
   public static StoreAdmin of(Store store, MemoConfig config) {
-    return new StoreAdmin(Objects.requireNonNull(store, "store"), false,
-        EntryIntegrity.of(config, System.getenv()), System::currentTimeMillis);
+    return new StoreAdmin(
+        Objects.requireNonNull(store, "store"),
+        false,
+        EntryIntegrity.of(config, System.getenv()),
+        System::currentTimeMillis);
   }
 
   /**
@@ -142,8 +143,8 @@ public final class StoreAdmin implements AutoCloseable {
       names.sort(Comparator.naturalOrder());
       return names;
     } catch (IOException e) {
-      throw new StoreException("cannot list the " + store.name() + " store: " + e
-          + "; check that it is readable", e);
+      throw new StoreException(
+          "cannot list the " + store.name() + " store: " + e + "; check that it is readable", e);
     }
   }
 
@@ -161,28 +162,30 @@ public final class StoreAdmin implements AutoCloseable {
     Set<String> names = new HashSet<>();
     for (Path folder : DirectoryMaintenance.unnamedFolders(store)) {
       String folderName = folder.getFileName().toString();
-      DirectoryMaintenance.forEachEntryFile(folder, file -> {
-        // Never through a link, never on a FIFO: RegularFiles opens regular files only.
-        Optional<InputStream> opened;
-        try {
-          opened = RegularFiles.open(file);
-        } catch (IOException | RuntimeException e) {
-          return false;
-        }
-        if (opened.isEmpty()) {
-          return false;
-        }
-        try (InputStream in = new BufferedInputStream(opened.get())) {
-          String function = EntryFormat.readHeader(in).metadata().get("function");
-          if (function != null && Namespaces.folderName(function).equals(folderName)) {
-            names.add(function);
-            return true;
-          }
-        } catch (IOException | RuntimeException ignored) {
-          // Not a memo entry, or a broken one: try the next.
-        }
-        return false;
-      });
+      DirectoryMaintenance.forEachEntryFile(
+          folder,
+          file -> {
+            // Never through a link, never on a FIFO: RegularFiles opens regular files only.
+            Optional<InputStream> opened;
+            try {
+              opened = RegularFiles.open(file);
+            } catch (IOException | RuntimeException e) {
+              return false;
+            }
+            if (opened.isEmpty()) {
+              return false;
+            }
+            try (InputStream in = new BufferedInputStream(opened.get())) {
+              String function = EntryFormat.readHeader(in).metadata().get("function");
+              if (function != null && Namespaces.folderName(function).equals(folderName)) {
+                names.add(function);
+                return true;
+              }
+            } catch (IOException | RuntimeException ignored) {
+              // Not a memo entry, or a broken one: try the next.
+            }
+            return false;
+          });
     }
     return names;
   }
@@ -192,12 +195,18 @@ public final class StoreAdmin implements AutoCloseable {
   }
 
   /** One entry as a listing shows it. */
-  public record Entry(String function, Signature key, long size, Optional<Instant> lastAccess,
-      Optional<Instant> created, Optional<Duration> computeTime, Optional<String> serde,
+  public record Entry(
+      String function,
+      Signature key,
+      long size,
+      Optional<Instant> lastAccess,
+      Optional<Instant> created,
+      Optional<Duration> computeTime,
+      Optional<String> serde,
       Optional<String> problem) {
     /**
-     * Returns the time the entry was last used: its last access where the store tracks it, else
-     * its creation time from its header.
+     * Returns the time the entry was last used: its last access where the store tracks it, else its
+     * creation time from its header.
      *
      * @return the time, or empty when neither is known
      */
@@ -237,8 +246,15 @@ public final class StoreAdmin implements AutoCloseable {
       try {
         store.forEachEntry(ns, e -> mine.add(new Listed(ns, e)));
       } catch (IOException e) {
-        throw new StoreException("cannot list the entries of \"" + ns + "\" in the " + store.name()
-            + " store: " + e + "; check that it is readable", e);
+        throw new StoreException(
+            "cannot list the entries of \""
+                + ns
+                + "\" in the "
+                + store.name()
+                + " store: "
+                + e
+                + "; check that it is readable",
+            e);
       }
       mine.sort(Comparator.comparing(l -> l.entry().key()));
       all.addAll(mine);
@@ -269,8 +285,8 @@ public final class StoreAdmin implements AutoCloseable {
     } catch (IOException | RuntimeException x) {
       problem = Optional.of(x.toString());
     }
-    return new Entry(l.namespace(), e.key(), e.size(), e.lastAccess(), created, compute, serde,
-        problem);
+    return new Entry(
+        l.namespace(), e.key(), e.size(), e.lastAccess(), created, compute, serde, problem);
   }
 
   private static Optional<Long> number(EntryFormat.Header h, String key) {
@@ -296,8 +312,8 @@ public final class StoreAdmin implements AutoCloseable {
    *     up to the file system's block size (an approximation: see {@link
    *     DirectoryMaintenance#onDisk}); for other stores the same as {@code bytes}
    */
-  public record FunctionStats(String function, long entries, long bytes,
-      Optional<Instant> lastAccess, long diskBytes) {}
+  public record FunctionStats(
+      String function, long entries, long bytes, Optional<Instant> lastAccess, long diskBytes) {}
 
   /**
    * What a store holds.
@@ -330,11 +346,14 @@ public final class StoreAdmin implements AutoCloseable {
         sums[0]++;
         sums[1] += l.entry().size();
         sums[2] += DirectoryMaintenance.onDisk(store, l.entry().size());
-        l.entry().lastAccess().ifPresent(t -> {
-          if (latest[0] == null || t.isAfter(latest[0])) {
-            latest[0] = t;
-          }
-        });
+        l.entry()
+            .lastAccess()
+            .ifPresent(
+                t -> {
+                  if (latest[0] == null || t.isAfter(latest[0])) {
+                    latest[0] = t;
+                  }
+                });
       }
       result.add(new FunctionStats(f, sums[0], sums[1], Optional.ofNullable(latest[0]), sums[2]));
       entries += sums[0];
@@ -355,7 +374,11 @@ public final class StoreAdmin implements AutoCloseable {
    * @param removedBytes bytes of the entries removed
    * @param removedTemporaryFiles temporary files of dead writers removed (directory store)
    */
-  public record Pruned(long entries, long bytes, long removedEntries, long removedBytes,
+  public record Pruned(
+      long entries,
+      long bytes,
+      long removedEntries,
+      long removedBytes,
       long removedTemporaryFiles) {}
 
   /**
@@ -372,8 +395,8 @@ public final class StoreAdmin implements AutoCloseable {
    * @param progress told of each entry looked at
    * @return what was removed and what remains
    * @throws IllegalArgumentException if {@code maxBytes} or {@code maxAge} is negative
-   * @throws StoreException if the store cannot be listed or written, or can neither prune nor
-   *     list, or cannot keep the bound given, saying why
+   * @throws StoreException if the store cannot be listed or written, or can neither prune nor list,
+   *     or cannot keep the bound given, saying why
    */
   public Pruned prune(long maxBytes, @Nullable Duration maxAge, Progress progress) {
     if (maxBytes < 0) {
@@ -387,13 +410,22 @@ public final class StoreAdmin implements AutoCloseable {
       try {
         Store.Pruned s = store.prune(maxBytes, maxAge);
         progress.done();
-        return new Pruned(s.entries(), s.bytes(), s.removedEntries(), s.removedBytes(),
+        return new Pruned(
+            s.entries(),
+            s.bytes(),
+            s.removedEntries(),
+            s.removedBytes(),
             s.removedTemporaryFiles());
       } catch (UnsupportedOperationException e) {
         throw new StoreException(e.getMessage(), e);
       } catch (IOException e) {
-        throw new StoreException("cannot prune the " + store.name() + " store: " + e
-            + "; check that it is readable and writable", e);
+        throw new StoreException(
+            "cannot prune the "
+                + store.name()
+                + " store: "
+                + e
+                + "; check that it is readable and writable",
+            e);
       }
     }
     if (!capabilities.contains(Capability.LISTING)) {
@@ -402,15 +434,21 @@ public final class StoreAdmin implements AutoCloseable {
     List<Listed> all = listed(namespaces("pruning a store"));
     List<Listed> kept = new ArrayList<>();
     Map<Listed, Long> times = new java.util.IdentityHashMap<>();
-    long cut = maxAge == null ? Long.MIN_VALUE
-        : maxAge.isZero() ? Long.MAX_VALUE : clock.getAsLong() - maxAge.toMillis();
+    long cut =
+        maxAge == null
+            ? Long.MIN_VALUE
+            : maxAge.isZero() ? Long.MAX_VALUE : clock.getAsLong() - maxAge.toMillis();
     long removed = 0;
     long removedBytes = 0;
     long total = 0;
     long done = 0;
     for (Listed l : all) {
-      long t = l.entry().lastAccess().or(() -> describe(l).created())
-          .map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+      long t =
+          l.entry()
+              .lastAccess()
+              .or(() -> describe(l).created())
+              .map(Instant::toEpochMilli)
+              .orElse(Long.MIN_VALUE);
       times.put(l, t);
       progress.update("reading headers", ++done, all.size());
       if (t < cut && remove(l)) {
@@ -442,8 +480,17 @@ public final class StoreAdmin implements AutoCloseable {
     try {
       return store.remove(l.namespace(), l.entry().key());
     } catch (IOException e) {
-      throw new StoreException("cannot remove entry " + l.entry().key() + " of \"" + l.namespace()
-          + "\" from the " + store.name() + " store: " + e + "; check that it is writable", e);
+      throw new StoreException(
+          "cannot remove entry "
+              + l.entry().key()
+              + " of \""
+              + l.namespace()
+              + "\" from the "
+              + store.name()
+              + " store: "
+              + e
+              + "; check that it is writable",
+          e);
     }
   }
 
@@ -459,8 +506,15 @@ public final class StoreAdmin implements AutoCloseable {
     try {
       return store.clear(function);
     } catch (IOException e) {
-      throw new StoreException("cannot clear \"" + function + "\" in the " + store.name()
-          + " store: " + e + "; check that it is readable and writable", e);
+      throw new StoreException(
+          "cannot clear \""
+              + function
+              + "\" in the "
+              + store.name()
+              + " store: "
+              + e
+              + "; check that it is readable and writable",
+          e);
     }
   }
 
@@ -478,8 +532,13 @@ public final class StoreAdmin implements AutoCloseable {
       try {
         removed += store.clear(namespace);
       } catch (IOException e) {
-        throw new StoreException("cannot clear the " + store.name() + " store: " + e
-            + "; check that it is readable and writable", e);
+        throw new StoreException(
+            "cannot clear the "
+                + store.name()
+                + " store: "
+                + e
+                + "; check that it is readable and writable",
+            e);
       }
     }
     return removed;
@@ -499,15 +558,15 @@ public final class StoreAdmin implements AutoCloseable {
    *
    * @param checked entries checked
    * @param bytes bytes of the entries checked
-   * @param bad the bad entries, quarantined unless the reason says otherwise: damaged, or read
-   *     from another key's place
+   * @param bad the bad entries, quarantined unless the reason says otherwise: damaged, or read from
+   *     another key's place
    * @param unreadable entries (or namespaces, with a null key) that could not be read, left as they
    *     are: a file memo cannot open, a directory where an entry belongs
    * @param outdated entries of an older format, which memo computes again and rewrites on their
    *     next call; not damage, left as they are
    */
-  public record Verified(long checked, long bytes, List<Bad> bad, List<Bad> unreadable,
-      List<Bad> outdated) {
+  public record Verified(
+      long checked, long bytes, List<Bad> bad, List<Bad> unreadable, List<Bad> outdated) {
     /**
      * Returns whether verify found damage: a bad entry, or one it could not read.
      *
@@ -528,8 +587,8 @@ public final class StoreAdmin implements AutoCloseable {
    * entry of an older format as outdated. Entries removed while verify runs are skipped.
    *
    * @param progress told of each entry checked
-   * @return how many entries were checked, which were bad (with why one could not be
-   *     quarantined, if so), unreadable or outdated
+   * @return how many entries were checked, which were bad (with why one could not be quarantined,
+   *     if so), unreadable or outdated
    * @throws StoreException if the store cannot be listed at all
    */
   public Verified verify(Progress progress) {
@@ -578,8 +637,8 @@ public final class StoreAdmin implements AutoCloseable {
       }
     }
     progress.done();
-    return new Verified(checked, bytes, List.copyOf(bad), List.copyOf(unreadable),
-        List.copyOf(outdated));
+    return new Verified(
+        checked, bytes, List.copyOf(bad), List.copyOf(unreadable), List.copyOf(outdated));
   }
 
   /**
@@ -593,8 +652,8 @@ public final class StoreAdmin implements AutoCloseable {
   public record LastMiss(String function, Optional<Instant> at, Optional<Explanation> reason) {}
 
   /**
-   * Returns the latest miss of each function that has a record of one, read from the records
-   * memo keeps in its own namespace (one per function, replaced at each miss).
+   * Returns the latest miss of each function that has a record of one, read from the records memo
+   * keeps in its own namespace (one per function, replaced at each miss).
    *
    * @param progress told of each record read
    * @return by function name, sorted
@@ -606,8 +665,14 @@ public final class StoreAdmin implements AutoCloseable {
     Map<String, LastMiss> found = new java.util.TreeMap<>();
     long done = 0;
     for (Listed l : records) {
-      readLastMiss(l).ifPresent(m -> found.merge(m.function(), m, (a, b) ->
-          b.at().orElse(Instant.MIN).isAfter(a.at().orElse(Instant.MIN)) ? b : a));
+      readLastMiss(l)
+          .ifPresent(
+              m ->
+                  found.merge(
+                      m.function(),
+                      m,
+                      (a, b) ->
+                          b.at().orElse(Instant.MIN).isAfter(a.at().orElse(Instant.MIN)) ? b : a));
       progress.update("reading records", ++done, records.size());
     }
     progress.done();
@@ -635,12 +700,16 @@ public final class StoreAdmin implements AutoCloseable {
         EntryFormat.Header h = EntryFormat.readHeader(stream);
         String function = h.metadata().get("function");
         // Code manifests share the namespace; only a latest-entry record has both of these.
-        if (!h.serde().equals(MissReasons.SERDE) || function == null
+        if (!h.serde().equals(MissReasons.SERDE)
+            || function == null
             || !h.metadata().containsKey("signature.code")) {
           return Optional.empty();
         }
-        return Optional.of(new LastMiss(function, number(h, "created").map(Instant::ofEpochMilli),
-            MissReasons.decode(function, h.metadata())));
+        return Optional.of(
+            new LastMiss(
+                function,
+                number(h, "created").map(Instant::ofEpochMilli),
+                MissReasons.decode(function, h.metadata())));
       }
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // a record is a hint; a broken one tells nothing

@@ -26,8 +26,8 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * One application class file, read once per JVM: its supertypes, its fields and, for each
- * method, the hash of its normalized bytecode and what it references.
+ * One application class file, read once per JVM: its supertypes, its fields and, for each method,
+ * the hash of its normalized bytecode and what it references.
  *
  * <p>Normalization: the class is read with {@code SKIP_DEBUG | SKIP_FRAMES}, which drops line
  * numbers, local variable names and tables, the source file name and stack map frames; labels are
@@ -42,6 +42,7 @@ import org.objectweb.asm.Type;
  */
 final class ClassCode {
   private static final HexFormat HEX = HexFormat.of();
+
   /** Keyed by the class file's URL: one parse per class file per JVM. */
   private static final Map<String, ClassCode> CACHE = new ConcurrentHashMap<>();
 
@@ -50,11 +51,17 @@ final class ClassCode {
   final List<String> interfaces;
   final int access;
   final Map<String, MethodCode> methods;
+
   /** Field name to access flags. */
   final Map<String, Integer> fields;
 
-  private ClassCode(String name, String superName, List<String> interfaces, int access,
-      Map<String, MethodCode> methods, Map<String, Integer> fields) {
+  private ClassCode(
+      String name,
+      String superName,
+      List<String> interfaces,
+      int access,
+      Map<String, MethodCode> methods,
+      Map<String, Integer> fields) {
     this.name = name;
     this.superName = superName;
     this.interfaces = interfaces;
@@ -73,13 +80,19 @@ final class ClassCode {
    *     through a method reference ({@code new}, a constructor or method reference), whose
    *     callbacks the JDK may call
    * @param staticWrites static fields it assigns ({@code putstatic})
-   * @param properties system properties and environment variables it reads by a constant name:
-   *     each {@code {"property" | "env", name}}
+   * @param properties system properties and environment variables it reads by a constant name: each
+   *     {@code {"property" | "env", name}}
    * @param resources class-path resources it reads by a constant name, resolved to absolute names
    *     (no leading slash)
    */
-  record MethodCode(int access, String hash, List<Ref> calls, List<Ref> staticReads,
-      List<String> instantiated, List<Ref> staticWrites, List<String[]> properties,
+  record MethodCode(
+      int access,
+      String hash,
+      List<Ref> calls,
+      List<Ref> staticReads,
+      List<String> instantiated,
+      List<Ref> staticWrites,
+      List<String[]> properties,
       List<String> resources) {
     boolean isAbstract() {
       return (access & Opcodes.ACC_ABSTRACT) != 0;
@@ -98,8 +111,13 @@ final class ClassCode {
   static ClassCode parse(byte[] bytes) {
     Reader reader = new Reader();
     new ClassReader(bytes).accept(reader, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-    return new ClassCode(reader.name, reader.superName, reader.interfaces, reader.access,
-        Map.copyOf(reader.methods), Map.copyOf(reader.fields));
+    return new ClassCode(
+        reader.name,
+        reader.superName,
+        reader.interfaces,
+        reader.access,
+        Map.copyOf(reader.methods),
+        Map.copyOf(reader.fields));
   }
 
   static boolean isLambdaBody(String methodName) {
@@ -124,7 +142,12 @@ final class ClassCode {
     }
 
     @Override
-    public void visit(int version, int access, String name, String signature, String superName,
+    public void visit(
+        int version,
+        int access,
+        String name,
+        String signature,
+        String superName,
         String[] interfaces) {
       this.name = name;
       this.superName = superName;
@@ -133,15 +156,15 @@ final class ClassCode {
     }
 
     @Override
-    public @Nullable FieldVisitor visitField(int access, String name, String descriptor, String signature,
-        Object value) {
+    public @Nullable FieldVisitor visitField(
+        int access, String name, String descriptor, String signature, Object value) {
       fields.put(name, access);
       return null;
     }
 
     @Override
-    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-        String[] exceptions) {
+    public MethodVisitor visitMethod(
+        int access, String name, String descriptor, String signature, String[] exceptions) {
       return new Normalizer(this.name, access, name, descriptor, methods);
     }
   }
@@ -162,19 +185,21 @@ final class ClassCode {
     private final List<Ref> staticWrites = new ArrayList<>();
     private final List<String[]> properties = new ArrayList<>();
     private final List<String> resources = new ArrayList<>();
+
     /**
-     * String and class constants loaded since the last property or resource read: the names such
-     * a read is given are nearly always constants pushed just before it.
+     * String and class constants loaded since the last property or resource read: the names such a
+     * read is given are nearly always constants pushed just before it.
      */
     private final List<String> strings = new ArrayList<>();
+
     private @Nullable String lastType;
     private final String owner;
     private final int access;
     private final String key;
     private final Map<String, MethodCode> sink;
 
-    Normalizer(String owner, int access, String name, String descriptor,
-        Map<String, MethodCode> sink) {
+    Normalizer(
+        String owner, int access, String name, String descriptor, Map<String, MethodCode> sink) {
       super(Opcodes.ASM9);
       this.owner = owner;
       this.access = access;
@@ -224,10 +249,17 @@ final class ClassCode {
       if (follow && h.getTag() >= Opcodes.H_INVOKEVIRTUAL) {
         int opcode;
         switch (h.getTag()) {
-          case Opcodes.H_INVOKEVIRTUAL: opcode = Opcodes.INVOKEVIRTUAL; break;
-          case Opcodes.H_INVOKEINTERFACE: opcode = Opcodes.INVOKEINTERFACE; break;
-          case Opcodes.H_INVOKESTATIC: opcode = Opcodes.INVOKESTATIC; break;
-          default: opcode = Opcodes.INVOKESPECIAL; // H_INVOKESPECIAL, H_NEWINVOKESPECIAL
+          case Opcodes.H_INVOKEVIRTUAL:
+            opcode = Opcodes.INVOKEVIRTUAL;
+            break;
+          case Opcodes.H_INVOKEINTERFACE:
+            opcode = Opcodes.INVOKEINTERFACE;
+            break;
+          case Opcodes.H_INVOKESTATIC:
+            opcode = Opcodes.INVOKESTATIC;
+            break;
+          default:
+            opcode = Opcodes.INVOKESPECIAL; // H_INVOKESPECIAL, H_NEWINVOKESPECIAL
         }
         calls.add(new Ref(opcode, h.getOwner(), h.getName(), h.getDesc()));
         // A constructor or method reference hands out (or works on) instances of its class,
@@ -313,8 +345,8 @@ final class ClassCode {
     }
 
     @Override
-    public void visitMethodInsn(int opcode, String owner, String name, String descriptor,
-        boolean isInterface) {
+    public void visitMethodInsn(
+        int opcode, String owner, String name, String descriptor, boolean isInterface) {
       writeInt(opcode);
       writeString(owner);
       writeString(canonicalName(name));
@@ -327,8 +359,8 @@ final class ClassCode {
     /**
      * Notes a read of a system property, an environment variable or a class-path resource by a
      * constant name. Where a call takes two strings (a property and its default), both recent
-     * constants are kept: an extra name read costs a needless recomputation at worst, a missed
-     * one a stale result.
+     * constants are kept: an extra name read costs a needless recomputation at worst, a missed one
+     * a stale result.
      */
     private void namedRead(String owner, String name, String descriptor) {
       String kind = null;
@@ -358,9 +390,13 @@ final class ClassCode {
           relative = true;
           break;
         case "java/lang/ClassLoader":
-          resource = name.equals("getResource") || name.equals("getResourceAsStream")
-              || name.equals("getSystemResource") || name.equals("getSystemResourceAsStream")
-              || name.equals("getResources") || name.equals("getSystemResources");
+          resource =
+              name.equals("getResource")
+                  || name.equals("getResourceAsStream")
+                  || name.equals("getSystemResource")
+                  || name.equals("getSystemResourceAsStream")
+                  || name.equals("getResources")
+                  || name.equals("getSystemResources");
           break;
         default:
       }
@@ -395,8 +431,8 @@ final class ClassCode {
     }
 
     @Override
-    public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap,
-        Object... arguments) {
+    public void visitInvokeDynamicInsn(
+        String name, String descriptor, Handle bootstrap, Object... arguments) {
       writeInt(INDY);
       writeString(name);
       writeString(descriptor);
@@ -479,9 +515,17 @@ final class ClassCode {
 
     @Override
     public void visitEnd() {
-      sink.put(key, new MethodCode(access, sha(bytes.toByteArray()), List.copyOf(calls),
-          List.copyOf(staticReads), List.copyOf(instantiated), List.copyOf(staticWrites),
-          List.copyOf(properties), List.copyOf(resources)));
+      sink.put(
+          key,
+          new MethodCode(
+              access,
+              sha(bytes.toByteArray()),
+              List.copyOf(calls),
+              List.copyOf(staticReads),
+              List.copyOf(instantiated),
+              List.copyOf(staticWrites),
+              List.copyOf(properties),
+              List.copyOf(resources)));
     }
   }
 

@@ -4,10 +4,10 @@ import dev.memo.MemoConfig;
 import dev.memo.NotSigned;
 import dev.memo.SignatureException;
 import dev.memo.core.code.ClassCode.MethodCode;
-import dev.memo.core.sign.CanonicalEncoder;
 import dev.memo.core.code.ClassCode.Ref;
 import dev.memo.core.code.Locations.Kind;
 import dev.memo.core.code.Locations.Location;
+import dev.memo.core.sign.CanonicalEncoder;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,48 +51,47 @@ import org.objectweb.asm.Type;
  * count.
  *
  * <p><b>What is followed.</b> From the implementing method, every method it can reach in the
- * application's classes: static, private, constructor and {@code super} calls to the named
- * method (or, when the named class inherits it, the one it inherits); {@code invokedynamic} to
- * the lambda bodies and method references it links; and virtual and interface calls to the named
- * method as above <em>and</em> to every override and implementation in the application's
- * subtypes of the named type that exist in the application's roots: the class directories and
- * included jars of the classes reached, of the loaders of the function's class ({@code
- * URLClassLoader}s) and of {@code java.class.path}. The receiver's run-time class is not known
- * when the function is wrapped, so all implementations memo can see are signed: an unrelated one
- * that changes costs a recomputation, never a stale result. Implementations in other places (a
- * class made at run time, another loader) are not seen. Calls through JDK or library types
- * ({@code Function.apply}, {@code List.get}) are not followed as calls; instead:
+ * application's classes: static, private, constructor and {@code super} calls to the named method
+ * (or, when the named class inherits it, the one it inherits); {@code invokedynamic} to the lambda
+ * bodies and method references it links; and virtual and interface calls to the named method as
+ * above <em>and</em> to every override and implementation in the application's subtypes of the
+ * named type that exist in the application's roots: the class directories and included jars of the
+ * classes reached, of the loaders of the function's class ({@code URLClassLoader}s) and of {@code
+ * java.class.path}. The receiver's run-time class is not known when the function is wrapped, so all
+ * implementations memo can see are signed: an unrelated one that changes costs a recomputation,
+ * never a stale result. Implementations in other places (a class made at run time, another loader)
+ * are not seen. Calls through JDK or library types ({@code Function.apply}, {@code List.get}) are
+ * not followed as calls; instead:
  *
  * <ul>
  *   <li><b>Callbacks.</b> When reached code creates an instance of an application class ({@code
  *       new}, a constructor or method reference, which also covers enum constants and records),
- *       every method of that class and of its application superclasses that overrides or
- *       implements a method of a type outside the application ({@code equals}, {@code hashCode},
- *       {@code toString}, every interface method) is reached: the JDK or a library may call it.
+ *       every method of that class and of its application superclasses that overrides or implements
+ *       a method of a type outside the application ({@code equals}, {@code hashCode}, {@code
+ *       toString}, every interface method) is reached: the JDK or a library may call it.
  *   <li><b>Class initializers.</b> Reaching an application class (a method of it, a static field
- *       read or written, an instance created) reaches its static initializer and its
- *       superclasses'. The values a {@code static final} field can hold are then covered by code;
- *       so one whose value cannot be signed by content (a lambda, a {@code Pattern}, any object)
- *       is left out of the static fields instead of being an error. A field that is not final,
- *       read outside an initializer, still is one.
+ *       read or written, an instance created) reaches its static initializer and its superclasses'.
+ *       The values a {@code static final} field can hold are then covered by code; so one whose
+ *       value cannot be signed by content (a lambda, a {@code Pattern}, any object) is left out of
+ *       the static fields instead of being an error. A field that is not final, read outside an
+ *       initializer, still is one.
  *   <li><b>Captured lambdas.</b> The implementing methods of lambdas and method references the
  *       function captured ({@link FunctionRef#nested()}), recursively.
  *   <li><b>Named reads.</b> System properties and environment variables read by a constant name
- *       join the static fields (their values are signed at every call); class-path resources
- *       read by a constant name contribute their content's digest.
+ *       join the static fields (their values are signed at every call); class-path resources read
+ *       by a constant name contribute their content's digest.
  *   <li><b>Classes added by hand</b> ({@code FunctionOptions.includeCode}): every method.
  * </ul>
  *
  * <p>Reflection ({@code Class.forName}, {@code Method.invoke}) cannot be followed.
  *
  * <p><b>The code that runs.</b> A class file on {@code java.class.path} modified after the JVM
- * started, or one changed since memo first read it in this JVM, may not be the class the JVM
- * runs; such classes are listed in {@link FunctionCode#rebuiltClasses()} and one warning names
- * them.
+ * started, or one changed since memo first read it in this JVM, may not be the class the JVM runs;
+ * such classes are listed in {@link FunctionCode#rebuiltClasses()} and one warning names them.
  *
  * <p><b>What a reached method contributes.</b> An application method: the hash of its normalized
- * bytecode (see {@code ClassCode}). A library method: its jar's content hash. A JDK method:
- * nothing beyond the Java feature version, which every code signature contains.
+ * bytecode (see {@code ClassCode}). A library method: its jar's content hash. A JDK method: nothing
+ * beyond the Java feature version, which every code signature contains.
  *
  * <p><b>Static fields.</b> Every static field of an application class that reached code reads
  * ({@code getstatic}) is signed by value at every call, except fields annotated {@link NotSigned},
@@ -108,77 +107,91 @@ import org.objectweb.asm.Type;
  */
 public final class CodeSigner {
   private static final System.Logger LOG = System.getLogger("dev.memo");
+
   /**
-   * When the JVM started, less a second for the granularity of the start time: a class file on
-   * the class path modified later may have been loaded before it changed.
+   * When the JVM started, less a second for the granularity of the start time: a class file on the
+   * class path modified later may have been loaded before it changed.
    */
-  private static final long JVM_START = ProcessHandle.current().info().startInstant()
-      .map(i -> i.toEpochMilli() + 1000).orElse(Long.MAX_VALUE);
+  private static final long JVM_START =
+      ProcessHandle.current()
+          .info()
+          .startInstant()
+          .map(i -> i.toEpochMilli() + 1000)
+          .orElse(Long.MAX_VALUE);
+
   /** The class directories of {@code java.class.path}, whose classes the JVM loads from disk. */
   private static final Set<Path> CLASS_PATH = classPathDirectories();
+
   /** Class file URL to its modification time when memo first read it in this JVM. */
   private static final Map<String, Long> FIRST_SEEN = new ConcurrentHashMap<>();
+
   /**
-   * The overridable methods (name and descriptor) of a type outside the application: those the
-   * JDK or a library may call back on an application object.
+   * The overridable methods (name and descriptor) of a type outside the application: those the JDK
+   * or a library may call back on an application object.
    */
-  private static final ClassValue<Set<String>> OVERRIDABLE = new ClassValue<>() {
-    @Override
-    protected Set<String> computeValue(Class<?> type) {
-      Set<String> keys = new HashSet<>();
-      for (Method m : type.getMethods()) {
-        if (!Modifier.isStatic(m.getModifiers())) {
-          keys.add(m.getName() + Type.getMethodDescriptor(m));
-        }
-      }
-      for (Class<?> k = type; k != null; k = k.getSuperclass()) {
-        for (Method m : k.getDeclaredMethods()) {
-          int mod = m.getModifiers();
-          if (!Modifier.isStatic(mod) && !Modifier.isPrivate(mod)) {
-            keys.add(m.getName() + Type.getMethodDescriptor(m));
+  private static final ClassValue<Set<String>> OVERRIDABLE =
+      new ClassValue<>() {
+        @Override
+        protected Set<String> computeValue(Class<?> type) {
+          Set<String> keys = new HashSet<>();
+          for (Method m : type.getMethods()) {
+            if (!Modifier.isStatic(m.getModifiers())) {
+              keys.add(m.getName() + Type.getMethodDescriptor(m));
+            }
           }
+          for (Class<?> k = type; k != null; k = k.getSuperclass()) {
+            for (Method m : k.getDeclaredMethods()) {
+              int mod = m.getModifiers();
+              if (!Modifier.isStatic(mod) && !Modifier.isPrivate(mod)) {
+                keys.add(m.getName() + Type.getMethodDescriptor(m));
+              }
+            }
+          }
+          return Set.copyOf(keys);
         }
-      }
-      return Set.copyOf(keys);
-    }
-  };
-  private static final Set<String> LOGGER_TYPES = Set.of(
-      "java.lang.System$Logger",
-      "java.util.logging.Logger",
-      "org.slf4j.Logger",
-      "org.apache.logging.log4j.Logger",
-      "org.apache.commons.logging.Log");
+      };
+
+  private static final Set<String> LOGGER_TYPES =
+      Set.of(
+          "java.lang.System$Logger",
+          "java.util.logging.Logger",
+          "org.slf4j.Logger",
+          "org.apache.logging.log4j.Logger",
+          "org.apache.commons.logging.Log");
 
   private final List<String> include;
   private final Set<String> ignoredFields;
+
   /** Tells whether a value can be signed by content; null: every value can. */
   private final @Nullable Supplier<CanonicalEncoder> encoders;
-  private final ClassValue<Map<String, FunctionCode>> cache = new ClassValue<>() {
-    @Override
-    protected Map<String, FunctionCode> computeValue(Class<?> type) {
-      return new ConcurrentHashMap<>();
-    }
-  };
+
+  private final ClassValue<Map<String, FunctionCode>> cache =
+      new ClassValue<>() {
+        @Override
+        protected Map<String, FunctionCode> computeValue(Class<?> type) {
+          return new ConcurrentHashMap<>();
+        }
+      };
 
   /**
    * Creates a code signer.
    *
-   * @param config the memoizer's configuration, read for {@link MemoConfig#CODE_INCLUDE} and
-   *     {@link MemoConfig#CODE_IGNORE_FIELDS}
+   * @param config the memoizer's configuration, read for {@link MemoConfig#CODE_INCLUDE} and {@link
+   *     MemoConfig#CODE_IGNORE_FIELDS}
    */
   public CodeSigner(MemoConfig config) {
     this(config, null);
   }
 
   /**
-   * Creates a code signer that leaves out of the environment the {@code static final} fields
-   * whose values cannot be signed by content: their class initializer, which assigns them, is in
-   * the code part.
+   * Creates a code signer that leaves out of the environment the {@code static final} fields whose
+   * values cannot be signed by content: their class initializer, which assigns them, is in the code
+   * part.
    *
-   * @param config the memoizer's configuration, read for {@link MemoConfig#CODE_INCLUDE} and
-   *     {@link MemoConfig#CODE_IGNORE_FIELDS}
-   * @param encoders the calling thread's encoder, used to try whether a value can be signed;
-   *     null to treat every value as signable
+   * @param config the memoizer's configuration, read for {@link MemoConfig#CODE_INCLUDE} and {@link
+   *     MemoConfig#CODE_IGNORE_FIELDS}
+   * @param encoders the calling thread's encoder, used to try whether a value can be signed; null
+   *     to treat every value as signable
    */
   public CodeSigner(MemoConfig config, @Nullable Supplier<CanonicalEncoder> encoders) {
     this.include = config.getList(MemoConfig.CODE_INCLUDE);
@@ -210,8 +223,8 @@ public final class CodeSigner {
    * @param ref the function
    * @param version the user's version string, if any
    * @return the code
-   * @throws SignatureException if the function's code cannot be located or read, or a static
-   *     field it reads cannot be read
+   * @throws SignatureException if the function's code cannot be located or read, or a static field
+   *     it reads cannot be read
    */
   public FunctionCode sign(FunctionRef ref, Optional<String> version) {
     return sign(ref, version, List.of());
@@ -219,19 +232,22 @@ public final class CodeSigner {
 
   /**
    * Returns what a function's code signature depends on, computing it on the first call for the
-   * function, version and added classes. Logs one warning when a class it reaches was rebuilt
-   * after the JVM may have loaded it.
+   * function, version and added classes. Logs one warning when a class it reaches was rebuilt after
+   * the JVM may have loaded it.
    *
    * @param ref the function
    * @param version the user's version string, if any
    * @param added classes whose code joins the function's as if it reached them
    * @return the code
-   * @throws SignatureException if the function's code cannot be located or read, or a static
-   *     field it reads cannot be read
+   * @throws SignatureException if the function's code cannot be located or read, or a static field
+   *     it reads cannot be read
    */
   public FunctionCode sign(FunctionRef ref, Optional<String> version, List<Class<?>> added) {
-    StringBuilder key = new StringBuilder(ref.implMethodName()).append(ref.implMethodDescriptor())
-        .append('\u0000').append(version.orElse(""));
+    StringBuilder key =
+        new StringBuilder(ref.implMethodName())
+            .append(ref.implMethodDescriptor())
+            .append('\u0000')
+            .append(version.orElse(""));
     nestedKey(ref, key);
     for (Class<?> c : added) {
       key.append("\u0000+").append(c.getName());
@@ -241,11 +257,18 @@ public final class CodeSigner {
     if (code == null) {
       code = new Walk(ref, added).run(version);
       if (perClass.putIfAbsent(key.toString(), code) == null && !code.rebuiltClasses().isEmpty()) {
-        LOG.log(Level.WARNING, "the class file of " + code.rebuiltClasses().get(0)
-            + (code.rebuiltClasses().size() > 1 ? " (and " + (code.rebuiltClasses().size() - 1)
-                + " more)" : "") + ", which " + ref.qualifiedName() + " reaches, changed after"
-            + " this JVM may have loaded it, so the code that runs may not be the code on disk;"
-            + " its results are computed and not stored until the JVM is restarted");
+        LOG.log(
+            Level.WARNING,
+            "the class file of "
+                + code.rebuiltClasses().get(0)
+                + (code.rebuiltClasses().size() > 1
+                    ? " (and " + (code.rebuiltClasses().size() - 1) + " more)"
+                    : "")
+                + ", which "
+                + ref.qualifiedName()
+                + " reaches, changed after"
+                + " this JVM may have loaded it, so the code that runs may not be the code on disk;"
+                + " its results are computed and not stored until the JVM is restarted");
       }
     }
     return code;
@@ -254,8 +277,11 @@ public final class CodeSigner {
   /** The captured lambdas' implementations, which make two wraps of one lambda differ. */
   private static void nestedKey(FunctionRef ref, StringBuilder key) {
     for (FunctionRef n : ref.nested()) {
-      key.append("\u0000(").append(n.implClass().getName()).append('.')
-          .append(n.implMethodName()).append(n.implMethodDescriptor());
+      key.append("\u0000(")
+          .append(n.implClass().getName())
+          .append('.')
+          .append(n.implMethodName())
+          .append(n.implMethodDescriptor());
       nestedKey(n, key);
       key.append(')');
     }
@@ -274,10 +300,13 @@ public final class CodeSigner {
     private final Set<String> expanded = new HashSet<>();
     private final Set<Path> roots = new LinkedHashSet<>();
     private final Map<String, String[]> staticReads = new LinkedHashMap<>();
+
     /** Static fields read by code other than class initializers. */
     private final Set<String> readOutsideInitializers = new HashSet<>();
+
     /** Static fields assigned by code other than class initializers. */
     private final Set<String> written = new HashSet<>();
+
     private final Map<String, StaticField> properties = new LinkedHashMap<>();
     private final Set<String> initialized = new HashSet<>();
     private final Set<String> instantiated = new HashSet<>();
@@ -296,25 +325,37 @@ public final class CodeSigner {
     FunctionCode run(Optional<String> version) {
       int feature = Runtime.version().feature();
       items.put("jdk", new CodeItem("jdk", "Java " + feature, Integer.toString(feature)));
-      version.ifPresent(v -> items.put("version", new CodeItem("version", "version \"" + v + "\"",
-          ClassCode.sha(v.getBytes(StandardCharsets.UTF_8)))));
+      version.ifPresent(
+          v ->
+              items.put(
+                  "version",
+                  new CodeItem(
+                      "version",
+                      "version \"" + v + "\"",
+                      ClassCode.sha(v.getBytes(StandardCharsets.UTF_8)))));
       String owner = Type.getInternalName(ref.implClass());
       // Which method is the entry point matters even when nothing else does (two JDK methods).
-      String entry = owner + "." + ClassCode.canonicalName(ref.implMethodName())
-          + ref.implMethodDescriptor();
-      items.put("entry", new CodeItem("entry",
-          "entry point " + display(owner, ref.implMethodName(), ref.implMethodDescriptor()),
-          ClassCode.sha(entry.getBytes(StandardCharsets.UTF_8))));
+      String entry =
+          owner + "." + ClassCode.canonicalName(ref.implMethodName()) + ref.implMethodDescriptor();
+      items.put(
+          "entry",
+          new CodeItem(
+              "entry",
+              "entry point " + display(owner, ref.implMethodName(), ref.implMethodDescriptor()),
+              ClassCode.sha(entry.getBytes(StandardCharsets.UTF_8))));
       if (locations.locate(owner).kind() == Kind.MISSING) {
         String resource = owner + ".class";
         throw new SignatureException(
-            "cannot locate the code of " + ref.qualifiedName() + ": its class file " + resource
+            "cannot locate the code of "
+                + ref.qualifiedName()
+                + ": its class file "
+                + resource
                 + " is not readable from its class loader (a class generated at run time has no"
                 + " class file); memoize a function compiled from source");
       }
       roots.addAll(loaderRoots());
-      queue.add(new Ref(Opcodes.INVOKESPECIAL, owner, ref.implMethodName(),
-          ref.implMethodDescriptor()));
+      queue.add(
+          new Ref(Opcodes.INVOKESPECIAL, owner, ref.implMethodName(), ref.implMethodDescriptor()));
       addNested(ref);
       for (Class<?> c : added) {
         addClass(Type.getInternalName(c));
@@ -358,8 +399,7 @@ public final class CodeSigner {
       List<CodeItem> sorted = new ArrayList<>(disambiguated());
       sorted.sort(Comparator.comparing(CodeItem::key).thenComparing(CodeItem::hash));
       List<StaticField> fields = staticFields();
-      List<StaticField> changing = fields.stream()
-          .filter(f -> written.contains(f.name())).toList();
+      List<StaticField> changing = fields.stream().filter(f -> written.contains(f.name())).toList();
       return new FunctionCode(sorted, fields, changing, List.copyOf(rebuilt));
     }
 
@@ -367,11 +407,15 @@ public final class CodeSigner {
     private void addNested(FunctionRef outer) {
       for (FunctionRef n : outer.nested()) {
         String owner = Type.getInternalName(n.implClass());
-        boolean body = ClassCode.isLambdaBody(n.implMethodName())
-            || n.implMethodName().equals("<init>");
+        boolean body =
+            ClassCode.isLambdaBody(n.implMethodName()) || n.implMethodName().equals("<init>");
         // A method reference to an instance method may run any override: followed as a call.
-        queue.add(new Ref(body ? Opcodes.INVOKESPECIAL : Opcodes.INVOKEVIRTUAL, owner,
-            n.implMethodName(), n.implMethodDescriptor()));
+        queue.add(
+            new Ref(
+                body ? Opcodes.INVOKESPECIAL : Opcodes.INVOKEVIRTUAL,
+                owner,
+                n.implMethodName(),
+                n.implMethodDescriptor()));
         instantiate(owner);
         addNested(n);
       }
@@ -426,10 +470,10 @@ public final class CodeSigner {
     }
 
     /**
-     * Adds the methods of an instantiated application class, and of its application
-     * superclasses, that override or implement a method of a type outside the application: the
-     * JDK or a library may call them ({@code equals}, {@code hashCode}, {@code compareTo}, a
-     * functional interface's method), though no application code does.
+     * Adds the methods of an instantiated application class, and of its application superclasses,
+     * that override or implement a method of a type outside the application: the JDK or a library
+     * may call them ({@code equals}, {@code hashCode}, {@code compareTo}, a functional interface's
+     * method), though no application code does.
      */
     private void callbacks(String type) {
       Set<String> external = new HashSet<>();
@@ -465,7 +509,8 @@ public final class CodeSigner {
         for (Map.Entry<String, MethodCode> e : c.methods.entrySet()) {
           MethodCode m = e.getValue();
           String key = e.getKey();
-          if (key.startsWith("<") || m.isAbstract()
+          if (key.startsWith("<")
+              || m.isAbstract()
               || (m.access() & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) != 0
               || !(unknown || external.contains(key))) {
             continue;
@@ -583,10 +628,19 @@ public final class CodeSigner {
         return c;
       } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
         // ASM's ways of saying "not a class file I can read": damaged, or newer than it knows.
-        throw new SignatureException("cannot read the class file of "
-            + loc.internalName().replace('/', '.') + " at " + loc.url() + ", which "
-            + ref.qualifiedName() + " reaches: " + e + "; rebuild the class, or upgrade memo if"
-            + " the class file is newer than Java " + Runtime.version().feature(), e);
+        throw new SignatureException(
+            "cannot read the class file of "
+                + loc.internalName().replace('/', '.')
+                + " at "
+                + loc.url()
+                + ", which "
+                + ref.qualifiedName()
+                + " reaches: "
+                + e
+                + "; rebuild the class, or upgrade memo if"
+                + " the class file is newer than Java "
+                + Runtime.version().feature(),
+            e);
       }
     }
 
@@ -604,22 +658,26 @@ public final class CodeSigner {
 
     private void contribute(Location loc) {
       switch (loc.kind()) {
-        case LIBRARY: {
-          String where = loc.root() != null ? loc.root().toString() : loc.url().toString();
-          if (!items.containsKey("jar " + where)) {
-            String shown = loc.root() != null
-                ? "jar " + loc.root().getFileName()
-                : "class " + loc.internalName().replace('/', '.');
-            items.put("jar " + where, new CodeItem("jar", shown, Locations.contentHash(loc)));
+        case LIBRARY:
+          {
+            String where = loc.root() != null ? loc.root().toString() : loc.url().toString();
+            if (!items.containsKey("jar " + where)) {
+              String shown =
+                  loc.root() != null
+                      ? "jar " + loc.root().getFileName()
+                      : "class " + loc.internalName().replace('/', '.');
+              items.put("jar " + where, new CodeItem("jar", shown, Locations.contentHash(loc)));
+            }
+            break;
           }
-          break;
-        }
-        case MISSING: {
-          String binary = loc.internalName().replace('/', '.');
-          items.putIfAbsent("missing " + binary,
-              new CodeItem("missing " + binary, "missing class " + binary, "absent"));
-          break;
-        }
+        case MISSING:
+          {
+            String binary = loc.internalName().replace('/', '.');
+            items.putIfAbsent(
+                "missing " + binary,
+                new CodeItem("missing " + binary, "missing class " + binary, "absent"));
+            break;
+          }
         default:
           // JDK: the feature version is always an item. memo's own code: nothing.
       }
@@ -631,14 +689,18 @@ public final class CodeSigner {
      *
      * @param label what explain calls it, or null for its qualified name
      */
-    private void include(ClassCode c, String name, String descriptor, MethodCode m,
-        @Nullable String label) {
+    private void include(
+        ClassCode c, String name, String descriptor, MethodCode m, @Nullable String label) {
       String id = c.name + "." + name + descriptor;
       if (!visited.add(id)) {
         return;
       }
-      items.put(id, new CodeItem(c.name + "." + ClassCode.canonicalName(name) + descriptor,
-          label != null ? label : display(c.name, name, descriptor), m.hash()));
+      items.put(
+          id,
+          new CodeItem(
+              c.name + "." + ClassCode.canonicalName(name) + descriptor,
+              label != null ? label : display(c.name, name, descriptor),
+              m.hash()));
       queue.addAll(m.calls());
       initializer(c.name);
       boolean init = name.equals("<clinit>");
@@ -666,13 +728,13 @@ public final class CodeSigner {
         instantiate(type);
       }
       for (String[] p : m.properties()) {
-        StaticField f = p[0].equals("env")
-            ? StaticField.environmentVariable(p[1]) : StaticField.property(p[1]);
+        StaticField f =
+            p[0].equals("env") ? StaticField.environmentVariable(p[1]) : StaticField.property(p[1]);
         properties.putIfAbsent(f.name(), f);
       }
       for (String resource : m.resources()) {
-        items.computeIfAbsent("resource " + resource,
-            k -> new CodeItem(k, k, resourceHash(resource)));
+        items.computeIfAbsent(
+            "resource " + resource, k -> new CodeItem(k, k, resourceHash(resource)));
       }
     }
 
@@ -685,8 +747,17 @@ public final class CodeSigner {
       try (InputStream in = url.openStream()) {
         return ClassCode.sha(in.readAllBytes());
       } catch (IOException e) {
-        throw new SignatureException("cannot read resource " + name + " at " + url + ", which "
-            + ref.qualifiedName() + " reads: " + e + "; check that the file is readable", e);
+        throw new SignatureException(
+            "cannot read resource "
+                + name
+                + " at "
+                + url
+                + ", which "
+                + ref.qualifiedName()
+                + " reads: "
+                + e
+                + "; check that the file is readable",
+            e);
       }
     }
 
@@ -724,23 +795,41 @@ public final class CodeSigner {
         try {
           f = Class.forName(className, false, loader).getDeclaredField(read[1]);
         } catch (ClassNotFoundException | NoSuchFieldException | LinkageError e) {
-          throw new SignatureException("cannot find static field " + className + "." + read[1]
-              + ", which " + ref.qualifiedName() + " reads: " + e
-              + "; memoize code whose class files match its loaded classes", e);
+          throw new SignatureException(
+              "cannot find static field "
+                  + className
+                  + "."
+                  + read[1]
+                  + ", which "
+                  + ref.qualifiedName()
+                  + " reads: "
+                  + e
+                  + "; memoize code whose class files match its loaded classes",
+              e);
         }
         String qualified = className + "." + f.getName();
-        if (!Modifier.isStatic(f.getModifiers()) || f.isAnnotationPresent(NotSigned.class)
-            || ignoredFields.contains(qualified) || LOGGER_TYPES.contains(f.getType().getName())) {
+        if (!Modifier.isStatic(f.getModifiers())
+            || f.isAnnotationPresent(NotSigned.class)
+            || ignoredFields.contains(qualified)
+            || LOGGER_TYPES.contains(f.getType().getName())) {
           continue;
         }
         try {
           f.setAccessible(true);
         } catch (InaccessibleObjectException e) {
-          throw new SignatureException("cannot read static field " + qualified + ", which "
-              + ref.qualifiedName() + " reads: " + e.getMessage() + "; open its package to"
-              + " dev.memo.core (opens " + f.getDeclaringClass().getPackageName()
-              + " to dev.memo.core in module-info), or mark it @dev.memo.NotSigned if its value"
-              + " cannot change the result", e);
+          throw new SignatureException(
+              "cannot read static field "
+                  + qualified
+                  + ", which "
+                  + ref.qualifiedName()
+                  + " reads: "
+                  + e.getMessage()
+                  + "; open its package to"
+                  + " dev.memo.core (opens "
+                  + f.getDeclaringClass().getPackageName()
+                  + " to dev.memo.core in module-info), or mark it @dev.memo.NotSigned if its value"
+                  + " cannot change the result",
+              e);
         }
         StaticField field = new StaticField(f);
         if ((Modifier.isFinal(f.getModifiers()) || !readOutsideInitializers.contains(qualified))
@@ -792,7 +881,8 @@ public final class CodeSigner {
   }
 
   private static String display(String owner, String name, String descriptor) {
-    StringBuilder sb = new StringBuilder(owner.replace('/', '.')).append('.').append(name).append('(');
+    StringBuilder sb =
+        new StringBuilder(owner.replace('/', '.')).append('.').append(name).append('(');
     Type[] params = Type.getArgumentTypes(descriptor);
     for (int i = 0; i < params.length; i++) {
       sb.append(i == 0 ? "" : ", ").append(params[i].getClassName());

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a memoized function's code signature is made of: the items it depends on (methods, jars,
- * the Java version, the version string), and the static fields its reached code reads. Computed
- * once per function by {@link CodeSigner}. Immutable and thread-safe.
+ * What a memoized function's code signature is made of: the items it depends on (methods, jars, the
+ * Java version, the version string), and the static fields its reached code reads. Computed once
+ * per function by {@link CodeSigner}. Immutable and thread-safe.
  */
 public final class FunctionCode {
   private final List<CodeItem> items;
@@ -15,8 +15,11 @@ public final class FunctionCode {
   private final List<StaticField> writtenFields;
   private final List<String> rebuiltClasses;
 
-  FunctionCode(List<CodeItem> items, List<StaticField> staticFields,
-      List<StaticField> writtenFields, List<String> rebuiltClasses) {
+  FunctionCode(
+      List<CodeItem> items,
+      List<StaticField> staticFields,
+      List<StaticField> writtenFields,
+      List<String> rebuiltClasses) {
     this.items = List.copyOf(items);
     this.staticFields = List.copyOf(staticFields);
     this.writtenFields = List.copyOf(writtenFields);
@@ -40,7 +43,8 @@ public final class FunctionCode {
    */
   public Map<String, String> manifest() {
     Map<String, String> m = new LinkedHashMap<>();
-    items.stream().sorted((a, b) -> a.name().compareTo(b.name()))
+    items.stream()
+        .sorted((a, b) -> a.name().compareTo(b.name()))
         .forEach(i -> m.put(i.name(), i.hash()));
     return m;
   }
@@ -66,8 +70,8 @@ public final class FunctionCode {
 
   /**
    * Returns the application classes whose class files changed after the JVM may have loaded them
-   * (modified after the JVM started, or since memo first read them in this JVM): the code the
-   * JVM runs may then differ from the code signed, so results are computed and not stored.
+   * (modified after the JVM started, or since memo first read them in this JVM): the code the JVM
+   * runs may then differ from the code signed, so results are computed and not stored.
    *
    * @return binary class names, empty when the code on disk is the code that runs
    */

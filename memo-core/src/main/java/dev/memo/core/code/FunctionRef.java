@@ -11,8 +11,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What memo knows of a function object: the method that implements it and the state it carries.
- * For a lambda or method reference this comes from its {@link SerializedLambda}, which the compiler
+ * What memo knows of a function object: the method that implements it and the state it carries. For
+ * a lambda or method reference this comes from its {@link SerializedLambda}, which the compiler
  * provides because memo's function types are {@link java.io.Serializable}; for an instance of a
  * named class, from the class and its instance fields.
  */
@@ -23,9 +23,12 @@ public final class FunctionRef {
   private final List<String> stateNames;
   private final @Nullable List<@Nullable Object> state;
   private final boolean lambda;
+
   /** For {@link #ofMethod}: the object whose fields are read at every call, and the fields. */
   private final @Nullable Object target;
+
   private final Field @Nullable [] fields;
+
   /** Lambdas and method references among the captured variables, recursively. */
   private final List<FunctionRef> nested;
 
@@ -76,7 +79,8 @@ public final class FunctionRef {
     for (Class<?> k = target.getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
       for (Field f : k.getDeclaredFields()) {
         int m = f.getModifiers();
-        if (Modifier.isStatic(m) || Modifier.isTransient(m)
+        if (Modifier.isStatic(m)
+            || Modifier.isTransient(m)
             || f.isAnnotationPresent(dev.memo.NotSigned.class)) {
           continue;
         }
@@ -84,9 +88,17 @@ public final class FunctionRef {
           f.setAccessible(true);
         } catch (InaccessibleObjectException e) {
           throw new SignatureException(
-              "cannot read field " + k.getName() + "." + f.getName() + " of " + target.getClass()
-                  .getName() + ": " + e.getMessage() + "; open its package to dev.memo.core (opens "
-                  + k.getPackageName() + " to dev.memo.core in module-info), or mark the field"
+              "cannot read field "
+                  + k.getName()
+                  + "."
+                  + f.getName()
+                  + " of "
+                  + target.getClass().getName()
+                  + ": "
+                  + e.getMessage()
+                  + "; open its package to dev.memo.core (opens "
+                  + k.getPackageName()
+                  + " to dev.memo.core in module-info), or mark the field"
                   + " @dev.memo.NotSigned or transient if it cannot change a result",
               e);
         }
@@ -100,8 +112,8 @@ public final class FunctionRef {
   /**
    * Analyzes a function object.
    *
-   * @param function a lambda, method reference or instance of a class implementing a memo
-   *     function type
+   * @param function a lambda, method reference or instance of a class implementing a memo function
+   *     type
    * @param samName the functional method's name ({@code apply} or {@code get})
    * @return the analysis
    * @throws SignatureException if the implementing method cannot be found
@@ -114,7 +126,9 @@ public final class FunctionRef {
     }
     if (c.isSynthetic() || c.isHidden()) {
       throw new SignatureException(
-          "cannot locate the code of " + c.getName() + ": it is a generated class without a"
+          "cannot locate the code of "
+              + c.getName()
+              + ": it is a generated class without a"
               + " serialized form; pass a lambda or method reference typed as a memo function"
               + " (MemoFunction, MemoSupplier, ...) so that the compiler records its implementation");
     }
@@ -133,15 +147,26 @@ public final class FunctionRef {
           values.add(f.get(function));
         } catch (InaccessibleObjectException | IllegalAccessException e) {
           throw new SignatureException(
-              "cannot read field " + k.getName() + "." + f.getName() + " of the function object: "
-                  + e.getMessage() + "; open its package to dev.memo.core (opens "
-                  + k.getPackageName() + " to dev.memo.core in module-info)",
+              "cannot read field "
+                  + k.getName()
+                  + "."
+                  + f.getName()
+                  + " of the function object: "
+                  + e.getMessage()
+                  + "; open its package to dev.memo.core (opens "
+                  + k.getPackageName()
+                  + " to dev.memo.core in module-info)",
               e);
         }
       }
     }
     return new FunctionRef(
-        c, impl.getName(), descriptor(impl), List.copyOf(names), unmodifiable(values), false,
+        c,
+        impl.getName(),
+        descriptor(impl),
+        List.copyOf(names),
+        unmodifiable(values),
+        false,
         List.of());
   }
 
@@ -164,8 +189,12 @@ public final class FunctionRef {
       sl = (SerializedLambda) writeReplace.invoke(function);
     } catch (InaccessibleObjectException e) {
       throw new SignatureException(
-          "cannot read the implementation of lambda " + c.getName() + ": " + e.getMessage()
-              + "; open its package to dev.memo.core (opens " + c.getPackageName()
+          "cannot read the implementation of lambda "
+              + c.getName()
+              + ": "
+              + e.getMessage()
+              + "; open its package to dev.memo.core (opens "
+              + c.getPackageName()
               + " to dev.memo.core in module-info)",
           e);
     } catch (ReflectiveOperationException | ClassCastException e) {
@@ -198,10 +227,10 @@ public final class FunctionRef {
   }
 
   /**
-   * A captured variable as it is signed. A serializable lambda or method reference (a decorated
-   * or composed function) is signed as its implementing method's name and its own captured
-   * variables, recursively, and its code joins the code part through {@link #nested()}; anything
-   * else is itself.
+   * A captured variable as it is signed. A serializable lambda or method reference (a decorated or
+   * composed function) is signed as its implementing method's name and its own captured variables,
+   * recursively, and its code joins the code part through {@link #nested()}; anything else is
+   * itself.
    */
   private static @Nullable Object capturedValue(@Nullable Object value, List<FunctionRef> nested) {
     if (value == null) {
@@ -216,8 +245,9 @@ public final class FunctionRef {
     String method = inner.implMethodName.startsWith("lambda$") ? "lambda$" : inner.implMethodName;
     // The compiler's lambda number is left out, as in the code part: the code item of the body
     // tells two lambdas of one class apart.
-    return unmodifiable(java.util.Arrays.asList("lambda", inner.implClass.getName(), method,
-        inner.implMethodDescriptor, inner.state));
+    return unmodifiable(
+        java.util.Arrays.asList(
+            "lambda", inner.implClass.getName(), method, inner.implMethodDescriptor, inner.state));
   }
 
   private static List<Object> unmodifiable(List<Object> values) {
@@ -227,7 +257,9 @@ public final class FunctionRef {
   private static Method implementingMethod(Class<?> c, String samName) {
     for (Class<?> k = c; k != null; k = k.getSuperclass()) {
       for (Method m : k.getDeclaredMethods()) {
-        if (m.getName().equals(samName) && !m.isBridge() && !m.isSynthetic()
+        if (m.getName().equals(samName)
+            && !m.isBridge()
+            && !m.isSynthetic()
             && !Modifier.isAbstract(m.getModifiers())) {
           return m;
         }
@@ -242,22 +274,30 @@ public final class FunctionRef {
         .toMethodDescriptorString();
   }
 
-  /** @return the class declaring the implementing method */
+  /**
+   * @return the class declaring the implementing method
+   */
   public Class<?> implClass() {
     return implClass;
   }
 
-  /** @return the implementing method's name */
+  /**
+   * @return the implementing method's name
+   */
   public String implMethodName() {
     return implMethodName;
   }
 
-  /** @return the implementing method's descriptor */
+  /**
+   * @return the implementing method's descriptor
+   */
   public String implMethodDescriptor() {
     return implMethodDescriptor;
   }
 
-  /** @return true for a lambda or method reference */
+  /**
+   * @return true for a lambda or method reference
+   */
   public boolean isLambda() {
     return lambda;
   }
@@ -270,12 +310,16 @@ public final class FunctionRef {
     return nested;
   }
 
-  /** @return the implementing method's qualified name, the default function id */
+  /**
+   * @return the implementing method's qualified name, the default function id
+   */
   public String qualifiedName() {
     return implClass.getName() + "." + implMethodName;
   }
 
-  /** @return labels of the carried state: captured variables or instance fields */
+  /**
+   * @return labels of the carried state: captured variables or instance fields
+   */
   public List<String> stateNames() {
     return stateNames;
   }
@@ -293,8 +337,9 @@ public final class FunctionRef {
       try {
         values.add(f.get(target));
       } catch (IllegalAccessException e) {
-        throw new SignatureException("cannot read field " + f.getDeclaringClass().getName() + "."
-            + f.getName() + ": " + e, e);
+        throw new SignatureException(
+            "cannot read field " + f.getDeclaringClass().getName() + "." + f.getName() + ": " + e,
+            e);
       }
     }
     return unmodifiable(values);

@@ -1,5 +1,6 @@
 package dev.memo.core.code;
 
+import dev.memo.SignatureException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-import dev.memo.SignatureException;
 import org.objectweb.asm.ClassReader;
 
 /**
@@ -35,11 +35,14 @@ final class Hierarchy {
   void index(Collection<Path> roots) {
     for (Path root : roots) {
       if (indexed.add(root)) {
-        ROOTS.computeIfAbsent(root, Hierarchy::read).forEach((type, supers) -> {
-          for (String s : supers) {
-            children.computeIfAbsent(s, k -> new ArrayList<>()).add(type);
-          }
-        });
+        ROOTS
+            .computeIfAbsent(root, Hierarchy::read)
+            .forEach(
+                (type, supers) -> {
+                  for (String s : supers) {
+                    children.computeIfAbsent(s, k -> new ArrayList<>()).add(type);
+                  }
+                });
       }
     }
   }
@@ -81,9 +84,14 @@ final class Hierarchy {
         }
       }
     } catch (IOException e) {
-      throw new SignatureException("cannot read the classes of " + root + " to find the"
-          + " implementations of the methods a memoized function calls: " + e
-          + "; check that the files are readable", e);
+      throw new SignatureException(
+          "cannot read the classes of "
+              + root
+              + " to find the"
+              + " implementations of the methods a memoized function calls: "
+              + e
+              + "; check that the files are readable",
+          e);
     }
     return Map.copyOf(supers);
   }

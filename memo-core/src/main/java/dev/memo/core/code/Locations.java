@@ -22,12 +22,12 @@ import java.util.regex.Pattern;
  * Says where a class comes from, which decides what it contributes to a code signature.
  *
  * <ul>
- *   <li>{@link Kind#JDK}: the run-time image ({@code jrt:}) or the boot and platform loaders:
- *       only the Java feature version.
+ *   <li>{@link Kind#JDK}: the run-time image ({@code jrt:}) or the boot and platform loaders: only
+ *       the Java feature version.
  *   <li>{@link Kind#MEMO}: memo's own modules, which sign computations and never take part in one:
  *       nothing.
- *   <li>{@link Kind#APP}: a class file in a class directory, or in a jar or package named by
- *       {@code memo.code.include}: its methods' normalized bytecode.
+ *   <li>{@link Kind#APP}: a class file in a class directory, or in a jar or package named by {@code
+ *       memo.code.include}: its methods' normalized bytecode.
  *   <li>{@link Kind#LIBRARY}: a class in any other jar: the jar's content hash, computed once per
  *       jar per JVM (keyed by path, size and modification time). A class at an address that is
  *       neither a file nor a jar contributes the hash of its class file.
@@ -38,7 +38,13 @@ import java.util.regex.Pattern;
  * <p>Thread-safe.
  */
 final class Locations {
-  enum Kind { JDK, MEMO, APP, LIBRARY, MISSING }
+  enum Kind {
+    JDK,
+    MEMO,
+    APP,
+    LIBRARY,
+    MISSING
+  }
 
   /** Where one class's file is. {@code root} is its class directory or jar, when it has one. */
   record Location(Kind kind, String internalName, URL url, Path root) {}
@@ -61,8 +67,11 @@ final class Locations {
   Locations(ClassLoader loader, List<String> include) {
     this.loader = loader;
     this.includedPackages = include.stream().filter(s -> !s.endsWith(".jar")).toList();
-    this.includedJars = include.stream().filter(s -> s.endsWith(".jar"))
-        .map(s -> Pattern.compile(Pattern.quote(s).replace("*", "\\E.*\\Q"))).toList();
+    this.includedJars =
+        include.stream()
+            .filter(s -> s.endsWith(".jar"))
+            .map(s -> Pattern.compile(Pattern.quote(s).replace("*", "\\E.*\\Q")))
+            .toList();
   }
 
   private static Set<Path> memoRoots() {
@@ -85,12 +94,15 @@ final class Locations {
   }
 
   private Location find(String internalName) {
-    if (internalName.startsWith("java/") || internalName.startsWith("jdk/")
-        || internalName.startsWith("sun/") || internalName.startsWith("[")) {
+    if (internalName.startsWith("java/")
+        || internalName.startsWith("jdk/")
+        || internalName.startsWith("sun/")
+        || internalName.startsWith("[")) {
       return new Location(Kind.JDK, internalName, null, null);
     }
     String resource = internalName + ".class";
-    URL url = loader == null ? ClassLoader.getSystemResource(resource) : loader.getResource(resource);
+    URL url =
+        loader == null ? ClassLoader.getSystemResource(resource) : loader.getResource(resource);
     if (url == null) {
       return new Location(Kind.MISSING, internalName, null, null);
     }
@@ -98,34 +110,37 @@ final class Locations {
     switch (url.getProtocol()) {
       case "jrt":
         return new Location(Kind.JDK, internalName, url, null);
-      case "file": {
-        Path file = toPath(url);
-        Path root = file;
-        for (int i = internalName.split("/").length; i > 0 && root != null; i--) {
-          root = root.getParent();
+      case "file":
+        {
+          Path file = toPath(url);
+          Path root = file;
+          for (int i = internalName.split("/").length; i > 0 && root != null; i--) {
+            root = root.getParent();
+          }
+          if (root != null && MEMO_ROOTS.contains(root)) {
+            return new Location(Kind.MEMO, internalName, url, root);
+          }
+          return new Location(Kind.APP, internalName, url, root);
         }
-        if (root != null && MEMO_ROOTS.contains(root)) {
-          return new Location(Kind.MEMO, internalName, url, root);
+      case "jar":
+        {
+          Path jar;
+          try {
+            JarURLConnection c = (JarURLConnection) url.openConnection();
+            jar = toPath(c.getJarFileURL());
+          } catch (IOException | IllegalArgumentException e) {
+            return new Location(Kind.LIBRARY, internalName, url, null);
+          }
+          if (MEMO_ROOTS.contains(jar)) {
+            return new Location(Kind.MEMO, internalName, url, jar);
+          }
+          String jarName = jar.getFileName().toString();
+          boolean included =
+              includedJars.stream().anyMatch(p -> p.matcher(jarName).matches())
+                  || includedPackages.stream()
+                      .anyMatch(p -> binaryName.startsWith(p + ".") || binaryName.equals(p));
+          return new Location(included ? Kind.APP : Kind.LIBRARY, internalName, url, jar);
         }
-        return new Location(Kind.APP, internalName, url, root);
-      }
-      case "jar": {
-        Path jar;
-        try {
-          JarURLConnection c = (JarURLConnection) url.openConnection();
-          jar = toPath(c.getJarFileURL());
-        } catch (IOException | IllegalArgumentException e) {
-          return new Location(Kind.LIBRARY, internalName, url, null);
-        }
-        if (MEMO_ROOTS.contains(jar)) {
-          return new Location(Kind.MEMO, internalName, url, jar);
-        }
-        String jarName = jar.getFileName().toString();
-        boolean included = includedJars.stream().anyMatch(p -> p.matcher(jarName).matches())
-            || includedPackages.stream().anyMatch(
-                p -> binaryName.startsWith(p + ".") || binaryName.equals(p));
-        return new Location(included ? Kind.APP : Kind.LIBRARY, internalName, url, jar);
-      }
       default:
         return new Location(Kind.LIBRARY, internalName, url, null);
     }
@@ -144,15 +159,21 @@ final class Locations {
     try (InputStream in = location.url().openStream()) {
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new SignatureException("cannot read the class file of "
-          + location.internalName().replace('/', '.') + " at " + location.url() + ": " + e
-          + "; check that the file is readable", e);
+      throw new SignatureException(
+          "cannot read the class file of "
+              + location.internalName().replace('/', '.')
+              + " at "
+              + location.url()
+              + ": "
+              + e
+              + "; check that the file is readable",
+          e);
     }
   }
 
   /**
-   * Returns the content hash of a library's jar, or of its class file when it is not in a jar;
-   * once per jar per JVM.
+   * Returns the content hash of a library's jar, or of its class file when it is not in a jar; once
+   * per jar per JVM.
    */
   static String contentHash(Location location) {
     if (location.root() == null) {
@@ -176,9 +197,15 @@ final class Locations {
       }
       return hash;
     } catch (IOException e) {
-      throw new SignatureException("cannot read jar " + jar + " to sign the code that reaches "
-          + location.internalName().replace('/', '.') + ": " + e
-          + "; check that the file is readable", e);
+      throw new SignatureException(
+          "cannot read jar "
+              + jar
+              + " to sign the code that reaches "
+              + location.internalName().replace('/', '.')
+              + ": "
+              + e
+              + "; check that the file is readable",
+          e);
     }
   }
 }

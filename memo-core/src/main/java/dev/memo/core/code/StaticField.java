@@ -4,16 +4,18 @@ import java.lang.reflect.Field;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A value outside the function's arguments that its reached code reads, whose value at call time
- * is part of the environment signature: a static field, or a system property or environment
- * variable read by a constant name. Thread-safe.
+ * A value outside the function's arguments that its reached code reads, whose value at call time is
+ * part of the environment signature: a static field, or a system property or environment variable
+ * read by a constant name. Thread-safe.
  */
 public final class StaticField {
   private final @Nullable Field field;
   private final String name;
   private final String label;
+
   /** For a property or variable: its name, and whether it is an environment variable. */
   private final @Nullable String key;
+
   private final boolean environmentVariable;
 
   StaticField(Field field) {
@@ -43,8 +45,7 @@ public final class StaticField {
   }
 
   /**
-   * Returns the field's qualified name, or for a system property or environment variable its
-   * label.
+   * Returns the field's qualified name, or for a system property or environment variable its label.
    *
    * @return such as {@code com.example.Prices.RATES} or {@code system property case.scale}
    */

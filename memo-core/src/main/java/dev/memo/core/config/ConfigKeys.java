@@ -30,13 +30,26 @@ final class ConfigKeys {
   private static final System.Logger LOG = System.getLogger("dev.memo");
 
   /** memo's own keys; {@code *} in the middle of a key is a tag. */
-  static final List<String> CORE = List.of(
-      MemoConfig.STORE, MemoConfig.SERDE, MemoConfig.SIGNER, MemoConfig.ENABLED,
-      MemoConfig.INTEGRITY_KEY_FILE, MemoConfig.INTEGRITY_KEY_ENV, MemoConfig.CODE_INCLUDE,
-      MemoConfig.CODE_IGNORE_FIELDS, MemoConfig.IMMUTABILITY, MemoConfig.OBJECT_TIER_MAX_BYTES,
-      MemoConfig.OBJECT_TIER_MAX_ENTRIES, MemoConfig.CONFIG_UNKNOWN, MemoConfig.JFR_THRESHOLD,
-      MemoConfig.POLICY + ".*.store", MemoConfig.POLICY + ".*.serde", MemoConfig.POLICY + ".*.ttl",
-      MemoConfig.POLICY + ".*.enabled", MemoConfig.POLICY + ".*.object-tier");
+  static final List<String> CORE =
+      List.of(
+          MemoConfig.STORE,
+          MemoConfig.SERDE,
+          MemoConfig.SIGNER,
+          MemoConfig.ENABLED,
+          MemoConfig.INTEGRITY_KEY_FILE,
+          MemoConfig.INTEGRITY_KEY_ENV,
+          MemoConfig.CODE_INCLUDE,
+          MemoConfig.CODE_IGNORE_FIELDS,
+          MemoConfig.IMMUTABILITY,
+          MemoConfig.OBJECT_TIER_MAX_BYTES,
+          MemoConfig.OBJECT_TIER_MAX_ENTRIES,
+          MemoConfig.CONFIG_UNKNOWN,
+          MemoConfig.JFR_THRESHOLD,
+          MemoConfig.POLICY + ".*.store",
+          MemoConfig.POLICY + ".*.serde",
+          MemoConfig.POLICY + ".*.ttl",
+          MemoConfig.POLICY + ".*.enabled",
+          MemoConfig.POLICY + ".*.object-tier");
 
   private static final String KINDS = "store|serde|signer";
   private static final Pattern SCOPED = Pattern.compile("memo\\.(" + KINDS + ")\\.([^.]+)\\..*");
@@ -54,8 +67,8 @@ final class ConfigKeys {
    *     MemoConfig#CONFIG_UNKNOWN} is not {@code warn}
    */
   static void check(MemoConfig config, List<ProviderSelector<?, ?>> selectors) {
-    boolean warn = config.getChoice(MemoConfig.CONFIG_UNKNOWN, "error", "error", "warn")
-        .equals("warn");
+    boolean warn =
+        config.getChoice(MemoConfig.CONFIG_UNKNOWN, "error", "error", "warn").equals("warn");
     List<String> known = new ArrayList<>(CORE);
     List<String> open = new ArrayList<>(); // scopes accepted unchecked
     Set<String> listed = new LinkedHashSet<>();
@@ -97,9 +110,12 @@ final class ConfigKeys {
       }
       return;
     }
-    throw new MemoConfigurationException(String.join(" ", problems)
-        + (problems.size() == 1 ? " Fix or remove it" : " Fix or remove them")
-        + ", or set " + MemoConfig.CONFIG_UNKNOWN + "=warn to be warned instead.");
+    throw new MemoConfigurationException(
+        String.join(" ", problems)
+            + (problems.size() == 1 ? " Fix or remove it" : " Fix or remove them")
+            + ", or set "
+            + MemoConfig.CONFIG_UNKNOWN
+            + "=warn to be warned instead.");
   }
 
   /** A provider key set to nothing is a mistake: absent would choose by priority. */
@@ -110,9 +126,15 @@ final class ConfigKeys {
     for (ProviderSelector<?, ?> sel : selectors) {
       String key = "memo." + sel.kind();
       if (s.name().equals(s.environment() ? MemoConfig.environmentName(key) : key)) {
-        throw new MemoConfigurationException(key + " is empty (from " + s.source() + "); name a "
-            + sel.kind() + " provider (available: " + String.join(", ", sel.names())
-            + "), or remove the key to use the one of highest priority");
+        throw new MemoConfigurationException(
+            key
+                + " is empty (from "
+                + s.source()
+                + "); name a "
+                + sel.kind()
+                + " provider (available: "
+                + String.join(", ", sel.names())
+                + "), or remove the key to use the one of highest priority");
       }
     }
   }
@@ -132,23 +154,23 @@ final class ConfigKeys {
     String body = prefix ? pattern.substring(0, pattern.length() - 2) : pattern;
     if (environment) {
       String env = MemoConfig.environmentName(body);
-      return Pattern.compile(Pattern.quote(env).replace("*", "\\E[A-Z0-9_]+\\Q")
-          + (prefix ? "_[A-Z0-9_]+" : ""));
+      return Pattern.compile(
+          Pattern.quote(env).replace("*", "\\E[A-Z0-9_]+\\Q") + (prefix ? "_[A-Z0-9_]+" : ""));
     }
-    return Pattern.compile(Pattern.quote(body).replace("*", "\\E" + TAG.pattern() + "\\Q")
-        + (prefix ? "\\..+" : ""));
+    return Pattern.compile(
+        Pattern.quote(body).replace("*", "\\E" + TAG.pattern() + "\\Q") + (prefix ? "\\..+" : ""));
   }
 
-  private static String describe(MemoConfig.Setting s, List<String> known,
-      List<ProviderSelector<?, ?>> selectors) {
-    String what = s.environment()
-        ? "environment variable " + Quote.of(s.name())
-        : "key " + Quote.of(s.name()) + " (from " + s.source() + ")";
+  private static String describe(
+      MemoConfig.Setting s, List<String> known, List<ProviderSelector<?, ?>> selectors) {
+    String what =
+        s.environment()
+            ? "environment variable " + Quote.of(s.name())
+            : "key " + Quote.of(s.name()) + " (from " + s.source() + ")";
     String closest = closest(s, known);
     if (closest != null) {
-      String shown = s.environment()
-          ? MemoConfig.environmentName(closest) + " (" + closest + ")"
-          : closest;
+      String shown =
+          s.environment() ? MemoConfig.environmentName(closest) + " (" + closest + ")" : closest;
       return what + " is not a key memo or its providers read; did you mean " + shown + "?";
     }
     String missing = missingProvider(s, selectors);
@@ -159,7 +181,8 @@ final class ConfigKeys {
   }
 
   /** Names the provider a key is for when it is not on the class path, or returns null. */
-  private static @Nullable String missingProvider(MemoConfig.Setting s, List<ProviderSelector<?, ?>> selectors) {
+  private static @Nullable String missingProvider(
+      MemoConfig.Setting s, List<ProviderSelector<?, ?>> selectors) {
     for (ProviderSelector<?, ?> sel : selectors) {
       String kind = sel.kind();
       String name = null;
@@ -172,8 +195,10 @@ final class ConfigKeys {
         String prefix = "MEMO_" + kind.toUpperCase(Locale.ROOT) + "_";
         if (s.name().startsWith(prefix)) {
           String rest = s.name().substring(prefix.length());
-          name = rest.contains("_")
-              ? rest.substring(0, rest.indexOf('_')).toLowerCase(Locale.ROOT) : null;
+          name =
+              rest.contains("_")
+                  ? rest.substring(0, rest.indexOf('_')).toLowerCase(Locale.ROOT)
+                  : null;
           // A name memo knows, spelled with dashes, wins over the first word.
           for (String n : List.of("java-gzip", "xxh3-128")) {
             if (rest.startsWith(MemoConfig.environmentName(n) + "_")) {
@@ -186,8 +211,13 @@ final class ConfigKeys {
         continue;
       }
       Optional<String> module = ProviderSelector.moduleOf(name);
-      return "for the " + kind + " " + Quote.of(name) + ", which is not on the class path (available: "
-          + String.join(", ", sel.names()) + "); "
+      return "for the "
+          + kind
+          + " "
+          + Quote.of(name)
+          + ", which is not on the class path (available: "
+          + String.join(", ", sel.names())
+          + "); "
           + (module.isPresent() ? "add " + module.get() : "add the module that provides it");
     }
     return null;
@@ -233,8 +263,8 @@ final class ConfigKeys {
         String rest = s.name().substring(envBefore.length());
         // A tag's dashes are underscores too: every place the tag may end is tried.
         for (int cut = rest.indexOf('_'); cut > 0; cut = rest.indexOf('_', cut + 1)) {
-          out.add(before + rest.substring(0, cut).toLowerCase(Locale.ROOT).replace('_', '-')
-              + after);
+          out.add(
+              before + rest.substring(0, cut).toLowerCase(Locale.ROOT).replace('_', '-') + after);
         }
       }
     } else if (s.name().startsWith(before)) {
@@ -260,7 +290,9 @@ final class ConfigKeys {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2)
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
             && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }

@@ -43,10 +43,11 @@ public final class ConfigLoader {
       ClassLoader loader,
       Map<String, String> environment,
       Properties systemProperties) {
-    MemoConfig config = MemoConfig.of("builder", builderValues)
-        .withFallback(MemoConfig.ofProperties("system property", systemProperties))
-        .withFallback(MemoConfig.ofEnvironment(environment))
-        .withFallback(classPathProperties(loader));
+    MemoConfig config =
+        MemoConfig.of("builder", builderValues)
+            .withFallback(MemoConfig.ofProperties("system property", systemProperties))
+            .withFallback(MemoConfig.ofEnvironment(environment))
+            .withFallback(classPathProperties(loader));
     return config;
   }
 
@@ -104,7 +105,10 @@ public final class ConfigLoader {
       LOG.log(
           System.Logger.Level.WARNING,
           "{0} found {1} times on the class path; using the first, {2}, and ignoring {3}",
-          RESOURCE, urls.size(), names.get(0), names.subList(1, names.size()));
+          RESOURCE,
+          urls.size(),
+          names.get(0),
+          names.subList(1, names.size()));
     }
     URL url = urls.get(0);
     Properties p = new Properties();

@@ -66,8 +66,8 @@ public final class ProviderSelector<P extends Provider<T>, T> {
    * @param kind the kind's word, {@code store}, {@code serde} or {@code signer}
    * @param loader where to look
    * @return the selector
-   * @throws MemoConfigurationException if a provider fails to load, has an invalid name, or
-   *     shares its name with another
+   * @throws MemoConfigurationException if a provider fails to load, has an invalid name, or shares
+   *     its name with another
    */
   public static <P extends Provider<T>, T> ProviderSelector<P, T> load(
       Class<P> type, String kind, ClassLoader loader) {
@@ -83,8 +83,12 @@ public final class ProviderSelector<P extends Provider<T>, T> {
         p = it.next();
       } catch (ServiceConfigurationError e) {
         throw new MemoConfigurationException(
-            "a " + kind + " provider failed to load: " + rootMessage(e)
-                + "; fix it or remove its entry from META-INF/services/" + type.getName()
+            "a "
+                + kind
+                + " provider failed to load: "
+                + rootMessage(e)
+                + "; fix it or remove its entry from META-INF/services/"
+                + type.getName()
                 + " (or its provides clause in module-info)",
             e);
       }
@@ -97,7 +101,11 @@ public final class ProviderSelector<P extends Provider<T>, T> {
       }
       if (name == null || !NAME.matcher(name).matches()) {
         throw new MemoConfigurationException(
-            kind + " provider " + p.getClass().getName() + " has the invalid name \"" + name
+            kind
+                + " provider "
+                + p.getClass().getName()
+                + " has the invalid name \""
+                + name
                 + "\"; names are lower-case letters and digits separated by single dashes");
       }
       P previous = byName.putIfAbsent(name, p);
@@ -106,8 +114,14 @@ public final class ProviderSelector<P extends Provider<T>, T> {
           continue; // one class registered twice (class path and module path, or two jars' copies)
         }
         throw new MemoConfigurationException(
-            "two " + kind + " providers are named \"" + name + "\": "
-                + previous.getClass().getName() + " and " + p.getClass().getName()
+            "two "
+                + kind
+                + " providers are named \""
+                + name
+                + "\": "
+                + previous.getClass().getName()
+                + " and "
+                + p.getClass().getName()
                 + "; remove one of them from the class path");
       }
     }
@@ -124,12 +138,16 @@ public final class ProviderSelector<P extends Provider<T>, T> {
     return Optional.ofNullable(KNOWN_MODULES.get(name));
   }
 
-  /** @return the kind's word, {@code store}, {@code serde} or {@code signer} */
+  /**
+   * @return the kind's word, {@code store}, {@code serde} or {@code signer}
+   */
   String kind() {
     return kind;
   }
 
-  /** @return the provider names found, in discovery order */
+  /**
+   * @return the provider names found, in discovery order
+   */
   public List<String> names() {
     return List.copyOf(byName.keySet());
   }
@@ -168,7 +186,10 @@ public final class ProviderSelector<P extends Provider<T>, T> {
     }
     if (byName.isEmpty()) {
       throw new MemoConfigurationException(
-          "no " + kind + " provider is on the class path; add " + defaultModule()
+          "no "
+              + kind
+              + " provider is on the class path; add "
+              + defaultModule()
               + " or another module that provides one");
     }
     List<P> sorted =
@@ -184,10 +205,18 @@ public final class ProviderSelector<P extends Provider<T>, T> {
     }
     if (tied.size() > 1) {
       throw new MemoConfigurationException(
-          "no " + key + " is set and " + kind + " providers "
+          "no "
+              + key
+              + " is set and "
+              + kind
+              + " providers "
               + tied.stream().map(p -> "\"" + p.name() + "\"").collect(Collectors.joining(", "))
-              + " share the highest priority " + top.priority() + "; choose one, for example "
-              + key + "=" + tied.get(0).name());
+              + " share the highest priority "
+              + top.priority()
+              + "; choose one, for example "
+              + key
+              + "="
+              + tied.get(0).name());
     }
     return top;
   }
@@ -206,10 +235,16 @@ public final class ProviderSelector<P extends Provider<T>, T> {
     if (p == null) {
       String module = KNOWN_MODULES.get(name);
       throw new MemoConfigurationException(
-          source + " but no " + kind + " provider named " + Quote.of(name)
+          source
+              + " but no "
+              + kind
+              + " provider named "
+              + Quote.of(name)
               + " is on the class path; "
               + (module != null ? "add " + module : "add the module that provides it")
-              + " (available: " + available() + ")");
+              + " (available: "
+              + available()
+              + ")");
     }
     return p;
   }
@@ -230,13 +265,24 @@ public final class ProviderSelector<P extends Provider<T>, T> {
       throw e;
     } catch (RuntimeException e) {
       throw new MemoConfigurationException(
-          kind + " provider \"" + provider.name() + "\" (" + provider.getClass().getName()
-              + ") failed to create its " + kind + ": " + e,
+          kind
+              + " provider \""
+              + provider.name()
+              + "\" ("
+              + provider.getClass().getName()
+              + ") failed to create its "
+              + kind
+              + ": "
+              + e,
           e);
     }
     if (t == null) {
       throw new MemoConfigurationException(
-          kind + " provider \"" + provider.name() + "\" (" + provider.getClass().getName()
+          kind
+              + " provider \""
+              + provider.name()
+              + "\" ("
+              + provider.getClass().getName()
               + ") returned null from create");
     }
     return t;
@@ -248,8 +294,10 @@ public final class ProviderSelector<P extends Provider<T>, T> {
 
   private String defaultModule() {
     switch (kind) {
-      case "serde": return "dev.memo:memo-serde-java";
-      default: return "dev.memo:memo-core";
+      case "serde":
+        return "dev.memo:memo-serde-java";
+      default:
+        return "dev.memo:memo-core";
     }
   }
 

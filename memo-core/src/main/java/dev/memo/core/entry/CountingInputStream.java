@@ -8,7 +8,9 @@ import java.io.InputStream;
 public final class CountingInputStream extends FilterInputStream {
   private long count;
 
-  /** @param in the stream to read from */
+  /**
+   * @param in the stream to read from
+   */
   public CountingInputStream(InputStream in) {
     super(in);
   }
@@ -43,7 +45,9 @@ public final class CountingInputStream extends FilterInputStream {
     return false;
   }
 
-  /** @return bytes read */
+  /**
+   * @return bytes read
+   */
   public long count() {
     return count;
   }

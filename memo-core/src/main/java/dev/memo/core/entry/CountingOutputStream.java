@@ -8,7 +8,9 @@ import java.io.OutputStream;
 public final class CountingOutputStream extends FilterOutputStream {
   private long count;
 
-  /** @param out the stream to write to */
+  /**
+   * @param out the stream to write to
+   */
   public CountingOutputStream(OutputStream out) {
     super(out);
   }
@@ -30,7 +32,9 @@ public final class CountingOutputStream extends FilterOutputStream {
     flush();
   }
 
-  /** @return bytes written */
+  /**
+   * @return bytes written
+   */
   public long count() {
     return count;
   }

@@ -33,26 +33,28 @@ import org.jspecify.annotations.Nullable;
  * end marker proves that nothing was cut off. The design page places length and checksum in the
  * header; that would force the writer to buffer the whole payload first.
  *
- * <p>Every header carries the full key it was written under, its namespace and signature, so that
- * a reader can refuse an entry that was moved, copied or linked to another key's place ({@link
+ * <p>Every header carries the full key it was written under, its namespace and signature, so that a
+ * reader can refuse an entry that was moved, copied or linked to another key's place ({@link
  * Header#boundTo}). Version 1 had no key: such an entry cannot be told apart from one swapped with
  * another key's. {@link #readHeader} still reads its header (for listing), and {@link EntryReader}
- * refuses it with an {@link OutdatedEntryException}, which memo treats as a plain miss (the call
- * is computed again and its entry rewritten in version 2).
+ * refuses it with an {@link OutdatedEntryException}, which memo treats as a plain miss (the call is
+ * computed again and its entry rewritten in version 2).
  */
 public final class EntryFormat {
   static final byte[] MAGIC = {'M', 'E', 'M', 'O'};
   static final int VERSION = 2;
+
   /** The last version whose header held no key: its entries are outdated, not broken. */
   static final int UNBOUND_VERSION = 1;
+
   static final int MAX_CHUNK = 64 * 1024;
   private static final int MAX_HEADER = 1 << 24;
 
   private EntryFormat() {}
 
   /**
-   * What an entry's header says. A header read from an entry keeps its metadata as the bytes it
-   * was read from until {@link #metadata()} is first asked for, so that a hit, which needs only the
+   * What an entry's header says. A header read from an entry keeps its metadata as the bytes it was
+   * read from until {@link #metadata()} is first asked for, so that a hit, which needs only the
    * serde and signer names, does not decode every pair. Thread-safe.
    */
   public static final class Header {
@@ -61,8 +63,10 @@ public final class EntryFormat {
     private final String namespace;
     private final byte[] key;
     private volatile Map<String, String> metadata;
+
     /** The header's bytes and where its pair count starts, when read from an entry; else null. */
     private final byte @Nullable [] raw;
+
     private final int pairsAt;
 
     /**
@@ -74,7 +78,11 @@ public final class EntryFormat {
      * @param key the key the entry is written under
      * @param metadata entry metadata, kept in order
      */
-    public Header(String serde, String signer, String namespace, Signature key,
+    public Header(
+        String serde,
+        String signer,
+        String namespace,
+        Signature key,
         Map<String, String> metadata) {
       this.serde = serde;
       this.signer = signer;
@@ -85,8 +93,8 @@ public final class EntryFormat {
       this.pairsAt = 0;
     }
 
-    private Header(String serde, String signer, String namespace, byte[] key, byte[] raw,
-        int pairsAt) {
+    private Header(
+        String serde, String signer, String namespace, byte[] key, byte[] raw, int pairsAt) {
       this.serde = serde;
       this.signer = signer;
       this.namespace = namespace;
@@ -105,12 +113,16 @@ public final class EntryFormat {
       return namespace != null;
     }
 
-    /** @return the namespace the entry was written under; null if not {@link #bound()} */
+    /**
+     * @return the namespace the entry was written under; null if not {@link #bound()}
+     */
     public @Nullable String namespace() {
       return namespace;
     }
 
-    /** @return the key the entry was written under; null if not {@link #bound()} */
+    /**
+     * @return the key the entry was written under; null if not {@link #bound()}
+     */
     public @Nullable Signature key() {
       return key == null ? null : Signature.of(key);
     }
@@ -127,17 +139,23 @@ public final class EntryFormat {
       return bound() && this.namespace.equals(namespace) && Arrays.equals(this.key, key.bytes());
     }
 
-    /** @return the serde that wrote the payload */
+    /**
+     * @return the serde that wrote the payload
+     */
     public String serde() {
       return serde;
     }
 
-    /** @return the signer of the entry's key */
+    /**
+     * @return the signer of the entry's key
+     */
     public String signer() {
       return signer;
     }
 
-    /** @return the metadata */
+    /**
+     * @return the metadata
+     */
     public Map<String, String> metadata() {
       Map<String, String> m = metadata;
       if (m == null) {
@@ -170,8 +188,7 @@ public final class EntryFormat {
       int pairs = u16(raw, pairsAt);
       for (int i = 0, at = pairsAt + 2; i < pairs; i++) {
         int kl = u16(raw, at);
-        boolean match = kl == k.length
-            && Arrays.equals(raw, at + 2, at + 2 + kl, k, 0, k.length);
+        boolean match = kl == k.length && Arrays.equals(raw, at + 2, at + 2 + kl, k, 0, k.length);
         at += 2 + kl;
         if (match) {
           return string(raw, at);
@@ -190,8 +207,8 @@ public final class EntryFormat {
    * @param out where to write
    * @throws IOException if writing fails
    */
-  public static void writeHeader(Header header, Map<String, String> metadataInOrder, OutputStream out)
-      throws IOException {
+  public static void writeHeader(
+      Header header, Map<String, String> metadataInOrder, OutputStream out) throws IOException {
     java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(256);
     DataOutputStream h = new DataOutputStream(buf);
     writeString(h, header.serde());
@@ -223,8 +240,7 @@ public final class EntryFormat {
   public static Header readHeader(InputStream in) throws IOException {
     byte[] start = new byte[9];
     if (in.readNBytes(start, 0, 9) != 9) {
-      throw new CorruptEntryException(
-          "entry is truncated inside its header");
+      throw new CorruptEntryException("entry is truncated inside its header");
     }
     if (!Arrays.equals(start, 0, 4, MAGIC, 0, 4)) {
       throw new CorruptEntryException("not a memo entry (bad magic)");
@@ -267,8 +283,8 @@ public final class EntryFormat {
     int namespaceAt = signerAt + 2 + u16(bytes, signerAt);
     int keyAt = namespaceAt + 2 + u16(bytes, namespaceAt);
     byte[] key = Arrays.copyOfRange(bytes, keyAt + 2, keyAt + 2 + u16(bytes, keyAt));
-    return new Header(string(bytes, 0), string(bytes, signerAt), string(bytes, namespaceAt), key,
-        bytes, pairsAt);
+    return new Header(
+        string(bytes, 0), string(bytes, signerAt), string(bytes, namespaceAt), key, bytes, pairsAt);
   }
 
   private static int skipString(byte[] b, int at, int length) throws CorruptEntryException {
@@ -283,7 +299,10 @@ public final class EntryFormat {
   }
 
   private static int int32(byte[] b, int at) {
-    return (b[at] << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+    return (b[at] << 24)
+        | ((b[at + 1] & 0xFF) << 16)
+        | ((b[at + 2] & 0xFF) << 8)
+        | (b[at + 3] & 0xFF);
   }
 
   private static String string(byte[] b, int at) {
@@ -378,7 +397,9 @@ public final class EntryFormat {
       }
     }
 
-    /** @return payload bytes written so far, including those still buffered */
+    /**
+     * @return payload bytes written so far, including those still buffered
+     */
     public long size() {
       return total + count;
     }
@@ -492,7 +513,9 @@ public final class EntryFormat {
       }
     }
 
-    /** @return payload bytes read so far */
+    /**
+     * @return payload bytes read so far
+     */
     public long size() {
       return total;
     }

@@ -36,12 +36,12 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * <p>Verify before deserializing, with entries that stream: the reader cannot know the tag is good
- * until it has read the last byte, and a store's stream may be read only once. So {@link
- * #verified} reads the whole entry once, feeding the MAC and keeping the bytes: in heap up to
- * {@value #MAX_HEAP_BYTES} bytes, beyond that in a temporary file (owner-only, deleted on close) —
- * never a whole second copy of a large entry in heap; then hands out the kept bytes. Reading the
- * store twice instead (verify, then reopen and deserialize) would let whoever can write the store
- * swap the entry between the two reads; the spill file is this process's own.
+ * until it has read the last byte, and a store's stream may be read only once. So {@link #verified}
+ * reads the whole entry once, feeding the MAC and keeping the bytes: in heap up to {@value
+ * #MAX_HEAP_BYTES} bytes, beyond that in a temporary file (owner-only, deleted on close) — never a
+ * whole second copy of a large entry in heap; then hands out the kept bytes. Reading the store
+ * twice instead (verify, then reopen and deserialize) would let whoever can write the store swap
+ * the entry between the two reads; the spill file is this process's own.
  *
  * <p>Without a key nothing changes but that a tagged entry's tag is skipped: the CRC32C checks of
  * {@link EntryFormat} still catch corruption, though not forgery. Immutable and thread-safe.
@@ -49,6 +49,7 @@ import org.jspecify.annotations.Nullable;
 public final class EntryIntegrity {
   /** The metadata key that marks a tagged entry, and its value. */
   public static final String METADATA_KEY = "integrity";
+
   static final String ALGORITHM = "hmac-sha256";
   static final int TAG_BYTES = 32;
   static final int MIN_KEY_BYTES = 32;
@@ -70,40 +71,52 @@ public final class EntryIntegrity {
    * @param config the root configuration
    * @param environment the environment variables, where {@code key-env} names one
    * @return the integrity
-   * @throws MemoConfigurationException if both are set, or the key cannot be read, is not base64
-   *     or is shorter than 32 bytes; the message names the key and the file or variable, never
-   *     the key's bytes
+   * @throws MemoConfigurationException if both are set, or the key cannot be read, is not base64 or
+   *     is shorter than 32 bytes; the message names the key and the file or variable, never the
+   *     key's bytes
    */
   public static EntryIntegrity of(MemoConfig config, Map<String, String> environment) {
     Optional<String> file = config.get(MemoConfig.INTEGRITY_KEY_FILE);
     Optional<String> env = config.get(MemoConfig.INTEGRITY_KEY_ENV);
     if (file.isPresent() && env.isPresent()) {
-      throw new MemoConfigurationException(MemoConfig.INTEGRITY_KEY_FILE + " and "
-          + MemoConfig.INTEGRITY_KEY_ENV + " are both set; set only one of them");
+      throw new MemoConfigurationException(
+          MemoConfig.INTEGRITY_KEY_FILE
+              + " and "
+              + MemoConfig.INTEGRITY_KEY_ENV
+              + " are both set; set only one of them");
     }
     if (file.isPresent()) {
       Path path = config.getPath(MemoConfig.INTEGRITY_KEY_FILE, null);
-      String expected = "a readable file holding a base64-encoded key of at least " + MIN_KEY_BYTES
-          + " bytes; ";
+      String expected =
+          "a readable file holding a base64-encoded key of at least " + MIN_KEY_BYTES + " bytes; ";
       String fix = "; create one with: " + HOW_TO_CREATE + " > " + path;
       if (Files.isDirectory(path)) {
-        throw config.invalid(MemoConfig.INTEGRITY_KEY_FILE, expected + "it is a directory, not a"
-            + " file; point it at the key file inside, or create one with: " + HOW_TO_CREATE
-            + " > " + path.resolve("memo.key"));
+        throw config.invalid(
+            MemoConfig.INTEGRITY_KEY_FILE,
+            expected
+                + "it is a directory, not a"
+                + " file; point it at the key file inside, or create one with: "
+                + HOW_TO_CREATE
+                + " > "
+                + path.resolve("memo.key"));
       }
       String text;
       try {
         text = Files.readString(path, StandardCharsets.US_ASCII);
       } catch (IOException | RuntimeException e) {
-        throw config.invalid(MemoConfig.INTEGRITY_KEY_FILE, expected + "reading it failed ("
-            + e.getClass().getSimpleName() + ")" + fix);
+        throw config.invalid(
+            MemoConfig.INTEGRITY_KEY_FILE,
+            expected + "reading it failed (" + e.getClass().getSimpleName() + ")" + fix);
       }
       return keyed(decode(text, config, MemoConfig.INTEGRITY_KEY_FILE, expected, path + " ", fix));
     }
     if (env.isPresent()) {
       String name = env.get();
-      String expected = "the name of an environment variable holding a base64-encoded key of at"
-          + " least " + MIN_KEY_BYTES + " bytes; ";
+      String expected =
+          "the name of an environment variable holding a base64-encoded key of at"
+              + " least "
+              + MIN_KEY_BYTES
+              + " bytes; ";
       String fix = "; set it to the output of: " + HOW_TO_CREATE;
       String text = environment.get(name);
       if (text == null || text.isBlank()) {
@@ -114,8 +127,8 @@ public final class EntryIntegrity {
     return NONE;
   }
 
-  private static byte[] decode(String text, MemoConfig config, String configKey, String expected,
-      String where, String fix) {
+  private static byte[] decode(
+      String text, MemoConfig config, String configKey, String expected, String where, String fix) {
     byte[] bytes;
     try {
       // Line breaks and spaces are allowed, as base64 tools wrap their output; nothing else is.
@@ -253,9 +266,12 @@ public final class EntryIntegrity {
         h = keep + n - fromBuf;
       }
       if (h < TAG_BYTES || !MessageDigest.isEqual(mac.doFinal(), held)) {
-        throw new CorruptEntryException("entry has no valid integrity tag: it was changed, written"
-            + " with another key, or written without " + MemoConfig.INTEGRITY_KEY_FILE + " or "
-            + MemoConfig.INTEGRITY_KEY_ENV);
+        throw new CorruptEntryException(
+            "entry has no valid integrity tag: it was changed, written"
+                + " with another key, or written without "
+                + MemoConfig.INTEGRITY_KEY_FILE
+                + " or "
+                + MemoConfig.INTEGRITY_KEY_ENV);
       }
       InputStream verified = spill.read();
       ok = true;
@@ -340,7 +356,8 @@ public final class EntryIntegrity {
         return;
       }
       if (count + len > heap.length) {
-        heap = Arrays.copyOf(heap, Math.min(MAX_HEAP_BYTES, Math.max(count + len, heap.length * 2)));
+        heap =
+            Arrays.copyOf(heap, Math.min(MAX_HEAP_BYTES, Math.max(count + len, heap.length * 2)));
       }
       System.arraycopy(b, off, heap, count, len);
       count += len;

@@ -11,21 +11,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one reader of stored entries: every rule for reading an entry back lives here. With an
- * integrity key, the whole entry's tag is verified before any byte reaches a serde; then the
- * header (magic, version, checksum), the signer it names, the payload's checked chunks, the end
- * marker, the tag that a reader without a key skips, and that nothing follows the entry. The
- * memoizer's loads and {@code contains}, and {@code StoreAdmin.verify} (which the command line's
- * {@code verify} runs) all read through it. Immutable and thread-safe; each {@link Reading} belongs
- * to the thread that opened it.
+ * integrity key, the whole entry's tag is verified before any byte reaches a serde; then the header
+ * (magic, version, checksum), the signer it names, the payload's checked chunks, the end marker,
+ * the tag that a reader without a key skips, and that nothing follows the entry. The memoizer's
+ * loads and {@code contains}, and {@code StoreAdmin.verify} (which the command line's {@code
+ * verify} runs) all read through it. Immutable and thread-safe; each {@link Reading} belongs to the
+ * thread that opened it.
  *
  * <p>An entry is opened for the namespace and key it was asked for under, and its header must name
  * the same ones: an entry moved, copied or linked to another key's place is broken, never a hit
- * (see {@link #checkHeader}). With an integrity key, the tag covers the header, so the key it
- * names cannot be forged either. An entry of format version 1, which names no key, is refused with
- * an {@link OutdatedEntryException}.
+ * (see {@link #checkHeader}). With an integrity key, the tag covers the header, so the key it names
+ * cannot be forged either. An entry of format version 1, which names no key, is refused with an
+ * {@link OutdatedEntryException}.
  */
 public final class EntryReader {
   private final EntryIntegrity integrity;
+
   /** The signer the header must name, or null when any is accepted. */
   private final @Nullable String signer;
 
@@ -111,13 +112,21 @@ public final class EntryReader {
   private void checkHeader(EntryFormat.Header header, String namespace, Signature key)
       throws CorruptEntryException {
     if (!header.bound()) {
-      throw new OutdatedEntryException("entry format version 1 does not record its key, so a moved"
-          + " or copied entry cannot be told from its own; it is computed again");
+      throw new OutdatedEntryException(
+          "entry format version 1 does not record its key, so a moved"
+              + " or copied entry cannot be told from its own; it is computed again");
     }
     if (!header.boundTo(namespace, key)) {
-      throw new CorruptEntryException("entry was written for key " + header.key().hex() + " of \""
-          + header.namespace() + "\" but read as key " + key.hex() + " of \"" + namespace
-          + "\": it was moved, copied or linked to another key's place");
+      throw new CorruptEntryException(
+          "entry was written for key "
+              + header.key().hex()
+              + " of \""
+              + header.namespace()
+              + "\" but read as key "
+              + key.hex()
+              + " of \""
+              + namespace
+              + "\": it was moved, copied or linked to another key's place");
     }
     if (signer != null && !header.signer().equals(signer)) {
       throw new CorruptEntryException(

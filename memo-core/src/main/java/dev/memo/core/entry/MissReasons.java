@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The reason for a miss as a function's latest-entry record keeps it, so that {@code memo why}
- * can tell after the fact why a run recomputed. Stateless and thread-safe.
+ * The reason for a miss as a function's latest-entry record keeps it, so that {@code memo why} can
+ * tell after the fact why a run recomputed. Stateless and thread-safe.
  *
  * <p>Format, in the record's metadata (all values UTF-8 strings):
  *
@@ -20,12 +20,13 @@ import java.util.Optional;
  * miss.arguments     0-based parameter positions that differ, separated by commas (absent when none)
  * </pre>
  *
- * A record written before this format has no {@code miss.reason}: it records no reason, and
- * {@link #decode} returns empty for it, as for a reason it cannot read.
+ * A record written before this format has no {@code miss.reason}: it records no reason, and {@link
+ * #decode} returns empty for it, as for a reason it cannot read.
  */
 public final class MissReasons {
   /** The namespace of memo's records, whose control character no function name can contain. */
   public static final String NAMESPACE = "\u0001memo-records";
+
   /** The serde name in a record's header. */
   public static final String SERDE = "memo-record";
 
@@ -92,8 +93,9 @@ public final class MissReasons {
         }
       }
     }
-    return Optional.of(Explanation.miss(function, lines(metadata.get(CODE)),
-        lines(metadata.get(ENVIRONMENT)), arguments));
+    return Optional.of(
+        Explanation.miss(
+            function, lines(metadata.get(CODE)), lines(metadata.get(ENVIRONMENT)), arguments));
   }
 
   private static List<String> lines(String joined) {

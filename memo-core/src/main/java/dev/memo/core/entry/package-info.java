@@ -4,9 +4,9 @@
  * dev.memo.core.entry.EntryReader}), the keyed integrity tag ({@link
  * dev.memo.core.entry.EntryIntegrity}), the exceptions that mark an entry as broken ({@link
  * dev.memo.core.entry.CorruptEntryException}) or as written in a format that names no key ({@link
- * dev.memo.core.entry.OutdatedEntryException}, a plain miss), and the
- * counting streams that measure entries read and written. Not exported: types are public only so
- * that the memoizer, {@code StoreAdmin} and the stores can use them.
+ * dev.memo.core.entry.OutdatedEntryException}, a plain miss), and the counting streams that measure
+ * entries read and written. Not exported: types are public only so that the memoizer, {@code
+ * StoreAdmin} and the stores can use them.
  */
 @NullMarked
 package dev.memo.core.entry;

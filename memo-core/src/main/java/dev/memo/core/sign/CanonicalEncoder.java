@@ -114,8 +114,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A list of ten thousand points names the point class once: each record after the first of its
  * class in a row is tagged 0x34, "the class of the latest 0x31", instead of repeating the name
  * (which is most of a small record's bytes). Reading the bytes in order resolves every 0x34, so the
- * encoding stays unambiguous; a set element or a map entry starts with no latest class, so that
- * its digest does not depend on what was encoded before it.
+ * encoding stays unambiguous; a set element or a map entry starts with no latest class, so that its
+ * digest does not depend on what was encoded before it.
  *
  * <p>Sub-digests (of set elements and map entries) are computed with a hasher of the same signer,
  * so a set signs equally whatever its class and iteration order. Within primitive arrays, floats
@@ -206,13 +206,17 @@ public final class CanonicalEncoder implements SignatureSink {
 
   /** Where flushed bytes go: the root hasher, or the sub-hasher of a set element or map entry. */
   private Signer.Hasher target;
+
   /** One hasher per level of nested sets and maps, created on first use. */
   private Signer.Hasher[] subHashers = new Signer.Hasher[2];
+
   /** The latest record class of each enclosing digest, restored when a sub-digest ends. */
   private Shape[] savedRecords = new Shape[2];
+
   private int subLevel;
   private int pos;
   private int depth;
+
   /** The class of the latest record tagged 0x31 in the current digest, or null. */
   private @Nullable Shape lastRecord;
 
@@ -265,12 +269,11 @@ public final class CanonicalEncoder implements SignatureSink {
   }
 
   /**
-   * Digests everything written since the last {@code finish()} or {@link #reset()}, and empties
-   * the encoder for reuse.
+   * Digests everything written since the last {@code finish()} or {@link #reset()}, and empties the
+   * encoder for reuse.
    *
    * @return the signature, {@link Signer#digestLength()} bytes
-   * @throws IllegalStateException if called while a value is being written (from a {@code
-   *     signTo})
+   * @throws IllegalStateException if called while a value is being written (from a {@code signTo})
    */
   public Signature finish() {
     if (depth != 0 || target != root) {
@@ -356,8 +359,7 @@ public final class CanonicalEncoder implements SignatureSink {
    *
    * @param value the bytes, not null
    * @return this encoder
-   * @throws IllegalStateException if called while a value is being written (from a {@code
-   *     signTo})
+   * @throws IllegalStateException if called while a value is being written (from a {@code signTo})
    */
   public CanonicalEncoder putRaw(byte[] value) {
     if (depth != 0) {
@@ -724,8 +726,7 @@ public final class CanonicalEncoder implements SignatureSink {
     RuntimeException e =
         t instanceof RuntimeException ? (RuntimeException) t : new UndeclaredThrowableException(t);
     String method = s.components[i] + "()";
-    return EncodingFailure.threw(
-        s.type, "accessor " + method, s.type.getName() + "." + method, e);
+    return EncodingFailure.threw(s.type, "accessor " + method, s.type.getName() + "." + method, e);
   }
 
   private void list(List<?> l) {

@@ -57,7 +57,9 @@ final class EncodingFailure extends SignatureException {
   static EncodingFailure tooDeep(int limit) {
     return new EncodingFailure(
         null,
-        "is nested more than " + limit + " levels deep, which suggests a cycle (a collection,"
+        "is nested more than "
+            + limit
+            + " levels deep, which suggests a cycle (a collection,"
             + " array or record that contains itself)",
         List.of("break the cycle", "implement dev.memo.Signable to sign the structure yourself"),
         true,
@@ -84,8 +86,13 @@ final class EncodingFailure extends SignatureException {
   static EncodingFailure changed(Class<?> type, int size, int iterated) {
     return new EncodingFailure(
         type.getName(),
-        "has type " + type.getName() + ", which changed while memo signed it (size() was " + size
-            + " but iteration gave " + (iterated > size ? "more" : iterated) + " elements)",
+        "has type "
+            + type.getName()
+            + ", which changed while memo signed it (size() was "
+            + size
+            + " but iteration gave "
+            + (iterated > size ? "more" : iterated)
+            + " elements)",
         List.of("do not modify an argument while a memoized call signs it"),
         false,
         null);

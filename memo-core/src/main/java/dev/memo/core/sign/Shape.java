@@ -115,22 +115,31 @@ final class Shape {
 
   final int kind;
   final Class<?> type;
+
   /** The class name as written into the encoding: length, then UTF-8; for enums, the enum class. */
   final byte[] name;
+
   /** ENUM: constant names as written into the encoding, indexed by ordinal. */
   final byte[][] constants;
+
   /** RECORD: component accessors, typed (Object) to Object or to the primitive of the kind. */
   final MethodHandle[] accessors;
+
   /** RECORD: component names, for error paths. */
   final String[] components;
+
   /** RECORD: one COMPONENT_ constant per component. */
   final byte[] componentKinds;
+
   /** PRIMITIVE_ARRAY: the component's JVM descriptor char; OBJECT_ARRAY: unused. */
   final byte descriptor;
+
   /** OBJECT_ARRAY: the component class name as written into the encoding. */
   final byte[] componentName;
+
   /** UNSIGNABLE, UNREADABLE_RECORD: why, and the way out specific to this type (or null). */
   final @Nullable String problem;
+
   final String fix;
 
   private Shape(
@@ -159,13 +168,33 @@ final class Shape {
   }
 
   private static Shape simple(int kind, Class<?> type) {
-    return new Shape(kind, type, encodedName(type.getName()), null, null, null, null, (byte) 0,
-        null, null, null);
+    return new Shape(
+        kind,
+        type,
+        encodedName(type.getName()),
+        null,
+        null,
+        null,
+        null,
+        (byte) 0,
+        null,
+        null,
+        null);
   }
 
   private static Shape unsignable(Class<?> type, String problem, String fix) {
-    return new Shape(UNSIGNABLE, type, encodedName(type.getName()), null, null, null, null,
-        (byte) 0, null, problem, fix);
+    return new Shape(
+        UNSIGNABLE,
+        type,
+        encodedName(type.getName()),
+        null,
+        null,
+        null,
+        null,
+        (byte) 0,
+        null,
+        problem,
+        fix);
   }
 
   static Shape of(Class<?> type) {
@@ -177,7 +206,9 @@ final class Shape {
     return kind == RECORD || kind == UNREADABLE_RECORD || kind == UNSIGNABLE;
   }
 
-  /** A name as the encoding writes it: four bytes of UTF-8 length, little-endian, then the bytes. */
+  /**
+   * A name as the encoding writes it: four bytes of UTF-8 length, little-endian, then the bytes.
+   */
   static byte[] encodedName(String name) {
     byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
     byte[] out = new byte[4 + utf8.length];
@@ -220,11 +251,15 @@ final class Shape {
       return record(c);
     }
     if (CharSequence.class.isAssignableFrom(c)) {
-      return unsignable(c, "a CharSequence other than String can change after it is signed",
+      return unsignable(
+          c,
+          "a CharSequence other than String can change after it is signed",
           "pass a String (toString()) instead");
     }
     if (Collection.class.isAssignableFrom(c)) {
-      return unsignable(c, "only a List, Set or Deque is signed as a collection",
+      return unsignable(
+          c,
+          "only a List, Set or Deque is signed as a collection",
           "pass a List or a Set instead (List.copyOf, Set.copyOf)");
     }
     if (Iterator.class.isAssignableFrom(c)
@@ -280,11 +315,31 @@ final class Shape {
     if (component.isPrimitive()) {
       // The JVM descriptor of the component: Z B S C I J F D.
       byte descriptor = (byte) c.getName().charAt(1);
-      return new Shape(PRIMITIVE_ARRAY, c, encodedName(c.getName()), null, null, null, null,
-          descriptor, null, null, null);
+      return new Shape(
+          PRIMITIVE_ARRAY,
+          c,
+          encodedName(c.getName()),
+          null,
+          null,
+          null,
+          null,
+          descriptor,
+          null,
+          null,
+          null);
     }
-    return new Shape(OBJECT_ARRAY, c, encodedName(c.getName()), null, null, null, null, (byte) 0,
-        encodedName(component.getName()), null, null);
+    return new Shape(
+        OBJECT_ARRAY,
+        c,
+        encodedName(c.getName()),
+        null,
+        null,
+        null,
+        null,
+        (byte) 0,
+        encodedName(component.getName()),
+        null,
+        null);
   }
 
   private static Shape enumShape(Class<?> c) {
@@ -296,8 +351,18 @@ final class Shape {
       Enum<?> e = (Enum<?>) value;
       constants[e.ordinal()] = encodedName(e.name());
     }
-    return new Shape(ENUM, c, encodedName(enumClass.getName()), constants, null, null, null,
-        (byte) 0, null, null, null);
+    return new Shape(
+        ENUM,
+        c,
+        encodedName(enumClass.getName()),
+        constants,
+        null,
+        null,
+        null,
+        (byte) 0,
+        null,
+        null,
+        null);
   }
 
   private static Shape record(Class<?> c) {
@@ -320,22 +385,55 @@ final class Shape {
         return unreadable(c, e);
       }
     }
-    return new Shape(RECORD, c, encodedName(c.getName()), null, accessors, names, kinds, (byte) 0,
-        null, null, null);
+    return new Shape(
+        RECORD,
+        c,
+        encodedName(c.getName()),
+        null,
+        accessors,
+        names,
+        kinds,
+        (byte) 0,
+        null,
+        null,
+        null);
   }
 
   private static Shape unreadable(Class<?> c, Exception e) {
     Module module = c.getModule();
-    String self = Shape.class.getModule().isNamed()
-        ? Shape.class.getModule().getName()
-        : "dev.memo.core";
+    String self =
+        Shape.class.getModule().isNamed() ? Shape.class.getModule().getName() : "dev.memo.core";
     String where = module.isNamed() ? "module " + module.getName() : "its module";
-    String problem = "a record memo cannot read: " + where + " does not open package "
-        + c.getPackageName() + " to " + self + " (" + e.getMessage() + ")";
-    String fix = "add \"opens " + c.getPackageName() + " to " + self + ";\" to the module-info.java"
-        + " of " + where;
-    return new Shape(UNREADABLE_RECORD, c, encodedName(c.getName()), null, null, null, null,
-        (byte) 0, null, problem, fix);
+    String problem =
+        "a record memo cannot read: "
+            + where
+            + " does not open package "
+            + c.getPackageName()
+            + " to "
+            + self
+            + " ("
+            + e.getMessage()
+            + ")";
+    String fix =
+        "add \"opens "
+            + c.getPackageName()
+            + " to "
+            + self
+            + ";\" to the module-info.java"
+            + " of "
+            + where;
+    return new Shape(
+        UNREADABLE_RECORD,
+        c,
+        encodedName(c.getName()),
+        null,
+        null,
+        null,
+        null,
+        (byte) 0,
+        null,
+        problem,
+        fix);
   }
 
   private static byte componentKind(Class<?> t) {

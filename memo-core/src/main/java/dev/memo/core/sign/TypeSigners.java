@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Resolution for a class: a signer registered for the class itself; else for its nearest
  * superclass that has one; else for one of its interfaces, searched breadth-first (the class's
- * direct interfaces in declaration order, then those of each superclass, then their
- * superinterfaces level by level; the first found wins). The answer is cached per class.
+ * direct interfaces in declaration order, then those of each superclass, then their superinterfaces
+ * level by level; the first found wins). The answer is cached per class.
  *
  * <p>A type signer applies only where memo has no canonical encoding of its own: to records and to
  * types memo cannot sign. It never replaces the encoding of JDK value types, enums, lists, deques,
@@ -188,7 +188,8 @@ public final class TypeSigners {
   }
 
   /**
-   * Returns the signers, in registration order: the builder's first, then those ServiceLoader found.
+   * Returns the signers, in registration order: the builder's first, then those ServiceLoader
+   * found.
    *
    * @return an unmodifiable list
    */

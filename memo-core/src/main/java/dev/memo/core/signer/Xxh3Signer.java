@@ -11,10 +11,10 @@ import java.nio.ByteOrder;
 /**
  * XXH3-128 (seed 0, default secret) through hash4j's streaming implementation: 16-byte digests.
  *
- * <p>Byte order: the digest is the xxHash <em>canonical</em> form ({@code XXH128_canonicalFromHash}),
- * the high 64 bits big-endian followed by the low 64 bits big-endian, so its hex form is what
- * {@code xxhsum -H2} prints. (hash4j's own {@code HashValue128.toByteArray()} is the byte-reverse
- * of this.) Stateless, so thread-safe.
+ * <p>Byte order: the digest is the xxHash <em>canonical</em> form ({@code
+ * XXH128_canonicalFromHash}), the high 64 bits big-endian followed by the low 64 bits big-endian,
+ * so its hex form is what {@code xxhsum -H2} prints. (hash4j's own {@code
+ * HashValue128.toByteArray()} is the byte-reverse of this.) Stateless, so thread-safe.
  */
 final class Xxh3Signer implements Signer {
   static final String NAME = "xxh3-128";

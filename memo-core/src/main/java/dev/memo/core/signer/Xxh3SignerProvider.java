@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * Provides the {@code xxh3-128} signer: XXH3 with 128-bit output, 16-byte signatures, several times
- * faster than SHA-256 on large arguments but not collision-resistant against an adversary. Choose it
- * by name ({@code memo.signer=xxh3-128}); its priority of -200 keeps {@code sha256} the default.
+ * faster than SHA-256 on large arguments but not collision-resistant against an adversary. Choose
+ * it by name ({@code memo.signer=xxh3-128}); its priority of -200 keeps {@code sha256} the default.
  * Thread-safe.
  */
 public final class Xxh3SignerProvider implements SignerProvider {

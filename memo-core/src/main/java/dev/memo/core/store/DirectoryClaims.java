@@ -22,17 +22,17 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Claims on computing entries of a {@link DirectoryStore}, kept as marker files beside the
- * entries: {@code .<key>.claim} in the entry's folder. A marker is created atomically (it must not
- * exist yet), holds the claiming process's id, host, start time and a random token as {@code
- * name=value} lines, and is deleted when the claim is closed.
+ * Claims on computing entries of a {@link DirectoryStore}, kept as marker files beside the entries:
+ * {@code .<key>.claim} in the entry's folder. A marker is created atomically (it must not exist
+ * yet), holds the claiming process's id, host, start time and a random token as {@code name=value}
+ * lines, and is deleted when the claim is closed.
  *
- * <p>A marker is stale, and the next claim takes it over, when it is older than the timeout (by
- * its modification time), or when it names a process on this host that is no longer alive (or
- * whose id now belongs to a process started at another time). Taking over renames the marker
- * aside first, so that of two processes taking over one stale marker only one wins; a claim that
- * was renamed aside by mistake is put back. Two holders remain possible in rare races (a marker
- * taken over the moment it is replaced); the only cost is a second computation of the same value.
+ * <p>A marker is stale, and the next claim takes it over, when it is older than the timeout (by its
+ * modification time), or when it names a process on this host that is no longer alive (or whose id
+ * now belongs to a process started at another time). Taking over renames the marker aside first, so
+ * that of two processes taking over one stale marker only one wins; a claim that was renamed aside
+ * by mistake is put back. Two holders remain possible in rare races (a marker taken over the moment
+ * it is replaced); the only cost is a second computation of the same value.
  *
  * <p>Thread-safe.
  */
@@ -113,14 +113,18 @@ final class DirectoryClaims {
   }
 
   /**
-   * Creates the marker with its whole content at once: written to a temporary file, then linked
-   * to the marker's name, which fails if the marker exists. A process killed while creating it
+   * Creates the marker with its whole content at once: written to a temporary file, then linked to
+   * the marker's name, which fails if the marker exists. A process killed while creating it
    * therefore never leaves an empty marker that would look alive until the timeout. File systems
    * without hard links get the marker created and written in two steps.
    */
   private static void write(Path marker, byte[] content) throws IOException {
-    Path temp = marker.resolveSibling(marker.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    Path temp =
+        marker.resolveSibling(
+            marker.getFileName()
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".tmp");
     Files.write(temp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try {
       Files.createLink(marker, temp);
@@ -132,8 +136,8 @@ final class DirectoryClaims {
     } finally {
       Files.deleteIfExists(temp);
     }
-    try (OutputStream out = Files.newOutputStream(
-        marker, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (OutputStream out =
+        Files.newOutputStream(marker, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       out.write(content);
     }
   }
@@ -170,8 +174,12 @@ final class DirectoryClaims {
   }
 
   private static void takeOver(Path marker, byte[] stale, String why) throws IOException {
-    Path aside = marker.resolveSibling(marker.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".stale");
+    Path aside =
+        marker.resolveSibling(
+            marker.getFileName()
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".stale");
     try {
       Files.move(marker, aside, StandardCopyOption.ATOMIC_MOVE);
     } catch (NoSuchFileException e) {
@@ -224,8 +232,15 @@ final class DirectoryClaims {
 
     /** A new marker's content: the owner and a token that tells this claim from any other. */
     byte[] content() {
-      return ("pid=" + pid + "\nhost=" + host + "\nstarted=" + started + "\ntoken="
-              + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "\n")
+      return ("pid="
+              + pid
+              + "\nhost="
+              + host
+              + "\nstarted="
+              + started
+              + "\ntoken="
+              + Long.toHexString(ThreadLocalRandom.current().nextLong())
+              + "\n")
           .getBytes(StandardCharsets.UTF_8);
     }
 

@@ -34,20 +34,22 @@ public final class DirectoryMaintenance {
    */
   public static void forEachEntryFile(Path folder, EntryFileAction action) throws IOException {
     boolean[] stop = {false};
-    DirectoryStore.forEachEntryFile(folder, (file, attributes) -> {
-      if (!stop[0] && attributes.isRegularFile()) {
-        stop[0] = action.visit(file);
-      }
-    });
+    DirectoryStore.forEachEntryFile(
+        folder,
+        (file, attributes) -> {
+          if (!stop[0] && attributes.isRegularFile()) {
+            stop[0] = action.visit(file);
+          }
+        });
   }
 
   /**
-   * Returns the space an entry of a store takes on disk: for a directory store, its size rounded
-   * up to whole blocks of the file system that holds the store ({@link
-   * java.nio.file.FileStore#getBlockSize()}). That approximates the blocks a file system
-   * allocates: Java cannot read a file's allocated blocks, a file system that packs small files
-   * (inline data, tail packing) or compresses them uses less, and metadata blocks are not counted.
-   * For other stores, the size itself.
+   * Returns the space an entry of a store takes on disk: for a directory store, its size rounded up
+   * to whole blocks of the file system that holds the store ({@link
+   * java.nio.file.FileStore#getBlockSize()}). That approximates the blocks a file system allocates:
+   * Java cannot read a file's allocated blocks, a file system that packs small files (inline data,
+   * tail packing) or compresses them uses less, and metadata blocks are not counted. For other
+   * stores, the size itself.
    *
    * @param store any store
    * @param size an entry's size in bytes, as its listing gives it

@@ -21,8 +21,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -79,16 +79,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Bounds ({@code max-bytes}, {@code max-age}, {@code max-entries}): see {@link
  * DirectorySweeper}, which keeps them on a daemon thread, never on the caller's; {@link #prune}
- * sweeps at once, on the caller's thread.
- * Listings ({@link #namespaces()}, {@link #forEachEntry}, {@link #clear}) read folders and file
- * attributes only, never entries: a namespace folder written before {@value #NAMESPACE_FILE}
- * files existed is not listed here (memo's administration finds its name in an entry's header,
- * through {@link DirectoryMaintenance}).
+ * sweeps at once, on the caller's thread. Listings ({@link #namespaces()}, {@link #forEachEntry},
+ * {@link #clear}) read folders and file attributes only, never entries: a namespace folder written
+ * before {@value #NAMESPACE_FILE} files existed is not listed here (memo's administration finds its
+ * name in an entry's header, through {@link DirectoryMaintenance}).
  *
- * <p>Links and special files: the root itself may be a link (a user's choice); below it, nothing
- * is followed. An entry is opened only as a regular file, never through a link and never waiting
- * on a FIFO ({@link RegularFiles}); a link, FIFO, device or folder where an entry belongs is a
- * broken entry, which memo counts and quarantines (moving the thing itself, never its target). A
+ * <p>Links and special files: the root itself may be a link (a user's choice); below it, nothing is
+ * followed. An entry is opened only as a regular file, never through a link and never waiting on a
+ * FIFO ({@link RegularFiles}); a link, FIFO, device or folder where an entry belongs is a broken
+ * entry, which memo counts and quarantines (moving the thing itself, never its target). A
  * namespace, shard or {@code .quarantine} folder that is a link is refused with a {@link
  * StoreException} naming it, so nothing is ever written, touched or deleted outside the root.
  *
@@ -101,27 +100,36 @@ import org.jspecify.annotations.Nullable;
 final class DirectoryStore implements Store {
   /** The folder, under the root, that broken entries are moved to. */
   static final String QUARANTINE = Quarantine.FOLDER;
+
   /** Every entry file's name ends with this. */
   static final String ENTRY_SUFFIX = ".entry";
+
   /** Longer keys would overflow the common 255-byte limit on file names. */
   static final int MAX_KEY_BYTES = 100;
+
   /** The file, in a namespace folder, that holds the namespace's text. */
   static final String NAMESPACE_FILE = ".namespace";
+
   /** Every temporary file's name ends with this. */
   static final String TEMP_SUFFIX = ".tmp";
+
   /** The longest a read waits before it refreshes an entry's last access again: one hour. */
   static final Duration MAX_TOUCH_INTERVAL = Duration.ofHours(1);
+
   /** How many entries' recent touches are remembered; beyond it a hit may touch again early. */
   private static final int TOUCHED_ENTRIES = 16_384;
 
   private static final System.Logger LOG = System.getLogger(DirectoryStore.class.getName());
+
   /**
    * The write buffer: it gathers the entry format's small writes; writes of a buffer or more (a
    * large payload's chunks) pass straight through, so a larger one only costs its allocation.
    */
   private static final int BUFFER_BYTES = 8 * 1024;
+
   /** Most namespaces whose folder name is kept; beyond that a namespace is hashed at every call. */
   private static final int MAX_CACHED_FOLDERS = 10_000;
+
   private static final boolean WINDOWS =
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
@@ -131,14 +139,19 @@ final class DirectoryStore implements Store {
   private final boolean defaultFileSystem;
   private final LongSupplier clock;
   private final Duration touchInterval;
+
   /** Entries whose last access this process set recently: a hit on them sets nothing. */
   private final Cache<Path, Boolean> touched;
+
   private final DirectorySweeper sweeper;
   private final AtomicBoolean closed = new AtomicBoolean();
+
   /** Null when claims are off. */
   private final @Nullable DirectoryClaims claims;
+
   /** Folder names by namespace: a namespace is hashed once, not at every get and put. */
   private final Map<String, String> folders = new ConcurrentHashMap<>();
+
   /** Shard folders found to be real folders, not links: see {@link #requireRealFolders}. */
   private final Set<Path> realFolders = ConcurrentHashMap.newKeySet();
 
@@ -160,21 +173,36 @@ final class DirectoryStore implements Store {
    *     sweeper().sweep} and {@link #prune} do (for tests that sweep at chosen moments)
    * @param claims the claims, or null to leave {@link #claim} off
    */
-  record Options(Path root, boolean fsync, long maxBytes, @Nullable Duration maxAge,
-      long maxEntries, long blockSize, LongSupplier clock, boolean background,
+  record Options(
+      Path root,
+      boolean fsync,
+      long maxBytes,
+      @Nullable Duration maxAge,
+      long maxEntries,
+      long blockSize,
+      LongSupplier clock,
+      boolean background,
       @Nullable DirectoryClaims claims) {
     /**
      * Returns the options of an unbounded store at {@code root}, without fsync and claims, on the
      * system clock, with a background sweeper, sizing entries by the file store's blocks.
      */
     static Options of(Path root) {
-      return new Options(root, false, DirectorySweeper.UNBOUNDED, null, DirectorySweeper.UNBOUNDED,
-          0, System::currentTimeMillis, true, null);
+      return new Options(
+          root,
+          false,
+          DirectorySweeper.UNBOUNDED,
+          null,
+          DirectorySweeper.UNBOUNDED,
+          0,
+          System::currentTimeMillis,
+          true,
+          null);
     }
 
     Options fsync(boolean on) {
-      return new Options(root, on, maxBytes, maxAge, maxEntries, blockSize, clock, background,
-          claims);
+      return new Options(
+          root, on, maxBytes, maxAge, maxEntries, blockSize, clock, background, claims);
     }
 
     Options bounds(long most, Duration age) {
@@ -186,13 +214,13 @@ final class DirectoryStore implements Store {
     }
 
     Options blockSize(long unit) {
-      return new Options(root, fsync, maxBytes, maxAge, maxEntries, unit, clock, background,
-          claims);
+      return new Options(
+          root, fsync, maxBytes, maxAge, maxEntries, unit, clock, background, claims);
     }
 
     Options clock(LongSupplier time) {
-      return new Options(root, fsync, maxBytes, maxAge, maxEntries, blockSize, time, background,
-          claims);
+      return new Options(
+          root, fsync, maxBytes, maxAge, maxEntries, blockSize, time, background, claims);
     }
 
     Options background(boolean on) {
@@ -200,8 +228,8 @@ final class DirectoryStore implements Store {
     }
 
     Options claims(DirectoryClaims on) {
-      return new Options(root, fsync, maxBytes, maxAge, maxEntries, blockSize, clock, background,
-          on);
+      return new Options(
+          root, fsync, maxBytes, maxAge, maxEntries, blockSize, clock, background, on);
     }
   }
 
@@ -236,8 +264,14 @@ final class DirectoryStore implements Store {
             .executor(Runnable::run)
             .build();
     this.sweeper =
-        new DirectorySweeper(this, options.maxBytes(), maxAge, options.maxEntries(),
-            options.blockSize(), clock, options.background());
+        new DirectorySweeper(
+            this,
+            options.maxBytes(),
+            maxAge,
+            options.maxEntries(),
+            options.blockSize(),
+            clock,
+            options.background());
   }
 
   @Override
@@ -264,8 +298,8 @@ final class DirectoryStore implements Store {
   public Pruned prune(long maxBytes, Duration maxAge) throws IOException {
     checkOpen();
     DirectorySweeper.Result r = sweeper.sweep(maxBytes, maxAge, maxBytes);
-    return new Pruned(r.entries(), r.bytes(), r.removedEntries(), r.removedBytes(),
-        r.removedTemporaryFiles());
+    return new Pruned(
+        r.entries(), r.bytes(), r.removedEntries(), r.removedBytes(), r.removedTemporaryFiles());
   }
 
   /** Returns where broken entries are kept. */
@@ -333,10 +367,10 @@ final class DirectoryStore implements Store {
   }
 
   /**
-   * Refuses an entry's namespace and shard folders when they are symbolic links, so that nothing
-   * is read or written through them outside the root. A folder is checked once per process: the
-   * root's owner could swap one for a link later, but whoever can write the root can write the
-   * entries too.
+   * Refuses an entry's namespace and shard folders when they are symbolic links, so that nothing is
+   * read or written through them outside the root. A folder is checked once per process: the root's
+   * owner could swap one for a link later, but whoever can write the root can write the entries
+   * too.
    */
   private void requireRealFolders(Path entry) throws IOException {
     Path shard = entry.getParent();
@@ -377,9 +411,8 @@ final class DirectoryStore implements Store {
   /**
    * Sets the entry's last access to now unless this process did so within the touch interval. A
    * failure (a read-only store, the entry removed or replaced meanwhile) only leaves the entry
-   * looking older; the time is set without following links and never on anything but a regular
-   * file ({@link RegularFiles#setLastModifiedTime}), so a read never changes a file outside the
-   * store.
+   * looking older; the time is set without following links and never on anything but a regular file
+   * ({@link RegularFiles#setLastModifiedTime}), so a read never changes a file outside the store.
    */
   private void touch(Path entry) {
     if (touched.getIfPresent(entry) != null) {
@@ -491,8 +524,12 @@ final class DirectoryStore implements Store {
     checkFolders(entry);
     inside(quarantine.folder().resolve(folderName(namespace)));
     try {
-      quarantine.move(namespace, key, entry, reason).ifPresent(target ->
-          LOG.log(Level.DEBUG, () -> "quarantined " + entry + " to " + target + ": " + reason));
+      quarantine
+          .move(namespace, key, entry, reason)
+          .ifPresent(
+              target ->
+                  LOG.log(
+                      Level.DEBUG, () -> "quarantined " + entry + " to " + target + ": " + reason));
     } catch (IOException e) {
       checkRoot(e);
       throw e;
@@ -500,8 +537,8 @@ final class DirectoryStore implements Store {
   }
 
   /**
-   * With claims on ({@code memo.store.directory.claims=true}), claims the entry through the
-   * marker file {@code .<key>.claim} beside it; see {@link DirectoryClaims}. Empty otherwise.
+   * With claims on ({@code memo.store.directory.claims=true}), claims the entry through the marker
+   * file {@code .<key>.claim} beside it; see {@link DirectoryClaims}. Empty otherwise.
    */
   @Override
   public Optional<Claim> claim(String namespace, Signature key) throws IOException {
@@ -510,7 +547,8 @@ final class DirectoryStore implements Store {
       return Optional.empty();
     }
     try {
-      return Optional.of(claims.claim(DirectoryClaims.markerOf(entryPath(namespace, key), key.hex())));
+      return Optional.of(
+          claims.claim(DirectoryClaims.markerOf(entryPath(namespace, key), key.hex())));
     } catch (IOException e) {
       checkRoot(e);
       throw e;
@@ -518,8 +556,8 @@ final class DirectoryStore implements Store {
   }
 
   /**
-   * Lists the namespace folders that name their namespace in a {@value #NAMESPACE_FILE} file. Folders
-   * written before those files existed are left out: {@link #unnamedFolders()} lists them.
+   * Lists the namespace folders that name their namespace in a {@value #NAMESPACE_FILE} file.
+   * Folders written before those files existed are left out: {@link #unnamedFolders()} lists them.
    */
   @Override
   public Set<String> namespaces() throws IOException {
@@ -572,18 +610,21 @@ final class DirectoryStore implements Store {
     checkOpen();
     Path folder = inside(root.resolve(folderName(namespace)));
     RegularFiles.requireRealFolder(folder, "namespace folder", root);
-    forEachEntryFile(folder, (file, attributes) -> {
-      String name = file.getFileName().toString();
-      Signature key;
-      try {
-        key = Signature.fromHex(name.substring(0, name.length() - ENTRY_SUFFIX.length()));
-      } catch (IllegalArgumentException e) {
-        // Not a file this store wrote (its names are hex keys): not an entry.
-        return;
-      }
-      action.accept(new StoreEntry(key, attributes.size(),
-          Optional.of(attributes.lastModifiedTime().toInstant())));
-    });
+    forEachEntryFile(
+        folder,
+        (file, attributes) -> {
+          String name = file.getFileName().toString();
+          Signature key;
+          try {
+            key = Signature.fromHex(name.substring(0, name.length() - ENTRY_SUFFIX.length()));
+          } catch (IllegalArgumentException e) {
+            // Not a file this store wrote (its names are hex keys): not an entry.
+            return;
+          }
+          action.accept(
+              new StoreEntry(
+                  key, attributes.size(), Optional.of(attributes.lastModifiedTime().toInstant())));
+        });
   }
 
   /** Removes every entry file of the namespace, each with one unlink. */
@@ -594,15 +635,17 @@ final class DirectoryStore implements Store {
     RegularFiles.requireRealFolder(folder, "namespace folder", root);
     long[] removed = {0};
     IOException[] failure = {null};
-    forEachEntryFile(folder, (file, attributes) -> {
-      try {
-        if (Files.deleteIfExists(file)) {
-          removed[0]++;
-        }
-      } catch (IOException e) {
-        failure[0] = e;
-      }
-    });
+    forEachEntryFile(
+        folder,
+        (file, attributes) -> {
+          try {
+            if (Files.deleteIfExists(file)) {
+              removed[0]++;
+            }
+          } catch (IOException e) {
+            failure[0] = e;
+          }
+        });
     if (failure[0] != null) {
       checkRoot(failure[0]);
       throw failure[0];
@@ -678,8 +721,13 @@ final class DirectoryStore implements Store {
 
   @Override
   public String toString() {
-    return "DirectoryStore{root=" + root + ", fsync=" + fsync + sweeper.describe()
-        + (claims == null ? "" : ", claim-timeout=" + claims.timeout()) + "}";
+    return "DirectoryStore{root="
+        + root
+        + ", fsync="
+        + fsync
+        + sweeper.describe()
+        + (claims == null ? "" : ", claim-timeout=" + claims.timeout())
+        + "}";
   }
 
   /**
@@ -715,8 +763,8 @@ final class DirectoryStore implements Store {
   }
 
   /**
-   * Returns the path if it lies strictly below the root once normalized. The folder names are
-   * built to guarantee this; the check stays so that a future change to them cannot open a way out.
+   * Returns the path if it lies strictly below the root once normalized. The folder names are built
+   * to guarantee this; the check stays so that a future change to them cannot open a way out.
    *
    * @throws StoreException if the path leaves the root
    */
@@ -743,7 +791,10 @@ final class DirectoryStore implements Store {
     // Hidden, so that listings of entries skip it; random, so that threads and processes never
     // share one.
     return folder.resolve(
-        "." + key.hex() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+        "."
+            + key.hex()
+            + "."
+            + Long.toHexString(ThreadLocalRandom.current().nextLong())
             + TEMP_SUFFIX);
   }
 
@@ -803,7 +854,8 @@ final class DirectoryStore implements Store {
       // systems (test stand-ins, zip or memory file systems) need not support it either.
       return;
     }
-    // A channel refuses to work on an interrupted thread; keep the interrupt for the caller instead.
+    // A channel refuses to work on an interrupted thread; keep the interrupt for the caller
+    // instead.
     boolean interrupted = Thread.interrupted();
     try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
       channel.force(true);

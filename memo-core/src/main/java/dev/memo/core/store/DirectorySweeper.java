@@ -24,24 +24,24 @@ import org.jspecify.annotations.Nullable;
 /**
  * Keeps a {@link DirectoryStore} within its bounds: at most {@code max-bytes} of entry files on
  * disk, at most {@code max-entries} entries, and no entry unused (neither written nor read) for
- * longer than {@code max-age}; the least recently used entries, by their files' modification
- * times, go first.
+ * longer than {@code max-age}; the least recently used entries, by their files' modification times,
+ * go first.
  *
  * <p>Bytes are counted as the entries take them on disk: each file's size rounded up to the file
  * store's block size ({@link java.nio.file.FileStore#getBlockSize()}), as a file system allocates
  * whole blocks. That is an approximation, and says so: Java reads no file's allocated blocks (the
  * {@code unix:} attribute view has no {@code st_blocks}), a file system that packs small files or
- * their tails (inline data, tail packing) or compresses them uses less, and indirect blocks are
- * not counted. An empty file counts 0. memo's own records (those {@code explain} reads, in
- * namespaces whose names start with a control character) count towards {@code max-bytes} but not
- * {@code max-entries}, which bounds the entries of calls.
+ * their tails (inline data, tail packing) or compresses them uses less, and indirect blocks are not
+ * counted. An empty file counts 0. memo's own records (those {@code explain} reads, in namespaces
+ * whose names start with a control character) count towards {@code max-bytes} but not {@code
+ * max-entries}, which bounds the entries of calls.
  *
  * <p>The work is off the caller's path. The first get or put of a bounded store starts one daemon
  * thread, which scans the store at once, then again every {@link #period()} (to see what other
- * processes wrote, and to age entries out), and whenever this process's puts push the running
- * count of bytes past {@code max-bytes}; a put only adds its size to that count. A sweep that
- * finds too many bytes removes entries down to nine tenths of the bound, so the next sweep is not
- * due at the next put.
+ * processes wrote, and to age entries out), and whenever this process's puts push the running count
+ * of bytes past {@code max-bytes}; a put only adds its size to that count. A sweep that finds too
+ * many bytes removes entries down to nine tenths of the bound, so the next sweep is not due at the
+ * next put.
  *
  * <p>A sweep also deletes temporary files older than {@link #TEMP_MAX_AGE} (left by writers that
  * were killed) and, with {@code max-age}, quarantined entries quarantined longer ago than that.
@@ -55,8 +55,10 @@ import org.jspecify.annotations.Nullable;
 final class DirectorySweeper implements AutoCloseable {
   /** The value of {@code max-bytes} that means no bound. */
   static final long UNBOUNDED = Long.MAX_VALUE;
+
   /** Temporary files older than this belong to writers that died: 15 minutes. */
   static final Duration TEMP_MAX_AGE = Duration.ofMinutes(15);
+
   /** The longest time between two sweeps of a bounded store: 10 minutes. */
   static final Duration MAX_PERIOD = Duration.ofMinutes(10);
 
@@ -66,21 +68,32 @@ final class DirectorySweeper implements AutoCloseable {
   private final long maxBytes;
   private final Duration maxAge;
   private final long maxEntries;
+
   /** The unit sizes on disk are rounded to; 0 until the file store was asked. */
   private volatile long blockSize;
+
   private final LongSupplier clock;
+
   /** Bytes of entries as of the last sweep plus this process's puts since; -1 before a sweep. */
   private final AtomicLong bytes = new AtomicLong(-1);
+
   /** Entries (of calls) as of the last sweep plus this process's puts since; -1 before a sweep. */
   private final AtomicLong entries = new AtomicLong(-1);
+
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean requested = new AtomicBoolean();
   private final AtomicBoolean warned = new AtomicBoolean();
   private final boolean background;
   private volatile ScheduledExecutorService executor;
 
-  DirectorySweeper(DirectoryStore store, long maxBytes, Duration maxAge, long maxEntries,
-      long blockSize, LongSupplier clock, boolean background) {
+  DirectorySweeper(
+      DirectoryStore store,
+      long maxBytes,
+      Duration maxAge,
+      long maxEntries,
+      long blockSize,
+      LongSupplier clock,
+      boolean background) {
     this.store = store;
     this.background = background;
     this.maxBytes = maxBytes;
@@ -141,7 +154,9 @@ final class DirectorySweeper implements AutoCloseable {
     return maxAge;
   }
 
-  /** Returns the time between two sweeps: a quarter of {@code max-age}, at most {@link #MAX_PERIOD}. */
+  /**
+   * Returns the time between two sweeps: a quarter of {@code max-age}, at most {@link #MAX_PERIOD}.
+   */
   Duration period() {
     Duration period = MAX_PERIOD;
     if (maxAge != null && maxAge.dividedBy(4).compareTo(period) < 0) {
@@ -160,11 +175,13 @@ final class DirectorySweeper implements AutoCloseable {
     if (!background || !bounded() || started.get() || !started.compareAndSet(false, true)) {
       return;
     }
-    ScheduledExecutorService e = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "memo-directory-sweeper " + store.root());
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService e =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "memo-directory-sweeper " + store.root());
+              t.setDaemon(true);
+              return t;
+            });
     executor = e;
     long periodMillis = period().toMillis();
     e.scheduleWithFixedDelay(this::sweepQuietly, 0, periodMillis, TimeUnit.MILLISECONDS);
@@ -189,10 +206,11 @@ final class DirectorySweeper implements AutoCloseable {
         return;
       }
       try {
-        e.execute(() -> {
-          requested.set(false);
-          sweepQuietly();
-        });
+        e.execute(
+            () -> {
+              requested.set(false);
+              sweepQuietly();
+            });
       } catch (RuntimeException rejected) {
         // Closed meanwhile.
         requested.set(false);
@@ -205,12 +223,19 @@ final class DirectorySweeper implements AutoCloseable {
       return;
     }
     try {
-      Result r = sweep(maxBytes, maxAge, maxBytes == UNBOUNDED ? UNBOUNDED : maxBytes - maxBytes / 10,
-          maxEntries, maxEntries == UNBOUNDED ? UNBOUNDED : maxEntries - maxEntries / 10);
+      Result r =
+          sweep(
+              maxBytes,
+              maxAge,
+              maxBytes == UNBOUNDED ? UNBOUNDED : maxBytes - maxBytes / 10,
+              maxEntries,
+              maxEntries == UNBOUNDED ? UNBOUNDED : maxEntries - maxEntries / 10);
       LOG.log(Level.DEBUG, () -> "swept the directory store at " + store.root() + ": " + r);
     } catch (IOException | RuntimeException e) {
-      String message = "cannot keep the directory store at " + store.root()
-          + " within its bounds; check that this user can list and delete its files";
+      String message =
+          "cannot keep the directory store at "
+              + store.root()
+              + " within its bounds; check that this user can list and delete its files";
       if (warned.compareAndSet(false, true)) {
         LOG.log(Level.WARNING, message + " (further failures are logged at DEBUG): " + e);
       } else {
@@ -229,8 +254,13 @@ final class DirectorySweeper implements AutoCloseable {
   }
 
   /** What a sweep found and did. */
-  record Result(long entries, long bytes, long removedEntries, long removedBytes,
-      long removedTemporaryFiles, long removedQuarantined) {}
+  record Result(
+      long entries,
+      long bytes,
+      long removedEntries,
+      long removedBytes,
+      long removedTemporaryFiles,
+      long removedQuarantined) {}
 
   /** {@link #sweep(long, Duration, long, long, long)} without a bound on entries. */
   Result sweep(long maxBytes, Duration maxAge, long targetBytes) throws IOException {
@@ -239,9 +269,9 @@ final class DirectorySweeper implements AutoCloseable {
 
   /**
    * Sweeps the store now, on the calling thread: removes the temporary files of dead writers, the
-   * entries unused for longer than {@code maxAge}, then, if more than {@code maxBytes} (on disk)
-   * or more than {@code maxEntries} entries remain, the least recently used ones until at most
-   * {@code targetBytes} and {@code targetEntries} remain.
+   * entries unused for longer than {@code maxAge}, then, if more than {@code maxBytes} (on disk) or
+   * more than {@code maxEntries} entries remain, the least recently used ones until at most {@code
+   * targetBytes} and {@code targetEntries} remain.
    *
    * @param maxBytes the most bytes of entries to keep on disk, {@link #UNBOUNDED} for no bound
    * @param maxAge the longest to keep an unused entry, null for no bound; zero removes every entry
@@ -251,8 +281,13 @@ final class DirectorySweeper implements AutoCloseable {
    * @return what the sweep found and removed
    * @throws IOException if the store cannot be listed
    */
-  synchronized Result sweep(long maxBytes, @Nullable Duration maxAge, long targetBytes, long maxEntries,
-      long targetEntries) throws IOException {
+  synchronized Result sweep(
+      long maxBytes,
+      @Nullable Duration maxAge,
+      long targetBytes,
+      long maxEntries,
+      long targetEntries)
+      throws IOException {
     SweepEvent event = new SweepEvent();
     event.begin();
     Result r = sweepFiles(maxBytes, maxAge, targetBytes, maxEntries, targetEntries);
@@ -260,13 +295,20 @@ final class DirectorySweeper implements AutoCloseable {
     return r;
   }
 
-  private Result sweepFiles(long maxBytes, @Nullable Duration maxAge, long targetBytes, long maxEntries,
-      long targetEntries) throws IOException {
+  private Result sweepFiles(
+      long maxBytes,
+      @Nullable Duration maxAge,
+      long targetBytes,
+      long maxEntries,
+      long targetEntries)
+      throws IOException {
     long now = clock.getAsLong();
     // Age zero means everything, an entry written this very millisecond (or stamped in the future
     // by a clock ahead of this one) included.
-    long ageCut = maxAge == null ? Long.MIN_VALUE
-        : maxAge.isZero() ? Long.MAX_VALUE : now - maxAge.toMillis();
+    long ageCut =
+        maxAge == null
+            ? Long.MIN_VALUE
+            : maxAge.isZero() ? Long.MAX_VALUE : now - maxAge.toMillis();
     long tempCut = now - TEMP_MAX_AGE.toMillis();
     Path root = store.root();
     List<Candidate> candidates = new ArrayList<>();
@@ -305,10 +347,16 @@ final class DirectorySweeper implements AutoCloseable {
         } catch (NoSuchFileException e) {
           continue;
         }
-        boolean internal = Namespaces.readNameFile(folder.resolve(DirectoryStore.NAMESPACE_FILE))
-            .map(DirectorySweeper::internal).orElse(false);
-        DirectoryStore.forEachEntryFile(folder, (file, a) -> candidates.add(new Candidate(file,
-            onDisk(a.size()), a.lastModifiedTime().toMillis(), internal)));
+        boolean internal =
+            Namespaces.readNameFile(folder.resolve(DirectoryStore.NAMESPACE_FILE))
+                .map(DirectorySweeper::internal)
+                .orElse(false);
+        DirectoryStore.forEachEntryFile(
+            folder,
+            (file, a) ->
+                candidates.add(
+                    new Candidate(
+                        file, onDisk(a.size()), a.lastModifiedTime().toMillis(), internal)));
       }
     }
     long total = 0;
@@ -347,8 +395,8 @@ final class DirectorySweeper implements AutoCloseable {
     }
     bytes.set(total);
     entries.set(count);
-    return new Result(candidates.size() - removed, total, removed, removedBytes, temps[0],
-        quarantined);
+    return new Result(
+        candidates.size() - removed, total, removed, removedBytes, temps[0], quarantined);
   }
 
   private boolean stopped() {
@@ -376,10 +424,13 @@ final class DirectorySweeper implements AutoCloseable {
   }
 
   private static void sweepTemporaryFiles(Path folder, long cut, long[] count) throws IOException {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, p -> {
-      String n = p.getFileName().toString();
-      return n.startsWith(".") && n.endsWith(DirectoryStore.TEMP_SUFFIX);
-    })) {
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(
+            folder,
+            p -> {
+              String n = p.getFileName().toString();
+              return n.startsWith(".") && n.endsWith(DirectoryStore.TEMP_SUFFIX);
+            })) {
       for (Path temp : files) {
         try {
           if (Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS).toMillis() < cut

@@ -113,24 +113,31 @@ final class MemoryStore implements Store {
   @Override
   public void forEachEntry(String namespace, Consumer<? super StoreEntry> action) {
     checkOpen();
-    cache.asMap().forEach((k, v) -> {
-      if (k.namespace().equals(namespace)) {
-        action.accept(new StoreEntry(k.signature(), v.length, Optional.empty()));
-      }
-    });
+    cache
+        .asMap()
+        .forEach(
+            (k, v) -> {
+              if (k.namespace().equals(namespace)) {
+                action.accept(new StoreEntry(k.signature(), v.length, Optional.empty()));
+              }
+            });
   }
 
   @Override
   public long clear(String namespace) {
     checkOpen();
     long[] removed = {0};
-    cache.asMap().keySet().removeIf(k -> {
-      boolean match = k.namespace().equals(namespace);
-      if (match) {
-        removed[0]++;
-      }
-      return match;
-    });
+    cache
+        .asMap()
+        .keySet()
+        .removeIf(
+            k -> {
+              boolean match = k.namespace().equals(namespace);
+              if (match) {
+                removed[0]++;
+              }
+              return match;
+            });
     return removed[0];
   }
 

@@ -7,22 +7,25 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Provides the {@code memory} store: entries kept in this process only, in a cache bounded by
- * their total size. Useful for tests and for runs whose results need not outlive them.
+ * Provides the {@code memory} store: entries kept in this process only, in a cache bounded by their
+ * total size. Useful for tests and for runs whose results need not outlive them.
  *
- * <p>Option, relative to {@code memo.store.memory}: {@code max-bytes}, the most bytes of entries
- * to keep, {@code 256MiB} unless set; sizes such as {@code 1048576}, {@code 512KiB} or {@code
- * 2GiB} are accepted.
+ * <p>Option, relative to {@code memo.store.memory}: {@code max-bytes}, the most bytes of entries to
+ * keep, {@code 256MiB} unless set; sizes such as {@code 1048576}, {@code 512KiB} or {@code 2GiB}
+ * are accepted.
  *
  * <p>Priority -200, the lowest of memo's stores. Thread-safe; cheap to construct.
  */
 public final class MemoryStoreProvider implements StoreProvider {
   /** The provider name, {@code memory}. */
   static final String NAME = "memory";
+
   /** Option {@code memo.store.memory.max-bytes}: the most bytes of entries to keep. */
   static final String MAX_BYTES = "max-bytes";
+
   /** The full key of {@link #MAX_BYTES}, for messages. */
   static final String MAX_BYTES_KEY = "memo.store.memory.max-bytes";
+
   /** The bound unless {@value #MAX_BYTES} is set: 256 MiB. */
   static final long DEFAULT_MAX_BYTES = 256L << 20;
 

@@ -48,8 +48,10 @@ final class TieredStore implements Store {
   private static final System.Logger LOG = System.getLogger(TieredStore.class.getName());
 
   private final List<Store> layers;
+
   /** 1 while a layer is failing: its failures are logged once, then at DEBUG until it answers. */
   private final AtomicIntegerArray failing;
+
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -118,8 +120,17 @@ final class TieredStore implements Store {
       } catch (IOException | RuntimeException e) {
         checkOpen();
         String layer = layers.get(j).name();
-        LOG.log(Level.DEBUG, () -> "cannot copy entry " + key + " of \"" + namespace
-            + "\" into layer " + layer + ": " + e);
+        LOG.log(
+            Level.DEBUG,
+            () ->
+                "cannot copy entry "
+                    + key
+                    + " of \""
+                    + namespace
+                    + "\" into layer "
+                    + layer
+                    + ": "
+                    + e);
         break;
       }
       nearest = j;
@@ -258,7 +269,8 @@ final class TieredStore implements Store {
 
     /** Returns whether a put's failure came from the writer itself rather than the layer. */
     boolean writerFailed(Throwable thrown) {
-      return writerThrew != null && causedBy(thrown, writerThrew)
+      return writerThrew != null
+          && causedBy(thrown, writerThrew)
           && (layerFailure == null || !causedBy(writerThrew, layerFailure));
     }
   }
@@ -380,8 +392,8 @@ final class TieredStore implements Store {
       }
     }
     if (!listed) {
-      throw new UnsupportedOperationException("no layer of the tiered store " + layerNames()
-          + " can list its namespaces");
+      throw new UnsupportedOperationException(
+          "no layer of the tiered store " + layerNames() + " can list its namespaces");
     }
     return names;
   }
@@ -407,8 +419,8 @@ final class TieredStore implements Store {
       }
     }
     if (!listed) {
-      throw new UnsupportedOperationException("no layer of the tiered store " + layerNames()
-          + " can list its entries");
+      throw new UnsupportedOperationException(
+          "no layer of the tiered store " + layerNames() + " can list its entries");
     }
     new ArrayList<>(entries.values()).forEach(action);
   }
@@ -441,8 +453,8 @@ final class TieredStore implements Store {
       }
     }
     if (!cleared) {
-      throw new UnsupportedOperationException("no layer of the tiered store " + layerNames()
-          + " can list its entries");
+      throw new UnsupportedOperationException(
+          "no layer of the tiered store " + layerNames() + " can list its entries");
     }
     return removed;
   }
@@ -452,19 +464,28 @@ final class TieredStore implements Store {
   /** Logs a layer's failure once until it answers again; returns the first failure. */
   private IOException layerFailed(int layer, String what, IOException e, IOException first) {
     if (failing.compareAndSet(layer, 0, 1)) {
-      LOG.log(Level.WARNING, "layer " + layers.get(layer).name() + " of the tiered store cannot "
-          + what + " (" + e + "); the other layers serve meanwhile (logged once until it answers"
-          + " again)");
+      LOG.log(
+          Level.WARNING,
+          "layer "
+              + layers.get(layer).name()
+              + " of the tiered store cannot "
+              + what
+              + " ("
+              + e
+              + "); the other layers serve meanwhile (logged once until it answers"
+              + " again)");
     } else {
-      LOG.log(Level.DEBUG, () -> "layer " + layers.get(layer).name() + " cannot " + what + ": " + e);
+      LOG.log(
+          Level.DEBUG, () -> "layer " + layers.get(layer).name() + " cannot " + what + ": " + e);
     }
     return first == null ? e : first;
   }
 
   private void answered(int layer) {
     if (failing.get(layer) == 1 && failing.compareAndSet(layer, 1, 0)) {
-      LOG.log(Level.INFO, "layer " + layers.get(layer).name() + " of the tiered store answers"
-          + " again");
+      LOG.log(
+          Level.INFO,
+          "layer " + layers.get(layer).name() + " of the tiered store answers" + " again");
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.memo.core.store;
 
-import java.util.Optional;
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
 import dev.memo.core.config.ProviderSelector;
@@ -9,6 +8,7 @@ import dev.memo.spi.StoreProvider;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,6 +24,7 @@ import java.util.Set;
 public final class TieredStoreProvider implements StoreProvider {
   /** The provider name, {@code tiered}. */
   static final String NAME = "tiered";
+
   /** Option {@code memo.store.tiered.layers}: the layers' store names, nearest first. */
   static final String LAYERS = "layers";
 
@@ -39,9 +40,10 @@ public final class TieredStoreProvider implements StoreProvider {
   public String name() {
     return NAME;
   }
+
   /**
-   * Returns the one key this provider reads, {@code memo.store.tiered.layers}; each layer reads
-   * its own store's keys.
+   * Returns the one key this provider reads, {@code memo.store.tiered.layers}; each layer reads its
+   * own store's keys.
    *
    * @return the full keys
    */
@@ -49,7 +51,6 @@ public final class TieredStoreProvider implements StoreProvider {
   public Optional<Set<String>> configKeys() {
     return Optional.of(Set.of("memo.store.tiered." + LAYERS));
   }
-
 
   /**
    * Returns -1000: a store of stores is never the default.
@@ -76,23 +77,30 @@ public final class TieredStoreProvider implements StoreProvider {
   public Store create(MemoConfig config) {
     List<String> names = config.getList(LAYERS);
     if (names.isEmpty()) {
-      throw new MemoConfigurationException(config.key(LAYERS) + " is not set; list the stores"
-          + " nearest first, such as " + config.key(LAYERS) + "=directory,redis");
+      throw new MemoConfigurationException(
+          config.key(LAYERS)
+              + " is not set; list the stores"
+              + " nearest first, such as "
+              + config.key(LAYERS)
+              + "=directory,redis");
     }
     Set<String> seen = new HashSet<>();
     for (String name : names) {
       if (name.equals(NAME)) {
-        throw config.invalid(LAYERS, "store names other than tiered, nearest first, such as"
-            + " directory,redis");
+        throw config.invalid(
+            LAYERS, "store names other than tiered, nearest first, such as" + " directory,redis");
       }
       if (!seen.add(name)) {
-        throw config.invalid(LAYERS, "store names, each at most once, nearest first, such as"
-            + " directory,redis");
+        throw config.invalid(
+            LAYERS, "store names, each at most once, nearest first, such as" + " directory,redis");
       }
     }
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    var stores = ProviderSelector.load(StoreProvider.class, "store",
-        loader != null ? loader : TieredStoreProvider.class.getClassLoader());
+    var stores =
+        ProviderSelector.load(
+            StoreProvider.class,
+            "store",
+            loader != null ? loader : TieredStoreProvider.class.getClassLoader());
     String source = config.key(LAYERS) + " is \"" + String.join(",", names) + "\"";
     List<Store> layers = new ArrayList<>();
     try {

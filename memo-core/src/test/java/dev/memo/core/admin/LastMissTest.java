@@ -61,8 +61,10 @@ final class LastMissTest {
       try (Memo memo = Memo.builder().store(store).build()) {
         scaled(memo, 3).apply(1);
       }
-      assertEquals(Optional.of(Explanation.miss("scaled", List.of(),
-          List.of("captured variable 0"), List.of())), reason(admin, "scaled"));
+      assertEquals(
+          Optional.of(
+              Explanation.miss("scaled", List.of(), List.of("captured variable 0"), List.of())),
+          reason(admin, "scaled"));
       assertEquals(List.of("scaled"), List.copyOf(admin.lastMisses(Progress.NONE).keySet()));
     }
   }
@@ -77,10 +79,15 @@ final class LastMissTest {
 
   @Test
   void missReasons_roundTrip_everyKind() {
-    for (Explanation e : List.of(Explanation.firstMiss("f"),
-        Explanation.miss("f", List.of(), List.of(), List.of()),
-        Explanation.miss("f", List.of("method a.B.c()", "jar x.jar"),
-            List.of("captured variable 0", "field B.rate"), List.of(0, 2)))) {
+    for (Explanation e :
+        List.of(
+            Explanation.firstMiss("f"),
+            Explanation.miss("f", List.of(), List.of(), List.of()),
+            Explanation.miss(
+                "f",
+                List.of("method a.B.c()", "jar x.jar"),
+                List.of("captured variable 0", "field B.rate"),
+                List.of(0, 2)))) {
       assertEquals(Optional.of(e), MissReasons.decode("f", MissReasons.encode(e)));
     }
   }
@@ -89,7 +96,8 @@ final class LastMissTest {
   void missReasons_recordOfAnEarlierMemo_orUnreadable_hasNoReason() {
     Map<String, String> old = Map.of("function", "f", "signature.code", "ab");
     assertEquals(Optional.empty(), MissReasons.decode("f", old));
-    assertEquals(Optional.empty(),
+    assertEquals(
+        Optional.empty(),
         MissReasons.decode("f", Map.of("miss.reason", "changed", "miss.arguments", "x")));
     assertEquals(Optional.empty(), MissReasons.decode("f", Map.of("miss.reason", "later")));
   }

@@ -35,10 +35,12 @@ final class StoreAdminTest {
   }
 
   private static Function<Integer, String> text(Memo memo) {
-    return memo.function("text", x -> {
-      CALLS.incrementAndGet();
-      return "x".repeat(100 * (x + 1));
-    });
+    return memo.function(
+        "text",
+        x -> {
+          CALLS.incrementAndGet();
+          return "x".repeat(100 * (x + 1));
+        });
   }
 
   @Test
@@ -54,12 +56,20 @@ final class StoreAdminTest {
       assertEquals(List.of("other", "text"), admin.functions());
       List<StoreAdmin.Entry> entries = admin.list("text", Progress.NONE);
       assertEquals(4, entries.size());
-      assertTrue(entries.stream().allMatch(e -> e.created().isPresent()
-          && e.computeTime().isPresent() && e.problem().isEmpty() && e.lastAccess().isEmpty()));
+      assertTrue(
+          entries.stream()
+              .allMatch(
+                  e ->
+                      e.created().isPresent()
+                          && e.computeTime().isPresent()
+                          && e.problem().isEmpty()
+                          && e.lastAccess().isEmpty()));
       StoreAdmin.Stats stats = admin.stats(Progress.NONE);
       assertEquals(5, stats.entries());
-      assertEquals(List.of(1L, 4L),
-          stats.functions().stream().map(StoreAdmin.FunctionStats::entries)
+      assertEquals(
+          List.of(1L, 4L),
+          stats.functions().stream()
+              .map(StoreAdmin.FunctionStats::entries)
               .collect(Collectors.toList()));
       assertEquals(4, admin.clear("text"));
       assertFalse(memo.contains(f, 0));
@@ -80,9 +90,12 @@ final class StoreAdminTest {
       }
       // Room for the two latest entries of "text" and memo's own records (of which those without
       // a creation time, the code manifests, rank as oldest and go first).
-      long newestTwo = admin.list("text", Progress.NONE).stream()
-          .sorted((a, b) -> b.created().orElseThrow().compareTo(a.created().orElseThrow()))
-          .limit(2).mapToLong(StoreAdmin.Entry::size).sum();
+      long newestTwo =
+          admin.list("text", Progress.NONE).stream()
+              .sorted((a, b) -> b.created().orElseThrow().compareTo(a.created().orElseThrow()))
+              .limit(2)
+              .mapToLong(StoreAdmin.Entry::size)
+              .sum();
       long budget = newestTwo + storeRecordBytes(store);
       StoreAdmin.Pruned p = admin.prune(budget, Duration.ofDays(1), Progress.NONE);
       assertTrue(p.bytes() <= budget, p.toString());
@@ -108,20 +121,25 @@ final class StoreAdminTest {
   void operations_onAStoreThatCannotList_throwStoreExceptionSayingWhy() {
     try (StoreAdmin admin = StoreAdmin.of(new MapStore(), MemoConfig.empty())) {
       StoreException e = assertThrows(StoreException.class, admin::functions);
-      assertEquals("listing the functions of a store needs a store that can list its entries, but"
-          + " the map store does not declare Store.Capability.LISTING; use a store that does, such"
-          + " as directory, chronicle or memory, or implement Store.namespaces() and"
-          + " Store.forEachEntry() in the map store and add LISTING to its Store.capabilities()",
+      assertEquals(
+          "listing the functions of a store needs a store that can list its entries, but"
+              + " the map store does not declare Store.Capability.LISTING; use a store that does, such"
+              + " as directory, chronicle or memory, or implement Store.namespaces() and"
+              + " Store.forEachEntry() in the map store and add LISTING to its Store.capabilities()",
           e.getMessage());
       e = assertThrows(StoreException.class, () -> admin.clear("f"));
-      assertEquals("clearing a function needs a store that can list its entries, but the map"
-          + " store does not declare Store.Capability.LISTING; use a store that does, such as"
-          + " directory, chronicle or memory, or implement Store.namespaces() and"
-          + " Store.forEachEntry() in the map store and add LISTING to its Store.capabilities()",
+      assertEquals(
+          "clearing a function needs a store that can list its entries, but the map"
+              + " store does not declare Store.Capability.LISTING; use a store that does, such as"
+              + " directory, chronicle or memory, or implement Store.namespaces() and"
+              + " Store.forEachEntry() in the map store and add LISTING to its Store.capabilities()",
           e.getMessage());
       e = assertThrows(StoreException.class, () -> admin.verify(Progress.NONE));
-      assertTrue(e.getMessage().startsWith("verifying a store needs a store that can list its"
-          + " entries, but the map store does not declare Store.Capability.LISTING;"),
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "verifying a store needs a store that can list its"
+                      + " entries, but the map store does not declare Store.Capability.LISTING;"),
           e.getMessage());
     }
   }
@@ -131,24 +149,28 @@ final class StoreAdminTest {
     try (StoreAdmin admin = StoreAdmin.of(new MapStore(), MemoConfig.empty())) {
       StoreException e =
           assertThrows(StoreException.class, () -> admin.prune(1, null, Progress.NONE));
-      assertEquals("pruning a store needs a store that can prune itself to bounds, but the map"
-          + " store does not declare Store.Capability.PRUNING; use a store that does, such as"
-          + " directory or chronicle, or implement Store.prune() in the map store and add PRUNING"
-          + " to its Store.capabilities()", e.getMessage());
+      assertEquals(
+          "pruning a store needs a store that can prune itself to bounds, but the map"
+              + " store does not declare Store.Capability.PRUNING; use a store that does, such as"
+              + " directory or chronicle, or implement Store.prune() in the map store and add PRUNING"
+              + " to its Store.capabilities()",
+          e.getMessage());
     }
   }
 
   @Test
-  void functions_directoryFolderWithoutItsNameFile_isNamedFromAnEntryHeader(
-      @TempDir Path dir) throws IOException {
+  void functions_directoryFolderWithoutItsNameFile_isNamedFromAnEntryHeader(@TempDir Path dir)
+      throws IOException {
     Map<String, String> config = Map.of("memo.store.directory.path", dir.toString());
     try (Memo memo = Memo.builder().config(config).store("directory").build()) {
       text(memo).apply(1);
     }
     // A folder written before name files existed, as an older memo left it.
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.filter(p -> p.getFileName().toString().equals(".namespace"))
-          .collect(Collectors.toList())) {
+      for (Path p :
+          files
+              .filter(p -> p.getFileName().toString().equals(".namespace"))
+              .collect(Collectors.toList())) {
         Files.delete(p);
       }
     }
@@ -193,10 +215,14 @@ final class StoreAdminTest {
       assertEquals(2, all);
       long removed = admin.clearAll();
       assertTrue(removed > 2, "the two entries and the records explain keeps: " + removed);
-      assertEquals(List.of(), admin.functions().stream()
-          .filter(f -> !admin.list(f, Progress.NONE).isEmpty()).collect(Collectors.toList()));
+      assertEquals(
+          List.of(),
+          admin.functions().stream()
+              .filter(f -> !admin.list(f, Progress.NONE).isEmpty())
+              .collect(Collectors.toList()));
       try (Memo memo = Memo.builder().store(store).build()) {
-        assertEquals("miss of \"text\": no earlier entry of \"text\" to compare with",
+        assertEquals(
+            "miss of \"text\": no earlier entry of \"text\" to compare with",
             memo.explain(text(memo), 1).toString());
       }
     }
@@ -208,8 +234,10 @@ final class StoreAdminTest {
     try (Memo memo = Memo.builder().store(store).build();
         StoreAdmin admin = StoreAdmin.of(store, MemoConfig.empty())) {
       text(memo).apply(1);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> admin.prune(Long.MAX_VALUE, Duration.ofSeconds(-1), Progress.NONE));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> admin.prune(Long.MAX_VALUE, Duration.ofSeconds(-1), Progress.NONE));
       assertEquals("max age PT-1S is negative", e.getMessage());
       StoreAdmin.Pruned p = admin.prune(Long.MAX_VALUE, Duration.ZERO, Progress.NONE);
       assertEquals(0, p.entries());
@@ -220,8 +248,8 @@ final class StoreAdminTest {
   @Test
   void prune_negativeBytes_isRejected() {
     try (StoreAdmin admin = StoreAdmin.of(memoryStore(), MemoConfig.empty())) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> admin.prune(-1, null, Progress.NONE));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> admin.prune(-1, null, Progress.NONE));
       assertEquals("max bytes -1 is negative", e.getMessage());
     }
   }
@@ -269,8 +297,10 @@ final class StoreAdminTest {
       try (StoreAdmin admin = StoreAdmin.of(store, MemoConfig.of("test", config))) {
         StoreAdmin.Verified v = admin.verify(Progress.NONE);
         assertEquals(3, v.bad().size(), "the entry and both records lack a tag");
-        assertTrue(v.bad().stream().allMatch(b -> b.reason().startsWith(
-            "entry has no valid integrity tag")), v.bad().toString());
+        assertTrue(
+            v.bad().stream()
+                .allMatch(b -> b.reason().startsWith("entry has no valid integrity tag")),
+            v.bad().toString());
       }
     }
   }
@@ -316,8 +346,9 @@ final class StoreAdminTest {
     }
 
     @Override
-    public void forEachEntry(String namespace,
-        java.util.function.Consumer<? super dev.memo.spi.StoreEntry> action) throws IOException {
+    public void forEachEntry(
+        String namespace, java.util.function.Consumer<? super dev.memo.spi.StoreEntry> action)
+        throws IOException {
       store.forEachEntry(namespace, action);
     }
 
@@ -344,9 +375,15 @@ final class StoreAdminTest {
       StoreAdmin.Verified v = admin.verify(Progress.NONE);
 
       assertEquals(4, v.checked());
-      assertEquals(List.of(new StoreAdmin.Bad("text", keys.get(0), "entry is truncated inside its"
-          + " header; not quarantined (java.nio.file.AccessDeniedException: quarantine): check"
-          + " that the store is writable")), v.bad());
+      assertEquals(
+          List.of(
+              new StoreAdmin.Bad(
+                  "text",
+                  keys.get(0),
+                  "entry is truncated inside its"
+                      + " header; not quarantined (java.nio.file.AccessDeniedException: quarantine): check"
+                      + " that the store is writable")),
+          v.bad());
       assertTrue(v.damaged());
     }
   }

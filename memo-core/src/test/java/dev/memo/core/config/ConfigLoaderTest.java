@@ -24,7 +24,8 @@ class ConfigLoaderTest {
   @Test
   void precedence_builderOverSystemPropertyOverEnvironmentOverPropertiesFile() {
     Map<String, String> env = Map.of("MEMO_STORE", "from-env", "MEMO_SERDE", "from-env");
-    Properties sys = props("memo.store", "from-sys", "memo.serde", "from-sys", "memo.signer", "from-sys");
+    Properties sys =
+        props("memo.store", "from-sys", "memo.serde", "from-sys", "memo.signer", "from-sys");
     MemoConfig all = ConfigLoader.load(Map.of("memo.store", "from-builder"), PROPS, env, sys);
     assertEquals("from-builder", all.get("memo.store").orElseThrow());
     assertEquals("from-sys", all.get("memo.serde").orElseThrow());
@@ -46,29 +47,40 @@ class ConfigLoaderTest {
 
   @Test
   void badValue_quotesFullKeyRawValueAndSource() {
-    MemoConfig c = ConfigLoader.load(
-        Map.of(), PROPS, Map.of("MEMO_STORE_DIRECTORY_MAX_BYTES", "12XB"), props("memo.enabled", "yes"));
-    var e = assertThrows(
-        MemoConfigurationException.class,
-        () -> c.scoped("memo.store.directory").getBytes("max-bytes", 0));
+    MemoConfig c =
+        ConfigLoader.load(
+            Map.of(),
+            PROPS,
+            Map.of("MEMO_STORE_DIRECTORY_MAX_BYTES", "12XB"),
+            props("memo.enabled", "yes"));
+    var e =
+        assertThrows(
+            MemoConfigurationException.class,
+            () -> c.scoped("memo.store.directory").getBytes("max-bytes", 0));
     assertEquals(
         "memo.store.directory.max-bytes is \"12XB\" (from environment variable"
             + " MEMO_STORE_DIRECTORY_MAX_BYTES) but must be a size in bytes such as 1048576, 512KiB,"
             + " 64MiB or 2GiB",
         e.getMessage());
-    var e2 = assertThrows(MemoConfigurationException.class, () -> c.getBoolean("memo.enabled", true));
+    var e2 =
+        assertThrows(MemoConfigurationException.class, () -> c.getBoolean("memo.enabled", true));
     assertEquals(
-        "memo.enabled is \"yes\" (from system property) but must be true or false", e2.getMessage());
+        "memo.enabled is \"yes\" (from system property) but must be true or false",
+        e2.getMessage());
   }
 
   @Test
   void badValue_fromPropertiesFile_namesTheFile() {
     MemoConfig c = ConfigLoader.load(Map.of(), PROPS, Map.of(), props());
-    MemoConfigurationException e = assertThrows(
-        MemoConfigurationException.class, () -> c.scoped("memo.x").getChoice("level", "1", "1", "2"));
+    MemoConfigurationException e =
+        assertThrows(
+            MemoConfigurationException.class,
+            () -> c.scoped("memo.x").getChoice("level", "1", "1", "2"));
     String expectedStart = "memo.x.level is \"7\" (from memo.properties (";
     assertEquals(expectedStart, e.getMessage().substring(0, expectedStart.length()));
-    assertEquals(true, e.getMessage().endsWith("selection/props/memo.properties)) but must be one of 1, 2"),
+    assertEquals(
+        true,
+        e.getMessage().endsWith("selection/props/memo.properties)) but must be one of 1, 2"),
         e.getMessage());
   }
 }

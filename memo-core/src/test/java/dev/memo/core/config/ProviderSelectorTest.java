@@ -39,8 +39,9 @@ class ProviderSelectorTest {
 
   @Test
   void select_tieAtTop_isAnErrorListingCandidates() {
-    var e = assertThrows(
-        MemoConfigurationException.class, () -> stores("tie").select(null, MemoConfig.empty()));
+    var e =
+        assertThrows(
+            MemoConfigurationException.class, () -> stores("tie").select(null, MemoConfig.empty()));
     assertEquals(
         "no memo.store is set and store providers \"alpha\", \"beta\" share the highest priority 5;"
             + " choose one, for example memo.store=alpha",
@@ -65,8 +66,8 @@ class ProviderSelectorTest {
   @Test
   void select_unknownKnownName_namesTheModuleToAdd() {
     var config = MemoConfig.of(Map.of("memo.store", "chronicle"));
-    var e = assertThrows(
-        MemoConfigurationException.class, () -> stores("single").select(null, config));
+    var e =
+        assertThrows(MemoConfigurationException.class, () -> stores("single").select(null, config));
     assertEquals(
         "memo.store is \"chronicle\" but no store provider named \"chronicle\" is on the class path;"
             + " add dev.memo:memo-store-chronicle (available: alpha, low)",
@@ -75,9 +76,10 @@ class ProviderSelectorTest {
 
   @Test
   void select_unknownForeignName_saysToAddItsModule() {
-    var e = assertThrows(
-        MemoConfigurationException.class,
-        () -> stores("single").select("redis", MemoConfig.empty()));
+    var e =
+        assertThrows(
+            MemoConfigurationException.class,
+            () -> stores("single").select("redis", MemoConfig.empty()));
     assertEquals(
         "memo.store is \"redis\" (from the builder) but no store provider named \"redis\" is on the"
             + " class path; add dev.memo:memo-store-redis (available: alpha, low)",
@@ -86,16 +88,20 @@ class ProviderSelectorTest {
 
   @Test
   void select_noProviders_namesTheModuleToAdd() {
-    var e = assertThrows(
-        MemoConfigurationException.class, () -> stores("empty").select(null, MemoConfig.empty()));
+    var e =
+        assertThrows(
+            MemoConfigurationException.class,
+            () -> stores("empty").select(null, MemoConfig.empty()));
     assertEquals(
         "no store provider is on the class path; add dev.memo:memo-core or another module that"
             + " provides one",
         e.getMessage());
-    var serdes = ProviderSelector.load(
-        dev.memo.spi.SerdeProvider.class, "serde", Fixtures.selection("empty"));
-    var e2 = assertThrows(
-        MemoConfigurationException.class, () -> serdes.select(null, MemoConfig.empty()));
+    var serdes =
+        ProviderSelector.load(
+            dev.memo.spi.SerdeProvider.class, "serde", Fixtures.selection("empty"));
+    var e2 =
+        assertThrows(
+            MemoConfigurationException.class, () -> serdes.select(null, MemoConfig.empty()));
     assertEquals(
         "no serde provider is on the class path; add dev.memo:memo-serde-java or another module"
             + " that provides one",

@@ -20,7 +20,8 @@ class EntryFormatTest {
 
   private static byte[] header(Map<String, String> metadata) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    EntryFormat.writeHeader(new EntryFormat.Header("java", "sha256", "f", KEY, metadata), metadata, out);
+    EntryFormat.writeHeader(
+        new EntryFormat.Header("java", "sha256", "f", KEY, metadata), metadata, out);
     return out.toByteArray();
   }
 
@@ -78,8 +79,10 @@ class EntryFormatTest {
 
     for (int cut = 0; cut < bytes.length; cut++) {
       byte[] truncated = Arrays.copyOf(bytes, cut);
-      CorruptEntryException e = assertThrows(CorruptEntryException.class,
-          () -> EntryFormat.readHeader(new ByteArrayInputStream(truncated)));
+      CorruptEntryException e =
+          assertThrows(
+              CorruptEntryException.class,
+              () -> EntryFormat.readHeader(new ByteArrayInputStream(truncated)));
       assertEquals("entry is truncated inside its header", e.getMessage(), "cut at " + cut);
     }
   }
@@ -94,8 +97,10 @@ class EntryFormatTest {
     ByteBuffer forged = ByteBuffer.allocate(bytes.length);
     forged.put(bytes, 0, 9).put(body).putInt(EntryFormat.crc(body, 0, body.length));
 
-    CorruptEntryException e = assertThrows(CorruptEntryException.class,
-        () -> EntryFormat.readHeader(new ByteArrayInputStream(forged.array())));
+    CorruptEntryException e =
+        assertThrows(
+            CorruptEntryException.class,
+            () -> EntryFormat.readHeader(new ByteArrayInputStream(forged.array())));
 
     assertEquals("entry is truncated inside its header", e.getMessage());
   }
@@ -107,9 +112,17 @@ class EntryFormatTest {
     byte[] checksum = header(metadata());
     checksum[checksum.length - 1] ^= 1;
 
-    assertEquals("not a memo entry (bad magic)", assertThrows(CorruptEntryException.class,
-        () -> EntryFormat.readHeader(new ByteArrayInputStream(magic))).getMessage());
-    assertEquals("header checksum mismatch", assertThrows(CorruptEntryException.class,
-        () -> EntryFormat.readHeader(new ByteArrayInputStream(checksum))).getMessage());
+    assertEquals(
+        "not a memo entry (bad magic)",
+        assertThrows(
+                CorruptEntryException.class,
+                () -> EntryFormat.readHeader(new ByteArrayInputStream(magic)))
+            .getMessage());
+    assertEquals(
+        "header checksum mismatch",
+        assertThrows(
+                CorruptEntryException.class,
+                () -> EntryFormat.readHeader(new ByteArrayInputStream(checksum)))
+            .getMessage());
   }
 }

@@ -64,7 +64,9 @@ public final class LogCapture implements AutoCloseable {
 
     @Override
     public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-      record(level, params == null || params.length == 0 ? format : MessageFormat.format(format, params));
+      record(
+          level,
+          params == null || params.length == 0 ? format : MessageFormat.format(format, params));
     }
 
     @Override

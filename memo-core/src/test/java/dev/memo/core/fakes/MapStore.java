@@ -30,7 +30,8 @@ public class MapStore implements Store {
 
   /** Keys of the entries of memoized functions, without memo's own records. */
   public java.util.Set<String> valueKeys() {
-    return entries.keySet().stream().filter(k -> !k.startsWith("\u0001"))
+    return entries.keySet().stream()
+        .filter(k -> !k.startsWith("\u0001"))
         .collect(java.util.stream.Collectors.toSet());
   }
 

@@ -41,17 +41,19 @@ public final class SerialSerdeProvider implements SerdeProvider {
 
     @Override
     public void write(Object value, OutputStream out) throws IOException {
-      ObjectOutputStream o = new ObjectOutputStream(new FilterOutputStream(out) {
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          out.write(b, off, len);
-        }
+      ObjectOutputStream o =
+          new ObjectOutputStream(
+              new FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                  out.write(b, off, len);
+                }
 
-        @Override
-        public void close() throws IOException {
-          flush();
-        }
-      });
+                @Override
+                public void close() throws IOException {
+                  flush();
+                }
+              });
       try {
         o.writeObject(value);
         o.flush();
@@ -63,10 +65,12 @@ public final class SerialSerdeProvider implements SerdeProvider {
     @Override
     public Object read(InputStream in) throws IOException {
       try {
-        return new ObjectInputStream(new FilterInputStream(in) {
-          @Override
-          public void close() {}
-        }).readObject();
+        return new ObjectInputStream(
+                new FilterInputStream(in) {
+                  @Override
+                  public void close() {}
+                })
+            .readObject();
       } catch (ClassNotFoundException | ObjectStreamException | ClassCastException e) {
         throw new SerdeException("cannot read: " + e, e);
       }

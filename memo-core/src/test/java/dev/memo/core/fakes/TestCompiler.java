@@ -26,16 +26,15 @@ import javax.tools.ToolProvider;
 public final class TestCompiler {
   private static final JavaCompiler JAVAC = ToolProvider.getSystemJavaCompiler();
   private static final Pattern PACKAGE = Pattern.compile("package\\s+([\\w.]+);");
-  private static final Pattern TYPE =
-      Pattern.compile("(?:class|interface|record|enum)\\s+(\\w+)");
+  private static final Pattern TYPE = Pattern.compile("(?:class|interface|record|enum)\\s+(\\w+)");
 
   private TestCompiler() {}
 
   /** The class directory or jar of memo-api, which compiled sources may use. */
   public static Path memoApi() {
     try {
-      return Path.of(dev.memo.MemoFunction.class.getProtectionDomain().getCodeSource()
-          .getLocation().toURI());
+      return Path.of(
+          dev.memo.MemoFunction.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -50,8 +49,8 @@ public final class TestCompiler {
    * @param sources whole compilation units, each with one top-level type
    * @return {@code out}
    */
-  public static Path compile(Path out, List<String> options, List<Path> classPath,
-      String... sources) {
+  public static Path compile(
+      Path out, List<String> options, List<Path> classPath, String... sources) {
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
@@ -65,19 +64,30 @@ public final class TestCompiler {
         throw new IllegalArgumentException("no type in " + source);
       }
       String name = (p.find() ? p.group(1) + "." : "") + t.group(1);
-      units.add(new SimpleJavaFileObject(
-          URI.create("string:///" + name.replace('.', '/') + ".java"), JavaFileObject.Kind.SOURCE) {
-        @Override
-        public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-          return source;
-        }
-      });
+      units.add(
+          new SimpleJavaFileObject(
+              URI.create("string:///" + name.replace('.', '/') + ".java"),
+              JavaFileObject.Kind.SOURCE) {
+            @Override
+            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+              return source;
+            }
+          });
     }
     List<Path> cp = new ArrayList<>(classPath);
     cp.add(memoApi());
     List<String> args = new ArrayList<>(options);
-    args.addAll(List.of("--release", "17", "-proc:none", "-d", out.toString(), "-classpath",
-        cp.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator))));
+    args.addAll(
+        List.of(
+            "--release",
+            "17",
+            "-proc:none",
+            "-d",
+            out.toString(),
+            "-classpath",
+            cp.stream()
+                .map(Path::toString)
+                .collect(Collectors.joining(java.io.File.pathSeparator))));
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     if (!JAVAC.getTask(null, null, diagnostics, args, null, units).call()) {
       throw new IllegalStateException("compilation failed: " + diagnostics.getDiagnostics());

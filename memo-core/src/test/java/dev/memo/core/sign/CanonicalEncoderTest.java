@@ -188,7 +188,9 @@ final class CanonicalEncoderTest {
     }
   }
 
-  /** A set whose size() promises more than its iterator gives, as a concurrently modified one may. */
+  /**
+   * A set whose size() promises more than its iterator gives, as a concurrently modified one may.
+   */
   static final class LyingSet extends AbstractSet<Integer> {
     @Override
     public Iterator<Integer> iterator() {
@@ -286,7 +288,8 @@ final class CanonicalEncoderTest {
     double otherNaN = Double.longBitsToDouble(0x7ff8_0000_0000_0001L);
     assertEquals(sign(signer, Double.NaN), sign(signer, otherNaN));
     assertEquals(sign(signer, Float.NaN), sign(signer, Float.intBitsToFloat(0x7fc0_0001)));
-    assertEquals(sign(signer, OptionalDouble.of(Double.NaN)), sign(signer, OptionalDouble.of(otherNaN)));
+    assertEquals(
+        sign(signer, OptionalDouble.of(Double.NaN)), sign(signer, OptionalDouble.of(otherNaN)));
     CanonicalEncoder encoder = new CanonicalEncoder(signer, TypeSigners.none());
     Signature viaSink = encoder.putDouble(otherNaN).finish();
     assertEquals(viaSink, encoder.putDouble(Double.NaN).finish());
@@ -298,7 +301,8 @@ final class CanonicalEncoderTest {
     List<Object> values = jdkValues();
     List<Object> again = jdkValues();
     for (int i = 0; i < values.size(); i++) {
-      assertEquals(sign(signer, values.get(i)), sign(signer, again.get(i)), values.get(i).toString());
+      assertEquals(
+          sign(signer, values.get(i)), sign(signer, again.get(i)), values.get(i).toString());
     }
   }
 
@@ -341,8 +345,16 @@ final class CanonicalEncoderTest {
   @MethodSource("signers")
   void sign_jdkValueTypes_allDifferFromEachOther(Signer signer) {
     List<Object> values = new ArrayList<>(jdkValues());
-    values.addAll(List.of(false, Optional.empty(), OptionalInt.empty(), OptionalLong.empty(),
-        OptionalDouble.empty(), BigInteger.ONE, BigDecimal.ONE, Integer.class));
+    values.addAll(
+        List.of(
+            false,
+            Optional.empty(),
+            OptionalInt.empty(),
+            OptionalLong.empty(),
+            OptionalDouble.empty(),
+            BigInteger.ONE,
+            BigDecimal.ONE,
+            Integer.class));
     Set<Signature> signatures = new HashSet<>();
     for (Object v : values) {
       signatures.add(sign(signer, v));
@@ -355,8 +367,19 @@ final class CanonicalEncoderTest {
   @ParameterizedTest
   @MethodSource("signers")
   void sign_oneAsEachNumberType_allDiffer(Signer signer) {
-    List<Object> ones = List.of(1, 1L, (short) 1, (byte) 1, (char) 1, 1.0f, 1.0, BigInteger.ONE,
-        BigDecimal.ONE, true, "1");
+    List<Object> ones =
+        List.of(
+            1,
+            1L,
+            (short) 1,
+            (byte) 1,
+            (char) 1,
+            1.0f,
+            1.0,
+            BigInteger.ONE,
+            BigDecimal.ONE,
+            true,
+            "1");
     Set<Signature> signatures = new HashSet<>();
     for (Object one : ones) {
       signatures.add(sign(signer, one));
@@ -389,12 +412,16 @@ final class CanonicalEncoderTest {
   @ParameterizedTest
   @MethodSource("signers")
   void sign_changeDeepInsideNestedCollection_differs(Signer signer) {
-    Map<String, List<Map<String, int[]>>> a = Map.of("a", List.of(Map.of("b", new int[] {1, 2, 3})));
-    Map<String, List<Map<String, int[]>>> b = Map.of("a", List.of(Map.of("b", new int[] {1, 2, 4})));
-    Map<String, List<Map<String, int[]>>> c = Map.of("a", List.of(Map.of("c", new int[] {1, 2, 3})));
+    Map<String, List<Map<String, int[]>>> a =
+        Map.of("a", List.of(Map.of("b", new int[] {1, 2, 3})));
+    Map<String, List<Map<String, int[]>>> b =
+        Map.of("a", List.of(Map.of("b", new int[] {1, 2, 4})));
+    Map<String, List<Map<String, int[]>>> c =
+        Map.of("a", List.of(Map.of("c", new int[] {1, 2, 3})));
     assertNotEquals(sign(signer, a), sign(signer, b));
     assertNotEquals(sign(signer, a), sign(signer, c));
-    assertEquals(sign(signer, a), sign(signer, Map.of("a", List.of(Map.of("b", new int[] {1, 2, 3})))));
+    assertEquals(
+        sign(signer, a), sign(signer, Map.of("a", List.of(Map.of("b", new int[] {1, 2, 3})))));
   }
 
   @ParameterizedTest
@@ -417,11 +444,14 @@ final class CanonicalEncoderTest {
   @MethodSource("signers")
   void sign_recordsInARowOfOneClassOrOfTwo_differ(Signer signer) {
     // The second of two records of one class is tagged "the latest class" instead of its name.
-    assertNotEquals(sign(signer, List.of(new PointA(1, 2), new PointA(1, 2))),
+    assertNotEquals(
+        sign(signer, List.of(new PointA(1, 2), new PointA(1, 2))),
         sign(signer, List.of(new PointA(1, 2), new PointB(1, 2))));
-    assertNotEquals(sign(signer, List.of(new PointA(1, 2), new PointB(1, 2), new PointA(1, 2))),
+    assertNotEquals(
+        sign(signer, List.of(new PointA(1, 2), new PointB(1, 2), new PointA(1, 2))),
         sign(signer, List.of(new PointA(1, 2), new PointB(1, 2), new PointB(1, 2))));
-    assertNotEquals(sign(signer, List.of(new Named(new PointA(1, 2)), new PointA(1, 2))),
+    assertNotEquals(
+        sign(signer, List.of(new Named(new PointA(1, 2)), new PointA(1, 2))),
         sign(signer, List.of(new Named(new PointA(1, 2)), new Named(new PointA(1, 2)))));
   }
 
@@ -440,10 +470,11 @@ final class CanonicalEncoderTest {
     assertEquals(sign(signer, forward), sign(signer, backward));
     assertEquals(sign(signer, m1), sign(signer, m2));
     // A record before the set names the class the set's elements have: they still sign alike.
-    assertEquals(sign(signer, List.of(new PointA(0, 0), forward)),
+    assertEquals(
+        sign(signer, List.of(new PointA(0, 0), forward)),
         sign(signer, List.of(new PointA(0, 0), backward)));
-    assertEquals(sign(signer, List.of(new PointB(0, 0), m1)),
-        sign(signer, List.of(new PointB(0, 0), m2)));
+    assertEquals(
+        sign(signer, List.of(new PointB(0, 0), m1)), sign(signer, List.of(new PointB(0, 0), m2)));
   }
 
   @Test
@@ -480,8 +511,18 @@ final class CanonicalEncoderTest {
   @ParameterizedTest
   @MethodSource("signers")
   void sign_emptyContainersOfEachKind_allDiffer(Signer signer) {
-    List<Object> empties = List.of(List.of(), Set.of(), Map.of(), new ArrayDeque<>(), new Object[0],
-        new String[0], new int[0], new long[0], "", Optional.empty());
+    List<Object> empties =
+        List.of(
+            List.of(),
+            Set.of(),
+            Map.of(),
+            new ArrayDeque<>(),
+            new Object[0],
+            new String[0],
+            new int[0],
+            new long[0],
+            "",
+            Optional.empty());
     Set<Signature> signatures = new HashSet<>();
     for (Object empty : empties) {
       signatures.add(sign(signer, empty));
@@ -500,8 +541,13 @@ final class CanonicalEncoderTest {
   @ParameterizedTest
   @MethodSource("signers")
   void sign_listDequeArrayAndTypedArrayOfSameElements_allDiffer(Signer signer) {
-    List<Object> forms = List.of(List.of("a", "b"), new ArrayDeque<>(List.of("a", "b")),
-        new Object[] {"a", "b"}, new String[] {"a", "b"}, Set.of("a", "b"));
+    List<Object> forms =
+        List.of(
+            List.of("a", "b"),
+            new ArrayDeque<>(List.of("a", "b")),
+            new Object[] {"a", "b"},
+            new String[] {"a", "b"},
+            Set.of("a", "b"));
     Set<Signature> signatures = new HashSet<>();
     for (Object form : forms) {
       signatures.add(sign(signer, form));
@@ -515,7 +561,8 @@ final class CanonicalEncoderTest {
   void sign_valuesEqualByCompareToButNotByEquals_differ(Signer signer) {
     assertNotEquals(sign(signer, new BigDecimal("1.0")), sign(signer, new BigDecimal("1.00")));
     ZonedDateTime vienna = ZonedDateTime.of(2024, 1, 1, 12, 0, 0, 0, ZoneId.of("Europe/Vienna"));
-    assertNotEquals(sign(signer, vienna), sign(signer, vienna.withZoneSameInstant(ZoneOffset.ofHours(1))));
+    assertNotEquals(
+        sign(signer, vienna), sign(signer, vienna.withZoneSameInstant(ZoneOffset.ofHours(1))));
   }
 
   @ParameterizedTest
@@ -563,7 +610,9 @@ final class CanonicalEncoderTest {
     encoder.putRoot("kept?", "argument 0 of \"f\"", null);
     assertThrows(
         SignatureException.class,
-        () -> encoder.putRoot(Map.of("k", Set.of(List.of(new Opaque()))), "argument 1 of \"f\"", null));
+        () ->
+            encoder.putRoot(
+                Map.of("k", Set.of(List.of(new Opaque()))), "argument 1 of \"f\"", null));
     encoder.putRoot(List.of(1, Set.of(2)), "argument 0 of \"f\"", null);
     assertEquals(sign(signer, List.of(1, Set.of(2))), encoder.finish());
   }
@@ -574,7 +623,13 @@ final class CanonicalEncoderTest {
     CanonicalEncoder encoder = new CanonicalEncoder(signer, TypeSigners.none());
     byte[] bytes = {1, 2, 3};
     Signature viaSink =
-        encoder.putInt(1).putLong(2).putDouble(3.0).putBoolean(true).putString("s").putBytes(bytes)
+        encoder
+            .putInt(1)
+            .putLong(2)
+            .putDouble(3.0)
+            .putBoolean(true)
+            .putString("s")
+            .putBytes(bytes)
             .finish();
     Signature viaValue = sign(signer, 1, 2L, 3.0, true, "s", bytes);
     assertEquals(viaValue, viaSink);
@@ -585,8 +640,16 @@ final class CanonicalEncoderTest {
   static Stream<Arguments> arrays() {
     List<Arguments> cases = new ArrayList<>();
     for (Signer signer : signers().toList()) {
-      for (Class<?> type : List.of(boolean.class, byte.class, short.class, char.class, int.class,
-          long.class, float.class, double.class)) {
+      for (Class<?> type :
+          List.of(
+              boolean.class,
+              byte.class,
+              short.class,
+              char.class,
+              int.class,
+              long.class,
+              float.class,
+              double.class)) {
         int width = PrimitiveArrays.width(type);
         // Element counts, and one array of 3 MiB of payload.
         for (int length : new int[] {0, 1, 7, 8 * 1024 + 1, 3 * 1024 * 1024 / width}) {
@@ -669,7 +732,9 @@ final class CanonicalEncoderTest {
 
         byte[] actual = encode(before, text);
 
-        assertEquals(Arrays.toString(expected.toByteArray()), Arrays.toString(actual),
+        assertEquals(
+            Arrays.toString(expected.toByteArray()),
+            Arrays.toString(actual),
             "repeat " + repeat + " after " + before.length() + " chars");
       }
     }
@@ -680,7 +745,8 @@ final class CanonicalEncoderTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length()
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
           && Character.isLowSurrogate(s.charAt(i + 1))) {
         out.writeBytes(s.substring(i, i + 2).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         i++;
@@ -751,8 +817,7 @@ final class CanonicalEncoderTest {
 
   private static byte[] expectedArray(char descriptor, Object array) {
     int length = Array.getLength(array);
-    ByteBuffer b =
-        ByteBuffer.allocate(6 + length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocate(6 + length * 8).order(ByteOrder.LITTLE_ENDIAN);
     b.put((byte) 0x50).put((byte) descriptor).putInt(length);
     for (int i = 0; i < length; i++) {
       if (array instanceof long[]) {
@@ -776,7 +841,8 @@ final class CanonicalEncoderTest {
   void putRoot_unsignableTypeInsideRecordInsideList_namesArgumentPathTypeAndWaysOut() {
     Object value = List.of(new Named("a"), new Named("b"), new Named(new Opaque()));
     assertEquals(
-        "cannot sign argument 0 of \"primes\": the value at [2].name has type " + CLASS
+        "cannot sign argument 0 of \"primes\": the value at [2].name has type "
+            + CLASS
             + "$Opaque, which memo cannot sign; make it a record or implement dev.memo.Signable,"
             + " register a dev.memo.spi.TypeSigner for it, or ignore the parameter with"
             + " FunctionOptions.ignoreParameters(0)",
@@ -785,14 +851,17 @@ final class CanonicalEncoderTest {
 
   @Test
   void putRoot_unsignableMapValue_pathNamesTheKey() {
-    Map<String, Object> value = new TreeMap<>(Map.of("alpha", 1, "weights", List.of(1, new Opaque())));
+    Map<String, Object> value =
+        new TreeMap<>(Map.of("alpha", 1, "weights", List.of(1, new Opaque())));
     assertEquals(
-        "cannot sign argument 0 of \"primes\": the value at {\"weights\"}[1] has type " + CLASS
+        "cannot sign argument 0 of \"primes\": the value at {\"weights\"}[1] has type "
+            + CLASS
             + "$Opaque, which memo cannot sign; make it a record or implement dev.memo.Signable,"
             + " or register a dev.memo.spi.TypeSigner for it",
         failure(value, null));
     assertEquals(
-        "cannot sign argument 0 of \"primes\": the value at {7}.name has type " + CLASS
+        "cannot sign argument 0 of \"primes\": the value at {7}.name has type "
+            + CLASS
             + "$Opaque, which memo cannot sign; make it a record or implement dev.memo.Signable,"
             + " or register a dev.memo.spi.TypeSigner for it",
         failure(Map.of(7, new Named(new Opaque())), null));
@@ -801,13 +870,15 @@ final class CanonicalEncoderTest {
   @Test
   void putRoot_unsignableMapKeyOrSetElement_pathNamesItsType() {
     assertEquals(
-        "cannot sign argument 0 of \"primes\": the value at [0]{key <Opaque>} has type " + CLASS
+        "cannot sign argument 0 of \"primes\": the value at [0]{key <Opaque>} has type "
+            + CLASS
             + "$Opaque, which memo cannot sign; make it a record or implement dev.memo.Signable,"
             + " or register a dev.memo.spi.TypeSigner for it",
         failure(List.of(Map.of(new Opaque(), 1)), null));
     assertEquals(
         "cannot sign argument 0 of \"primes\": the value at {element <Named>}.name has type "
-            + CLASS + "$Opaque, which memo cannot sign; make it a record or implement"
+            + CLASS
+            + "$Opaque, which memo cannot sign; make it a record or implement"
             + " dev.memo.Signable, or register a dev.memo.spi.TypeSigner for it",
         failure(Set.of(new Named(new Opaque())), null));
   }
@@ -815,7 +886,9 @@ final class CanonicalEncoderTest {
   @Test
   void putRoot_unsignableRoot_saysTheValueHasType() {
     assertEquals(
-        "cannot sign argument 0 of \"primes\": the value has type " + CLASS + "$Opaque, which"
+        "cannot sign argument 0 of \"primes\": the value has type "
+            + CLASS
+            + "$Opaque, which"
             + " memo cannot sign; make it a record or implement dev.memo.Signable, register a"
             + " dev.memo.spi.TypeSigner for it, or ignore the parameter with"
             + " FunctionOptions.ignoreParameters(0)",
@@ -845,7 +918,8 @@ final class CanonicalEncoderTest {
         failure(new ArrayList<>().iterator(), null));
     Stream<Integer> stream = Stream.of(1);
     assertEquals(
-        "cannot sign argument 0 of \"primes\": the value has type " + stream.getClass().getName()
+        "cannot sign argument 0 of \"primes\": the value has type "
+            + stream.getClass().getName()
             + ", which memo cannot sign: it is used up by reading it; collect it into a List first",
         failure(stream, null));
   }
@@ -865,12 +939,13 @@ final class CanonicalEncoderTest {
 
   @Test
   void putRoot_signableThatPutsItself_reportsDepth() {
-    Signable loop = new Signable() {
-      @Override
-      public void signTo(SignatureSink sink) {
-        sink.putValue(this);
-      }
-    };
+    Signable loop =
+        new Signable() {
+          @Override
+          public void signTo(SignatureSink sink) {
+            sink.putValue(this);
+          }
+        };
     String message = failure(loop, null);
     assertEquals(
         "cannot sign argument 0 of \"primes\": the value at"
@@ -884,7 +959,8 @@ final class CanonicalEncoderTest {
   @Test
   void putRoot_signableWritingUnsignableValue_pathGoesThroughSignTo() {
     assertEquals(
-        "cannot sign argument 0 of \"primes\": the value at [0].signTo()[1] has type " + CLASS
+        "cannot sign argument 0 of \"primes\": the value at [0].signTo()[1] has type "
+            + CLASS
             + "$Opaque, which memo cannot sign; make it a record or implement dev.memo.Signable,"
             + " or register a dev.memo.spi.TypeSigner for it",
         failure(List.of(new Holder(List.of(1, new Opaque()))), null));
@@ -898,8 +974,11 @@ final class CanonicalEncoderTest {
             SignatureException.class,
             () -> encoder.putRoot(List.of(new Exploding()), "argument 0 of \"primes\"", IGNORE_0));
     assertEquals(
-        "cannot sign argument 0 of \"primes\": the value at [0] has type " + CLASS + "$Exploding,"
-            + " whose signTo threw java.lang.IllegalStateException: boom; fix " + CLASS
+        "cannot sign argument 0 of \"primes\": the value at [0] has type "
+            + CLASS
+            + "$Exploding,"
+            + " whose signTo threw java.lang.IllegalStateException: boom; fix "
+            + CLASS
             + "$Exploding.signTo",
         e.getMessage());
     assertEquals("boom", e.getCause().getMessage());
@@ -908,16 +987,22 @@ final class CanonicalEncoderTest {
   @Test
   void putRoot_recordAccessorThrows_namesTheAccessor() {
     assertEquals(
-        "cannot sign argument 0 of \"primes\": the value at [0] has type " + CLASS + "$Moody,"
+        "cannot sign argument 0 of \"primes\": the value at [0] has type "
+            + CLASS
+            + "$Moody,"
             + " whose accessor mood() threw java.lang.UnsupportedOperationException: not today;"
-            + " fix " + CLASS + "$Moody.mood()",
+            + " fix "
+            + CLASS
+            + "$Moody.mood()",
         failure(List.of(new Moody(1)), null));
   }
 
   @Test
   void putRoot_setWhoseSizeDisagreesWithIteration_isRefused() {
     assertEquals(
-        "cannot sign argument 0 of \"primes\": the value has type " + CLASS + "$LyingSet, which"
+        "cannot sign argument 0 of \"primes\": the value has type "
+            + CLASS
+            + "$LyingSet, which"
             + " changed while memo signed it (size() was 3 but iteration gave 2 elements); do not"
             + " modify an argument while a memoized call signs it",
         failure(new LyingSet(), null));
@@ -929,7 +1014,9 @@ final class CanonicalEncoderTest {
     SignatureException e =
         assertThrows(SignatureException.class, () -> encoder.putValue(List.of(new Opaque())));
     assertEquals(
-        "cannot sign a value: the value at [0] has type " + CLASS + "$Opaque, which memo cannot"
+        "cannot sign a value: the value at [0] has type "
+            + CLASS
+            + "$Opaque, which memo cannot"
             + " sign; make it a record or implement dev.memo.Signable, or register a"
             + " dev.memo.spi.TypeSigner for it",
         e.getMessage());
@@ -938,7 +1025,8 @@ final class CanonicalEncoderTest {
   @Test
   void putString_null_isRefused() {
     CanonicalEncoder encoder = new CanonicalEncoder(new RecordingSigner(), TypeSigners.none());
-    NullPointerException e = assertThrows(NullPointerException.class, () -> encoder.putString(null));
+    NullPointerException e =
+        assertThrows(NullPointerException.class, () -> encoder.putString(null));
     assertEquals("putString(null): use putValue to sign a value that may be null", e.getMessage());
   }
 

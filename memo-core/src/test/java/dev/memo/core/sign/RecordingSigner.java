@@ -4,8 +4,8 @@ import dev.memo.spi.Signer;
 import java.io.ByteArrayOutputStream;
 
 /**
- * A fake signer whose "digest" is every byte it was given, so tests can assert the encoding
- * itself. Set elements and map entries then sort by their whole encoding.
+ * A fake signer whose "digest" is every byte it was given, so tests can assert the encoding itself.
+ * Set elements and map entries then sort by their whole encoding.
  */
 final class RecordingSigner implements Signer {
   @Override

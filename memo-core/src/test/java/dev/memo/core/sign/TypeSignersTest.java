@@ -202,7 +202,8 @@ final class TypeSignersTest {
   @ParameterizedTest
   @MethodSource("signers")
   void sign_mostSpecificSignerWins(Signer signer) {
-    Signature derived = sign(signer, TypeSigners.of(List.of(PRICED, BASE, DERIVED)), new Derived(5));
+    Signature derived =
+        sign(signer, TypeSigners.of(List.of(PRICED, BASE, DERIVED)), new Derived(5));
     Signature base = sign(signer, TypeSigners.of(List.of(PRICED, BASE)), new Derived(5));
     Signature priced = sign(signer, TypeSigners.of(List.of(PRICED)), new Derived(5));
     assertNotEquals(derived, base);
@@ -241,7 +242,9 @@ final class TypeSignersTest {
             SignatureException.class,
             () -> sign(new RecordingSigner(), TypeSigners.none(), new Derived(5)));
     assertEquals(
-        "cannot sign argument 0 of \"f\": the value has type " + CLASS + "$Derived, which memo"
+        "cannot sign argument 0 of \"f\": the value has type "
+            + CLASS
+            + "$Derived, which memo"
             + " cannot sign; make it a record or implement dev.memo.Signable, or register a"
             + " dev.memo.spi.TypeSigner for it",
         e.getMessage());
@@ -256,8 +259,14 @@ final class TypeSignersTest {
             MemoConfigurationException.class,
             () -> TypeSigners.of(List.of(new MoneySigner(), new OtherMoneySigner())));
     assertEquals(
-        "two type signers sign " + CLASS + "$Money: " + CLASS + "$MoneySigner (given to the"
-            + " builder) and " + CLASS + "$OtherMoneySigner (given to the builder); remove one of"
+        "two type signers sign "
+            + CLASS
+            + "$Money: "
+            + CLASS
+            + "$MoneySigner (given to the"
+            + " builder) and "
+            + CLASS
+            + "$OtherMoneySigner (given to the builder); remove one of"
             + " them",
         e.getMessage());
   }
@@ -275,9 +284,12 @@ final class TypeSignersTest {
     MemoConfigurationException e =
         assertThrows(
             MemoConfigurationException.class,
-            () -> TypeSigners.load(List.of(new OtherTicketSigner()), TypeSignersTest.class.getClassLoader()));
+            () ->
+                TypeSigners.load(
+                    List.of(new OtherTicketSigner()), TypeSignersTest.class.getClassLoader()));
     assertEquals(
-        "two type signers sign dev.memo.core.sign.ServiceLoadedTypeSigner$Ticket: " + CLASS
+        "two type signers sign dev.memo.core.sign.ServiceLoadedTypeSigner$Ticket: "
+            + CLASS
             + "$OtherTicketSigner (given to the builder) and"
             + " dev.memo.core.sign.ServiceLoadedTypeSigner (found by ServiceLoader); remove"
             + " one of them",
@@ -288,10 +300,11 @@ final class TypeSignersTest {
   void of_signerWithNullType_isRefused() {
     MemoConfigurationException e =
         assertThrows(
-            MemoConfigurationException.class,
-            () -> TypeSigners.of(List.of(new NullTypeSigner())));
+            MemoConfigurationException.class, () -> TypeSigners.of(List.of(new NullTypeSigner())));
     assertEquals(
-        "type signer " + CLASS + "$NullTypeSigner (given to the builder) returns null from"
+        "type signer "
+            + CLASS
+            + "$NullTypeSigner (given to the builder) returns null from"
             + " type(); return the class it signs",
         e.getMessage());
   }

@@ -33,8 +33,8 @@ final class DirectoryClaimsTest {
     values.put("memo.store.directory.path", tempDir.resolve("store").toString());
     options.forEach((k, v) -> values.put("memo.store.directory." + k, v));
     return (DirectoryStore)
-        new DirectoryStoreProvider().create(
-            MemoConfig.of("test", values).scoped("memo.store.directory"));
+        new DirectoryStoreProvider()
+            .create(MemoConfig.of("test", values).scoped("memo.store.directory"));
   }
 
   private DirectoryStore withClaims() {
@@ -62,11 +62,12 @@ final class DirectoryClaimsTest {
 
   /** The id of a process that has ended. */
   private static long deadPid() throws Exception {
-    Process p = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     p.waitFor();
     return p.pid();
   }
@@ -104,7 +105,8 @@ final class DirectoryClaimsTest {
       plant(marker(store), owner(deadPid(), DirectoryClaims.Owner.SELF.host, -1), Instant.now());
       try (Store.Claim claim = store.claim(NS, key("k")).orElseThrow()) {
         assertTrue(claim.held());
-        assertEquals(Long.toString(ProcessHandle.current().pid()),
+        assertEquals(
+            Long.toString(ProcessHandle.current().pid()),
             DirectoryClaims.parse(Files.readAllBytes(marker(store))).get("pid"));
       }
       assertFalse(Files.exists(marker(store)));
@@ -136,14 +138,16 @@ final class DirectoryClaimsTest {
   void claim_freshMarkerOfALiveProcess_orOfAnotherHost_orHalfWritten_isHeldElsewhere()
       throws Exception {
     try (DirectoryStore store = withClaims()) {
-      for (String content : new String[] {
-          self(), owner(deadPid(), "another-host.example", -1), "", "pid=12"}) {
+      for (String content :
+          new String[] {self(), owner(deadPid(), "another-host.example", -1), "", "pid=12"}) {
         plant(marker(store), content, Instant.now());
         Store.Claim claim = store.claim(NS, key("k")).orElseThrow();
         assertFalse(claim.held(), () -> "took over a live marker: " + content);
         claim.close();
-        assertArrayEquals(content.getBytes(StandardCharsets.UTF_8),
-            Files.readAllBytes(marker(store)), "closing a claim held elsewhere changed the marker");
+        assertArrayEquals(
+            content.getBytes(StandardCharsets.UTF_8),
+            Files.readAllBytes(marker(store)),
+            "closing a claim held elsewhere changed the marker");
       }
     }
   }
@@ -162,9 +166,12 @@ final class DirectoryClaimsTest {
   @Test
   void create_claimTimeoutNotPositive_failsNamingKeyAndValue() {
     MemoConfigurationException e =
-        assertThrows(MemoConfigurationException.class,
+        assertThrows(
+            MemoConfigurationException.class,
             () -> open(Map.of("claims", "true", "claim-timeout", "0s")));
-    assertEquals("memo.store.directory.claim-timeout is \"0s\" (from test) but must be a positive"
-        + " duration such as 30s or 10m", e.getMessage());
+    assertEquals(
+        "memo.store.directory.claim-timeout is \"0s\" (from test) but must be a positive"
+            + " duration such as 30s or 10m",
+        e.getMessage());
   }
 }

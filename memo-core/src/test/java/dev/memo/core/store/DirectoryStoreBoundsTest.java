@@ -41,8 +41,12 @@ final class DirectoryStoreBoundsTest {
 
   private DirectoryStore store(long maxBytes, Duration maxAge) {
     // Bytes as they are: these tests count them exactly; DirectoryStoreEntryBoundsTest rounds.
-    return new DirectoryStore(DirectoryStore.Options.of(tempDir.resolve("store"))
-        .bounds(maxBytes, maxAge).blockSize(1).clock(clock::get).background(false));
+    return new DirectoryStore(
+        DirectoryStore.Options.of(tempDir.resolve("store"))
+            .bounds(maxBytes, maxAge)
+            .blockSize(1)
+            .clock(clock::get)
+            .background(false));
   }
 
   /** Sets an entry's last access (its modification time) and, independently, its access time. */
@@ -75,8 +79,10 @@ final class DirectoryStoreBoundsTest {
       setTimes(store, key("old"), NOW - 10 * DAY, NOW);
       setTimes(store, key("recent"), NOW - HOUR, NOW - 10 * DAY);
       setTimes(store, key("new"), NOW, NOW - 10 * DAY);
-      DirectorySweeper.Result r = store.sweeper().sweep(DirectorySweeper.UNBOUNDED,
-          Duration.ofDays(1), DirectorySweeper.UNBOUNDED);
+      DirectorySweeper.Result r =
+          store
+              .sweeper()
+              .sweep(DirectorySweeper.UNBOUNDED, Duration.ofDays(1), DirectorySweeper.UNBOUNDED);
       assertEquals(List.of("recent", "new"), present(store, "old", "recent", "new"));
       assertEquals(1, r.removedEntries());
       assertEquals(2, r.entries());
@@ -159,8 +165,8 @@ final class DirectoryStoreBoundsTest {
       Files.write(live, bytes("writing"));
       Files.setLastModifiedTime(dead, FileTime.fromMillis(NOW - 16 * 60_000));
       Files.setLastModifiedTime(live, FileTime.fromMillis(NOW - 60_000));
-      DirectorySweeper.Result r = store.sweeper().sweep(DirectorySweeper.UNBOUNDED, null,
-          DirectorySweeper.UNBOUNDED);
+      DirectorySweeper.Result r =
+          store.sweeper().sweep(DirectorySweeper.UNBOUNDED, null, DirectorySweeper.UNBOUNDED);
       assertFalse(Files.exists(dead));
       assertTrue(Files.exists(live));
       assertEquals(1, r.removedTemporaryFiles());
@@ -182,13 +188,18 @@ final class DirectoryStoreBoundsTest {
           Files.setLastModifiedTime(f, FileTime.fromMillis(old ? NOW - 2 * DAY : NOW));
         }
       }
-      DirectorySweeper.Result r = store.sweeper().sweep(DirectorySweeper.UNBOUNDED,
-          Duration.ofDays(1), DirectorySweeper.UNBOUNDED);
+      DirectorySweeper.Result r =
+          store
+              .sweeper()
+              .sweep(DirectorySweeper.UNBOUNDED, Duration.ofDays(1), DirectorySweeper.UNBOUNDED);
       assertEquals(1, r.removedQuarantined());
       try (Stream<Path> files = Files.walk(folder)) {
-        List<String> left = files.filter(Files::isRegularFile)
-            .map(f -> f.getFileName().toString().substring(0, 64)).distinct()
-            .collect(Collectors.toList());
+        List<String> left =
+            files
+                .filter(Files::isRegularFile)
+                .map(f -> f.getFileName().toString().substring(0, 64))
+                .distinct()
+                .collect(Collectors.toList());
         assertEquals(List.of(key("new").hex()), left);
       }
     }
@@ -217,9 +228,15 @@ final class DirectoryStoreBoundsTest {
 
   @Test
   void put_pastMaxBytes_sweeperEvictsInTheBackground() throws Exception {
-    MemoConfig config = MemoConfig.of("test", Map.of(
-        "memo.store.directory.path", tempDir.resolve("auto").toString(),
-        "memo.store.directory.max-bytes", "10KiB")).scoped("memo.store.directory");
+    MemoConfig config =
+        MemoConfig.of(
+                "test",
+                Map.of(
+                    "memo.store.directory.path",
+                    tempDir.resolve("auto").toString(),
+                    "memo.store.directory.max-bytes",
+                    "10KiB"))
+            .scoped("memo.store.directory");
     try (DirectoryStore store = (DirectoryStore) new DirectoryStoreProvider().create(config)) {
       for (int i = 0; i < 60; i++) {
         put(store, NS, key("k" + i), random(1024, i));
@@ -237,12 +254,19 @@ final class DirectoryStoreBoundsTest {
 
   @Test
   void entries_unusedPastMaxAge_sweeperRemovesThemInTheBackground() throws Exception {
-    MemoConfig config = MemoConfig.of("test", Map.of(
-        "memo.store.directory.path", tempDir.resolve("auto").toString(),
-        "memo.store.directory.max-age", "2s")).scoped("memo.store.directory");
+    MemoConfig config =
+        MemoConfig.of(
+                "test",
+                Map.of(
+                    "memo.store.directory.path",
+                    tempDir.resolve("auto").toString(),
+                    "memo.store.directory.max-age",
+                    "2s"))
+            .scoped("memo.store.directory");
     try (DirectoryStore store = (DirectoryStore) new DirectoryStoreProvider().create(config)) {
       put(store, NS, key("stale"), bytes("x"));
-      Files.setLastModifiedTime(store.entryPath(NS, key("stale")),
+      Files.setLastModifiedTime(
+          store.entryPath(NS, key("stale")),
           FileTime.fromMillis(System.currentTimeMillis() - HOUR));
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (Files.exists(store.entryPath(NS, key("stale"))) && System.nanoTime() < deadline) {
@@ -254,7 +278,9 @@ final class DirectoryStoreBoundsTest {
 
   private static long bytesOnDisk(DirectoryStore store) throws IOException {
     try (Stream<Path> files = Files.walk(store.root())) {
-      return files.filter(f -> f.toString().endsWith(".entry")).mapToLong(f -> f.toFile().length())
+      return files
+          .filter(f -> f.toString().endsWith(".entry"))
+          .mapToLong(f -> f.toFile().length())
           .sum();
     }
   }
@@ -272,31 +298,43 @@ final class DirectoryStoreBoundsTest {
 
   @Test
   void maxBytes_zero_isAConfigurationError() {
-    MemoConfig config = MemoConfig.of("test", Map.of("memo.store.directory.max-bytes", "0"))
-        .scoped("memo.store.directory");
-    MemoConfigurationException e = assertThrows(MemoConfigurationException.class,
-        () -> new DirectoryStoreProvider().create(config));
-    assertEquals("memo.store.directory.max-bytes is \"0\" (from test) but must be a size of at"
-        + " least one byte, such as 10GiB", e.getMessage());
+    MemoConfig config =
+        MemoConfig.of("test", Map.of("memo.store.directory.max-bytes", "0"))
+            .scoped("memo.store.directory");
+    MemoConfigurationException e =
+        assertThrows(
+            MemoConfigurationException.class, () -> new DirectoryStoreProvider().create(config));
+    assertEquals(
+        "memo.store.directory.max-bytes is \"0\" (from test) but must be a size of at"
+            + " least one byte, such as 10GiB",
+        e.getMessage());
   }
 
   @Test
   void maxAge_notADuration_isAConfigurationError() {
-    MemoConfig config = MemoConfig.of("test", Map.of("memo.store.directory.max-age", "soon"))
-        .scoped("memo.store.directory");
-    MemoConfigurationException e = assertThrows(MemoConfigurationException.class,
-        () -> new DirectoryStoreProvider().create(config));
-    assertEquals("memo.store.directory.max-age is \"soon\" (from test) but must be a duration such"
-        + " as 500ms, 30s, 15m, 12h, 7d or PT1H30M", e.getMessage());
+    MemoConfig config =
+        MemoConfig.of("test", Map.of("memo.store.directory.max-age", "soon"))
+            .scoped("memo.store.directory");
+    MemoConfigurationException e =
+        assertThrows(
+            MemoConfigurationException.class, () -> new DirectoryStoreProvider().create(config));
+    assertEquals(
+        "memo.store.directory.max-age is \"soon\" (from test) but must be a duration such"
+            + " as 500ms, 30s, 15m, 12h, 7d or PT1H30M",
+        e.getMessage());
   }
 
   @Test
   void maxAge_zero_isAConfigurationError() {
-    MemoConfig config = MemoConfig.of("test", Map.of("memo.store.directory.max-age", "0s"))
-        .scoped("memo.store.directory");
-    MemoConfigurationException e = assertThrows(MemoConfigurationException.class,
-        () -> new DirectoryStoreProvider().create(config));
-    assertEquals("memo.store.directory.max-age is \"0s\" (from test) but must be a positive"
-        + " duration such as 30d", e.getMessage());
+    MemoConfig config =
+        MemoConfig.of("test", Map.of("memo.store.directory.max-age", "0s"))
+            .scoped("memo.store.directory");
+    MemoConfigurationException e =
+        assertThrows(
+            MemoConfigurationException.class, () -> new DirectoryStoreProvider().create(config));
+    assertEquals(
+        "memo.store.directory.max-age is \"0s\" (from test) but must be a positive"
+            + " duration such as 30d",
+        e.getMessage());
   }
 }

@@ -26,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The directory store's bound on entries, age zero, and sizes counted on disk. */
 final class DirectoryStoreEntryBoundsTest {
   private static final String NS = "bounded";
+
   /** A namespace of memo's own, as explain's records are: its name starts with a control char. */
   private static final String OWN = "\u0001records";
+
   private static final long NOW = 1_700_000_000_000L;
   private static final long HOUR = 3_600_000L;
 
@@ -35,8 +37,11 @@ final class DirectoryStoreEntryBoundsTest {
   private final AtomicLong clock = new AtomicLong(NOW);
 
   private DirectoryStore store(long blockSize) {
-    return new DirectoryStore(DirectoryStore.Options.of(tempDir.resolve("store"))
-        .blockSize(blockSize).clock(clock::get).background(false));
+    return new DirectoryStore(
+        DirectoryStore.Options.of(tempDir.resolve("store"))
+            .blockSize(blockSize)
+            .clock(clock::get)
+            .background(false));
   }
 
   private static void used(DirectoryStore store, String ns, String name, long millis)
@@ -55,8 +60,7 @@ final class DirectoryStoreEntryBoundsTest {
   }
 
   @Test
-  void sweep_maxEntries_keepsTheMostRecentlyUsed_andMemosOwnRecordsDoNotCount()
-      throws IOException {
+  void sweep_maxEntries_keepsTheMostRecentlyUsed_andMemosOwnRecordsDoNotCount() throws IOException {
     try (DirectoryStore store = store(1)) {
       for (int i = 0; i < 5; i++) {
         put(store, NS, key("e" + i), bytes("v" + i));
@@ -66,8 +70,8 @@ final class DirectoryStoreEntryBoundsTest {
         put(store, OWN, key(r), bytes(r));
         used(store, OWN, r, NOW - 100 * HOUR); // the oldest of all, and still kept
       }
-      DirectorySweeper.Result r = store.sweeper().sweep(DirectorySweeper.UNBOUNDED, null,
-          DirectorySweeper.UNBOUNDED, 3, 3);
+      DirectorySweeper.Result r =
+          store.sweeper().sweep(DirectorySweeper.UNBOUNDED, null, DirectorySweeper.UNBOUNDED, 3, 3);
       assertEquals(List.of("e0", "e2", "e4"), present(store, NS, "e0", "e1", "e2", "e3", "e4"));
       assertEquals(List.of("r0", "r1"), present(store, OWN, "r0", "r1"));
       assertEquals(2, r.removedEntries());
@@ -83,8 +87,10 @@ final class DirectoryStoreEntryBoundsTest {
       }
       used(store, NS, "b", NOW + 10 * HOUR); // a clock ahead of this one
       used(store, NS, "c", NOW);
-      DirectorySweeper.Result r = store.sweeper().sweep(DirectorySweeper.UNBOUNDED,
-          Duration.ZERO, DirectorySweeper.UNBOUNDED);
+      DirectorySweeper.Result r =
+          store
+              .sweeper()
+              .sweep(DirectorySweeper.UNBOUNDED, Duration.ZERO, DirectorySweeper.UNBOUNDED);
       assertEquals(List.of(), present(store, NS, "a", "b", "c"));
       assertEquals(3, r.removedEntries());
       assertEquals(0, r.entries());
@@ -97,8 +103,8 @@ final class DirectoryStoreEntryBoundsTest {
       put(store, NS, key("one"), bytes("x"));
       put(store, NS, key("big"), random(5000, 1));
       put(store, NS, key("empty"), new byte[0]);
-      DirectorySweeper.Result r = store.sweeper().sweep(DirectorySweeper.UNBOUNDED, null,
-          DirectorySweeper.UNBOUNDED);
+      DirectorySweeper.Result r =
+          store.sweeper().sweep(DirectorySweeper.UNBOUNDED, null, DirectorySweeper.UNBOUNDED);
       assertEquals(3, r.entries());
       assertEquals(4096 + 8192, r.bytes());
     }
@@ -132,9 +138,15 @@ final class DirectoryStoreEntryBoundsTest {
 
   @Test
   void maxEntries_fromConfiguration_boundsTheStore() {
-    MemoConfig config = MemoConfig.of("test", Map.of(
-        "memo.store.directory.path", tempDir.resolve("c").toString(),
-        "memo.store.directory.max-entries", "1000")).scoped("memo.store.directory");
+    MemoConfig config =
+        MemoConfig.of(
+                "test",
+                Map.of(
+                    "memo.store.directory.path",
+                    tempDir.resolve("c").toString(),
+                    "memo.store.directory.max-entries",
+                    "1000"))
+            .scoped("memo.store.directory");
     try (DirectoryStore store = (DirectoryStore) new DirectoryStoreProvider().create(config)) {
       assertEquals(1000, store.sweeper().maxEntries());
       assertTrue(store.sweeper().bounded());
@@ -144,12 +156,16 @@ final class DirectoryStoreEntryBoundsTest {
 
   @Test
   void maxEntries_zero_isAConfigurationError() {
-    MemoConfig config = MemoConfig.of("test", Map.of("memo.store.directory.max-entries", "0"))
-        .scoped("memo.store.directory");
-    MemoConfigurationException e = assertThrows(MemoConfigurationException.class,
-        () -> new DirectoryStoreProvider().create(config));
-    assertEquals("memo.store.directory.max-entries is \"0\" (from test) but must be a whole number"
-        + " of at least 1, such as 100000", e.getMessage());
+    MemoConfig config =
+        MemoConfig.of("test", Map.of("memo.store.directory.max-entries", "0"))
+            .scoped("memo.store.directory");
+    MemoConfigurationException e =
+        assertThrows(
+            MemoConfigurationException.class, () -> new DirectoryStoreProvider().create(config));
+    assertEquals(
+        "memo.store.directory.max-entries is \"0\" (from test) but must be a whole number"
+            + " of at least 1, such as 100000",
+        e.getMessage());
     assertFalse(e.getMessage().isEmpty());
   }
 }

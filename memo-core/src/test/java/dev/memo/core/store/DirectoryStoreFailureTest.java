@@ -8,7 +8,6 @@ import static dev.memo.core.store.Entries.put;
 import static dev.memo.core.store.Entries.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,8 +94,10 @@ final class DirectoryStoreFailureTest {
         MemoConfig.of(
                 "test",
                 Map.of(
-                    "memo.store.directory.path", root.toString(),
-                    "memo.store.directory.fsync", "TRUE"))
+                    "memo.store.directory.path",
+                    root.toString(),
+                    "memo.store.directory.fsync",
+                    "TRUE"))
             .scoped("memo.store.directory");
     try (Store store = new DirectoryStoreProvider().create(config)) {
       put(store, NS, key("k"), bytes("durable"));
@@ -163,7 +164,8 @@ final class DirectoryStoreFailureTest {
     boolean existed = Files.exists(expected);
     try (DirectoryStore store =
         (DirectoryStore)
-            new DirectoryStoreProvider().create(MemoConfig.empty().scoped("memo.store.directory"))) {
+            new DirectoryStoreProvider()
+                .create(MemoConfig.empty().scoped("memo.store.directory"))) {
       assertEquals(expected, store.root());
     }
     assertEquals(existed, Files.exists(expected));
@@ -206,8 +208,10 @@ final class DirectoryStoreFailureTest {
         MemoConfig.of(
                 "test",
                 Map.of(
-                    "memo.store.directory.path", root.toString(),
-                    "memo.store.directory.fsync", "true"))
+                    "memo.store.directory.path",
+                    root.toString(),
+                    "memo.store.directory.fsync",
+                    "true"))
             .scoped("memo.store.directory");
     byte[] bytes = Entries.random(300_000, 1);
     try (Store store = new DirectoryStoreProvider().create(config)) {

@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 final class DirectoryStoreLayoutTest {
   private static final String NS = "dev.memo.Fn#compute";
-  private static final Pattern FOLDER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}-[0-9a-f]{8}");
+  private static final Pattern FOLDER =
+      Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}-[0-9a-f]{8}");
 
   @TempDir Path tempDir;
   private Path root;
@@ -79,7 +80,8 @@ final class DirectoryStoreLayoutTest {
     Path namespaceFile = expected.getParent().getParent().resolve(".namespace");
     assertArrayEquals(NS.getBytes(StandardCharsets.UTF_16BE), Files.readAllBytes(namespaceFile));
     try (Stream<Path> files = Files.walk(root)) {
-      assertEquals(List.of(namespaceFile, expected),
+      assertEquals(
+          List.of(namespaceFile, expected),
           files.filter(Files::isRegularFile).sorted().collect(Collectors.toList()));
     }
   }
@@ -118,9 +120,18 @@ final class DirectoryStoreLayoutTest {
   void folderName_namespacesThatSanitizeAlike_differ() {
     List<String> alike =
         List.of(
-            "a/b", "a\\b", "a_b", "a:b", "?", "\uD800", "\uDFFF", "_",
-            "x".repeat(400) + "1", "x".repeat(400) + "2");
-    Set<String> folders = alike.stream().map(DirectoryStore::folderName).collect(Collectors.toSet());
+            "a/b",
+            "a\\b",
+            "a_b",
+            "a:b",
+            "?",
+            "\uD800",
+            "\uDFFF",
+            "_",
+            "x".repeat(400) + "1",
+            "x".repeat(400) + "2");
+    Set<String> folders =
+        alike.stream().map(DirectoryStore::folderName).collect(Collectors.toSet());
     assertEquals(alike.size(), folders.size());
   }
 
@@ -128,9 +139,21 @@ final class DirectoryStoreLayoutTest {
   void put_hostileNamespaces_keepsEveryFileInsideTheRoot() throws IOException {
     List<String> hostile =
         List.of(
-            "../x", "../../etc/passwd", "../../../../../../../../tmp/memo-escape", "/abs/olute",
-            "a/b\\c", "..", ".", "", "x".repeat(500), "naïve-名前-🙂", "a\u0000b", "\uD800",
-            "C:\\abs", "a/../../..", "\\\\server\\share");
+            "../x",
+            "../../etc/passwd",
+            "../../../../../../../../tmp/memo-escape",
+            "/abs/olute",
+            "a/b\\c",
+            "..",
+            ".",
+            "",
+            "x".repeat(500),
+            "naïve-名前-🙂",
+            "a\u0000b",
+            "\uD800",
+            "C:\\abs",
+            "a/../../..",
+            "\\\\server\\share");
     for (String namespace : hostile) {
       put(store, namespace, key(namespace), bytes(namespace));
     }
@@ -138,7 +161,8 @@ final class DirectoryStoreLayoutTest {
       for (Path file : paths.filter(p -> !Files.isDirectory(p)).collect(Collectors.toList())) {
         assertTrue(file.startsWith(root), () -> file + " is outside " + root);
         Path relative = root.relativize(file);
-        if (relative.getNameCount() == 2 && relative.getFileName().toString().equals(".namespace")) {
+        if (relative.getNameCount() == 2
+            && relative.getFileName().toString().equals(".namespace")) {
           assertTrue(FOLDER.matcher(relative.getName(0).toString()).matches(), relative::toString);
           continue;
         }
@@ -230,9 +254,7 @@ final class DirectoryStoreLayoutTest {
     List<String> names = list(folder);
     assertEquals(4, names.size(), names::toString);
     Set<String> contents =
-        names.stream()
-            .map(n -> readString(folder.resolve(n)))
-            .collect(Collectors.toSet());
+        names.stream().map(n -> readString(folder.resolve(n))).collect(Collectors.toSet());
     assertEquals(Set.of("first", "second", "one", "two"), contents);
   }
 

@@ -238,8 +238,8 @@ final class FullDiskFileSystem extends FileSystem {
     }
 
     @Override
-    public WatchKey register(WatchService watcher, WatchEvent.Kind<?>[] events,
-        WatchEvent.Modifier... modifiers) {
+    public WatchKey register(
+        WatchService watcher, WatchEvent.Kind<?>[] events, WatchEvent.Modifier... modifiers) {
       throw new UnsupportedOperationException();
     }
 
@@ -297,23 +297,25 @@ final class FullDiskFileSystem extends FileSystem {
     }
 
     @Override
-    public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options,
-        FileAttribute<?>... attrs) throws IOException {
+    public SeekableByteChannel newByteChannel(
+        Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+        throws IOException {
       return newFileChannel(path, options, attrs);
     }
 
     @Override
-    public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options,
-        FileAttribute<?>... attrs) throws IOException {
+    public FileChannel newFileChannel(
+        Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+        throws IOException {
       FileChannel channel = real().newFileChannel(unwrap(path), options, attrs);
-      boolean writes = options.contains(StandardOpenOption.WRITE)
-          || options.contains(StandardOpenOption.APPEND);
+      boolean writes =
+          options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
       return writes ? new Limited(channel, fs.free) : channel;
     }
 
     @Override
-    public DirectoryStream<Path> newDirectoryStream(Path dir,
-        DirectoryStream.Filter<? super Path> filter) throws IOException {
+    public DirectoryStream<Path> newDirectoryStream(
+        Path dir, DirectoryStream.Filter<? super Path> filter) throws IOException {
       DirectoryStream<Path> stream =
           real().newDirectoryStream(unwrap(dir), p -> filter.accept(fs.wrap(p)));
       return new DirectoryStream<>() {
@@ -370,14 +372,14 @@ final class FullDiskFileSystem extends FileSystem {
     }
 
     @Override
-    public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type,
-        LinkOption... options) {
+    public <V extends FileAttributeView> V getFileAttributeView(
+        Path path, Class<V> type, LinkOption... options) {
       return real().getFileAttributeView(unwrap(path), type, options);
     }
 
     @Override
-    public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type,
-        LinkOption... options) throws IOException {
+    public <A extends BasicFileAttributes> A readAttributes(
+        Path path, Class<A> type, LinkOption... options) throws IOException {
       return real().readAttributes(unwrap(path), type, options);
     }
 

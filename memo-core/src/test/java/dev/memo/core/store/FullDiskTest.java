@@ -60,8 +60,8 @@ final class FullDiskTest {
     Path root = FullDiskFileSystem.of(realRoot(), 16 * 1024);
     try (DirectoryStore store = new DirectoryStore(DirectoryStore.Options.of(root))) {
       put(store, NS, key("k"), bytes("previous"));
-      IOException e = assertThrows(IOException.class,
-          () -> put(store, NS, key("k"), blob(100_000)));
+      IOException e =
+          assertThrows(IOException.class, () -> put(store, NS, key("k"), blob(100_000)));
       assertEquals(FullDiskFileSystem.NO_SPACE, e.getMessage());
       assertArrayEquals(bytes("previous"), read(store, NS, key("k")).orElseThrow());
       assertEquals(List.of(key("k").hex() + ".entry"), files(".entry", ".tmp"));
@@ -73,11 +73,15 @@ final class FullDiskTest {
     Path root = FullDiskFileSystem.of(realRoot(), 64 * 1024);
     try (LogCapture log = new LogCapture();
         DirectoryStore store = new DirectoryStore(DirectoryStore.Options.of(root));
-        Memo memo = Memo.builder().store(store).config("memo.object-tier.max-entries", "0").build()) {
-      Function<Integer, byte[]> f = memo.function("blob", n -> {
-        CALLS.incrementAndGet();
-        return blob(n);
-      });
+        Memo memo =
+            Memo.builder().store(store).config("memo.object-tier.max-entries", "0").build()) {
+      Function<Integer, byte[]> f =
+          memo.function(
+              "blob",
+              n -> {
+                CALLS.incrementAndGet();
+                return blob(n);
+              });
       // While there is room, entries are stored and reused.
       assertArrayEquals(blob(100), f.apply(100));
       assertArrayEquals(blob(100), f.apply(100));
@@ -88,12 +92,20 @@ final class FullDiskTest {
       }
       assertEquals(6, CALLS.get());
       assertEquals(5, memo.stats().storeFailureCount());
-      List<String> warnings = log.records.stream().filter(r -> r.level() == Level.WARNING)
-          .map(LogCapture.Entry::message).collect(Collectors.toList());
+      List<String> warnings =
+          log.records.stream()
+              .filter(r -> r.level() == Level.WARNING)
+              .map(LogCapture.Entry::message)
+              .collect(Collectors.toList());
       assertEquals(1, warnings.size(), warnings::toString);
-      assertTrue(warnings.get(0).startsWith("cannot store the result of \"blob\" in the directory"
-          + " store; it was returned but will be computed again next time: java.io.IOException: "
-          + FullDiskFileSystem.NO_SPACE), warnings.get(0));
+      assertTrue(
+          warnings
+              .get(0)
+              .startsWith(
+                  "cannot store the result of \"blob\" in the directory"
+                      + " store; it was returned but will be computed again next time: java.io.IOException: "
+                      + FullDiskFileSystem.NO_SPACE),
+          warnings.get(0));
       // No partial entry: the failed calls miss cleanly (nothing broken to detect) and compute.
       assertArrayEquals(blob(200_001), f.apply(200_001));
       assertEquals(7, CALLS.get());
@@ -106,9 +118,11 @@ final class FullDiskTest {
   /** Names of the files under the real root that end with one of the suffixes. */
   private List<String> files(String... suffixes) {
     try (Stream<Path> files = Files.walk(realRoot())) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .filter(n -> Stream.of(suffixes).anyMatch(n::endsWith))
-          .sorted().collect(Collectors.toList());
+          .sorted()
+          .collect(Collectors.toList());
     } catch (IOException e) {
       throw new AssertionError(e);
     }

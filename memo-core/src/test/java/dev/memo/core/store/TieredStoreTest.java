@@ -59,9 +59,10 @@ final class TieredStoreTest {
   }
 
   private DirectoryStore directory(String name, boolean claims) {
-    return new DirectoryStore(DirectoryStore.Options.of(tempDir.resolve(name).toAbsolutePath())
-        .background(false)
-        .claims(claims ? new DirectoryClaims(Duration.ofMinutes(1)) : null));
+    return new DirectoryStore(
+        DirectoryStore.Options.of(tempDir.resolve(name).toAbsolutePath())
+            .background(false)
+            .claims(claims ? new DirectoryClaims(Duration.ofMinutes(1)) : null));
   }
 
   @Test
@@ -132,7 +133,8 @@ final class TieredStoreTest {
 
   @Test
   void claim_noLayerCoordinates_isEmpty() throws IOException {
-    assertEquals(Optional.empty(),
+    assertEquals(
+        Optional.empty(),
         over(new MemoryStore(1 << 20), directory("far", false)).claim(NS, key("k")));
   }
 
@@ -158,11 +160,17 @@ final class TieredStoreTest {
     DirectoryStore far = directory("far", false);
     Store t = over(near, far);
     IllegalStateException bug = new IllegalStateException("bug in the writer");
-    IllegalStateException thrown = assertThrows(IllegalStateException.class,
-        () -> t.put(NS, key("k"), out -> {
-          out.write(1);
-          throw bug;
-        }));
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                t.put(
+                    NS,
+                    key("k"),
+                    out -> {
+                      out.write(1);
+                      throw bug;
+                    }));
     assertSame(bug, thrown);
     assertEquals(Optional.empty(), read(near, key("k")));
     assertEquals(Optional.empty(), read(far, key("k")));
@@ -195,37 +203,58 @@ final class TieredStoreTest {
   // ---------------------------------------------------------------- provider
 
   private Store create(Map<String, String> values) {
-    return new TieredStoreProvider().create(MemoConfig.of("test", values).scoped("memo.store.tiered"));
+    return new TieredStoreProvider()
+        .create(MemoConfig.of("test", values).scoped("memo.store.tiered"));
   }
 
   @Test
   void provider_createsTheLayersNamedNearestFirstWithTheirOwnKeys() {
-    Store s = create(Map.of("memo.store.tiered.layers", "memory, directory",
-        "memo.store.directory.path", tempDir.resolve("d").toString(),
-        "memo.store.memory.max-bytes", "1KiB"));
+    Store s =
+        create(
+            Map.of(
+                "memo.store.tiered.layers",
+                "memory, directory",
+                "memo.store.directory.path",
+                tempDir.resolve("d").toString(),
+                "memo.store.memory.max-bytes",
+                "1KiB"));
     tiered = s;
     TieredStore t = assertInstanceOf(TieredStore.class, s);
     assertEquals(1024, ((MemoryStore) t.layers().get(0)).maxBytes());
-    assertEquals(tempDir.resolve("d").toAbsolutePath(), ((DirectoryStore) t.layers().get(1)).root());
+    assertEquals(
+        tempDir.resolve("d").toAbsolutePath(), ((DirectoryStore) t.layers().get(1)).root());
   }
 
   @Test
   void provider_badLayers_failSayingWhatToSet() {
-    assertEquals("memo.store.tiered.layers is not set; list the stores nearest first, such as"
-        + " memo.store.tiered.layers=directory,redis",
+    assertEquals(
+        "memo.store.tiered.layers is not set; list the stores nearest first, such as"
+            + " memo.store.tiered.layers=directory,redis",
         assertThrows(MemoConfigurationException.class, () -> create(Map.of())).getMessage());
-    assertEquals("memo.store.tiered.layers is \"directory,tiered\" (from test) but must be store"
-        + " names other than tiered, nearest first, such as directory,redis",
-        assertThrows(MemoConfigurationException.class,
-            () -> create(Map.of("memo.store.tiered.layers", "directory,tiered"))).getMessage());
-    assertEquals("memo.store.tiered.layers is \"memory,memory\" (from test) but must be store"
-        + " names, each at most once, nearest first, such as directory,redis",
-        assertThrows(MemoConfigurationException.class,
-            () -> create(Map.of("memo.store.tiered.layers", "memory,memory"))).getMessage());
-    String unknown = assertThrows(MemoConfigurationException.class,
-        () -> create(Map.of("memo.store.tiered.layers", "memory,nosuch"))).getMessage();
-    assertTrue(unknown.startsWith("memo.store.tiered.layers is \"memory,nosuch\" but no store"
-        + " provider named \"nosuch\" is on the class path; add the module that provides it"), unknown);
+    assertEquals(
+        "memo.store.tiered.layers is \"directory,tiered\" (from test) but must be store"
+            + " names other than tiered, nearest first, such as directory,redis",
+        assertThrows(
+                MemoConfigurationException.class,
+                () -> create(Map.of("memo.store.tiered.layers", "directory,tiered")))
+            .getMessage());
+    assertEquals(
+        "memo.store.tiered.layers is \"memory,memory\" (from test) but must be store"
+            + " names, each at most once, nearest first, such as directory,redis",
+        assertThrows(
+                MemoConfigurationException.class,
+                () -> create(Map.of("memo.store.tiered.layers", "memory,memory")))
+            .getMessage());
+    String unknown =
+        assertThrows(
+                MemoConfigurationException.class,
+                () -> create(Map.of("memo.store.tiered.layers", "memory,nosuch")))
+            .getMessage();
+    assertTrue(
+        unknown.startsWith(
+            "memo.store.tiered.layers is \"memory,nosuch\" but no store"
+                + " provider named \"nosuch\" is on the class path; add the module that provides it"),
+        unknown);
   }
 
   /** A layer whose every call fails as an unreachable server's would. */

@@ -26,9 +26,9 @@ import org.jspecify.annotations.Nullable;
  *       ArrayDeque}, {@code HashMap}, {@code LinkedHashMap}, {@code TreeMap}, {@code HashSet},
  *       {@code LinkedHashSet}, {@code TreeSet}, {@code EnumMap}, {@code EnumSet} (through its
  *       serialization proxy), the serial form behind {@code List.of}, {@code Set.of} and {@code
- *       Map.of}, {@code Arrays.asList}, the unmodifiable, empty, singleton and synchronized views of
- *       {@code Collections}, the map entries of {@code AbstractMap}, and the comparators a sorted
- *       collection may hold ({@code String.CASE_INSENSITIVE_ORDER}, {@code
+ *       Map.of}, {@code Arrays.asList}, the unmodifiable, empty, singleton and synchronized views
+ *       of {@code Collections}, the map entries of {@code AbstractMap}, and the comparators a
+ *       sorted collection may hold ({@code String.CASE_INSENSITIVE_ORDER}, {@code
  *       Collections.reverseOrder()}, {@code Comparator.naturalOrder()}, {@code
  *       Comparator.nullsFirst(..)});
  *   <li>{@code java.time} values (through their serialization proxies), {@code UUID}, {@code
@@ -57,11 +57,11 @@ import org.jspecify.annotations.Nullable;
  * </table>
  *
  * <p>Whatever the limits, an array is allocated only for data the payload holds: a primitive
- * array's elements, or one byte per eight elements of an array of references or of the table of
- * a collection being read, must follow its declaration (with every other array of the payload
- * counted together), or the payload is refused as corrupt; the fast path's arrays and Strings grow
- * as their bytes arrive. Proving this reads the bytes ahead of the object stream, so a large
- * primitive array inside an object is held twice for a moment while it is read.
+ * array's elements, or one byte per eight elements of an array of references or of the table of a
+ * collection being read, must follow its declaration (with every other array of the payload counted
+ * together), or the payload is refused as corrupt; the fast path's arrays and Strings grow as their
+ * bytes arrive. Proving this reads the bytes ahead of the object stream, so a large primitive array
+ * inside an object is held twice for a moment while it is read.
  *
  * <p>Independently of the limits, an array that could not fit in this JVM's maximum heap is refused
  * instead of failing with an {@link OutOfMemoryError}: only a corrupt payload, or one written by a
@@ -72,10 +72,13 @@ import org.jspecify.annotations.Nullable;
 public final class AllowListFilter implements ObjectInputFilter {
   /** {@code memo.serde.java.allow}: comma-separated extra classes and packages to allow. */
   public static final String ALLOW = "memo.serde.java.allow";
+
   /** {@code memo.serde.java.max-depth}: the deepest nesting of objects in a payload. */
   public static final String MAX_DEPTH = "memo.serde.java.max-depth";
+
   /** {@code memo.serde.java.max-refs}: the most object references in a payload. */
   public static final String MAX_REFS = "memo.serde.java.max-refs";
+
   /** {@code memo.serde.java.max-array-length}: the longest array in a payload. */
   public static final String MAX_ARRAY_LENGTH = "memo.serde.java.max-array-length";
 
@@ -88,10 +91,13 @@ public final class AllowListFilter implements ObjectInputFilter {
 
   /** The default of {@value #MAX_DEPTH}. */
   public static final long DEFAULT_MAX_DEPTH = 100;
+
   /** The default of {@value #MAX_REFS}. */
   public static final long DEFAULT_MAX_REFS = 10_000_000;
+
   /** The default of {@value #MAX_ARRAY_LENGTH}, the longest array a JVM can allocate. */
   public static final int DEFAULT_MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
   /**
    * The default of {@value #MAX_PAYLOAD_BYTES}: no ceiling, so that no value a writer wrote is
    * refused; arrays are still allocated only for bytes the payload holds.
@@ -215,8 +221,8 @@ public final class AllowListFilter implements ObjectInputFilter {
         limit(scoped, MAX_DEPTH, DEFAULT_MAX_DEPTH, 1, Long.MAX_VALUE),
         limit(scoped, MAX_REFS, DEFAULT_MAX_REFS, 1, Long.MAX_VALUE),
         limit(scoped, MAX_ARRAY_LENGTH, DEFAULT_MAX_ARRAY_LENGTH, 0, DEFAULT_MAX_ARRAY_LENGTH),
-        scoped.getBytes(MAX_PAYLOAD_BYTES.substring(SCOPE.length() + 1),
-            DEFAULT_MAX_PAYLOAD_BYTES));
+        scoped.getBytes(
+            MAX_PAYLOAD_BYTES.substring(SCOPE.length() + 1), DEFAULT_MAX_PAYLOAD_BYTES));
   }
 
   /**
@@ -233,7 +239,8 @@ public final class AllowListFilter implements ObjectInputFilter {
     return maxPayloadBytes;
   }
 
-  private static long limit(MemoConfig scoped, String fullKey, long defaultValue, long min, long max) {
+  private static long limit(
+      MemoConfig scoped, String fullKey, long defaultValue, long min, long max) {
     String key = fullKey.substring(SCOPE.length() + 1);
     String raw = scoped.get(key).orElse(null);
     if (raw == null) {
@@ -276,9 +283,7 @@ public final class AllowListFilter implements ObjectInputFilter {
    */
   public boolean allows(Class<?> type) {
     Class<?> element = elementType(type);
-    if (element.isPrimitive()
-        || Enum.class.isAssignableFrom(element)
-        || element.isRecord()) {
+    if (element.isPrimitive() || Enum.class.isAssignableFrom(element) || element.isRecord()) {
       return true;
     }
     String name = element.getName();
@@ -303,9 +308,9 @@ public final class AllowListFilter implements ObjectInputFilter {
   }
 
   /**
-   * Decides on one class, array or reference of a payload: {@code REJECTED} for a class that is
-   * not {@linkplain #allows allowed} or a limit exceeded, {@code ALLOWED} for an allowed class,
-   * {@code UNDECIDED} (which a stream treats as allowed) for a check without a class.
+   * Decides on one class, array or reference of a payload: {@code REJECTED} for a class that is not
+   * {@linkplain #allows allowed} or a limit exceeded, {@code ALLOWED} for an allowed class, {@code
+   * UNDECIDED} (which a stream treats as allowed) for a check without a class.
    *
    * @param info what the stream is about to read
    * @return the decision, never null
@@ -322,30 +327,50 @@ public final class AllowListFilter implements ObjectInputFilter {
   @Nullable String refusal(FilterInfo info) {
     Class<?> type = info.serialClass();
     if (type != null && !allows(type)) {
-      return "payload names class " + elementType(type).getName() + ", which is not allowed; "
+      return "payload names class "
+          + elementType(type).getName()
+          + ", which is not allowed; "
           + howToAllow(type);
     }
     long length = info.arrayLength();
     if (length > maxArrayLength) {
-      return "payload declares an array of " + length + " elements, more than " + MAX_ARRAY_LENGTH
-          + " (" + maxArrayLength + "); raise it if such values are expected";
+      return "payload declares an array of "
+          + length
+          + " elements, more than "
+          + MAX_ARRAY_LENGTH
+          + " ("
+          + maxArrayLength
+          + "); raise it if such values are expected";
     }
     if (length >= 0 && type != null && type.isArray()) {
       long bytes = length * elementBytes(type.getComponentType());
       long heap = Runtime.getRuntime().maxMemory();
       if (bytes > heap) {
-        return "payload declares an array of " + length + " elements of "
-            + type.getComponentType().getName() + " (" + bytes + " bytes), more than this JVM's"
-            + " maximum heap (" + heap + " bytes); it is corrupt, or was written by a JVM with a"
+        return "payload declares an array of "
+            + length
+            + " elements of "
+            + type.getComponentType().getName()
+            + " ("
+            + bytes
+            + " bytes), more than this JVM's"
+            + " maximum heap ("
+            + heap
+            + " bytes); it is corrupt, or was written by a JVM with a"
             + " larger heap (-Xmx)";
       }
     }
     if (info.depth() > maxDepth) {
-      return "payload nests values deeper than " + MAX_DEPTH + " (" + maxDepth
+      return "payload nests values deeper than "
+          + MAX_DEPTH
+          + " ("
+          + maxDepth
           + "); raise it if such values are expected";
     }
     if (info.references() > maxRefs) {
-      return "payload holds more than " + MAX_REFS + " (" + maxRefs
+      return "payload holds more than "
+          + MAX_REFS
+          + " ("
+          + maxRefs
           + ") object references; raise it if such values are expected";
     }
     return null;
@@ -356,15 +381,19 @@ public final class AllowListFilter implements ObjectInputFilter {
     if (allows(type)) {
       return null;
     }
-    return "class " + elementType(type).getName() + ", which is not allowed, so it could not be"
-        + " read back; " + howToAllow(type);
+    return "class "
+        + elementType(type).getName()
+        + ", which is not allowed, so it could not be"
+        + " read back; "
+        + howToAllow(type);
   }
 
   private static String howToAllow(Class<?> type) {
     Class<?> element = elementType(type);
     String pkg = element.getPackageName();
     // Suggesting a whole JDK package (java.lang.invoke.*) would invite an unsafe fix.
-    if (pkg.isEmpty() || element.getClassLoader() == null
+    if (pkg.isEmpty()
+        || element.getClassLoader() == null
         || element.getClassLoader() == ClassLoader.getPlatformClassLoader()) {
       return "add it to " + ALLOW;
     }
@@ -395,8 +424,20 @@ public final class AllowListFilter implements ObjectInputFilter {
 
   @Override
   public String toString() {
-    return "AllowListFilter{classes=" + classes + ", packages=" + packages + ", packageTrees="
-        + packageTrees + ", maxDepth=" + maxDepth + ", maxRefs=" + maxRefs + ", maxArrayLength="
-        + maxArrayLength + ", maxPayloadBytes=" + maxPayloadBytes + "}";
+    return "AllowListFilter{classes="
+        + classes
+        + ", packages="
+        + packages
+        + ", packageTrees="
+        + packageTrees
+        + ", maxDepth="
+        + maxDepth
+        + ", maxRefs="
+        + maxRefs
+        + ", maxArrayLength="
+        + maxArrayLength
+        + ", maxPayloadBytes="
+        + maxPayloadBytes
+        + "}";
   }
 }

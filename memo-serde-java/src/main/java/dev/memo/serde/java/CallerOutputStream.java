@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The caller's output stream, never closed, remembering whether it failed: an exception it threw
- * is the caller's problem and passes through, while any other exception is the value's.
+ * The caller's output stream, never closed, remembering whether it failed: an exception it threw is
+ * the caller's problem and passes through, while any other exception is the value's.
  */
 final class CallerOutputStream extends OutputStream {
   private final OutputStream out;

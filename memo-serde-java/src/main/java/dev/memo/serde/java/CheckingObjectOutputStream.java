@@ -15,8 +15,8 @@ import java.io.Serializable;
  *
  * <p>Unchecked, because {@link ObjectOutputStream#writeObject} answers an {@link IOException} at
  * the top level by serializing the exception itself into the payload. For the same reason, that
- * serialization is stopped when it happens anyway (an {@code IOException} from a class's own
- * {@code writeObject}): {@link AbortedWrite} carries the exception out instead.
+ * serialization is stopped when it happens anyway (an {@code IOException} from a class's own {@code
+ * writeObject}): {@link AbortedWrite} carries the exception out instead.
  */
 final class CheckingObjectOutputStream extends ObjectOutputStream {
   private static final StackWalker STACK = StackWalker.getInstance();
@@ -54,21 +54,34 @@ final class CheckingObjectOutputStream extends ObjectOutputStream {
   }
 
   private static boolean writingFatalException() {
-    return STACK.walk(frames -> frames.anyMatch(f ->
-        f.getClassName().equals("java.io.ObjectOutputStream")
-            && f.getMethodName().equals("writeFatalException")));
+    return STACK.walk(
+        frames ->
+            frames.anyMatch(
+                f ->
+                    f.getClassName().equals("java.io.ObjectOutputStream")
+                        && f.getMethodName().equals("writeFatalException")));
   }
 
   /** Returns the message for a value that is, or holds, an object of a non-serializable class. */
   static String notSerializable(String valueType, String culprit) {
-    String fix = " implement java.io.Serializable (or turn it into a record that does), or choose"
-        + " another serde with memo.serde";
+    String fix =
+        " implement java.io.Serializable (or turn it into a record that does), or choose"
+            + " another serde with memo.serde";
     if (valueType.equals(culprit)) {
-      return "value of type " + valueType + " cannot be serialized: " + culprit
-          + " is not Serializable; make it" + fix;
+      return "value of type "
+          + valueType
+          + " cannot be serialized: "
+          + culprit
+          + " is not Serializable; make it"
+          + fix;
     }
-    return "value of type " + valueType + " cannot be serialized: it contains a " + culprit
-        + ", which is not Serializable; make " + culprit + fix;
+    return "value of type "
+        + valueType
+        + " cannot be serialized: it contains a "
+        + culprit
+        + ", which is not Serializable; make "
+        + culprit
+        + fix;
   }
 
   @Override
@@ -87,9 +100,12 @@ final class CheckingObjectOutputStream extends ObjectOutputStream {
       refusal = ((AllowListFilter) filter).writeRefusal(type);
     } else {
       ObjectInputFilter.Status status = filter.checkInput(new FilterQuery(type, -1));
-      refusal = status == ObjectInputFilter.Status.REJECTED
-          ? "class " + type.getName() + ", which the filter refuses, so it could not be read back"
-          : null;
+      refusal =
+          status == ObjectInputFilter.Status.REJECTED
+              ? "class "
+                  + type.getName()
+                  + ", which the filter refuses, so it could not be read back"
+              : null;
     }
     if (refusal != null) {
       throw new SerdeException("value of type " + valueType + " contains " + refusal);

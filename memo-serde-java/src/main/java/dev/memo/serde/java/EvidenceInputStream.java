@@ -20,8 +20,10 @@ final class EvidenceInputStream extends InputStream {
 
   private final InputStream in;
   private final long maxBytes;
+
   /** Bytes read ahead and not served yet, oldest first; the first is served from {@link #head}. */
   private final ArrayDeque<byte[]> ahead = new ArrayDeque<>();
+
   private int head;
   private long aheadBytes;
   private long served;
@@ -39,9 +41,9 @@ final class EvidenceInputStream extends InputStream {
 
   /**
    * Returns whether the payload holds {@code bytes} more bytes beyond {@code slack} bytes behind
-   * the position served (which readers above may have buffered but not used), and whether,
-   * counting every claim of this read together, it holds them all: the bytes of distinct array
-   * elements are distinct bytes of the payload. Reads ahead as far as needed, never further.
+   * the position served (which readers above may have buffered but not used), and whether, counting
+   * every claim of this read together, it holds them all: the bytes of distinct array elements are
+   * distinct bytes of the payload. Reads ahead as far as needed, never further.
    *
    * @param bytes the bytes the next array's elements take at least
    * @param slack how far the reader above may have read ahead of what it used
@@ -112,8 +114,12 @@ final class EvidenceInputStream extends InputStream {
   }
 
   private SerdeException tooLong() {
-    return new SerdeException("payload holds more than " + AllowListFilter.MAX_PAYLOAD_BYTES + " ("
-        + maxBytes + ") bytes of serialized data; raise it if such values are expected");
+    return new SerdeException(
+        "payload holds more than "
+            + AllowListFilter.MAX_PAYLOAD_BYTES
+            + " ("
+            + maxBytes
+            + ") bytes of serialized data; raise it if such values are expected");
   }
 
   @Override

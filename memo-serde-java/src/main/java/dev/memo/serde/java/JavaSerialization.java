@@ -29,9 +29,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>{@code byte[]}, the other one-dimensional primitive arrays, {@code String} and the boxed
- * primitives take a fast path: they are written as their raw bytes behind a two-byte marker ({@code 'm' 'r'}), with no
- * object stream; a reader tells them from Java serialization (which always starts with {@code
- * 0xACED}) by that marker, so payloads written before the fast path still read.
+ * primitives take a fast path: they are written as their raw bytes behind a two-byte marker ({@code
+ * 'm' 'r'}), with no object stream; a reader tells them from Java serialization (which always
+ * starts with {@code 0xACED}) by that marker, so payloads written before the fast path still read.
  *
  * <p>Thread-safe: each call uses its own streams.
  */
@@ -74,7 +74,10 @@ public final class JavaSerialization {
    * @throws IOException if {@code out} fails; the exception is the one {@code out} threw
    */
   public static void write(
-      @Nullable Object value, OutputStream out, ObjectInputFilter filter, @Nullable Compression compression)
+      @Nullable Object value,
+      OutputStream out,
+      ObjectInputFilter filter,
+      @Nullable Compression compression)
       throws IOException {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(filter, "filter");
@@ -100,8 +103,12 @@ public final class JavaSerialization {
       throw writeFailure(type, e);
     } catch (StackOverflowError e) {
       sink.rethrowFailure();
-      throw new SerdeException("value of type " + type + " nests objects too deeply to serialize"
-          + " on this thread's stack; flatten it, or run with a larger thread stack (-Xss)", e);
+      throw new SerdeException(
+          "value of type "
+              + type
+              + " nests objects too deeply to serialize"
+              + " on this thread's stack; flatten it, or run with a larger thread stack (-Xss)",
+          e);
     }
   }
 
@@ -119,8 +126,8 @@ public final class JavaSerialization {
   }
 
   /**
-   * Reads a value written by {@link #write(Object, OutputStream, ObjectInputFilter)}. Equivalent
-   * to {@link #read(InputStream, ObjectInputFilter, Compression)} without compression.
+   * Reads a value written by {@link #write(Object, OutputStream, ObjectInputFilter)}. Equivalent to
+   * {@link #read(InputStream, ObjectInputFilter, Compression)} without compression.
    *
    * @param in the payload; never closed
    * @param filter decides on every class, array and reference before it is instantiated
@@ -140,15 +147,16 @@ public final class JavaSerialization {
    * nothing is read past the serialized value.
    *
    * @param in the payload; never closed
-   * @param filter decides on every class, array and reference before it is instantiated; an
-   *     {@link AllowListFilter}'s refusals carry its reason and fix into the exception's message
+   * @param filter decides on every class, array and reference before it is instantiated; an {@link
+   *     AllowListFilter}'s refusals carry its reason and fix into the exception's message
    * @param compression the compressed format, or null for plain Java serialization
    * @return the value, may be null
    * @throws SerdeException if the payload is corrupt, truncated or foreign, names a class that
    *     {@code filter} refuses, that is missing or that has changed, or exceeds a limit
    * @throws IOException if {@code in} fails; the exception is the one {@code in} threw
    */
-  public static @Nullable Object read(InputStream in, ObjectInputFilter filter, @Nullable Compression compression)
+  public static @Nullable Object read(
+      InputStream in, ObjectInputFilter filter, @Nullable Compression compression)
       throws IOException {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(filter, "filter");
@@ -187,9 +195,12 @@ public final class JavaSerialization {
       throw readFailure(recorder, e);
     } catch (StackOverflowError e) {
       source.rethrowFailure();
-      throw new SerdeException("payload nests values too deeply for this thread's stack; lower "
-          + AllowListFilter.MAX_DEPTH + " (or the filter's depth limit), or run with a larger"
-          + " thread stack (-Xss)", e);
+      throw new SerdeException(
+          "payload nests values too deeply for this thread's stack; lower "
+              + AllowListFilter.MAX_DEPTH
+              + " (or the filter's depth limit), or run with a larger"
+              + " thread stack (-Xss)",
+          e);
     }
   }
 
@@ -206,8 +217,7 @@ public final class JavaSerialization {
       extra += n;
     }
     if (extra > 0) {
-      throw new SerdeException(
-          "payload holds " + extra + " bytes after the value; it is corrupt");
+      throw new SerdeException("payload holds " + extra + " bytes after the value; it is corrupt");
     }
   }
 
@@ -223,18 +233,27 @@ public final class JavaSerialization {
       return new SerdeException("payload ends before the value is complete; it is truncated", e);
     }
     if (e instanceof ClassNotFoundException) {
-      return new SerdeException("payload names class " + e.getMessage() + ", which is not on the"
-          + " class path; add the jar or module that defines it, or let the entry be recomputed",
+      return new SerdeException(
+          "payload names class "
+              + e.getMessage()
+              + ", which is not on the"
+              + " class path; add the jar or module that defines it, or let the entry be recomputed",
           e);
     }
     if (e instanceof InvalidClassException && ((InvalidClassException) e).classname != null) {
       String className = ((InvalidClassException) e).classname;
       String message = e.getMessage();
-      String reason = message.startsWith(className + "; ")
-          ? message.substring(className.length() + 2)
-          : message;
-      return new SerdeException("payload names class " + className + ", which has changed since"
-          + " the value was written (" + reason + "); the entry is stale and must be recomputed",
+      String reason =
+          message.startsWith(className + "; ")
+              ? message.substring(className.length() + 2)
+              : message;
+      return new SerdeException(
+          "payload names class "
+              + className
+              + ", which has changed since"
+              + " the value was written ("
+              + reason
+              + "); the entry is stale and must be recomputed",
           e);
     }
     return new SerdeException(

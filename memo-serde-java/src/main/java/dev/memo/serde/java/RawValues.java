@@ -12,9 +12,8 @@ import org.jspecify.annotations.Nullable;
  * The fast path: {@code byte[]}, the other one-dimensional primitive arrays, {@code String} and the
  * boxed primitives written as their raw bytes, without an object stream, so that the large numeric
  * results memo is often used for are copied straight through instead of going through {@code
- * ObjectOutputStream}'s per-element machinery, and a small result (a {@code Double}, a short
- * {@code String}) does not pay for setting up an object stream, which costs more than the rest of
- * a hit.
+ * ObjectOutputStream}'s per-element machinery, and a small result (a {@code Double}, a short {@code
+ * String}) does not pay for setting up an object stream, which costs more than the rest of a hit.
  *
  * <pre>
  * marker 'm' 'r' | tag (1 byte) | length (int: elements, or chars of a String) | data
@@ -40,6 +39,7 @@ final class RawValues {
   static final int MARKER_1 = 'r';
 
   private static final int BUFFER = 64 * 1024;
+
   /**
    * The most bytes an array or String is given before its data has arrived: beyond it, the value
    * grows by doubling as its bytes are read, so that what a payload makes the reader allocate is
@@ -48,13 +48,29 @@ final class RawValues {
   static final int EAGER_BYTES = 1024 * 1024;
 
   private static final Class<?>[] TYPES = {
-    null, byte[].class, boolean[].class, char[].class, short[].class, int[].class, float[].class,
-    long[].class, double[].class, String.class,
-    Boolean.class, Byte.class, Character.class, Short.class, Integer.class, Float.class,
-    Long.class, Double.class
+    null,
+    byte[].class,
+    boolean[].class,
+    char[].class,
+    short[].class,
+    int[].class,
+    float[].class,
+    long[].class,
+    double[].class,
+    String.class,
+    Boolean.class,
+    Byte.class,
+    Character.class,
+    Short.class,
+    Integer.class,
+    Float.class,
+    Long.class,
+    Double.class
   };
+
   /** The first tag of a boxed primitive, written as its value's bytes alone (no length). */
   private static final int FIRST_BOXED = 10;
+
   /** Bytes of each boxed primitive's value, by tag. */
   private static final int[] BOXED_BYTES = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 4, 4, 8, 8};
 
@@ -100,8 +116,8 @@ final class RawValues {
     if (value instanceof String) {
       return Math.max(3L, 3L * ((String) value).length());
     }
-    return Math.max(8L, (long) java.lang.reflect.Array.getLength(value)
-        * elementSize(value.getClass()));
+    return Math.max(
+        8L, (long) java.lang.reflect.Array.getLength(value) * elementSize(value.getClass()));
   }
 
   private static void putBoxed(Object value, ByteBuffer buf) {
@@ -126,20 +142,28 @@ final class RawValues {
 
   private static Object getBoxed(int tag, ByteBuffer b) throws IOException {
     switch (tag) {
-      case 10: {
-        int v = b.get();
-        if (v != 0 && v != 1) {
-          throw new java.io.InvalidObjectException("boolean byte " + v + " is neither 0 nor 1");
+      case 10:
+        {
+          int v = b.get();
+          if (v != 0 && v != 1) {
+            throw new java.io.InvalidObjectException("boolean byte " + v + " is neither 0 nor 1");
+          }
+          return v == 1;
         }
-        return v == 1;
-      }
-      case 11: return b.get();
-      case 12: return b.getChar();
-      case 13: return b.getShort();
-      case 14: return b.getInt();
-      case 15: return Float.intBitsToFloat(b.getInt());
-      case 16: return b.getLong();
-      default: return Double.longBitsToDouble(b.getLong());
+      case 11:
+        return b.get();
+      case 12:
+        return b.getChar();
+      case 13:
+        return b.getShort();
+      case 14:
+        return b.getInt();
+      case 15:
+        return Float.intBitsToFloat(b.getInt());
+      case 16:
+        return b.getLong();
+      default:
+        return Double.longBitsToDouble(b.getLong());
     }
   }
 
@@ -238,8 +262,8 @@ final class RawValues {
    * @param in positioned after the two marker bytes
    * @param filter asked about the array (or the String's chars) and its length before allocation
    * @throws EOFException if the payload ends early
-   * @throws java.io.InvalidObjectException if the tag is unknown, the filter refuses, or a
-   *     String's bytes are malformed
+   * @throws java.io.InvalidObjectException if the tag is unknown, the filter refuses, or a String's
+   *     bytes are malformed
    */
   static @Nullable Object read(InputStream in, ObjectInputFilter filter) throws IOException {
     int tag = in.read();
@@ -366,8 +390,11 @@ final class RawValues {
       } else if (bytes == 2) {
         chars[i] = (char) (((b & 0x1F) << 6) | continuation(buf[pos + 1]));
       } else {
-        chars[i] = (char) (((b & 0x0F) << 12) | (continuation(buf[pos + 1]) << 6)
-            | continuation(buf[pos + 2]));
+        chars[i] =
+            (char)
+                (((b & 0x0F) << 12)
+                    | (continuation(buf[pos + 1]) << 6)
+                    | continuation(buf[pos + 2]));
       }
       pos += bytes;
     }

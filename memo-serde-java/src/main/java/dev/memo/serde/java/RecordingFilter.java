@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class RecordingFilter implements ObjectInputFilter {
   /**
-   * How far the object stream may have read ahead of what it used when it asks about an array:
-   * its block buffer (1024 bytes and a 5-byte header), its peeked byte, and the two bytes pushed
-   * back after the fast path's marker was looked for.
+   * How far the object stream may have read ahead of what it used when it asks about an array: its
+   * block buffer (1024 bytes and a 5-byte header), its peeked byte, and the two bytes pushed back
+   * after the fast path's marker was looked for.
    */
   static final long READ_AHEAD = 2048;
 
@@ -76,8 +76,12 @@ final class RecordingFilter implements ObjectInputFilter {
       return refuse(e.getMessage() == null ? e.toString() : e.getMessage());
     }
     if (!held) {
-      return refuse("payload declares an array of " + length + " elements of "
-          + component.getName() + ", more than the bytes it holds can fill; it is corrupt");
+      return refuse(
+          "payload declares an array of "
+              + length
+              + " elements of "
+              + component.getName()
+              + ", more than the bytes it holds can fill; it is corrupt");
     }
     return status;
   }
@@ -107,7 +111,11 @@ final class RecordingFilter implements ObjectInputFilter {
     if (info.arrayLength() >= 0) {
       sb.append("array length ").append(info.arrayLength()).append(", ");
     }
-    return sb.append("depth ").append(info.depth())
-        .append(", references ").append(info.references()).append(')').toString();
+    return sb.append("depth ")
+        .append(info.depth())
+        .append(", references ")
+        .append(info.references())
+        .append(')')
+        .toString();
   }
 }

@@ -48,13 +48,28 @@ final class AllowListFilterTest {
   void allows_withoutConfiguration_jdkValuesCollectionsEnumsRecordsAndTheirArrays() {
     AllowListFilter filter = AllowListFilter.of(MemoConfig.empty());
 
-    for (Class<?> type : List.of(
-        Integer.class, String.class, java.math.BigDecimal.class, Object[].class, int[][].class,
-        String[][].class, List.of(1, 2, 3).getClass(), EnumSet.noneOf(TimeUnit.class).getClass(),
-        LocalDate.class, JapaneseDate.class, java.util.UUID.class, java.util.TreeMap.class,
-        java.util.Collections.unmodifiableList(List.of()).getClass(),
-        String.CASE_INSENSITIVE_ORDER.getClass(), Sample.class, Sample[].class, Kind.class,
-        Kind.SPECIAL.getClass(), TimeUnit.class, Map.Entry[].class)) {
+    for (Class<?> type :
+        List.of(
+            Integer.class,
+            String.class,
+            java.math.BigDecimal.class,
+            Object[].class,
+            int[][].class,
+            String[][].class,
+            List.of(1, 2, 3).getClass(),
+            EnumSet.noneOf(TimeUnit.class).getClass(),
+            LocalDate.class,
+            JapaneseDate.class,
+            java.util.UUID.class,
+            java.util.TreeMap.class,
+            java.util.Collections.unmodifiableList(List.of()).getClass(),
+            String.CASE_INSENSITIVE_ORDER.getClass(),
+            Sample.class,
+            Sample[].class,
+            Kind.class,
+            Kind.SPECIAL.getClass(),
+            TimeUnit.class,
+            Map.Entry[].class)) {
       assertTrue(filter.allows(type), type.getName());
     }
   }
@@ -63,9 +78,17 @@ final class AllowListFilterTest {
   void allows_withoutConfiguration_refusesOtherClasses() {
     AllowListFilter filter = AllowListFilter.of(MemoConfig.empty());
 
-    for (Class<?> type : List.of(
-        Plain.class, Plain[].class, Vector.class, Date.class, URI.class, Proxy.class,
-        Thread.class, RuntimeException.class, java.util.concurrent.ConcurrentHashMap.class)) {
+    for (Class<?> type :
+        List.of(
+            Plain.class,
+            Plain[].class,
+            Vector.class,
+            Date.class,
+            URI.class,
+            Proxy.class,
+            Thread.class,
+            RuntimeException.class,
+            java.util.concurrent.ConcurrentHashMap.class)) {
       assertFalse(filter.allows(type), type.getName());
     }
   }
@@ -103,8 +126,8 @@ final class AllowListFilterTest {
 
   @Test
   void allows_severalPatterns_allowsTheUnion() {
-    AllowListFilter filter = filter(
-        " dev.memo.serde.java.fixture.inner.* , dev.memo.serde.java.fixtures.Lookalike,");
+    AllowListFilter filter =
+        filter(" dev.memo.serde.java.fixture.inner.* , dev.memo.serde.java.fixtures.Lookalike,");
 
     assertTrue(filter.allows(Nested.class));
     assertTrue(filter.allows(Lookalike.class));
@@ -133,33 +156,42 @@ final class AllowListFilterTest {
     MemoConfigurationException e =
         assertThrows(MemoConfigurationException.class, () -> filter(allow));
 
-    assertEquals("memo.serde.java.allow is \"" + allow + "\" (from configuration map) but must be"
-        + " a comma-separated list of class names (com.example.Point), packages"
-        + " (com.example.model.*) or package trees (com.example.model.**); \"" + bad
-        + "\" is none of these", e.getMessage());
+    assertEquals(
+        "memo.serde.java.allow is \""
+            + allow
+            + "\" (from configuration map) but must be"
+            + " a comma-separated list of class names (com.example.Point), packages"
+            + " (com.example.model.*) or package trees (com.example.model.**); \""
+            + bad
+            + "\" is none of these",
+        e.getMessage());
   }
 
   static Stream<Arguments> invalidLimits() {
     return Stream.of(
-        Arguments.of("memo.serde.java.max-depth", "0", "a whole number from 1 to "
-            + Long.MAX_VALUE),
-        Arguments.of("memo.serde.java.max-depth", "deep", "a whole number from 1 to "
-            + Long.MAX_VALUE),
-        Arguments.of("memo.serde.java.max-refs", "-5", "a whole number from 1 to "
-            + Long.MAX_VALUE),
-        Arguments.of("memo.serde.java.max-array-length", "2147483640",
+        Arguments.of(
+            "memo.serde.java.max-depth", "0", "a whole number from 1 to " + Long.MAX_VALUE),
+        Arguments.of(
+            "memo.serde.java.max-depth", "deep", "a whole number from 1 to " + Long.MAX_VALUE),
+        Arguments.of(
+            "memo.serde.java.max-refs", "-5", "a whole number from 1 to " + Long.MAX_VALUE),
+        Arguments.of(
+            "memo.serde.java.max-array-length",
+            "2147483640",
             "a whole number from 0 to 2147483639"),
-        Arguments.of("memo.serde.java.max-array-length", "1e6",
-            "a whole number from 0 to 2147483639"));
+        Arguments.of(
+            "memo.serde.java.max-array-length", "1e6", "a whole number from 0 to 2147483639"));
   }
 
   @ParameterizedTest
   @MethodSource("invalidLimits")
   void of_invalidLimit_throwsQuotingKeyAndValue(String key, String value, String expected) {
-    MemoConfigurationException e = assertThrows(MemoConfigurationException.class,
-        () -> AllowListFilter.of(MemoConfig.of("builder", Map.of(key, value))));
+    MemoConfigurationException e =
+        assertThrows(
+            MemoConfigurationException.class,
+            () -> AllowListFilter.of(MemoConfig.of("builder", Map.of(key, value))));
 
-    assertEquals(key + " is \"" + value + "\" (from builder) but must be " + expected,
-        e.getMessage());
+    assertEquals(
+        key + " is \"" + value + "\" (from builder) but must be " + expected, e.getMessage());
   }
 }

@@ -28,28 +28,30 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Payloads that declare far more elements than they hold, as a corrupt or crafted entry with valid
- * checksums does: each is refused after allocating about what it holds, never what it declares.
- * The declared sizes fit in the test's heap (-Xmx1g), so that only allocation bounded by the
- * payload's bytes, not the heap check, keeps the reader from allocating them; the thread's
- * allocation counter proves it.
+ * checksums does: each is refused after allocating about what it holds, never what it declares. The
+ * declared sizes fit in the test's heap (-Xmx1g), so that only allocation bounded by the payload's
+ * bytes, not the heap check, keeps the reader from allocating them; the thread's allocation counter
+ * proves it.
  */
 final class DeclaredLengthTest {
   private static final AllowListFilter DEFAULT = AllowListFilter.of(MemoConfig.empty());
   private static final int FIFTY_MILLION = 50_000_000;
+
   /** Far below any declared size here (at least 100 MB), far above what a refusal costs. */
   private static final long BOUND = 16L << 20;
 
-  private static final Compression GZIP = new Compression() {
-    @Override
-    public OutputStream compress(OutputStream out) throws IOException {
-      return new GZIPOutputStream(out);
-    }
+  private static final Compression GZIP =
+      new Compression() {
+        @Override
+        public OutputStream compress(OutputStream out) throws IOException {
+          return new GZIPOutputStream(out);
+        }
 
-    @Override
-    public InputStream decompress(InputStream in) throws IOException {
-      return new GZIPInputStream(in);
-    }
-  };
+        @Override
+        public InputStream decompress(InputStream in) throws IOException {
+          return new GZIPInputStream(in);
+        }
+      };
 
   private interface Read {
     Object run() throws IOException;
@@ -70,13 +72,17 @@ final class DeclaredLengthTest {
    */
   private static long allocatedBytes() {
     try {
-      Object threads = Class.forName("java.lang.management.ManagementFactory")
-          .getMethod("getThreadMXBean").invoke(null);
-      return (long) Class.forName("com.sun.management.ThreadMXBean")
-          .getMethod("getCurrentThreadAllocatedBytes").invoke(threads);
+      Object threads =
+          Class.forName("java.lang.management.ManagementFactory")
+              .getMethod("getThreadMXBean")
+              .invoke(null);
+      return (long)
+          Class.forName("com.sun.management.ThreadMXBean")
+              .getMethod("getCurrentThreadAllocatedBytes")
+              .invoke(threads);
     } catch (ReflectiveOperationException e) {
-      throw new AssertionError("this test needs the thread allocation counter of jdk.management",
-          e);
+      throw new AssertionError(
+          "this test needs the thread allocation counter of jdk.management", e);
     }
   }
 
@@ -94,8 +100,12 @@ final class DeclaredLengthTest {
 
   /** A fast-path payload: marker, tag, declared length, then a few bytes of data. */
   private static byte[] raw(int tag, int length) {
-    return ByteBuffer.allocate(3 + 4 + 16).put((byte) 'm').put((byte) 'r').put((byte) tag)
-        .putInt(length).array();
+    return ByteBuffer.allocate(3 + 4 + 16)
+        .put((byte) 'm')
+        .put((byte) 'r')
+        .put((byte) tag)
+        .putInt(length)
+        .array();
   }
 
   /** Java serialization of a value, without the fast path. */
@@ -129,7 +139,9 @@ final class DeclaredLengthTest {
       for (Compression compression : Arrays.asList(null, GZIP)) {
         byte[] bytes = compression == null ? payload : gzip(payload);
         SerdeException e = refusedWithin(() -> read(bytes, compression));
-        assertEquals("payload ends before the value is complete; it is truncated", e.getMessage(),
+        assertEquals(
+            "payload ends before the value is complete; it is truncated",
+            e.getMessage(),
             "tag " + tag + (compression == null ? "" : ", gzip"));
       }
     }
@@ -156,25 +168,48 @@ final class DeclaredLengthTest {
 
   @Test
   void read_serializedArrayDeclaringFiftyMillionElements_isRefusedAsCorrupt() throws IOException {
-    byte[] ints = patchInt(serialized(new Object[] {new int[] {7, 7, 7}}),
-        new byte[] {0, 0, 0, 3, 0, 0, 0, 7}, 0, FIFTY_MILLION);
-    byte[] nested = patchInt(serialized(new Holder(new long[] {5, 5})),
-        new byte[] {0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 5}, 0, FIFTY_MILLION);
-    byte[] objects = patchInt(serialized(new Object[] {new Object[] {null, null, null}}),
-        new byte[] {0, 0, 0, 3, 0x70, 0x70, 0x70}, 0, FIFTY_MILLION);
+    byte[] ints =
+        patchInt(
+            serialized(new Object[] {new int[] {7, 7, 7}}),
+            new byte[] {0, 0, 0, 3, 0, 0, 0, 7},
+            0,
+            FIFTY_MILLION);
+    byte[] nested =
+        patchInt(
+            serialized(new Holder(new long[] {5, 5})),
+            new byte[] {0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 5},
+            0,
+            FIFTY_MILLION);
+    byte[] objects =
+        patchInt(
+            serialized(new Object[] {new Object[] {null, null, null}}),
+            new byte[] {0, 0, 0, 3, 0x70, 0x70, 0x70},
+            0,
+            FIFTY_MILLION);
     AllowListFilter holders = AllowListFilter.of(MemoConfig.of(Map.of()));
 
     for (Compression compression : Arrays.asList(null, GZIP)) {
       SerdeException e = refusedWithin(() -> read(compress(ints, compression), compression));
-      assertEquals("payload declares an array of 50000000 elements of int, more than the bytes it"
-          + " holds can fill; it is corrupt", e.getMessage());
-      e = refusedWithin(() -> JavaSerialization.read(
-          new ByteArrayInputStream(compress(nested, compression)), holders, compression));
-      assertEquals("payload declares an array of 50000000 elements of long, more than the bytes"
-          + " it holds can fill; it is corrupt", e.getMessage());
+      assertEquals(
+          "payload declares an array of 50000000 elements of int, more than the bytes it"
+              + " holds can fill; it is corrupt",
+          e.getMessage());
+      e =
+          refusedWithin(
+              () ->
+                  JavaSerialization.read(
+                      new ByteArrayInputStream(compress(nested, compression)),
+                      holders,
+                      compression));
+      assertEquals(
+          "payload declares an array of 50000000 elements of long, more than the bytes"
+              + " it holds can fill; it is corrupt",
+          e.getMessage());
       e = refusedWithin(() -> read(compress(objects, compression), compression));
-      assertEquals("payload declares an array of 50000000 elements of java.lang.Object, more than"
-          + " the bytes it holds can fill; it is corrupt", e.getMessage());
+      assertEquals(
+          "payload declares an array of 50000000 elements of java.lang.Object, more than"
+              + " the bytes it holds can fill; it is corrupt",
+          e.getMessage());
     }
   }
 
@@ -185,22 +220,40 @@ final class DeclaredLengthTest {
   @Test
   void read_collectionsDeclaringMillionsOfElements_areRefusedAsCorrupt() throws IOException {
     // ArrayList: its size field; HashMap: the mappings count in its block data; HashSet: its size.
-    byte[] list = patchInt(serialized(new ArrayList<>(List.of("a", "b"))),
-        new byte[] {0, 0, 0, 2, 0x77, 0x04}, 0, FIFTY_MILLION);
-    byte[] map = patchInt(serialized(new HashMap<>(Map.of("a", "b"))),
-        new byte[] {0x77, 0x08, 0, 0, 0, 2, 0, 0, 0, 1}, 6, 20_000_000);
-    byte[] set = patchInt(serialized(new HashSet<>(List.of("a"))),
-        new byte[] {0x77, 0x0c, 0, 0, 0, 16, 0x3f, 0x40, 0, 0, 0, 0, 0, 1}, 10, 20_000_000);
+    byte[] list =
+        patchInt(
+            serialized(new ArrayList<>(List.of("a", "b"))),
+            new byte[] {0, 0, 0, 2, 0x77, 0x04},
+            0,
+            FIFTY_MILLION);
+    byte[] map =
+        patchInt(
+            serialized(new HashMap<>(Map.of("a", "b"))),
+            new byte[] {0x77, 0x08, 0, 0, 0, 2, 0, 0, 0, 1},
+            6,
+            20_000_000);
+    byte[] set =
+        patchInt(
+            serialized(new HashSet<>(List.of("a"))),
+            new byte[] {0x77, 0x0c, 0, 0, 0, 16, 0x3f, 0x40, 0, 0, 0, 0, 0, 1},
+            10,
+            20_000_000);
 
     SerdeException e = refusedWithin(() -> read(list, null));
-    assertEquals("payload declares an array of 50000000 elements of java.lang.Object, more than"
-        + " the bytes it holds can fill; it is corrupt", e.getMessage());
+    assertEquals(
+        "payload declares an array of 50000000 elements of java.lang.Object, more than"
+            + " the bytes it holds can fill; it is corrupt",
+        e.getMessage());
     e = refusedWithin(() -> read(map, null));
-    assertEquals("payload declares an array of 33554432 elements of java.util.Map$Entry, more"
-        + " than the bytes it holds can fill; it is corrupt", e.getMessage());
+    assertEquals(
+        "payload declares an array of 33554432 elements of java.util.Map$Entry, more"
+            + " than the bytes it holds can fill; it is corrupt",
+        e.getMessage());
     e = refusedWithin(() -> read(gzip(set), GZIP));
-    assertEquals("payload declares an array of 33554432 elements of java.util.Map$Entry, more"
-        + " than the bytes it holds can fill; it is corrupt", e.getMessage());
+    assertEquals(
+        "payload declares an array of 33554432 elements of java.util.Map$Entry, more"
+            + " than the bytes it holds can fill; it is corrupt",
+        e.getMessage());
   }
 
   @Test
@@ -221,8 +274,9 @@ final class DeclaredLengthTest {
       for (Object value : List.of(nulls, sparse, set)) {
         assertEquals(value, read(compress(serialized(value), compression), compression));
       }
-      assertArrayEquals(holder.values(), ((Holder) read(
-          compress(serialized(holder), compression), compression)).values());
+      assertArrayEquals(
+          holder.values(),
+          ((Holder) read(compress(serialized(holder), compression), compression)).values());
       Object[] back = (Object[]) read(compress(serialized(arrays), compression), compression);
       assertEquals(100_000, ((int[]) back[0]).length);
       assertEquals(50_000, ((double[]) ((Object[]) back[1])[0]).length);
@@ -234,13 +288,19 @@ final class DeclaredLengthTest {
     // Two arrays each declaring most of what follows: each alone fits, together they do not. The
     // first is allocated (its references are what the bytes after it can fill), the second not.
     int[] filler = new int[300_000];
-    byte[] payload = patchInt(serialized(new Object[] {new Object[] {null}, filler}),
-        new byte[] {0, 0, 0, 1, 0x70}, 0, 8 * 1_100_000);
+    byte[] payload =
+        patchInt(
+            serialized(new Object[] {new Object[] {null}, filler}),
+            new byte[] {0, 0, 0, 1, 0x70},
+            0,
+            8 * 1_100_000);
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(payload, null));
 
-    assertEquals("payload declares an array of 300000 elements of int, more than the bytes it"
-        + " holds can fill; it is corrupt", e.getMessage());
+    assertEquals(
+        "payload declares an array of 300000 elements of int, more than the bytes it"
+            + " holds can fill; it is corrupt",
+        e.getMessage());
   }
 
   // ---- the ceiling for compressed payloads ----
@@ -253,14 +313,21 @@ final class DeclaredLengthTest {
     JavaSerialization.write(new long[200_000], out, DEFAULT, GZIP);
     byte[] payload = out.toByteArray();
 
-    SerdeException e = assertThrows(SerdeException.class,
-        () -> JavaSerialization.read(new ByteArrayInputStream(payload), limited, GZIP));
+    SerdeException e =
+        assertThrows(
+            SerdeException.class,
+            () -> JavaSerialization.read(new ByteArrayInputStream(payload), limited, GZIP));
 
-    assertEquals("payload holds more than memo.serde.java.max-payload-bytes (1048576) bytes of"
-        + " serialized data; raise it if such values are expected", e.getMessage());
+    assertEquals(
+        "payload holds more than memo.serde.java.max-payload-bytes (1048576) bytes of"
+            + " serialized data; raise it if such values are expected",
+        e.getMessage());
     out.reset();
     JavaSerialization.write(new long[100_000], out, DEFAULT, GZIP);
-    assertEquals(100_000, ((long[]) JavaSerialization.read(
-        new ByteArrayInputStream(out.toByteArray()), limited, GZIP)).length);
+    assertEquals(
+        100_000,
+        ((long[])
+                JavaSerialization.read(new ByteArrayInputStream(out.toByteArray()), limited, GZIP))
+            .length);
   }
 }

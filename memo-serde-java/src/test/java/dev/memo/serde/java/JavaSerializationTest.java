@@ -75,6 +75,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 final class JavaSerializationTest {
   private static final AllowListFilter DEFAULT = AllowListFilter.of(MemoConfig.empty());
+
   /** Lets a test write payloads that the filter under test must then refuse. */
   private static final ObjectInputFilter ANYTHING = info -> ObjectInputFilter.Status.ALLOWED;
 
@@ -129,7 +130,8 @@ final class JavaSerializationTest {
         Arguments.of("unmodifiableList", Collections.unmodifiableList(new ArrayList<>(List.of(1)))),
         Arguments.of("unmodifiableSet", Collections.unmodifiableSet(new HashSet<>(Set.of(1)))),
         Arguments.of("unmodifiableMap", Collections.unmodifiableMap(new HashMap<>(Map.of(1, 2)))),
-        Arguments.of("unmodifiableNavigableMap",
+        Arguments.of(
+            "unmodifiableNavigableMap",
             Collections.unmodifiableNavigableMap(new TreeMap<>(Map.of(1, 2)))),
         Arguments.of("emptyList", Collections.emptyList()),
         Arguments.of("emptySortedSet", Collections.emptySortedSet()),
@@ -160,10 +162,10 @@ final class JavaSerializationTest {
         Arguments.of("LocalDate", LocalDate.of(2024, 2, 29)),
         Arguments.of("LocalTime", LocalTime.of(23, 59, 1)),
         Arguments.of("LocalDateTime", LocalDateTime.of(2024, 1, 1, 0, 0)),
-        Arguments.of("ZonedDateTime",
-            ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, ZoneId.of("Europe/Paris"))),
-        Arguments.of("OffsetDateTime",
-            OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.ofHours(-5))),
+        Arguments.of(
+            "ZonedDateTime", ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, ZoneId.of("Europe/Paris"))),
+        Arguments.of(
+            "OffsetDateTime", OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.ofHours(-5))),
         Arguments.of("Duration", Duration.ofMillis(1500)),
         Arguments.of("Period", Period.of(1, 2, 3)),
         Arguments.of("Year", Year.of(2024)),
@@ -208,9 +210,11 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
 
-    assertEquals("payload names class dev.memo.serde.java.fixture.Plain, which is not allowed;"
-        + " add it or its package to memo.serde.java.allow (for example"
-        + " dev.memo.serde.java.fixture.*)", e.getMessage());
+    assertEquals(
+        "payload names class dev.memo.serde.java.fixture.Plain, which is not allowed;"
+            + " add it or its package to memo.serde.java.allow (for example"
+            + " dev.memo.serde.java.fixture.*)",
+        e.getMessage());
   }
 
   @Test
@@ -219,9 +223,11 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
 
-    assertEquals("payload names class dev.memo.serde.java.fixture.Plain, which is not allowed;"
-        + " add it or its package to memo.serde.java.allow (for example"
-        + " dev.memo.serde.java.fixture.*)", e.getMessage());
+    assertEquals(
+        "payload names class dev.memo.serde.java.fixture.Plain, which is not allowed;"
+            + " add it or its package to memo.serde.java.allow (for example"
+            + " dev.memo.serde.java.fixture.*)",
+        e.getMessage());
   }
 
   @Test
@@ -230,8 +236,10 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
 
-    assertEquals("payload names class java.util.Vector, which is not allowed; add it to"
-        + " memo.serde.java.allow", e.getMessage());
+    assertEquals(
+        "payload names class java.util.Vector, which is not allowed; add it to"
+            + " memo.serde.java.allow",
+        e.getMessage());
   }
 
   @Test
@@ -256,9 +264,11 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
 
-    assertEquals("payload names class dev.memo.serde.java.fixture.Tripwire, which is not allowed;"
-        + " add it or its package to memo.serde.java.allow (for example"
-        + " dev.memo.serde.java.fixture.*)", e.getMessage());
+    assertEquals(
+        "payload names class dev.memo.serde.java.fixture.Tripwire, which is not allowed;"
+            + " add it or its package to memo.serde.java.allow (for example"
+            + " dev.memo.serde.java.fixture.*)",
+        e.getMessage());
     assertFalse(TripwireBase.constructed, "the refused class was instantiated");
     assertFalse(Files.exists(trace), "the refused class's readObject ran");
   }
@@ -280,13 +290,17 @@ final class JavaSerializationTest {
   void write_classNotAllowed_throwsBecauseItCouldNotBeReadBack() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    SerdeException e = assertThrows(SerdeException.class,
-        () -> JavaSerialization.write(new ArrayList<>(List.of(new Plain(1))), out, DEFAULT));
+    SerdeException e =
+        assertThrows(
+            SerdeException.class,
+            () -> JavaSerialization.write(new ArrayList<>(List.of(new Plain(1))), out, DEFAULT));
 
-    assertEquals("value of type java.util.ArrayList contains class"
-        + " dev.memo.serde.java.fixture.Plain, which is not allowed, so it could not be read back;"
-        + " add it or its package to memo.serde.java.allow (for example"
-        + " dev.memo.serde.java.fixture.*)", e.getMessage());
+    assertEquals(
+        "value of type java.util.ArrayList contains class"
+            + " dev.memo.serde.java.fixture.Plain, which is not allowed, so it could not be read back;"
+            + " add it or its package to memo.serde.java.allow (for example"
+            + " dev.memo.serde.java.fixture.*)",
+        e.getMessage());
   }
 
   @Test
@@ -295,8 +309,11 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> write(lambda, DEFAULT));
 
-    assertTrue(e.getMessage().contains("contains class java.lang.invoke.SerializedLambda, which is"
-        + " not allowed, so it could not be read back; add it to memo.serde.java.allow"),
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "contains class java.lang.invoke.SerializedLambda, which is"
+                    + " not allowed, so it could not be read back; add it to memo.serde.java.allow"),
         e.getMessage());
   }
 
@@ -309,9 +326,15 @@ final class JavaSerializationTest {
     SerdeException e = assertThrows(SerdeException.class, () -> write(new Opaque(), DEFAULT));
 
     String type = Opaque.class.getName();
-    assertEquals("value of type " + type + " cannot be serialized: " + type + " is not"
-        + " Serializable; make it implement java.io.Serializable (or turn it into a record that"
-        + " does), or choose another serde with memo.serde", e.getMessage());
+    assertEquals(
+        "value of type "
+            + type
+            + " cannot be serialized: "
+            + type
+            + " is not"
+            + " Serializable; make it implement java.io.Serializable (or turn it into a record that"
+            + " does), or choose another serde with memo.serde",
+        e.getMessage());
   }
 
   @Test
@@ -321,9 +344,13 @@ final class JavaSerializationTest {
     SerdeException e = assertThrows(SerdeException.class, () -> write(value, DEFAULT));
 
     String type = Opaque.class.getName();
-    assertEquals("value of type java.util.HashMap cannot be serialized: it contains a " + type
-        + ", which is not Serializable; make " + type + " implement java.io.Serializable (or turn"
-        + " it into a record that does), or choose another serde with memo.serde",
+    assertEquals(
+        "value of type java.util.HashMap cannot be serialized: it contains a "
+            + type
+            + ", which is not Serializable; make "
+            + type
+            + " implement java.io.Serializable (or turn"
+            + " it into a record that does), or choose another serde with memo.serde",
         e.getMessage());
   }
 
@@ -334,9 +361,16 @@ final class JavaSerializationTest {
     SerdeException e =
         assertThrows(SerdeException.class, () -> write(new Holder(new Opaque()), DEFAULT));
 
-    assertTrue(e.getMessage().startsWith("value of type " + Holder.class.getName()
-        + " cannot be serialized: it contains a " + Opaque.class.getName() + ", which is not"
-        + " Serializable"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "value of type "
+                    + Holder.class.getName()
+                    + " cannot be serialized: it contains a "
+                    + Opaque.class.getName()
+                    + ", which is not"
+                    + " Serializable"),
+        e.getMessage());
   }
 
   /** A serializable class whose writeObject fails, as some library classes do on purpose. */
@@ -354,11 +388,16 @@ final class JavaSerializationTest {
     ObjectInputFilter filter = ANYTHING;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    SerdeException e = assertThrows(SerdeException.class,
-        () -> JavaSerialization.write(new Refusing(), out, filter));
+    SerdeException e =
+        assertThrows(
+            SerdeException.class, () -> JavaSerialization.write(new Refusing(), out, filter));
 
-    assertEquals("value of type " + Refusing.class.getName() + " cannot be serialized:"
-        + " InvalidClassException: Refusing; not today", e.getMessage());
+    assertEquals(
+        "value of type "
+            + Refusing.class.getName()
+            + " cannot be serialized:"
+            + " InvalidClassException: Refusing; not today",
+        e.getMessage());
     // The stream would have serialized its exception after the failure; nothing reaches out.
     assertEquals(0, out.size());
   }
@@ -381,10 +420,14 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
 
-    assertEquals("payload nests values deeper than memo.serde.java.max-depth (100); raise it if"
-        + " such values are expected", e.getMessage());
-    assertEquals(nested(150),
-        read(payload, filter(AllowListFilter.MAX_DEPTH, "1000")), "with the limit raised");
+    assertEquals(
+        "payload nests values deeper than memo.serde.java.max-depth (100); raise it if"
+            + " such values are expected",
+        e.getMessage());
+    assertEquals(
+        nested(150),
+        read(payload, filter(AllowListFilter.MAX_DEPTH, "1000")),
+        "with the limit raised");
   }
 
   @Test
@@ -394,8 +437,9 @@ final class JavaSerializationTest {
     SerdeException e =
         assertThrows(SerdeException.class, () -> read(write(new int[1001], DEFAULT), filter));
 
-    assertEquals("payload declares an array of 1001 elements, more than"
-        + " memo.serde.java.max-array-length (1000); raise it if such values are expected",
+    assertEquals(
+        "payload declares an array of 1001 elements, more than"
+            + " memo.serde.java.max-array-length (1000); raise it if such values are expected",
         e.getMessage());
     assertArrayEquals(new int[1000], (int[]) read(write(new int[1000], DEFAULT), filter));
   }
@@ -405,11 +449,11 @@ final class JavaSerializationTest {
     AllowListFilter filter = filter(AllowListFilter.MAX_ARRAY_LENGTH, "1000");
     List<Integer> list = new ArrayList<>(Collections.nCopies(1001, 1));
 
-    SerdeException e =
-        assertThrows(SerdeException.class, () -> read(write(list, DEFAULT), filter));
+    SerdeException e = assertThrows(SerdeException.class, () -> read(write(list, DEFAULT), filter));
 
-    assertEquals("payload declares an array of 1001 elements, more than"
-        + " memo.serde.java.max-array-length (1000); raise it if such values are expected",
+    assertEquals(
+        "payload declares an array of 1001 elements, more than"
+            + " memo.serde.java.max-array-length (1000); raise it if such values are expected",
         e.getMessage());
   }
 
@@ -424,11 +468,14 @@ final class JavaSerializationTest {
     }
     byte[] payload = write(cells, DEFAULT);
 
-    SerdeException e = assertThrows(SerdeException.class,
-        () -> read(payload, filter(AllowListFilter.MAX_REFS, "50")));
+    SerdeException e =
+        assertThrows(
+            SerdeException.class, () -> read(payload, filter(AllowListFilter.MAX_REFS, "50")));
 
-    assertEquals("payload holds more than memo.serde.java.max-refs (50) object references; raise"
-        + " it if such values are expected", e.getMessage());
+    assertEquals(
+        "payload holds more than memo.serde.java.max-refs (50) object references; raise"
+            + " it if such values are expected",
+        e.getMessage());
     assertEquals(cells, read(payload, filter(AllowListFilter.MAX_REFS, "1000")));
   }
 
@@ -443,9 +490,16 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
 
-    assertEquals("payload declares an array of " + length + " elements of long ("
-        + 8L * length + " bytes), more than this JVM's maximum heap (" + heap + " bytes); it is"
-        + " corrupt, or was written by a JVM with a larger heap (-Xmx)", e.getMessage());
+    assertEquals(
+        "payload declares an array of "
+            + length
+            + " elements of long ("
+            + 8L * length
+            + " bytes), more than this JVM's maximum heap ("
+            + heap
+            + " bytes); it is"
+            + " corrupt, or was written by a JVM with a larger heap (-Xmx)",
+        e.getMessage());
   }
 
   @Test
@@ -464,17 +518,18 @@ final class JavaSerializationTest {
     SerdeException e =
         assertThrows(SerdeException.class, () -> read(payload.toByteArray(), unlimited));
 
-    assertEquals("payload nests values too deeply for this thread's stack; lower"
-        + " memo.serde.java.max-depth (or the filter's depth limit), or run with a larger thread"
-        + " stack (-Xss)", e.getMessage());
+    assertEquals(
+        "payload nests values too deeply for this thread's stack; lower"
+            + " memo.serde.java.max-depth (or the filter's depth limit), or run with a larger thread"
+            + " stack (-Xss)",
+        e.getMessage());
     assertInstanceOf(StackOverflowError.class, e.getCause());
   }
 
   // ---- classes that changed or went away ----
 
   @Test
-  void read_serialVersionUidChanged_throwsSerdeExceptionSayingTheClassChanged()
-      throws IOException {
+  void read_serialVersionUidChanged_throwsSerdeExceptionSayingTheClassChanged() throws IOException {
     AllowListFilter filter = filter(AllowListFilter.ALLOW, Versioned.class.getName());
     byte[] payload = write(new Versioned(), filter);
     byte[] name = Versioned.class.getName().getBytes(UTF_8);
@@ -483,10 +538,12 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(payload, filter));
 
-    assertEquals("payload names class dev.memo.serde.java.fixture.Versioned, which has changed"
-        + " since the value was written (local class incompatible: stream classdesc"
-        + " serialVersionUID = 2, local class serialVersionUID = 1); the entry is stale and must"
-        + " be recomputed", e.getMessage());
+    assertEquals(
+        "payload names class dev.memo.serde.java.fixture.Versioned, which has changed"
+            + " since the value was written (local class incompatible: stream classdesc"
+            + " serialVersionUID = 2, local class serialVersionUID = 1); the entry is stale and must"
+            + " be recomputed",
+        e.getMessage());
   }
 
   @Test
@@ -498,8 +555,9 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(payload, filter));
 
-    assertEquals("payload names class dev.memo.serde.java.fixture.VersioneX, which is not on the"
-        + " class path; add the jar or module that defines it, or let the entry be recomputed",
+    assertEquals(
+        "payload names class dev.memo.serde.java.fixture.VersioneX, which is not on the"
+            + " class path; add the jar or module that defines it, or let the entry be recomputed",
         e.getMessage());
   }
 
@@ -512,8 +570,9 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(payload, noLongs));
 
-    assertEquals("payload was refused by the filter (class java.lang.Long, depth 1,"
-        + " references 1)", e.getMessage());
+    assertEquals(
+        "payload was refused by the filter (class java.lang.Long, depth 1," + " references 1)",
+        e.getMessage());
   }
 
   @Test
@@ -522,8 +581,9 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> write(List.of(7L), noLongs));
 
-    assertEquals("value of type java.util.ImmutableCollections$List12 contains class"
-        + " java.lang.Long, which the filter refuses, so it could not be read back",
+    assertEquals(
+        "value of type java.util.ImmutableCollections$List12 contains class"
+            + " java.lang.Long, which the filter refuses, so it could not be read back",
         e.getMessage());
   }
 
@@ -586,8 +646,7 @@ final class JavaSerializationTest {
     byte[] payload = write(new ArrayList<>(Collections.nCopies(1000, "text")), DEFAULT);
     FailingInputStream in = new FailingInputStream(payload, payload.length / 2);
 
-    IOException e =
-        assertThrows(IOException.class, () -> JavaSerialization.read(in, DEFAULT));
+    IOException e = assertThrows(IOException.class, () -> JavaSerialization.read(in, DEFAULT));
 
     assertSame(in.failure, e);
   }
@@ -596,8 +655,9 @@ final class JavaSerializationTest {
   void write_callersStreamFails_throwsItsIOException() {
     FailingOutputStream out = new FailingOutputStream(100_000);
 
-    IOException e = assertThrows(IOException.class,
-        () -> JavaSerialization.write(new double[100_000], out, DEFAULT));
+    IOException e =
+        assertThrows(
+            IOException.class, () -> JavaSerialization.write(new double[100_000], out, DEFAULT));
 
     assertSame(out.failure, e);
   }
@@ -617,17 +677,18 @@ final class JavaSerializationTest {
   // ---- compression ----
 
   /** gzip from the JDK, to test the compression hook apart from this module's serdes. */
-  private static final Compression GZIP = new Compression() {
-    @Override
-    public OutputStream compress(OutputStream out) throws IOException {
-      return new GZIPOutputStream(out);
-    }
+  private static final Compression GZIP =
+      new Compression() {
+        @Override
+        public OutputStream compress(OutputStream out) throws IOException {
+          return new GZIPOutputStream(out);
+        }
 
-    @Override
-    public InputStream decompress(InputStream in) throws IOException {
-      return new GZIPInputStream(in);
-    }
-  };
+        @Override
+        public InputStream decompress(InputStream in) throws IOException {
+          return new GZIPInputStream(in);
+        }
+      };
 
   @Test
   void read_compressedDataLongerThanTheValue_throwsSerdeException() throws IOException {
@@ -638,8 +699,12 @@ final class JavaSerializationTest {
       out.write(new byte[] {1, 2, 3});
     }
 
-    SerdeException e = assertThrows(SerdeException.class, () -> JavaSerialization.read(
-        new ByteArrayInputStream(payload.toByteArray()), DEFAULT, GZIP));
+    SerdeException e =
+        assertThrows(
+            SerdeException.class,
+            () ->
+                JavaSerialization.read(
+                    new ByteArrayInputStream(payload.toByteArray()), DEFAULT, GZIP));
 
     assertEquals("payload holds 3 bytes after the value; it is corrupt", e.getMessage());
   }
@@ -651,18 +716,20 @@ final class JavaSerializationTest {
     byte[] payload = out.toByteArray();
     payload[payload.length - 8] ^= 1; // the CRC-32 in the trailer, checked only at the end
 
-    SerdeException e = assertThrows(SerdeException.class, () -> JavaSerialization.read(
-        new ByteArrayInputStream(payload), DEFAULT, GZIP));
+    SerdeException e =
+        assertThrows(
+            SerdeException.class,
+            () -> JavaSerialization.read(new ByteArrayInputStream(payload), DEFAULT, GZIP));
 
-    assertTrue(e.getMessage().startsWith("payload is corrupt or was not written by this serde ("),
+    assertTrue(
+        e.getMessage().startsWith("payload is corrupt or was not written by this serde ("),
         e.getMessage());
   }
 
   @Test
   void read_compressedAndCallersStreamFails_throwsItsIOException() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    JavaSerialization.write(new ArrayList<>(Collections.nCopies(1000, "text")), out, DEFAULT,
-        GZIP);
+    JavaSerialization.write(new ArrayList<>(Collections.nCopies(1000, "text")), out, DEFAULT, GZIP);
     FailingInputStream in = new FailingInputStream(out.toByteArray(), out.size() / 2);
 
     IOException e =
@@ -745,14 +812,15 @@ final class JavaSerializationTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("rawValues")
-  void write_arrayOrStringCompressed_takesTheFastPathInsideTheCompression(String description,
-      Object value) throws IOException {
+  void write_arrayOrStringCompressed_takesTheFastPathInsideTheCompression(
+      String description, Object value) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     JavaSerialization.write(value, out, DEFAULT, GZIP);
 
     byte[] inside = new GZIPInputStream(new ByteArrayInputStream(out.toByteArray())).readNBytes(2);
     assertArrayEquals(new byte[] {'m', 'r'}, inside);
-    Object read = JavaSerialization.read(new ByteArrayInputStream(out.toByteArray()), DEFAULT, GZIP);
+    Object read =
+        JavaSerialization.read(new ByteArrayInputStream(out.toByteArray()), DEFAULT, GZIP);
     assertTrue(rawEquals(value, read), description);
   }
 
@@ -766,8 +834,9 @@ final class JavaSerializationTest {
     }
 
     // Java serialization itself folds NaN payloads into one NaN, so compare as Arrays.equals does.
-    assertTrue(Arrays.deepEquals(new Object[] {value}, new Object[] {read(out.toByteArray(),
-        DEFAULT)}), description);
+    assertTrue(
+        Arrays.deepEquals(new Object[] {value}, new Object[] {read(out.toByteArray(), DEFAULT)}),
+        description);
   }
 
   @Test
@@ -789,22 +858,29 @@ final class JavaSerializationTest {
   void read_fastPathLongerThanMaxArrayLength_throwsNamingTheLimit() throws IOException {
     AllowListFilter filter = filter(AllowListFilter.MAX_ARRAY_LENGTH, "3");
 
-    SerdeException e = assertThrows(SerdeException.class, () -> read(write("four", DEFAULT), filter));
+    SerdeException e =
+        assertThrows(SerdeException.class, () -> read(write("four", DEFAULT), filter));
 
-    assertEquals("payload declares an array of 4 elements, more than"
-        + " memo.serde.java.max-array-length (3); raise it if such values are expected",
+    assertEquals(
+        "payload declares an array of 4 elements, more than"
+            + " memo.serde.java.max-array-length (3); raise it if such values are expected",
         e.getMessage());
   }
 
   @Test
   void read_fastPathBoxedOfARefusedClass_throwsNamingTheClass() throws IOException {
-    ObjectInputFilter noDoubles = info -> info.serialClass() == Double.class
-        ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED;
+    ObjectInputFilter noDoubles =
+        info ->
+            info.serialClass() == Double.class
+                ? ObjectInputFilter.Status.REJECTED
+                : ObjectInputFilter.Status.UNDECIDED;
 
-    SerdeException e = assertThrows(SerdeException.class, () -> read(write(2.5d, DEFAULT), noDoubles));
+    SerdeException e =
+        assertThrows(SerdeException.class, () -> read(write(2.5d, DEFAULT), noDoubles));
 
-    assertEquals("payload was refused by the filter (class java.lang.Double, depth 1, references"
-        + " 1)", e.getMessage());
+    assertEquals(
+        "payload was refused by the filter (class java.lang.Double, depth 1, references" + " 1)",
+        e.getMessage());
   }
 
   @Test
@@ -813,8 +889,10 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
 
-    assertEquals("payload is corrupt or was not written by this serde (InvalidObjectException:"
-        + " boolean byte 2 is neither 0 nor 1)", e.getMessage());
+    assertEquals(
+        "payload is corrupt or was not written by this serde (InvalidObjectException:"
+            + " boolean byte 2 is neither 0 nor 1)",
+        e.getMessage());
   }
 
   @Test
@@ -823,8 +901,10 @@ final class JavaSerializationTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
 
-    assertEquals("payload is corrupt or was not written by this serde (InvalidObjectException:"
-        + " unknown raw value tag 99)", e.getMessage());
+    assertEquals(
+        "payload is corrupt or was not written by this serde (InvalidObjectException:"
+            + " unknown raw value tag 99)",
+        e.getMessage());
   }
 
   @Test

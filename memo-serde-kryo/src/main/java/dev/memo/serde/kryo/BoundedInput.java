@@ -37,18 +37,31 @@ final class BoundedInput extends Input {
    */
   void requireCount(long count, int bytesEach, String what) {
     if (count < 0) {
-      throw new SerdeException("payload declares " + what + " of " + count
-          + " elements; it is corrupt");
+      throw new SerdeException(
+          "payload declares " + what + " of " + count + " elements; it is corrupt");
     }
     if (count > maxLength) {
-      throw new SerdeException("payload declares " + what + " of " + count
-          + " elements, more than " + KryoRules.MAX_LENGTH + " (" + maxLength
-          + "); raise it if such values are expected");
+      throw new SerdeException(
+          "payload declares "
+              + what
+              + " of "
+              + count
+              + " elements, more than "
+              + KryoRules.MAX_LENGTH
+              + " ("
+              + maxLength
+              + "); raise it if such values are expected");
     }
     long remaining = remaining();
     if (count * bytesEach > remaining) {
-      throw new SerdeException("payload declares " + what + " of " + count
-          + " elements but holds only " + remaining + " more bytes; it is corrupt");
+      throw new SerdeException(
+          "payload declares "
+              + what
+              + " of "
+              + count
+              + " elements but holds only "
+              + remaining
+              + " more bytes; it is corrupt");
     }
   }
 

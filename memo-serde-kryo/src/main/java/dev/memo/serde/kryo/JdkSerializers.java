@@ -27,8 +27,8 @@ import java.util.TreeSet;
 /**
  * The serializers of the JDK collections {@link KryoRules} allows. Each declared size is checked
  * against the bytes that remain ({@link BoundedInput#requireCount}) before anything is allocated
- * for it; each kind is read back as the same kind (a {@code List.of} list as an unmodifiable
- * {@code List.of} list, an unmodifiable view as an unmodifiable view, a {@code TreeMap} with its
+ * for it; each kind is read back as the same kind (a {@code List.of} list as an unmodifiable {@code
+ * List.of} list, an unmodifiable view as an unmodifiable view, a {@code TreeMap} with its
  * comparator); a sorted collection whose comparator cannot be written is refused with the reason.
  *
  * <p>Serializers are owned by one Kryo instance and so used by one thread at a time.
@@ -42,15 +42,23 @@ final class JdkSerializers {
 
   static void requireWritable(Kryo kryo, Comparator<?> comparator, String kind) {
     if (!rules(kryo).writableComparator(comparator)) {
-      throw new SerdeException(kind + "'s comparator, of class " + comparator.getClass().getName()
-          + ", cannot be written, so the " + kind + " could not be read back; sort with natural"
-          + " ordering, Comparator.reverseOrder() or String.CASE_INSENSITIVE_ORDER, with an enum"
-          + " or record that implements Comparator, or copy the entries into a LinkedHashMap or"
-          + " LinkedHashSet");
+      throw new SerdeException(
+          kind
+              + "'s comparator, of class "
+              + comparator.getClass().getName()
+              + ", cannot be written, so the "
+              + kind
+              + " could not be read back; sort with natural"
+              + " ordering, Comparator.reverseOrder() or String.CASE_INSENSITIVE_ORDER, with an enum"
+              + " or record that implements Comparator, or copy the entries into a LinkedHashMap or"
+              + " LinkedHashSet");
     }
   }
 
-  /** {@code ArrayList}, {@code LinkedList}, {@code ArrayDeque}, {@code HashSet}, {@code LinkedHashSet}. */
+  /**
+   * {@code ArrayList}, {@code LinkedList}, {@code ArrayDeque}, {@code HashSet}, {@code
+   * LinkedHashSet}.
+   */
   static final class CheckedCollection extends CollectionSerializer<Collection<Object>> {
     @Override
     protected Collection<Object> create(
@@ -116,8 +124,10 @@ final class JdkSerializers {
     UNMODIFIABLE_NAVIGABLE_MAP;
 
     boolean sorted() {
-      return this == UNMODIFIABLE_SORTED_SET || this == UNMODIFIABLE_NAVIGABLE_SET
-          || this == UNMODIFIABLE_SORTED_MAP || this == UNMODIFIABLE_NAVIGABLE_MAP;
+      return this == UNMODIFIABLE_SORTED_SET
+          || this == UNMODIFIABLE_NAVIGABLE_SET
+          || this == UNMODIFIABLE_SORTED_MAP
+          || this == UNMODIFIABLE_NAVIGABLE_MAP;
     }
   }
 

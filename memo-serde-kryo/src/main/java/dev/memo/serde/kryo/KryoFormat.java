@@ -67,9 +67,11 @@ final class KryoFormat {
    */
   static int readPreamble(Input input) {
     if (input.limit() - input.position() < 4
-        || input.readByte() != MARKER_0 || input.readByte() != MARKER_1) {
-      throw new SerdeException("payload does not start with the kryo serde's marker; it is"
-          + " corrupt or was not written by this serde");
+        || input.readByte() != MARKER_0
+        || input.readByte() != MARKER_1) {
+      throw new SerdeException(
+          "payload does not start with the kryo serde's marker; it is"
+              + " corrupt or was not written by this serde");
     }
     int format = input.readByte() & 0xFF;
     int n = input.readByte() & 0xFF;
@@ -79,9 +81,16 @@ final class KryoFormat {
     String version = new String(input.getBuffer(), input.position(), n, StandardCharsets.US_ASCII);
     input.skip(n);
     if (format != FORMAT || !version.equals(KRYO_VERSION)) {
-      throw new SerdeException("payload was written by Kryo " + version + " in format " + format
-          + ", and this is Kryo " + KRYO_VERSION + " in format " + FORMAT
-          + "; the entry is stale and must be recomputed");
+      throw new SerdeException(
+          "payload was written by Kryo "
+              + version
+              + " in format "
+              + format
+              + ", and this is Kryo "
+              + KRYO_VERSION
+              + " in format "
+              + FORMAT
+              + "; the entry is stale and must be recomputed");
     }
     int kind = input.readByte();
     if (kind != GRAPH && kind != RAW) {

@@ -40,9 +40,9 @@ import java.util.function.BiFunction;
 
 /**
  * Which classes a kryo payload may name, and the serializer each is written with. The rules are
- * memo-serde-java's: boxed primitives, {@code String}, {@code BigInteger}, {@code BigDecimal},
- * the JDK collections listed in {@link #JDK} (the kinds behind {@code List.of}, {@code Set.of},
- * {@code Map.of}, {@code Arrays.asList} and the unmodifiable, empty and singleton views of {@code
+ * memo-serde-java's: boxed primitives, {@code String}, {@code BigInteger}, {@code BigDecimal}, the
+ * JDK collections listed in {@link #JDK} (the kinds behind {@code List.of}, {@code Set.of}, {@code
+ * Map.of}, {@code Arrays.asList} and the unmodifiable, empty and singleton views of {@code
  * Collections} included), {@code java.time} values, {@code UUID}, {@code BitSet}, {@code
  * Optional}s, every enum and record, and arrays of any of these or of primitives are allowed; other
  * classes only by {@value #ALLOW}, whose patterns are those of {@code memo.serde.java.allow}. An
@@ -58,8 +58,10 @@ import java.util.function.BiFunction;
 final class KryoRules {
   /** {@code memo.serde.kryo.allow}: comma-separated extra classes and packages to allow. */
   static final String ALLOW = "memo.serde.kryo.allow";
+
   /** {@code memo.serde.kryo.max-depth}: the deepest nesting of objects in a payload. */
   static final String MAX_DEPTH = "memo.serde.kryo.max-depth";
+
   /** {@code memo.serde.kryo.max-length}: the most elements of one array, collection or string. */
   static final String MAX_LENGTH = "memo.serde.kryo.max-length";
 
@@ -106,8 +108,8 @@ final class KryoRules {
     int depth = (int) limit(scoped, "max-depth", DEFAULT_MAX_DEPTH, 1, 100_000);
     long length = limit(scoped, "max-length", DEFAULT_MAX_LENGTH, 0, DEFAULT_MAX_LENGTH);
     ClassLoader tccl = Thread.currentThread().getContextClassLoader();
-    return new KryoRules(patterns, depth, length,
-        tccl != null ? tccl : KryoRules.class.getClassLoader());
+    return new KryoRules(
+        patterns, depth, length, tccl != null ? tccl : KryoRules.class.getClassLoader());
   }
 
   private static long limit(MemoConfig scoped, String key, long defaultValue, long min, long max) {
@@ -160,8 +162,11 @@ final class KryoRules {
   }
 
   private static boolean isJdkName(String name) {
-    return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
-        || name.startsWith("sun.") || name.startsWith("com.sun.");
+    return name.startsWith("java.")
+        || name.startsWith("javax.")
+        || name.startsWith("jdk.")
+        || name.startsWith("sun.")
+        || name.startsWith("com.sun.");
   }
 
   /**
@@ -171,13 +176,18 @@ final class KryoRules {
    */
   Serializer<?> serializerFor(Kryo kryo, Class<?> type) {
     if (!allows(type)) {
-      throw new SerdeException("class " + elementType(type).getName() + " is not allowed, so "
-          + "a value holding it is neither written nor read; " + howToAllow(type));
+      throw new SerdeException(
+          "class "
+              + elementType(type).getName()
+              + " is not allowed, so "
+              + "a value holding it is neither written nor read; "
+              + howToAllow(type));
     }
     if (type.isArray()) {
-      Serializer<?> array = type.getComponentType().isPrimitive()
-          ? kryo.getDefaultSerializer(type)
-          : new DefaultArraySerializers.ObjectArraySerializer(kryo, type);
+      Serializer<?> array =
+          type.getComponentType().isPrimitive()
+              ? kryo.getDefaultSerializer(type)
+              : new DefaultArraySerializers.ObjectArraySerializer(kryo, type);
       return new JdkSerializers.CheckedArray<>(array, elementBytes(type.getComponentType()));
     }
     BiFunction<Kryo, Class<?>, Serializer<?>> jdk = JDK.get(type.getName());
@@ -209,8 +219,11 @@ final class KryoRules {
     }
     Class<?> type = load(name);
     if (!allows(type)) {
-      throw new SerdeException("payload names class " + elementType(type).getName()
-          + ", which is not allowed; " + howToAllow(type));
+      throw new SerdeException(
+          "payload names class "
+              + elementType(type).getName()
+              + ", which is not allowed; "
+              + howToAllow(type));
     }
     resolved.put(name, type);
     return type;
@@ -221,8 +234,12 @@ final class KryoRules {
       // initialize=false: no static initializer runs before the class is allowed.
       return Class.forName(name, false, loader);
     } catch (ClassNotFoundException | LinkageError e) {
-      throw new SerdeException("payload names class " + name + ", which is not on the class path;"
-          + " add the jar or module that defines it, or let the entry be recomputed", e);
+      throw new SerdeException(
+          "payload names class "
+              + name
+              + ", which is not on the class path;"
+              + " add the jar or module that defines it, or let the entry be recomputed",
+          e);
     }
   }
 
@@ -231,7 +248,8 @@ final class KryoRules {
     String pkg = element.getPackageName();
     if (pkg.isEmpty() || isJdk(element)) {
       return "memo-serde-kryo takes only the JDK values and collections it lists, enums, records"
-          + " and the classes named in " + ALLOW;
+          + " and the classes named in "
+          + ALLOW;
     }
     return "add it or its package to " + ALLOW + " (for example " + pkg + ".*)";
   }
@@ -263,8 +281,17 @@ final class KryoRules {
   private static Map<String, BiFunction<Kryo, Class<?>, Serializer<?>>> jdkTable() {
     Map<String, BiFunction<Kryo, Class<?>, Serializer<?>>> t = new HashMap<>();
     BiFunction<Kryo, Class<?>, Serializer<?>> byKryo = Kryo::getDefaultSerializer;
-    for (Class<?> c : List.of(Boolean.class, Byte.class, Character.class, Short.class,
-        Integer.class, Long.class, Float.class, Double.class, String.class)) {
+    for (Class<?> c :
+        List.of(
+            Boolean.class,
+            Byte.class,
+            Character.class,
+            Short.class,
+            Integer.class,
+            Long.class,
+            Float.class,
+            Double.class,
+            String.class)) {
       t.put(c.getName(), byKryo);
     }
     t.put(BigInteger.class.getName(), (k, c) -> new DefaultSerializers.BigIntegerSerializer());
@@ -274,7 +301,8 @@ final class KryoRules {
     t.put(Optional.class.getName(), (k, c) -> new OptionalSerializers.OptionalSerializer());
     t.put(OptionalInt.class.getName(), (k, c) -> new OptionalSerializers.OptionalIntSerializer());
     t.put(OptionalLong.class.getName(), (k, c) -> new OptionalSerializers.OptionalLongSerializer());
-    t.put(OptionalDouble.class.getName(),
+    t.put(
+        OptionalDouble.class.getName(),
         (k, c) -> new OptionalSerializers.OptionalDoubleSerializer());
     t.put("java.time.Duration", (k, c) -> new TimeSerializers.DurationSerializer());
     t.put("java.time.Instant", (k, c) -> new TimeSerializers.InstantSerializer());
@@ -291,8 +319,13 @@ final class KryoRules {
     t.put("java.time.MonthDay", (k, c) -> new TimeSerializers.MonthDaySerializer());
     t.put("java.time.Period", (k, c) -> new TimeSerializers.PeriodSerializer());
 
-    for (Class<?> c : List.of(ArrayList.class, LinkedList.class, ArrayDeque.class, HashSet.class,
-        LinkedHashSet.class)) {
+    for (Class<?> c :
+        List.of(
+            ArrayList.class,
+            LinkedList.class,
+            ArrayDeque.class,
+            HashSet.class,
+            LinkedHashSet.class)) {
       t.put(c.getName(), (k, type) -> new JdkSerializers.CheckedCollection());
     }
     t.put(HashMap.class.getName(), (k, c) -> new JdkSerializers.CheckedMap());
@@ -302,38 +335,65 @@ final class KryoRules {
     t.put("java.util.RegularEnumSet", (k, c) -> new DefaultSerializers.EnumSetSerializer());
     t.put("java.util.JumboEnumSet", (k, c) -> new DefaultSerializers.EnumSetSerializer());
 
-    for (Object view : List.of(List.of(), List.of(1), List.of(1, 2, 3), List.of(1, 2, 3).subList(0, 1))) {
-      t.put(view.getClass().getName(), (k, c) -> new JdkSerializers.View(JdkSerializers.Kind.LIST_OF));
+    for (Object view :
+        List.of(List.of(), List.of(1), List.of(1, 2, 3), List.of(1, 2, 3).subList(0, 1))) {
+      t.put(
+          view.getClass().getName(),
+          (k, c) -> new JdkSerializers.View(JdkSerializers.Kind.LIST_OF));
     }
     for (Object view : List.of(Set.of(), Set.of(1), Set.of(1, 2, 3))) {
-      t.put(view.getClass().getName(), (k, c) -> new JdkSerializers.View(JdkSerializers.Kind.SET_OF));
+      t.put(
+          view.getClass().getName(), (k, c) -> new JdkSerializers.View(JdkSerializers.Kind.SET_OF));
     }
     for (Object view : List.of(Map.of(), Map.of(1, 1), Map.of(1, 1, 2, 2))) {
-      t.put(view.getClass().getName(), (k, c) -> new JdkSerializers.MapView(JdkSerializers.Kind.MAP_OF));
+      t.put(
+          view.getClass().getName(),
+          (k, c) -> new JdkSerializers.MapView(JdkSerializers.Kind.MAP_OF));
     }
     List<Integer> list = new ArrayList<>(List.of(1));
     view(t, Arrays.asList(1), JdkSerializers.Kind.ARRAYS_AS_LIST);
     view(t, Collections.unmodifiableCollection(list), JdkSerializers.Kind.UNMODIFIABLE_COLLECTION);
     view(t, Collections.unmodifiableList(list), JdkSerializers.Kind.UNMODIFIABLE_LIST);
-    view(t, Collections.unmodifiableList(new LinkedList<>(list)), JdkSerializers.Kind.UNMODIFIABLE_LIST);
+    view(
+        t,
+        Collections.unmodifiableList(new LinkedList<>(list)),
+        JdkSerializers.Kind.UNMODIFIABLE_LIST);
     view(t, Collections.unmodifiableSet(new HashSet<>(list)), JdkSerializers.Kind.UNMODIFIABLE_SET);
-    view(t, Collections.unmodifiableSortedSet(new TreeSet<>(list)), JdkSerializers.Kind.UNMODIFIABLE_SORTED_SET);
-    view(t, Collections.unmodifiableNavigableSet(new TreeSet<>(list)), JdkSerializers.Kind.UNMODIFIABLE_NAVIGABLE_SET);
+    view(
+        t,
+        Collections.unmodifiableSortedSet(new TreeSet<>(list)),
+        JdkSerializers.Kind.UNMODIFIABLE_SORTED_SET);
+    view(
+        t,
+        Collections.unmodifiableNavigableSet(new TreeSet<>(list)),
+        JdkSerializers.Kind.UNMODIFIABLE_NAVIGABLE_SET);
     Map<Integer, Integer> map = new HashMap<>(Map.of(1, 1));
     mapView(t, Collections.unmodifiableMap(map), JdkSerializers.Kind.UNMODIFIABLE_MAP);
-    mapView(t, Collections.unmodifiableSortedMap(new TreeMap<>(map)), JdkSerializers.Kind.UNMODIFIABLE_SORTED_MAP);
-    mapView(t, Collections.unmodifiableNavigableMap(new TreeMap<>(map)), JdkSerializers.Kind.UNMODIFIABLE_NAVIGABLE_MAP);
-    t.put(Collections.emptyList().getClass().getName(),
+    mapView(
+        t,
+        Collections.unmodifiableSortedMap(new TreeMap<>(map)),
+        JdkSerializers.Kind.UNMODIFIABLE_SORTED_MAP);
+    mapView(
+        t,
+        Collections.unmodifiableNavigableMap(new TreeMap<>(map)),
+        JdkSerializers.Kind.UNMODIFIABLE_NAVIGABLE_MAP);
+    t.put(
+        Collections.emptyList().getClass().getName(),
         (k, c) -> new DefaultSerializers.CollectionsEmptyListSerializer());
-    t.put(Collections.emptySet().getClass().getName(),
+    t.put(
+        Collections.emptySet().getClass().getName(),
         (k, c) -> new DefaultSerializers.CollectionsEmptySetSerializer());
-    t.put(Collections.emptyMap().getClass().getName(),
+    t.put(
+        Collections.emptyMap().getClass().getName(),
         (k, c) -> new DefaultSerializers.CollectionsEmptyMapSerializer());
-    t.put(Collections.singletonList(1).getClass().getName(),
+    t.put(
+        Collections.singletonList(1).getClass().getName(),
         (k, c) -> new DefaultSerializers.CollectionsSingletonListSerializer());
-    t.put(Collections.singleton(1).getClass().getName(),
+    t.put(
+        Collections.singleton(1).getClass().getName(),
         (k, c) -> new DefaultSerializers.CollectionsSingletonSetSerializer());
-    t.put(Collections.singletonMap(1, 1).getClass().getName(),
+    t.put(
+        Collections.singletonMap(1, 1).getClass().getName(),
         (k, c) -> new DefaultSerializers.CollectionsSingletonMapSerializer());
 
     // The comparators a sorted collection may keep; each is a stateless singleton.
@@ -343,63 +403,70 @@ final class KryoRules {
     return Map.copyOf(t);
   }
 
-  private static void view(Map<String, BiFunction<Kryo, Class<?>, Serializer<?>>> t, Object view,
+  private static void view(
+      Map<String, BiFunction<Kryo, Class<?>, Serializer<?>>> t,
+      Object view,
       JdkSerializers.Kind kind) {
     t.put(view.getClass().getName(), (k, c) -> new JdkSerializers.View(kind));
   }
 
-  private static void mapView(Map<String, BiFunction<Kryo, Class<?>, Serializer<?>>> t,
-      Object view, JdkSerializers.Kind kind) {
+  private static void mapView(
+      Map<String, BiFunction<Kryo, Class<?>, Serializer<?>>> t,
+      Object view,
+      JdkSerializers.Kind kind) {
     t.put(view.getClass().getName(), (k, c) -> new JdkSerializers.MapView(kind));
   }
 
-  private static void singleton(Map<String, BiFunction<Kryo, Class<?>, Serializer<?>>> t,
-      Object instance) {
+  private static void singleton(
+      Map<String, BiFunction<Kryo, Class<?>, Serializer<?>>> t, Object instance) {
     t.put(instance.getClass().getName(), (k, c) -> new JdkSerializers.Singleton(instance));
   }
 
   /**
-   * Returns a checksum of what a class's serializer writes field by field: the names and types of
-   * a record's components, or of the instance fields of a class allowed by {@value #ALLOW}; 0 for
-   * JDK types, enums (written by name) and arrays. A payload records it beside the class's name, so
+   * Returns a checksum of what a class's serializer writes field by field: the names and types of a
+   * record's components, or of the instance fields of a class allowed by {@value #ALLOW}; 0 for JDK
+   * types, enums (written by name) and arrays. A payload records it beside the class's name, so
    * that a renamed, reordered or retyped component is a stale entry, not a misread.
    */
   int shape(Class<?> type) {
     return SHAPES.get(type);
   }
 
-  private static final ClassValue<Integer> SHAPES = new ClassValue<>() {
-    @Override
-    protected Integer computeValue(Class<?> type) {
-      StringBuilder s = new StringBuilder();
-      if (type.isRecord()) {
-        for (java.lang.reflect.RecordComponent c : type.getRecordComponents()) {
-          s.append(c.getName()).append(':').append(c.getType().getName()).append(';');
-        }
-      } else if (!type.isArray() && !type.isEnum() && !isJdk(type)
-          && !Enum.class.isAssignableFrom(type)) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-          java.lang.reflect.Field[] fields = c.getDeclaredFields();
-          // By name: the order reflection returns fields in is not specified.
-          Arrays.sort(fields, Comparator.comparing(java.lang.reflect.Field::getName));
-          for (java.lang.reflect.Field f : fields) {
-            int m = f.getModifiers();
-            if (!java.lang.reflect.Modifier.isStatic(m)
-                && !java.lang.reflect.Modifier.isTransient(m)) {
-              s.append(f.getName()).append(':').append(f.getType().getName()).append(';');
+  private static final ClassValue<Integer> SHAPES =
+      new ClassValue<>() {
+        @Override
+        protected Integer computeValue(Class<?> type) {
+          StringBuilder s = new StringBuilder();
+          if (type.isRecord()) {
+            for (java.lang.reflect.RecordComponent c : type.getRecordComponents()) {
+              s.append(c.getName()).append(':').append(c.getType().getName()).append(';');
+            }
+          } else if (!type.isArray()
+              && !type.isEnum()
+              && !isJdk(type)
+              && !Enum.class.isAssignableFrom(type)) {
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+              java.lang.reflect.Field[] fields = c.getDeclaredFields();
+              // By name: the order reflection returns fields in is not specified.
+              Arrays.sort(fields, Comparator.comparing(java.lang.reflect.Field::getName));
+              for (java.lang.reflect.Field f : fields) {
+                int m = f.getModifiers();
+                if (!java.lang.reflect.Modifier.isStatic(m)
+                    && !java.lang.reflect.Modifier.isTransient(m)) {
+                  s.append(f.getName()).append(':').append(f.getType().getName()).append(';');
+                }
+              }
+              s.append('|');
             }
           }
-          s.append('|');
+          if (s.length() == 0) {
+            return 0;
+          }
+          java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+          crc.update(s.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          return (int) crc.getValue();
         }
-      }
-      if (s.length() == 0) {
-        return 0;
-      }
-      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-      crc.update(s.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return (int) crc.getValue();
-    }
-  };
+      };
 
   /** Whether {@code comparator} is one a sorted collection may be written with. */
   boolean writableComparator(Comparator<?> comparator) {

@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A read takes the whole payload into memory first, so that every size the payload declares is
  * checked against the bytes that remain before anything is allocated for it ({@link BoundedInput}).
- * Kryo instances are not thread-safe: each call takes one, with its buffers, from a pool, and
- * gives it back unless the call failed (a failed call may leave it mid-graph).
+ * Kryo instances are not thread-safe: each call takes one, with its buffers, from a pool, and gives
+ * it back unless the call failed (a failed call may leave it mid-graph).
  *
  * <p>Thread-safe.
  */
@@ -35,6 +35,7 @@ final class KryoSerde implements Serde {
   static final String ZSTD_NAME = "kryo-zstd";
 
   private static final int BUFFER = 64 * 1024;
+
   /** Buffers that grew beyond this are not kept in the pool. */
   private static final int KEEP = 4 * 1024 * 1024;
 
@@ -53,12 +54,13 @@ final class KryoSerde implements Serde {
     this.rules = rules;
     this.zstd = zstd;
     int maxIdle = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
-    this.contexts = new Pool<>(true, false, maxIdle) {
-      @Override
-      protected Context create() {
-        return new Context(rules);
-      }
-    };
+    this.contexts =
+        new Pool<>(true, false, maxIdle) {
+          @Override
+          protected Context create() {
+            return new Context(rules);
+          }
+        };
   }
 
   /** One Kryo instance and the buffers it writes and reads through; used by one thread. */
@@ -123,8 +125,12 @@ final class KryoSerde implements Serde {
       throw writeFailure(type, e);
     } catch (StackOverflowError e) {
       sink.rethrowFailure();
-      throw new SerdeException("value of type " + type + " nests objects too deeply to serialize"
-          + " on this thread's stack; flatten it, or run with a larger thread stack (-Xss)", e);
+      throw new SerdeException(
+          "value of type "
+              + type
+              + " nests objects too deeply to serialize"
+              + " on this thread's stack; flatten it, or run with a larger thread stack (-Xss)",
+          e);
     } finally {
       c.output.setOutputStream(null);
       if (clean) {
@@ -135,25 +141,37 @@ final class KryoSerde implements Serde {
   }
 
   private static boolean isRaw(Object value) {
-    return value instanceof String || value instanceof double[] || value instanceof long[]
-        || value instanceof int[] || value instanceof byte[] || value instanceof float[]
-        || value instanceof short[] || value instanceof char[] || value instanceof boolean[];
+    return value instanceof String
+        || value instanceof double[]
+        || value instanceof long[]
+        || value instanceof int[]
+        || value instanceof byte[]
+        || value instanceof float[]
+        || value instanceof short[]
+        || value instanceof char[]
+        || value instanceof boolean[];
   }
 
   private SerdeException writeFailure(String type, RuntimeException e) {
     SerdeException cause = serdeCause(e);
     if (cause != null) {
-      return new SerdeException("value of type " + type + " cannot be written: "
-          + cause.getMessage(), e);
+      return new SerdeException(
+          "value of type " + type + " cannot be written: " + cause.getMessage(), e);
     }
     if (isDepthExceeded(e)) {
-      return new SerdeException("value of type " + type + " nests objects deeper than "
-          + KryoRules.MAX_DEPTH + " (" + rules.maxDepth() + "), or holds a cycle, which kryo does"
-          + " not write; raise the limit if such values are expected, or use the java serde for"
-          + " values with cycles", e);
+      return new SerdeException(
+          "value of type "
+              + type
+              + " nests objects deeper than "
+              + KryoRules.MAX_DEPTH
+              + " ("
+              + rules.maxDepth()
+              + "), or holds a cycle, which kryo does"
+              + " not write; raise the limit if such values are expected, or use the java serde for"
+              + " values with cycles",
+          e);
     }
-    return new SerdeException("value of type " + type + " cannot be serialized: " + describe(e),
-        e);
+    return new SerdeException("value of type " + type + " cannot be serialized: " + describe(e), e);
   }
 
   @Override
@@ -170,9 +188,11 @@ final class KryoSerde implements Serde {
       } else {
         Object bytes = zstd.read(in);
         if (!(bytes instanceof byte[])) {
-          throw new SerdeException("payload holds a " + (bytes == null ? "null" : bytes.getClass()
-              .getName()) + " where kryo-zstd writes bytes; it is corrupt or was not written by"
-              + " this serde");
+          throw new SerdeException(
+              "payload holds a "
+                  + (bytes == null ? "null" : bytes.getClass().getName())
+                  + " where kryo-zstd writes bytes; it is corrupt or was not written by"
+                  + " this serde");
         }
         c.input.setBuffer((byte[]) bytes);
         value = decode(c);
@@ -182,8 +202,11 @@ final class KryoSerde implements Serde {
     } catch (RuntimeException e) {
       throw readFailure(e);
     } catch (StackOverflowError e) {
-      throw new SerdeException("payload nests values too deeply for this thread's stack; lower "
-          + KryoRules.MAX_DEPTH + ", or run with a larger thread stack (-Xss)", e);
+      throw new SerdeException(
+          "payload nests values too deeply for this thread's stack; lower "
+              + KryoRules.MAX_DEPTH
+              + ", or run with a larger thread stack (-Xss)",
+          e);
     } finally {
       if (clean) {
         c.trim();
@@ -223,8 +246,8 @@ final class KryoSerde implements Serde {
       // 'm' 'r': the marker memo-serde-java documents for its raw values. Nothing else is handed
       // to it, so that a forged payload cannot reach its object stream through this serde.
       if (length < 2 || buffer[at] != 'm' || buffer[at + 1] != 'r') {
-        throw new SerdeException("payload's raw value does not start with its marker; it is"
-            + " corrupt");
+        throw new SerdeException(
+            "payload's raw value does not start with its marker; it is" + " corrupt");
       }
       ByteArrayInputStream raw = new ByteArrayInputStream(buffer, at, length);
       Object value = JavaSerialization.read(raw, new RawFilter(rules.maxLength(), length));
@@ -248,11 +271,17 @@ final class KryoSerde implements Serde {
       return cause;
     }
     if (isDepthExceeded(e)) {
-      return new SerdeException("payload nests values deeper than " + KryoRules.MAX_DEPTH + " ("
-          + rules.maxDepth() + "); raise it if such values are expected", e);
+      return new SerdeException(
+          "payload nests values deeper than "
+              + KryoRules.MAX_DEPTH
+              + " ("
+              + rules.maxDepth()
+              + "); raise it if such values are expected",
+          e);
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof KryoException && String.valueOf(t.getMessage()).startsWith("Buffer underflow")) {
+      if (t instanceof KryoException
+          && String.valueOf(t.getMessage()).startsWith("Buffer underflow")) {
         return new SerdeException("payload ends before the value is complete; it is truncated", e);
       }
     }
@@ -286,7 +315,8 @@ final class KryoSerde implements Serde {
       return e.getClass().getSimpleName();
     }
     int newline = message.indexOf('\n');
-    return e.getClass().getSimpleName() + ": "
+    return e.getClass().getSimpleName()
+        + ": "
         + (newline < 0 ? message : message.substring(0, newline));
   }
 
@@ -307,22 +337,37 @@ final class KryoSerde implements Serde {
     public Status checkInput(FilterInfo info) {
       Class<?> type = info.serialClass();
       if (type == null || !(isRaw(type) || isBoxed(type))) {
-        throw new SerdeException("payload's raw value names " + type + ", which kryo never"
-            + " writes raw; it is corrupt");
+        throw new SerdeException(
+            "payload's raw value names "
+                + type
+                + ", which kryo never"
+                + " writes raw; it is corrupt");
       }
       long length = info.arrayLength();
       if (length >= 0) {
         if (length > maxLength) {
-          throw new SerdeException("payload declares an array of " + length + " elements, more"
-              + " than " + KryoRules.MAX_LENGTH + " (" + maxLength + "); raise it if such values"
-              + " are expected");
+          throw new SerdeException(
+              "payload declares an array of "
+                  + length
+                  + " elements, more"
+                  + " than "
+                  + KryoRules.MAX_LENGTH
+                  + " ("
+                  + maxLength
+                  + "); raise it if such values"
+                  + " are expected");
         }
         // The raw layout: marker, tag and a 4-byte length, then the elements at fixed sizes
         // (a String's chars at one byte at least).
         long bytes = length * (type == char[].class ? 1 : elementSize(type.getComponentType()));
         if (bytes > payloadBytes - 7) {
-          throw new SerdeException("payload declares an array of " + length + " elements but"
-              + " holds only " + Math.max(0, payloadBytes - 7) + " more bytes; it is corrupt");
+          throw new SerdeException(
+              "payload declares an array of "
+                  + length
+                  + " elements but"
+                  + " holds only "
+                  + Math.max(0, payloadBytes - 7)
+                  + " more bytes; it is corrupt");
         }
       }
       return Status.ALLOWED;
@@ -333,9 +378,14 @@ final class KryoSerde implements Serde {
     }
 
     private static boolean isBoxed(Class<?> type) {
-      return type == Integer.class || type == Long.class || type == Double.class
-          || type == Float.class || type == Short.class || type == Byte.class
-          || type == Character.class || type == Boolean.class;
+      return type == Integer.class
+          || type == Long.class
+          || type == Double.class
+          || type == Float.class
+          || type == Short.class
+          || type == Byte.class
+          || type == Character.class
+          || type == Boolean.class;
     }
 
     private static int elementSize(Class<?> c) {

@@ -1,18 +1,19 @@
 package dev.memo.serde.kryo;
 
-import java.util.Set;
-import java.util.Optional;
 import dev.memo.MemoConfig;
 import dev.memo.MemoException;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
- * Provides the {@code kryo-zstd} serde: the {@code kryo} serde's bytes compressed by memo-serde-zstd's
- * {@code zstd} serde, which must be on the class path (it is an optional dependency of this module).
+ * Provides the {@code kryo-zstd} serde: the {@code kryo} serde's bytes compressed by
+ * memo-serde-zstd's {@code zstd} serde, which must be on the class path (it is an optional
+ * dependency of this module).
  *
  * <p>Priority -300, like {@code kryo}: used only when chosen by name or by a policy.
  *
@@ -34,6 +35,7 @@ public final class KryoZstdSerdeProvider implements SerdeProvider {
   public String name() {
     return KryoSerde.ZSTD_NAME;
   }
+
   /**
    * Returns the keys of the {@code kryo} serde, which this one shares; the compression is
    * configured by the {@code zstd} serde's keys ({@code memo.serde.zstd.*}).
@@ -44,7 +46,6 @@ public final class KryoZstdSerdeProvider implements SerdeProvider {
   public Optional<Set<String>> configKeys() {
     return Optional.of(Set.of(KryoRules.ALLOW, KryoRules.MAX_DEPTH, KryoRules.MAX_LENGTH));
   }
-
 
   /**
    * Returns -300: below the Java serdes, so that kryo-zstd is used only when chosen.
@@ -69,17 +70,20 @@ public final class KryoZstdSerdeProvider implements SerdeProvider {
   public Serde create(MemoConfig config) {
     KryoRules rules = KryoRules.of(config);
     List<SerdeProvider> zstd = new ArrayList<>();
-    for (SerdeProvider p : ServiceLoader.load(SerdeProvider.class,
-        KryoZstdSerdeProvider.class.getClassLoader())) {
+    for (SerdeProvider p :
+        ServiceLoader.load(SerdeProvider.class, KryoZstdSerdeProvider.class.getClassLoader())) {
       if (p.name().equals("zstd")) {
         zstd.add(p);
       }
     }
     if (zstd.size() != 1) {
-      throw new MemoException("serde \"kryo-zstd\" compresses with the serde \"zstd\", but "
-          + (zstd.isEmpty() ? "none" : zstd.size() + " providers") + " named \"zstd\" "
-          + (zstd.size() == 1 ? "is" : "are") + " on the class path; add dev.memo:memo-serde-zstd"
-          + " once");
+      throw new MemoException(
+          "serde \"kryo-zstd\" compresses with the serde \"zstd\", but "
+              + (zstd.isEmpty() ? "none" : zstd.size() + " providers")
+              + " named \"zstd\" "
+              + (zstd.size() == 1 ? "is" : "are")
+              + " on the class path; add dev.memo:memo-serde-zstd"
+              + " once");
     }
     Serde compression = zstd.get(0).create(config.root().scoped("memo.serde.zstd"));
     return new KryoSerde(KryoSerde.ZSTD_NAME, rules, compression);

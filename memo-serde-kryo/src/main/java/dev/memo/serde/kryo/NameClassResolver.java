@@ -9,10 +9,9 @@ import com.esotericsoftware.kryo.kryo5.util.IntMap;
 import dev.memo.SerdeException;
 
 /**
- * Registers classes by name, never by number: the first time a payload names a class it writes
- * the class's name and shape, and later mentions in the same payload a small per-payload number
- * for it. Two
- * programs that meet classes in a different order therefore read each other's entries; only the
+ * Registers classes by name, never by number: the first time a payload names a class it writes the
+ * class's name and shape, and later mentions in the same payload a small per-payload number for it.
+ * Two programs that meet classes in a different order therefore read each other's entries; only the
  * few classes Kryo itself registers at fixed numbers (the primitives, their boxes and {@code
  * String}) are written by number, and those numbers are part of the Kryo version the payload's
  * preamble records.
@@ -25,6 +24,7 @@ import dev.memo.SerdeException;
  */
 final class NameClassResolver extends DefaultClassResolver {
   private final KryoRules rules;
+
   /** False while Kryo's constructor registers its own classes, which it does by number. */
   private boolean open;
 
@@ -88,16 +88,19 @@ final class NameClassResolver extends DefaultClassResolver {
     Class type = nameIdToClass.get(nameId);
     if (type == null) {
       if (nameId != nextNameId) {
-        throw new SerdeException("payload refers to class number " + nameId + " before naming it;"
-            + " it is corrupt");
+        throw new SerdeException(
+            "payload refers to class number " + nameId + " before naming it;" + " it is corrupt");
       }
       nextNameId++;
       type = rules.resolve(input.readString());
       int shape = input.readInt();
       if (shape != rules.shape(type)) {
-        throw new SerdeException("payload names class " + type.getName() + ", whose components"
-            + " or fields have changed since the value was written; the entry is stale and must be"
-            + " recomputed");
+        throw new SerdeException(
+            "payload names class "
+                + type.getName()
+                + ", whose components"
+                + " or fields have changed since the value was written; the entry is stale and must be"
+                + " recomputed");
       }
       nameIdToClass.put(nameId, type);
     }
@@ -105,9 +108,9 @@ final class NameClassResolver extends DefaultClassResolver {
   }
 
   /**
-   * Forgets the per-payload class numbers after every payload, written or read. Kryo's own
-   * resolver keeps them while registration is required, which would make a payload readable only
-   * by the instance that wrote the one before it.
+   * Forgets the per-payload class numbers after every payload, written or read. Kryo's own resolver
+   * keeps them while registration is required, which would make a payload readable only by the
+   * instance that wrote the one before it.
    */
   @Override
   public void reset() {

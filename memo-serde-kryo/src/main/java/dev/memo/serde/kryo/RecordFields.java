@@ -44,14 +44,16 @@ final class RecordFields<T> extends Serializer<T> {
         Method accessor = components[i].getAccessor();
         accessor.setAccessible(true);
         Class<?> returned = types[i].isPrimitive() ? types[i] : Object.class;
-        getters[i] = lookup.unreflect(accessor)
-            .asType(MethodType.methodType(returned, Object.class));
+        getters[i] =
+            lookup.unreflect(accessor).asType(MethodType.methodType(returned, Object.class));
       }
       Constructor<T> canonical = type.getDeclaredConstructor(types);
       canonical.setAccessible(true);
-      constructor = lookup.unreflectConstructor(canonical)
-          .asSpreader(Object[].class, n)
-          .asType(MethodType.methodType(Object.class, Object[].class));
+      constructor =
+          lookup
+              .unreflectConstructor(canonical)
+              .asSpreader(Object[].class, n)
+              .asType(MethodType.methodType(Object.class, Object[].class));
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new KryoException("record " + type.getName() + " cannot be written: " + e, e);
     }
@@ -132,13 +134,15 @@ final class RecordFields<T> extends Serializer<T> {
     } catch (VirtualMachineError e) {
       throw e;
     } catch (ClassCastException e) {
-      throw new KryoException("payload gives record " + type.getName()
-          + " a component of another type; it is corrupt", e);
+      throw new KryoException(
+          "payload gives record " + type.getName() + " a component of another type; it is corrupt",
+          e);
     } catch (RuntimeException | Error e) {
       // The canonical constructor's own checks refuse the components: as with Java
       // serialization, the record is not built.
-      throw new KryoException("record " + type.getName() + "'s constructor refused the payload's"
-          + " components: " + e, e);
+      throw new KryoException(
+          "record " + type.getName() + "'s constructor refused the payload's" + " components: " + e,
+          e);
     } catch (Throwable e) {
       throw new KryoException(e);
     }

@@ -83,13 +83,18 @@ final class KryoSafetyTest {
     value.value = 7;
     byte[] payload = write(writer, value);
     byte[] name = kryoAscii(FIXTURE + ".Harmless");
-    byte[] forged = replace(payload, indexOf(payload, name), name.length,
-        kryoAscii(FIXTURE + ".Tripwire"));
+    byte[] forged =
+        replace(payload, indexOf(payload, name), name.length, kryoAscii(FIXTURE + ".Tripwire"));
 
     SerdeException refused = assertThrows(SerdeException.class, () -> read(writer, forged));
 
-    assertEquals("payload names class " + FIXTURE + ".Tripwire, which is not allowed; add it or"
-        + " its package to memo.serde.kryo.allow (for example " + FIXTURE + ".*)",
+    assertEquals(
+        "payload names class "
+            + FIXTURE
+            + ".Tripwire, which is not allowed; add it or"
+            + " its package to memo.serde.kryo.allow (for example "
+            + FIXTURE
+            + ".*)",
         refused.getMessage());
     assertFalse(Marks.INITIALIZED.get(), "the refused class's static initializer ran");
     assertFalse(Marks.CONSTRUCTED.get(), "the refused class was constructed");
@@ -103,24 +108,31 @@ final class KryoSafetyTest {
   void read_jdkClassOutsideTheTable_isRefused() throws IOException {
     byte[] payload = write(kryo(), new ArrayList<>(List.of(1)));
     byte[] name = kryoAscii("java.util.ArrayList");
-    byte[] forged = replace(payload, indexOf(payload, name), name.length,
-        kryoAscii("java.util.Hashtable"));
+    byte[] forged =
+        replace(payload, indexOf(payload, name), name.length, kryoAscii("java.util.Hashtable"));
 
     SerdeException refused = assertThrows(SerdeException.class, () -> read(kryo(), forged));
 
-    assertEquals("payload names class java.util.Hashtable, which is not allowed; memo-serde-kryo"
-        + " takes only the JDK values and collections it lists, enums, records and the classes"
-        + " named in memo.serde.kryo.allow", refused.getMessage());
+    assertEquals(
+        "payload names class java.util.Hashtable, which is not allowed; memo-serde-kryo"
+            + " takes only the JDK values and collections it lists, enums, records and the classes"
+            + " named in memo.serde.kryo.allow",
+        refused.getMessage());
   }
 
   @Test
   void write_classNotAllowed_throwsSerdeExceptionNamingItAndTheKey() {
-    SerdeException refused = assertThrows(SerdeException.class,
-        () -> write(kryo(), new ArrayList<>(List.of(new Harmless()))));
+    SerdeException refused =
+        assertThrows(
+            SerdeException.class, () -> write(kryo(), new ArrayList<>(List.of(new Harmless()))));
 
-    assertEquals("value of type java.util.ArrayList cannot be written: class " + FIXTURE
-        + ".Harmless is not allowed, so a value holding it is neither written nor read; add it or"
-        + " its package to memo.serde.kryo.allow (for example " + FIXTURE + ".*)",
+    assertEquals(
+        "value of type java.util.ArrayList cannot be written: class "
+            + FIXTURE
+            + ".Harmless is not allowed, so a value holding it is neither written nor read; add it or"
+            + " its package to memo.serde.kryo.allow (for example "
+            + FIXTURE
+            + ".*)",
         refused.getMessage());
   }
 
@@ -135,8 +147,10 @@ final class KryoSafetyTest {
 
   @Test
   void create_badAllowPattern_throwsNamingTheKeyAndTheForms() {
-    MemoConfigurationException bad = assertThrows(MemoConfigurationException.class,
-        () -> kryo(Map.of("memo.serde.kryo.allow", "com.example.*.Point")));
+    MemoConfigurationException bad =
+        assertThrows(
+            MemoConfigurationException.class,
+            () -> kryo(Map.of("memo.serde.kryo.allow", "com.example.*.Point")));
 
     assertTrue(bad.getMessage().contains("memo.serde.kryo.allow"), bad.getMessage());
     assertTrue(bad.getMessage().contains("com.example.*.Point"), bad.getMessage());
@@ -169,8 +183,8 @@ final class KryoSafetyTest {
     write(writer, new Shape("first", List.of(new Point(0, 0, "a")), Colour.RED));
     byte[] second = write(writer, new Shape("second", List.of(new Point(1, 1, "b")), Colour.BLUE));
 
-    assertEquals(new Shape("second", List.of(new Point(1, 1, "b")), Colour.BLUE),
-        read(kryo(), second));
+    assertEquals(
+        new Shape("second", List.of(new Point(1, 1, "b")), Colour.BLUE), read(kryo(), second));
   }
 
   @Test
@@ -185,8 +199,11 @@ final class KryoSafetyTest {
 
     SerdeException refused = assertThrows(SerdeException.class, () -> read(kryo(), forged));
 
-    assertTrue(refused.getMessage().startsWith("payload declares a collection of 400000000"
-        + " elements but holds only "), refused.getMessage());
+    assertTrue(
+        refused
+            .getMessage()
+            .startsWith("payload declares a collection of 400000000" + " elements but holds only "),
+        refused.getMessage());
   }
 
   @Test
@@ -200,8 +217,11 @@ final class KryoSafetyTest {
 
     SerdeException refused = assertThrows(SerdeException.class, () -> read(kryo(), forged));
 
-    assertTrue(refused.getMessage().startsWith("payload declares an array of 2147483637 elements"
-        + " but holds only "), refused.getMessage());
+    assertTrue(
+        refused
+            .getMessage()
+            .startsWith("payload declares an array of 2147483637 elements" + " but holds only "),
+        refused.getMessage());
   }
 
   @Test
@@ -214,19 +234,28 @@ final class KryoSafetyTest {
     SerdeException refused = assertThrows(SerdeException.class, () -> read(kryo(), forged));
 
     // memo-serde-java's reader reports the refusal in its own words around this serde's reason.
-    assertTrue(refused.getMessage().contains("payload declares an array of 2147483631 elements but"
-        + " holds only 24 more bytes; it is corrupt"), refused.getMessage());
+    assertTrue(
+        refused
+            .getMessage()
+            .contains(
+                "payload declares an array of 2147483631 elements but"
+                    + " holds only 24 more bytes; it is corrupt"),
+        refused.getMessage());
   }
 
   @Test
   void read_declaredLengthBeyondMaxLength_throwsSerdeExceptionNamingTheKey() throws IOException {
     byte[] payload = write(kryo(), new ArrayList<>(List.of(1, 2, 3)));
 
-    SerdeException refused = assertThrows(SerdeException.class,
-        () -> read(kryo(Map.of("memo.serde.kryo.max-length", "2")), payload));
+    SerdeException refused =
+        assertThrows(
+            SerdeException.class,
+            () -> read(kryo(Map.of("memo.serde.kryo.max-length", "2")), payload));
 
-    assertEquals("payload declares a collection of 3 elements, more than memo.serde.kryo.max-length"
-        + " (2); raise it if such values are expected", refused.getMessage());
+    assertEquals(
+        "payload declares a collection of 3 elements, more than memo.serde.kryo.max-length"
+            + " (2); raise it if such values are expected",
+        refused.getMessage());
   }
 
   private static Object nested(int depth) {
@@ -241,11 +270,15 @@ final class KryoSafetyTest {
   void read_nestedDeeperThanMaxDepth_throwsSerdeExceptionNamingTheKey() throws IOException {
     byte[] payload = write(kryo(), nested(30));
 
-    SerdeException refused = assertThrows(SerdeException.class,
-        () -> read(kryo(Map.of("memo.serde.kryo.max-depth", "10")), payload));
+    SerdeException refused =
+        assertThrows(
+            SerdeException.class,
+            () -> read(kryo(Map.of("memo.serde.kryo.max-depth", "10")), payload));
 
-    assertEquals("payload nests values deeper than memo.serde.kryo.max-depth (10); raise it if such"
-        + " values are expected", refused.getMessage());
+    assertEquals(
+        "payload nests values deeper than memo.serde.kryo.max-depth (10); raise it if such"
+            + " values are expected",
+        refused.getMessage());
     assertEquals(nested(30), read(kryo(), payload));
   }
 
@@ -256,8 +289,13 @@ final class KryoSafetyTest {
 
     SerdeException refused = assertThrows(SerdeException.class, () -> write(kryo(), cycle));
 
-    assertTrue(refused.getMessage().startsWith("value of type java.util.ArrayList nests objects"
-        + " deeper than memo.serde.kryo.max-depth (100), or holds a cycle"), refused.getMessage());
+    assertTrue(
+        refused
+            .getMessage()
+            .startsWith(
+                "value of type java.util.ArrayList nests objects"
+                    + " deeper than memo.serde.kryo.max-depth (100), or holds a cycle"),
+        refused.getMessage());
   }
 
   @Test
@@ -271,8 +309,10 @@ final class KryoSafetyTest {
     SerdeException stale = assertThrows(SerdeException.class, () -> read(kryo(), forged));
 
     assertEquals("5.6.2", KryoFormat.KRYO_VERSION, "read from the kryo5 jar's manifest");
-    assertEquals("payload was written by Kryo 5.5.0 in format 1, and this is Kryo 5.6.2 in"
-        + " format 1; the entry is stale and must be recomputed", stale.getMessage());
+    assertEquals(
+        "payload was written by Kryo 5.5.0 in format 1, and this is Kryo 5.6.2 in"
+            + " format 1; the entry is stale and must be recomputed",
+        stale.getMessage());
   }
 
   /** A record with the same name as {@link Point} but other components, as after a code change. */
@@ -284,13 +324,16 @@ final class KryoSafetyTest {
     byte[] payload = write(serde, new Pair(1, 2));
     String pair = Pair.class.getName();
     byte[] name = kryoAscii(pair);
-    byte[] forged = replace(payload, indexOf(payload, name), name.length,
-        kryoAscii(Pain.class.getName()));
+    byte[] forged =
+        replace(payload, indexOf(payload, name), name.length, kryoAscii(Pain.class.getName()));
 
     SerdeException stale = assertThrows(SerdeException.class, () -> read(serde, forged));
 
-    assertEquals("payload names class " + Pain.class.getName() + ", whose components or fields"
-        + " have changed since the value was written; the entry is stale and must be recomputed",
+    assertEquals(
+        "payload names class "
+            + Pain.class.getName()
+            + ", whose components or fields"
+            + " have changed since the value was written; the entry is stale and must be recomputed",
         stale.getMessage());
   }
 }

@@ -6,11 +6,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * A small pool of native resources (zstd contexts with their direct buffers): taken for one
- * stream, returned when it closes. Contexts are expensive to create (hundreds of KiB of native
- * tables each at level 3) and must not be shared by two streams at once; a pool rather than a
- * thread-local, so that a thread pool of hundreds of threads does not pin hundreds of contexts, and
- * so that idle contexts beyond the bound are freed at once rather than never. Thread-safe.
+ * A small pool of native resources (zstd contexts with their direct buffers): taken for one stream,
+ * returned when it closes. Contexts are expensive to create (hundreds of KiB of native tables each
+ * at level 3) and must not be shared by two streams at once; a pool rather than a thread-local, so
+ * that a thread pool of hundreds of threads does not pin hundreds of contexts, and so that idle
+ * contexts beyond the bound are freed at once rather than never. Thread-safe.
  *
  * @param <T> what is pooled
  */

@@ -20,11 +20,11 @@ import org.jspecify.annotations.Nullable;
  * ZSTD   (1) | one zstd frame (content checksum on)
  * </pre>
  *
- * <p>A payload is stored as it is when it is smaller than the configured minimum, or when its
- * first block (up to {@value #BLOCK} bytes, zstd's own block size) does not compress by at least
- * {@value #MIN_RATIO}: compressing already compressed or random data costs time and gains nothing.
- * Deciding on the first block keeps writing streamed: at most one block is held back while the
- * decision is made, whatever the size of the value.
+ * <p>A payload is stored as it is when it is smaller than the configured minimum, or when its first
+ * block (up to {@value #BLOCK} bytes, zstd's own block size) does not compress by at least {@value
+ * #MIN_RATIO}: compressing already compressed or random data costs time and gains nothing. Deciding
+ * on the first block keeps writing streamed: at most one block is held back while the decision is
+ * made, whatever the size of the value.
  *
  * <p>Streams go through {@code ZstdCompressCtx.compressDirectByteBufferStream} and {@code
  * ZstdDecompressCtx.decompressDirectByteBufferStream} on pooled contexts, not through zstd-jni's
@@ -81,8 +81,8 @@ final class ZstdCompression implements Compression {
       return in;
     }
     if (flag != ZSTD) {
-      throw new IOException("payload does not start with the zstd serde's flag (0 or 1) but with "
-          + flag);
+      throw new IOException(
+          "payload does not start with the zstd serde's flag (0 or 1) but with " + flag);
     }
     return new DecompressingStream(in);
   }
@@ -114,16 +114,17 @@ final class ZstdCompression implements Compression {
   }
 
   /**
-   * Holds back the first block to decide between STORED and ZSTD, then streams: each full block
-   * is compressed as it arrives, and nothing but one block and its compressed form is ever in
-   * memory.
+   * Holds back the first block to decide between STORED and ZSTD, then streams: each full block is
+   * compressed as it arrives, and nothing but one block and its compressed form is ever in memory.
    */
   private final class CompressingStream extends OutputStream {
     private final OutputStream out;
     private final byte[] first = new byte[BLOCK];
     private int held;
+
     /** Null until decided; then set for ZSTD, and still null for STORED. */
     private @Nullable Compressor zstd;
+
     private boolean decided;
     private boolean closed;
 

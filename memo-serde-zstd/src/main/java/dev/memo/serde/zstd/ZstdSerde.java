@@ -50,7 +50,6 @@ final class ZstdSerde implements Serde {
 
   @Override
   public String toString() {
-    return "ZstdSerde{level=" + zstd.level() + ", min-size=" + zstd.minSize() + ", " + filter
-        + "}";
+    return "ZstdSerde{level=" + zstd.level() + ", min-size=" + zstd.minSize() + ", " + filter + "}";
   }
 }

@@ -13,15 +13,15 @@ import java.util.Set;
  * filter, compressed with zstd through pooled contexts.
  *
  * <p>Priority -50: above {@code java} (-100) and {@code java-gzip} (-200), so that adding this
- * module makes zstd the serde new entries are written with; below 0, so that any other serde a
- * user adds still wins. Entries already written stay readable, each by the serde named in its
- * header, as long as memo-serde-java (which this module requires) is there.
+ * module makes zstd the serde new entries are written with; below 0, so that any other serde a user
+ * adds still wins. Entries already written stay readable, each by the serde named in its header, as
+ * long as memo-serde-java (which this module requires) is there.
  *
  * <p>Configuration:
  *
  * <ul>
- *   <li>{@code memo.serde.zstd.level}: the zstd level, default 3; negative levels (down to
- *       -131072) are faster and compress less, 19 to 22 are slow and compress most;
+ *   <li>{@code memo.serde.zstd.level}: the zstd level, default 3; negative levels (down to -131072)
+ *       are faster and compress less, 19 to 22 are slow and compress most;
  *   <li>{@code memo.serde.zstd.min-size}: payloads smaller than this are stored uncompressed,
  *       default 512 bytes, at most 128KiB;
  *   <li>the filter's {@code memo.serde.java.*} keys, shared with {@code java} and {@code
@@ -33,10 +33,13 @@ import java.util.Set;
 public final class ZstdSerdeProvider implements SerdeProvider {
   /** The key of the zstd level, relative to {@code memo.serde.zstd}. */
   static final String LEVEL = "level";
+
   /** The key of the size below which payloads are stored uncompressed. */
   static final String MIN_SIZE = "min-size";
+
   /** The zstd level used unless configured: zstd's own default. */
   static final int DEFAULT_LEVEL = 3;
+
   /** The default of {@code min-size}: below it, a frame's overhead eats what compression saves. */
   static final long DEFAULT_MIN_SIZE = 512;
 
@@ -64,8 +67,8 @@ public final class ZstdSerdeProvider implements SerdeProvider {
   }
 
   /**
-   * Returns the keys this provider reads: {@code memo.serde.zstd.level}, {@code memo.serde.zstd.min-size} and the
-   * filter's {@code memo.serde.java.*} keys.
+   * Returns the keys this provider reads: {@code memo.serde.zstd.level}, {@code
+   * memo.serde.zstd.min-size} and the filter's {@code memo.serde.java.*} keys.
    *
    * @return the full keys
    */
@@ -81,8 +84,8 @@ public final class ZstdSerdeProvider implements SerdeProvider {
    * @return a new serde
    * @throws dev.memo.MemoConfigurationException if the level, the minimum size or a {@code
    *     memo.serde.java.*} value is invalid, quoting the key and the value
-   * @throws dev.memo.MemoException if zstd-jni's native library cannot be loaded on this
-   *     platform, naming the platform and the ways out
+   * @throws dev.memo.MemoException if zstd-jni's native library cannot be loaded on this platform,
+   *     naming the platform and the ways out
    */
   @Override
   public Serde create(MemoConfig config) {
@@ -106,8 +109,13 @@ public final class ZstdSerdeProvider implements SerdeProvider {
     } catch (NumberFormatException e) {
       // reported below, in the same words as an out-of-range level
     }
-    throw config.invalid(LEVEL, "a whole number from " + min + " (fastest) to " + max
-        + " (smallest), not 0; negative levels trade ratio for speed");
+    throw config.invalid(
+        LEVEL,
+        "a whole number from "
+            + min
+            + " (fastest) to "
+            + max
+            + " (smallest), not 0; negative levels trade ratio for speed");
   }
 
   static int minSize(MemoConfig config) {

@@ -38,8 +38,13 @@ public final class CraftedEntryMain {
     @Override
     public void write(Object value, OutputStream out) throws java.io.IOException {
       int length = (int) (Runtime.getRuntime().maxMemory() / 4 * 9 / 10);
-      out.write(ByteBuffer.allocate(3 + 4 + 16).put((byte) 'm').put((byte) 'r').put((byte) 5)
-          .putInt(length).array());
+      out.write(
+          ByteBuffer.allocate(3 + 4 + 16)
+              .put((byte) 'm')
+              .put((byte) 'r')
+              .put((byte) 5)
+              .putInt(length)
+              .array());
     }
 
     @Override
@@ -50,13 +55,17 @@ public final class CraftedEntryMain {
 
   public static void main(String[] args) throws Exception {
     String store = args[0];
-    try (Memo attacker = Memo.builder().config("memo.store.directory.path", store)
-        .serde(new Crafting()).build()) {
+    try (Memo attacker =
+        Memo.builder().config("memo.store.directory.path", store).serde(new Crafting()).build()) {
       attacker.function("crafted", CraftedEntryMain::value).apply(1);
     }
     COMPUTED.set(0);
-    try (Memo memo = Memo.builder().config("memo.store.directory.path", store)
-        .config("memo.object-tier.max-entries", "0").serde("java").build()) {
+    try (Memo memo =
+        Memo.builder()
+            .config("memo.store.directory.path", store)
+            .config("memo.object-tier.max-entries", "0")
+            .serde("java")
+            .build()) {
       var f = memo.function("crafted", CraftedEntryMain::value);
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<String>> calls = new ArrayList<>();
@@ -68,8 +77,13 @@ public final class CraftedEntryMain {
         results.add(call.get());
       }
       pool.shutdown();
-      System.out.println("results " + results + " computed " + COMPUTED.get() + " broken "
-          + memo.stats().loadFailureCount());
+      System.out.println(
+          "results "
+              + results
+              + " computed "
+              + COMPUTED.get()
+              + " broken "
+              + memo.stats().loadFailureCount());
     }
   }
 }

@@ -75,8 +75,12 @@ final class CraftedEntryTest {
   }
 
   private static byte[] fastPathInts(int length) {
-    return ByteBuffer.allocate(3 + 4 + 16).put((byte) 'm').put((byte) 'r').put((byte) 5)
-        .putInt(length).array();
+    return ByteBuffer.allocate(3 + 4 + 16)
+        .put((byte) 'm')
+        .put((byte) 'r')
+        .put((byte) 5)
+        .putInt(length)
+        .array();
   }
 
   /** Java serialization of an Object[] holding an int[] whose length is patched. */
@@ -113,22 +117,28 @@ final class CraftedEntryTest {
   void apply_zstdEntryDeclaringFiftyMillionInts_isBrokenAndRecomputed() throws IOException {
     byte[] stored = new byte[1 + 23];
     System.arraycopy(fastPathInts(50_000_000), 0, stored, 1, 23);
-    Map<String, byte[]> payloads = Map.of(
-        "fast path, stored", stored,
-        "fast path, compressed", zstd(fastPathInts(50_000_000)),
-        "serialized, compressed", zstd(serializedInts(50_000_000)));
+    Map<String, byte[]> payloads =
+        Map.of(
+            "fast path, stored", stored,
+            "fast path, compressed", zstd(fastPathInts(50_000_000)),
+            "serialized, compressed", zstd(serializedInts(50_000_000)));
     for (var planted : payloads.entrySet()) {
       List<String> quarantined = new ArrayList<>();
 
-      assertEquals("value 1", callAfterPlanting(new BytesStore(), planted.getValue(), quarantined),
+      assertEquals(
+          "value 1",
+          callAfterPlanting(new BytesStore(), planted.getValue(), quarantined),
           planted.getKey());
 
       assertEquals(1, COMPUTED.get(), planted.getKey());
       String reason = quarantined.get(0);
-      assertTrue(reason.endsWith(planted.getKey().startsWith("fast")
-          ? "SerdeException: payload ends before the value is complete; it is truncated"
-          : "SerdeException: payload declares an array of 50000000 elements of int, more than the"
-              + " bytes it holds can fill; it is corrupt"), planted.getKey() + ": " + reason);
+      assertTrue(
+          reason.endsWith(
+              planted.getKey().startsWith("fast")
+                  ? "SerdeException: payload ends before the value is complete; it is truncated"
+                  : "SerdeException: payload declares an array of 50000000 elements of int, more than the"
+                      + " bytes it holds can fill; it is corrupt"),
+          planted.getKey() + ": " + reason);
     }
   }
 
@@ -136,20 +146,31 @@ final class CraftedEntryTest {
   void apply_fourThreadsInASmallHeapReadingACraftedEntry_allGetTheRecomputedValue()
       throws IOException, InterruptedException {
     Path errors = dir.resolve("stderr.txt");
-    Process child = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"),
-        CraftedEntryMain.class.getName(), dir.resolve("store").toString())
-        .redirectError(errors.toFile()).start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CraftedEntryMain.class.getName(),
+                dir.resolve("store").toString())
+            .redirectError(errors.toFile())
+            .start();
     String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
 
     assertEquals(0, child.exitValue(), "stderr:\n" + Files.readString(errors));
     // Each call that read the entry before another stored the recomputed value computes it too.
-    assertTrue(out.matches("results \\[value 1, value 1, value 1, value 1\\] computed [1-4] broken"
-        + " [1-4]"), out + "\nstderr:\n" + Files.readString(errors));
-    assertTrue(Files.readString(errors).contains("SerdeException: payload ends before the value is"
-        + " complete; it is truncated"), Files.readString(errors));
+    assertTrue(
+        out.matches(
+            "results \\[value 1, value 1, value 1, value 1\\] computed [1-4] broken" + " [1-4]"),
+        out + "\nstderr:\n" + Files.readString(errors));
+    assertTrue(
+        Files.readString(errors)
+            .contains(
+                "SerdeException: payload ends before the value is" + " complete; it is truncated"),
+        Files.readString(errors));
   }
 }

@@ -12,8 +12,8 @@ import dev.memo.serde.zstd.fixture.Tripwire;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.ObjectInputFilter;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 final class ForgedEntryTest {
   // A counter cannot change the result, and memo signs the static fields a function reads.
-  @NotSigned
-  static final AtomicInteger CALLS = new AtomicInteger();
+  @NotSigned static final AtomicInteger CALLS = new AtomicInteger();
   // Where the gadget would leave its mark: a fresh folder per test, not an input of the result.
-  @NotSigned
-  static Path trace;
+  @NotSigned static Path trace;
 
   @TempDir Path dir;
 
@@ -61,8 +59,11 @@ final class ForgedEntryTest {
   private static byte[] forgedEntry() {
     BytesStore scratch = new BytesStore();
     ObjectInputFilter anything = info -> ObjectInputFilter.Status.ALLOWED;
-    try (Memo attacker = Memo.builder().store(scratch)
-        .serde(new ZstdSerde(anything, new ZstdCompression(3, 512))).build()) {
+    try (Memo attacker =
+        Memo.builder()
+            .store(scratch)
+            .serde(new ZstdSerde(anything, new ZstdCompression(3, 512)))
+            .build()) {
       // The gadget is no immutable result, so the call fails, but only after storing it.
       var f = attacker.function("gadget", ForgedEntryTest::gadget);
       org.junit.jupiter.api.Assertions.assertThrows(dev.memo.MemoException.class, () -> f.apply(1));
@@ -126,15 +127,20 @@ final class ForgedEntryTest {
     }
     assertFalse(Files.exists(trace), "the gadget's readObject ran");
     assertEquals(2, CALLS.get(), "computed, then recomputed instead of the gadget");
-    assertTrue(store.quarantined.get(0).contains("payload names class " + Tripwire.class.getName()
-        + ", which is not allowed"), store.quarantined.get(0));
+    assertTrue(
+        store
+            .quarantined
+            .get(0)
+            .contains("payload names class " + Tripwire.class.getName() + ", which is not allowed"),
+        store.quarantined.get(0));
   }
 
   @Test
   void apply_gadgetOfAnAllowedClassWithKey_isRefusedBeforeDeserialization() throws IOException {
-    Map<String, String> config = Map.of(
-        "memo.serde.java.allow", Tripwire.class.getName(),
-        "memo.integrity.key-file", keyFile().toString());
+    Map<String, String> config =
+        Map.of(
+            "memo.serde.java.allow", Tripwire.class.getName(),
+            "memo.integrity.key-file", keyFile().toString());
     BytesStore store = new BytesStore();
     String key = plantGadget(store, config);
     byte[] forged = store.entries.get(key);

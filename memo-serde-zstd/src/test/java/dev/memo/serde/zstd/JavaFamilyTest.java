@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
-import dev.memo.NotSigned;
 import dev.memo.MemoConfig;
+import dev.memo.NotSigned;
 import dev.memo.core.Memo;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
@@ -84,14 +84,32 @@ final class JavaFamilyTest {
       longs[i] = i % 100;
       doubles[i] = i % 10 * 0.25;
     }
-    List<Object> values = List.of(bytes, booleans, chars, shorts, ints, floats, longs, doubles,
-        "μέμο ".repeat(n / 5), new int[] {1, 2, 3}, "short");
+    List<Object> values =
+        List.of(
+            bytes,
+            booleans,
+            chars,
+            shorts,
+            ints,
+            floats,
+            longs,
+            doubles,
+            "μέμο ".repeat(n / 5),
+            new int[] {1, 2, 3},
+            "short");
     List<Arguments> all = new ArrayList<>();
     for (String serde : SERDES) {
       for (Object value : values) {
-        all.add(Arguments.of(serde, value.getClass().getSimpleName()
-            + (java.lang.reflect.Array.getLength(value instanceof String
-                ? ((String) value).toCharArray() : value) < 10 ? " (small)" : ""), value));
+        all.add(
+            Arguments.of(
+                serde,
+                value.getClass().getSimpleName()
+                    + (java.lang.reflect.Array.getLength(
+                                value instanceof String ? ((String) value).toCharArray() : value)
+                            < 10
+                        ? " (small)"
+                        : ""),
+                value));
       }
     }
     return all.stream();
@@ -99,8 +117,8 @@ final class JavaFamilyTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("fastPathValues")
-  void write_arrayOrString_takesTheFastPathInEveryJavaFamilySerde(String name, String type,
-      Object value) throws IOException {
+  void write_arrayOrString_takesTheFastPathInEveryJavaFamilySerde(
+      String name, String type, Object value) throws IOException {
     Serde serde = serde(name);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     serde.write(value, out);
@@ -117,9 +135,7 @@ final class JavaFamilyTest {
 
   // A counter cannot change the result, and memo signs the static fields a function reads.
 
-  @NotSigned
-
-  static final AtomicInteger CALLS = new AtomicInteger();
+  @NotSigned static final AtomicInteger CALLS = new AtomicInteger();
 
   /** A record, so that it is allowed without configuration and takes the object stream. */
   record Table(String name, List<Long> rows) implements Serializable {}
@@ -167,8 +183,8 @@ final class JavaFamilyTest {
 
   @ParameterizedTest(name = "written by {0}, read after switching to {1}")
   @MethodSource("serdePairs")
-  void apply_afterSwitchingSerde_readsTheEntryWithTheSerdeNamedInItsHeader(String writer,
-      String reader, @TempDir Path store) {
+  void apply_afterSwitchingSerde_readsTheEntryWithTheSerdeNamedInItsHeader(
+      String writer, String reader, @TempDir Path store) {
     try (Memo memo = memo(store, writer)) {
       memo.function("table", JavaFamilyTest::table).apply(5000);
       memo.function("series", JavaFamilyTest::series).apply(5000);

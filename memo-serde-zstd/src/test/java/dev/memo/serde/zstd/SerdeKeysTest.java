@@ -14,9 +14,13 @@ import org.junit.jupiter.api.Test;
 
 /** The Java-family serdes list the keys they read, so that a misspelling of one is reported. */
 final class SerdeKeysTest {
-  private static final Set<String> FILTER = Set.of("memo.serde.java.allow",
-      "memo.serde.java.max-depth", "memo.serde.java.max-refs", "memo.serde.java.max-array-length",
-      "memo.serde.java.max-payload-bytes");
+  private static final Set<String> FILTER =
+      Set.of(
+          "memo.serde.java.allow",
+          "memo.serde.java.max-depth",
+          "memo.serde.java.max-refs",
+          "memo.serde.java.max-array-length",
+          "memo.serde.java.max-payload-bytes");
 
   @Test
   void configKeys_ofEachSerde_areItsOwnAndTheFilters() {
@@ -24,10 +28,12 @@ final class SerdeKeysTest {
     for (SerdeProvider p : ServiceLoader.load(SerdeProvider.class)) {
       keys.put(p.name(), p.configKeys().orElseThrow());
     }
-    assertEquals(Map.of(
-        "java", FILTER,
-        "java-gzip", union(FILTER, "memo.serde.java-gzip.level"),
-        "zstd", union(FILTER, "memo.serde.zstd.level", "memo.serde.zstd.min-size")), keys);
+    assertEquals(
+        Map.of(
+            "java", FILTER,
+            "java-gzip", union(FILTER, "memo.serde.java-gzip.level"),
+            "zstd", union(FILTER, "memo.serde.zstd.level", "memo.serde.zstd.min-size")),
+        keys);
   }
 
   private static Set<String> union(Set<String> a, String... more) {
@@ -38,13 +44,21 @@ final class SerdeKeysTest {
 
   @Test
   void build_misspelledSerdeKeys_nameTheClosestKeys() {
-    var e = assertThrows(MemoConfigurationException.class, () -> Memo.builder().store("memory")
-        .config("memo.serde.zstd.levle", "5")
-        .config("memo.serde.java.max-array-lenght", "10").build());
-    assertEquals("key \"memo.serde.java.max-array-lenght\" (from builder) is not a key memo or its"
-        + " providers read; did you mean memo.serde.java.max-array-length? key"
-        + " \"memo.serde.zstd.levle\" (from builder) is not a key memo or its providers read; did"
-        + " you mean memo.serde.zstd.level? Fix or remove them, or set memo.config.unknown=warn to"
-        + " be warned instead.", e.getMessage());
+    var e =
+        assertThrows(
+            MemoConfigurationException.class,
+            () ->
+                Memo.builder()
+                    .store("memory")
+                    .config("memo.serde.zstd.levle", "5")
+                    .config("memo.serde.java.max-array-lenght", "10")
+                    .build());
+    assertEquals(
+        "key \"memo.serde.java.max-array-lenght\" (from builder) is not a key memo or its"
+            + " providers read; did you mean memo.serde.java.max-array-length? key"
+            + " \"memo.serde.zstd.levle\" (from builder) is not a key memo or its providers read; did"
+            + " you mean memo.serde.zstd.level? Fix or remove them, or set memo.config.unknown=warn to"
+            + " be warned instead.",
+        e.getMessage());
   }
 }

@@ -38,8 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 final class ZstdSerdeProviderTest {
   private static ZstdSerde zstd(Map<String, String> config) {
-    return (ZstdSerde) new ZstdSerdeProvider().create(
-        MemoConfig.of(config).scoped("memo.serde.zstd"));
+    return (ZstdSerde)
+        new ZstdSerdeProvider().create(MemoConfig.of(config).scoped("memo.serde.zstd"));
   }
 
   private static byte[] write(Serde serde, Object value) throws IOException {
@@ -87,12 +87,17 @@ final class ZstdSerdeProviderTest {
   @ParameterizedTest
   @ValueSource(strings = {"0", "23", "-131073", "fast", "3.5", "--1"})
   void create_levelInvalid_throwsQuotingKeyAndValue(String level) {
-    MemoConfigurationException e = assertThrows(MemoConfigurationException.class,
-        () -> zstd(Map.of("memo.serde.zstd.level", level)));
+    MemoConfigurationException e =
+        assertThrows(
+            MemoConfigurationException.class, () -> zstd(Map.of("memo.serde.zstd.level", level)));
 
-    assertEquals("memo.serde.zstd.level is \"" + level + "\" (from configuration map) but must be"
-        + " a whole number from -131072 (fastest) to 22 (smallest), not 0; negative levels trade"
-        + " ratio for speed", e.getMessage());
+    assertEquals(
+        "memo.serde.zstd.level is \""
+            + level
+            + "\" (from configuration map) but must be"
+            + " a whole number from -131072 (fastest) to 22 (smallest), not 0; negative levels trade"
+            + " ratio for speed",
+        e.getMessage());
   }
 
   @Test
@@ -102,7 +107,9 @@ final class ZstdSerdeProviderTest {
     byte[] byDefault = write(zstd(Map.of()), redundant());
 
     assertTrue(small.length < fast.length, "19: " + small.length + ", -5: " + fast.length);
-    assertArrayEquals(write(zstd(Map.of("memo.serde.zstd.level", "3")), redundant()), byDefault,
+    assertArrayEquals(
+        write(zstd(Map.of("memo.serde.zstd.level", "3")), redundant()),
+        byDefault,
         "the default is level 3");
   }
 
@@ -129,11 +136,15 @@ final class ZstdSerdeProviderTest {
 
   @Test
   void create_minSizeAboveOneBlock_throwsQuotingKeyAndValue() {
-    MemoConfigurationException e = assertThrows(MemoConfigurationException.class,
-        () -> zstd(Map.of("memo.serde.zstd.min-size", "1MiB")));
+    MemoConfigurationException e =
+        assertThrows(
+            MemoConfigurationException.class,
+            () -> zstd(Map.of("memo.serde.zstd.min-size", "1MiB")));
 
-    assertEquals("memo.serde.zstd.min-size is \"1MiB\" (from configuration map) but must be a"
-        + " size from 0 to 128KiB (zstd's block size)", e.getMessage());
+    assertEquals(
+        "memo.serde.zstd.min-size is \"1MiB\" (from configuration map) but must be a"
+            + " size from 0 to 128KiB (zstd's block size)",
+        e.getMessage());
   }
 
   @Test
@@ -157,7 +168,8 @@ final class ZstdSerdeProviderTest {
     byte[] frame = Arrays.copyOfRange(payload, 1, payload.length);
     assertEquals(frame.length, Zstd.findFrameCompressedSize(frame), "exactly one frame");
     byte[] serialized = write(new JavaOnly(), redundant());
-    assertTrue(payload.length * 5 < serialized.length,
+    assertTrue(
+        payload.length * 5 < serialized.length,
         "zstd " + payload.length + " bytes, plain " + serialized.length + " bytes");
   }
 
@@ -170,7 +182,8 @@ final class ZstdSerdeProviderTest {
 
     @Override
     public void write(Object value, java.io.OutputStream out) throws IOException {
-      dev.memo.serde.java.JavaSerialization.write(value, out, AllowListFilter.of(MemoConfig.empty()));
+      dev.memo.serde.java.JavaSerialization.write(
+          value, out, AllowListFilter.of(MemoConfig.empty()));
     }
 
     @Override
@@ -185,32 +198,36 @@ final class ZstdSerdeProviderTest {
     Arrays.setAll(value, i -> i % 1000 * 0.5);
     int[] writes = new int[1];
     int[] largest = new int[1];
-    ByteArrayOutputStream payload = new ByteArrayOutputStream() {
-      @Override
-      public synchronized void write(byte[] b, int off, int len) {
-        writes[0]++;
-        largest[0] = Math.max(largest[0], len);
-        super.write(b, off, len);
-      }
-    };
+    ByteArrayOutputStream payload =
+        new ByteArrayOutputStream() {
+          @Override
+          public synchronized void write(byte[] b, int off, int len) {
+            writes[0]++;
+            largest[0] = Math.max(largest[0], len);
+            super.write(b, off, len);
+          }
+        };
     ZstdSerde serde = zstd(Map.of());
 
     serde.write(value, payload);
 
     assertEquals(ZstdCompression.ZSTD, payload.toByteArray()[0]);
     // Never the whole (compressed) payload in one piece: at most one block's compressed form.
-    assertTrue(writes[0] > 2 && largest[0] <= Zstd.compressBound(ZstdCompression.BLOCK),
+    assertTrue(
+        writes[0] > 2 && largest[0] <= Zstd.compressBound(ZstdCompression.BLOCK),
         "writes: " + writes[0] + ", largest: " + largest[0]);
     assertArrayEquals(value, (double[]) read(serde, payload.toByteArray()));
   }
 
   @Test
   void read_unknownFlag_throwsSayingThePayloadIsForeign() {
-    SerdeException e = assertThrows(SerdeException.class,
-        () -> read(zstd(Map.of()), new byte[] {7, 1, 2, 3}));
+    SerdeException e =
+        assertThrows(SerdeException.class, () -> read(zstd(Map.of()), new byte[] {7, 1, 2, 3}));
 
-    assertEquals("payload is corrupt or was not written by this serde (IOException: payload does"
-        + " not start with the zstd serde's flag (0 or 1) but with 7)", e.getMessage());
+    assertEquals(
+        "payload is corrupt or was not written by this serde (IOException: payload does"
+            + " not start with the zstd serde's flag (0 or 1) but with 7)",
+        e.getMessage());
   }
 
   @Test
@@ -220,8 +237,10 @@ final class ZstdSerdeProviderTest {
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(zstd(Map.of()), longer));
 
-    assertEquals("payload is corrupt or was not written by this serde (IOException: payload holds"
-        + " bytes after the end of its zstd frame)", e.getMessage());
+    assertEquals(
+        "payload is corrupt or was not written by this serde (IOException: payload holds"
+            + " bytes after the end of its zstd frame)",
+        e.getMessage());
   }
 
   // ---- contexts ----
@@ -262,13 +281,15 @@ final class ZstdSerdeProviderTest {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < 50; i++) {
-            List<String> value = new ArrayList<>(redundant().subList(i, 500));
-            assertEquals(value, read(serde, write(serde, value)));
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 50; i++) {
+                    List<String> value = new ArrayList<>(redundant().subList(i, 500));
+                    assertEquals(value, read(serde, write(serde, value)));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -277,9 +298,11 @@ final class ZstdSerdeProviderTest {
       pool.shutdownNow();
     }
 
-    assertTrue(serde.compressorsCreated() >= 1 && serde.compressorsCreated() <= 4,
+    assertTrue(
+        serde.compressorsCreated() >= 1 && serde.compressorsCreated() <= 4,
         "compressors: " + serde.compressorsCreated());
-    assertTrue(serde.decompressorsCreated() >= 1 && serde.decompressorsCreated() <= 4,
+    assertTrue(
+        serde.decompressorsCreated() >= 1 && serde.decompressorsCreated() <= 4,
         "decompressors: " + serde.decompressorsCreated());
   }
 
@@ -287,17 +310,26 @@ final class ZstdSerdeProviderTest {
 
   @Test
   void nativeLibraryFailing_throwsNamingThePlatformAndTheFix() {
-    MemoException e = assertThrows(MemoException.class, () -> NativeLibrary.check(() -> {
-      throw new UnsatisfiedLinkError("no zstd-jni-1.5.7-6 in java.library.path");
-    }));
+    MemoException e =
+        assertThrows(
+            MemoException.class,
+            () ->
+                NativeLibrary.check(
+                    () -> {
+                      throw new UnsatisfiedLinkError("no zstd-jni-1.5.7-6 in java.library.path");
+                    }));
 
-    assertEquals("the zstd serde cannot load zstd-jni's native library on os.name \""
-        + System.getProperty("os.name") + "\", os.arch \"" + System.getProperty("os.arch")
-        + "\" (UnsatisfiedLinkError: no zstd-jni-1.5.7-6 in java.library.path); zstd-jni bundles"
-        + " it for Linux, macOS, Windows and FreeBSD on the common architectures and unpacks it to"
-        + " java.io.tmpdir, which must allow executing files: point -Djava.io.tmpdir at such a"
-        + " directory, put a libzstd-jni built for this platform on java.library.path, or choose"
-        + " another serde with memo.serde=java-gzip", e.getMessage());
+    assertEquals(
+        "the zstd serde cannot load zstd-jni's native library on os.name \""
+            + System.getProperty("os.name")
+            + "\", os.arch \""
+            + System.getProperty("os.arch")
+            + "\" (UnsatisfiedLinkError: no zstd-jni-1.5.7-6 in java.library.path); zstd-jni bundles"
+            + " it for Linux, macOS, Windows and FreeBSD on the common architectures and unpacks it to"
+            + " java.io.tmpdir, which must allow executing files: point -Djava.io.tmpdir at such a"
+            + " directory, put a libzstd-jni built for this platform on java.library.path, or choose"
+            + " another serde with memo.serde=java-gzip",
+        e.getMessage());
   }
 
   // ---- the allow-list ----
@@ -308,14 +340,17 @@ final class ZstdSerdeProviderTest {
     Path trace = dir.resolve("tripped");
     ObjectInputFilter anything = info -> ObjectInputFilter.Status.ALLOWED;
     ZstdSerde careless = new ZstdSerde(anything, new ZstdCompression(3, 0));
-    byte[] payload = write(careless, new ArrayList<>(List.of("x".repeat(2000), new Tripwire(trace))));
+    byte[] payload =
+        write(careless, new ArrayList<>(List.of("x".repeat(2000), new Tripwire(trace))));
     assertEquals(ZstdCompression.ZSTD, payload[0], "the gadget travels compressed");
 
     SerdeException e = assertThrows(SerdeException.class, () -> read(zstd(Map.of()), payload));
 
-    assertEquals("payload names class dev.memo.serde.zstd.fixture.Tripwire, which is not allowed;"
-        + " add it or its package to memo.serde.java.allow (for example"
-        + " dev.memo.serde.zstd.fixture.*)", e.getMessage());
+    assertEquals(
+        "payload names class dev.memo.serde.zstd.fixture.Tripwire, which is not allowed;"
+            + " add it or its package to memo.serde.java.allow (for example"
+            + " dev.memo.serde.zstd.fixture.*)",
+        e.getMessage());
     assertFalse(Files.exists(trace), "the refused class's readObject ran");
     // The control: let through, the tripwire does trip.
     read(zstd(Map.of("memo.serde.java.allow", Tripwire.class.getName())), payload);

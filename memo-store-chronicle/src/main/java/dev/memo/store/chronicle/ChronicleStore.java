@@ -38,11 +38,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps entries in the folder's {@link SharedMap}: entries up to {@code max-inline-bytes} as
- * records in the Chronicle Map, larger ones as files under {@code blobs/} whose id the map's
- * record holds. The map's put of a record is the atomic publication: a reader, in this process or
- * another, sees the old record or the new one. A file is written whole, under a temporary name,
- * before its record is put, and is deleted only after its record is replaced or removed; a reader
- * that finds the file gone reads the key again.
+ * records in the Chronicle Map, larger ones as files under {@code blobs/} whose id the map's record
+ * holds. The map's put of a record is the atomic publication: a reader, in this process or another,
+ * sees the old record or the new one. A file is written whole, under a temporary name, before its
+ * record is put, and is deleted only after its record is replaced or removed; a reader that finds
+ * the file gone reads the key again.
  *
  * <p>A map key is the SHA-256 of the namespace's UTF-16 code units followed by the signature's
  * bytes, so namespaces never collide and no user text reaches the file system. For listings, the
@@ -54,17 +54,22 @@ import org.jspecify.annotations.Nullable;
 final class ChronicleStore implements Store {
   private static final SecureRandom IDS = new SecureRandom();
   private static final int BUFFER_BYTES = 64 * 1024;
+
   /** The folder, under the root, that broken entries are kept in. */
   static final String QUARANTINE = Quarantine.FOLDER;
+
   /** Reads of a key whose large entry keeps being replaced before it can be opened. */
   private static final int MAX_READ_ATTEMPTS = 1000;
+
   /** The folder, under the root, that holds the text of each namespace. */
   static final String NAMESPACES = "namespaces";
+
   private static final int DIGEST_BYTES = 32;
   private static final HexFormat HEX = HexFormat.of();
 
   private final SharedMap shared;
   private final AtomicBoolean closed = new AtomicBoolean();
+
   /** Namespaces whose name file this store has seen or written. */
   private final Set<String> named = ConcurrentHashMap.newKeySet();
 
@@ -88,16 +93,18 @@ final class ChronicleStore implements Store {
    * until at most {@code maxBytes} remain, counting each entry's key and record as the {@code
    * max-bytes} option does.
    *
-   * @throws UnsupportedOperationException if {@code maxAge} is given: the store orders entries by
-   *     a logical clock, not by time
+   * @throws UnsupportedOperationException if {@code maxAge} is given: the store orders entries by a
+   *     logical clock, not by time
    */
   @Override
   public Pruned prune(long maxBytes, Duration maxAge) throws IOException {
     checkOpen();
     if (maxAge != null) {
-      throw new UnsupportedOperationException("the chronicle store at " + shared.root
-          + " orders entries by use, not by time, so it cannot prune them by age; prune it by"
-          + " size (memo prune --max-bytes) or bound it with memo.store.chronicle.max-bytes");
+      throw new UnsupportedOperationException(
+          "the chronicle store at "
+              + shared.root
+              + " orders entries by use, not by time, so it cannot prune them by age; prune it by"
+              + " size (memo prune --max-bytes) or bound it with memo.store.chronicle.max-bytes");
     }
     return locked(() -> shared.prune(maxBytes));
   }
@@ -132,8 +139,16 @@ final class ChronicleStore implements Store {
       }
       last = r;
     }
-    throw new IOException("entry " + key + " of \"" + namespace + "\" in the chronicle store at "
-        + shared.root + " was replaced " + MAX_READ_ATTEMPTS + " times while being read");
+    throw new IOException(
+        "entry "
+            + key
+            + " of \""
+            + namespace
+            + "\" in the chronicle store at "
+            + shared.root
+            + " was replaced "
+            + MAX_READ_ATTEMPTS
+            + " times while being read");
   }
 
   /**
@@ -164,9 +179,10 @@ final class ChronicleStore implements Store {
       writer.writeTo(spill);
       spill.finish();
       long stamp = shared.control.tick();
-      record = spill.file == null
-          ? Records.inline(stamp, spill.buffer, spill.count)
-          : Records.blob(stamp, spill.total, spill.publish());
+      record =
+          spill.file == null
+              ? Records.inline(stamp, spill.buffer, spill.count)
+              : Records.blob(stamp, spill.total, spill.publish());
     } catch (IOException | RuntimeException | Error e) {
       spill.discard();
       throw e;
@@ -180,7 +196,8 @@ final class ChronicleStore implements Store {
         throw e;
       }
       // Too large for a segment of this map: keep it as a file instead.
-      record = Records.blob(Records.stamp(record), spill.count, writeBlob(spill.buffer, spill.count));
+      record =
+          Records.blob(Records.stamp(record), spill.count, writeBlob(spill.buffer, spill.count));
       try {
         previous = putRecord(k, record);
       } catch (IOException | RuntimeException again) {
@@ -233,11 +250,10 @@ final class ChronicleStore implements Store {
   }
 
   /**
-   * Takes the entry out of use and keeps its bytes for inspection in {@code
-   * .quarantine/<namespace folder>/<key hex>.<epoch millis>.entry}, with the reason beside it in
-   * {@code .reason} (see {@link Quarantine}).
-   * Removes only the record that is there now, so a good entry another process wrote meanwhile
-   * stays. Does nothing when the entry is absent.
+   * Takes the entry out of use and keeps its bytes for inspection in {@code .quarantine/<namespace
+   * folder>/<key hex>.<epoch millis>.entry}, with the reason beside it in {@code .reason} (see
+   * {@link Quarantine}). Removes only the record that is there now, so a good entry another process
+   * wrote meanwhile stays. Does nothing when the entry is absent.
    */
   @Override
   public void quarantine(String namespace, Signature key, String reason) throws IOException {
@@ -252,21 +268,28 @@ final class ChronicleStore implements Store {
       quarantine.keep(namespace, key, out -> out.write(r), reason);
     } else if (Records.isBlob(r)) {
       try {
-        quarantine.keep(namespace, key, out -> {
-          try (InputStream blob = RegularFiles.open(shared.blobPath(Records.blobId(r)))
-              .orElseThrow(() -> new NoSuchFileException(shared.blobPath(Records.blobId(r))
-                  .toString()))) {
-            blob.transferTo(out);
-          }
-        }, reason);
+        quarantine.keep(
+            namespace,
+            key,
+            out -> {
+              try (InputStream blob =
+                  RegularFiles.open(shared.blobPath(Records.blobId(r)))
+                      .orElseThrow(
+                          () ->
+                              new NoSuchFileException(
+                                  shared.blobPath(Records.blobId(r)).toString()))) {
+                blob.transferTo(out);
+              }
+            },
+            reason);
       } catch (RegularFiles.NotRegularFileException e) {
         // Not a blob at all: nothing to keep; the record is removed below.
       } catch (NoSuchFileException e) {
         // Replaced or removed meanwhile; the removal below then does nothing.
       }
     } else {
-      quarantine.keep(namespace, key,
-          out -> out.write(r, Records.HEADER, r.length - Records.HEADER), reason);
+      quarantine.keep(
+          namespace, key, out -> out.write(r, Records.HEADER, r.length - Records.HEADER), reason);
     }
     if (locked(() -> shared.withMap(m -> m.remove(k, r)))) {
       if (Records.valid(r)) {
@@ -292,7 +315,9 @@ final class ChronicleStore implements Store {
     return shared.root.resolve(NAMESPACES).resolve(HEX.formatHex(k, 0, DIGEST_BYTES) + ".name");
   }
 
-  /** Lists the namespaces that have a name file: every namespace this version of the store wrote. */
+  /**
+   * Lists the namespaces that have a name file: every namespace this version of the store wrote.
+   */
   @Override
   public Set<String> namespaces() throws IOException {
     checkOpen();
@@ -322,23 +347,33 @@ final class ChronicleStore implements Store {
     checkOpen();
     byte[] prefix = Arrays.copyOf(key(namespace, Signature.of(new byte[1])), DIGEST_BYTES);
     List<StoreEntry> entries = new ArrayList<>();
-    locked(() -> shared.withMap(m -> {
-      entries.clear(); // a map swapped by another process is listed again from the start
-      m.forEachEntry(e -> {
-        byte[] k = e.key().get();
-        if (k.length <= DIGEST_BYTES || !Arrays.equals(k, 0, DIGEST_BYTES, prefix, 0, DIGEST_BYTES)) {
-          return;
-        }
-        byte[] r = e.value().get();
-        if (!Records.valid(r)) {
-          return;
-        }
-        long size = Records.isBlob(r) ? Records.blobLength(r) : r.length - Records.HEADER;
-        entries.add(new StoreEntry(
-            Signature.of(Arrays.copyOfRange(k, DIGEST_BYTES, k.length)), size, Optional.empty()));
-      });
-      return null;
-    }));
+    locked(
+        () ->
+            shared.withMap(
+                m -> {
+                  entries
+                      .clear(); // a map swapped by another process is listed again from the start
+                  m.forEachEntry(
+                      e -> {
+                        byte[] k = e.key().get();
+                        if (k.length <= DIGEST_BYTES
+                            || !Arrays.equals(k, 0, DIGEST_BYTES, prefix, 0, DIGEST_BYTES)) {
+                          return;
+                        }
+                        byte[] r = e.value().get();
+                        if (!Records.valid(r)) {
+                          return;
+                        }
+                        long size =
+                            Records.isBlob(r) ? Records.blobLength(r) : r.length - Records.HEADER;
+                        entries.add(
+                            new StoreEntry(
+                                Signature.of(Arrays.copyOfRange(k, DIGEST_BYTES, k.length)),
+                                size,
+                                Optional.empty()));
+                      });
+                  return null;
+                }));
     entries.forEach(action);
   }
 
@@ -383,7 +418,9 @@ final class ChronicleStore implements Store {
       throw e.getCause();
     } catch (InterProcessDeadLockException e) {
       throw new StoreException(
-          "a lock in the chronicle store at " + shared.root + " was not released: a process that"
+          "a lock in the chronicle store at "
+              + shared.root
+              + " was not released: a process that"
               + " still had the store open was probably killed while writing; the entry is"
               + " computed instead, and the store is recovered when the next process opens it"
               + " alone (stop every process using it, then start one)",
@@ -413,8 +450,8 @@ final class ChronicleStore implements Store {
 
   /**
    * Collects an entry's bytes in memory up to {@code max-inline-bytes}, then streams them to a
-   * temporary file beside the blob it becomes, so a huge entry is never held whole. Closing it
-   * only flushes: the store decides when the entry is complete.
+   * temporary file beside the blob it becomes, so a huge entry is never held whole. Closing it only
+   * flushes: the store decides when the entry is complete.
    */
   private final class Spill extends OutputStream {
     byte @Nullable [] buffer = new byte[256];

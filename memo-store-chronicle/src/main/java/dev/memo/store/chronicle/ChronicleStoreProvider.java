@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Provides the {@code chronicle} store: entries in a memory-mapped Chronicle Map persisted under a
- * folder, shared by the processes of one host, with entries larger than {@code max-inline-bytes}
- * as files beside it, evicted least recently used first to a byte and an entry budget.
+ * folder, shared by the processes of one host, with entries larger than {@code max-inline-bytes} as
+ * files beside it, evicted least recently used first to a byte and an entry budget.
  *
  * <p>Options, relative to {@code memo.store.chronicle}:
  *
@@ -20,8 +20,8 @@ import java.util.Set;
  *       set; created when the store is.
  *   <li>{@code entries}: how many entries the first map is sized for, {@code 10000}. An estimate:
  *       more never fail, the map rolls to a larger generation.
- *   <li>{@code average-value-size}: the expected size of an entry kept in the map, {@code 1KiB}.
- *       An estimate too: larger entries never fail.
+ *   <li>{@code average-value-size}: the expected size of an entry kept in the map, {@code 1KiB}. An
+ *       estimate too: larger entries never fail.
  *   <li>{@code max-inline-bytes}: entries larger than this are kept as files, {@code 16KiB}.
  *   <li>{@code max-bytes}: the byte budget, {@code 1GiB}: key, record and file bytes of all
  *       entries.
@@ -41,6 +41,7 @@ import java.util.Set;
 public final class ChronicleStoreProvider implements StoreProvider {
   /** The provider name, {@code chronicle}. */
   static final String NAME = "chronicle";
+
   static final String ENTRIES = "entries";
   static final String AVERAGE_VALUE_SIZE = "average-value-size";
   static final String MAX_INLINE_BYTES = "max-inline-bytes";
@@ -52,6 +53,7 @@ public final class ChronicleStoreProvider implements StoreProvider {
   static final long DEFAULT_MAX_INLINE_BYTES = 16 * 1024;
   static final long DEFAULT_MAX_BYTES = 1L << 30;
   static final long DEFAULT_MAX_ENTRIES = 1_000_000;
+
   /** The largest inline entry: far below what one Chronicle segment can hold. */
   static final long MAX_INLINE_LIMIT = 1L << 20;
 
@@ -75,9 +77,14 @@ public final class ChronicleStoreProvider implements StoreProvider {
    */
   @Override
   public Optional<Set<String>> configKeys() {
-    return Optional.of(Set.of(key(StoreFolders.PATH), key(ENTRIES), key(AVERAGE_VALUE_SIZE),
-        key(MAX_INLINE_BYTES),
-        key(MAX_BYTES), key(MAX_ENTRIES)));
+    return Optional.of(
+        Set.of(
+            key(StoreFolders.PATH),
+            key(ENTRIES),
+            key(AVERAGE_VALUE_SIZE),
+            key(MAX_INLINE_BYTES),
+            key(MAX_BYTES),
+            key(MAX_ENTRIES)));
   }
 
   /**
@@ -86,8 +93,8 @@ public final class ChronicleStoreProvider implements StoreProvider {
    * @param config the configuration scoped to {@code memo.store.chronicle}
    * @return a new store; close it to unmap the files
    * @throws dev.memo.MemoConfigurationException if an option is invalid, quoting key and value
-   * @throws dev.memo.StoreException if the JVM lacks the flags Chronicle needs, listing them, or the
-   *     folder cannot be used
+   * @throws dev.memo.StoreException if the JVM lacks the flags Chronicle needs, listing them, or
+   *     the folder cannot be used
    */
   @Override
   public Store create(MemoConfig config) {
@@ -101,22 +108,46 @@ public final class ChronicleStoreProvider implements StoreProvider {
 
   static Options options(MemoConfig config) {
     Path root = StoreFolders.root(config, DEFAULT_PATH);
-    long entries = positive(config, ENTRIES, config.getLong(ENTRIES, DEFAULT_ENTRIES), Long.MAX_VALUE,
-        "a whole number of at least 1, such as 10000");
-    long average = positive(config, AVERAGE_VALUE_SIZE,
-        config.getBytes(AVERAGE_VALUE_SIZE, DEFAULT_AVERAGE_VALUE_SIZE), MAX_INLINE_LIMIT,
-        "a size from 1 byte to 1MiB, such as 1KiB");
-    long inline = positive(config, MAX_INLINE_BYTES,
-        config.getBytes(MAX_INLINE_BYTES, DEFAULT_MAX_INLINE_BYTES), MAX_INLINE_LIMIT,
-        "a size from 1 byte to 1MiB, such as 16KiB");
-    long maxBytes = positive(config, MAX_BYTES, config.getBytes(MAX_BYTES, DEFAULT_MAX_BYTES),
-        Long.MAX_VALUE, "a size of at least 1 byte, such as 1GiB");
-    long maxEntries = positive(config, MAX_ENTRIES, config.getLong(MAX_ENTRIES, DEFAULT_MAX_ENTRIES),
-        Long.MAX_VALUE, "a whole number of at least 1, such as 1000000");
+    long entries =
+        positive(
+            config,
+            ENTRIES,
+            config.getLong(ENTRIES, DEFAULT_ENTRIES),
+            Long.MAX_VALUE,
+            "a whole number of at least 1, such as 10000");
+    long average =
+        positive(
+            config,
+            AVERAGE_VALUE_SIZE,
+            config.getBytes(AVERAGE_VALUE_SIZE, DEFAULT_AVERAGE_VALUE_SIZE),
+            MAX_INLINE_LIMIT,
+            "a size from 1 byte to 1MiB, such as 1KiB");
+    long inline =
+        positive(
+            config,
+            MAX_INLINE_BYTES,
+            config.getBytes(MAX_INLINE_BYTES, DEFAULT_MAX_INLINE_BYTES),
+            MAX_INLINE_LIMIT,
+            "a size from 1 byte to 1MiB, such as 16KiB");
+    long maxBytes =
+        positive(
+            config,
+            MAX_BYTES,
+            config.getBytes(MAX_BYTES, DEFAULT_MAX_BYTES),
+            Long.MAX_VALUE,
+            "a size of at least 1 byte, such as 1GiB");
+    long maxEntries =
+        positive(
+            config,
+            MAX_ENTRIES,
+            config.getLong(MAX_ENTRIES, DEFAULT_MAX_ENTRIES),
+            Long.MAX_VALUE,
+            "a whole number of at least 1, such as 1000000");
     return new Options(root, entries, (int) average, (int) inline, maxBytes, maxEntries);
   }
 
-  private static long positive(MemoConfig config, String key, long value, long max, String expected) {
+  private static long positive(
+      MemoConfig config, String key, long value, long max, String expected) {
     if (value < 1 || value > max) {
       throw config.invalid(key, expected);
     }

@@ -25,9 +25,9 @@ final class JvmAccess {
   /**
    * What chronicle-map 3.27ea0 needs on JDK 17, found by removing flags one at a time from
    * Chronicle's published list while creating, writing, iterating, recovering and reopening a
-   * persisted map: without any one of these it throws or warns; the others on that list
-   * ({@code java.io}, {@code java.util}, {@code sun.misc}, {@code com.sun.tools.javac}) it does
-   * not need for what this store does.
+   * persisted map: without any one of these it throws or warns; the others on that list ({@code
+   * java.io}, {@code java.util}, {@code sun.misc}, {@code com.sun.tools.javac}) it does not need
+   * for what this store does.
    */
   static final List<Grant> NEEDED =
       List.of(
@@ -39,6 +39,7 @@ final class JvmAccess {
 
   /** A class of chronicle-core, loaded without being initialized, to learn Chronicle's module. */
   private static final String CHRONICLE_CORE_CLASS = "net.openhft.chronicle.core.Jvm";
+
   /** The automatic module name of Chronicle's runtime compiler, net.openhft:compiler. */
   private static final String COMPILER_MODULE = "net.openhft.compiler";
 
@@ -74,18 +75,23 @@ final class JvmAccess {
     } else {
       targets.add(chronicle);
     }
-    String target = chronicle.isNamed()
-        ? targets.stream().map(Module::getName).collect(Collectors.joining(","))
-        : "ALL-UNNAMED";
+    String target =
+        chronicle.isNamed()
+            ? targets.stream().map(Module::getName).collect(Collectors.joining(","))
+            : "ALL-UNNAMED";
     List<String> missing = new ArrayList<>();
     for (Grant g : NEEDED) {
       Optional<Module> module = ModuleLayer.boot().findModule(g.module());
       if (module.isEmpty()) {
         continue;
       }
-      boolean granted = targets.stream().allMatch(t -> g.open()
-          ? module.get().isOpen(g.pkg(), t)
-          : module.get().isExported(g.pkg(), t));
+      boolean granted =
+          targets.stream()
+              .allMatch(
+                  t ->
+                      g.open()
+                          ? module.get().isOpen(g.pkg(), t)
+                          : module.get().isExported(g.pkg(), t));
       if (!granted) {
         missing.add(g.flag(target));
       }

@@ -13,4 +13,9 @@ import java.nio.file.Path;
  * @param maxEntries the entry budget: entries above it are evicted
  */
 record Options(
-    Path root, long entries, int averageValueSize, int maxInlineBytes, long maxBytes, long maxEntries) {}
+    Path root,
+    long entries,
+    int averageValueSize,
+    int maxInlineBytes,
+    long maxBytes,
+    long maxEntries) {}

@@ -11,11 +11,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Ships the one class Chronicle Map would otherwise generate and compile with javac when a process
- * first opens a map: {@code VanillaGlobalMutableState$$Native}, the off-heap view of a map's
- * header that chronicle-values generates. Compiling it costs a new process about two seconds.
+ * first opens a map: {@code VanillaGlobalMutableState$$Native}, the off-heap view of a map's header
+ * that chronicle-values generates. Compiling it costs a new process about two seconds.
  * chronicle-values looks the class up in the value interface's class loader before compiling it;
- * {@link #define()} defines it there first, from the class file the build compiled out of
- * {@code src/main/chronicle-values} and packaged under {@code META-INF/memo-store-chronicle/}.
+ * {@link #define()} defines it there first, from the class file the build compiled out of {@code
+ * src/main/chronicle-values} and packaged under {@code META-INF/memo-store-chronicle/}.
  *
  * <p>The class lays out fields in the map file, so it is defined only when the Chronicle on the
  * class path is the one it was generated for ({@link #BUILT_FOR}); with any other version, or if
@@ -25,15 +25,19 @@ import org.jspecify.annotations.Nullable;
  */
 final class PrecompiledValues {
   private static final System.Logger LOG = System.getLogger(PrecompiledValues.class.getName());
+
   /** The artifacts (groupId net.openhft) whose versions determine the class, and those versions. */
-  static final Map<String, String> BUILT_FOR = Map.of(
-      "chronicle-map", "3.27ea0",
-      "chronicle-values", "2.27ea0",
-      "chronicle-bytes", "2.27ea0");
+  static final Map<String, String> BUILT_FOR =
+      Map.of(
+          "chronicle-map", "3.27ea0",
+          "chronicle-values", "2.27ea0",
+          "chronicle-bytes", "2.27ea0");
+
   /** The name chronicle-values gives the native implementation of a value interface. */
   static final String NATIVE_CLASS = VanillaGlobalMutableState.class.getName() + "$$Native";
-  private static final String CLASS_FILE = "/META-INF/memo-store-chronicle/"
-      + NATIVE_CLASS.replace('.', '/') + ".class";
+
+  private static final String CLASS_FILE =
+      "/META-INF/memo-store-chronicle/" + NATIVE_CLASS.replace('.', '/') + ".class";
   private static boolean done;
 
   private PrecompiledValues() {}
@@ -52,8 +56,8 @@ final class PrecompiledValues {
     try {
       String mismatch = mismatch(loader);
       if (mismatch != null) {
-        LOG.log(Level.DEBUG, "not defining {0}: {1}; Chronicle compiles it", NATIVE_CLASS,
-            mismatch);
+        LOG.log(
+            Level.DEBUG, "not defining {0}: {1}; Chronicle compiles it", NATIVE_CLASS, mismatch);
         return;
       }
       if (present(loader)) {
@@ -62,8 +66,11 @@ final class PrecompiledValues {
       byte[] bytes;
       try (InputStream in = PrecompiledValues.class.getResourceAsStream(CLASS_FILE)) {
         if (in == null) {
-          LOG.log(Level.DEBUG, "{0} is missing from memo-store-chronicle; Chronicle compiles {1}",
-              CLASS_FILE, NATIVE_CLASS);
+          LOG.log(
+              Level.DEBUG,
+              "{0} is missing from memo-store-chronicle; Chronicle compiles {1}",
+              CLASS_FILE,
+              NATIVE_CLASS);
           return;
         }
         bytes = in.readAllBytes();
@@ -86,8 +93,12 @@ final class PrecompiledValues {
     for (Map.Entry<String, String> e : BUILT_FOR.entrySet()) {
       String found = version(loader, e.getKey());
       if (!e.getValue().equals(found)) {
-        return "net.openhft:" + e.getKey() + " is " + (found == null ? "of unknown version" : found)
-            + ", not " + e.getValue();
+        return "net.openhft:"
+            + e.getKey()
+            + " is "
+            + (found == null ? "of unknown version" : found)
+            + ", not "
+            + e.getValue();
       }
     }
     return null;
@@ -95,8 +106,9 @@ final class PrecompiledValues {
 
   /** Returns an artifact's version as its jar's Maven metadata states it, or null. */
   static @Nullable String version(ClassLoader loader, String artifactId) throws IOException {
-    try (InputStream in = loader.getResourceAsStream(
-        "META-INF/maven/net.openhft/" + artifactId + "/pom.properties")) {
+    try (InputStream in =
+        loader.getResourceAsStream(
+            "META-INF/maven/net.openhft/" + artifactId + "/pom.properties")) {
       if (in == null) {
         return null;
       }

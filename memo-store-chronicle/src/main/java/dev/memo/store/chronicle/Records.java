@@ -4,9 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The map's values: a record per entry that starts with a kind byte and the entry's eviction
- * stamp, followed either by the entry's bytes (inline) or by the length and id of the file that
- * holds them (blob).
+ * The map's values: a record per entry that starts with a kind byte and the entry's eviction stamp,
+ * followed either by the entry's bytes (inline) or by the length and id of the file that holds them
+ * (blob).
  *
  * <pre>
  * inline: 1 | stamp (8) | bytes …
@@ -30,7 +30,12 @@ final class Records {
   }
 
   static byte[] blob(long stamp, long length, byte[] id) {
-    return ByteBuffer.allocate(BLOB_RECORD).put(BLOB).putLong(stamp).putLong(length).put(id).array();
+    return ByteBuffer.allocate(BLOB_RECORD)
+        .put(BLOB)
+        .putLong(stamp)
+        .putLong(length)
+        .put(id)
+        .array();
   }
 
   /** Returns whether the record is one this store wrote: a known kind and a consistent length. */

@@ -4,9 +4,9 @@ import dev.memo.StoreException;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
@@ -30,9 +30,9 @@ import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 
 /**
- * One store folder as this JVM uses it: the current map generation, the control file and the
- * locks, shared by every {@link ChronicleStore} open on the folder in this JVM (file locks belong
- * to the JVM, and one mapping per file is enough). Reference-counted; the last close releases it.
+ * One store folder as this JVM uses it: the current map generation, the control file and the locks,
+ * shared by every {@link ChronicleStore} open on the folder in this JVM (file locks belong to the
+ * JVM, and one mapping per file is enough). Reference-counted; the last close releases it.
  *
  * <p>Files in the folder:
  *
@@ -52,6 +52,7 @@ final class SharedMap {
   private static final Map<Path, SharedMap> OPEN = new HashMap<>();
   private static final HexFormat HEX = HexFormat.of();
   static final String BLOBS = "blobs";
+
   /** The average key: a 32-byte namespace digest and a 32-byte signature. */
   private static final int AVERAGE_KEY_BYTES = 64;
 
@@ -61,16 +62,18 @@ final class SharedMap {
   private final FileChannel storeLockChannel;
   private final FileChannel usersChannel;
   private final ReentrantLock jvmStoreLock = new ReentrantLock();
+
   /** Read-held by every operation on the map; write-held to replace the map by a newer one. */
   private final ReentrantReadWriteLock mapLock = new ReentrantReadWriteLock();
+
   private final AtomicBoolean sweeping = new AtomicBoolean();
   private FileLock usersLock;
   private ChronicleMap<byte[], byte[]> map;
   private long generation;
   private int references;
 
-  private SharedMap(Options options, FileChannel storeLockChannel, FileChannel usersChannel,
-      Control control) {
+  private SharedMap(
+      Options options, FileChannel storeLockChannel, FileChannel usersChannel, Control control) {
     this.options = options;
     this.root = options.root();
     this.storeLockChannel = storeLockChannel;
@@ -93,7 +96,10 @@ final class SharedMap {
     }
   }
 
-  /** Drops a reference; the last one closes the map and, if no other process uses it, marks it clean. */
+  /**
+   * Drops a reference; the last one closes the map and, if no other process uses it, marks it
+   * clean.
+   */
   void release() {
     synchronized (OPEN) {
       if (--references > 0) {
@@ -103,17 +109,18 @@ final class SharedMap {
     }
     mapLock.writeLock().lock();
     try {
-      withStoreLock(() -> {
-        map.close();
-        usersLock.release();
-        // Alone now: no process has the store open, and this one leaves it consistent.
-        try (FileLock alone = usersChannel.tryLock()) {
-          if (alone != null) {
-            control.inUse(false);
-          }
-        }
-        return null;
-      });
+      withStoreLock(
+          () -> {
+            map.close();
+            usersLock.release();
+            // Alone now: no process has the store open, and this one leaves it consistent.
+            try (FileLock alone = usersChannel.tryLock()) {
+              if (alone != null) {
+                control.inUse(false);
+              }
+            }
+            return null;
+          });
     } catch (IOException e) {
       LOG.log(Level.WARNING, "cannot close the chronicle store at " + root + " cleanly", e);
     } finally {
@@ -135,8 +142,11 @@ final class SharedMap {
     boolean interrupted = Thread.interrupted();
     try {
       if (Files.exists(root) && !Files.isDirectory(root)) {
-        throw new StoreException("chronicle store path " + root + " is a file, not a folder; move"
-            + " the file away or set memo.store.chronicle.path to a folder");
+        throw new StoreException(
+            "chronicle store path "
+                + root
+                + " is a file, not a folder; move"
+                + " the file away or set memo.store.chronicle.path to a folder");
       }
       Files.createDirectories(root.resolve(BLOBS));
       storeLock = channel(root.resolve("store.lock"));
@@ -152,7 +162,10 @@ final class SharedMap {
       closeQuietly(users);
       closeQuietly(storeLock);
       throw new StoreException(
-          "cannot open the chronicle store at " + root + ": " + e
+          "cannot open the chronicle store at "
+              + root
+              + ": "
+              + e
               + "; make sure the folder is writable or set memo.store.chronicle.path to one that is",
           e);
     } catch (RuntimeException e) {
@@ -208,8 +221,11 @@ final class SharedMap {
         // holding a segment lock or in the middle of a write. Chronicle's recovery resets the
         // locks and drops entries whose checksums fail; it is safe only when no one else maps
         // the file, which holding users.lock exclusively guarantees.
-        LOG.log(Level.WARNING, "recovering the chronicle store at {0}: a process using it ended"
-            + " without closing it", root);
+        LOG.log(
+            Level.WARNING,
+            "recovering the chronicle store at {0}: a process using it ended"
+                + " without closing it",
+            root);
         map = builder(options.entries(), options.averageValueSize()).recoverPersistedTo(file, true);
         removeDuplicateKeys();
       } else {
@@ -220,8 +236,14 @@ final class SharedMap {
         map.close();
       }
       Path broken = file.toPath().resolveSibling(file.getName() + ".broken");
-      LOG.log(Level.WARNING, "the chronicle store's map " + file + " cannot be opened; moved to "
-          + broken + ", starting empty", e);
+      LOG.log(
+          Level.WARNING,
+          "the chronicle store's map "
+              + file
+              + " cannot be opened; moved to "
+              + broken
+              + ", starting empty",
+          e);
       Files.move(file.toPath(), broken, StandardCopyOption.REPLACE_EXISTING);
       map = builder(options.entries(), options.averageValueSize()).createPersistedTo(file);
     }
@@ -229,8 +251,8 @@ final class SharedMap {
 
   /**
    * Returns whether a map file's self-bootstrapping header is complete, as Chronicle Map's data
-   * structure specification defines it: a little-endian size word at offset 8 that is positive
-   * (the ready bit clear) once the header is written, followed by that many header bytes.
+   * structure specification defines it: a little-endian size word at offset 8 that is positive (the
+   * ready bit clear) once the header is written, followed by that many header bytes.
    */
   static boolean headerComplete(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -300,10 +322,11 @@ final class SharedMap {
   private void follow() {
     mapLock.writeLock().lock();
     try {
-      withStoreLock(() -> {
-        switchToCurrent();
-        return null;
-      });
+      withStoreLock(
+          () -> {
+            switchToCurrent();
+            return null;
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -317,7 +340,8 @@ final class SharedMap {
     if (current != generation) {
       // The sizing passed here is ignored: an existing map keeps the one it was created with.
       ChronicleMap<byte[], byte[]> newer =
-          builder(options.entries(), options.averageValueSize()).createPersistedTo(mapFile(current));
+          builder(options.entries(), options.averageValueSize())
+              .createPersistedTo(mapFile(current));
       map.close();
       map = newer;
       generation = current;
@@ -326,26 +350,34 @@ final class SharedMap {
 
   /**
    * Replaces a full map by a generation twice the size of its live entries (at least), sized for
-   * the average entry actually seen, copying every entry over. Does nothing but follow when
-   * another process rolled already.
+   * the average entry actually seen, copying every entry over. Does nothing but follow when another
+   * process rolled already.
    *
    * @param full the generation whose map refused an entry
    */
   void roll(long full) {
     mapLock.writeLock().lock();
     try {
-      withStoreLock(() -> {
-        if (control.generation() != full || generation != full) {
-          switchToCurrent();
-          return null;
-        }
-        long next = full + 1;
-        Copy copy = copyTo(next);
-        LOG.log(Level.INFO, "chronicle store at {0} outgrew generation {1}; generation {2} is sized"
-            + " for {3} entries of {4} bytes", root, full, next, copy.entries(), copy.average());
-        install(next, copy.map());
-        return null;
-      });
+      withStoreLock(
+          () -> {
+            if (control.generation() != full || generation != full) {
+              switchToCurrent();
+              return null;
+            }
+            long next = full + 1;
+            Copy copy = copyTo(next);
+            LOG.log(
+                Level.INFO,
+                "chronicle store at {0} outgrew generation {1}; generation {2} is sized"
+                    + " for {3} entries of {4} bytes",
+                root,
+                full,
+                next,
+                copy.entries(),
+                copy.average());
+            install(next, copy.map());
+            return null;
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -357,32 +389,38 @@ final class SharedMap {
   private record Copy(ChronicleMap<byte[], byte[]> map, long entries, int average) {}
 
   /**
-   * Creates generation {@code next}, sized for twice the live entries of the current map (at
-   * least) and the average entry actually seen, and copies every entry over, one per key: where
-   * the current map holds a key twice, the record with the newer stamp is kept. Under both locks.
+   * Creates generation {@code next}, sized for twice the live entries of the current map (at least)
+   * and the average entry actually seen, and copies every entry over, one per key: where the
+   * current map holds a key twice, the record with the newer stamp is kept. Under both locks.
    */
   private Copy copyTo(long next) throws IOException {
     long[] sizes = new long[2];
-    map.forEachEntry(e -> {
-      sizes[0]++;
-      sizes[1] += e.value().size();
-    });
+    map.forEachEntry(
+        e -> {
+          sizes[0]++;
+          sizes[1] += e.value().size();
+        });
     long live = sizes[0];
-    int average = (int) Math.min(Integer.MAX_VALUE / 2,
-        Math.max(options.averageValueSize(), live == 0 ? 0 : (sizes[1] / live) * 5 / 4));
+    int average =
+        (int)
+            Math.min(
+                Integer.MAX_VALUE / 2,
+                Math.max(options.averageValueSize(), live == 0 ? 0 : (sizes[1] / live) * 5 / 4));
     long entries = Math.max(options.entries(), 2 * live + 1024);
     while (true) {
       Files.deleteIfExists(mapFile(next).toPath());
-      ChronicleMap<byte[], byte[]> candidate = builder(entries, average).createPersistedTo(mapFile(next));
+      ChronicleMap<byte[], byte[]> candidate =
+          builder(entries, average).createPersistedTo(mapFile(next));
       try {
-        map.forEachEntry(e -> {
-          byte[] k = e.key().get();
-          byte[] r = e.value().get();
-          byte[] kept = candidate.get(k);
-          if (kept == null || newer(r, kept)) {
-            candidate.put(k, r);
-          }
-        });
+        map.forEachEntry(
+            e -> {
+              byte[] k = e.key().get();
+              byte[] r = e.value().get();
+              byte[] kept = candidate.get(k);
+              if (kept == null || newer(r, kept)) {
+                candidate.put(k, r);
+              }
+            });
         return new Copy(candidate, entries, average);
       } catch (IllegalStateException e) {
         candidate.close();
@@ -435,9 +473,15 @@ final class SharedMap {
     if (duplicated > 0) {
       long next = generation + 1;
       Copy copy = copyTo(next);
-      LOG.log(Level.INFO, "chronicle store at {0}: {1} keys were held more than once in generation"
-          + " {2} after a process ended without closing it; copied to generation {3} with one"
-          + " entry per key", root, duplicated, generation, next);
+      LOG.log(
+          Level.INFO,
+          "chronicle store at {0}: {1} keys were held more than once in generation"
+              + " {2} after a process ended without closing it; copied to generation {3} with one"
+              + " entry per key",
+          root,
+          duplicated,
+          generation,
+          next);
       install(next, copy.map());
     }
     return duplicated;
@@ -448,14 +492,17 @@ final class SharedMap {
    * collected (eight bytes per entry) and sorted; only keys whose hashes repeat are compared whole.
    */
   static long duplicateKeys(ChronicleMap<byte[], byte[]> m) {
-    long[][] hashes = {new long[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, m.longSize() + 16))]};
+    long[][] hashes = {
+      new long[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, m.longSize() + 16))]
+    };
     int[] count = {0};
-    m.forEachEntry(e -> {
-      if (count[0] == hashes[0].length) {
-        hashes[0] = Arrays.copyOf(hashes[0], count[0] * 2);
-      }
-      hashes[0][count[0]++] = hash(e.key().get());
-    });
+    m.forEachEntry(
+        e -> {
+          if (count[0] == hashes[0].length) {
+            hashes[0] = Arrays.copyOf(hashes[0], count[0] * 2);
+          }
+          hashes[0][count[0]++] = hash(e.key().get());
+        });
     long[] sorted = Arrays.copyOf(hashes[0], count[0]);
     Arrays.sort(sorted);
     Set<Long> repeated = new HashSet<>();
@@ -468,12 +515,13 @@ final class SharedMap {
       return 0;
     }
     Map<ByteBuffer, Integer> seen = new HashMap<>();
-    m.forEachEntry(e -> {
-      byte[] k = e.key().get();
-      if (repeated.contains(hash(k))) {
-        seen.merge(ByteBuffer.wrap(k.clone()), 1, Integer::sum);
-      }
-    });
+    m.forEachEntry(
+        e -> {
+          byte[] k = e.key().get();
+          if (repeated.contains(hash(k))) {
+            seen.merge(ByteBuffer.wrap(k.clone()), 1, Integer::sum);
+          }
+        });
     return seen.values().stream().filter(n -> n > 1).count();
   }
 
@@ -545,41 +593,43 @@ final class SharedMap {
    * @return what was removed and what remains
    */
   dev.memo.spi.Store.Pruned prune(long maxBytes) {
-    return withMap(m -> {
-      try {
-        return withStoreLock(() -> sweep(m, options.maxEntries(), maxBytes));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return withMap(
+        m -> {
+          try {
+            return withStoreLock(() -> sweep(m, options.maxEntries(), maxBytes));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   /**
    * Evicts the least recently stamped entries until at most {@code targetEntries} and {@code
    * targetBytes} remain. Under both locks.
    */
-  private dev.memo.spi.Store.Pruned sweep(ChronicleMap<byte[], byte[]> m, long targetEntries,
-      long targetBytes) {
+  private dev.memo.spi.Store.Pruned sweep(
+      ChronicleMap<byte[], byte[]> m, long targetEntries, long targetBytes) {
     int capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, m.longSize() + 16));
     long[][] stamps = {new long[capacity]};
     long[][] weights = {new long[capacity]};
     int[] count = {0};
     long[] total = {0};
-    m.forEachEntry(e -> {
-      byte[] k = e.key().get();
-      byte[] r = e.value().get();
-      if (!Records.valid(r)) {
-        return;
-      }
-      if (count[0] == stamps[0].length) {
-        stamps[0] = Arrays.copyOf(stamps[0], count[0] * 2);
-        weights[0] = Arrays.copyOf(weights[0], count[0] * 2);
-      }
-      stamps[0][count[0]] = Records.stamp(r);
-      weights[0][count[0]] = Records.weight(k, r);
-      total[0] += weights[0][count[0]];
-      count[0]++;
-    });
+    m.forEachEntry(
+        e -> {
+          byte[] k = e.key().get();
+          byte[] r = e.value().get();
+          if (!Records.valid(r)) {
+            return;
+          }
+          if (count[0] == stamps[0].length) {
+            stamps[0] = Arrays.copyOf(stamps[0], count[0] * 2);
+            weights[0] = Arrays.copyOf(weights[0], count[0] * 2);
+          }
+          stamps[0][count[0]] = Records.stamp(r);
+          weights[0][count[0]] = Records.weight(k, r);
+          total[0] += weights[0][count[0]];
+          count[0]++;
+        });
     int n = count[0];
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
@@ -599,19 +649,21 @@ final class SharedMap {
     long limit = cutoff;
     long[] kept = {0, 0};
     if (limit != Long.MIN_VALUE) {
-      m.forEachEntry(e -> {
-        byte[] r = e.value().get();
-        if (Records.valid(r) && Records.stamp(r) <= limit) {
-          e.doRemove();
-          if (Records.isBlob(r)) {
-            deleteBlob(Records.blobId(r));
-          }
-        } else if (Records.valid(r)) {
-          kept[0]++;
-          kept[1] += Records.weight(e.key().get(), r);
-        }
-      });
-      LOG.log(Level.DEBUG, "evicted {0} entries from the chronicle store at {1}", n - kept[0], root);
+      m.forEachEntry(
+          e -> {
+            byte[] r = e.value().get();
+            if (Records.valid(r) && Records.stamp(r) <= limit) {
+              e.doRemove();
+              if (Records.isBlob(r)) {
+                deleteBlob(Records.blobId(r));
+              }
+            } else if (Records.valid(r)) {
+              kept[0]++;
+              kept[1] += Records.weight(e.key().get(), r);
+            }
+          });
+      LOG.log(
+          Level.DEBUG, "evicted {0} entries from the chronicle store at {1}", n - kept[0], root);
       control.counts(kept[0], kept[1]);
       return new dev.memo.spi.Store.Pruned(kept[0], kept[1], n - kept[0], total[0] - kept[1], 0);
     }
@@ -630,23 +682,29 @@ final class SharedMap {
     try {
       Files.deleteIfExists(blobPath(id));
     } catch (IOException e) {
-      LOG.log(Level.WARNING, "cannot delete " + blobPath(id) + "; it is deleted when the store is"
-          + " next opened by a process alone", e);
+      LOG.log(
+          Level.WARNING,
+          "cannot delete "
+              + blobPath(id)
+              + "; it is deleted when the store is"
+              + " next opened by a process alone",
+          e);
     }
   }
 
   /**
-   * Deletes files under {@code blobs/} that no entry refers to: temporary files of writes cut
-   * short and files of entries lost with a crash or an old generation. Only while alone.
+   * Deletes files under {@code blobs/} that no entry refers to: temporary files of writes cut short
+   * and files of entries lost with a crash or an old generation. Only while alone.
    */
   private void deleteUnreferencedBlobs() throws IOException {
     Set<String> referenced = new HashSet<>();
-    map.forEachEntry(e -> {
-      byte[] r = e.value().get();
-      if (Records.valid(r) && Records.isBlob(r)) {
-        referenced.add(blobPath(Records.blobId(r)).getFileName().toString());
-      }
-    });
+    map.forEachEntry(
+        e -> {
+          byte[] r = e.value().get();
+          if (Records.valid(r) && Records.isBlob(r)) {
+            referenced.add(blobPath(Records.blobId(r)).getFileName().toString());
+          }
+        });
     try (DirectoryStream<Path> shards = Files.newDirectoryStream(root.resolve(BLOBS))) {
       for (Path shard : shards) {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
@@ -661,13 +719,14 @@ final class SharedMap {
       }
     }
     long[] counts = {0, 0};
-    map.forEachEntry(e -> {
-      byte[] r = e.value().get();
-      if (Records.valid(r)) {
-        counts[0]++;
-        counts[1] += Records.weight(e.key().get(), r);
-      }
-    });
+    map.forEachEntry(
+        e -> {
+          byte[] r = e.value().get();
+          if (Records.valid(r)) {
+            counts[0]++;
+            counts[1] += Records.weight(e.key().get(), r);
+          }
+        });
     control.counts(counts[0], counts[1]);
   }
 
@@ -708,8 +767,8 @@ final class SharedMap {
   }
 
   private static FileChannel channel(Path file) throws IOException {
-    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    return FileChannel.open(
+        file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
   private static void closeQuietly(AutoCloseable c) {

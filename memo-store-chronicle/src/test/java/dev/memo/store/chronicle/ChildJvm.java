@@ -37,8 +37,14 @@ final class ChildJvm {
    *
    * @param workingDirectory the child's working directory, or null for this one's
    */
-  static Process start(Path log, Path workingDirectory, String classPath, List<String> jvmOptions,
-      Class<?> main, String... args) throws IOException {
+  static Process start(
+      Path log,
+      Path workingDirectory,
+      String classPath,
+      List<String> jvmOptions,
+      Class<?> main,
+      String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:TieredStopAtLevel=1");
@@ -48,8 +54,8 @@ final class ChildJvm {
     command.add(classPath);
     command.add(main.getName());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     if (workingDirectory != null) {
       builder.directory(workingDirectory.toFile());
     }

@@ -39,11 +39,14 @@ import org.junit.jupiter.api.io.TempDir;
  * key — and proves each is caught: a call gets the right value (computed again), never an error,
  * the read is counted as a load failure and the entry quarantined; {@code verify} finds exactly the
  * damaged entries. {@value #DEFAULT_DAMAGED} of {@value #DEFAULT_ENTRIES} entries by default;
- * {@code -Dmemotest.long=true} damages {@value #LONG_DAMAGED} of {@value #LONG_ENTRIES} (with memo-core's
- * directory store proof, ten thousand). The seed is printed; {@code -Dmemotest.seed=<seed>}
- * repeats a run. A new kind of damage is one more constant of {@link Damage}.
+ * {@code -Dmemotest.long=true} damages {@value #LONG_DAMAGED} of {@value #LONG_ENTRIES} (with
+ * memo-core's directory store proof, ten thousand). The seed is printed; {@code
+ * -Dmemotest.seed=<seed>} repeats a run. A new kind of damage is one more constant of {@link
+ * Damage}.
  */
-@Timeout(value = 30, unit = TimeUnit.MINUTES) // a hang fails the proof instead of stalling the build
+@Timeout(
+    value = 30,
+    unit = TimeUnit.MINUTES) // a hang fails the proof instead of stalling the build
 final class ChronicleCorruptionProofTest {
   private static final boolean LONG = Boolean.getBoolean("memotest.long");
   private static final int DEFAULT_ENTRIES = 1000;
@@ -73,8 +76,9 @@ final class ChronicleCorruptionProofTest {
     /** Another function's entry written at the key. */
     CROSS_FUNCTION_COPY;
 
-    void apply(ChronicleStore store, Signature key, Signature partner, Signature otherKey,
-        Random random) throws IOException {
+    void apply(
+        ChronicleStore store, Signature key, Signature partner, Signature otherKey, Random random)
+        throws IOException {
       byte[] bytes = read(store, FUNCTION, key);
       switch (this) {
         case BIT_FLIP -> {
@@ -126,15 +130,27 @@ final class ChronicleCorruptionProofTest {
 
   /** A memoizer on the store, the object tier off: damage must reach the calls that read it. */
   private static Memo memo(ChronicleStore store) {
-    return Memo.builder().store(store)
-        .serde("java").config("memo.object-tier.max-entries", "0").build();
+    return Memo.builder()
+        .store(store)
+        .serde("java")
+        .config("memo.object-tier.max-entries", "0")
+        .build();
   }
 
   @Test
   void everyKindOfDamage_isDetected_quarantined_recomputed_andFoundByVerify() throws IOException {
     long seed = Long.getLong("memotest.seed", System.nanoTime());
-    System.out.println("ChronicleCorruptionProofTest seed " + seed + " (repeat with"
-        + " -Dmemotest.seed=" + seed + "), " + DAMAGED + " of " + ENTRIES + " entries damaged");
+    System.out.println(
+        "ChronicleCorruptionProofTest seed "
+            + seed
+            + " (repeat with"
+            + " -Dmemotest.seed="
+            + seed
+            + "), "
+            + DAMAGED
+            + " of "
+            + ENTRIES
+            + " entries damaged");
     Random random = new Random(seed);
     long started = System.nanoTime();
     try (ChronicleStore store = Payloads.open(root);
@@ -168,8 +184,10 @@ final class ChronicleCorruptionProofTest {
       try (StoreAdmin admin = StoreAdmin.of(store, dev.memo.MemoConfig.empty())) {
         verified = admin.verify(Progress.NONE);
       }
-      assertEquals(damagedAgain, verified.bad().stream().map(b -> b.key().hex())
-          .collect(Collectors.toSet()), "seed " + seed);
+      assertEquals(
+          damagedAgain,
+          verified.bad().stream().map(b -> b.key().hex()).collect(Collectors.toSet()),
+          "seed " + seed);
       assertTrue(verified.bad().stream().allMatch(b -> b.function().equals(FUNCTION)));
       assertEquals(List.of(), verified.unreadable(), "seed " + seed);
       long failuresBefore = memo.stats().loadFailureCount();
@@ -177,11 +195,17 @@ final class ChronicleCorruptionProofTest {
         assertEquals(expected(i), f.apply(i), "seed " + seed);
       }
       assertEquals(DAMAGED, COMPUTED.getAndSet(0), "seed " + seed);
-      assertEquals(failuresBefore, memo.stats().loadFailureCount(),
+      assertEquals(
+          failuresBefore,
+          memo.stats().loadFailureCount(),
           "verify quarantined them: they are plain misses now");
     }
-    System.out.println("ChronicleCorruptionProofTest: " + 2 * DAMAGED + " damaged entries in "
-        + (System.nanoTime() - started) / 1_000_000 + " ms");
+    System.out.println(
+        "ChronicleCorruptionProofTest: "
+            + 2 * DAMAGED
+            + " damaged entries in "
+            + (System.nanoTime() - started) / 1_000_000
+            + " ms");
   }
 
   @Test
@@ -201,7 +225,8 @@ final class ChronicleCorruptionProofTest {
       assertEquals(expected(2), f.apply(2));
       assertEquals(2, COMPUTED.get());
       assertEquals(2, memo.stats().loadFailureCount());
-      assertEquals(keys.stream().map(Signature::hex).collect(Collectors.toCollection(TreeSet::new)),
+      assertEquals(
+          keys.stream().map(Signature::hex).collect(Collectors.toCollection(TreeSet::new)),
           quarantinedKeys());
     }
   }
@@ -246,8 +271,11 @@ final class ChronicleCorruptionProofTest {
       return Set.of();
     }
     try (Stream<Path> files = Files.walk(q)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".entry"))
-          .map(n -> n.substring(0, n.indexOf('.'))).collect(Collectors.toCollection(TreeSet::new));
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".entry"))
+          .map(n -> n.substring(0, n.indexOf('.')))
+          .collect(Collectors.toCollection(TreeSet::new));
     }
   }
 }

@@ -38,18 +38,21 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL ({@link Process#destroyForcibly()} on Linux and macOS) at random moments: what it leaves
  * must read as the right value or as a miss, no read may throw, and the store must keep working.
  *
- * <p>Fifty kills by default; {@code -Dmemotest.long=true} makes it five hundred. The seed is printed
- * and can be replayed with {@code -Dmemotest.crash.seed=<seed>}. Fifty child JVMs take minutes, so
- * the module's default test run leaves this class out (the pom's surefire excludes) and CI runs it
- * as a build step of its own, naming it: {@code mvn -B -ntp verify -pl memo-store-chronicle -am
- * -Dtest=ChronicleCrashTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ * <p>Fifty kills by default; {@code -Dmemotest.long=true} makes it five hundred. The seed is
+ * printed and can be replayed with {@code -Dmemotest.crash.seed=<seed>}. Fifty child JVMs take
+ * minutes, so the module's default test run leaves this class out (the pom's surefire excludes) and
+ * CI runs it as a build step of its own, naming it: {@code mvn -B -ntp verify -pl
+ * memo-store-chronicle -am -Dtest=ChronicleCrashTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 final class ChronicleCrashTest {
   private static final int KILLS = Boolean.getBoolean("memotest.long") ? 500 : 50;
+
   /** Arguments of run r start at r * RUN_SPAN, so that each run writes entries of its own. */
   private static final int RUN_SPAN = 1_000_000;
+
   /** How long a child may write before it is killed, at most. */
   private static final int MAX_DELAY_MILLIS = 60;
+
   /** The name the function is memoized under. */
   static final String FUNCTION = "series";
 
@@ -102,8 +105,8 @@ final class ChronicleCrashTest {
 
   /**
    * The value of an argument: between 16 and 2063 longs (up to 16KiB, so some are kept in the map
-   * and some as files beside it), the first the argument, the rest pseudo-random from it, so that
-   * a torn or misplaced value cannot pass for a right one.
+   * and some as files beside it), the first the argument, the rest pseudo-random from it, so that a
+   * torn or misplaced value cannot pass for a right one.
    */
   static long[] series(int n) {
     SplittableRandom random = new SplittableRandom(n);
@@ -145,8 +148,8 @@ final class ChronicleCrashTest {
   void killedWhileWriting_fiftyTimes_everyEntryIsRightOrAMiss_andTheStoreKeepsWorking()
       throws Exception {
     long seed = Long.getLong("memotest.crash.seed", System.nanoTime());
-    System.out.println("ChronicleCrashTest seed " + seed + " (replay with -Dmemotest.crash.seed=" + seed
-        + ")");
+    System.out.println(
+        "ChronicleCrashTest seed " + seed + " (replay with -Dmemotest.crash.seed=" + seed + ")");
     Random random = new Random(seed);
     Path root = dir.resolve("store");
     // Each child warms up while the one before it writes, then waits to be let go.
@@ -167,7 +170,9 @@ final class ChronicleCrashTest {
         }
         assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child " + run + " did not die");
         // 128 + SIGKILL: the child was killed while writing, it did not stop on its own.
-        assertEquals(137, child.exitValue(),
+        assertEquals(
+            137,
+            child.exitValue(),
             () -> "seed " + seed + ", child " + log + ":\n" + readQuietly(log));
       }
     } finally {
@@ -188,8 +193,8 @@ final class ChronicleCrashTest {
       Function<Integer, long[]> f = memoized(memo);
       for (int run = 0; run < KILLS; run++) {
         int first = run * RUN_SPAN;
-        int last = check.values().subSet(first, first + RUN_SPAN).stream()
-            .reduce(first - 1, Math::max);
+        int last =
+            check.values().subSet(first, first + RUN_SPAN).stream().reduce(first - 1, Math::max);
         for (int n = first; n <= last + 3; n++) {
           if (!check.values().contains(n)) {
             fresh.add(n);
@@ -216,8 +221,13 @@ final class ChronicleCrashTest {
   }
 
   private Process startChild(Path root, int run) throws IOException {
-    return ChildJvm.start(log(run), childOptions(), ChronicleCrashTest.class, "crash",
-        root.toString(), Integer.toString(run * RUN_SPAN),
+    return ChildJvm.start(
+        log(run),
+        childOptions(),
+        ChronicleCrashTest.class,
+        "crash",
+        root.toString(),
+        Integer.toString(run * RUN_SPAN),
         dir.resolve("warm-up-" + run).toString());
   }
 
@@ -234,13 +244,25 @@ final class ChronicleCrashTest {
         return;
       }
       if (!child.isAlive()) {
-        throw new AssertionError("seed " + seed + ": child ended with " + child.exitValue()
-            + " before printing \"" + line + "\":\n" + out);
+        throw new AssertionError(
+            "seed "
+                + seed
+                + ": child ended with "
+                + child.exitValue()
+                + " before printing \""
+                + line
+                + "\":\n"
+                + out);
       }
       Thread.sleep(2);
     }
-    throw new AssertionError("seed " + seed + ": child did not print \"" + line + "\" in a minute:\n"
-        + ChildJvm.read(log));
+    throw new AssertionError(
+        "seed "
+            + seed
+            + ": child did not print \""
+            + line
+            + "\" in a minute:\n"
+            + ChildJvm.read(log));
   }
 
   private static String readQuietly(Path log) {
@@ -252,8 +274,8 @@ final class ChronicleCrashTest {
   }
 
   /**
-   * What {@link #checkEveryEntry} found: the arguments whose entries hold their right value and
-   * the number of miss records.
+   * What {@link #checkEveryEntry} found: the arguments whose entries hold their right value and the
+   * number of miss records.
    */
   record StoreCheck(TreeSet<Integer> values, int records) {
     @Override
@@ -276,14 +298,19 @@ final class ChronicleCrashTest {
     List<byte[]> keys = new ArrayList<>();
     List<byte[]> records = new ArrayList<>();
     try (ChronicleStore store = Payloads.open(root)) {
-      store.shared().withMap(m -> {
-        // Iteration reuses the arrays it returns for a key or value of the same length: copy them.
-        m.forEachEntry(e -> {
-          keys.add(e.key().get().clone());
-          records.add(e.value().get().clone());
-        });
-        return null;
-      });
+      store
+          .shared()
+          .withMap(
+              m -> {
+                // Iteration reuses the arrays it returns for a key or value of the same length:
+                // copy them.
+                m.forEachEntry(
+                    e -> {
+                      keys.add(e.key().get().clone());
+                      records.add(e.value().get().clone());
+                    });
+                return null;
+              });
       TreeSet<Integer> values = new TreeSet<>();
       Map<Integer, String> keyOf = new java.util.HashMap<>();
       int missRecords = 0;
@@ -302,19 +329,26 @@ final class ChronicleCrashTest {
           } else {
             assertEquals("java", header.serde());
             assertEquals(FUNCTION, header.metadata().get("function"));
-            long[] value = (long[]) JavaSerialization.read(payload, info -> ObjectInputFilter.Status.ALLOWED);
+            long[] value =
+                (long[]) JavaSerialization.read(payload, info -> ObjectInputFilter.Status.ALLOWED);
             payload.verifyEnd();
             assertEquals(-1, in.read(), "bytes after an entry's end");
             int n = (int) value[0];
             assertArrayEquals(series(n), value, () -> "value of argument " + n);
             String other = keyOf.putIfAbsent(n, key);
             // The same value under two keys would mean memo's signatures of an argument differ.
-            assertTrue(other == null || other.equals(key),
+            assertTrue(
+                other == null || other.equals(key),
                 () -> "two keys hold argument " + n + ": " + other + ", " + key);
             if (!values.add(n)) {
               repeated++;
-              System.out.println("ChronicleCrashTest: key " + key + " (argument " + n + ") is in"
-                  + " the map twice after recovery");
+              System.out.println(
+                  "ChronicleCrashTest: key "
+                      + key
+                      + " (argument "
+                      + n
+                      + ") is in"
+                      + " the map twice after recovery");
             }
           }
         }

@@ -82,10 +82,11 @@ final class ChronicleDuplicateKeyTest {
 
   private static List<ByteBuffer> keys(SharedMap shared) {
     List<ByteBuffer> keys = new ArrayList<>();
-    shared.withMap(m -> {
-      m.forEachEntry(e -> keys.add(ByteBuffer.wrap(e.key().get().clone())));
-      return null;
-    });
+    shared.withMap(
+        m -> {
+          m.forEachEntry(e -> keys.add(ByteBuffer.wrap(e.key().get().clone())));
+          return null;
+        });
     return keys;
   }
 
@@ -99,9 +100,9 @@ final class ChronicleDuplicateKeyTest {
   }
 
   /**
-   * Copies the first occupied hash-lookup slot of the first segment that has one into the next
-   * free slot of the same lookup, counts it as Chronicle's recovery would, and returns the key of
-   * its entry.
+   * Copies the first occupied hash-lookup slot of the first segment that has one into the next free
+   * slot of the same lookup, counts it as Chronicle's recovery would, and returns the key of its
+   * entry.
    */
   private static byte[] duplicateOneKey(ChronicleMap<byte[], byte[]> m) {
     VanillaChronicleHash<?, ?, ?, ?> h = (VanillaChronicleHash<?, ?, ?, ?>) m;

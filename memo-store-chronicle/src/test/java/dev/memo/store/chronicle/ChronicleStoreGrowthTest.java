@@ -22,9 +22,9 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Entries beyond the map's estimates, and eviction to the budgets. */
 final class ChronicleStoreGrowthTest {
@@ -115,8 +115,9 @@ final class ChronicleStoreGrowthTest {
       store.quarantine(Payloads.NS, key(1), "checksum mismatch");
       assertEquals(Optional.empty(), read(store, key(1)));
       List<Path> kept;
-      try (Stream<Path> files = Files.list(dir.resolve(ChronicleStore.QUARANTINE)
-          .resolve(Namespaces.folderName(Payloads.NS)))) {
+      try (Stream<Path> files =
+          Files.list(
+              dir.resolve(ChronicleStore.QUARANTINE).resolve(Namespaces.folderName(Payloads.NS)))) {
         kept = files.sorted().collect(Collectors.toList());
       }
       assertEquals(2, kept.size(), kept::toString);
@@ -166,7 +167,8 @@ final class ChronicleStoreGrowthTest {
       long kept = Stream.iterate(0, i -> i + 1).limit(40).filter(i -> present(store, i)).count();
       assertTrue(kept >= 5 && kept <= 10, kept + " entries of 100kB kept under a 1MiB budget");
       for (int i = 40 - (int) kept; i < 40; i++) {
-        assertArrayEquals(bytes(100_000, i), read(store, key(i)).orElseThrow(), "newest entries stay");
+        assertArrayEquals(
+            bytes(100_000, i), read(store, key(i)).orElseThrow(), "newest entries stay");
       }
       assertEquals(kept, blobs().size(), "evicted entries' files are deleted");
     }
@@ -197,8 +199,9 @@ final class ChronicleStoreGrowthTest {
       }
     }
     byte[] garbage = bytes(64 * 1024, 9);
-    try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(
-        dir.resolve("map-1.cm3"), java.nio.file.StandardOpenOption.WRITE)) {
+    try (java.nio.channels.FileChannel f =
+        java.nio.channels.FileChannel.open(
+            dir.resolve("map-1.cm3"), java.nio.file.StandardOpenOption.WRITE)) {
       f.write(java.nio.ByteBuffer.wrap(garbage), 0);
     }
     try (Control control = Control.open(dir)) {
@@ -221,7 +224,9 @@ final class ChronicleStoreGrowthTest {
   void open_pathIsAFile_failsSayingSo() throws IOException {
     Path file = Files.writeString(dir.resolve("file"), "x");
     assertEquals(
-        "chronicle store path " + file + " is a file, not a folder; move the file away or set"
+        "chronicle store path "
+            + file
+            + " is a file, not a folder; move the file away or set"
             + " memo.store.chronicle.path to a folder",
         assertThrows(StoreException.class, () -> open(file)).getMessage());
   }
@@ -236,7 +241,10 @@ final class ChronicleStoreGrowthTest {
 
   private List<String> maps() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cm3")).sorted()
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".cm3"))
+          .sorted()
           .collect(Collectors.toList());
     }
   }

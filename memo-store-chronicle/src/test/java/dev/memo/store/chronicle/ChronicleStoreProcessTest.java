@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 final class ChronicleStoreProcessTest {
   /** Small estimates, so that the processes also roll the map to new generations as they go. */
   static final String[] SMALL = {"entries", "200", "average-value-size", "256"};
+
   static final int KEYS = 600;
 
   @TempDir Path dir;
@@ -88,12 +89,25 @@ final class ChronicleStoreProcessTest {
   }
 
   @Test
-  void twoProcesses_writeAndReadOverlappingKeys_seeEachOthersEntriesAndNoTornOne() throws Exception {
+  void twoProcesses_writeAndReadOverlappingKeys_seeEachOthersEntriesAndNoTornOne()
+      throws Exception {
     Path root = dir.resolve("store");
-    Process a = ChildJvm.start(dir.resolve("a.log"), ChildJvm.chronicleFlags(),
-        ChronicleStoreProcessTest.class, "share", root.toString(), "0");
-    Process b = ChildJvm.start(dir.resolve("b.log"), ChildJvm.chronicleFlags(),
-        ChronicleStoreProcessTest.class, "share", root.toString(), "1");
+    Process a =
+        ChildJvm.start(
+            dir.resolve("a.log"),
+            ChildJvm.chronicleFlags(),
+            ChronicleStoreProcessTest.class,
+            "share",
+            root.toString(),
+            "0");
+    Process b =
+        ChildJvm.start(
+            dir.resolve("b.log"),
+            ChildJvm.chronicleFlags(),
+            ChronicleStoreProcessTest.class,
+            "share",
+            root.toString(),
+            "1");
     String outA = ChildJvm.finish(a, dir.resolve("a.log"));
     String outB = ChildJvm.finish(b, dir.resolve("b.log"));
     assertTrue(outA.contains("torn 0\n"), outA);
@@ -130,7 +144,11 @@ final class ChronicleStoreProcessTest {
     for (int round = 0; round < 3; round++) {
       Path log = dir.resolve("writer-" + round + ".log");
       Process writer =
-          ChildJvm.start(log, ChildJvm.chronicleFlags(), ChronicleStoreProcessTest.class, "write",
+          ChildJvm.start(
+              log,
+              ChildJvm.chronicleFlags(),
+              ChronicleStoreProcessTest.class,
+              "write",
               root.toString());
       try {
         // Killed at a different count each round, while it keeps writing.
@@ -150,7 +168,8 @@ final class ChronicleStoreProcessTest {
         }
         assertTrue(present >= written / 2, present + " of " + written + " entries survived");
         put(store, key(1_000_000 + round), payload(1_000_000 + round, 0));
-        assertArrayEquals(payload(1_000_000 + round, 0), read(store, key(1_000_000 + round)).orElseThrow());
+        assertArrayEquals(
+            payload(1_000_000 + round, 0), read(store, key(1_000_000 + round)).orElseThrow());
         assertEquals(List.of(), temporaryFiles(root), "writes cut short leave no files behind");
       }
     }
@@ -162,8 +181,8 @@ final class ChronicleStoreProcessTest {
       if (!p.isAlive()) {
         throw new AssertionError("writer ended early:\n" + ChildJvm.read(log));
       }
-      List<String> lines = ChildJvm.read(log).lines().filter(l -> l.matches("\\d+"))
-          .collect(Collectors.toList());
+      List<String> lines =
+          ChildJvm.read(log).lines().filter(l -> l.matches("\\d+")).collect(Collectors.toList());
       if (!lines.isEmpty() && Long.parseLong(lines.get(lines.size() - 1)) >= count) {
         return Long.parseLong(lines.get(lines.size() - 1));
       }

@@ -26,19 +26,33 @@ final class ModulePathTest {
   @TempDir Path dir;
 
   private String run(List<String> flags) throws Exception {
-    List<String> entries = Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
-    String modulePath = entries.stream()
-        .filter(e -> !e.endsWith("test-classes") && !e.contains("junit") && !e.contains("opentest4j")
-            && !e.contains("apiguardian") && !e.contains("memo-testkit"))
-        .collect(Collectors.joining(File.pathSeparator));
-    String classPath = entries.stream().filter(e -> e.endsWith("test-classes"))
-        .collect(Collectors.joining(File.pathSeparator));
-    List<String> options = new ArrayList<>(List.of("--module-path", modulePath, "--add-modules",
-        "ALL-MODULE-PATH", "-Dmemo.store=chronicle"));
+    List<String> entries =
+        Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
+    String modulePath =
+        entries.stream()
+            .filter(
+                e ->
+                    !e.endsWith("test-classes")
+                        && !e.contains("junit")
+                        && !e.contains("opentest4j")
+                        && !e.contains("apiguardian")
+                        && !e.contains("memo-testkit"))
+            .collect(Collectors.joining(File.pathSeparator));
+    String classPath =
+        entries.stream()
+            .filter(e -> e.endsWith("test-classes"))
+            .collect(Collectors.joining(File.pathSeparator));
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "--module-path",
+                modulePath,
+                "--add-modules",
+                "ALL-MODULE-PATH",
+                "-Dmemo.store=chronicle"));
     options.addAll(flags);
     Path log = dir.resolve("run.log");
-    return ChildJvm.finish(
-        ChildJvm.start(log, dir, classPath, options, ModulePathMain.class), log);
+    return ChildJvm.finish(ChildJvm.start(log, dir, classPath, options, ModulePathMain.class), log);
   }
 
   @Test
@@ -47,8 +61,9 @@ final class ModulePathTest {
     Matcher m = MISSING.matcher(refused);
     assertTrue(m.find(), refused);
     List<String> flags = Arrays.asList(m.group(1).split(" "));
-    assertEquals("--add-opens=java.base/java.lang=chronicle.algorithms,chronicle.bytes,chronicle.core,"
-        + "chronicle.map,chronicle.threads,chronicle.values,chronicle.wire,net.openhft.compiler",
+    assertEquals(
+        "--add-opens=java.base/java.lang=chronicle.algorithms,chronicle.bytes,chronicle.core,"
+            + "chronicle.map,chronicle.threads,chronicle.values,chronicle.wire,net.openhft.compiler",
         flags.get(0));
     Path classes = dir.resolve("classes.log");
     List<String> logged = new ArrayList<>(flags);
@@ -56,8 +71,11 @@ final class ModulePathTest {
     String out = run(logged);
     assertTrue(out.contains("Memo{store=chronicle, serde=java, signer=sha256}\n"), out);
     // The class Chronicle would compile is defined from the one shipped, on the module path too.
-    assertTrue(Files.readString(classes).contains(
-        "] " + PrecompiledValues.NATIVE_CLASS + " source: __JVM_LookupDefineClass__\n"), out);
+    assertTrue(
+        Files.readString(classes)
+            .contains(
+                "] " + PrecompiledValues.NATIVE_CLASS + " source: __JVM_LookupDefineClass__\n"),
+        out);
     assertTrue(out.contains("length 3 3\n"), out);
     assertTrue(out.contains("store module named\n"), out);
   }

@@ -7,13 +7,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A program as a new user writes it, unaware of the store: run by {@link NewUserTest} in a child
- * JVM whose only memo setting is {@code -Dmemo.store=chronicle}. Prints the memoizer, then one
- * line per call, "computed" or "reused".
+ * JVM whose only memo setting is {@code -Dmemo.store=chronicle}. Prints the memoizer, then one line
+ * per call, "computed" or "reused".
  */
 public final class NewUserMain {
   // A counter cannot change the result, and memo signs the static fields a function reads.
-  @NotSigned
-  private static final AtomicInteger COMPUTED = new AtomicInteger();
+  @NotSigned private static final AtomicInteger COMPUTED = new AtomicInteger();
 
   private NewUserMain() {}
 

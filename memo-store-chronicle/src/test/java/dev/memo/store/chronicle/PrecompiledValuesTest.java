@@ -27,12 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
 final class PrecompiledValuesTest {
   /** A class load in -Xlog:class+load output: the class and where it came from. */
   private static final Pattern LOADED = Pattern.compile("\\[class,load\\] (\\S+) source: (.*)$");
-  /** javac's compiler proper: parsing, attribution, code generation. Loading javac's API is not compiling. */
-  private static final List<String> COMPILING = List.of(
-      "com.sun.tools.javac.main.", "com.sun.tools.javac.parser.", "com.sun.tools.javac.comp.",
-      "com.sun.tools.javac.jvm.");
-  private static final Path SOURCE = Path.of("src/main/chronicle-values/net/openhft/chronicle/hash/"
-      + "VanillaGlobalMutableState$$Native.java");
+
+  /**
+   * javac's compiler proper: parsing, attribution, code generation. Loading javac's API is not
+   * compiling.
+   */
+  private static final List<String> COMPILING =
+      List.of(
+          "com.sun.tools.javac.main.",
+          "com.sun.tools.javac.parser.",
+          "com.sun.tools.javac.comp.",
+          "com.sun.tools.javac.jvm.");
+
+  private static final Path SOURCE =
+      Path.of(
+          "src/main/chronicle-values/net/openhft/chronicle/hash/"
+              + "VanillaGlobalMutableState$$Native.java");
 
   @TempDir Path dir;
 
@@ -40,7 +50,8 @@ final class PrecompiledValuesTest {
   void openingAStore_newAndExisting_compilesNothing() throws Exception {
     for (String run : List.of("new", "existing")) {
       Map<String, String> loaded = loadedClasses(run, "use", dir.resolve("s").toString());
-      assertTrue(loaded.containsKey("net.openhft.chronicle.map.ChronicleMapBuilder"),
+      assertTrue(
+          loaded.containsKey("net.openhft.chronicle.map.ChronicleMapBuilder"),
           "the probe ran Chronicle Map");
       // Defined by PrecompiledValues through a Lookup; Chronicle's compiler defines it otherwise.
       assertEquals("__JVM_LookupDefineClass__", loaded.get(PrecompiledValues.NATIVE_CLASS), run);
@@ -51,13 +62,18 @@ final class PrecompiledValuesTest {
   @Test
   void compilationCheck_aProgramThatCompiles_isCaught() throws Exception {
     Map<String, String> loaded = loadedClasses("compile", "compile");
-    assertTrue(compilerClasses(loaded).size() > 10, () -> loaded.keySet().stream()
-        .filter(c -> c.startsWith("com.sun.tools.javac")).collect(Collectors.joining("\n")));
+    assertTrue(
+        compilerClasses(loaded).size() > 10,
+        () ->
+            loaded.keySet().stream()
+                .filter(c -> c.startsWith("com.sun.tools.javac"))
+                .collect(Collectors.joining("\n")));
   }
 
   @Test
   void chronicleOnTheClassPath_isTheOneTheClassWasBuiltFor() throws IOException {
-    assertNull(PrecompiledValues.mismatch(PrecompiledValuesTest.class.getClassLoader()),
+    assertNull(
+        PrecompiledValues.mismatch(PrecompiledValuesTest.class.getClassLoader()),
         "upgrading Chronicle: see the comment at the top of " + SOURCE);
   }
 
@@ -65,8 +81,8 @@ final class PrecompiledValuesTest {
   void mismatch_anotherVersion_isNamed() throws IOException {
     ClassLoader empty = new ClassLoader(null) {};
     String m = PrecompiledValues.mismatch(empty);
-    assertTrue(m.startsWith("net.openhft:chronicle-") && m.contains(" is of unknown version, not "),
-        m);
+    assertTrue(
+        m.startsWith("net.openhft:chronicle-") && m.contains(" is of unknown version, not "), m);
   }
 
   @Test
@@ -74,18 +90,24 @@ final class PrecompiledValuesTest {
     Class<?> valueType = Class.forName("net.openhft.chronicle.hash.VanillaGlobalMutableState");
     Class<?> model = Class.forName("net.openhft.chronicle.values.ValueModel");
     Object acquired = model.getMethod("acquire", Class.class).invoke(null, valueType);
-    Method generate = Class.forName("net.openhft.chronicle.values.Generators")
-        .getDeclaredMethod("generateNativeClass", model, String.class);
+    Method generate =
+        Class.forName("net.openhft.chronicle.values.Generators")
+            .getDeclaredMethod("generateNativeClass", model, String.class);
     generate.setAccessible(true);
-    String generated = (String) generate.invoke(null, acquired, "VanillaGlobalMutableState$$Native");
+    String generated =
+        (String) generate.invoke(null, acquired, "VanillaGlobalMutableState$$Native");
     String shipped = Files.readString(SOURCE, StandardCharsets.UTF_8);
-    assertEquals(generated, shipped.substring(shipped.indexOf("\npackage ") + 1),
+    assertEquals(
+        generated,
+        shipped.substring(shipped.indexOf("\npackage ") + 1),
         "the shipped source differs from what this Chronicle generates; replace it");
   }
 
   private static List<String> compilerClasses(Map<String, String> loaded) {
-    return loaded.keySet().stream().filter(c -> COMPILING.stream().anyMatch(c::startsWith))
-        .sorted().collect(Collectors.toList());
+    return loaded.keySet().stream()
+        .filter(c -> COMPILING.stream().anyMatch(c::startsWith))
+        .sorted()
+        .collect(Collectors.toList());
   }
 
   private Map<String, String> loadedClasses(String name, String... args)

@@ -14,8 +14,8 @@ import java.util.Arrays;
  * Run in a child JVM by {@link ChronicleStoreProviderTest}: {@code create <root>} creates a store
  * and prints "created" or the error's class and message; {@code use <root>} puts, reads, rolls,
  * evicts and removes; {@code socket} opens a socket channel and nothing else, to prove that the
- * network test would notice one; {@code compile} has chronicle-values generate and compile a
- * class, to prove that {@link PrecompiledValuesTest} would notice a compilation.
+ * network test would notice one; {@code compile} has chronicle-values generate and compile a class,
+ * to prove that {@link PrecompiledValuesTest} would notice a compilation.
  */
 public final class StoreProbe {
   private StoreProbe() {}
@@ -55,9 +55,13 @@ public final class StoreProbe {
         break;
       case "compile":
         // A value interface memo ships no class for: chronicle-values compiles one with javac.
-        Class<?> compiled = (Class<?>) Class.forName("net.openhft.chronicle.values.Values")
-            .getMethod("nativeClassFor", Class.class)
-            .invoke(null, Class.forName("net.openhft.chronicle.map.ReplicatedGlobalMutableStateV2"));
+        Class<?> compiled =
+            (Class<?>)
+                Class.forName("net.openhft.chronicle.values.Values")
+                    .getMethod("nativeClassFor", Class.class)
+                    .invoke(
+                        null,
+                        Class.forName("net.openhft.chronicle.map.ReplicatedGlobalMutableStateV2"));
         System.out.println("compiled " + compiled.getName());
         break;
       default:

@@ -20,11 +20,17 @@ final class ChunkedEntryStream extends InputStream {
   private final int chunk;
   private byte[] current;
   private int position;
+
   /** The offset in the Redis value of the byte after {@code current}. */
   private long next;
 
-  ChunkedEntryStream(Connections connections, byte[] entryKey, String where,
-      RedisFrame.Header header, byte[] first, int chunk) {
+  ChunkedEntryStream(
+      Connections connections,
+      byte[] entryKey,
+      String where,
+      RedisFrame.Header header,
+      byte[] first,
+      int chunk) {
     this.connections = connections;
     this.entryKey = entryKey;
     this.where = where;
@@ -72,16 +78,32 @@ final class ChunkedEntryStream extends InputStream {
     }
     long from = next;
     long to = Math.min(end, from + chunk) - 1;
-    Object reply = connections.call("read " + where, jedis -> jedis.eval(RedisStore.READ_CHUNK,
-        List.of(entryKey),
-        List.of(token, RedisKeys.bytes(Long.toString(from)), RedisKeys.bytes(Long.toString(to)))));
+    Object reply =
+        connections.call(
+            "read " + where,
+            jedis ->
+                jedis.eval(
+                    RedisStore.READ_CHUNK,
+                    List.of(entryKey),
+                    List.of(
+                        token,
+                        RedisKeys.bytes(Long.toString(from)),
+                        RedisKeys.bytes(Long.toString(to)))));
     if (!(reply instanceof byte[] bytes)) {
-      throw new IOException(where + " was replaced or removed in Redis while it was read;"
-          + " it is computed instead");
+      throw new IOException(
+          where
+              + " was replaced or removed in Redis while it was read;"
+              + " it is computed instead");
     }
     if (bytes.length != to - from + 1) {
-      throw new IOException("the Redis value of " + where + " ends at " + (from + bytes.length)
-          + " bytes where its header declares " + end + "; it is computed again and replaced");
+      throw new IOException(
+          "the Redis value of "
+              + where
+              + " ends at "
+              + (from + bytes.length)
+              + " bytes where its header declares "
+              + end
+              + "; it is computed again and replaced");
     }
     current = bytes;
     position = 0;

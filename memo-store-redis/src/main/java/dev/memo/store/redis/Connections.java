@@ -13,10 +13,10 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The store's pool of connections to Redis, and the one place where Jedis's failures become
- * memo's: a call that fails for want of Redis is an {@link IOException} (memo then computes the
- * result) counted and logged once per outage by {@link Health}; a call on a closed store is a
- * {@link StoreException}. Thread-safe.
+ * The store's pool of connections to Redis, and the one place where Jedis's failures become memo's:
+ * a call that fails for want of Redis is an {@link IOException} (memo then computes the result)
+ * counted and logged once per outage by {@link Health}; a call on a closed store is a {@link
+ * StoreException}. Thread-safe.
  */
 final class Connections implements AutoCloseable {
   private final RedisAddress address;
@@ -33,20 +33,21 @@ final class Connections implements AutoCloseable {
     poolConfig.setMinIdle(0);
     poolConfig.setMaxWait(Duration.ofMillis(options.timeoutMillis()));
     poolConfig.setJmxEnabled(false);
-    DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis(options.timeoutMillis())
-        .socketTimeoutMillis(options.timeoutMillis())
-        .database(address.database())
-        .ssl(address.tls())
-        .clientName("memo");
+    DefaultJedisClientConfig.Builder client =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(options.timeoutMillis())
+            .socketTimeoutMillis(options.timeoutMillis())
+            .database(address.database())
+            .ssl(address.tls())
+            .clientName("memo");
     if (address.user() != null) {
       client.user(address.user());
     }
     if (address.password() != null) {
       client.password(address.password());
     }
-    this.pool = new JedisPool(poolConfig, new HostAndPort(address.host(), address.port()),
-        client.build());
+    this.pool =
+        new JedisPool(poolConfig, new HostAndPort(address.host(), address.port()), client.build());
   }
 
   /** A call on one connection. */
@@ -66,8 +67,12 @@ final class Connections implements AutoCloseable {
     checkOpen();
     if (health.backingOff()) {
       health.failed(null);
-      throw new IOException("cannot " + what + ": the redis store at " + address.redacted()
-          + " failed a moment ago; retrying it shortly");
+      throw new IOException(
+          "cannot "
+              + what
+              + ": the redis store at "
+              + address.redacted()
+              + " failed a moment ago; retrying it shortly");
     }
     try (Jedis jedis = pool.getResource()) {
       T result = call.on(jedis);
@@ -77,13 +82,26 @@ final class Connections implements AutoCloseable {
       health.failed(e);
       // Idle connections to a server that went away are broken too: drop them at once.
       pool.clear();
-      throw new IOException("cannot " + what + ": the redis store at " + address.redacted()
-          + " is unreachable (" + e.getMessage() + ")", e);
+      throw new IOException(
+          "cannot "
+              + what
+              + ": the redis store at "
+              + address.redacted()
+              + " is unreachable ("
+              + e.getMessage()
+              + ")",
+          e);
     } catch (JedisException e) {
       // An error reply (out of memory, read-only replica, …): Redis is there but refused.
       health.succeeded();
-      throw new IOException("cannot " + what + ": the redis store at " + address.redacted()
-          + " answered " + e.getMessage(), e);
+      throw new IOException(
+          "cannot "
+              + what
+              + ": the redis store at "
+              + address.redacted()
+              + " answered "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -96,8 +114,13 @@ final class Connections implements AutoCloseable {
     try (Jedis jedis = pool.getResource()) {
       jedis.ping();
     } catch (JedisException e) {
-      throw new StoreException("cannot reach the redis store at " + address.redacted() + ": "
-          + rootMessage(e) + "; start Redis there or set memo.store.redis.uri to where it runs", e);
+      throw new StoreException(
+          "cannot reach the redis store at "
+              + address.redacted()
+              + ": "
+              + rootMessage(e)
+              + "; start Redis there or set memo.store.redis.uri to where it runs",
+          e);
     }
   }
 

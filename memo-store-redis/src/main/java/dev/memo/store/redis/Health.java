@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Health {
   static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
+
   /** How long calls fail at once after a failed one, before the next is let through to Redis. */
   static final long BACKOFF_NANOS = 250_000_000L;
 
@@ -35,8 +36,13 @@ final class Health {
   void succeeded() {
     if (failing.get() && failing.compareAndSet(true, false)) {
       long n = burst.getAndSet(0);
-      log.log(Level.INFO, "the redis store at " + where + " answers again, after " + n
-          + " failed calls; memo reads and writes it again");
+      log.log(
+          Level.INFO,
+          "the redis store at "
+              + where
+              + " answers again, after "
+              + n
+              + " failed calls; memo reads and writes it again");
     }
   }
 
@@ -50,9 +56,16 @@ final class Health {
     burst.incrementAndGet();
     retryAt = System.nanoTime() + BACKOFF_NANOS;
     if (failing.compareAndSet(false, true)) {
-      log.log(Level.WARNING, "the redis store at " + where + " failed (" + cause + "); memo"
-          + " computes results without it and retries it every "
-          + BACKOFF_NANOS / 1_000_000 + " ms (this is logged once per outage)");
+      log.log(
+          Level.WARNING,
+          "the redis store at "
+              + where
+              + " failed ("
+              + cause
+              + "); memo"
+              + " computes results without it and retries it every "
+              + BACKOFF_NANOS / 1_000_000
+              + " ms (this is logged once per outage)");
     }
   }
 

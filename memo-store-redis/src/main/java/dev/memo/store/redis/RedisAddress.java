@@ -12,7 +12,12 @@ import org.jspecify.annotations.Nullable;
  * @param user the user name, or null for the default user
  * @param password the password, or null; never shown
  */
-record RedisAddress(boolean tls, String host, int port, int database, @Nullable String user,
+record RedisAddress(
+    boolean tls,
+    String host,
+    int port,
+    int database,
+    @Nullable String user,
     @Nullable String password) {
   /**
    * Returns the URI for messages: scheme, user, host, port and database, never the password.
@@ -20,8 +25,14 @@ record RedisAddress(boolean tls, String host, int port, int database, @Nullable 
    * @return such as {@code redis://app@cache:6379/2}
    */
   String redacted() {
-    return (tls ? "rediss" : "redis") + "://" + (user == null ? "" : user + "@")
-        + host + ":" + port + "/" + database;
+    return (tls ? "rediss" : "redis")
+        + "://"
+        + (user == null ? "" : user + "@")
+        + host
+        + ":"
+        + port
+        + "/"
+        + database;
   }
 
   @Override

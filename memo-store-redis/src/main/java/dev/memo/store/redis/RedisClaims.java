@@ -27,12 +27,14 @@ import redis.clients.jedis.params.SetParams;
  */
 final class RedisClaims {
   private static final System.Logger LOG = System.getLogger(RedisClaims.class.getName());
-  private static final byte[] RELEASE = RedisKeys.bytes(
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end"
-          + " return 0");
-  private static final byte[] RENEW = RedisKeys.bytes(
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1],"
-          + " ARGV[2]) end return 0");
+  private static final byte[] RELEASE =
+      RedisKeys.bytes(
+          "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end"
+              + " return 0");
+  private static final byte[] RENEW =
+      RedisKeys.bytes(
+          "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1],"
+              + " ARGV[2]) end return 0");
   private static final String OWNER = ProcessHandle.current().pid() + "@" + host();
 
   private final Connections connections;
@@ -49,10 +51,13 @@ final class RedisClaims {
 
   Store.Claim claim(String namespace, String id, Signature key) throws IOException {
     byte[] claimKey = keys.claim(id, key);
-    byte[] token = RedisKeys.bytes(OWNER + ":"
-        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
-    String ok = connections.call("claim entry " + key + " of \"" + namespace + "\"", jedis ->
-        jedis.set(claimKey, token, SetParams.setParams().nx().px(timeout.toMillis())));
+    byte[] token =
+        RedisKeys.bytes(
+            OWNER + ":" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+    String ok =
+        connections.call(
+            "claim entry " + key + " of \"" + namespace + "\"",
+            jedis -> jedis.set(claimKey, token, SetParams.setParams().nx().px(timeout.toMillis())));
     if (!"OK".equals(ok)) {
       return HeldElsewhere.INSTANCE;
     }
@@ -70,11 +75,13 @@ final class RedisClaims {
       if (renewer != null || connections.closed()) {
         return;
       }
-      ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "memo-redis-claims");
-        t.setDaemon(true);
-        return t;
-      });
+      ScheduledExecutorService s =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "memo-redis-claims");
+                t.setDaemon(true);
+                return t;
+              });
       long period = Math.max(1, timeout.toMillis() / 3);
       s.scheduleWithFixedDelay(this::renewAll, period, period, TimeUnit.MILLISECONDS);
       renewer = s;
@@ -85,14 +92,20 @@ final class RedisClaims {
     byte[] millis = RedisKeys.bytes(Long.toString(timeout.toMillis()));
     for (Held claim : held) {
       try {
-        Object renewed = connections.call("renew a claim", jedis ->
-            jedis.eval(RENEW, List.of(claim.key), List.of(claim.token, millis)));
+        Object renewed =
+            connections.call(
+                "renew a claim",
+                jedis -> jedis.eval(RENEW, List.of(claim.key), List.of(claim.token, millis)));
         if (Long.valueOf(0).equals(renewed)) {
           // Expired (Redis unreachable for longer than the timeout, or restarted): another
           // process may compute the entry too, which costs a computation, never a wrong value.
           held.remove(claim);
-          LOG.log(Level.DEBUG, () -> "claim " + new String(claim.key, StandardCharsets.UTF_8)
-              + " expired before it was released");
+          LOG.log(
+              Level.DEBUG,
+              () ->
+                  "claim "
+                      + new String(claim.key, StandardCharsets.UTF_8)
+                      + " expired before it was released");
         }
       } catch (IOException | RuntimeException e) {
         // Redis is away; Health logged it. The claim expires unless renewed in time.
@@ -117,7 +130,8 @@ final class RedisClaims {
 
   private static String host() {
     try {
-      String name = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+      String name =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
       if (!name.isEmpty()) {
         return name;
       }
@@ -154,8 +168,8 @@ final class RedisClaims {
       if (connections.closed()) {
         return; // it expires
       }
-      connections.call("release a claim", jedis ->
-          jedis.eval(RELEASE, List.of(key), List.of(token)));
+      connections.call(
+          "release a claim", jedis -> jedis.eval(RELEASE, List.of(key), List.of(token)));
     }
 
     @Override

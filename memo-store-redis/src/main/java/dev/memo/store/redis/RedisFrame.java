@@ -16,8 +16,8 @@ import java.util.Arrays;
  *     28      …  the entry's bytes
  * </pre>
  *
- * <p>A reader that reads the value in several pieces checks, atomically with each later piece,
- * that the token is still the one it read first; so it reads one version whole or fails.
+ * <p>A reader that reads the value in several pieces checks, atomically with each later piece, that
+ * the token is still the one it read first; so it reads one version whole or fails.
  */
 final class RedisFrame {
   static final byte[] MAGIC = {'m', 'R', 'e', '1'};
@@ -49,14 +49,24 @@ final class RedisFrame {
    * @throws IOException if the value is not such a frame
    */
   static Header readHeader(byte[] value, String where) throws IOException {
-    if (value.length < HEADER_BYTES || !Arrays.equals(value, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      throw new IOException("the Redis value of " + where + " is not an entry of memo's redis"
-          + " store (" + value.length + " bytes, no header); it is computed again and replaced");
+    if (value.length < HEADER_BYTES
+        || !Arrays.equals(value, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      throw new IOException(
+          "the Redis value of "
+              + where
+              + " is not an entry of memo's redis"
+              + " store ("
+              + value.length
+              + " bytes, no header); it is computed again and replaced");
     }
     long length = ByteBuffer.wrap(value, LENGTH_OFFSET, 8).getLong();
     if (length < 0 || length > Integer.MAX_VALUE) {
-      throw new IOException("the Redis value of " + where + " declares " + length
-          + " bytes; it is computed again and replaced");
+      throw new IOException(
+          "the Redis value of "
+              + where
+              + " declares "
+              + length
+              + " bytes; it is computed again and replaced");
     }
     return new Header(Arrays.copyOfRange(value, TOKEN_OFFSET, TOKEN_OFFSET + TOKEN_BYTES), length);
   }

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The names of the store's Redis keys. Every key of one entry (the entry, its temporary key while
- * written, its claim, its quarantined copy) shares the hash tag {@code {<ns>:<key>}}, so that
- * they sit in one hash slot and the scripts that move between them work on Redis Cluster too:
+ * written, its claim, its quarantined copy) shares the hash tag {@code {<ns>:<key>}}, so that they
+ * sit in one hash slot and the scripts that move between them work on Redis Cluster too:
  *
  * <pre>
  * &lt;prefix&gt;e:{&lt;ns&gt;:&lt;key hex&gt;}                   the entry (see {@link RedisFrame})
@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * &lt;prefix&gt;n:&lt;ns&gt;                               the namespace's text, UTF-16BE code units
  * </pre>
  *
- * {@code <ns>} is the first 16 bytes of the SHA-256 of the namespace's UTF-16BE code units, in
- * hex: no user text enters a key, and code units keep namespaces with unpaired surrogates apart.
+ * {@code <ns>} is the first 16 bytes of the SHA-256 of the namespace's UTF-16BE code units, in hex:
+ * no user text enters a key, and code units keep namespaces with unpaired surrogates apart.
  * Immutable and thread-safe.
  */
 final class RedisKeys {
@@ -76,8 +76,12 @@ final class RedisKeys {
   }
 
   byte[] temp(String nsId, Signature key) {
-    return bytes(prefix + "t:" + tag(nsId, key) + ":"
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    return bytes(
+        prefix
+            + "t:"
+            + tag(nsId, key)
+            + ":"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong()));
   }
 
   byte[] claim(String nsId, Signature key) {

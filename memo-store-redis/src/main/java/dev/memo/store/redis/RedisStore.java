@@ -33,9 +33,9 @@ import redis.clients.jedis.resps.ScanResult;
  *
  * <p><b>Writing.</b> An entry that fits in one chunk is published with one {@code SET}. A larger
  * one is appended chunk by chunk to a temporary key (which expires by itself if the writer dies)
- * and published by a script that checks its length, sets its expiry and {@code RENAME}s it onto
- * the entry: atomic, and in one hash slot. An entry above {@code max-entry-bytes} is not sent
- * past that size: the put fails and memo hands out the computed result all the same.
+ * and published by a script that checks its length, sets its expiry and {@code RENAME}s it onto the
+ * entry: atomic, and in one hash slot. An entry above {@code max-entry-bytes} is not sent past that
+ * size: the put fails and memo hands out the computed result all the same.
  *
  * <p><b>Reading.</b> One {@code GETRANGE} reads the first chunk, which is the whole of most
  * entries; each later chunk is read by a script that returns it only if the entry's token is still
@@ -46,52 +46,67 @@ import redis.clients.jedis.resps.ScanResult;
  * last access). Size is bounded by the server: {@code maxmemory} with {@code maxmemory-policy
  * allkeys-lru}.
  *
- * <p><b>Listing.</b> Namespaces and entries are found with {@code SCAN}; a namespace's text is
- * kept under its own key, written once per process per namespace.
+ * <p><b>Listing.</b> Namespaces and entries are found with {@code SCAN}; a namespace's text is kept
+ * under its own key, written once per process per namespace.
  *
- * <p><b>Failures.</b> See {@link Connections}: a call that fails for want of Redis throws an
- * {@link IOException} after at most the timeout, and a store that just failed fails at once for a
- * moment, so that calls neither hang nor pile up; the store recovers when Redis answers again.
+ * <p><b>Failures.</b> See {@link Connections}: a call that fails for want of Redis throws an {@link
+ * IOException} after at most the timeout, and a store that just failed fails at once for a moment,
+ * so that calls neither hang nor pile up; the store recovers when Redis answers again.
  *
  * <p>Thread-safe.
  */
 final class RedisStore implements Store {
   /** How long a temporary key outlives a writer that died before publishing it. */
   static final long TEMP_TTL_MILLIS = Duration.ofHours(1).toMillis();
+
   /** How long a quarantined entry is kept for inspection. */
   static final long QUARANTINE_TTL_MILLIS = Duration.ofDays(7).toMillis();
+
   static final Duration MAX_TOUCH_INTERVAL = Duration.ofHours(1);
   private static final int SCAN_COUNT = 500;
   private static final int MAX_REMEMBERED = 16_384;
 
   /** Publishes a temporary key onto the entry, if it holds the whole entry. */
-  private static final byte[] PUBLISH = RedisKeys.bytes(
-      "if redis.call('STRLEN', KEYS[1]) ~= tonumber(ARGV[2]) then"
-          + " redis.call('DEL', KEYS[1]) return 0 end"
-          + " redis.call('SETRANGE', KEYS[1], " + RedisFrame.LENGTH_OFFSET + ", ARGV[1])"
-          + " if ARGV[3] == '0' then redis.call('PERSIST', KEYS[1])"
-          + " else redis.call('PEXPIRE', KEYS[1], ARGV[3]) end"
-          + " redis.call('RENAME', KEYS[1], KEYS[2]) return 1");
+  private static final byte[] PUBLISH =
+      RedisKeys.bytes(
+          "if redis.call('STRLEN', KEYS[1]) ~= tonumber(ARGV[2]) then"
+              + " redis.call('DEL', KEYS[1]) return 0 end"
+              + " redis.call('SETRANGE', KEYS[1], "
+              + RedisFrame.LENGTH_OFFSET
+              + ", ARGV[1])"
+              + " if ARGV[3] == '0' then redis.call('PERSIST', KEYS[1])"
+              + " else redis.call('PEXPIRE', KEYS[1], ARGV[3]) end"
+              + " redis.call('RENAME', KEYS[1], KEYS[2]) return 1");
+
   /** Reads a later chunk of an entry, if the entry is still the version whose token is given. */
-  static final byte[] READ_CHUNK = RedisKeys.bytes(
-      "if redis.call('GETRANGE', KEYS[1], " + RedisFrame.TOKEN_OFFSET + ", "
-          + (RedisFrame.LENGTH_OFFSET - 1) + ") ~= ARGV[1] then return false end"
-          + " return redis.call('GETRANGE', KEYS[1], ARGV[2], ARGV[3])");
+  static final byte[] READ_CHUNK =
+      RedisKeys.bytes(
+          "if redis.call('GETRANGE', KEYS[1], "
+              + RedisFrame.TOKEN_OFFSET
+              + ", "
+              + (RedisFrame.LENGTH_OFFSET - 1)
+              + ") ~= ARGV[1] then return false end"
+              + " return redis.call('GETRANGE', KEYS[1], ARGV[2], ARGV[3])");
+
   /** Moves an entry aside with its reason, both expiring after a week. */
-  private static final byte[] QUARANTINE = RedisKeys.bytes(
-      "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end"
-          + " redis.call('RENAME', KEYS[1], KEYS[2]) redis.call('PEXPIRE', KEYS[2], ARGV[2])"
-          + " redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2]) return 1");
+  private static final byte[] QUARANTINE =
+      RedisKeys.bytes(
+          "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end"
+              + " redis.call('RENAME', KEYS[1], KEYS[2]) redis.call('PEXPIRE', KEYS[2], ARGV[2])"
+              + " redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2]) return 1");
 
   private final RedisOptions options;
   private final RedisKeys keys;
   private final Connections connections;
   private final RedisClaims claims;
   private final Duration touchInterval;
+
   /** Namespace ids by namespace: a namespace is hashed once. */
   private final Map<String, String> ids = new ConcurrentHashMap<>();
+
   /** Namespaces whose text this process has written since Redis last failed. */
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
+
   /** Entries whose expiry this process renewed recently, by entry key: when (nanoTime). */
   private final Map<String, Long> touched = new ConcurrentHashMap<>();
 
@@ -109,11 +124,14 @@ final class RedisStore implements Store {
     this.options = options;
     this.keys = new RedisKeys(options.prefix());
     this.connections = new Connections(options, log);
-    this.claims = options.claims() ? new RedisClaims(connections, keys, options.claimTimeout()) : null;
+    this.claims =
+        options.claims() ? new RedisClaims(connections, keys, options.claimTimeout()) : null;
     Duration interval = MAX_TOUCH_INTERVAL;
     if (options.maxAge() != null && options.maxAge().dividedBy(8).compareTo(interval) < 0) {
-      interval = options.maxAge().dividedBy(8).isZero() ? Duration.ofMillis(1)
-          : options.maxAge().dividedBy(8);
+      interval =
+          options.maxAge().dividedBy(8).isZero()
+              ? Duration.ofMillis(1)
+              : options.maxAge().dividedBy(8);
     }
     this.touchInterval = interval;
   }
@@ -155,13 +173,16 @@ final class RedisStore implements Store {
     String id = id(namespace);
     byte[] entryKey = keys.entry(id, key);
     int chunk = options.chunkBytes();
-    byte[] first = connections.call("read entry " + key + " of \"" + namespace + "\"", jedis -> {
-      byte[] bytes = jedis.getrange(entryKey, 0, chunk - 1);
-      if (bytes != null && bytes.length > 0 && options.maxAge() != null) {
-        touch(jedis, entryKey);
-      }
-      return bytes;
-    });
+    byte[] first =
+        connections.call(
+            "read entry " + key + " of \"" + namespace + "\"",
+            jedis -> {
+              byte[] bytes = jedis.getrange(entryKey, 0, chunk - 1);
+              if (bytes != null && bytes.length > 0 && options.maxAge() != null) {
+                touch(jedis, entryKey);
+              }
+              return bytes;
+            });
     if (first == null || first.length == 0) {
       return Optional.empty();
     }
@@ -169,12 +190,18 @@ final class RedisStore implements Store {
     RedisFrame.Header header = RedisFrame.readHeader(first, where);
     long total = RedisFrame.HEADER_BYTES + header.length();
     if (first.length > total || (first.length < total && first.length < chunk)) {
-      throw new IOException("the Redis value of " + where + " holds " + first.length
-          + " bytes where its header declares " + total + "; it is computed again and replaced");
+      throw new IOException(
+          "the Redis value of "
+              + where
+              + " holds "
+              + first.length
+              + " bytes where its header declares "
+              + total
+              + "; it is computed again and replaced");
     }
     if (first.length == total) {
-      return Optional.of(new ByteArrayInputStream(first, RedisFrame.HEADER_BYTES,
-          (int) header.length()));
+      return Optional.of(
+          new ByteArrayInputStream(first, RedisFrame.HEADER_BYTES, (int) header.length()));
     }
     return Optional.of(new ChunkedEntryStream(connections, entryKey, where, header, first, chunk));
   }
@@ -222,8 +249,10 @@ final class RedisStore implements Store {
     if (registered.contains(remembered)) {
       return;
     }
-    connections.call("record namespace \"" + namespace + "\"", jedis ->
-        jedis.set(keys.namespace(id), RedisKeys.units(namespace), SetParams.setParams().nx()));
+    connections.call(
+        "record namespace \"" + namespace + "\"",
+        jedis ->
+            jedis.set(keys.namespace(id), RedisKeys.units(namespace), SetParams.setParams().nx()));
     if (registered.size() >= MAX_REMEMBERED) {
       registered.clear();
     }
@@ -241,8 +270,10 @@ final class RedisStore implements Store {
     private final String id;
     private final byte[] token = new byte[RedisFrame.TOKEN_BYTES];
     private final int chunk = options.chunkBytes();
+
     /** Grows up to a chunk: most entries are far smaller than one. */
     private byte[] buffer = new byte[Math.min(options.chunkBytes(), 8192)];
+
     private int count = RedisFrame.HEADER_BYTES;
     private long written;
     private byte[] temp;
@@ -278,10 +309,15 @@ final class RedisStore implements Store {
 
     private void room(int len) throws IOException {
       if (written + len > options.maxEntryBytes()) {
-        throw new IOException("an entry of \"" + namespace + "\" is larger than the redis"
-            + " store's max-entry-bytes of " + options.maxEntryBytes() + " bytes, so it is not"
-            + " stored in Redis (its result is returned all the same); raise"
-            + " memo.store.redis.max-entry-bytes to store such entries");
+        throw new IOException(
+            "an entry of \""
+                + namespace
+                + "\" is larger than the redis"
+                + " store's max-entry-bytes of "
+                + options.maxEntryBytes()
+                + " bytes, so it is not"
+                + " stored in Redis (its result is returned all the same); raise"
+                + " memo.store.redis.max-entry-bytes to store such entries");
       }
     }
 
@@ -299,10 +335,12 @@ final class RedisStore implements Store {
       if (temp == null) {
         temp = keys.temp(id, key);
         RedisFrame.writeHeader(buffer, token, 0); // the length is set when published
-        connections.call("write entry " + key + " of \"" + namespace + "\"", jedis ->
-            jedis.set(temp, buffer, SetParams.setParams().px(TEMP_TTL_MILLIS)));
+        connections.call(
+            "write entry " + key + " of \"" + namespace + "\"",
+            jedis -> jedis.set(temp, buffer, SetParams.setParams().px(TEMP_TTL_MILLIS)));
       } else {
-        connections.call("write entry " + key + " of \"" + namespace + "\"",
+        connections.call(
+            "write entry " + key + " of \"" + namespace + "\"",
             jedis -> jedis.append(temp, buffer));
       }
       count = 0;
@@ -314,28 +352,42 @@ final class RedisStore implements Store {
       if (temp == null) {
         RedisFrame.writeHeader(buffer, token, written);
         byte[] value = java.util.Arrays.copyOf(buffer, count);
-        connections.call("write entry " + key + " of \"" + namespace + "\"", jedis -> {
-          SetParams params = SetParams.setParams();
-          if (ttl > 0) {
-            params.px(ttl);
-          }
-          return jedis.set(entryKey, value, params);
-        });
+        connections.call(
+            "write entry " + key + " of \"" + namespace + "\"",
+            jedis -> {
+              SetParams params = SetParams.setParams();
+              if (ttl > 0) {
+                params.px(ttl);
+              }
+              return jedis.set(entryKey, value, params);
+            });
         return;
       }
       byte[] last = java.util.Arrays.copyOf(buffer, count);
       long total = RedisFrame.HEADER_BYTES + written;
-      Object done = connections.call("publish entry " + key + " of \"" + namespace + "\"", jedis -> {
-        if (last.length > 0) {
-          jedis.append(temp, last);
-        }
-        return jedis.eval(PUBLISH, List.of(temp, entryKey), List.of(
-            RedisFrame.lengthBytes(written), RedisKeys.bytes(Long.toString(total)),
-            RedisKeys.bytes(Long.toString(ttl))));
-      });
+      Object done =
+          connections.call(
+              "publish entry " + key + " of \"" + namespace + "\"",
+              jedis -> {
+                if (last.length > 0) {
+                  jedis.append(temp, last);
+                }
+                return jedis.eval(
+                    PUBLISH,
+                    List.of(temp, entryKey),
+                    List.of(
+                        RedisFrame.lengthBytes(written),
+                        RedisKeys.bytes(Long.toString(total)),
+                        RedisKeys.bytes(Long.toString(ttl))));
+              });
       if (!Long.valueOf(1).equals(done)) {
-        throw new IOException("entry " + key + " of \"" + namespace + "\" lost part of its bytes"
-            + " in Redis while written (evicted under maxmemory, or Redis restarted); not stored");
+        throw new IOException(
+            "entry "
+                + key
+                + " of \""
+                + namespace
+                + "\" lost part of its bytes"
+                + " in Redis while written (evicted under maxmemory, or Redis restarted); not stored");
       }
     }
 
@@ -357,8 +409,8 @@ final class RedisStore implements Store {
   @Override
   public boolean remove(String namespace, Signature key) throws IOException {
     byte[] entryKey = keys.entry(id(namespace), key);
-    return connections.call("remove entry " + key + " of \"" + namespace + "\"",
-        jedis -> jedis.del(entryKey) > 0);
+    return connections.call(
+        "remove entry " + key + " of \"" + namespace + "\"", jedis -> jedis.del(entryKey) > 0);
   }
 
   /**
@@ -369,11 +421,18 @@ final class RedisStore implements Store {
   public void quarantine(String namespace, Signature key, String reason) throws IOException {
     String id = id(namespace);
     String aside = keys.quarantine(id, key, System.currentTimeMillis());
-    connections.call("quarantine entry " + key + " of \"" + namespace + "\"", jedis ->
-        jedis.eval(QUARANTINE,
-            List.of(keys.entry(id, key), RedisKeys.bytes(aside), RedisKeys.bytes(aside + ":reason")),
-            List.of(reason.getBytes(StandardCharsets.UTF_8),
-                RedisKeys.bytes(Long.toString(QUARANTINE_TTL_MILLIS)))));
+    connections.call(
+        "quarantine entry " + key + " of \"" + namespace + "\"",
+        jedis ->
+            jedis.eval(
+                QUARANTINE,
+                List.of(
+                    keys.entry(id, key),
+                    RedisKeys.bytes(aside),
+                    RedisKeys.bytes(aside + ":reason")),
+                List.of(
+                    reason.getBytes(StandardCharsets.UTF_8),
+                    RedisKeys.bytes(Long.toString(QUARANTINE_TTL_MILLIS)))));
   }
 
   /**
@@ -391,8 +450,8 @@ final class RedisStore implements Store {
   // ---------------------------------------------------------------- claims
 
   /**
-   * With claims on (the default), claims the entry with {@code SET <claim key> <token> NX PX};
-   * see {@link RedisClaims}. Empty with {@code memo.store.redis.claims=false}.
+   * With claims on (the default), claims the entry with {@code SET <claim key> <token> NX PX}; see
+   * {@link RedisClaims}. Empty with {@code memo.store.redis.claims=false}.
    */
   @Override
   public Optional<Claim> claim(String namespace, Signature key) throws IOException {
@@ -409,21 +468,25 @@ final class RedisStore implements Store {
   @Override
   public Set<String> namespaces() throws IOException {
     Set<String> names = new HashSet<>();
-    scan("list namespaces", keys.namespacePattern(), (jedis, batch) -> {
-      Pipeline p = jedis.pipelined();
-      List<Response<byte[]>> values = new ArrayList<>();
-      for (byte[] k : batch) {
-        values.add(p.get(k));
-      }
-      p.sync();
-      for (int i = 0; i < batch.size(); i++) {
-        byte[] units = values.get(i).get();
-        if (units != null && RedisKeys.namespaceId(RedisKeys.fromUnits(units))
-            .equals(keys.namespaceIdOf(batch.get(i)))) {
-          names.add(RedisKeys.fromUnits(units));
-        }
-      }
-    });
+    scan(
+        "list namespaces",
+        keys.namespacePattern(),
+        (jedis, batch) -> {
+          Pipeline p = jedis.pipelined();
+          List<Response<byte[]>> values = new ArrayList<>();
+          for (byte[] k : batch) {
+            values.add(p.get(k));
+          }
+          p.sync();
+          for (int i = 0; i < batch.size(); i++) {
+            byte[] units = values.get(i).get();
+            if (units != null
+                && RedisKeys.namespaceId(RedisKeys.fromUnits(units))
+                    .equals(keys.namespaceIdOf(batch.get(i)))) {
+              names.add(RedisKeys.fromUnits(units));
+            }
+          }
+        });
     return names;
   }
 
@@ -437,29 +500,34 @@ final class RedisStore implements Store {
     String id = id(namespace);
     List<StoreEntry> found = new ArrayList<>();
     Set<Signature> seen = new HashSet<>();
-    scan("list the entries of \"" + namespace + "\"", keys.entryPattern(id), (jedis, batch) -> {
-      Pipeline p = jedis.pipelined();
-      List<Response<Long>> sizes = new ArrayList<>();
-      List<Response<Long>> ttls = new ArrayList<>();
-      for (byte[] k : batch) {
-        sizes.add(p.strlen(k));
-        ttls.add(p.pttl(k));
-      }
-      p.sync();
-      long now = System.currentTimeMillis();
-      for (int i = 0; i < batch.size(); i++) {
-        Signature key = keys.keyOf(batch.get(i), id);
-        long size = sizes.get(i).get();
-        if (key == null || size < RedisFrame.HEADER_BYTES || !seen.add(key)) {
-          continue; // removed meanwhile, or seen already (SCAN may return a key twice)
-        }
-        long ttl = ttls.get(i).get();
-        Optional<Instant> access = options.maxAge() != null && ttl >= 0
-            ? Optional.of(Instant.ofEpochMilli(now - Math.max(0, options.maxAge().toMillis() - ttl)))
-            : Optional.empty();
-        found.add(new StoreEntry(key, size - RedisFrame.HEADER_BYTES, access));
-      }
-    });
+    scan(
+        "list the entries of \"" + namespace + "\"",
+        keys.entryPattern(id),
+        (jedis, batch) -> {
+          Pipeline p = jedis.pipelined();
+          List<Response<Long>> sizes = new ArrayList<>();
+          List<Response<Long>> ttls = new ArrayList<>();
+          for (byte[] k : batch) {
+            sizes.add(p.strlen(k));
+            ttls.add(p.pttl(k));
+          }
+          p.sync();
+          long now = System.currentTimeMillis();
+          for (int i = 0; i < batch.size(); i++) {
+            Signature key = keys.keyOf(batch.get(i), id);
+            long size = sizes.get(i).get();
+            if (key == null || size < RedisFrame.HEADER_BYTES || !seen.add(key)) {
+              continue; // removed meanwhile, or seen already (SCAN may return a key twice)
+            }
+            long ttl = ttls.get(i).get();
+            Optional<Instant> access =
+                options.maxAge() != null && ttl >= 0
+                    ? Optional.of(
+                        Instant.ofEpochMilli(now - Math.max(0, options.maxAge().toMillis() - ttl)))
+                    : Optional.empty();
+            found.add(new StoreEntry(key, size - RedisFrame.HEADER_BYTES, access));
+          }
+        });
     // After the scan: the action may remove entries, and holds no connection meanwhile.
     found.forEach(action);
   }
@@ -469,8 +537,10 @@ final class RedisStore implements Store {
   public long clear(String namespace) throws IOException {
     String id = id(namespace);
     long[] removed = {0};
-    scan("clear \"" + namespace + "\"", keys.entryPattern(id), (jedis, batch) ->
-        removed[0] += jedis.unlink(batch.toArray(new byte[0][])));
+    scan(
+        "clear \"" + namespace + "\"",
+        keys.entryPattern(id),
+        (jedis, batch) -> removed[0] += jedis.unlink(batch.toArray(new byte[0][])));
     return removed[0];
   }
 
@@ -480,18 +550,20 @@ final class RedisStore implements Store {
   }
 
   private void scan(String what, byte[] pattern, Batch batch) throws IOException {
-    connections.call(what, jedis -> {
-      ScanParams params = new ScanParams().match(pattern).count(SCAN_COUNT);
-      byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
-      do {
-        ScanResult<byte[]> result = jedis.scan(cursor, params);
-        if (!result.getResult().isEmpty()) {
-          batch.accept(jedis, result.getResult());
-        }
-        cursor = result.getCursorAsBytes();
-      } while (!result0(cursor));
-      return null;
-    });
+    connections.call(
+        what,
+        jedis -> {
+          ScanParams params = new ScanParams().match(pattern).count(SCAN_COUNT);
+          byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+          do {
+            ScanResult<byte[]> result = jedis.scan(cursor, params);
+            if (!result.getResult().isEmpty()) {
+              batch.accept(jedis, result.getResult());
+            }
+            cursor = result.getCursorAsBytes();
+          } while (!result0(cursor));
+          return null;
+        });
   }
 
   private static boolean result0(byte[] cursor) {
@@ -501,8 +573,8 @@ final class RedisStore implements Store {
   // ---------------------------------------------------------------- lifecycle
 
   /**
-   * Releases the claims still held, stops renewing them and closes the connections; calls in
-   * flight finish or fail, later ones fail. Closing twice is fine.
+   * Releases the claims still held, stops renewing them and closes the connections; calls in flight
+   * finish or fail, later ones fail. Closing twice is fine.
    */
   @Override
   public void close() {
@@ -517,16 +589,20 @@ final class RedisStore implements Store {
 
   @Override
   public String toString() {
-    return "RedisStore{uri=" + connections.address().redacted() + ", prefix=" + options.prefix()
+    return "RedisStore{uri="
+        + connections.address().redacted()
+        + ", prefix="
+        + options.prefix()
         + (options.maxAge() == null ? "" : ", max-age=" + options.maxAge())
-        + (claims == null ? "" : ", claim-timeout=" + options.claimTimeout()) + "}";
+        + (claims == null ? "" : ", claim-timeout=" + options.claimTimeout())
+        + "}";
   }
 
   /** Throws if closed; for the stream and claims of this store. */
   void checkOpen() {
     if (connections.closed()) {
-      throw new StoreException("the redis store at " + connections.address().redacted()
-          + " is closed");
+      throw new StoreException(
+          "the redis store at " + connections.address().redacted() + " is closed");
     }
   }
 }

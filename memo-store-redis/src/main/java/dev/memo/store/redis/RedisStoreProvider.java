@@ -1,9 +1,5 @@
 package dev.memo.store.redis;
 
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.Optional;
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
 import dev.memo.spi.Store;
@@ -11,11 +7,15 @@ import dev.memo.spi.StoreProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Provides the {@code redis} store: entries on a Redis server shared by every process of a
- * cluster, published atomically, expired by age, bounded by the server's {@code maxmemory}, with
- * claims that make each computation happen once across machines.
+ * Provides the {@code redis} store: entries on a Redis server shared by every process of a cluster,
+ * published atomically, expired by age, bounded by the server's {@code maxmemory}, with claims that
+ * make each computation happen once across machines.
  *
  * <p>Options, relative to {@code memo.store.redis}:
  *
@@ -23,7 +23,8 @@ import java.time.Duration;
  *   <li>{@code uri}: {@code redis://[user:password@]host[:port][/database]}, or {@code rediss://}
  *       for TLS; {@code redis://localhost:6379} unless set.
  *   <li>{@code pool-size}: the most connections to Redis at once, {@code 16}.
- *   <li>{@code timeout}: connecting and waiting for a reply (and for a free connection), {@code 2s}.
+ *   <li>{@code timeout}: connecting and waiting for a reply (and for a free connection), {@code
+ *       2s}.
  *   <li>{@code key-prefix}: the start of every key the store writes, {@code memo:}; no braces.
  *   <li>{@code max-entry-bytes}: larger entries are not sent to Redis (the caller still gets its
  *       result), {@code 64MiB}.
@@ -47,6 +48,7 @@ import java.time.Duration;
 public final class RedisStoreProvider implements StoreProvider {
   /** The provider name, {@code redis}. */
   static final String NAME = "redis";
+
   static final String URI_KEY = "uri";
   static final String POOL_SIZE = "pool-size";
   static final String TIMEOUT = "timeout";
@@ -77,6 +79,7 @@ public final class RedisStoreProvider implements StoreProvider {
   public String name() {
     return NAME;
   }
+
   /**
    * Returns the keys this provider reads, each under {@code memo.store.redis.}.
    *
@@ -85,17 +88,26 @@ public final class RedisStoreProvider implements StoreProvider {
   @Override
   public Optional<Set<String>> configKeys() {
     Set<String> keys = new TreeSet<>();
-    for (String k : List.of(URI_KEY, POOL_SIZE, TIMEOUT, KEY_PREFIX, MAX_ENTRY_BYTES, CHUNK_BYTES,
-        MAX_AGE, CLAIMS, CLAIM_TIMEOUT, UNSIGNED)) {
+    for (String k :
+        List.of(
+            URI_KEY,
+            POOL_SIZE,
+            TIMEOUT,
+            KEY_PREFIX,
+            MAX_ENTRY_BYTES,
+            CHUNK_BYTES,
+            MAX_AGE,
+            CLAIMS,
+            CLAIM_TIMEOUT,
+            UNSIGNED)) {
       keys.add("memo.store.redis." + k);
     }
     return Optional.of(Set.copyOf(keys));
   }
 
-
   /**
-   * Returns -300, below every store that needs nothing running: a networked store is used only
-   * when chosen by name.
+   * Returns -300, below every store that needs nothing running: a networked store is used only when
+   * chosen by name.
    *
    * @return the priority
    */
@@ -140,8 +152,10 @@ public final class RedisStoreProvider implements StoreProvider {
     }
     String prefix = config.getString(KEY_PREFIX, DEFAULT_KEY_PREFIX);
     if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
-      throw config.invalid(KEY_PREFIX, "text without { or }, which the store uses to keep an"
-          + " entry's keys in one hash slot; such as memo:");
+      throw config.invalid(
+          KEY_PREFIX,
+          "text without { or }, which the store uses to keep an"
+              + " entry's keys in one hash slot; such as memo:");
     }
     long chunk = config.getBytes(CHUNK_BYTES, DEFAULT_CHUNK_BYTES);
     if (chunk < 1024 || chunk > (64L << 20)) {
@@ -149,7 +163,8 @@ public final class RedisStoreProvider implements StoreProvider {
     }
     long maxEntry = config.getBytes(MAX_ENTRY_BYTES, DEFAULT_MAX_ENTRY_BYTES);
     if (maxEntry < 1 || maxEntry > (512L << 20) - RedisFrame.HEADER_BYTES) {
-      throw config.invalid(MAX_ENTRY_BYTES,
+      throw config.invalid(
+          MAX_ENTRY_BYTES,
           "a size from 1 byte to 511MiB (Redis keeps values up to 512 MiB), such as 64MiB");
     }
     Duration maxAge = config.getDuration(MAX_AGE, null);
@@ -163,23 +178,40 @@ public final class RedisStoreProvider implements StoreProvider {
     }
     boolean unsigned = config.getBoolean(UNSIGNED, false);
     MemoConfig root = config.root();
-    if (!unsigned && root.get(MemoConfig.INTEGRITY_KEY_FILE).isEmpty()
+    if (!unsigned
+        && root.get(MemoConfig.INTEGRITY_KEY_FILE).isEmpty()
         && root.get(MemoConfig.INTEGRITY_KEY_ENV).isEmpty()) {
       throw new MemoConfigurationException(
-          "the redis store at " + address.redacted() + " is shared, so entries must be signed:"
-              + " set " + MemoConfig.INTEGRITY_KEY_FILE + " (create the key with: head -c 32"
-              + " /dev/urandom | base64 > memo.key) or " + MemoConfig.INTEGRITY_KEY_ENV
+          "the redis store at "
+              + address.redacted()
+              + " is shared, so entries must be signed:"
+              + " set "
+              + MemoConfig.INTEGRITY_KEY_FILE
+              + " (create the key with: head -c 32"
+              + " /dev/urandom | base64 > memo.key) or "
+              + MemoConfig.INTEGRITY_KEY_ENV
               + ", the same in every process (README, \"A shared store needs the integrity"
-              + " key\"); or set " + config.key(UNSIGNED) + "=true to accept that whoever can"
+              + " key\"); or set "
+              + config.key(UNSIGNED)
+              + "=true to accept that whoever can"
               + " write to this Redis chooses what your processes deserialize");
     }
-    return new RedisOptions(address, poolSize, (int) timeout.toMillis(), prefix, maxEntry,
-        (int) chunk, maxAge, claims, claimTimeout);
+    return new RedisOptions(
+        address,
+        poolSize,
+        (int) timeout.toMillis(),
+        prefix,
+        maxEntry,
+        (int) chunk,
+        maxAge,
+        claims,
+        claimTimeout);
   }
 
   private static RedisAddress address(MemoConfig config, String raw) {
-    String expected = "a URI such as redis://localhost:6379, redis://user:password@host:6379/2"
-        + " or rediss://host:6380 (TLS)";
+    String expected =
+        "a URI such as redis://localhost:6379, redis://user:password@host:6379/2"
+            + " or rediss://host:6380 (TLS)";
     URI uri;
     try {
       uri = new URI(raw);
@@ -187,8 +219,11 @@ public final class RedisStoreProvider implements StoreProvider {
       throw invalidUri(config, raw, expected);
     }
     String scheme = uri.getScheme();
-    if (scheme == null || !(scheme.equals("redis") || scheme.equals("rediss"))
-        || uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null) {
+    if (scheme == null
+        || !(scheme.equals("redis") || scheme.equals("rediss"))
+        || uri.getHost() == null
+        || uri.getQuery() != null
+        || uri.getFragment() != null) {
       throw invalidUri(config, raw, expected);
     }
     int port = uri.getPort() == -1 ? 6379 : uri.getPort();
@@ -220,8 +255,8 @@ public final class RedisStoreProvider implements StoreProvider {
   }
 
   /** Never quotes the value: it may hold a password. */
-  private static MemoConfigurationException invalidUri(MemoConfig config, String raw,
-      String expected) {
+  private static MemoConfigurationException invalidUri(
+      MemoConfig config, String raw, String expected) {
     String shown = raw.contains("@") ? "(not shown: it may hold a password)" : "\"" + raw + "\"";
     return new MemoConfigurationException(
         config.key(URI_KEY) + " is " + shown + " but must be " + expected);

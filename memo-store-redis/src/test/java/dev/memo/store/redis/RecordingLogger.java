@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.ResourceBundle;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A System.Logger that keeps what it is given, for tests that check what is logged and how often. */
+/**
+ * A System.Logger that keeps what it is given, for tests that check what is logged and how often.
+ */
 final class RecordingLogger implements System.Logger {
   /** A record: its level and message. */
   record Entry(Level level, String message) {}
@@ -33,7 +35,9 @@ final class RecordingLogger implements System.Logger {
 
   @Override
   public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-    entries.add(new Entry(level, params == null || params.length == 0 ? format
-        : MessageFormat.format(format, params)));
+    entries.add(
+        new Entry(
+            level,
+            params == null || params.length == 0 ? format : MessageFormat.format(format, params)));
   }
 }

@@ -28,9 +28,9 @@ import java.util.function.Function;
  *   <li>{@code concurrent <uri> <prefix> <key file> <threads> <arguments> <seed>}: prints {@code
  *       ready}, waits for a line on stdin, then runs {@code threads} threads that each call the
  *       memoized function on every argument below {@code arguments} in its own shuffled order and
- *       compare each result with the value computed directly (after one warm-up call on {@code -1}). Prints {@code computed <n> <count>}
- *       for every argument it computed, {@code mismatches <count>}, {@code slowest <ms>} (the
- *       longest single call) and {@code done}.
+ *       compare each result with the value computed directly (after one warm-up call on {@code
+ *       -1}). Prints {@code computed <n> <count>} for every argument it computed, {@code mismatches
+ *       <count>}, {@code slowest <ms>} (the longest single call) and {@code done}.
  *   <li>{@code hold <uri> <prefix> <key file> <threads>}: calls the function on arguments 0 to
  *       {@code threads - 1}, one per thread; each computation prints {@code computing <n>} and
  *       never returns, so the process holds those claims until it is killed.
@@ -95,8 +95,9 @@ public final class RedisChild {
       Function<Integer, long[]> f = memo.function(FUNCTION, RedisChild::countedSeries);
       switch (args[0]) {
         case "hold" -> hold(f, Integer.parseInt(args[4]));
-        case "concurrent" -> concurrent(f, Integer.parseInt(args[4]), Integer.parseInt(args[5]),
-            Long.parseLong(args[6]));
+        case "concurrent" ->
+            concurrent(
+                f, Integer.parseInt(args[4]), Integer.parseInt(args[5]), Long.parseLong(args[6]));
         default -> throw new IllegalArgumentException("unknown mode " + args[0]);
       }
     }
@@ -136,25 +137,27 @@ public final class RedisChild {
         order.add(n);
       }
       Collections.shuffle(order, new Random(seed * 31 + t));
-      Thread thread = new Thread(() -> {
-        try {
-          start.await();
-          for (int n : order) {
-            long begin = System.nanoTime();
-            long[] value = f.apply(n);
-            long took = System.nanoTime() - begin;
-            if (took > slowest.get()) {
-              slowest.accumulateAndGet(took, Math::max);
-              slowestAt.set(System.currentTimeMillis() - took / 1_000_000);
-            }
-            if (!Arrays.equals(value, series(n))) {
-              mismatches.incrementAndGet();
-            }
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                  for (int n : order) {
+                    long begin = System.nanoTime();
+                    long[] value = f.apply(n);
+                    long took = System.nanoTime() - begin;
+                    if (took > slowest.get()) {
+                      slowest.accumulateAndGet(took, Math::max);
+                      slowestAt.set(System.currentTimeMillis() - took / 1_000_000);
+                    }
+                    if (!Arrays.equals(value, series(n))) {
+                      mismatches.incrementAndGet();
+                    }
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
       thread.start();
       all.add(thread);
     }

@@ -49,7 +49,8 @@ final class RedisProcessTest {
     go(running);
     Map<Integer, Integer> total = finish(running, 60);
     assertEquals(Map.of(), notOnce(total), "arguments not computed exactly once in total");
-    assertTrue(running.stream().filter(c -> !c.computed.isEmpty()).count() > 1,
+    assertTrue(
+        running.stream().filter(c -> !c.computed.isEmpty()).count() > 1,
         "one process computed everything, so the claims were never contended");
   }
 
@@ -84,21 +85,32 @@ final class RedisProcessTest {
     Thread.sleep(OUTAGE_MILLIS);
     server.restart();
     long outage = System.currentTimeMillis() - killedAt;
-    System.out.println("RedisProcessTest: Redis killed at " + killedAt + ", answering again "
-        + outage + " ms later");
+    System.out.println(
+        "RedisProcessTest: Redis killed at "
+            + killedAt
+            + ", answering again "
+            + outage
+            + " ms later");
     Map<Integer, Integer> total = finish(running, 90);
     for (int n = 0; n < ARGUMENTS; n++) {
       assertTrue(total.getOrDefault(n, 0) >= 1, "argument " + n + " was never computed");
     }
     for (Child c : running) {
-      System.out.println("RedisProcessTest: slowest call " + c.slowest + " ms, from " + c.slowestAt);
+      System.out.println(
+          "RedisProcessTest: slowest call " + c.slowest + " ms, from " + c.slowestAt);
     }
     for (Child c : running) {
       // A call waits at most the 1 s timeout, or a claim held elsewhere until it is released or
       // expires (2 s), then computes: it never waits for Redis to come back. (Not a tighter
       // bound: on a loaded machine a call of 32 threads on 2 cores can stall for seconds.)
-      assertTrue(c.slowest < outage, "a call took " + c.slowest + " ms, as long as Redis was"
-          + " away (" + outage + " ms): it waited for Redis instead of computing");
+      assertTrue(
+          c.slowest < outage,
+          "a call took "
+              + c.slowest
+              + " ms, as long as Redis was"
+              + " away ("
+              + outage
+              + " ms): it waited for Redis instead of computing");
     }
   }
 
@@ -107,11 +119,22 @@ final class RedisProcessTest {
   private List<Child> startConcurrent(int processes) throws IOException {
     List<Child> started = new ArrayList<>();
     long seed = new Random().nextLong();
-    System.out.println("RedisProcessTest: " + processes + " processes x " + THREADS
-        + " threads x " + ARGUMENTS + " arguments, seed " + seed);
+    System.out.println(
+        "RedisProcessTest: "
+            + processes
+            + " processes x "
+            + THREADS
+            + " threads x "
+            + ARGUMENTS
+            + " arguments, seed "
+            + seed);
     for (int p = 0; p < processes; p++) {
-      started.add(start("concurrent", Integer.toString(THREADS), Integer.toString(ARGUMENTS),
-          Long.toString(seed + p)));
+      started.add(
+          start(
+              "concurrent",
+              Integer.toString(THREADS),
+              Integer.toString(ARGUMENTS),
+              Long.toString(seed + p)));
     }
     for (Child c : started) {
       assertEquals("ready", c.readLine());
@@ -166,11 +189,20 @@ final class RedisProcessTest {
       new Random(1).nextBytes(key);
       Files.writeString(keyFile, Base64.getEncoder().encodeToString(key));
     }
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), RedisChild.class.getName(),
-        mode, server.uri(), "process-test:", keyFile.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                RedisChild.class.getName(),
+                mode,
+                server.uri(),
+                "process-test:",
+                keyFile.toString()));
     command.addAll(List.of(args));
     Path errors = tempDir.resolve("child-" + children.size() + ".err");
     Child c = new Child(new ProcessBuilder(command).redirectError(errors.toFile()).start(), errors);
@@ -188,8 +220,9 @@ final class RedisProcessTest {
 
     Child(Process process, Path errors) {
       this.process = process;
-      this.out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       this.errors = errors;
     }
 

@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real redis-server for the tests: started on a free port on 127.0.0.1 only, with persistence
- * off ({@code --save "" --appendonly no}) in a temporary folder, and stopped when closed (or when
- * the test JVM exits). {@link #shared()} is one server per test JVM. A missing {@code
- * redis-server} fails the test with how to install it; tests never skip for want of it.
+ * A real redis-server for the tests: started on a free port on 127.0.0.1 only, with persistence off
+ * ({@code --save "" --appendonly no}) in a temporary folder, and stopped when closed (or when the
+ * test JVM exits). {@link #shared()} is one server per test JVM. A missing {@code redis-server}
+ * fails the test with how to install it; tests never skip for want of it.
  */
 final class RedisServer implements AutoCloseable {
   private static RedisServer shared;
@@ -73,9 +73,10 @@ final class RedisServer implements AutoCloseable {
         return p.toString();
       }
     }
-    throw new AssertionError("redis-server is not on the PATH; the redis store's tests run a real"
-        + " Redis: install it with `apt-get install redis-server` (or your system's package of"
-        + " Redis 6 or later)");
+    throw new AssertionError(
+        "redis-server is not on the PATH; the redis store's tests run a real"
+            + " Redis: install it with `apt-get install redis-server` (or your system's package of"
+            + " Redis 6 or later)");
   }
 
   private static int freePort() throws IOException {
@@ -85,19 +86,36 @@ final class RedisServer implements AutoCloseable {
   }
 
   private void launch(String binary) throws IOException {
-    List<String> command = new ArrayList<>(List.of(binary,
-        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--protected-mode", "yes",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-        "--loglevel", "warning"));
-    process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
-        .start();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--protected-mode",
+                "yes",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning"));
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IOException("redis-server exited: "
-            + Files.readString(dir.resolve("redis-" + port + ".log")));
+        throw new IOException(
+            "redis-server exited: " + Files.readString(dir.resolve("redis-" + port + ".log")));
       }
       if (pong()) {
         return;

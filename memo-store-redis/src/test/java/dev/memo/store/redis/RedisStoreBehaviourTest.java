@@ -53,8 +53,10 @@ final class RedisStoreBehaviourTest {
     for (int i = 0; i < keysAndValues.length; i += 2) {
       values.put(keysAndValues[i], keysAndValues[i + 1]);
     }
-    RedisStore store = new RedisStore(RedisStoreProvider.options(
-        MemoConfig.of("test", values).scoped("memo.store.redis")), log);
+    RedisStore store =
+        new RedisStore(
+            RedisStoreProvider.options(MemoConfig.of("test", values).scoped("memo.store.redis")),
+            log);
     opened.add(store);
     return store;
   }
@@ -68,8 +70,8 @@ final class RedisStoreBehaviourTest {
   }
 
   static Signature key(String name) throws Exception {
-    return Signature.of(MessageDigest.getInstance("SHA-256")
-        .digest(name.getBytes(StandardCharsets.UTF_8)));
+    return Signature.of(
+        MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static byte[] random(int size, long seed) {
@@ -117,8 +119,12 @@ final class RedisStoreBehaviourTest {
       assertArrayEquals(java.util.Arrays.copyOf(first, 500), start);
       store.put(NS, key("k"), out -> out.write(second));
       IOException e = assertThrows(IOException.class, in::readAllBytes);
-      assertEquals("entry " + key("k") + " of \"ns\" was replaced or removed in Redis while it was"
-          + " read; it is computed instead", e.getMessage());
+      assertEquals(
+          "entry "
+              + key("k")
+              + " of \"ns\" was replaced or removed in Redis while it was"
+              + " read; it is computed instead",
+          e.getMessage());
     }
     assertArrayEquals(second, read(store, key("k")).orElseThrow());
   }
@@ -137,13 +143,16 @@ final class RedisStoreBehaviourTest {
 
   @Test
   void put_largerThanMaxEntryBytes_isNotStoredAndLeavesNoKey() throws Exception {
-    RedisStore store = open("memo.store.redis.max-entry-bytes", "4KiB",
-        "memo.store.redis.chunk-bytes", "1KiB");
-    IOException e = assertThrows(IOException.class,
-        () -> store.put(NS, key("k"), out -> out.write(random(5000, 3))));
-    assertEquals("an entry of \"ns\" is larger than the redis store's max-entry-bytes of 4096"
-        + " bytes, so it is not stored in Redis (its result is returned all the same); raise"
-        + " memo.store.redis.max-entry-bytes to store such entries", e.getMessage());
+    RedisStore store =
+        open("memo.store.redis.max-entry-bytes", "4KiB", "memo.store.redis.chunk-bytes", "1KiB");
+    IOException e =
+        assertThrows(
+            IOException.class, () -> store.put(NS, key("k"), out -> out.write(random(5000, 3))));
+    assertEquals(
+        "an entry of \"ns\" is larger than the redis store's max-entry-bytes of 4096"
+            + " bytes, so it is not stored in Redis (its result is returned all the same); raise"
+            + " memo.store.redis.max-entry-bytes to store such entries",
+        e.getMessage());
     assertEquals(Optional.empty(), read(store, key("k")));
     try (Jedis jedis = raw(RedisServer.shared())) {
       assertEquals(List.of(), List.copyOf(jedis.keys(prefix + "t:*")));
@@ -163,8 +172,12 @@ final class RedisStoreBehaviourTest {
   void memo_resultAboveMaxEntryBytes_isReturnedAndComputedAgainNextTime() {
     COMPUTED.set(0);
     RedisStore store = open("memo.store.redis.max-entry-bytes", "1KiB");
-    try (Memo memo = Memo.builder().store(store).serde("java")
-        .config("memo.object-tier.max-entries", "0").build()) {
+    try (Memo memo =
+        Memo.builder()
+            .store(store)
+            .serde("java")
+            .config("memo.object-tier.max-entries", "0")
+            .build()) {
       Function<Integer, byte[]> f = memo.function("big", RedisStoreBehaviourTest::big);
       assertEquals(100_000, f.apply(100_000).length);
       assertEquals(100_000, f.apply(100_000).length);
@@ -238,7 +251,8 @@ final class RedisStoreBehaviourTest {
     RedisStore b = open("memo.store.redis.claim-timeout", "300ms");
     try (Jedis jedis = raw(RedisServer.shared())) {
       // What a killed holder leaves: its token with the expiry it last set.
-      jedis.set(new RedisKeys(prefix).claim(RedisKeys.namespaceId(NS), key("k")),
+      jedis.set(
+          new RedisKeys(prefix).claim(RedisKeys.namespaceId(NS), key("k")),
           "1@dead:0".getBytes(StandardCharsets.UTF_8),
           redis.clients.jedis.params.SetParams.setParams().px(300));
     }
@@ -295,15 +309,23 @@ final class RedisStoreBehaviourTest {
     assertTrue(millis < 5_000, "40 calls on a dead Redis took " + millis + " ms");
     assertEquals(40, store.failureCount());
     assertEquals(1, log.messages(Level.WARNING).size(), log.entries::toString);
-    assertTrue(log.messages(Level.WARNING).get(0).startsWith(
-        "the redis store at redis://127.0.0.1:" + own.port() + "/0 failed ("), log.messages(Level.WARNING).get(0));
+    assertTrue(
+        log.messages(Level.WARNING)
+            .get(0)
+            .startsWith("the redis store at redis://127.0.0.1:" + own.port() + "/0 failed ("),
+        log.messages(Level.WARNING).get(0));
 
     own.restart();
     Thread.sleep(Health.BACKOFF_NANOS / 1_000_000 + 50);
     store.put(NS, key("k"), out -> out.write(8));
     assertArrayEquals(new byte[] {8}, read(store, key("k")).orElseThrow());
-    assertEquals(List.of("the redis store at redis://127.0.0.1:" + own.port() + "/0 answers"
-        + " again, after 40 failed calls; memo reads and writes it again"), log.messages(Level.INFO));
+    assertEquals(
+        List.of(
+            "the redis store at redis://127.0.0.1:"
+                + own.port()
+                + "/0 answers"
+                + " again, after 40 failed calls; memo reads and writes it again"),
+        log.messages(Level.INFO));
   }
 
   @NotSigned private static final AtomicInteger SQUARED = new AtomicInteger();
@@ -318,8 +340,12 @@ final class RedisStoreBehaviourTest {
     SQUARED.set(0);
     own = RedisServer.start();
     RedisStore store = open(own, new RecordingLogger(), "memo.store.redis.timeout", "1s");
-    try (Memo memo = Memo.builder().store(store).serde("java")
-        .config("memo.object-tier.max-entries", "0").build()) {
+    try (Memo memo =
+        Memo.builder()
+            .store(store)
+            .serde("java")
+            .config("memo.object-tier.max-entries", "0")
+            .build()) {
       Function<Integer, Long> f = memo.function("square", RedisStoreBehaviourTest::square);
       assertEquals(49L, f.apply(7));
       assertEquals(49L, f.apply(7));

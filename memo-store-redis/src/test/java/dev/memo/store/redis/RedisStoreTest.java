@@ -1,7 +1,7 @@
 package dev.memo.store.redis;
 
-import dev.memo.testkit.ListingContract;
 import dev.memo.testkit.ClaimsContract;
+import dev.memo.testkit.ListingContract;
 import dev.memo.testkit.StoreContract;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,8 +15,11 @@ final class RedisStoreTest extends StoreContract implements ListingContract, Cla
   @Override
   protected Map<String, String> config(Path tempDir) {
     return Map.of(
-        "memo.store.redis.uri", RedisServer.shared().uri(),
-        "memo.store.redis.key-prefix", "test-" + Integer.toHexString(tempDir.hashCode()) + ":",
-        "memo.store.redis.unsigned", "true");
+        "memo.store.redis.uri",
+        RedisServer.shared().uri(),
+        "memo.store.redis.key-prefix",
+        "test-" + Integer.toHexString(tempDir.hashCode()) + ":",
+        "memo.store.redis.unsigned",
+        "true");
   }
 }

@@ -9,14 +9,14 @@ import java.util.Set;
 
 /**
  * Provides the {@code java-gzip} serde: Java serialization compressed with gzip, read through the
- * same allow-list filter as {@code java}. Priority -200, below {@code java}: compression costs
- * time on every write and pays only for large, redundant results, so it is chosen by name.
+ * same allow-list filter as {@code java}. Priority -200, below {@code java}: compression costs time
+ * on every write and pays only for large, redundant results, so it is chosen by name.
  *
  * <p>Configuration:
  *
  * <ul>
- *   <li>{@code memo.serde.java-gzip.level}: the deflate level, 1 (fastest) to 9 (smallest),
- *       default 6;
+ *   <li>{@code memo.serde.java-gzip.level}: the deflate level, 1 (fastest) to 9 (smallest), default
+ *       6;
  *   <li>the filter's {@code memo.serde.java.*} keys, shared with {@code java}: see {@link
  *       JavaSerdeProvider} and {@link AllowListFilter}.
  * </ul>
@@ -26,6 +26,7 @@ import java.util.Set;
 public final class GzipJavaSerdeProvider implements SerdeProvider {
   /** The key of the deflate level, relative to {@code memo.serde.java-gzip}. */
   static final String LEVEL = "level";
+
   /** The deflate level used unless configured. */
   static final int DEFAULT_LEVEL = 6;
 
@@ -53,8 +54,8 @@ public final class GzipJavaSerdeProvider implements SerdeProvider {
   }
 
   /**
-   * Returns the keys this provider reads: {@code memo.serde.java-gzip.level} and the filter's {@code
-   * memo.serde.java.*} keys.
+   * Returns the keys this provider reads: {@code memo.serde.java-gzip.level} and the filter's
+   * {@code memo.serde.java.*} keys.
    *
    * @return the full keys
    */

@@ -61,23 +61,30 @@ final class ProvidersTest {
   @ParameterizedTest
   @ValueSource(strings = {"0", "10", "-1", "fast", "6.5"})
   void create_gzipLevelInvalid_throwsQuotingKeyAndValue(String level) {
-    MemoConfigurationException e = assertThrows(MemoConfigurationException.class,
-        () -> gzip(Map.of("memo.serde.java-gzip.level", level)));
+    MemoConfigurationException e =
+        assertThrows(
+            MemoConfigurationException.class,
+            () -> gzip(Map.of("memo.serde.java-gzip.level", level)));
 
-    assertEquals("memo.serde.java-gzip.level is \"" + level + "\" (from configuration map) but"
-        + " must be a whole number from 1 (fastest) to 9 (smallest)", e.getMessage());
+    assertEquals(
+        "memo.serde.java-gzip.level is \""
+            + level
+            + "\" (from configuration map) but"
+            + " must be a whole number from 1 (fastest) to 9 (smallest)",
+        e.getMessage());
   }
 
   @Test
   void create_filterOptionInvalid_throwsForBothSerdes() {
     Map<String, String> config = Map.of("memo.serde.java.max-depth", "none");
-    String expected = "memo.serde.java.max-depth is \"none\" (from configuration map) but must be"
-        + " a whole number from 1 to 9223372036854775807";
+    String expected =
+        "memo.serde.java.max-depth is \"none\" (from configuration map) but must be"
+            + " a whole number from 1 to 9223372036854775807";
 
-    assertEquals(expected,
-        assertThrows(MemoConfigurationException.class, () -> plain(config)).getMessage());
-    assertEquals(expected,
-        assertThrows(MemoConfigurationException.class, () -> gzip(config)).getMessage());
+    assertEquals(
+        expected, assertThrows(MemoConfigurationException.class, () -> plain(config)).getMessage());
+    assertEquals(
+        expected, assertThrows(MemoConfigurationException.class, () -> gzip(config)).getMessage());
   }
 
   @Test
@@ -96,7 +103,8 @@ final class ProvidersTest {
 
     assertEquals(0x1f, compressed[0] & 0xff);
     assertEquals(0x8b, compressed[1] & 0xff);
-    assertTrue(compressed.length * 4 < uncompressed.length,
+    assertTrue(
+        compressed.length * 4 < uncompressed.length,
         "gzip " + compressed.length + " bytes, plain " + uncompressed.length + " bytes");
   }
 
@@ -106,17 +114,21 @@ final class ProvidersTest {
     byte[] smallest = write(gzip(Map.of("memo.serde.java-gzip.level", "9")), redundant());
 
     assertFalse(java.util.Arrays.equals(fastest, smallest));
-    assertTrue(smallest.length < fastest.length,
+    assertTrue(
+        smallest.length < fastest.length,
         "level 9: " + smallest.length + " bytes, level 1: " + fastest.length + " bytes");
   }
 
   @Test
   void write_gzipWithoutLevel_usesLevelSix() throws IOException {
-    assertArrayEquals(write(gzip(Map.of("memo.serde.java-gzip.level", "6")), redundant()),
+    assertArrayEquals(
+        write(gzip(Map.of("memo.serde.java-gzip.level", "6")), redundant()),
         write(gzip(Map.of()), redundant()));
-    assertFalse(java.util.Arrays.equals(
-        write(gzip(Map.of("memo.serde.java-gzip.level", "5")), redundant()),
-        write(gzip(Map.of()), redundant())), "level 5 would be indistinguishable");
+    assertFalse(
+        java.util.Arrays.equals(
+            write(gzip(Map.of("memo.serde.java-gzip.level", "5")), redundant()),
+            write(gzip(Map.of()), redundant())),
+        "level 5 would be indistinguishable");
   }
 
   @Test

@@ -6,9 +6,8 @@ import dev.memo.core.Memo;
 import java.util.function.Function;
 
 /**
- * A program whose memo and Chronicle jars are on the module path: run by {@code
- * ModulePathTest} in a child JVM. Prints the memoizer and the module the store came from, or the
- * error creating it.
+ * A program whose memo and Chronicle jars are on the module path: run by {@code ModulePathTest} in
+ * a child JVM. Prints the memoizer and the module the store came from, or the error creating it.
  */
 public final class ModulePathMain {
   private ModulePathMain() {}
@@ -28,8 +27,12 @@ public final class ModulePathMain {
       MemoFunction<String, Integer> fn = ModulePathMain::length;
       Function<String, Integer> length = memo.function("length", fn);
       System.out.println("length " + length.apply("abc") + " " + length.apply("abc"));
-      System.out.println("store module " + ModuleLayer.boot().findModule("dev.memo.store.chronicle")
-          .map(m -> m.getDescriptor().isAutomatic() ? "automatic" : "named").orElse("absent"));
+      System.out.println(
+          "store module "
+              + ModuleLayer.boot()
+                  .findModule("dev.memo.store.chronicle")
+                  .map(m -> m.getDescriptor().isAutomatic() ? "automatic" : "named")
+                  .orElse("absent"));
     } catch (MemoException e) {
       System.out.println(e.getClass().getName() + ": " + e.getMessage());
     }

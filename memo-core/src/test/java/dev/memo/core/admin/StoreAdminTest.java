@@ -362,11 +362,13 @@ final class StoreAdminTest {
   void verify_badEntryThatCannotBeQuarantined_isReportedSayingSo_andVerifyGoesOn()
       throws IOException {
     try (Store store = new ReadOnlyQuarantine();
-        Memo memo = Memo.builder().store(store).build();
         StoreAdmin admin = StoreAdmin.of(store, MemoConfig.empty())) {
-      Function<Integer, String> f = text(memo);
-      f.apply(1);
-      f.apply(2);
+      // Records are written behind the calls; closing the memoizer writes them.
+      try (Memo memo = Memo.builder().store(store).build()) {
+        Function<Integer, String> f = text(memo);
+        f.apply(1);
+        f.apply(2);
+      }
       List<Signature> keys = new java.util.ArrayList<>();
       store.forEachEntry("text", e -> keys.add(e.key()));
       keys.sort(null);

@@ -96,7 +96,7 @@ final class MemoEngine implements Engine {
   }
 
   private MissRecords missRecords(Store s) {
-    return new MissRecords(s, signer.name(), encoders, integrity, recordWriter, warnings);
+    return new MissRecords(s, signer.name(), encoders, integrity, recordWriter);
   }
 
   @Override

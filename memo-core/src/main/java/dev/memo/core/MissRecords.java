@@ -67,7 +67,6 @@ final class MissRecords {
   private final EntryReader reader;
   private final Set<Signature> manifestsWritten = ConcurrentHashMap.newKeySet();
   private final WriteBehind writer;
-  private final Warnings warnings;
 
   /** Records not yet written, by key, oldest first; guarded by itself. */
   private final Map<Signature, Pending> pending = new LinkedHashMap<>();
@@ -83,15 +82,13 @@ final class MissRecords {
       String signerName,
       ThreadLocal<CanonicalEncoder> encoders,
       EntryIntegrity integrity,
-      WriteBehind writer,
-      Warnings warnings) {
+      WriteBehind writer) {
     this.store = store;
     this.signerName = signerName;
     this.encoders = encoders;
     this.integrity = integrity;
     this.reader = EntryReader.forSigner(integrity, signerName);
     this.writer = writer;
-    this.warnings = warnings;
   }
 
   /**
@@ -159,14 +156,16 @@ final class MissRecords {
           if (p.code() != null) {
             manifestsWritten.remove(p.code());
           }
-          warnings.once(
-              "record:" + p.id() + ":" + failure.getClass().getName(),
+          // A record is a hint, written behind the call: when the store cannot take it (a full
+          // disk), the entry's own write has already warned, so this only reaches DEBUG.
+          Warnings.LOG.log(
+              System.Logger.Level.DEBUG,
               "cannot record the latest entry of \""
                   + p.id()
                   + "\" in the "
                   + store.name()
-                  + " store; explain will compare its next miss with an older entry",
-              failure);
+                  + " store; explain will compare its next miss with an older entry: "
+                  + failure);
         }
         synchronized (pending) {
           pending.remove(e.getKey(), p); // unless a newer record came meanwhile

@@ -289,7 +289,7 @@ public final class StoreAdmin implements AutoCloseable {
         l.namespace(), e.key(), e.size(), e.lastAccess(), created, compute, serde, problem);
   }
 
-  private static Optional<Long> number(EntryFormat.Header h, String key) {
+  static Optional<Long> number(EntryFormat.Header h, String key) {
     String v = h.metadata().get(key);
     if (v == null) {
       return Optional.empty();
@@ -661,22 +661,9 @@ public final class StoreAdmin implements AutoCloseable {
    */
   public Map<String, LastMiss> lastMisses(Progress progress) {
     require(Capability.LISTING, "reading the latest misses");
-    List<Listed> records = listed(List.of(MissReasons.NAMESPACE));
-    Map<String, LastMiss> found = new java.util.TreeMap<>();
-    long done = 0;
-    for (Listed l : records) {
-      readLastMiss(l)
-          .ifPresent(
-              m ->
-                  found.merge(
-                      m.function(),
-                      m,
-                      (a, b) ->
-                          b.at().orElse(Instant.MIN).isAfter(a.at().orElse(Instant.MIN)) ? b : a));
-      progress.update("reading records", ++done, records.size());
-    }
-    progress.done();
-    return found;
+    List<StoreEntry> records =
+        listed(List.of(MissReasons.NAMESPACE)).stream().map(Listed::entry).toList();
+    return LastMissReader.latest(store, records, progress);
   }
 
   /**
@@ -688,32 +675,6 @@ public final class StoreAdmin implements AutoCloseable {
    */
   public Optional<LastMiss> lastMiss(String function) {
     return Optional.ofNullable(lastMisses(Progress.NONE).get(function));
-  }
-
-  private Optional<LastMiss> readLastMiss(Listed l) {
-    try {
-      Optional<InputStream> in = store.get(l.namespace(), l.entry().key());
-      if (in.isEmpty()) {
-        return Optional.empty();
-      }
-      try (InputStream stream = new BufferedInputStream(in.get(), 8192)) {
-        EntryFormat.Header h = EntryFormat.readHeader(stream);
-        String function = h.metadata().get("function");
-        // Code manifests share the namespace; only a latest-entry record has both of these.
-        if (!h.serde().equals(MissReasons.SERDE)
-            || function == null
-            || !h.metadata().containsKey("signature.code")) {
-          return Optional.empty();
-        }
-        return Optional.of(
-            new LastMiss(
-                function,
-                number(h, "created").map(Instant::ofEpochMilli),
-                MissReasons.decode(function, h.metadata())));
-      }
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty(); // a record is a hint; a broken one tells nothing
-    }
   }
 
   /** Closes the store if {@link #open} opened it. */

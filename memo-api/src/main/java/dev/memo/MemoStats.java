@@ -3,8 +3,10 @@ package dev.memo;
 import java.time.Duration;
 
 /**
- * An immutable snapshot of a memoizer's counters, taken by {@link Memoizer#stats()}. Counters only
- * grow; subtract two snapshots with {@link #minus(MemoStats)} to measure an interval.
+ * An immutable snapshot of a memoizer's counters, taken by {@link Memoizer#stats()}, or of one
+ * named function's, taken by {@link Memoizer#stats(String)}. Counters only grow; subtract two
+ * snapshots with {@link #minus(MemoStats)} to measure an interval, add functions' snapshots with
+ * {@link #plus(MemoStats)}.
  *
  * @param hitCount calls answered from a stored result
  * @param missCount calls that ran the function (including those after a load failure)
@@ -116,5 +118,24 @@ public record MemoStats(
         bytesWritten - earlier.bytesWritten,
         tierHitCount - earlier.tierHitCount,
         writeCount - earlier.writeCount);
+  }
+
+  /**
+   * Returns the sum of this snapshot and another: the counters of two functions together.
+   *
+   * @param other another snapshot
+   * @return the counts of both
+   */
+  public MemoStats plus(MemoStats other) {
+    return new MemoStats(
+        hitCount + other.hitCount,
+        missCount + other.missCount,
+        loadFailureCount + other.loadFailureCount,
+        storeFailureCount + other.storeFailureCount,
+        computeNanos + other.computeNanos,
+        bytesRead + other.bytesRead,
+        bytesWritten + other.bytesWritten,
+        tierHitCount + other.tierHitCount,
+        writeCount + other.writeCount);
   }
 }

@@ -1,5 +1,6 @@
 package dev.memo;
 
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -328,6 +329,37 @@ public interface Memoizer extends AutoCloseable {
    * @return the counters now
    */
   MemoStats stats();
+
+  /**
+   * Returns a snapshot of the counters of the functions wrapped under a name: the name given to
+   * {@link FunctionOptions#name(String)} (or to {@code function(String, ..)} and its kin) or to
+   * {@link Memoize#name()}. Every function wrapped under one name shares its counters. A call
+   * counts once, in its function's counters and so in {@link #stats()}, which is the sum of every
+   * named function's counters and those of the functions wrapped without a name (which have none of
+   * their own: their qualified names may name lambdas, and change as the code does).
+   *
+   * <pre>{@code
+   * Function<Integer, Long> primes = memo.function("primes-below", Demo::countPrimesBelow);
+   * primes.apply(1_000);
+   * memo.stats("primes-below").missCount();   // 1
+   * }</pre>
+   *
+   * @param function the function's name
+   * @return the counters now; {@link MemoStats#empty()} if no function of this memoizer was wrapped
+   *     under this name, or memoization is switched off
+   * @throws NullPointerException if {@code function} is null
+   */
+  MemoStats stats(String function);
+
+  /**
+   * Returns a snapshot of the counters of every named function (see {@link #stats(String)}), by
+   * name, in the order the names were first wrapped. Functions wrapped without a name are not
+   * listed; they count in {@link #stats()} only.
+   *
+   * @return an unmodifiable map from each name to its counters now; iterated in the order the names
+   *     were first wrapped; empty when memoization is switched off
+   */
+  Map<String, MemoStats> functionStats();
 
   /**
    * Closes the store this memoizer opened. Calls through its wrappers afterwards fail with a {@link

@@ -19,7 +19,7 @@ import jdk.jfr.Timespan;
 @Category("memo")
 @Description(
     "A memoized call: how it was answered and the time spent signing, reading,"
-        + " deserializing, computing and writing")
+        + " deserializing, waiting, computing and writing")
 @StackTrace(false)
 // Off unless a recording's settings turn it on: JFR's default for an event class is on.
 @Enabled(false)
@@ -55,7 +55,9 @@ final class CallEvent extends Event {
   long signing;
 
   @Label("Reading")
-  @Description("Time spent looking for and reading the stored entry, deserializing excluded")
+  @Description(
+      "Time spent looking for and reading the stored entry, deserializing excluded: the first"
+          + " look, and the looks again before computing")
   @Timespan(Timespan.NANOSECONDS)
   long reading;
 
@@ -63,6 +65,11 @@ final class CallEvent extends Event {
   @Description("Time spent deserializing stored values")
   @Timespan(Timespan.NANOSECONDS)
   long deserializing;
+
+  @Label("Waiting")
+  @Description("Time spent waiting for another thread's or process's computation of the same call")
+  @Timespan(Timespan.NANOSECONDS)
+  long waiting;
 
   @Label("Computing")
   @Description("Time spent running the function")

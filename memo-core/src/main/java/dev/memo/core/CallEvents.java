@@ -6,9 +6,10 @@ import java.time.Duration;
 /**
  * Records memoized calls as {@link CallEvent}s while a flight recording has the event enabled. When
  * it is not, {@link #begin} costs one check of the event's state: no allocation that survives
- * compilation, no clock read. The phases of a call measured below the engine (deserializing,
- * computing, writing) reach its event through a thread local that only recorded calls touch.
- * Thread-safe.
+ * compilation, no clock read. The phases of a call are measured where the work is done (reading,
+ * deserializing, waiting, computing, writing; signing in the engine), and reach its event through a
+ * thread local that only recorded calls touch, so that every look in the store counts, not only the
+ * first. Thread-safe.
  */
 final class CallEvents {
   private static final ThreadLocal<CallEvent> CURRENT = new ThreadLocal<>();
@@ -69,11 +70,35 @@ final class CallEvents {
     return recording() ? System.nanoTime() : 0;
   }
 
-  /** Adds the time since {@code mark} to the deserializing of the current call, if recorded. */
+  /**
+   * Adds the time since {@code mark} to the reading of the current call, if recorded: one look in
+   * the store, whose deserializing {@link #deserialized} moved out of it.
+   */
+  static void read(long mark) {
+    CallEvent event = mark == 0 ? null : CURRENT.get();
+    if (event != null) {
+      event.reading += System.nanoTime() - mark;
+    }
+  }
+
+  /**
+   * Moves the time since {@code mark}, spent deserializing within a read (see {@link #read}), from
+   * the reading of the current call to its deserializing, if recorded.
+   */
   static void deserialized(long mark) {
     CallEvent event = mark == 0 ? null : CURRENT.get();
     if (event != null) {
-      event.deserializing += System.nanoTime() - mark;
+      long nanos = System.nanoTime() - mark;
+      event.deserializing += nanos;
+      event.reading -= nanos;
+    }
+  }
+
+  /** Adds the time since {@code mark} to the waiting of the current call, if recorded. */
+  static void waited(long mark) {
+    CallEvent event = mark == 0 ? null : CURRENT.get();
+    if (event != null) {
+      event.waiting += System.nanoTime() - mark;
     }
   }
 

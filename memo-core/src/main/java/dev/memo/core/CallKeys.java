@@ -45,7 +45,8 @@ final class CallKeys {
       FunctionCode code,
       int arity,
       Route route,
-      String stateHint) {
+      String stateHint,
+      Counters counters) {
     CallItems items = new CallItems(id, options, ref, code, arity, stateHint);
     CanonicalEncoder enc = encoders.get();
     try {
@@ -85,7 +86,8 @@ final class CallKeys {
               codePart,
               latestKey,
               functionPart,
-              fixedEnvironment);
+              fixedEnvironment,
+              counters);
       environment(h);
       return h;
     } catch (RuntimeException e) {

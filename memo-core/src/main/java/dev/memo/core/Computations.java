@@ -25,19 +25,13 @@ final class Computations {
   private final ChangingFields changingFields;
   private final Entries entries;
   private final Explainer explainer;
-  private final Counters counters;
   private final Warnings warnings;
 
   Computations(
-      Entries entries,
-      Explainer explainer,
-      Counters counters,
-      Warnings warnings,
-      ChangingFields changingFields) {
+      Entries entries, Explainer explainer, Warnings warnings, ChangingFields changingFields) {
     this.changingFields = changingFields;
     this.entries = entries;
     this.explainer = explainer;
-    this.counters = counters;
     this.warnings = warnings;
   }
 
@@ -66,8 +60,10 @@ final class Computations {
                 + "\" called itself with the same arguments while computing them;"
                 + " this recursion would never end");
       }
+      long waiting = CallEvents.mark();
       Object v = other.await();
-      counters.hit();
+      CallEvents.waited(waiting);
+      h.counters.hit();
       return new Lookup.Hit(v, 0, System.currentTimeMillis());
     }
     Store.Claim claim = null;
@@ -101,7 +97,7 @@ final class Computations {
         throw t;
       }
       long nanos = System.nanoTime() - start;
-      counters.miss(nanos);
+      h.counters.miss(nanos);
       CallEvents.computed(nanos);
       long writing = CallEvents.mark();
       Lookup.Hit saved = entries.save(h, route, args, call, result, nanos);
@@ -164,11 +160,14 @@ final class Computations {
         }
         return new Held(claim.get());
       }
+      long waiting = CallEvents.mark();
       try {
         Thread.sleep(pauseMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return UNCLAIMED;
+      } finally {
+        CallEvents.waited(waiting);
       }
       pauseMillis = Math.min(pauseMillis * 2, 100);
       if (entries.load(h, route, call) instanceof Lookup.Hit stored) {

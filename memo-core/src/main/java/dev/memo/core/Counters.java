@@ -4,9 +4,10 @@ import dev.memo.MemoStats;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The counters of one memoizer, which {@link Memo#stats()} takes a snapshot of: hits, misses,
- * failures to read and to write entries, time spent computing, bytes read and written, object tier
- * hits and entries written. Thread-safe (each counter is a {@link LongAdder}).
+ * The counters of one named function, or of a memoizer's functions without a name (see {@link
+ * FunctionCounters}, whose sum {@link Memo#stats()} takes a snapshot of): hits, misses, failures to
+ * read and to write entries, time spent computing, bytes read and written, object tier hits and
+ * entries written. Thread-safe (each counter is a {@link LongAdder}).
  */
 final class Counters {
   private final LongAdder hits = new LongAdder();

@@ -44,6 +44,12 @@ sealed interface Engine permits MemoEngine, PassThroughEngine {
 
   MemoStats stats();
 
+  /** The counters of the functions wrapped under a name; empty if there are none. */
+  MemoStats stats(String function);
+
+  /** The counters of every named function, in the order the names were first wrapped. */
+  Map<String, MemoStats> functionStats();
+
   Optional<String> storeName();
 
   Optional<String> serdeName();

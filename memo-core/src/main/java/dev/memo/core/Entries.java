@@ -40,7 +40,6 @@ final class Entries {
   private final EntryReader reader;
   private final ProviderSelector<SerdeProvider, Serde> serdes;
   private final Map<String, Optional<Serde>> readSerdes = new ConcurrentHashMap<>();
-  private final Counters counters;
   private final Warnings warnings;
   private final Explainer explainer;
 
@@ -50,7 +49,6 @@ final class Entries {
       MemoConfig config,
       EntryIntegrity integrity,
       ProviderSelector<SerdeProvider, Serde> serdes,
-      Counters counters,
       Warnings warnings,
       Explainer explainer) {
     this.serde = serde;
@@ -59,22 +57,32 @@ final class Entries {
     this.integrity = integrity;
     this.reader = EntryReader.forSigner(integrity, signerName);
     this.serdes = serdes;
-    this.counters = counters;
     this.warnings = warnings;
     this.explainer = explainer;
   }
 
   /**
    * Looks for the entry of a call in its route's store (the policy's, or the thread's storingIn).
+   * Every look counts in the reading of the call's flight recorder event, the looks again before
+   * computing as well as the first.
    */
   Lookup load(Handle h, Route route, CallKey call) {
+    long reading = CallEvents.mark();
+    try {
+      return find(h, route, call);
+    } finally {
+      CallEvents.read(reading);
+    }
+  }
+
+  private Lookup find(Handle h, Route route, CallKey call) {
     Signature key = call.key;
     Store store = route.store;
     Optional<InputStream> found;
     try {
       found = store.get(h.id, key);
     } catch (IOException | RuntimeException e) {
-      counters.loadFailure();
+      h.counters.loadFailure();
       warnings.once(
           "read:" + h.id + ":" + e.getClass().getName(),
           "cannot read entry "
@@ -99,7 +107,7 @@ final class Entries {
       }
       Optional<Serde> reading = serdeNamed(header.serde());
       if (reading.isEmpty()) {
-        counters.loadFailure();
+        h.counters.loadFailure();
         warnings.once(
             "serde:" + header.serde(),
             "entry "
@@ -134,7 +142,7 @@ final class Entries {
       }
       CallEvents.deserialized(deserializing);
       long bytes = entry.finish();
-      counters.hit(bytes);
+      h.counters.hit(bytes);
       return new Lookup.Hit(value, bytes, created);
     } catch (OutdatedEntryException e) {
       return Lookup.MISS; // an older format that names no key: computed again and rewritten
@@ -142,7 +150,7 @@ final class Entries {
       broken(h, store, key, e);
       return Lookup.BROKEN;
     } catch (IOException e) {
-      counters.loadFailure();
+      h.counters.loadFailure();
       warnings.once(
           "read:" + h.id + ":" + e.getClass().getName(),
           "cannot read entry " + key + " of \"" + h.id + "\"; computing it instead",
@@ -203,7 +211,7 @@ final class Entries {
             written[0] = counted.count();
           });
     } catch (IOException | RuntimeException e) {
-      counters.storeFailure();
+      h.counters.storeFailure();
       warnings.once(
           "write:" + h.id + ":" + e.getClass().getName(),
           "cannot store the result of \""
@@ -214,7 +222,7 @@ final class Entries {
           e);
       return new Lookup.Hit(result, 0, created);
     }
-    counters.written(written[0]);
+    h.counters.written(written[0]);
     explainer.record(h, route, args, call);
     return new Lookup.Hit(result, written[0], created);
   }
@@ -272,7 +280,7 @@ final class Entries {
   }
 
   private void broken(Handle h, Store store, Signature key, Exception e) {
-    counters.loadFailure();
+    h.counters.loadFailure();
     String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
     Warnings.LOG.log(
         Level.WARNING,

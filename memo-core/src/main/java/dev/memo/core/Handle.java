@@ -34,6 +34,9 @@ final class Handle {
   /** Whether {@link #functionPart} covers the environment and the arguments' header. */
   final boolean fixedEnvironment;
 
+  /** What its calls are counted in: its name's counters; see {@link FunctionCounters}. */
+  final Counters counters;
+
   Handle(
       String id,
       FunctionOptions options,
@@ -44,7 +47,8 @@ final class Handle {
       Signature codePart,
       Signature latestKey,
       byte[] functionPart,
-      boolean fixedEnvironment) {
+      boolean fixedEnvironment,
+      Counters counters) {
     this.id = id;
     this.options = options;
     this.arity = arity;
@@ -55,10 +59,11 @@ final class Handle {
     this.latestKey = latestKey;
     this.functionPart = functionPart;
     this.fixedEnvironment = fixedEnvironment;
+    this.counters = counters;
   }
 
   /** The handle of a function of a memoizer that is switched off: it runs at every call. */
   static Handle passThrough(String id, FunctionOptions options, int arity) {
-    return new Handle(id, options, arity, null, null, null, null, null, null, false);
+    return new Handle(id, options, arity, null, null, null, null, null, null, false, null);
   }
 }

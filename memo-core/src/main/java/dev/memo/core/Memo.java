@@ -14,6 +14,7 @@ import dev.memo.StoreException;
 import dev.memo.TriFunction;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -282,6 +283,16 @@ public final class Memo implements Memoizer {
   @Override
   public MemoStats stats() {
     return engine.stats();
+  }
+
+  @Override
+  public MemoStats stats(String function) {
+    return engine.stats(Objects.requireNonNull(function, "function"));
+  }
+
+  @Override
+  public Map<String, MemoStats> functionStats() {
+    return engine.functionStats();
   }
 
   /**

@@ -23,6 +23,7 @@ import dev.memo.spi.StoreProvider;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +52,7 @@ final class MemoEngine implements Engine {
   private final Policies policies;
   private final ObjectTier tier;
   private final ThreadScopes scopes = new ThreadScopes();
-  private final Counters counters = new Counters();
+  private final FunctionCounters counters = new FunctionCounters();
   private final EntryIntegrity integrity;
   private final CallKeys keys;
   private final Entries entries;
@@ -89,9 +90,9 @@ final class MemoEngine implements Engine {
     this.keys = new CallKeys(signer.name(), encoders);
     this.explainer = new Explainer(keys, warnings);
     this.entries =
-        new Entries(serde, signer.name(), config, integrity, serdes, counters, warnings, explainer);
+        new Entries(serde, signer.name(), config, integrity, serdes, warnings, explainer);
     this.computations =
-        new Computations(entries, explainer, counters, warnings, new ChangingFields(encoders::get));
+        new Computations(entries, explainer, warnings, new ChangingFields(encoders::get));
     this.events = new CallEvents(config);
   }
 
@@ -125,7 +126,7 @@ final class MemoEngine implements Engine {
     String id = options.name().orElse(ref.qualifiedName());
     FunctionCode code = codeSigner.sign(ref, options.version(), options.includedCode());
     Route route = policies.forTags(options.tags(), fallbackPolicy);
-    return keys.handle(id, options, ref, code, arity, route, stateHint);
+    return keys.handle(id, options, ref, code, arity, route, stateHint, counters.of(options));
   }
 
   @Override
@@ -160,16 +161,14 @@ final class MemoEngine implements Engine {
     }
     Object held = tier.find(route, call.key, h.id);
     if (held != ObjectTier.ABSENT) {
-      counters.tierHit();
+      h.counters.tierHit();
       if (event != null) {
         event.outcome = CallEvent.TIER_HIT;
       }
       return held;
     }
-    long reading = event == null ? 0 : System.nanoTime();
     Lookup found = entries.load(h, route, call);
     if (event != null) {
-      event.reading = System.nanoTime() - reading - event.deserializing;
       event.outcome =
           found instanceof Lookup.Hit
               ? CallEvent.STORE_HIT
@@ -283,7 +282,17 @@ final class MemoEngine implements Engine {
 
   @Override
   public MemoStats stats() {
-    return counters.snapshot();
+    return counters.total();
+  }
+
+  @Override
+  public MemoStats stats(String function) {
+    return counters.snapshot(function);
+  }
+
+  @Override
+  public Map<String, MemoStats> functionStats() {
+    return counters.byFunction();
   }
 
   @Override

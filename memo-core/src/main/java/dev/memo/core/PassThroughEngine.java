@@ -8,6 +8,7 @@ import dev.memo.MemoStats;
 import dev.memo.spi.Store;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -75,6 +76,16 @@ final class PassThroughEngine implements Engine {
   @Override
   public MemoStats stats() {
     return MemoStats.empty();
+  }
+
+  @Override
+  public MemoStats stats(String function) {
+    return MemoStats.empty();
+  }
+
+  @Override
+  public Map<String, MemoStats> functionStats() {
+    return Map.of();
   }
 
   @Override

@@ -4,16 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memo.NotSigned;
+import dev.memo.Signature;
 import dev.memo.core.admin.Progress;
 import dev.memo.core.admin.StoreAdmin;
+import dev.memo.core.fakes.MapStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import jdk.jfr.Recording;
@@ -129,6 +136,147 @@ final class FlightRecorderTest {
     RecordedEvent broken = events.get(4);
     assertTrue(broken.getLong("computing") >= Duration.ofMillis(5).toNanos(), broken.toString());
     assertTrue(broken.getDuration().toNanos() >= broken.getLong("computing"), broken.toString());
+  }
+
+  /** A store whose looks take a while, and which adds up how long the looks took. */
+  static final class SlowStore extends MapStore {
+    final AtomicInteger looks = new AtomicInteger();
+    final AtomicLong lookNanos = new AtomicLong();
+    private final String namespace;
+
+    SlowStore(String namespace) {
+      this.namespace = namespace;
+    }
+
+    @Override
+    public Optional<InputStream> get(String namespace, Signature key) {
+      long start = System.nanoTime();
+      try {
+        Thread.sleep(10);
+        return super.get(namespace, key);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      } finally {
+        if (namespace.equals(this.namespace)) { // not memo's records of misses
+          looks.incrementAndGet();
+          lookNanos.addAndGet(System.nanoTime() - start);
+        }
+      }
+    }
+  }
+
+  @Test
+  void miss_everyLookInTheStore_countsInReading() throws IOException {
+    SlowStore store = new SlowStore("jfr-slow");
+    List<RecordedEvent> events;
+    try (Memo memo =
+        MemoTest.isolated()
+            .store(store)
+            .config("memo.jfr.threshold", "0ms")
+            .config("memo.object-tier.max-entries", "0")
+            .build()) {
+      Function<Integer, String> f = memo.function("jfr-slow", FlightRecorderTest::slowSquare);
+      events = record("dev.memo.Call", () -> f.apply(3));
+    }
+    assertEquals(1, events.size(), events.toString());
+    RecordedEvent miss = events.get(0);
+    assertEquals("miss", miss.getString("outcome"));
+    // The first look, and the leader's look again before it computes.
+    assertEquals(2, store.looks.get());
+    assertTrue(miss.getLong("reading") >= store.lookNanos.get(), miss.toString());
+    assertTrue(miss.getLong("computing") >= Duration.ofMillis(5).toNanos(), miss.toString());
+    assertPhasesWithinTheCall(miss);
+  }
+
+  @NotSigned static final AtomicReference<Thread> FOLLOWER = new AtomicReference<>();
+  @NotSigned static final AtomicReference<CountDownLatch> LEADING = new AtomicReference<>();
+
+  /** Computes once the follower waits for this computation, and a while longer. */
+  static String squareOnceFollowed(int x) {
+    LEADING.get().countDown();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!waitingForComputation(FOLLOWER.get())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the follower never waited: " + FOLLOWER.get());
+      }
+      slowSquare(0);
+    }
+    return slowSquare(x);
+  }
+
+  private static boolean waitingForComputation(Thread t) {
+    if (t == null || t.getState() != Thread.State.WAITING) {
+      return false;
+    }
+    for (StackTraceElement frame : t.getStackTrace()) {
+      if (frame.getClassName().equals(Computations.class.getName() + "$Flight")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void follower_waitingForTheLeadersComputation_countsInWaiting() throws Exception {
+    FOLLOWER.set(null);
+    LEADING.set(new CountDownLatch(1));
+    List<RecordedEvent> events;
+    try (Memo memo = memo("0ms")) {
+      Function<Integer, String> f =
+          memo.function("jfr-followed", FlightRecorderTest::squareOnceFollowed);
+      String[] results = new String[2];
+      events =
+          record(
+              "dev.memo.Call",
+              () -> {
+                Thread leader = new Thread(() -> results[0] = f.apply(11), "jfr-leader");
+                Thread follower = new Thread(() -> results[1] = f.apply(11), "jfr-follower");
+                try {
+                  leader.start();
+                  LEADING.get().await();
+                  FOLLOWER.set(follower);
+                  follower.start();
+                  leader.join();
+                  follower.join();
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertEquals(List.of("121", "121"), List.of(results));
+    }
+    assertEquals(2, events.size(), events.toString());
+    RecordedEvent leader = eventOf(events, "jfr-leader");
+    RecordedEvent follower = eventOf(events, "jfr-follower");
+    assertEquals(0, leader.getLong("waiting"), leader.toString());
+    assertEquals(0, follower.getLong("computing"), follower.toString());
+    // The leader computed for at least 5 ms after the follower began to wait.
+    assertTrue(follower.getLong("waiting") >= Duration.ofMillis(5).toNanos(), follower.toString());
+    assertPhasesWithinTheCall(leader);
+    assertPhasesWithinTheCall(follower);
+  }
+
+  private static RecordedEvent eventOf(List<RecordedEvent> events, String thread) {
+    return events.stream()
+        .filter(e -> e.getThread().getJavaName().equals(thread))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no event of " + thread + ": " + events));
+  }
+
+  /**
+   * The phases are disjoint parts of the call: together they fit in its duration (with a margin for
+   * the conversion of the recording's clock to nanoseconds).
+   */
+  private static void assertPhasesWithinTheCall(RecordedEvent e) {
+    long phases =
+        e.getLong("signing")
+            + e.getLong("reading")
+            + e.getLong("deserializing")
+            + e.getLong("waiting")
+            + e.getLong("computing")
+            + e.getLong("writing");
+    long duration = e.getDuration().toNanos();
+    assertTrue(phases <= duration + duration / 100, phases + " > " + duration + ": " + e);
+    assertTrue(e.getLong("reading") >= 0, e.toString());
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -118,16 +119,23 @@ public final class MemoCli implements Callable<Integer> {
 
   /** The options every command takes to open a store. */
   static final class StoreOptions {
+    /** The stores that live in a folder, which {@code --dir} names. */
+    private static final Set<String> FOLDER_STORES = Set.of("directory", "chronicle");
+
     @Option(
         names = "--store",
         paramLabel = "<name>",
-        description = "the store: directory or chronicle (default: memo.store, else directory)")
+        description =
+            "the store: directory, chronicle, redis, tiered or another provider's name (default:"
+                + " memo.store, else directory)")
     String store;
 
     @Option(
         names = "--dir",
         paramLabel = "<path>",
-        description = "the store's folder (default: memo.store.<name>.path, else .memo)")
+        description =
+            "the folder of a directory or chronicle store (default: memo.store.<name>.path, else"
+                + " .memo)")
     Path dir;
 
     @Option(
@@ -156,6 +164,14 @@ public final class MemoCli implements Callable<Integer> {
                         .orElse("directory")));
       }
       if (dir != null) {
+        if (!FOLDER_STORES.contains(name)) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(),
+              "--dir names the folder of a directory or chronicle store, but the store is \""
+                  + name
+                  + "\"; configure it with -D instead, such as -D memo.store.redis.uri=redis://host:6379"
+                  + " for redis, or -D memo.store.directory.path=DIR for the layers of tiered");
+        }
         values.put("memo.store." + name + ".path", dir.toString());
       }
       return StoreAdmin.open(name, values);

@@ -150,11 +150,12 @@ final class MemoCliTest {
             "      --all                  every function's entries, and memo's own records",
             "  -D, --config=<key=value>   a memo configuration value, such as -D memo.store.",
             "                               directory.max-bytes=10GiB",
-            "      --dir=<path>           the store's folder (default: memo.store.<name>.",
-            "                               path, else .memo)",
+            "      --dir=<path>           the folder of a directory or chronicle store",
+            "                               (default: memo.store.<name>.path, else .memo)",
             "  -h, --help                 Show this help message and exit.",
-            "      --store=<name>         the store: directory or chronicle (default: memo.",
-            "                               store, else directory)",
+            "      --store=<name>         the store: directory, chronicle, redis, tiered or",
+            "                               another provider's name (default: memo.store,",
+            "                               else directory)",
             "  -V, --version              Print version information and exit.",
             ""),
         r.out().replace(System.lineSeparator(), "\n"));
@@ -225,7 +226,7 @@ final class MemoCliTest {
     assertEquals(
         "memo: memo.store is \"bogus\" (from the builder) but no store provider named"
             + " \"bogus\" is on the class path; add the module that provides it (available: directory,"
-            + " memory, tiered, chronicle)"
+            + " memory, tiered, chronicle, redis)"
             + System.lineSeparator(),
         r.err());
   }

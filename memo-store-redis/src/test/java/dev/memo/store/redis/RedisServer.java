@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * test JVM exits). {@link #shared()} is one server per test JVM. A missing {@code redis-server}
  * fails the test with how to install it; tests never skip for want of it.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
   private static RedisServer shared;
 
   private final Path dir;
@@ -35,7 +35,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Returns the server shared by the tests of this JVM, starting it on first use. */
-  static synchronized RedisServer shared() {
+  public static synchronized RedisServer shared() {
     if (shared == null) {
       shared = start();
       RedisServer s = shared;
@@ -45,7 +45,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Starts a server of its own, on a free port. */
-  static RedisServer start() {
+  public static RedisServer start() {
     String binary = binary();
     try {
       Path dir = Files.createTempDirectory("memo-redis-test");
@@ -148,11 +148,11 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Returns {@code redis://127.0.0.1:<port>}. */
-  String uri() {
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 

@@ -31,9 +31,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * The miss of a small call (an int, a short string, a double[8]) on the directory store with fsync
  * off, against the least a hand-written cache of atomic files does for the same miss: hash the
  * arguments, look for the file (absent), compute, serialize the result and write it to a fresh
- * temporary file renamed over the entry's name. What memo adds beyond that is its own: the leader's
- * second look, the explain record (a second small file per miss), the entry format and signing.
- * Every miss writes a new entry, so the folders fill as a real miss storm's would.
+ * temporary file renamed over the entry's name. What memo adds beyond that on the caller's thread
+ * is its own: the entry format, signing and the explain record's digests (the record itself, a
+ * second small file, is written behind the call). Every miss writes a new entry, so the folders
+ * fill as a real miss storm's would.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

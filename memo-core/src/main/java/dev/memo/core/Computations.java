@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -19,9 +20,22 @@ import org.jspecify.annotations.Nullable;
  * coordinates processes ({@link Store#claim}), one across processes. A computed result is saved
  * through {@link Entries}. Exceptions of the user's function reach every waiting caller unwrapped
  * and are never stored. Thread-safe.
+ *
+ * <p>The leader of a computation looks in the store a second time (after its caller's first look
+ * missed) only when a computation of this process that may have had the same key finished since
+ * that first look: {@link #stamp} counts finished computations in stripes of keys, and a stripe
+ * unchanged since before the first look proves that no computation of this process stored the key
+ * after it. Another process's entry is seen by the first look, or by the look after taking a claim
+ * where the store coordinates processes ({@link Store.Capability#CLAIMS}); where it does not, a
+ * second look would only narrow a race with other processes that it cannot close (both then
+ * compute, and either entry is right).
  */
 final class Computations {
+  /** Stripes of finished computations; a power of two. */
+  private static final int STRIPES = 64;
+
   private final Map<Signature, Flight> inflight = new ConcurrentHashMap<>();
+  private final AtomicLongArray finished = new AtomicLongArray(STRIPES);
   private final ChangingFields changingFields;
   private final Entries entries;
   private final Explainer explainer;
@@ -36,10 +50,24 @@ final class Computations {
   }
 
   /**
+   * Returns how many computations of keys in the key's stripe have finished: read before the first
+   * look in the store, and passed to {@link #compute}.
+   */
+  long stamp(Signature key) {
+    return finished.get(stripe(key));
+  }
+
+  private static int stripe(Signature key) {
+    return key.hashCode() & (STRIPES - 1);
+  }
+
+  /**
    * Computes a call that missed, unless another thread is computing it (then waits for it) or it
    * was stored meanwhile.
    *
-   * @param recheck whether to look in the store again first: after a miss, not after a broken entry
+   * @param recheck whether the store may be worth a second look: after a miss, not after a broken
+   *     entry
+   * @param stamp {@link #stamp} of the key, read before the first look
    * @return the result, with the entry it was read from or written to
    */
   Lookup.Hit compute(
@@ -48,7 +76,8 @@ final class Computations {
       @Nullable Object[] args,
       CallKey call,
       Supplier<?> body,
-      boolean recheck) {
+      boolean recheck,
+      long stamp) {
     Signature key = call.key;
     Flight mine = new Flight();
     Flight other = inflight.putIfAbsent(key, mine);
@@ -68,8 +97,10 @@ final class Computations {
     }
     Store.Claim claim = null;
     try {
-      // Another thread, or another process, may have stored it since our first look.
-      if (recheck && entries.load(h, route, call) instanceof Lookup.Hit stored) {
+      // Another thread may have stored it since our first look: only if one finished since.
+      if (recheck
+          && stamp(key) != stamp
+          && entries.load(h, route, call) instanceof Lookup.Hit stored) {
         mine.result.complete(stored.value());
         return stored;
       }
@@ -106,6 +137,8 @@ final class Computations {
       return saved;
     } finally {
       release(h, route, key, claim);
+      // Counted before the flight goes: a caller that finds no flight then sees the count changed.
+      finished.incrementAndGet(stripe(key));
       inflight.remove(key, mine);
     }
   }

@@ -167,6 +167,7 @@ final class MemoEngine implements Engine {
       }
       return held;
     }
+    long stamp = computations.stamp(call.key);
     Lookup found = entries.load(h, route, call);
     if (event != null) {
       event.outcome =
@@ -179,7 +180,8 @@ final class MemoEngine implements Engine {
       return tier.admit(route, call.key, h.id, hit.value(), true, hit.bytes(), hit.created());
     }
     // A computed value may be shared with the function and with other threads that waited for it.
-    Lookup.Hit computed = computations.compute(h, route, args, call, body, found == Lookup.MISS);
+    Lookup.Hit computed =
+        computations.compute(h, route, args, call, body, found == Lookup.MISS, stamp);
     return tier.admit(
         route, call.key, h.id, computed.value(), false, computed.bytes(), computed.created());
   }

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code explain} compares a call with: for each function, a record of its most recent entry
@@ -75,7 +76,8 @@ final class MissRecords {
   private final Object flushing = new Object();
 
   /** A record waiting to be written: its content, and for a manifest its code signature. */
-  private record Pending(String id, Supplier<Map<String, String>> content, Signature code) {}
+  private record Pending(
+      String id, Supplier<Map<String, String>> content, @Nullable Signature code) {}
 
   MissRecords(
       Store store,
@@ -94,7 +96,13 @@ final class MissRecords {
   /**
    * Records an entry as its function's most recent, with why it missed (compared with the record it
    * replaces, written or still waiting, in {@link MissReasons}' format, for {@code memo why}), and
-   * its code's manifest if this memoizer has not yet: noted here and written behind the call.
+   * its code's manifest if this memoizer has not yet: noted here and written behind the call. The
+   * reason is worked out when the record is written (or first read), not on the caller's thread: it
+   * compares digests taken at the call, so when it is worked out does not change it, except that a
+   * record written by another process meanwhile may be the one it is compared with.
+   *
+   * @param items the digest of each environment item and argument, taken on the caller's thread
+   *     (arguments may change once the call returns)
    */
   void write(
       String id,
@@ -104,29 +112,89 @@ final class MissRecords {
       Signature env,
       Signature args,
       Map<String, String> items) {
-    // Computed before the record is replaced: it is what the miss differed from.
-    Map<String, String> reason;
-    try {
-      reason = MissReasons.encode(explain(id, latestKey, code, manifest, env, args, () -> items));
-    } catch (IOException | RuntimeException e) {
-      reason = Map.of(); // the record then keeps no reason, which memo why reports as such
-    }
-    Map<String, String> latest = new LinkedHashMap<>();
-    latest.put("function", id);
-    latest.put("created", Long.toString(System.currentTimeMillis()));
-    latest.put("signature.code", code.hex());
-    latest.put("signature.environment", env.hex());
-    latest.put("signature.arguments", args.hex());
-    latest.putAll(items);
-    latest.putAll(reason);
-    Map<String, String> record = Collections.unmodifiableMap(latest);
+    Basis basis = new Basis(id, System.currentTimeMillis(), code, env, args, items);
     synchronized (pending) {
       if (manifestsWritten.add(code)) {
         add(manifestKey(code.hex()), new Pending(id, manifest, code));
       }
-      add(latestKey, new Pending(id, () -> record, null));
+      // The record this one replaces, if it still waits: the miss differed from it, not from the
+      // store's. Only its basis is kept, so that records waiting on a slow store never chain.
+      Pending replaced = pending.get(latestKey);
+      Basis previous = replaced != null && replaced.content() instanceof Latest l ? l.basis : null;
+      add(latestKey, new Pending(id, new Latest(latestKey, basis, manifest, previous), null));
     }
     writer.schedule(this);
+  }
+
+  /** What a function's latest record says of its entry, taken on the caller's thread. */
+  private record Basis(
+      String id,
+      long created,
+      Signature code,
+      Signature env,
+      Signature args,
+      Map<String, String> items) {
+    /** The record's content without the reason of its miss. */
+    Map<String, String> content() {
+      Map<String, String> latest = new LinkedHashMap<>();
+      latest.put("function", id);
+      latest.put("created", Long.toString(created));
+      latest.put("signature.code", code.hex());
+      latest.put("signature.environment", env.hex());
+      latest.put("signature.arguments", args.hex());
+      latest.putAll(items);
+      return latest;
+    }
+  }
+
+  /**
+   * A function's latest record: its basis, and the reason of its miss, worked out once, when it is
+   * first asked for (by the writer, or by explain while it waits).
+   */
+  private final class Latest implements Supplier<Map<String, String>> {
+    private final Signature latestKey;
+    final Basis basis;
+    private final Supplier<Map<String, String>> manifest;
+    private final @Nullable Basis previous;
+    private @Nullable Map<String, String> content;
+
+    Latest(
+        Signature latestKey,
+        Basis basis,
+        Supplier<Map<String, String>> manifest,
+        @Nullable Basis previous) {
+      this.latestKey = latestKey;
+      this.basis = basis;
+      this.manifest = manifest;
+      this.previous = previous;
+    }
+
+    @Override
+    public synchronized Map<String, String> get() {
+      if (content == null) {
+        Map<String, String> reason;
+        try {
+          Optional<Map<String, String>> before =
+              previous != null ? Optional.of(previous.content()) : readStored(latestKey);
+          reason =
+              MissReasons.encode(
+                  compare(
+                      before,
+                      basis.id(),
+                      basis.code(),
+                      manifest,
+                      basis.env(),
+                      basis.args(),
+                      basis::items));
+        } catch (IOException | RuntimeException e) {
+          reason = Map.of(); // the record then keeps no reason, which memo why reports as such
+        }
+        Map<String, String> latest = basis.content();
+        latest.putAll(reason);
+        content = Collections.unmodifiableMap(latest);
+      }
+      return content;
+    }
   }
 
   private void add(Signature key, Pending p) {
@@ -194,7 +262,19 @@ final class MissRecords {
       Signature args,
       Supplier<Map<String, String>> items)
       throws IOException {
-    Optional<Map<String, String>> found = readRecord(latestKey);
+    return compare(readRecord(latestKey), id, code, manifest, env, args, items);
+  }
+
+  /** Explains a miss by comparing the call's parts and items with a latest record, if any. */
+  private Explanation compare(
+      Optional<Map<String, String>> found,
+      String id,
+      Signature code,
+      Supplier<Map<String, String>> manifest,
+      Signature env,
+      Signature args,
+      Supplier<Map<String, String>> items)
+      throws IOException {
     if (found.isEmpty()) {
       return Explanation.firstMiss(id);
     }
@@ -268,6 +348,11 @@ final class MissRecords {
     if (waiting != null) {
       return Optional.of(waiting.content().get());
     }
+    return readStored(key);
+  }
+
+  /** Reads a record from the store, not one waiting here. */
+  private Optional<Map<String, String>> readStored(Signature key) throws IOException {
     Optional<InputStream> found = store.get(NAMESPACE, key);
     if (found.isEmpty()) {
       return Optional.empty();

@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memo.Explanation;
 import dev.memo.Signature;
+import dev.memo.core.entry.EntryFormat;
+import dev.memo.core.entry.MissReasons;
 import dev.memo.core.fakes.MapStore;
 import dev.memo.spi.Store;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -26,10 +31,11 @@ class RecordWriteBehindTest {
     final CountDownLatch release = new CountDownLatch(1);
     final CountDownLatch recordWriteStarted = new CountDownLatch(1);
     volatile Thread recordWriter;
+    volatile boolean holding = true;
 
     @Override
     public void put(String namespace, Signature key, Store.EntryWriter writer) throws IOException {
-      if (namespace.equals(MissRecords.NAMESPACE)) {
+      if (holding && namespace.equals(MissRecords.NAMESPACE)) {
         recordWriter = Thread.currentThread();
         recordWriteStarted.countDown();
         try {
@@ -66,6 +72,49 @@ class RecordWriteBehindTest {
       store.release.countDown();
     }
     assertEquals(2, store.records(), "the latest record and the code's manifest, by close");
+  }
+
+  static Integer product(Integer a, Integer b) {
+    return a * b;
+  }
+
+  @Test
+  void secondMiss_beforeTheFirstRecordIsWritten_keepsWhyItDifferedFromTheFirst() throws Exception {
+    HeldRecordsStore store = new HeldRecordsStore();
+    store.holding = false;
+    try (Memo memo = MemoTest.isolated().store(store).build()) {
+      memo.biFunction("product", RecordWriteBehindTest::product).apply(7, 5);
+    }
+    store.holding = true;
+    try (Memo memo = MemoTest.isolated().store(store).build()) {
+      // Another function's records hold the writer, so that both misses below wait for it.
+      memo.biFunction("sum", RecordWriteBehindTest::sum).apply(1, 2);
+      assertTrue(store.recordWriteStarted.await(30, TimeUnit.SECONDS));
+      BiFunction<Integer, Integer, Integer> f =
+          memo.biFunction("product", RecordWriteBehindTest::product);
+      f.apply(1, 2);
+      f.apply(1, 5);
+      store.release.countDown();
+    }
+    assertEquals(
+        Optional.of(Explanation.miss("product", List.of(), List.of(), List.of(1))),
+        MissReasons.decode("product", latestRecord(store, "product")),
+        "compared with the record it replaced (1, 2), not the stored one (7, 5)");
+  }
+
+  /** The metadata of a function's latest record, read from the store's raw entries. */
+  private static Map<String, String> latestRecord(MapStore store, String function)
+      throws IOException {
+    for (Map.Entry<String, byte[]> e : store.entries.entrySet()) {
+      if (e.getKey().startsWith(MissRecords.NAMESPACE)) {
+        Map<String, String> metadata =
+            EntryFormat.readHeader(new ByteArrayInputStream(e.getValue())).metadata();
+        if (function.equals(metadata.get("function")) && metadata.containsKey("miss.reason")) {
+          return metadata;
+        }
+      }
+    }
+    throw new AssertionError("no latest record of " + function + " in " + store.entries.keySet());
   }
 
   @Test

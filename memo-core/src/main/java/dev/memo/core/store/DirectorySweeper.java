@@ -351,7 +351,7 @@ final class DirectorySweeper implements AutoCloseable {
             Namespaces.readNameFile(folder.resolve(DirectoryStore.NAMESPACE_FILE))
                 .map(DirectorySweeper::internal)
                 .orElse(false);
-        DirectoryStore.forEachEntryFile(
+        DirectoryListing.forEachEntryFile(
             folder,
             (file, a) ->
                 candidates.add(

@@ -1,0 +1,268 @@
+package dev.memo.core.store;
+
+import dev.memo.Signature;
+import dev.memo.spi.Store.EntryWriter;
+import dev.memo.spi.support.Namespaces;
+import java.io.BufferedOutputStream;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
+
+/**
+ * Owns a {@link DirectoryStore}'s write path: it streams an entry's bytes into a hidden temporary
+ * file in the entry's own folder (creating the folders and the namespace's name file on the first
+ * write to them), forces it to the device when fsync is on, and renames it over the entry
+ * atomically, so that readers see the old entry or the new one, whole. A failed write leaves no
+ * temporary file behind.
+ *
+ * <p>On the default file system the file is written through {@code java.io}, which an interrupt of
+ * the writing thread does not break; on other file systems, through a channel.
+ *
+ * <p>Thread-safe: it holds no mutable state, and every write has a temporary file of its own.
+ */
+final class EntryPublisher {
+  private static final System.Logger LOG = System.getLogger(DirectoryStore.class.getName());
+
+  /**
+   * The write buffer: it gathers the entry format's small writes; writes of a buffer or more (a
+   * large payload's chunks) pass straight through, so a larger one only costs its allocation.
+   */
+  private static final int BUFFER_BYTES = 8 * 1024;
+
+  private static final boolean WINDOWS =
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+
+  private final DirectoryLayout layout;
+  private final boolean fsync;
+  private final boolean defaultFileSystem;
+
+  /**
+   * Creates the write path of a store.
+   *
+   * @param layout the store's layout, which explains an unusable root
+   * @param fsync whether to force each entry and its folder to the device before a write returns
+   */
+  EntryPublisher(DirectoryLayout layout, boolean fsync) {
+    this.layout = layout;
+    this.fsync = fsync;
+    this.defaultFileSystem = layout.root().getFileSystem() == FileSystems.getDefault();
+  }
+
+  /**
+   * Writes an entry and publishes it at {@code entry}, replacing what was there.
+   *
+   * @param entry the entry's file, whose folders {@link DirectoryLayout#checkFolders} accepted
+   * @param namespace the entry's namespace, written beside its shards on the first write
+   * @param key the entry's key, which names the temporary file
+   * @param writer writes the entry's bytes
+   * @param published told of the entry's size once it is in place, before its folder is forced
+   * @throws IOException if the entry cannot be written or renamed; then nothing was published
+   */
+  void publish(
+      Path entry, String namespace, Signature key, EntryWriter writer, LongConsumer published)
+      throws IOException {
+    Path folder = entry.getParent();
+    Path temp = tempPath(folder, key);
+    FileOutputStream opened = defaultFileSystem ? openTemp(temp) : null;
+    if (opened == null) {
+      createTemp(temp, namespace);
+    }
+    boolean moved = false;
+    try {
+      long size;
+      if (defaultFileSystem) {
+        // java.io rather than FileChannel, which an interrupt of the writing thread would close.
+        try (FileOutputStream file =
+            opened != null ? opened : new FileOutputStream(temp.toFile())) {
+          size = write(writer, file);
+          if (fsync) {
+            file.getFD().sync();
+          }
+        }
+      } else {
+        // Another file system offers only channels.
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+          size = write(writer, Channels.newOutputStream(channel));
+          if (fsync) {
+            channel.force(true);
+          }
+        }
+      }
+      Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      moved = true;
+      published.accept(size);
+      if (fsync) {
+        forceFolder(folder);
+      }
+    } catch (IOException e) {
+      layout.checkRoot(e);
+      throw e;
+    } finally {
+      if (!moved) {
+        deleteQuietly(temp);
+      }
+    }
+  }
+
+  private static long write(EntryWriter writer, OutputStream file) throws IOException {
+    BufferedOutputStream out = new BufferedOutputStream(file, BUFFER_BYTES);
+    CountingStream counted = new CountingStream(out);
+    writer.writeTo(counted);
+    out.flush();
+    return counted.count;
+  }
+
+  private static Path tempPath(Path folder, Signature key) {
+    // Hidden, so that listings of entries skip it; random, so that threads and processes never
+    // share one.
+    return folder.resolve(
+        "."
+            + key.hex()
+            + "."
+            + Long.toHexString(ThreadLocalRandom.current().nextLong())
+            + DirectoryStore.TEMP_SUFFIX);
+  }
+
+  /**
+   * Creates and opens the temporary file in one system call, or returns null when that fails (a
+   * folder not yet there, a permission): then {@link #createTemp} creates it, or says why it
+   * cannot. The name is fresh and random, so the open needs no exclusive create.
+   */
+  private static FileOutputStream openTemp(Path temp) {
+    try {
+      return new FileOutputStream(temp.toFile());
+    } catch (FileNotFoundException e) {
+      return null;
+    }
+  }
+
+  /** Creates the temporary file, and its folders on the first write to them. */
+  private void createTemp(Path temp, String namespace) throws IOException {
+    // Files.createFile rather than Files.createTempFile: the latter makes files only the owner can
+    // read, which would lock other users out of a store they share.
+    try {
+      try {
+        Files.createFile(temp);
+      } catch (NoSuchFileException e) {
+        createFolders(temp.getParent());
+        writeNamespaceFile(temp.getParent().getParent(), namespace);
+        Files.createFile(temp);
+      }
+    } catch (IOException e) {
+      layout.checkRoot(e);
+      throw e;
+    }
+  }
+
+  private void createFolders(Path folder) throws IOException {
+    Path root = layout.root();
+    boolean rootExisted = Files.isDirectory(root);
+    Files.createDirectories(folder);
+    if (fsync) {
+      // New folders are durable only once their parents are forced too.
+      for (Path p = folder.getParent(); p != null && p.startsWith(root); p = p.getParent()) {
+        forceFolder(p);
+      }
+      if (!rootExisted && root.getParent() != null) {
+        forceFolder(root.getParent());
+      }
+    }
+  }
+
+  /** Writes the namespace's name file beside its shards, once per folder. */
+  private static void writeNamespaceFile(Path folder, String namespace) throws IOException {
+    Namespaces.writeNameFile(folder.resolve(DirectoryStore.NAMESPACE_FILE), namespace);
+  }
+
+  private static void forceFolder(Path folder) throws IOException {
+    if (WINDOWS || folder.getFileSystem() != FileSystems.getDefault()) {
+      // Windows cannot open a folder as a channel; NTFS journals the rename itself. Other file
+      // systems (test stand-ins, zip or memory file systems) need not support it either.
+      return;
+    }
+    // A channel refuses to work on an interrupted thread; keep the interrupt for the caller
+    // instead.
+    boolean interrupted = Thread.interrupted();
+    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+      channel.force(true);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path temp) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot delete temporary file " + temp + "; delete it by hand", e);
+    }
+  }
+
+  /** Counts the bytes written through it. */
+  private static final class CountingStream extends UnclosableOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      super.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      super.write(b, off, len);
+      count += len;
+    }
+  }
+
+  /**
+   * Shields the temporary file from a writer that closes the stream it was handed: closing flushes
+   * and leaves the file open, so the store can still force and rename it.
+   */
+  private static class UnclosableOutputStream extends OutputStream {
+    private final OutputStream out;
+
+    UnclosableOutputStream(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
+    }
+  }
+}

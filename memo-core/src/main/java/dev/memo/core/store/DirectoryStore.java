@@ -69,10 +69,12 @@ import org.jspecify.annotations.Nullable;
  * FIFO ({@link RegularFiles}); a link, FIFO, device or folder where an entry belongs is a broken
  * entry, which memo counts and quarantines (moving the thing itself, never its target). A
  * namespace, shard or {@code .quarantine} folder that is a link is refused with a {@link
- * StoreException} naming it, so nothing is ever written, touched or deleted outside the root.
+ * StoreException} naming it, so nothing is ever written, touched or deleted outside the root. A
+ * temporary file is created exclusively and without following links, so a link planted at its name
+ * fails the put instead of redirecting it ({@link EntryPublisher}).
  *
- * <p>The root may be on any {@link java.nio.file.FileSystem}; on the default one, entries are
- * written through {@code java.io}, which an interrupt does not break.
+ * <p>The root may be on any {@link java.nio.file.FileSystem}; on the default one, an interrupt of
+ * the reading or writing thread does not break the streams.
  *
  * <p>Where files lie is {@link DirectoryLayout}'s concern, walking the tree {@link
  * DirectoryListing}'s, and the write path (temporary file, atomic publish) {@link

@@ -4,22 +4,22 @@ import dev.memo.Signature;
 import dev.memo.spi.Store.EntryWriter;
 import dev.memo.spi.support.Namespaces;
 import java.io.BufferedOutputStream;
-import java.io.FileNotFoundException;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Owns a {@link DirectoryStore}'s write path: it streams an entry's bytes into a hidden temporary
@@ -28,8 +28,11 @@ import java.util.function.LongConsumer;
  * atomically, so that readers see the old entry or the new one, whole. A failed write leaves no
  * temporary file behind.
  *
- * <p>On the default file system the file is written through {@code java.io}, which an interrupt of
- * the writing thread does not break; on other file systems, through a channel.
+ * <p>The temporary file is created and opened in one call that fails if anything is at its name and
+ * never follows a link there ({@code CREATE_NEW} with {@code NOFOLLOW_LINKS}, as {@link
+ * dev.memo.spi.support.RegularFiles} opens entries), so a link planted at the name cannot redirect
+ * the write outside the store. It is written through {@link Files#newOutputStream}, whose stream an
+ * interrupt of the writing thread does not close on the default file system (a channel's would).
  *
  * <p>Thread-safe: it holds no mutable state, and every write has a temporary file of its own.
  */
@@ -47,7 +50,7 @@ final class EntryPublisher {
 
   private final DirectoryLayout layout;
   private final boolean fsync;
-  private final boolean defaultFileSystem;
+  private final LongSupplier tempNames;
 
   /**
    * Creates the write path of a store.
@@ -56,9 +59,21 @@ final class EntryPublisher {
    * @param fsync whether to force each entry and its folder to the device before a write returns
    */
   EntryPublisher(DirectoryLayout layout, boolean fsync) {
+    this(layout, fsync, () -> ThreadLocalRandom.current().nextLong());
+  }
+
+  /**
+   * Creates the write path of a store whose temporary files are named by {@code tempNames}: for
+   * tests that plant something at the name a write will use.
+   *
+   * @param layout the store's layout, which explains an unusable root
+   * @param fsync whether to force each entry and its folder to the device before a write returns
+   * @param tempNames gives the random part of each temporary file's name
+   */
+  EntryPublisher(DirectoryLayout layout, boolean fsync, LongSupplier tempNames) {
     this.layout = layout;
     this.fsync = fsync;
-    this.defaultFileSystem = layout.root().getFileSystem() == FileSystems.getDefault();
+    this.tempNames = tempNames;
   }
 
   /**
@@ -69,6 +84,8 @@ final class EntryPublisher {
    * @param key the entry's key, which names the temporary file
    * @param writer writes the entry's bytes
    * @param published told of the entry's size once it is in place, before its folder is forced
+   * @throws java.nio.file.FileAlreadyExistsException if something (a file, a link) is at the
+   *     temporary file's name; it is left alone
    * @throws IOException if the entry cannot be written or renamed; then nothing was published
    */
   void publish(
@@ -76,30 +93,15 @@ final class EntryPublisher {
       throws IOException {
     Path folder = entry.getParent();
     Path temp = tempPath(folder, key);
-    FileOutputStream opened = defaultFileSystem ? openTemp(temp) : null;
-    if (opened == null) {
-      createTemp(temp, namespace);
-    }
+    OutputStream file = openTemp(temp, namespace);
     boolean moved = false;
     try {
       long size;
-      if (defaultFileSystem) {
-        // java.io rather than FileChannel, which an interrupt of the writing thread would close.
-        try (FileOutputStream file =
-            opened != null ? opened : new FileOutputStream(temp.toFile())) {
-          size = write(writer, file);
-          if (fsync) {
-            file.getFD().sync();
-          }
-        }
-      } else {
-        // Another file system offers only channels.
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-          size = write(writer, Channels.newOutputStream(channel));
-          if (fsync) {
-            channel.force(true);
-          }
-        }
+      try (file) {
+        size = write(writer, file);
+      }
+      if (fsync) {
+        force(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       }
       Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       moved = true;
@@ -125,46 +127,41 @@ final class EntryPublisher {
     return counted.count;
   }
 
-  private static Path tempPath(Path folder, Signature key) {
+  private Path tempPath(Path folder, Signature key) {
     // Hidden, so that listings of entries skip it; random, so that threads and processes never
     // share one.
     return folder.resolve(
         "."
             + key.hex()
             + "."
-            + Long.toHexString(ThreadLocalRandom.current().nextLong())
+            + Long.toHexString(tempNames.getAsLong())
             + DirectoryStore.TEMP_SUFFIX);
   }
 
   /**
-   * Creates and opens the temporary file in one system call, or returns null when that fails (a
-   * folder not yet there, a permission): then {@link #createTemp} creates it, or says why it
-   * cannot. The name is fresh and random, so the open needs no exclusive create.
+   * Creates and opens the temporary file, and its folders and the namespace's name file on the
+   * first write to them. Files.newOutputStream rather than Files.createTempFile: the latter makes
+   * files only the owner can read, which would lock other users out of a store they share.
    */
-  private static FileOutputStream openTemp(Path temp) {
-    try {
-      return new FileOutputStream(temp.toFile());
-    } catch (FileNotFoundException e) {
-      return null;
-    }
-  }
-
-  /** Creates the temporary file, and its folders on the first write to them. */
-  private void createTemp(Path temp, String namespace) throws IOException {
-    // Files.createFile rather than Files.createTempFile: the latter makes files only the owner can
-    // read, which would lock other users out of a store they share.
+  private OutputStream openTemp(Path temp, String namespace) throws IOException {
     try {
       try {
-        Files.createFile(temp);
+        return newTemp(temp);
       } catch (NoSuchFileException e) {
         createFolders(temp.getParent());
         writeNamespaceFile(temp.getParent().getParent(), namespace);
-        Files.createFile(temp);
+        return newTemp(temp);
       }
     } catch (IOException e) {
       layout.checkRoot(e);
       throw e;
     }
+  }
+
+  /** Creates and opens a file in one call, failing if anything, a link included, is there. */
+  private static OutputStream newTemp(Path temp) throws IOException {
+    return Files.newOutputStream(
+        temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
   }
 
   private void createFolders(Path folder) throws IOException {
@@ -193,10 +190,16 @@ final class EntryPublisher {
       // systems (test stand-ins, zip or memory file systems) need not support it either.
       return;
     }
+    // Not NOFOLLOW_LINKS: the root itself may be a link (a user's choice), and it is forced too.
+    force(folder, StandardOpenOption.READ);
+  }
+
+  /** Forces a file or folder to the device, keeping the thread's interrupt. */
+  private static void force(Path path, OpenOption... options) throws IOException {
     // A channel refuses to work on an interrupted thread; keep the interrupt for the caller
     // instead.
     boolean interrupted = Thread.interrupted();
-    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+    try (FileChannel channel = FileChannel.open(path, options)) {
       channel.force(true);
     } finally {
       if (interrupted) {

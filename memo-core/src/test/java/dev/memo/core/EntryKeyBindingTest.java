@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memo.Explanation;
 import dev.memo.NotSigned;
 import dev.memo.core.admin.Progress;
 import dev.memo.core.admin.StoreAdmin;
@@ -16,6 +17,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -303,6 +305,57 @@ final class EntryKeyBindingTest {
       assertEquals(1, memo.stats().loadFailureCount());
       assertEquals(Set.of(keyOf(files.get(1))), quarantined());
     }
+  }
+
+  @Test
+  void explain_entryCopiedToAnotherKeysPlace_isNoHit_andTheCallRecomputes() throws IOException {
+    try (Memo memo = memo()) {
+      Function<Integer, String> f = memo.function("square", EntryKeyBindingTest::square);
+      Map<Integer, Path> files = entries(memo, "square", f, 2);
+      Files.copy(files.get(1), files.get(2), StandardCopyOption.REPLACE_EXISTING);
+      COMPUTED.set(0);
+
+      assertTrue(memo.explain(f, 1).isHit(), "the entry in its own place is still a hit");
+      Explanation moved = memo.explain(f, 2);
+      assertFalse(moved.isHit(), moved.toString());
+      assertEquals(Set.of(keyOf(files.get(2))), quarantined());
+      assertEquals("square 4", f.apply(2));
+      assertEquals(1, COMPUTED.get(), "computed again, never read from the copied entry");
+    }
+  }
+
+  @Test
+  void list_entryCopiedToAnotherKeysPlace_showsTheProblem_notItsHeader() throws IOException {
+    Map<Integer, Path> files;
+    try (Memo memo = memo()) {
+      files = entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), 2);
+    }
+    Files.copy(files.get(1), files.get(2), StandardCopyOption.REPLACE_EXISTING);
+
+    List<StoreAdmin.Entry> listed;
+    try (StoreAdmin admin =
+        StoreAdmin.open("directory", Map.of("memo.store.directory.path", root().toString()))) {
+      listed = admin.list("square", Progress.NONE);
+    }
+
+    Map<String, StoreAdmin.Entry> byKey =
+        listed.stream().collect(Collectors.toMap(e -> e.key().hex(), e -> e));
+    assertEquals(Set.of(keyOf(files.get(1)), keyOf(files.get(2))), byKey.keySet());
+    StoreAdmin.Entry own = byKey.get(keyOf(files.get(1)));
+    assertEquals(Optional.empty(), own.problem());
+    assertTrue(own.created().isPresent() && own.serde().isPresent(), own.toString());
+    StoreAdmin.Entry copied = byKey.get(keyOf(files.get(2)));
+    assertEquals(
+        Optional.of(
+            "entry was written for key "
+                + keyOf(files.get(1))
+                + " of \"square\" but read as key "
+                + keyOf(files.get(2))
+                + " of \"square\": it was moved, copied or linked to another key's place"),
+        copied.problem());
+    assertEquals(Optional.empty(), copied.created(), "nothing from a header that is not its own");
+    assertEquals(Optional.empty(), copied.serde());
+    assertEquals(Set.of(), quarantined(), "listing changes nothing");
   }
 
   @Test

@@ -96,6 +96,13 @@ final class EntryKeyBindingTest {
     return files;
   }
 
+  /** The entry files of square(1..n), written by a memoizer that is closed again. */
+  private Map<Integer, Path> squares(Map<String, String> extra, int n) throws IOException {
+    try (Memo memo = memo(extra)) {
+      return entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), n);
+    }
+  }
+
   private Set<Path> entryFiles(String function) throws IOException {
     Path folder = root().resolve(Namespaces.folderName(function));
     if (!Files.isDirectory(folder)) {
@@ -168,10 +175,7 @@ final class EntryKeyBindingTest {
 
   @Test
   void verify_entryFilesSwapped_reportsAndQuarantinesBoth_sayingWhy() throws IOException {
-    Map<Integer, Path> files;
-    try (Memo memo = memo()) {
-      files = entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), 3);
-    }
+    Map<Integer, Path> files = squares(Map.of(), 3);
     swap(files.get(1), files.get(2));
 
     StoreAdmin.Verified v = verify(Map.of());
@@ -260,10 +264,7 @@ final class EntryKeyBindingTest {
   @Test
   void apply_swapInAStoreWrittenWithAnIntegrityKey_readWithout_isStillCaughtByTheHeadersKey()
       throws IOException {
-    Map<Integer, Path> files;
-    try (Memo memo = memo(keyed())) {
-      files = entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), 2);
-    }
+    Map<Integer, Path> files = squares(keyed(), 2);
     swap(files.get(1), files.get(2));
     try (Memo memo = memo()) {
       Function<Integer, String> f = memo.function("square", EntryKeyBindingTest::square);
@@ -278,10 +279,7 @@ final class EntryKeyBindingTest {
 
   @Test
   void apply_swapWithAnIntegrityKey_isRefusedByTheTag() throws IOException {
-    Map<Integer, Path> files;
-    try (Memo memo = memo(keyed())) {
-      files = entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), 2);
-    }
+    Map<Integer, Path> files = squares(keyed(), 2);
     swap(files.get(1), files.get(2));
     try (Memo memo = memo(keyed())) {
       Function<Integer, String> f = memo.function("square", EntryKeyBindingTest::square);
@@ -326,10 +324,7 @@ final class EntryKeyBindingTest {
 
   @Test
   void list_entryCopiedToAnotherKeysPlace_showsTheProblem_notItsHeader() throws IOException {
-    Map<Integer, Path> files;
-    try (Memo memo = memo()) {
-      files = entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), 2);
-    }
+    Map<Integer, Path> files = squares(Map.of(), 2);
     Files.copy(files.get(1), files.get(2), StandardCopyOption.REPLACE_EXISTING);
 
     List<StoreAdmin.Entry> listed;
@@ -379,11 +374,7 @@ final class EntryKeyBindingTest {
 
   @Test
   void verify_entryOfFormatVersion1_isReportedOutdated_notDamage() throws IOException {
-    Path file;
-    try (Memo memo = memo()) {
-      file =
-          entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), 1).get(1);
-    }
+    Path file = squares(Map.of(), 1).get(1);
     Files.write(file, versionOne(Files.readAllBytes(file)));
 
     StoreAdmin.Verified v = verify(Map.of());

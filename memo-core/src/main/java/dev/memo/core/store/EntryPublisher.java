@@ -1,6 +1,7 @@
 package dev.memo.core.store;
 
 import dev.memo.Signature;
+import dev.memo.core.entry.CountingOutputStream;
 import dev.memo.spi.Store.EntryWriter;
 import dev.memo.spi.support.Namespaces;
 import java.io.BufferedOutputStream;
@@ -121,10 +122,12 @@ final class EntryPublisher {
 
   private static long write(EntryWriter writer, OutputStream file) throws IOException {
     BufferedOutputStream out = new BufferedOutputStream(file, BUFFER_BYTES);
-    CountingStream counted = new CountingStream(out);
+    // Closing it only flushes: a writer that closes the stream it was handed leaves the file open,
+    // so the store can still force and rename it.
+    CountingOutputStream counted = new CountingOutputStream(out);
     writer.writeTo(counted);
     out.flush();
-    return counted.count;
+    return counted.count();
   }
 
   private Path tempPath(Path folder, Signature key) {
@@ -213,59 +216,6 @@ final class EntryPublisher {
       Files.deleteIfExists(temp);
     } catch (IOException e) {
       LOG.log(Level.WARNING, "cannot delete temporary file " + temp + "; delete it by hand", e);
-    }
-  }
-
-  /** Counts the bytes written through it. */
-  private static final class CountingStream extends UnclosableOutputStream {
-    long count;
-
-    CountingStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      super.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      super.write(b, off, len);
-      count += len;
-    }
-  }
-
-  /**
-   * Shields the temporary file from a writer that closes the stream it was handed: closing flushes
-   * and leaves the file open, so the store can still force and rename it.
-   */
-  private static class UnclosableOutputStream extends OutputStream {
-    private final OutputStream out;
-
-    UnclosableOutputStream(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 }

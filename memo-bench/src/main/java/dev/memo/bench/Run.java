@@ -10,10 +10,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -33,6 +35,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class Run {
   private Run() {}
+
+  /** The heading of the section that checks this run's figures against the targets. */
+  private static final String TARGETS = "Targets";
 
   /** The heap, and the flags Chronicle Map needs on Java 17 and later (see the README). */
   private static final String[] JVM_ARGS = {
@@ -113,6 +118,20 @@ public final class Run {
     }
   }
 
+  /**
+   * Returns the headings of the sections this runner writes in {@code RESULTS.md} under any
+   * profile: the targets and one table per benchmark class. Every other section is kept when the
+   * file is regenerated.
+   */
+  static Set<String> generatedHeadings() {
+    Set<String> headings = new LinkedHashSet<>();
+    headings.add(TARGETS);
+    for (String name : List.of("smoke", "quick", "full")) {
+      profile(name).params().keySet().forEach(c -> headings.add(c.getSimpleName()));
+    }
+    return headings;
+  }
+
   private static String[] a(String... values) {
     return values;
   }
@@ -145,10 +164,14 @@ public final class Run {
       results.addAll(run(profile, e.getKey(), e.getValue(), out));
     }
     String report = report(profile, results);
-    // memo-bench/peers writes one section of the same file; regenerating the rest keeps it.
+    // memo-bench/peers writes one section of the same file, and some are written by hand after a
+    // run of their own: regenerating the tables keeps them.
     Path file = out.resolve("RESULTS.md");
     String previous = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    Files.writeString(file, PeersSection.carryOver(previous, report), StandardCharsets.UTF_8);
+    Files.writeString(
+        file,
+        ResultsSections.carryOver(previous, report, generatedHeadings()),
+        StandardCharsets.UTF_8);
     System.out.println("wrote " + out.resolve("RESULTS.md"));
   }
 
@@ -373,7 +396,7 @@ public final class Run {
 
   /** The targets, each checked against this run's figures where the profile has them. */
   private static void targets(StringBuilder md, List<RunResult> rs) {
-    md.append("## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+    md.append("## ").append(TARGETS).append("\n\n| target | measured | met |\n|---|---|---|\n");
     // Signing
     ratio(rs, "CallSigningBench", "sign", Map.of("signer", "sha256"))
         .ifPresentOrElse(

@@ -35,17 +35,11 @@ final class PeersSectionTest {
   }
 
   @Test
-  void carryOver_regeneratedReport_keepsThePeersSection() {
-    String previous = PeersSection.replace(JMH, SECTION);
-    String regenerated = JMH.replace("| a |", "| a2 |");
-    String written = PeersSection.carryOver(previous, regenerated);
-    assertEquals(regenerated + "\n" + SECTION + "\n", written);
-    assertEquals(SECTION + "\n", PeersSection.find(written));
-  }
-
-  @Test
-  void carryOver_previousWithoutSection_writesTheReportAsItIs() {
-    assertEquals(JMH, PeersSection.carryOver(JMH, JMH));
+  void find_headingInAFencedBlock_isNotTheSection() {
+    String text = JMH + "\n```\n" + PeersSection.HEADING + "\n```\n";
+    assertEquals("", PeersSection.find(text));
+    assertEquals(
+        text.stripTrailing() + "\n\n" + SECTION + "\n", PeersSection.replace(text, SECTION));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memo.Explanation;
 import dev.memo.NotSigned;
 import dev.memo.core.admin.Progress;
 import dev.memo.core.admin.StoreAdmin;
@@ -16,6 +17,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -94,6 +96,13 @@ final class EntryKeyBindingTest {
     return files;
   }
 
+  /** The entry files of square(1..n), written by a memoizer that is closed again. */
+  private Map<Integer, Path> squares(Map<String, String> extra, int n) throws IOException {
+    try (Memo memo = memo(extra)) {
+      return entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), n);
+    }
+  }
+
   private Set<Path> entryFiles(String function) throws IOException {
     Path folder = root().resolve(Namespaces.folderName(function));
     if (!Files.isDirectory(folder)) {
@@ -166,10 +175,7 @@ final class EntryKeyBindingTest {
 
   @Test
   void verify_entryFilesSwapped_reportsAndQuarantinesBoth_sayingWhy() throws IOException {
-    Map<Integer, Path> files;
-    try (Memo memo = memo()) {
-      files = entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), 3);
-    }
+    Map<Integer, Path> files = squares(Map.of(), 3);
     swap(files.get(1), files.get(2));
 
     StoreAdmin.Verified v = verify(Map.of());
@@ -258,10 +264,7 @@ final class EntryKeyBindingTest {
   @Test
   void apply_swapInAStoreWrittenWithAnIntegrityKey_readWithout_isStillCaughtByTheHeadersKey()
       throws IOException {
-    Map<Integer, Path> files;
-    try (Memo memo = memo(keyed())) {
-      files = entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), 2);
-    }
+    Map<Integer, Path> files = squares(keyed(), 2);
     swap(files.get(1), files.get(2));
     try (Memo memo = memo()) {
       Function<Integer, String> f = memo.function("square", EntryKeyBindingTest::square);
@@ -276,10 +279,7 @@ final class EntryKeyBindingTest {
 
   @Test
   void apply_swapWithAnIntegrityKey_isRefusedByTheTag() throws IOException {
-    Map<Integer, Path> files;
-    try (Memo memo = memo(keyed())) {
-      files = entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), 2);
-    }
+    Map<Integer, Path> files = squares(keyed(), 2);
     swap(files.get(1), files.get(2));
     try (Memo memo = memo(keyed())) {
       Function<Integer, String> f = memo.function("square", EntryKeyBindingTest::square);
@@ -306,6 +306,54 @@ final class EntryKeyBindingTest {
   }
 
   @Test
+  void explain_entryCopiedToAnotherKeysPlace_isNoHit_andTheCallRecomputes() throws IOException {
+    try (Memo memo = memo()) {
+      Function<Integer, String> f = memo.function("square", EntryKeyBindingTest::square);
+      Map<Integer, Path> files = entries(memo, "square", f, 2);
+      Files.copy(files.get(1), files.get(2), StandardCopyOption.REPLACE_EXISTING);
+      COMPUTED.set(0);
+
+      assertTrue(memo.explain(f, 1).isHit(), "the entry in its own place is still a hit");
+      Explanation moved = memo.explain(f, 2);
+      assertFalse(moved.isHit(), moved.toString());
+      assertEquals(Set.of(keyOf(files.get(2))), quarantined());
+      assertEquals("square 4", f.apply(2));
+      assertEquals(1, COMPUTED.get(), "computed again, never read from the copied entry");
+    }
+  }
+
+  @Test
+  void list_entryCopiedToAnotherKeysPlace_showsTheProblem_notItsHeader() throws IOException {
+    Map<Integer, Path> files = squares(Map.of(), 2);
+    Files.copy(files.get(1), files.get(2), StandardCopyOption.REPLACE_EXISTING);
+
+    List<StoreAdmin.Entry> listed;
+    try (StoreAdmin admin =
+        StoreAdmin.open("directory", Map.of("memo.store.directory.path", root().toString()))) {
+      listed = admin.list("square", Progress.NONE);
+    }
+
+    Map<String, StoreAdmin.Entry> byKey =
+        listed.stream().collect(Collectors.toMap(e -> e.key().hex(), e -> e));
+    assertEquals(Set.of(keyOf(files.get(1)), keyOf(files.get(2))), byKey.keySet());
+    StoreAdmin.Entry own = byKey.get(keyOf(files.get(1)));
+    assertEquals(Optional.empty(), own.problem());
+    assertTrue(own.created().isPresent() && own.serde().isPresent(), own.toString());
+    StoreAdmin.Entry copied = byKey.get(keyOf(files.get(2)));
+    assertEquals(
+        Optional.of(
+            "entry was written for key "
+                + keyOf(files.get(1))
+                + " of \"square\" but read as key "
+                + keyOf(files.get(2))
+                + " of \"square\": it was moved, copied or linked to another key's place"),
+        copied.problem());
+    assertEquals(Optional.empty(), copied.created(), "nothing from a header that is not its own");
+    assertEquals(Optional.empty(), copied.serde());
+    assertEquals(Set.of(), quarantined(), "listing changes nothing");
+  }
+
+  @Test
   void apply_entryOfFormatVersion1_isAPlainMiss_rewrittenNotQuarantined() throws IOException {
     try (Memo memo = memo()) {
       Function<Integer, String> f = memo.function("square", EntryKeyBindingTest::square);
@@ -326,11 +374,7 @@ final class EntryKeyBindingTest {
 
   @Test
   void verify_entryOfFormatVersion1_isReportedOutdated_notDamage() throws IOException {
-    Path file;
-    try (Memo memo = memo()) {
-      file =
-          entries(memo, "square", memo.function("square", EntryKeyBindingTest::square), 1).get(1);
-    }
+    Path file = squares(Map.of(), 1).get(1);
     Files.write(file, versionOne(Files.readAllBytes(file)));
 
     StoreAdmin.Verified v = verify(Map.of());

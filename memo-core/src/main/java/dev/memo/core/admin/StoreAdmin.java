@@ -61,13 +61,13 @@ import org.jspecify.annotations.Nullable;
 public final class StoreAdmin implements AutoCloseable {
   private final Store store;
   private final boolean ownsStore;
-  private final EntryIntegrity integrity;
+  private final EntryReader reader;
   private final LongSupplier clock;
 
   private StoreAdmin(Store store, boolean ownsStore, EntryIntegrity integrity, LongSupplier clock) {
     this.store = store;
     this.ownsStore = ownsStore;
-    this.integrity = integrity;
+    this.reader = EntryReader.anySigner(integrity);
     this.clock = clock;
   }
 
@@ -216,9 +216,11 @@ public final class StoreAdmin implements AutoCloseable {
   }
 
   /**
-   * Lists entries with what their headers say (creation time, compute time, serde). An entry whose
-   * header cannot be read is listed with the problem; nothing is changed, last access included:
-   * entries are only peeked at ({@link Store#peek}), which eviction does not count as a use.
+   * Lists entries with what their headers say (creation time, compute time, serde), read through
+   * the one entry reader: an entry whose header cannot be read, fails its integrity tag, or names
+   * another namespace or key than the place it is stored at (moved or copied there) is listed with
+   * the problem and nothing from its header. Nothing is changed, last access included: entries are
+   * only peeked at ({@link Store#peek}), which eviction does not count as a use.
    *
    * @param function the function to list, or null for all
    * @param progress told of each entry read
@@ -273,8 +275,8 @@ public final class StoreAdmin implements AutoCloseable {
       if (in.isEmpty()) {
         problem = Optional.of("removed while listed");
       } else {
-        try (InputStream stream = new BufferedInputStream(in.get(), 8192)) {
-          EntryFormat.Header h = EntryFormat.readHeader(stream);
+        try (EntryReader.Reading r = reader.open(in.get(), l.namespace(), e.key())) {
+          EntryFormat.Header h = r.header();
           serde = Optional.of(h.serde());
           created = number(h, "created").map(Instant::ofEpochMilli);
           compute = number(h, "compute-nanos").map(Duration::ofNanos);
@@ -603,7 +605,6 @@ public final class StoreAdmin implements AutoCloseable {
     }
     List<Bad> bad = new ArrayList<>();
     List<Bad> outdated = new ArrayList<>();
-    EntryReader reader = EntryReader.anySigner(integrity);
     long checked = 0;
     long bytes = 0;
     long done = 0;
@@ -663,7 +664,7 @@ public final class StoreAdmin implements AutoCloseable {
     require(Capability.LISTING, "reading the latest misses");
     List<StoreEntry> records =
         listed(List.of(MissReasons.NAMESPACE)).stream().map(Listed::entry).toList();
-    return LastMissReader.latest(store, records, progress);
+    return LastMissReader.latest(store, reader, records, progress);
   }
 
   /**

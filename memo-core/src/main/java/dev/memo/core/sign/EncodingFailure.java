@@ -1,6 +1,7 @@
 package dev.memo.core.sign;
 
 import dev.memo.SignatureException;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,5 +159,49 @@ final class EncodingFailure extends SignatureException {
   @Override
   public String getMessage() {
     return message("a value", null);
+  }
+
+  /** What a record's accessor threw, as a failure naming the accessor; an Error is rethrown. */
+  static RuntimeException accessorThrew(Shape s, int i, Throwable t) {
+    if (t instanceof Error) {
+      throw (Error) t;
+    }
+    // Record accessors cannot declare checked exceptions; a sneaky one is still reported.
+    RuntimeException e =
+        t instanceof RuntimeException ? (RuntimeException) t : new UndeclaredThrowableException(t);
+    String method = s.components[i] + "()";
+    return threw(s.type, "accessor " + method, s.type.getName() + "." + method, e);
+  }
+
+  /**
+   * Renders a map key for an error path: JDK value types by their text, others by their type only,
+   * so that building a message never calls user code.
+   */
+  static String keyLabel(@Nullable Object key) {
+    if (key == null) {
+      return "null";
+    }
+    if (key instanceof String) {
+      String s = (String) key;
+      return "\"" + (s.length() > 40 ? s.substring(0, 37) + "..." : s) + "\"";
+    }
+    if (key instanceof Character) {
+      return "'" + key + "'";
+    }
+    if (key instanceof Enum) {
+      return ((Enum<?>) key).name();
+    }
+    int kind = Shape.of(key.getClass()).kind;
+    boolean jdkValue = kind < Shape.OPTIONAL || (kind >= Shape.INSTANT && kind <= Shape.MONTH_DAY);
+    return jdkValue && kind != Shape.CLASS ? key.toString() : typeLabel(key);
+  }
+
+  static String typeLabel(@Nullable Object value) {
+    if (value == null) {
+      return "null";
+    }
+    Class<?> c = value.getClass();
+    String simple = c.getSimpleName();
+    return "<" + (simple.isEmpty() ? c.getName() : simple) + ">";
   }
 }

@@ -34,7 +34,7 @@ public final class DirectoryMaintenance {
    */
   public static void forEachEntryFile(Path folder, EntryFileAction action) throws IOException {
     boolean[] stop = {false};
-    DirectoryStore.forEachEntryFile(
+    DirectoryListing.forEachEntryFile(
         folder,
         (file, attributes) -> {
           if (!stop[0] && attributes.isRegularFile()) {

@@ -10,38 +10,18 @@ import dev.memo.spi.StoreEntry;
 import dev.memo.spi.support.Namespaces;
 import dev.memo.spi.support.Quarantine;
 import dev.memo.spi.support.RegularFiles;
-import java.io.BufferedOutputStream;
-import java.io.FileNotFoundException;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -89,10 +69,16 @@ import org.jspecify.annotations.Nullable;
  * FIFO ({@link RegularFiles}); a link, FIFO, device or folder where an entry belongs is a broken
  * entry, which memo counts and quarantines (moving the thing itself, never its target). A
  * namespace, shard or {@code .quarantine} folder that is a link is refused with a {@link
- * StoreException} naming it, so nothing is ever written, touched or deleted outside the root.
+ * StoreException} naming it, so nothing is ever written, touched or deleted outside the root. A
+ * temporary file is created exclusively and without following links, so a link planted at its name
+ * fails the put instead of redirecting it ({@link EntryPublisher}).
  *
- * <p>The root may be on any {@link java.nio.file.FileSystem}; on the default one, entries are
- * written through {@code java.io}, which an interrupt does not break.
+ * <p>The root may be on any {@link java.nio.file.FileSystem}; on the default one, an interrupt of
+ * the reading or writing thread does not break the streams.
+ *
+ * <p>Where files lie is {@link DirectoryLayout}'s concern, walking the tree {@link
+ * DirectoryListing}'s, and the write path (temporary file, atomic publish) {@link
+ * EntryPublisher}'s; this class ties them to the {@link Store} contract and keeps last access.
  *
  * <p>Thread-safe, and safe to share between processes on one host. On a network file system it is
  * only as atomic as that file system's rename.
@@ -103,9 +89,6 @@ final class DirectoryStore implements Store {
 
   /** Every entry file's name ends with this. */
   static final String ENTRY_SUFFIX = ".entry";
-
-  /** Longer keys would overflow the common 255-byte limit on file names. */
-  static final int MAX_KEY_BYTES = 100;
 
   /** The file, in a namespace folder, that holds the namespace's text. */
   static final String NAMESPACE_FILE = ".namespace";
@@ -121,22 +104,11 @@ final class DirectoryStore implements Store {
 
   private static final System.Logger LOG = System.getLogger(DirectoryStore.class.getName());
 
-  /**
-   * The write buffer: it gathers the entry format's small writes; writes of a buffer or more (a
-   * large payload's chunks) pass straight through, so a larger one only costs its allocation.
-   */
-  private static final int BUFFER_BYTES = 8 * 1024;
-
-  /** Most namespaces whose folder name is kept; beyond that a namespace is hashed at every call. */
-  private static final int MAX_CACHED_FOLDERS = 10_000;
-
-  private static final boolean WINDOWS =
-      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
-
+  private final DirectoryLayout layout;
   private final Path root;
   private final Quarantine quarantine;
   private final boolean fsync;
-  private final boolean defaultFileSystem;
+  private final EntryPublisher publisher;
   private final LongSupplier clock;
   private final Duration touchInterval;
 
@@ -148,12 +120,6 @@ final class DirectoryStore implements Store {
 
   /** Null when claims are off. */
   private final @Nullable DirectoryClaims claims;
-
-  /** Folder names by namespace: a namespace is hashed once, not at every get and put. */
-  private final Map<String, String> folders = new ConcurrentHashMap<>();
-
-  /** Shard folders found to be real folders, not links: see {@link #requireRealFolders}. */
-  private final Set<Path> realFolders = ConcurrentHashMap.newKeySet();
 
   /**
    * How a directory store is set up: {@link DirectoryStoreProvider} reads these from the
@@ -245,11 +211,12 @@ final class DirectoryStore implements Store {
     LongSupplier clock = options.clock();
     DirectoryClaims claims = options.claims();
     boolean fsync = options.fsync();
+    this.layout = new DirectoryLayout(root);
     this.root = root;
     this.quarantine = Quarantine.under(root);
     this.fsync = fsync;
+    this.publisher = new EntryPublisher(layout, fsync);
     this.claims = claims;
-    this.defaultFileSystem = root.getFileSystem() == FileSystems.getDefault();
     this.clock = clock;
     Duration interval = MAX_TOUCH_INTERVAL;
     if (maxAge != null && maxAge.dividedBy(8).compareTo(interval) < 0) {
@@ -342,7 +309,7 @@ final class DirectoryStore implements Store {
 
   private Optional<InputStream> open(Path entry) throws IOException {
     try {
-      requireRealFolders(entry);
+      layout.requireRealFolders(entry);
       // Not buffered here: memo reads entries through a buffer of its own, and a 64 KiB buffer
       // allocated per get cost more than the whole read of a small entry. RegularFiles opens
       // through Files.newInputStream, whose stream an interrupt of the reading thread does not
@@ -351,38 +318,8 @@ final class DirectoryStore implements Store {
     } catch (RegularFiles.NotRegularFileException e) {
       return Optional.of(new NotAnEntry(entry, e.kind()));
     } catch (IOException e) {
-      checkRoot(e);
+      layout.checkRoot(e);
       throw e;
-    }
-  }
-
-  /** {@link #requireRealFolders}, with an unusable root explained. */
-  private void checkFolders(Path entry) throws IOException {
-    try {
-      requireRealFolders(entry);
-    } catch (IOException e) {
-      checkRoot(e);
-      throw e;
-    }
-  }
-
-  /**
-   * Refuses an entry's namespace and shard folders when they are symbolic links, so that nothing is
-   * read or written through them outside the root. A folder is checked once per process: the root's
-   * owner could swap one for a link later, but whoever can write the root can write the entries
-   * too.
-   */
-  private void requireRealFolders(Path entry) throws IOException {
-    Path shard = entry.getParent();
-    if (realFolders.contains(shard)) {
-      return;
-    }
-    Path folder = shard.getParent();
-    RegularFiles.requireRealFolder(folder, "namespace folder", root);
-    RegularFiles.requireRealFolder(shard, "shard folder", root);
-    if (realFolders.size() < MAX_CACHED_FOLDERS
-        && Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) {
-      realFolders.add(shard);
     }
   }
 
@@ -440,59 +377,18 @@ final class DirectoryStore implements Store {
   public void put(String namespace, Signature key, EntryWriter writer) throws IOException {
     checkOpen();
     Path entry = entryPath(namespace, key);
-    Path folder = entry.getParent();
-    Path temp = tempPath(folder, key);
     sweeper.start();
-    checkFolders(entry); // never write through a linked folder outside the root
-    FileOutputStream opened = defaultFileSystem ? openTemp(temp) : null;
-    if (opened == null) {
-      createTemp(temp, namespace);
-    }
-    boolean published = false;
-    try {
-      long size;
-      if (defaultFileSystem) {
-        // java.io rather than FileChannel, which an interrupt of the writing thread would close.
-        try (FileOutputStream file =
-            opened != null ? opened : new FileOutputStream(temp.toFile())) {
-          size = write(writer, file);
-          if (fsync) {
-            file.getFD().sync();
-          }
-        }
-      } else {
-        // Another file system offers only channels.
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-          size = write(writer, Channels.newOutputStream(channel));
-          if (fsync) {
-            channel.force(true);
-          }
-        }
-      }
-      Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      published = true;
-      // Just written: its modification time is fresh, so a hit soon after need not touch it.
-      touched.put(entry, Boolean.TRUE);
-      sweeper.added(size);
-      if (fsync) {
-        forceFolder(folder);
-      }
-    } catch (IOException e) {
-      checkRoot(e);
-      throw e;
-    } finally {
-      if (!published) {
-        deleteQuietly(temp);
-      }
-    }
-  }
-
-  private static long write(EntryWriter writer, OutputStream file) throws IOException {
-    BufferedOutputStream out = new BufferedOutputStream(file, BUFFER_BYTES);
-    CountingStream counted = new CountingStream(out);
-    writer.writeTo(counted);
-    out.flush();
-    return counted.count;
+    layout.checkFolders(entry); // never write through a linked folder outside the root
+    publisher.publish(
+        entry,
+        namespace,
+        key,
+        writer,
+        size -> {
+          // Just written: its modification time is fresh, so a hit soon after need not touch it.
+          touched.put(entry, Boolean.TRUE);
+          sweeper.added(size);
+        });
   }
 
   @Override
@@ -500,10 +396,10 @@ final class DirectoryStore implements Store {
     checkOpen();
     try {
       Path entry = entryPath(namespace, key);
-      requireRealFolders(entry);
+      layout.requireRealFolders(entry);
       return Files.deleteIfExists(entry);
     } catch (IOException e) {
-      checkRoot(e);
+      layout.checkRoot(e);
       throw e;
     }
   }
@@ -521,7 +417,7 @@ final class DirectoryStore implements Store {
     if (!Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    checkFolders(entry);
+    layout.checkFolders(entry);
     inside(quarantine.folder().resolve(folderName(namespace)));
     try {
       quarantine
@@ -531,7 +427,7 @@ final class DirectoryStore implements Store {
                   LOG.log(
                       Level.DEBUG, () -> "quarantined " + entry + " to " + target + ": " + reason));
     } catch (IOException e) {
-      checkRoot(e);
+      layout.checkRoot(e);
       throw e;
     }
   }
@@ -550,7 +446,7 @@ final class DirectoryStore implements Store {
       return Optional.of(
           claims.claim(DirectoryClaims.markerOf(entryPath(namespace, key), key.hex())));
     } catch (IOException e) {
-      checkRoot(e);
+      layout.checkRoot(e);
       throw e;
     }
   }
@@ -562,24 +458,7 @@ final class DirectoryStore implements Store {
   @Override
   public Set<String> namespaces() throws IOException {
     checkOpen();
-    Set<String> names = new HashSet<>();
-    if (!Files.isDirectory(root)) {
-      return names;
-    }
-    try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
-      for (Path folder : folders) {
-        String folderName = folder.getFileName().toString();
-        if (folderName.startsWith(".") || !Files.isDirectory(folder)) {
-          continue;
-        }
-        namespaceOf(folder).filter(n -> folderName(n).equals(folderName)).ifPresent(names::add);
-      }
-    }
-    return names;
-  }
-
-  private static Optional<String> namespaceOf(Path folder) throws IOException {
-    return Namespaces.readNameFile(folder.resolve(NAMESPACE_FILE));
+    return DirectoryListing.namespaces(root);
   }
 
   /**
@@ -588,54 +467,27 @@ final class DirectoryStore implements Store {
    */
   List<Path> unnamedFolders() throws IOException {
     checkOpen();
-    List<Path> unnamed = new ArrayList<>();
-    if (!Files.isDirectory(root)) {
-      return unnamed;
-    }
-    try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
-      for (Path folder : folders) {
-        if (!folder.getFileName().toString().startsWith(".")
-            && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
-            && !Files.exists(folder.resolve(NAMESPACE_FILE), LinkOption.NOFOLLOW_LINKS)) {
-          unnamed.add(folder);
-        }
-      }
-    }
-    return unnamed;
+    return DirectoryListing.unnamedFolders(root);
   }
 
   @Override
   public void forEachEntry(String namespace, Consumer<? super StoreEntry> action)
       throws IOException {
     checkOpen();
-    Path folder = inside(root.resolve(folderName(namespace)));
+    Path folder = layout.namespaceFolder(namespace);
     RegularFiles.requireRealFolder(folder, "namespace folder", root);
-    forEachEntryFile(
-        folder,
-        (file, attributes) -> {
-          String name = file.getFileName().toString();
-          Signature key;
-          try {
-            key = Signature.fromHex(name.substring(0, name.length() - ENTRY_SUFFIX.length()));
-          } catch (IllegalArgumentException e) {
-            // Not a file this store wrote (its names are hex keys): not an entry.
-            return;
-          }
-          action.accept(
-              new StoreEntry(
-                  key, attributes.size(), Optional.of(attributes.lastModifiedTime().toInstant())));
-        });
+    DirectoryListing.forEachEntry(folder, action);
   }
 
   /** Removes every entry file of the namespace, each with one unlink. */
   @Override
   public long clear(String namespace) throws IOException {
     checkOpen();
-    Path folder = inside(root.resolve(folderName(namespace)));
+    Path folder = layout.namespaceFolder(namespace);
     RegularFiles.requireRealFolder(folder, "namespace folder", root);
     long[] removed = {0};
     IOException[] failure = {null};
-    forEachEntryFile(
+    DirectoryListing.forEachEntryFile(
         folder,
         (file, attributes) -> {
           try {
@@ -647,61 +499,10 @@ final class DirectoryStore implements Store {
           }
         });
     if (failure[0] != null) {
-      checkRoot(failure[0]);
+      layout.checkRoot(failure[0]);
       throw failure[0];
     }
     return removed[0];
-  }
-
-  /** What a listing calls for each entry file. */
-  @FunctionalInterface
-  interface EntryFileVisitor {
-    void visit(Path file, BasicFileAttributes attributes);
-  }
-
-  /**
-   * Calls the visitor for each entry file in a namespace folder's shards; files that vanish while
-   * listed are skipped. Does nothing when the folder is absent. Nothing is followed: a shard that
-   * is a link is skipped, and an entry's attributes are its own (a link, FIFO or folder where an
-   * entry belongs is listed as what it is, so that verify and the sweeper can take it away).
-   */
-  static void forEachEntryFile(Path namespaceFolder, EntryFileVisitor visitor) throws IOException {
-    DirectoryStream<Path> shards;
-    try {
-      shards = Files.newDirectoryStream(namespaceFolder);
-    } catch (NoSuchFileException e) {
-      return;
-    }
-    try (shards) {
-      for (Path shard : shards) {
-        if (shard.getFileName().toString().startsWith(".")
-            || !Files.isDirectory(shard, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        DirectoryStream<Path> files;
-        try {
-          files = Files.newDirectoryStream(shard);
-        } catch (NoSuchFileException e) {
-          continue;
-        }
-        try (files) {
-          for (Path file : files) {
-            String name = file.getFileName().toString();
-            if (name.startsWith(".") || !name.endsWith(ENTRY_SUFFIX)) {
-              continue;
-            }
-            BasicFileAttributes attributes;
-            try {
-              attributes =
-                  Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException e) {
-              continue;
-            }
-            visitor.visit(file, attributes);
-          }
-        }
-      }
-    }
   }
 
   /**
@@ -736,236 +537,22 @@ final class DirectoryStore implements Store {
    * @throws StoreException if the key is too long for a file name
    */
   Path entryPath(String namespace, Signature key) {
-    if (key.length() > MAX_KEY_BYTES) {
-      throw new StoreException(
-          "signature of "
-              + key.length()
-              + " bytes is too long for the directory store at "
-              + root
-              + ": keys of at most "
-              + MAX_KEY_BYTES
-              + " bytes fit in a file name; use a signer with a shorter digest");
-    }
-    String hex = key.hex();
-    String folder = folders.get(namespace);
-    if (folder == null) {
-      folder = folderName(namespace);
-      if (folders.size() < MAX_CACHED_FOLDERS) {
-        folders.put(namespace, folder);
-      }
-    }
-    return inside(root.resolve(folder).resolve(hex.substring(0, 2)).resolve(hex + ENTRY_SUFFIX));
+    return layout.entryPath(namespace, key);
   }
 
   /** Returns the folder name of a namespace: {@link Namespaces#folderName}. */
   static String folderName(String namespace) {
-    return Namespaces.folderName(namespace);
+    return DirectoryLayout.folderName(namespace);
   }
 
-  /**
-   * Returns the path if it lies strictly below the root once normalized. The folder names are built
-   * to guarantee this; the check stays so that a future change to them cannot open a way out.
-   *
-   * @throws StoreException if the path leaves the root
-   */
+  /** See {@link DirectoryLayout#inside}. */
   Path inside(Path path) {
-    Path normal = path.normalize();
-    if (!normal.startsWith(root) || normal.equals(root)) {
-      throw new StoreException(
-          "path "
-              + normal
-              + " is outside the directory store at "
-              + root
-              + "; this is a bug in memo's namespace sanitizing, please report it");
-    }
-    return normal;
+    return layout.inside(path);
   }
 
   private void checkOpen() {
     if (closed.get()) {
       throw new StoreException("directory store at " + root + " is closed");
-    }
-  }
-
-  private static Path tempPath(Path folder, Signature key) {
-    // Hidden, so that listings of entries skip it; random, so that threads and processes never
-    // share one.
-    return folder.resolve(
-        "."
-            + key.hex()
-            + "."
-            + Long.toHexString(ThreadLocalRandom.current().nextLong())
-            + TEMP_SUFFIX);
-  }
-
-  /**
-   * Creates and opens the temporary file in one system call, or returns null when that fails (a
-   * folder not yet there, a permission): then {@link #createTemp} creates it, or says why it
-   * cannot. The name is fresh and random, so the open needs no exclusive create.
-   */
-  private static FileOutputStream openTemp(Path temp) {
-    try {
-      return new FileOutputStream(temp.toFile());
-    } catch (FileNotFoundException e) {
-      return null;
-    }
-  }
-
-  /** Creates the temporary file, and its folders on the first write to them. */
-  private void createTemp(Path temp, String namespace) throws IOException {
-    // Files.createFile rather than Files.createTempFile: the latter makes files only the owner can
-    // read, which would lock other users out of a store they share.
-    try {
-      try {
-        Files.createFile(temp);
-      } catch (NoSuchFileException e) {
-        createFolders(temp.getParent());
-        writeNamespaceFile(temp.getParent().getParent(), namespace);
-        Files.createFile(temp);
-      }
-    } catch (IOException e) {
-      checkRoot(e);
-      throw e;
-    }
-  }
-
-  private void createFolders(Path folder) throws IOException {
-    boolean rootExisted = Files.isDirectory(root);
-    Files.createDirectories(folder);
-    if (fsync) {
-      // New folders are durable only once their parents are forced too.
-      for (Path p = folder.getParent(); p != null && p.startsWith(root); p = p.getParent()) {
-        forceFolder(p);
-      }
-      if (!rootExisted && root.getParent() != null) {
-        forceFolder(root.getParent());
-      }
-    }
-  }
-
-  /** Writes the namespace's name file beside its shards, once per folder. */
-  private static void writeNamespaceFile(Path folder, String namespace) throws IOException {
-    Namespaces.writeNameFile(folder.resolve(NAMESPACE_FILE), namespace);
-  }
-
-  private static void forceFolder(Path folder) throws IOException {
-    if (WINDOWS || folder.getFileSystem() != FileSystems.getDefault()) {
-      // Windows cannot open a folder as a channel; NTFS journals the rename itself. Other file
-      // systems (test stand-ins, zip or memory file systems) need not support it either.
-      return;
-    }
-    // A channel refuses to work on an interrupted thread; keep the interrupt for the caller
-    // instead.
-    boolean interrupted = Thread.interrupted();
-    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-      channel.force(true);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static void deleteQuietly(Path temp) {
-    try {
-      Files.deleteIfExists(temp);
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "cannot delete temporary file " + temp + "; delete it by hand", e);
-    }
-  }
-
-  /**
-   * Throws a StoreException that says how to fix the root when the failure comes from an unusable
-   * root; returns when the failure has another cause, which the caller then rethrows.
-   */
-  private void checkRoot(IOException e) {
-    if (e instanceof NoSuchFileException || !(e instanceof FileSystemException)) {
-      return;
-    }
-    if (Files.exists(root) && !Files.isDirectory(root)) {
-      throw new StoreException(
-          "directory store root "
-              + root
-              + " is not a directory; move that file away or set memo.store.directory.path to a"
-              + " directory",
-          e);
-    }
-    Path ancestor = root.getParent();
-    while (ancestor != null && !Files.exists(ancestor)) {
-      ancestor = ancestor.getParent();
-    }
-    if (!Files.exists(root) && ancestor != null && !Files.isDirectory(ancestor)) {
-      throw new StoreException(
-          "cannot create directory store root "
-              + root
-              + " because "
-              + ancestor
-              + " is not a directory; set memo.store.directory.path to a path under a directory",
-          e);
-    }
-    if (e instanceof AccessDeniedException) {
-      throw new StoreException(
-          "permission denied on "
-              + ((FileSystemException) e).getFile()
-              + " in the directory store at "
-              + root
-              + "; give this user read and write access to "
-              + root
-              + " or set memo.store.directory.path to a directory it can write",
-          e);
-    }
-  }
-
-  /** Counts the bytes written through it. */
-  private static final class CountingStream extends UnclosableOutputStream {
-    long count;
-
-    CountingStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      super.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      super.write(b, off, len);
-      count += len;
-    }
-  }
-
-  /**
-   * Shields the temporary file from a writer that closes the stream it was handed: closing flushes
-   * and leaves the file open, so the store can still force and rename it.
-   */
-  private static class UnclosableOutputStream extends OutputStream {
-    private final OutputStream out;
-
-    UnclosableOutputStream(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 }

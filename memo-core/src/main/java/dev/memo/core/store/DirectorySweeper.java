@@ -41,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  * processes wrote, and to age entries out), and whenever this process's puts push the running count
  * of bytes past {@code max-bytes}; a put only adds its size to that count. A sweep that finds too
  * many bytes removes entries down to nine tenths of the bound, so the next sweep is not due at the
- * next put.
+ * next put. Puts made while a sweep runs are added to the count it leaves, and ask for another
+ * sweep if that passes a bound.
  *
  * <p>A sweep also deletes temporary files older than {@link #TEMP_MAX_AGE} (left by writers that
  * were killed) and, with {@code max-age}, quarantined entries quarantined longer ago than that.
@@ -79,6 +80,14 @@ final class DirectorySweeper implements AutoCloseable {
 
   /** Entries (of calls) as of the last sweep plus this process's puts since; -1 before a sweep. */
   private final AtomicLong entries = new AtomicLong(-1);
+
+  /**
+   * Bytes and entries this process put since the running sweep began: its listing may have missed
+   * them, and its count replaces the running one, so it adds them back (see {@link #sweep}).
+   */
+  private final AtomicLong bytesSinceSweep = new AtomicLong();
+
+  private final AtomicLong entriesSinceSweep = new AtomicLong();
 
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean requested = new AtomicBoolean();
@@ -196,10 +205,19 @@ final class DirectorySweeper implements AutoCloseable {
       return;
     }
     long disk = onDisk(size);
+    bytesSinceSweep.addAndGet(disk);
+    entriesSinceSweep.incrementAndGet();
     long total = bytes.updateAndGet(b -> b < 0 ? b : b + disk);
     // A put may replace an entry rather than add one: the count of entries is an upper bound.
     long count = entries.updateAndGet(n -> n < 0 ? n : n + 1);
-    if ((total > maxBytes || count > maxEntries) && requested.compareAndSet(false, true)) {
+    if (total > maxBytes || count > maxEntries) {
+      requestSweep();
+    }
+  }
+
+  /** Has the sweeping thread sweep soon, unless a sweep is asked for already. */
+  private void requestSweep() {
+    if (requested.compareAndSet(false, true)) {
       ScheduledExecutorService e = executor;
       if (e == null) {
         requested.set(false);
@@ -290,7 +308,22 @@ final class DirectorySweeper implements AutoCloseable {
       throws IOException {
     SweepEvent event = new SweepEvent();
     event.begin();
+    bytesSinceSweep.set(0);
+    entriesSinceSweep.set(0);
     Result r = sweepFiles(maxBytes, maxAge, targetBytes, maxEntries, targetEntries);
+    // Puts made while the sweep ran: its listing may have missed them, and its count replaced the
+    // running one, which they had added to (or not at all, before the first sweep). Counted again,
+    // a put the listing did see is counted twice: the count errs high, costing at most one more
+    // sweep, never a bound left exceeded until the next period.
+    long putBytes = bytesSinceSweep.get();
+    long putEntries = entriesSinceSweep.get();
+    if (putBytes > 0 || putEntries > 0) {
+      long total = bytes.addAndGet(putBytes);
+      long count = entries.addAndGet(putEntries);
+      if (total > this.maxBytes || count > this.maxEntries) {
+        requestSweep();
+      }
+    }
     event.commit(store.root(), r);
     return r;
   }
@@ -351,7 +384,7 @@ final class DirectorySweeper implements AutoCloseable {
             Namespaces.readNameFile(folder.resolve(DirectoryStore.NAMESPACE_FILE))
                 .map(DirectorySweeper::internal)
                 .orElse(false);
-        DirectoryStore.forEachEntryFile(
+        DirectoryListing.forEachEntryFile(
             folder,
             (file, a) ->
                 candidates.add(

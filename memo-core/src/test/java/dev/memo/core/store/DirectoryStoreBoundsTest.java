@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
 import dev.memo.Signature;
+import dev.memo.core.fakes.LiveTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -238,9 +239,13 @@ final class DirectoryStoreBoundsTest {
                     "10KiB"))
             .scoped("memo.store.directory");
     try (DirectoryStore store = (DirectoryStore) new DirectoryStoreProvider().create(config)) {
-      for (int i = 0; i < 60; i++) {
+      for (int i = 0; i < 59; i++) {
         put(store, NS, key("k" + i), random(1024, i));
       }
+      // File times are coarse (a clock tick of the kernel): wait until they move on, so that the
+      // last entry is the newest by its time, not only by the order of writing.
+      awaitFileTimeAfter(tempDir.resolve("clock"));
+      put(store, NS, key("k59"), random(1024, 59));
       // Eviction runs on the sweeper's thread: wait for it rather than for a fixed time.
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (bytesOnDisk(store) > 10 * 1024 && System.nanoTime() < deadline) {
@@ -276,13 +281,27 @@ final class DirectoryStoreBoundsTest {
     }
   }
 
-  private static long bytesOnDisk(DirectoryStore store) throws IOException {
-    try (Stream<Path> files = Files.walk(store.root())) {
-      return files
-          .filter(f -> f.toString().endsWith(".entry"))
-          .mapToLong(f -> f.toFile().length())
-          .sum();
-    }
+  /** Bytes of entry files, read while the sweeper deletes them: those deleted meanwhile count 0. */
+  private static long bytesOnDisk(DirectoryStore store) {
+    return LiveTree.files(store.root(), f -> f.toString().endsWith(".entry")).stream()
+        .mapToLong(f -> f.toFile().length())
+        .sum();
+  }
+
+  /**
+   * Returns once a file written now gets a later modification time than one written before the
+   * call: every file written after it is then strictly newer than every file written before.
+   */
+  private static void awaitFileTimeAfter(Path probe) throws IOException, InterruptedException {
+    Files.write(probe, bytes("before"));
+    FileTime before = Files.getLastModifiedTime(probe);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    do {
+      Thread.sleep(1);
+      Files.write(probe, bytes("after"));
+    } while (Files.getLastModifiedTime(probe).compareTo(before) <= 0
+        && System.nanoTime() < deadline);
+    assertTrue(Files.getLastModifiedTime(probe).compareTo(before) > 0, "file times never moved");
   }
 
   @Test

@@ -258,7 +258,9 @@ public final class MemoCli implements Callable<Integer> {
               e.computeTime().map(Format::duration).orElse("-"),
               Why.shortReason(misses.get(e.function())),
               e.function(),
-              e.problem().map(p -> "  (unreadable: " + p + ")").orElse(""));
+              e.problem()
+                  .map(p -> "  (not usable: " + p + "; memo verify quarantines it)")
+                  .orElse(""));
         }
         out.println(entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies"));
         return 0;

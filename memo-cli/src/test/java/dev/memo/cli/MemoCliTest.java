@@ -421,6 +421,39 @@ final class MemoCliTest {
   }
 
   @Test
+  void ls_swappedEntries_showWhyTheyCannotBeUsed_notTheirHeaders() throws IOException {
+    writeEntries("directory", 2, 0);
+    List<Path> entries = entryFiles("square");
+    Path a = entries.get(0);
+    Path b = entries.get(1);
+    Path temp = a.resolveSibling("swap");
+    Files.move(a, temp);
+    Files.move(b, a);
+    Files.move(temp, b);
+
+    Run r = run("ls", "--dir", dir().toString());
+
+    assertEquals(0, r.code(), r.err());
+    String line =
+        r.out()
+            .lines()
+            .filter(l -> l.startsWith(keyOf(a).substring(0, 16)))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(r.out()));
+    assertTrue(
+        line.endsWith(
+            "square  (not usable: entry was written for key "
+                + keyOf(b)
+                + " of \"square\" but read as key "
+                + keyOf(a)
+                + " of \"square\": it was moved, copied or linked to another key's place; memo"
+                + " verify quarantines it)"),
+        line);
+    // No age or compute time is shown from the header of an entry that belongs elsewhere.
+    assertTrue(line.matches("\\p{XDigit}{16} +\\d+ B +- +\\S+ ago +- .*"), line);
+  }
+
+  @Test
   void verify_swappedEntries_reportsBothAsMoved_quarantinesThem_andExitsWithOne()
       throws IOException {
     writeEntries("directory", 3, 0);

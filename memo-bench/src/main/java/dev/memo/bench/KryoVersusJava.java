@@ -20,7 +20,10 @@ import java.util.stream.Stream;
  * same load: each round times one read (or write, or memoized hit through the public API with the
  * object tier off) by each serde, and the median of the rounds' ratios java / kryo is printed. On a
  * shared machine whose load swings within seconds, this is steadier than two JMH runs one after the
- * other; JMH's {@link SerdeBench} and {@link RecordsHitBench} remain the reference.
+ * other; JMH's {@link SerdeBench} and {@link RecordsHitBench} remain the reference. Writes go to
+ * one reused stream, as in {@link SerdeBench}, so that allocating a buffer is not timed. Besides
+ * the medians, the fastest round of each is printed: on a loaded machine, it is the nearest to the
+ * time of the work itself.
  *
  * <p>Usage: {@code java -cp memo-bench/target/benchmarks.jar dev.memo.bench.KryoVersusJava
  * [rounds]}
@@ -47,6 +50,7 @@ public final class KryoVersusJava {
     long[][] read = new long[2][rounds];
     long[][] written = new long[2][rounds];
     long[][] hit = new long[2][rounds];
+    ByteArrayOutputStream out = new ByteArrayOutputStream(2 << 20);
     Path dir = Files.createTempDirectory("memo-bench-kryo");
     try (Memo javaMemo = memo("java", dir.resolve("java"));
         Memo kryoMemo = memo("kryo", dir.resolve("kryo"))) {
@@ -58,8 +62,8 @@ public final class KryoVersusJava {
         long[] t = new long[6];
         t[0] = timed(() -> java.read(new ByteArrayInputStream(javaBytes)));
         t[1] = timed(() -> kryo.read(new ByteArrayInputStream(kryoBytes)));
-        t[2] = timed(() -> write(java, payload));
-        t[3] = timed(() -> write(kryo, payload));
+        t[2] = timed(() -> write(java, payload, out));
+        t[3] = timed(() -> write(kryo, payload, out));
         t[4] = timed(() -> javaHit.apply(1 << 20));
         t[5] = timed(() -> kryoHit.apply(1 << 20));
         if (r >= 0) {
@@ -104,6 +108,13 @@ public final class KryoVersusJava {
     return took;
   }
 
+  private static Integer write(Serde serde, Object value, ByteArrayOutputStream out)
+      throws IOException {
+    out.reset();
+    serde.write(value, out);
+    return out.size();
+  }
+
   private static byte[] write(Serde serde, Object value) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(2 << 20);
     serde.write(value, out);
@@ -118,13 +129,21 @@ public final class KryoVersusJava {
     ratios.sort(null);
     System.out.printf(
         "%s: java median %.2f ms, kryo median %.2f ms, java/kryo median of rounds"
-            + " %.2f x (quartiles %.2f .. %.2f)%n",
+            + " %.2f x (quartiles %.2f .. %.2f); fastest rounds java %.2f ms, kryo %.2f ms"
+            + " (%.2f x)%n",
         what,
         median(times[0]) / 1e6,
         median(times[1]) / 1e6,
         ratios.get(ratios.size() / 2),
         ratios.get(ratios.size() / 4),
-        ratios.get(3 * ratios.size() / 4));
+        ratios.get(3 * ratios.size() / 4),
+        min(times[0]) / 1e6,
+        min(times[1]) / 1e6,
+        (double) min(times[0]) / min(times[1]));
+  }
+
+  private static long min(long[] values) {
+    return Arrays.stream(values).min().orElseThrow();
   }
 
   private static double median(long[] values) {

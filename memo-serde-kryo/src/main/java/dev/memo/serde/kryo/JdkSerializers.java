@@ -9,11 +9,13 @@ import com.esotericsoftware.kryo.kryo5.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.kryo5.serializers.ImmutableSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.MapSerializer;
 import dev.memo.SerdeException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,6 +66,14 @@ final class JdkSerializers {
     protected Collection<Object> create(
         Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
       BoundedInput.of(input).requireCount(size, 1, "a collection");
+      // Sized for the elements the payload declares (and holds: checked above), so that reading
+      // does not grow them step by step; Kryo sizes only ArrayList and HashSet itself.
+      if ((Class<?>) type == LinkedHashSet.class) {
+        return new LinkedHashSet<>(hashCapacity(size));
+      }
+      if ((Class<?>) type == ArrayDeque.class) {
+        return new ArrayDeque<>(size);
+      }
       return super.create(kryo, input, type, size);
     }
   }
@@ -74,8 +84,19 @@ final class JdkSerializers {
     protected Map<Object, Object> create(
         Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
       BoundedInput.of(input).requireCount(size, 2, "a map");
+      if ((Class<?>) type == LinkedHashMap.class) {
+        return new LinkedHashMap<>(hashCapacity(size));
+      }
+      if ((Class<?>) type == HashMap.class) {
+        return new HashMap<>(hashCapacity(size));
+      }
       return super.create(kryo, input, type, size);
     }
+  }
+
+  /** The capacity at which a hash table holds {@code size} entries without growing. */
+  static int hashCapacity(int size) {
+    return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, (long) Math.ceil(size / 0.75)));
   }
 
   /** {@code TreeMap}, with its comparator. */
@@ -156,7 +177,7 @@ final class JdkSerializers {
       switch (kind) {
         case SET_OF:
         case UNMODIFIABLE_SET:
-          return new LinkedHashSet<>();
+          return new LinkedHashSet<>(hashCapacity(size));
         case UNMODIFIABLE_SORTED_SET:
         case UNMODIFIABLE_NAVIGABLE_SET:
           return new TreeSet<>((Comparator<Object>) kryo.readClassAndObject(input));
@@ -221,7 +242,7 @@ final class JdkSerializers {
       if (kind.sorted()) {
         return new TreeMap<>((Comparator<Object>) kryo.readClassAndObject(input));
       }
-      return new LinkedHashMap<>();
+      return new LinkedHashMap<>(hashCapacity(size));
     }
 
     @Override

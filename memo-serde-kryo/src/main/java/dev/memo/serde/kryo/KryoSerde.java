@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.kryo5.KryoException;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 import com.esotericsoftware.kryo.kryo5.util.Pool;
 import dev.memo.SerdeException;
+import dev.memo.serde.java.Compression;
 import dev.memo.serde.java.JavaSerialization;
 import dev.memo.spi.Serde;
 import java.io.ByteArrayInputStream;
@@ -20,8 +21,10 @@ import org.jspecify.annotations.Nullable;
  * Kryo 5 as a serde: the payload is {@link KryoFormat}'s preamble, then a Kryo object graph
  * (references off, classes by name through {@link NameClassResolver}, allowed by {@link
  * KryoRules}), or, for a String or a one-dimensional primitive array, memo-serde-java's raw value.
- * With {@code zstd} set ({@code kryo-zstd}), those bytes are written and read as a {@code byte[]}
- * value of memo-serde-zstd's {@code zstd} serde, which compresses them.
+ * With a compression set ({@code kryo-zstd}: memo-serde-zstd's, as the {@code zstd} serde uses it),
+ * those bytes stream through it as they are written, and are decompressed into the read buffer. A
+ * {@code kryo-zstd} payload of the earlier layout, where the compressed bytes were the {@code zstd}
+ * serde's raw {@code byte[]} holding the kryo bytes, is still read.
  *
  * <p>A read takes the whole payload into memory first, so that every size the payload declares is
  * checked against the bytes that remain before anything is allocated for it ({@link BoundedInput}).
@@ -41,15 +44,15 @@ final class KryoSerde implements Serde {
 
   private final String name;
   private final KryoRules rules;
-  private final @Nullable Serde zstd;
+  private final @Nullable Compression zstd;
   private final Pool<Context> contexts;
 
   /**
    * @param name {@code kryo} or {@code kryo-zstd}
    * @param rules what payloads may name, and the limits
-   * @param zstd the {@code zstd} serde the bytes go through, or null for none
+   * @param zstd the compression the bytes stream through, or null for none
    */
-  KryoSerde(String name, KryoRules rules, @Nullable Serde zstd) {
+  KryoSerde(String name, KryoRules rules, @Nullable Compression zstd) {
     this.name = name;
     this.rules = rules;
     this.zstd = zstd;
@@ -104,25 +107,31 @@ final class KryoSerde implements Serde {
     Context c = contexts.obtain();
     boolean clean = false;
     try {
-      c.output.setOutputStream(zstd == null ? sink : null);
-      if (isRaw(value)) {
-        KryoFormat.writePreamble(c.output, KryoFormat.RAW);
-        // memo-serde-java's raw fast path writes into the Output, which streams it on.
-        JavaSerialization.write(value, c.output, new RawFilter(rules.maxLength(), Long.MAX_VALUE));
-      } else {
-        KryoFormat.writePreamble(c.output, KryoFormat.GRAPH);
-        c.kryo.writeClassAndObject(c.output, value);
-      }
-      if (zstd == null) {
+      // The compressing stream's close() ends its frame and gives its context back; the caller's
+      // stream is never closed (Sink).
+      try (OutputStream target = zstd == null ? sink : zstd.compress(sink)) {
+        c.output.setOutputStream(target);
+        if (isRaw(value)) {
+          KryoFormat.writePreamble(c.output, KryoFormat.RAW);
+          // memo-serde-java's raw fast path writes into the Output, which streams it on.
+          JavaSerialization.write(
+              value, c.output, new RawFilter(rules.maxLength(), Long.MAX_VALUE));
+        } else {
+          KryoFormat.writePreamble(c.output, KryoFormat.GRAPH);
+          c.kryo.writeClassAndObject(c.output, value);
+        }
         c.output.flush();
-      } else {
-        zstd.write(c.output.toBytes(), sink);
       }
       sink.flush();
       clean = true;
     } catch (RuntimeException e) {
       sink.rethrowFailure();
       throw writeFailure(type, e);
+    } catch (IOException e) {
+      // Not the caller's stream (rethrown above as it was): the compression failed.
+      sink.rethrowFailure();
+      throw new SerdeException(
+          "value of type " + type + " cannot be compressed: " + describe(e), e);
     } catch (StackOverflowError e) {
       sink.rethrowFailure();
       throw new SerdeException(
@@ -179,28 +188,30 @@ final class KryoSerde implements Serde {
     Objects.requireNonNull(in, "in");
     Context c = contexts.obtain();
     boolean clean = false;
+    Source source = new Source(in);
     try {
-      Object value;
+      int n;
       if (zstd == null) {
-        int n = readAll(in, c);
-        c.input.setBuffer(c.bytes, 0, n);
-        value = decode(c);
+        n = readAll(source, c);
       } else {
-        Object bytes = zstd.read(in);
-        if (!(bytes instanceof byte[])) {
-          throw new SerdeException(
-              "payload holds a "
-                  + (bytes == null ? "null" : bytes.getClass().getName())
-                  + " where kryo-zstd writes bytes; it is corrupt or was not written by"
-                  + " this serde");
+        try (InputStream data = zstd.decompress(source)) {
+          n = readAll(data, c);
         }
-        c.input.setBuffer((byte[]) bytes);
-        value = decode(c);
+        if (n >= 2 && c.bytes[0] == 'm' && c.bytes[1] == 'r') {
+          n = earlierLayout(c, n);
+        }
       }
+      c.input.setBuffer(c.bytes, 0, n);
+      Object value = decode(c);
       clean = true;
       return value;
     } catch (RuntimeException e) {
+      source.rethrowFailure();
       throw readFailure(e);
+    } catch (IOException e) {
+      source.rethrowFailure();
+      throw new SerdeException(
+          "payload's compressed data is corrupt or truncated (" + describe(e) + ")", e);
     } catch (StackOverflowError e) {
       throw new SerdeException(
           "payload nests values too deeply for this thread's stack; lower "
@@ -215,7 +226,27 @@ final class KryoSerde implements Serde {
     }
   }
 
-  /** Reads the caller's stream to its end into the context's buffer; returns the byte count. */
+  /**
+   * Unwraps a {@code kryo-zstd} payload of the earlier layout, where the decompressed bytes were
+   * memo-serde-java's raw {@code byte[]} (its 'm' 'r' marker, a tag, a length) holding the kryo
+   * bytes, and returns their count, now at the start of the context's buffer.
+   */
+  private int earlierLayout(Context c, int n) throws IOException {
+    ByteArrayInputStream raw = new ByteArrayInputStream(c.bytes, 0, n);
+    Object held = JavaSerialization.read(raw, new RawFilter(rules.maxLength(), n));
+    requireEnd(raw.available());
+    if (!(held instanceof byte[])) {
+      throw new SerdeException(
+          "payload holds a "
+              + (held == null ? "null" : held.getClass().getName())
+              + " where kryo-zstd writes bytes; it is corrupt or was not written by this serde");
+    }
+    byte[] bytes = (byte[]) held;
+    System.arraycopy(bytes, 0, c.bytes, 0, bytes.length);
+    return bytes.length;
+  }
+
+  /** Reads a stream to its end into the context's buffer; returns the byte count. */
   private static int readAll(InputStream in, Context c) throws IOException {
     byte[] b = c.bytes;
     int n = 0;
@@ -396,6 +427,48 @@ final class KryoSerde implements Serde {
         return 2;
       }
       return c == int.class || c == float.class ? 4 : 8;
+    }
+  }
+
+  /**
+   * The caller's stream as a read sees it, never closed; remembers its failure so that it is
+   * rethrown unchanged, told apart from a failure of the decompression reading through it.
+   */
+  private static final class Source extends InputStream {
+    private final InputStream in;
+    private IOException failure;
+
+    Source(InputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return in.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {}
+
+    void rethrowFailure() throws IOException {
+      if (failure != null) {
+        throw failure;
+      }
     }
   }
 

@@ -2,18 +2,17 @@ package dev.memo.serde.kryo;
 
 import dev.memo.MemoConfig;
 import dev.memo.MemoException;
+import dev.memo.serde.java.Compression;
+import dev.memo.serde.zstd.ZstdCompression;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
- * Provides the {@code kryo-zstd} serde: the {@code kryo} serde's bytes compressed by
- * memo-serde-zstd's {@code zstd} serde, which must be on the class path (it is an optional
- * dependency of this module).
+ * Provides the {@code kryo-zstd} serde: the {@code kryo} serde's bytes streamed through
+ * memo-serde-zstd's compression ({@link ZstdCompression}, as the {@code zstd} serde uses it), which
+ * must be on the class path (it is an optional dependency of this module).
  *
  * <p>Priority -300, like {@code kryo}: used only when chosen by name or by a policy.
  *
@@ -64,28 +63,30 @@ public final class KryoZstdSerdeProvider implements SerdeProvider {
    * @return a new serde
    * @throws dev.memo.MemoConfigurationException if a {@code memo.serde.kryo.*} or {@code
    *     memo.serde.zstd.*} value is invalid, quoting the key and the value
-   * @throws MemoException if memo-serde-zstd is not on the class path, naming it
+   * @throws MemoException if memo-serde-zstd is not on the class path, naming it, or if zstd-jni's
+   *     native library cannot be loaded
    */
   @Override
   public Serde create(MemoConfig config) {
     KryoRules rules = KryoRules.of(config);
-    List<SerdeProvider> zstd = new ArrayList<>();
-    for (SerdeProvider p :
-        ServiceLoader.load(SerdeProvider.class, KryoZstdSerdeProvider.class.getClassLoader())) {
-      if (p.name().equals("zstd")) {
-        zstd.add(p);
-      }
-    }
-    if (zstd.size() != 1) {
+    Compression compression;
+    try {
+      compression = Zstd.compression(config.root().scoped("memo.serde.zstd"));
+    } catch (NoClassDefFoundError e) {
       throw new MemoException(
-          "serde \"kryo-zstd\" compresses with the serde \"zstd\", but "
-              + (zstd.isEmpty() ? "none" : zstd.size() + " providers")
-              + " named \"zstd\" "
-              + (zstd.size() == 1 ? "is" : "are")
-              + " on the class path; add dev.memo:memo-serde-zstd"
-              + " once");
+          "serde \"kryo-zstd\" compresses with memo-serde-zstd's zstd, which is not on the class"
+              + " path ("
+              + e.getMessage()
+              + " is missing); add dev.memo:memo-serde-zstd",
+          e);
     }
-    Serde compression = zstd.get(0).create(config.root().scoped("memo.serde.zstd"));
     return new KryoSerde(KryoSerde.ZSTD_NAME, rules, compression);
+  }
+
+  /** The one place that names memo-serde-zstd, an optional dependency: loaded only when used. */
+  private static final class Zstd {
+    static Compression compression(MemoConfig zstdConfig) {
+      return ZstdCompression.of(zstdConfig);
+    }
   }
 }

@@ -5,8 +5,8 @@ import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 import com.esotericsoftware.kryo.kryo5.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.kryo5.util.IdentityObjectIntMap;
-import com.esotericsoftware.kryo.kryo5.util.IntMap;
 import dev.memo.SerdeException;
+import java.util.Arrays;
 
 /**
  * Registers classes by name, never by number: the first time a payload names a class it writes the
@@ -20,6 +20,11 @@ import dev.memo.SerdeException;
  * {@link KryoRules} allows it, and a name read from a payload is decided on before its class is
  * initialized.
  *
+ * <p>Per object, the lookups are short: the registrations of the last two classes asked for are
+ * kept (a map of records alternates between a few classes), a class named in the payload being
+ * written keeps its number on its registration, marked with the payload it belongs to, and a
+ * payload being read finds the registration of a number in an array.
+ *
  * <p>Not thread-safe: each pooled Kryo instance owns one.
  */
 final class NameClassResolver extends DefaultClassResolver {
@@ -27,6 +32,32 @@ final class NameClassResolver extends DefaultClassResolver {
 
   /** False while Kryo's constructor registers its own classes, which it does by number. */
   private boolean open;
+
+  /** The classes last asked for, most recent first, and their registrations. */
+  private Class<?> recent0;
+
+  private Registration registration0;
+  private Class<?> recent1;
+  private Registration registration1;
+
+  /** Counts payloads: a {@link Named} registration's number holds only in the payload it names. */
+  private long payload = 1;
+
+  /** The registration of each class number of the payload being read, up to {@code nextNameId}. */
+  private Registration[] named = new Registration[16];
+
+  /**
+   * A class registered by name, with the number it was given in the payload being written. The
+   * number is written again only while {@link #payload} is the one it was given in.
+   */
+  static final class Named extends Registration {
+    long payload;
+    int nameId;
+
+    Named(Class<?> type, com.esotericsoftware.kryo.kryo5.Serializer<?> serializer) {
+      super(type, serializer, NAME);
+    }
+  }
 
   NameClassResolver(KryoRules rules) {
     this.rules = rules;
@@ -44,15 +75,39 @@ final class NameClassResolver extends DefaultClassResolver {
   @Override
   @SuppressWarnings("rawtypes")
   public Registration getRegistration(Class type) {
+    if (type == recent0) {
+      return registration0;
+    }
+    if (type == recent1) {
+      return registration1;
+    }
     Registration registration = super.getRegistration(type);
-    if (registration != null || !open) {
-      return registration;
+    if (registration == null && open) {
+      if (!type.isEnum() && Enum.class.isAssignableFrom(type) && type != Enum.class) {
+        // A constant with a body: Kryo registers it as its enum, which it looks up next.
+        return null;
+      }
+      // The rules decide once per class and Kryo instance: a refused class is not registered, and
+      // is refused again the next time it is asked for.
+      registration = register(new Named(type, rules.serializerFor(kryo, type)));
     }
-    if (!type.isEnum() && Enum.class.isAssignableFrom(type) && type != Enum.class) {
-      // A constant with a body: Kryo registers it as its enum, which it looks up next.
-      return null;
+    if (registration != null) {
+      recent1 = recent0;
+      registration1 = registration0;
+      recent0 = type;
+      registration0 = registration;
     }
-    return register(new Registration(type, rules.serializerFor(kryo, type), NAME));
+    return registration;
+  }
+
+  @Override
+  public Registration register(Registration registration) {
+    // A registration replaced by another must not be answered from the last two.
+    recent0 = null;
+    registration0 = null;
+    recent1 = null;
+    registration1 = null;
+    return super.register(registration);
   }
 
   /**
@@ -63,6 +118,20 @@ final class NameClassResolver extends DefaultClassResolver {
   @SuppressWarnings("rawtypes")
   protected void writeName(Output output, Class type, Registration registration) {
     output.writeByte(NAME + 2);
+    if (registration instanceof Named && registration.getType() == type) {
+      Named n = (Named) registration;
+      if (n.payload == payload) {
+        output.writeVarInt(n.nameId, true);
+        return;
+      }
+      n.payload = payload;
+      n.nameId = nextNameId++;
+      output.writeVarInt(n.nameId, true);
+      output.writeString(type.getName());
+      output.writeInt(rules.shape(type));
+      return;
+    }
+    // A class written under another's registration (an enum constant with a body): by the map.
     if (classToNameId == null) {
       classToNameId = new IdentityObjectIntMap<>();
     }
@@ -82,29 +151,31 @@ final class NameClassResolver extends DefaultClassResolver {
   @SuppressWarnings("rawtypes")
   protected Registration readName(Input input) {
     int nameId = input.readVarInt(true);
-    if (nameIdToClass == null) {
-      nameIdToClass = new IntMap<>();
+    if (nameId >= 0 && nameId < nextNameId) {
+      return named[nameId];
     }
-    Class type = nameIdToClass.get(nameId);
-    if (type == null) {
-      if (nameId != nextNameId) {
-        throw new SerdeException(
-            "payload refers to class number " + nameId + " before naming it;" + " it is corrupt");
-      }
-      nextNameId++;
-      type = rules.resolve(input.readString());
-      int shape = input.readInt();
-      if (shape != rules.shape(type)) {
-        throw new SerdeException(
-            "payload names class "
-                + type.getName()
-                + ", whose components"
-                + " or fields have changed since the value was written; the entry is stale and must be"
-                + " recomputed");
-      }
-      nameIdToClass.put(nameId, type);
+    if (nameId != nextNameId) {
+      throw new SerdeException(
+          "payload refers to class number " + nameId + " before naming it;" + " it is corrupt");
     }
-    return kryo.getRegistration(type);
+    Class type = rules.resolve(input.readString());
+    int shape = input.readInt();
+    if (shape != rules.shape(type)) {
+      throw new SerdeException(
+          "payload names class "
+              + type.getName()
+              + ", whose components"
+              + " or fields have changed since the value was written; the entry is stale and must be"
+              + " recomputed");
+    }
+    Registration registration = kryo.getRegistration(type);
+    if (nameId == named.length) {
+      // Grows with the names the payload holds, each of which takes bytes of it.
+      named = Arrays.copyOf(named, 2 * named.length);
+    }
+    named[nameId] = registration;
+    nextNameId++;
+    return registration;
   }
 
   /**
@@ -117,9 +188,8 @@ final class NameClassResolver extends DefaultClassResolver {
     if (classToNameId != null) {
       classToNameId.clear(2048);
     }
-    if (nameIdToClass != null) {
-      nameIdToClass.clear();
-    }
+    Arrays.fill(named, 0, Math.min(nextNameId, named.length), null);
     nextNameId = 0;
+    payload++;
   }
 }

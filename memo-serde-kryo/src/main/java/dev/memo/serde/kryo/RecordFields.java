@@ -19,29 +19,61 @@ import java.lang.reflect.RecordComponent;
  * component's type is final). Kryo's own {@code RecordSerializer} calls each accessor and the
  * constructor by reflection, which made it the larger part of a map of records' cost.
  *
+ * <p>A read is one method handle, built once per record class: the canonical constructor with each
+ * parameter folded in from a reader of that component, in declaration order, so that no argument
+ * array is allocated and no primitive is boxed. The serializer of a component whose type is final
+ * is looked up through Kryo's registration (which applies {@link KryoRules}) the first time it is
+ * needed, then kept.
+ *
  * <p>The layout is fixed by the record's components; {@link KryoRules#shape} records their names
  * and types beside the class name, so that a changed record is a stale entry. Owned by one Kryo
- * instance.
+ * instance, and so used by one thread at a time.
  */
 final class RecordFields<T> extends Serializer<T> {
+  private static final MethodHandle READ_FINAL;
+  private static final MethodHandle READ_ANY;
+  private static final MethodHandle REFUSED;
+
+  static {
+    MethodHandles.Lookup lookup = MethodHandles.lookup();
+    try {
+      MethodType reader =
+          MethodType.methodType(Object.class, Component.class, Kryo.class, Input.class);
+      READ_FINAL = lookup.findStatic(RecordFields.class, "readFinal", reader);
+      READ_ANY = lookup.findStatic(RecordFields.class, "readAny", reader);
+      REFUSED =
+          lookup.findStatic(
+              RecordFields.class,
+              "refused",
+              MethodType.methodType(Object.class, Class.class, Throwable.class));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Class<?>[] types;
   private final MethodHandle[] getters;
-  private final MethodHandle constructor;
+  private final Component[] components;
   private final String[] names;
+
+  /** (Kryo, Input) to the record: the constructor with every component's reader folded in. */
+  private final MethodHandle reader;
 
   RecordFields(Class<T> type) {
     super(false, true);
-    RecordComponent[] components = type.getRecordComponents();
-    int n = components.length;
+    RecordComponent[] recordComponents = type.getRecordComponents();
+    int n = recordComponents.length;
     types = new Class<?>[n];
     getters = new MethodHandle[n];
+    components = new Component[n];
     names = new String[n];
     MethodHandles.Lookup lookup = MethodHandles.lookup();
     try {
       for (int i = 0; i < n; i++) {
-        types[i] = components[i].getType();
-        names[i] = components[i].getName();
-        Method accessor = components[i].getAccessor();
+        types[i] = recordComponents[i].getType();
+        names[i] = recordComponents[i].getName();
+        components[i] = new Component(type, types[i]);
+        Method accessor = recordComponents[i].getAccessor();
         accessor.setAccessible(true);
         Class<?> returned = types[i].isPrimitive() ? types[i] : Object.class;
         getters[i] =
@@ -49,14 +81,119 @@ final class RecordFields<T> extends Serializer<T> {
       }
       Constructor<T> canonical = type.getDeclaredConstructor(types);
       canonical.setAccessible(true);
+      MethodHandle constructor =
+          lookup.unreflectConstructor(canonical).asType(MethodType.methodType(Object.class, types));
+      // The constructor's own refusals, told apart from a reader's failure, which passes as is.
       constructor =
-          lookup
-              .unreflectConstructor(canonical)
-              .asSpreader(Object[].class, n)
-              .asType(MethodType.methodType(Object.class, Object[].class));
+          MethodHandles.catchException(
+              constructor,
+              Throwable.class,
+              MethodHandles.dropArguments(REFUSED.bindTo(type), 1, types));
+      MethodHandle h = MethodHandles.dropArguments(constructor, n, Kryo.class, Input.class);
+      for (int i = n - 1; i >= 0; i--) {
+        // h takes (T0 .. Ti, Kryo, Input); folding reads Ti from (Kryo, Input) before it is called.
+        h = MethodHandles.foldArguments(h, i, readerOf(lookup, components[i]));
+      }
+      reader = h;
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new KryoException("record " + type.getName() + " cannot be written: " + e, e);
     }
+  }
+
+  /** A handle (Kryo, Input) to the component's value, typed to the component. */
+  private static MethodHandle readerOf(MethodHandles.Lookup lookup, Component c)
+      throws ReflectiveOperationException {
+    Class<?> t = c.type;
+    MethodHandle read;
+    if (t == int.class) {
+      read =
+          MethodHandles.insertArguments(
+              lookup.findVirtual(
+                  Input.class, "readVarInt", MethodType.methodType(int.class, boolean.class)),
+              1,
+              false);
+    } else if (t == long.class) {
+      read =
+          MethodHandles.insertArguments(
+              lookup.findVirtual(
+                  Input.class, "readVarLong", MethodType.methodType(long.class, boolean.class)),
+              1,
+              false);
+    } else if (t.isPrimitive()) {
+      // readDouble, readFloat, readBoolean, readByte, readShort, readChar
+      String name =
+          "read" + Character.toUpperCase(t.getName().charAt(0)) + t.getName().substring(1);
+      read = lookup.findVirtual(Input.class, name, MethodType.methodType(t));
+    } else {
+      MethodHandle object = c.isFinal ? READ_FINAL : READ_ANY;
+      return object.bindTo(c).asType(MethodType.methodType(t, Kryo.class, Input.class));
+    }
+    return MethodHandles.dropArguments(read, 0, Kryo.class);
+  }
+
+  /** A reference-typed component: its type and, once looked up, its serializer. */
+  static final class Component {
+    final Class<?> record;
+    final Class<?> type;
+    final boolean isFinal;
+    Serializer<?> serializer;
+
+    Component(Class<?> record, Class<?> type) {
+      this.record = record;
+      this.type = type;
+      // As Kryo decides: a final class, or an array of final or primitive elements, is written
+      // without its class; every instance is of the declared type.
+      this.isFinal = isFinal(type);
+    }
+
+    private static boolean isFinal(Class<?> type) {
+      if (type.isArray()) {
+        return java.lang.reflect.Modifier.isFinal(KryoRules.elementType(type).getModifiers());
+      }
+      return java.lang.reflect.Modifier.isFinal(type.getModifiers());
+    }
+
+    /** The serializer of the final component type, through Kryo's registration the first time. */
+    Serializer<?> serializer(Kryo kryo) {
+      Serializer<?> s = serializer;
+      if (s == null) {
+        s = kryo.getRegistration(type).getSerializer();
+        serializer = s;
+      }
+      return s;
+    }
+  }
+
+  @SuppressWarnings("unused") // through READ_FINAL
+  private static Object readFinal(Component c, Kryo kryo, Input input) {
+    Object value = kryo.readObjectOrNull(input, c.type, c.serializer(kryo));
+    return checked(c, value);
+  }
+
+  @SuppressWarnings("unused") // through READ_ANY
+  private static Object readAny(Component c, Kryo kryo, Input input) {
+    return checked(c, kryo.readClassAndObject(input));
+  }
+
+  private static Object checked(Component c, Object value) {
+    if (value != null && !c.type.isInstance(value)) {
+      throw new KryoException(
+          "payload gives record "
+              + c.record.getName()
+              + " a component of another type; it is corrupt");
+    }
+    return value;
+  }
+
+  @SuppressWarnings("unused") // through REFUSED
+  private static Object refused(Class<?> type, Throwable e) throws Throwable {
+    if (e instanceof VirtualMachineError) {
+      throw e;
+    }
+    // The canonical constructor's own checks refuse the components: as with Java
+    // serialization, the record is not built.
+    throw new KryoException(
+        "record " + type.getName() + "'s constructor refused the payload's components: " + e, e);
   }
 
   @Override
@@ -84,8 +221,9 @@ final class RecordFields<T> extends Serializer<T> {
           output.writeChar((char) g.invokeExact((Object) record));
         } else {
           Object value = (Object) g.invokeExact((Object) record);
-          if (kryo.isFinal(t)) {
-            kryo.writeObjectOrNull(output, value, t);
+          Component c = components[i];
+          if (c.isFinal) {
+            kryo.writeObjectOrNull(output, value, c.serializer(kryo));
           } else {
             kryo.writeClassAndObject(output, value);
           }
@@ -104,45 +242,10 @@ final class RecordFields<T> extends Serializer<T> {
   @Override
   @SuppressWarnings("unchecked")
   public T read(Kryo kryo, Input input, Class<? extends T> type) {
-    Object[] values = new Object[types.length];
-    for (int i = 0; i < types.length; i++) {
-      Class<?> t = types[i];
-      if (t == int.class) {
-        values[i] = input.readVarInt(false);
-      } else if (t == long.class) {
-        values[i] = input.readVarLong(false);
-      } else if (t == double.class) {
-        values[i] = input.readDouble();
-      } else if (t == float.class) {
-        values[i] = input.readFloat();
-      } else if (t == boolean.class) {
-        values[i] = input.readBoolean();
-      } else if (t == byte.class) {
-        values[i] = input.readByte();
-      } else if (t == short.class) {
-        values[i] = input.readShort();
-      } else if (t == char.class) {
-        values[i] = input.readChar();
-      } else if (kryo.isFinal(t)) {
-        values[i] = kryo.readObjectOrNull(input, t);
-      } else {
-        values[i] = kryo.readClassAndObject(input);
-      }
-    }
     try {
-      return (T) (Object) constructor.invokeExact(values);
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (ClassCastException e) {
-      throw new KryoException(
-          "payload gives record " + type.getName() + " a component of another type; it is corrupt",
-          e);
+      return (T) (Object) reader.invokeExact(kryo, input);
     } catch (RuntimeException | Error e) {
-      // The canonical constructor's own checks refuse the components: as with Java
-      // serialization, the record is not built.
-      throw new KryoException(
-          "record " + type.getName() + "'s constructor refused the payload's" + " components: " + e,
-          e);
+      throw e;
     } catch (Throwable e) {
       throw new KryoException(e);
     }

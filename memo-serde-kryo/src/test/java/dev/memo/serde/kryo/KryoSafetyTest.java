@@ -336,4 +336,94 @@ final class KryoSafetyTest {
             + " have changed since the value was written; the entry is stale and must be recomputed",
         stale.getMessage());
   }
+
+  /** A record whose canonical constructor guards its component. */
+  record Positive(int value) {
+    Positive {
+      if (value < 0) {
+        throw new IllegalArgumentException("negative " + value);
+      }
+    }
+  }
+
+  @Test
+  void read_recordItsConstructorRefuses_throwsSerdeExceptionWithTheConstructorsReason()
+      throws IOException {
+    Serde serde = kryo();
+    byte[] payload = write(serde, new Positive(5));
+    // The int is the payload's last byte, zig-zag encoded: 5 is 10, -5 is 9.
+    assertEquals(10, payload[payload.length - 1]);
+    payload[payload.length - 1] = 9;
+
+    SerdeException refused = assertThrows(SerdeException.class, () -> read(serde, payload));
+
+    assertEquals(
+        "payload is corrupt or was not written by this serde (KryoException: record "
+            + Positive.class.getName()
+            + "'s constructor refused the payload's components:"
+            + " java.lang.IllegalArgumentException: negative -5)",
+        refused.getMessage());
+  }
+
+  /** A record with a component of every kind RecordFields reads its own way. */
+  record Everything(
+      boolean z,
+      byte b,
+      short s,
+      char c,
+      int i,
+      long j,
+      float f,
+      double d,
+      String text,
+      int[] ints,
+      Object any,
+      List<Object> list) {}
+
+  @Test
+  void roundTrip_recordsOfManyComponentKinds_afterAPayloadOfOtherClasses() throws IOException {
+    Serde serde = kryo();
+    // The same instance first writes and reads a payload of other classes: the class numbers and
+    // remembered registrations of one payload must not leak into the next.
+    Object other =
+        List.of(
+            Colour.RED, new Point(1, 2, "a"), Map.of("k", new Shape("s", List.of(), Colour.RED)));
+    assertEquals(other, read(serde, write(serde, other)));
+    Everything value =
+        new Everything(
+            true,
+            (byte) -3,
+            (short) 300,
+            'x',
+            -7,
+            Long.MIN_VALUE,
+            1.5f,
+            -0.0,
+            null,
+            new int[] {1, 2},
+            new Point(3, 4, "b"),
+            Arrays.asList(Colour.RED, null, "t"));
+
+    byte[] payload = write(serde, List.of(value, value));
+
+    for (Serde reader : List.of(serde, kryo())) {
+      Everything read = (Everything) ((List<?>) read(reader, payload)).get(1);
+      assertSameContent(value, read);
+    }
+  }
+
+  private static void assertSameContent(Everything value, Everything read) {
+    assertEquals(value.z(), read.z());
+    assertEquals(value.b(), read.b());
+    assertEquals(value.s(), read.s());
+    assertEquals(value.c(), read.c());
+    assertEquals(value.i(), read.i());
+    assertEquals(value.j(), read.j());
+    assertEquals(value.f(), read.f());
+    assertEquals(Double.doubleToRawLongBits(value.d()), Double.doubleToRawLongBits(read.d()));
+    assertEquals(null, read.text());
+    assertTrue(Arrays.equals(value.ints(), read.ints()));
+    assertEquals(value.any(), read.any());
+    assertEquals(value.list(), read.list());
+  }
 }

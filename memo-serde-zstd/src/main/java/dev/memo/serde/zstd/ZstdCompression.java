@@ -34,10 +34,14 @@ import org.jspecify.annotations.Nullable;
  * serde's payload can be read outside memo's checksummed entry format, and a corrupt payload must
  * surface as an error, not as a different value.
  *
+ * <p>Other serdes compose with it as the {@code zstd} serde does with Java serialization: {@link
+ * #of} gives the compression the {@code memo.serde.zstd.*} keys configure ({@code kryo-zstd}
+ * streams its bytes through it).
+ *
  * <p>Thread-safe; each stream it returns is used by one thread and holds one pooled context until
  * it is closed.
  */
-final class ZstdCompression implements Compression {
+public final class ZstdCompression implements Compression {
   static final int STORED = 0;
   static final int ZSTD = 1;
   static final int BLOCK = 128 * 1024;
@@ -56,6 +60,25 @@ final class ZstdCompression implements Compression {
     int maxIdle = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
     this.compressors = new Pool<>(Compressor::new, maxIdle);
     this.decompressors = new Pool<>(Decompressor::new, maxIdle);
+  }
+
+  /**
+   * Returns the zstd compression configured by {@code memo.serde.zstd.level} and {@code
+   * memo.serde.zstd.min-size}, with its own pool of contexts, loading zstd-jni's native library
+   * first.
+   *
+   * @param config the configuration scoped to {@code memo.serde.zstd}
+   * @return the compression, not null; thread-safe
+   * @throws dev.memo.MemoConfigurationException if the level or the minimum size is invalid,
+   *     quoting the key and the value
+   * @throws dev.memo.MemoException if the native library cannot be loaded on this platform, naming
+   *     the platform and the ways out
+   */
+  public static Compression of(dev.memo.MemoConfig config) {
+    int level = ZstdSerdeProvider.level(config);
+    int minSize = ZstdSerdeProvider.minSize(config);
+    NativeLibrary.require();
+    return new ZstdCompression(level, minSize);
   }
 
   int level() {

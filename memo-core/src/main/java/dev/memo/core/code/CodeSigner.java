@@ -84,7 +84,10 @@ import org.objectweb.asm.Type;
  * not signed.
  *
  * <p>Thread-safe. Results are cached per function (per class through a {@link ClassValue}, so a
- * discarded class loader is not kept alive); class files are normalized once per JVM.
+ * discarded class loader is not kept alive); class files are normalized once per JVM. Given a
+ * folder (the store's {@code .code}), each walk is also kept across runs and reused by a new
+ * process only when every class, jar, class directory and resource it depended on is as it was
+ * ({@code CodeCache}), so that such a process parses no bytecode and loads no ASM class.
  */
 public final class CodeSigner {
   private static final System.Logger LOG = System.getLogger("dev.memo");

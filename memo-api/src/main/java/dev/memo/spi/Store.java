@@ -5,6 +5,7 @@ import dev.memo.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,18 @@ public interface Store extends AutoCloseable {
    */
   default Set<Capability> capabilities() {
     return Set.of();
+  }
+
+  /**
+   * Returns the local folder this store keeps its files in, if it has one. memo keeps files of its
+   * own there, in hidden subfolders that a store's listing already skips (the walked code of each
+   * function, under {@code .code}), so that what a store holds lives in one place. The default, for
+   * a store that is not a local folder (in memory, on a server), is empty.
+   *
+   * @return the folder, absolute; empty when the store has none
+   */
+  default Optional<Path> folder() {
+    return Optional.empty();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.memo.core;
 
 import dev.memo.MemoConfig;
 import java.time.Duration;
+import jdk.jfr.FlightRecorder;
 
 /**
  * Records memoized calls as {@link CallEvent}s while a flight recording has the event enabled. When
@@ -25,11 +26,14 @@ final class CallEvents {
   }
 
   /**
-   * Returns whether calls are being recorded. The event JFR's documentation recommends asking is
-   * made and dropped here, so that escape analysis removes it.
+   * Returns whether calls are being recorded. Until a recording has started in this JVM, the answer
+   * is no without touching the event class: registering it loads and initializes much of the flight
+   * recorder, which would cost a new process's first call tens of milliseconds for nothing. After,
+   * the event JFR's documentation recommends asking is made and dropped here, so that escape
+   * analysis removes it.
    */
   static boolean recording() {
-    return new CallEvent().isEnabled();
+    return FlightRecorder.isInitialized() && new CallEvent().isEnabled();
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.memo.core.config.ProviderSelector;
 import dev.memo.core.entry.EntryIntegrity;
 import dev.memo.core.sign.CanonicalEncoder;
 import dev.memo.core.sign.TypeSigners;
+import dev.memo.core.store.StoreFolder;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
 import dev.memo.spi.Signer;
@@ -73,7 +74,6 @@ final class MemoEngine implements Engine {
         b.serde != null ? b.serde : serdes.create(serdes.select(b.serdeName, config), config);
     TypeSigners typeSigners = TypeSigners.load(b.typeSigners, loader);
     this.encoders = ThreadLocal.withInitial(() -> new CanonicalEncoder(signer, typeSigners));
-    this.codeSigner = new CodeSigner(config, encoders::get);
     this.tier = new ObjectTier(config);
     var stores = ProviderSelector.load(StoreProvider.class, "store", loader);
     if (b.store != null) {
@@ -83,6 +83,7 @@ final class MemoEngine implements Engine {
       this.store = stores.create(stores.select(b.storeName, config), config);
       this.ownsStore = true;
     }
+    this.codeSigner = new CodeSigner(config, encoders::get, codeFolder(store, integrity));
     MissRecords records = missRecords(store);
     this.policies =
         new Policies(
@@ -94,6 +95,17 @@ final class MemoEngine implements Engine {
     this.computations =
         new Computations(entries, explainer, warnings, new ChangingFields(encoders::get));
     this.events = new CallEvents(config);
+  }
+
+  /**
+   * Where walked code is kept across runs: under the store's folder, when it has one. Not with an
+   * integrity key, since a kept walk carries no tag and is trusted as far as it checks out.
+   */
+  private static @Nullable Path codeFolder(Store store, EntryIntegrity integrity) {
+    if (integrity.keyed()) {
+      return null;
+    }
+    return StoreFolder.of(store).map(f -> f.resolve(CodeSigner.CACHE_FOLDER)).orElse(null);
   }
 
   private MissRecords missRecords(Store s) {

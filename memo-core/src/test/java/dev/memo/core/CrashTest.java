@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memo.core.admin.Progress;
 import dev.memo.core.admin.StoreAdmin;
+import dev.memo.core.code.CodeSigner;
 import dev.memo.core.entry.EntryFormat;
 import dev.memo.core.fakes.SerialSerdeProvider.SerialSerde;
 import java.io.BufferedInputStream;
@@ -164,6 +165,9 @@ final class CrashTest {
       assertFalse(root.relativize(file).startsWith(".quarantine"), () -> "quarantined: " + file);
       if (name.equals(".namespace")) {
         continue; // the store's record of the folder's namespace name
+      }
+      if (root.relativize(file).startsWith(CodeSigner.CACHE_FOLDER)) {
+        continue; // walked code kept for the next process, not an entry
       }
       if (name.startsWith(".") && name.endsWith(".tmp")) {
         temporary++;

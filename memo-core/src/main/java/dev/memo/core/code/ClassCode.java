@@ -4,10 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +38,6 @@ import org.objectweb.asm.Type;
  * <p>Immutable and thread-safe.
  */
 final class ClassCode {
-  private static final HexFormat HEX = HexFormat.of();
 
   /** Keyed by the class file's URL: one parse per class file per JVM. */
   private static final Map<String, ClassCode> CACHE = new ConcurrentHashMap<>();
@@ -52,6 +48,9 @@ final class ClassCode {
   final int access;
   final Map<String, MethodCode> methods;
 
+  /** The digest of the class file's bytes this was parsed from. */
+  final String contentHash;
+
   /** Field name to access flags. */
   final Map<String, Integer> fields;
 
@@ -61,13 +60,15 @@ final class ClassCode {
       List<String> interfaces,
       int access,
       Map<String, MethodCode> methods,
-      Map<String, Integer> fields) {
+      Map<String, Integer> fields,
+      String contentHash) {
     this.name = name;
     this.superName = superName;
     this.interfaces = interfaces;
     this.access = access;
     this.methods = methods;
     this.fields = fields;
+    this.contentHash = contentHash;
   }
 
   /** A reference from one method to a method or field. */
@@ -117,7 +118,8 @@ final class ClassCode {
         reader.interfaces,
         reader.access,
         Map.copyOf(reader.methods),
-        Map.copyOf(reader.fields));
+        Map.copyOf(reader.fields),
+        CodeHashes.sha(bytes));
   }
 
   static boolean isLambdaBody(String methodName) {
@@ -529,16 +531,7 @@ final class ClassCode {
     }
   }
 
-  /** The first 128 bits of the SHA-256, in hex: plenty to tell versions of one method apart. */
   static String sha(byte[] bytes) {
-    return HEX.formatHex(sha256().digest(bytes), 0, 16);
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    return CodeHashes.sha(bytes);
   }
 }

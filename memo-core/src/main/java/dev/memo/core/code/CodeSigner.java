@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.objectweb.asm.Type;
@@ -83,7 +84,10 @@ import org.objectweb.asm.Type;
  * not signed.
  *
  * <p>Thread-safe. Results are cached per function (per class through a {@link ClassValue}, so a
- * discarded class loader is not kept alive); class files are normalized once per JVM.
+ * discarded class loader is not kept alive); class files are normalized once per JVM. Given a
+ * folder (the store's {@code .code}), each walk is also kept across runs and reused by a new
+ * process only when every class, jar, class directory and resource it depended on is as it was
+ * ({@code CodeCache}), so that such a process parses no bytecode and loads no ASM class.
  */
 public final class CodeSigner {
   private static final System.Logger LOG = System.getLogger("dev.memo");
@@ -131,6 +135,9 @@ public final class CodeSigner {
         }
       };
 
+  /** The subfolder of a store's folder where walked code is kept across runs. */
+  public static final String CACHE_FOLDER = CodeCache.FOLDER;
+
   static final Set<String> LOGGER_TYPES =
       Set.of(
           "java.lang.System$Logger",
@@ -144,6 +151,12 @@ public final class CodeSigner {
 
   /** Tells whether a value can be signed by content; null: every value can. */
   private final @Nullable Supplier<CanonicalEncoder> encoders;
+
+  /** Walks kept across runs; null: none are. */
+  private final @Nullable CodeCache kept;
+
+  /** How many walks this signer made: a reused walk from {@link CodeCache} is none. */
+  private final AtomicLong walks = new AtomicLong();
 
   private final ClassValue<Map<String, FunctionCode>> cache =
       new ClassValue<>() {
@@ -174,9 +187,32 @@ public final class CodeSigner {
    *     to treat every value as signable
    */
   public CodeSigner(MemoConfig config, @Nullable Supplier<CanonicalEncoder> encoders) {
+    this(config, encoders, null);
+  }
+
+  /**
+   * Creates a code signer that keeps each function's walked code in a folder, and reuses it in a
+   * later run when the code it depends on did not change (see {@code CodeCache}): a new process
+   * then reads no class file's bytecode.
+   *
+   * @param config the memoizer's configuration, read for {@link MemoConfig#CODE_INCLUDE} and {@link
+   *     MemoConfig#CODE_IGNORE_FIELDS}
+   * @param encoders the calling thread's encoder, used to try whether a value can be signed; null
+   *     to treat every value as signable
+   * @param folder where to keep walks across runs, such as the store's {@code .memo/.code}; null to
+   *     keep them in this JVM only
+   */
+  public CodeSigner(
+      MemoConfig config, @Nullable Supplier<CanonicalEncoder> encoders, @Nullable Path folder) {
     this.include = config.getList(MemoConfig.CODE_INCLUDE);
     this.ignoredFields = Set.copyOf(config.getList(MemoConfig.CODE_IGNORE_FIELDS));
     this.encoders = encoders;
+    this.kept = folder == null ? null : new CodeCache(folder);
+  }
+
+  /** How many walks over bytecode this signer made. */
+  long walks() {
+    return walks.get();
   }
 
   private static Set<Path> classPathDirectories() {
@@ -235,7 +271,19 @@ public final class CodeSigner {
     Map<String, FunctionCode> perClass = cache.get(ref.implClass());
     FunctionCode code = perClass.get(key.toString());
     if (code == null) {
-      code = new CodeWalk(ref, added, include, ignoredFields, encoders).run(version);
+      String keptKey =
+          kept == null ? null : CodeCache.key(ref, key.toString(), include, ignoredFields);
+      if (keptKey != null) {
+        code = kept.load(keptKey, ref, include, ignoredFields, encoders);
+      }
+      if (code == null) {
+        walks.incrementAndGet();
+        CodeWalk walk = new CodeWalk(ref, added, include, ignoredFields, encoders);
+        code = walk.run(version);
+        if (keptKey != null && code.rebuiltClasses().isEmpty()) {
+          kept.save(keptKey, walk.facts(), code);
+        }
+      }
       if (perClass.putIfAbsent(key.toString(), code) == null && !code.rebuiltClasses().isEmpty()) {
         LOG.log(
             Level.WARNING,

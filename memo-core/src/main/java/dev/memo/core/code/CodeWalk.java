@@ -1,32 +1,15 @@
 package dev.memo.core.code;
 
-import static dev.memo.core.code.CodeSigner.CLASS_PATH;
-import static dev.memo.core.code.CodeSigner.FIRST_SEEN;
-import static dev.memo.core.code.CodeSigner.JVM_START;
-import static dev.memo.core.code.CodeSigner.LOGGER_TYPES;
 import static dev.memo.core.code.CodeSigner.OVERRIDABLE;
 import static dev.memo.core.code.CodeSigner.display;
 
-import dev.memo.NotSigned;
 import dev.memo.SignatureException;
 import dev.memo.core.code.ClassCode.MethodCode;
 import dev.memo.core.code.ClassCode.Ref;
 import dev.memo.core.code.Locations.Kind;
 import dev.memo.core.code.Locations.Location;
 import dev.memo.core.sign.CanonicalEncoder;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Field;
-import java.lang.reflect.InaccessibleObjectException;
-import java.lang.reflect.Modifier;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemNotFoundException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -77,6 +60,9 @@ final class CodeWalk {
   private final Map<String, ClassCode> classes = new HashMap<>();
   private final Set<String> rebuilt = new LinkedHashSet<>();
   private final List<Class<?>> added;
+
+  /** The subtypes of the application's classes, read when a virtual call needs them. */
+  private @Nullable Hierarchy hierarchy;
 
   private final List<String> include;
   private final Set<String> ignoredFields;
@@ -130,14 +116,13 @@ final class CodeWalk {
               + " is not readable from its class loader (a class generated at run time has no"
               + " class file); memoize a function compiled from source");
     }
-    roots.addAll(loaderRoots());
+    roots.addAll(Locations.loaderRoots(loader));
     queue.add(
         new Ref(Opcodes.INVOKESPECIAL, owner, ref.implMethodName(), ref.implMethodDescriptor()));
     addNested(ref);
     for (Class<?> c : added) {
       addClass(Type.getInternalName(c));
     }
-    Hierarchy hierarchy = null;
     while (!queue.isEmpty() || !callbackTypes.isEmpty()) {
       while (!queue.isEmpty()) {
         Ref call = queue.poll();
@@ -301,43 +286,6 @@ final class CodeWalk {
     }
   }
 
-  /** Class directories and jars visible through the function's loaders. */
-  private Set<Path> loaderRoots() {
-    Set<Path> found = new LinkedHashSet<>();
-    for (ClassLoader l = loader; l != null; l = l.getParent()) {
-      if (l instanceof URLClassLoader u) {
-        for (URL url : u.getURLs()) {
-          addRoot(found, url);
-        }
-      }
-    }
-    String classPath = System.getProperty("java.class.path", "");
-    for (String entry : classPath.split(File.pathSeparator)) {
-      if (!entry.isEmpty()) {
-        try {
-          Path p = Path.of(entry).toAbsolutePath().normalize();
-          if (Files.isDirectory(p)) {
-            found.add(p);
-          }
-        } catch (InvalidPathException e) {
-          // An entry the JVM could not use either.
-        }
-      }
-    }
-    return found;
-  }
-
-  private void addRoot(Set<Path> found, URL url) {
-    try {
-      Path p = Path.of(url.toURI()).toAbsolutePath().normalize();
-      if (Files.isDirectory(p)) {
-        found.add(p);
-      }
-    } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
-      // Not a local directory: nothing to index there.
-    }
-  }
-
   /**
    * Adds the method a call to {@code owner.name descriptor} runs when the receiver's class is
    * {@code owner}: declared there or inherited from a superclass, else a default method of an
@@ -392,10 +340,8 @@ final class CodeWalk {
       roots.add(loc.root());
     }
     String url = loc.url().toString();
-    long modified = modified(loc);
-    Long first = FIRST_SEEN.putIfAbsent(url, modified);
-    if ((first != null && first != modified)
-        || (modified > JVM_START && loc.root() != null && CLASS_PATH.contains(loc.root()))) {
+    long modified = Locations.modified(loc);
+    if (Locations.changedSinceLoaded(loc, modified)) {
       // Changed since memo read it, or since the JVM started: the loaded class may be older.
       rebuilt.add(loc.internalName().replace('/', '.'));
     }
@@ -418,18 +364,6 @@ final class CodeWalk {
               + " the class file is newer than Java "
               + Runtime.version().feature(),
           e);
-    }
-  }
-
-  /** A class file's modification time, or -1 when it is no file of its own. */
-  private long modified(Location loc) {
-    if (!"file".equals(loc.url().getProtocol())) {
-      return -1;
-    }
-    try {
-      return Files.getLastModifiedTime(Path.of(loc.url().toURI())).toMillis();
-    } catch (IOException | URISyntaxException | IllegalArgumentException e) {
-      return -1; // read errors are reported when the file is read
     }
   }
 
@@ -510,30 +444,8 @@ final class CodeWalk {
     }
     for (String resource : m.resources()) {
       items.computeIfAbsent(
-          "resource " + resource, k -> new CodeItem(k, k, resourceHash(resource)));
-    }
-  }
-
-  /** The digest of a class-path resource's content, as the function's loader finds it. */
-  private String resourceHash(String name) {
-    URL url = loader == null ? ClassLoader.getSystemResource(name) : loader.getResource(name);
-    if (url == null) {
-      return "absent";
-    }
-    try (InputStream in = url.openStream()) {
-      return ClassCode.sha(in.readAllBytes());
-    } catch (IOException e) {
-      throw new SignatureException(
-          "cannot read resource "
-              + name
-              + " at "
-              + url
-              + ", which "
-              + ref.qualifiedName()
-              + " reads: "
-              + e
-              + "; check that the file is readable",
-          e);
+          "resource " + resource,
+          k -> new CodeItem(k, k, Locations.resourceHash(loader, resource, ref.qualifiedName())));
     }
   }
 
@@ -564,77 +476,35 @@ final class CodeWalk {
   }
 
   private List<StaticField> staticFields() {
-    List<StaticField> fields = new ArrayList<>();
-    for (String[] read : staticReads.values()) {
-      String className = read[0].replace('/', '.');
-      Field f;
-      try {
-        f = Class.forName(className, false, loader).getDeclaredField(read[1]);
-      } catch (ClassNotFoundException | NoSuchFieldException | LinkageError e) {
-        throw new SignatureException(
-            "cannot find static field "
-                + className
-                + "."
-                + read[1]
-                + ", which "
-                + ref.qualifiedName()
-                + " reads: "
-                + e
-                + "; memoize code whose class files match its loaded classes",
-            e);
-      }
-      String qualified = className + "." + f.getName();
-      if (!Modifier.isStatic(f.getModifiers())
-          || f.isAnnotationPresent(NotSigned.class)
-          || ignoredFields.contains(qualified)
-          || LOGGER_TYPES.contains(f.getType().getName())) {
-        continue;
-      }
-      try {
-        f.setAccessible(true);
-      } catch (InaccessibleObjectException e) {
-        throw new SignatureException(
-            "cannot read static field "
-                + qualified
-                + ", which "
-                + ref.qualifiedName()
-                + " reads: "
-                + e.getMessage()
-                + "; open its package to"
-                + " dev.memo.core (opens "
-                + f.getDeclaringClass().getPackageName()
-                + " to dev.memo.core in module-info), or mark it @dev.memo.NotSigned if its value"
-                + " cannot change the result",
-            e);
-      }
-      StaticField field = new StaticField(f);
-      if ((Modifier.isFinal(f.getModifiers()) || !readOutsideInitializers.contains(qualified))
-          && !signable(field.read())) {
-        // Assigned only by its class initializer, which is in the code part (or read only
-        // there): covered by that code instead of by its value.
-        continue;
-      }
-      fields.add(field);
-    }
-    fields.addAll(properties.values());
-    fields.sort(Comparator.comparing(StaticField::name));
-    return fields;
+    return ReadFields.of(
+        staticReads.values(),
+        readOutsideInitializers,
+        properties.values(),
+        loader,
+        ignoredFields,
+        encoders,
+        ref.qualifiedName());
   }
 
-  /** Whether memo can sign a value by content. */
-  private boolean signable(Object value) {
-    if (encoders == null) {
-      return true;
-    }
-    CanonicalEncoder enc = encoders.get();
-    try {
-      enc.putRoot(value, "value", null);
-      return true;
-    } catch (SignatureException e) {
-      return false; // putRoot has reset the encoder
-    } finally {
-      enc.reset();
-    }
+  /**
+   * Returns what the result of {@link #run} depends on besides the function's key and the
+   * configuration, for {@link CodeCache}; call after {@code run}.
+   */
+  WalkFacts facts() {
+    return new WalkFacts(
+        locations.located(),
+        classHashes(),
+        hierarchy == null ? Map.of() : hierarchy.indexed(),
+        List.copyOf(staticReads.values()),
+        Set.copyOf(readOutsideInitializers),
+        Set.copyOf(written),
+        List.copyOf(properties.values()));
+  }
+
+  private Map<String, String> classHashes() {
+    Map<String, String> hashes = new HashMap<>();
+    classes.forEach((name, c) -> hashes.put(name, c.contentHash));
+    return hashes;
   }
 
   /** Names for explain, made unique where two items would read alike. */

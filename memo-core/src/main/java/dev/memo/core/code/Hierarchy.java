@@ -2,20 +2,16 @@ package dev.memo.core.code;
 
 import dev.memo.SignatureException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import org.objectweb.asm.ClassReader;
 
 /**
@@ -26,17 +22,18 @@ import org.objectweb.asm.ClassReader;
  */
 final class Hierarchy {
   /** Root to (class, its direct supertypes), read once per JVM. */
-  private static final Map<Path, Map<String, List<String>>> ROOTS = new ConcurrentHashMap<>();
+  private static final Map<Path, Root> ROOTS = new ConcurrentHashMap<>();
 
   private final Map<String, List<String>> children = new HashMap<>();
-  private final Set<Path> indexed = new LinkedHashSet<>();
+  private final Map<Path, String> indexed = new LinkedHashMap<>();
 
   /** Adds the classes of these roots, reading those not yet read in this JVM. */
   void index(Collection<Path> roots) {
     for (Path root : roots) {
-      if (indexed.add(root)) {
-        ROOTS
-            .computeIfAbsent(root, Hierarchy::read)
+      if (!indexed.containsKey(root)) {
+        Root read = ROOTS.computeIfAbsent(root, Hierarchy::read);
+        indexed.put(root, read.digest());
+        read.supers()
             .forEach(
                 (type, supers) -> {
                   for (String s : supers) {
@@ -45,6 +42,11 @@ final class Hierarchy {
                 });
       }
     }
+  }
+
+  /** The roots indexed so far, each with the digest of the class files it was read from. */
+  Map<Path, String> indexed() {
+    return Map.copyOf(indexed);
   }
 
   /** Every indexed class that extends or implements {@code type}, directly or not. */
@@ -61,28 +63,14 @@ final class Hierarchy {
     return found;
   }
 
-  private static Map<String, List<String>> read(Path root) {
+  /** One root as read: each class's direct supertypes, and the digest of its class files. */
+  private record Root(Map<String, List<String>> supers, String digest) {}
+
+  private static Root read(Path root) {
     Map<String, List<String>> supers = new HashMap<>();
+    String digest;
     try {
-      if (Files.isDirectory(root)) {
-        try (Stream<Path> files = Files.walk(root)) {
-          for (Path f : (Iterable<Path>) files::iterator) {
-            if (f.toString().endsWith(".class") && !f.endsWith("module-info.class")) {
-              add(supers, Files.readAllBytes(f));
-            }
-          }
-        }
-      } else if (Files.isRegularFile(root)) {
-        try (JarFile jar = new JarFile(root.toFile())) {
-          for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
-            if (e.getName().endsWith(".class") && !e.getName().endsWith("module-info.class")) {
-              try (InputStream in = jar.getInputStream(e)) {
-                add(supers, in.readAllBytes());
-              }
-            }
-          }
-        }
-      }
+      digest = RootDigests.of(root, (name, bytes) -> add(supers, bytes));
     } catch (IOException e) {
       throw new SignatureException(
           "cannot read the classes of "
@@ -93,7 +81,7 @@ final class Hierarchy {
               + "; check that the files are readable",
           e);
     }
-    return Map.copyOf(supers);
+    return new Root(Map.copyOf(supers), digest);
   }
 
   private static void add(Map<String, List<String>> supers, byte[] classFile) {

@@ -1,22 +1,28 @@
 package dev.memo.core.code;
 
 import dev.memo.SignatureException;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Says where a class comes from, which decides what it contributes to a code signature.
@@ -50,7 +56,7 @@ final class Locations {
   record Location(Kind kind, String internalName, URL url, Path root) {}
 
   private static final Map<String, String> JAR_HASHES = new ConcurrentHashMap<>();
-  private static final Set<Path> MEMO_ROOTS = memoRoots();
+  private static final Set<Path> MEMO_ROOTS = findMemoRoots();
   private static final HexFormat HEX = HexFormat.of();
 
   private final ClassLoader loader;
@@ -74,7 +80,7 @@ final class Locations {
             .toList();
   }
 
-  private static Set<Path> memoRoots() {
+  private static Set<Path> findMemoRoots() {
     Set<Path> roots = ConcurrentHashMap.newKeySet();
     for (Class<?> c : List.of(Locations.class, dev.memo.Memoizer.class)) {
       CodeSource source = c.getProtectionDomain().getCodeSource();
@@ -91,6 +97,75 @@ final class Locations {
 
   Location locate(String internalName) {
     return cache.computeIfAbsent(internalName, this::find);
+  }
+
+  /** Every name located so far, with where it was found: what a walk's result depends on. */
+  Map<String, Location> located() {
+    return Map.copyOf(cache);
+  }
+
+  /** The roots memo's own classes are loaded from, whose classes sign and are never signed. */
+  static Set<Path> memoRoots() {
+    return MEMO_ROOTS;
+  }
+
+  /** Class directories and jars visible through a function's loaders and the class path. */
+  static Set<Path> loaderRoots(ClassLoader loader) {
+    Set<Path> found = new LinkedHashSet<>();
+    for (ClassLoader l = loader; l != null; l = l.getParent()) {
+      if (l instanceof URLClassLoader u) {
+        for (URL url : u.getURLs()) {
+          try {
+            Path p = Path.of(url.toURI()).toAbsolutePath().normalize();
+            if (Files.isDirectory(p)) {
+              found.add(p);
+            }
+          } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
+            // Not a local directory: nothing to index there.
+          }
+        }
+      }
+    }
+    for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        try {
+          Path p = Path.of(entry).toAbsolutePath().normalize();
+          if (Files.isDirectory(p)) {
+            found.add(p);
+          }
+        } catch (InvalidPathException e) {
+          // An entry the JVM could not use either.
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The digest of a class-path resource's content as a loader finds it, or {@code absent}.
+   *
+   * @param reader what reads it, for the error message
+   */
+  static String resourceHash(ClassLoader loader, String name, String reader) {
+    URL url = loader == null ? ClassLoader.getSystemResource(name) : loader.getResource(name);
+    if (url == null) {
+      return "absent";
+    }
+    try (InputStream in = url.openStream()) {
+      return CodeHashes.sha(in.readAllBytes());
+    } catch (IOException e) {
+      throw new SignatureException(
+          "cannot read resource "
+              + name
+              + " at "
+              + url
+              + ", which "
+              + reader
+              + " reads: "
+              + e
+              + "; check that the file is readable",
+          e);
+    }
   }
 
   private Location find(String internalName) {
@@ -154,6 +229,33 @@ final class Locations {
     }
   }
 
+  /** A class file's modification time, or -1 when it is no file of its own. */
+  static long modified(Location loc) {
+    if (!"file".equals(loc.url().getProtocol())) {
+      return -1;
+    }
+    try {
+      return Files.getLastModifiedTime(Path.of(loc.url().toURI())).toMillis();
+    } catch (IOException | URISyntaxException | IllegalArgumentException e) {
+      return -1; // read errors are reported when the file is read
+    }
+  }
+
+  /**
+   * Whether an application class file changed after the JVM may have loaded it: since memo first
+   * read it in this JVM, or, on the class path, after the JVM started. Records the time it is first
+   * seen.
+   *
+   * @param modified its modification time, from {@link #modified}
+   */
+  static boolean changedSinceLoaded(Location loc, long modified) {
+    Long first = CodeSigner.FIRST_SEEN.putIfAbsent(loc.url().toString(), modified);
+    return (first != null && first != modified)
+        || (modified > CodeSigner.JVM_START
+            && loc.root() != null
+            && CodeSigner.CLASS_PATH.contains(loc.root()));
+  }
+
   /** Reads a class file. */
   static byte[] read(Location location) {
     try (InputStream in = location.url().openStream()) {
@@ -172,12 +274,25 @@ final class Locations {
   }
 
   /**
+   * Returns the content hash this JVM computed for a jar as it is now (same size and modification
+   * time), or null if it has computed none for that state.
+   */
+  static @Nullable String knownJarHash(Path jar) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+      return JAR_HASHES.get(jar + "|" + a.size() + "|" + a.lastModifiedTime().toMillis());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
    * Returns the content hash of a library's jar, or of its class file when it is not in a jar; once
    * per jar per JVM.
    */
   static String contentHash(Location location) {
     if (location.root() == null) {
-      return ClassCode.sha(read(location));
+      return CodeHashes.sha(read(location));
     }
     Path jar = location.root();
     try {
@@ -185,7 +300,7 @@ final class Locations {
       String key = jar + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
       String hash = JAR_HASHES.get(key);
       if (hash == null) {
-        MessageDigest sha = ClassCode.sha256();
+        MessageDigest sha = CodeHashes.sha256();
         try (InputStream in = Files.newInputStream(jar)) {
           byte[] buf = new byte[64 * 1024];
           for (int n; (n = in.read(buf)) > 0; ) {

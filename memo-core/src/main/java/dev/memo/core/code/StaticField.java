@@ -44,6 +44,16 @@ public final class StaticField {
     return new StaticField(key, true);
   }
 
+  /** For a system property or environment variable, its name; null for a field. */
+  @Nullable String key() {
+    return key;
+  }
+
+  /** Whether this is an environment variable. */
+  boolean isEnvironmentVariable() {
+    return environmentVariable;
+  }
+
   /**
    * Returns the field's qualified name, or for a system property or environment variable its label.
    *

@@ -8,7 +8,8 @@
  *
  * <p>{@link dev.memo.core.code.CodeSigner} walks the code once per function and caches the result;
  * each class file is read and normalized once per JVM ({@code ClassCode}), each jar hashed once per
- * JVM ({@code Locations}).
+ * JVM ({@code Locations}). {@code CodeCache} keeps each walk in the store's folder across runs,
+ * trusted only while everything the walk observed still holds.
  */
 @NullMarked
 package dev.memo.core.code;

@@ -82,6 +82,12 @@ final class ChronicleStore implements Store {
     return ChronicleStoreProvider.NAME;
   }
 
+  /** The root folder; memo's hidden subfolders there are none of the map's files. */
+  @Override
+  public Optional<Path> folder() {
+    return Optional.of(shared.root);
+  }
+
   /** Listing, and pruning by the store's eviction. */
   @Override
   public Set<Capability> capabilities() {

@@ -1,0 +1,250 @@
+package dev.memo.core.code;
+
+import static dev.memo.core.fakes.TestCompiler.call;
+import static dev.memo.core.fakes.TestCompiler.compile;
+import static dev.memo.core.fakes.TestCompiler.loader;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memo.MemoConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walked code kept across runs ({@link CodeCache}), on classes compiled at test time: a second
+ * signer over a fresh class loader stands for a new process. {@link CodeSigner#walks()} tells
+ * whether the bytecode was walked or the kept walk reused.
+ */
+class CodeCacheTest {
+  @TempDir Path tmp;
+
+  private static final String CALC =
+      """
+      package app;
+
+      import dev.memo.MemoFunction;
+
+      public class Calc {
+        public static MemoFunction<Integer, Integer> function() {
+          return Calc::compute;
+        }
+
+        public static MemoFunction<Integer, Integer> other() {
+          return Calc::twice;
+        }
+
+        static Integer compute(Integer x) {
+          return helper(x) + Util.offset();
+        }
+
+        static Integer twice(Integer x) {
+          return x * 2;
+        }
+
+        private static int helper(int x) {
+          return x * 2;
+        }
+      }
+      """;
+
+  private static final String UTIL =
+      """
+      package app;
+
+      final class Util {
+        static int offset() {
+          return 100;
+        }
+      }
+      """;
+
+  private Path classes() {
+    return compile(tmp.resolve("classes"), List.of(), List.of(), CALC, UTIL);
+  }
+
+  private Path folder() {
+    return tmp.resolve("store").resolve(".code");
+  }
+
+  private CodeSigner signer() {
+    return new CodeSigner(MemoConfig.empty(), null, folder());
+  }
+
+  /** Signs a function of app.Calc, loaded anew from {@code classes}, with a new signer. */
+  private Signed sign(Path classes, String factory) {
+    CodeSigner signer = signer();
+    FunctionRef ref = FunctionRef.of(call(loader(classes), "app.Calc", factory), "apply");
+    FunctionCode code = signer.sign(ref, Optional.empty());
+    return new Signed(code, signer.walks());
+  }
+
+  private record Signed(FunctionCode code, long walks) {}
+
+  private List<Path> keptFiles() throws IOException {
+    try (Stream<Path> files = Files.list(folder())) {
+      return files.filter(f -> f.toString().endsWith(".code")).toList();
+    }
+  }
+
+  /** Recompiles Util with another source into the class directory, keeping its time if asked. */
+  private void recompileUtil(Path classes, String source, boolean keepTime) throws IOException {
+    Path file = classes.resolve("app/Util.class");
+    FileTime time = Files.getLastModifiedTime(file);
+    Path fresh = compile(tmp.resolve("fresh"), List.of(), List.of(classes), source);
+    Files.copy(fresh.resolve("app/Util.class"), file, StandardCopyOption.REPLACE_EXISTING);
+    if (keepTime) {
+      Files.setLastModifiedTime(file, time);
+    }
+  }
+
+  @Test
+  void sign_inNewProcess_withUnchangedClasses_reusesKeptWalk() throws IOException {
+    Path classes = classes();
+    Signed first = sign(classes, "function");
+    assertEquals(1, first.walks());
+    assertEquals(1, keptFiles().size());
+
+    Signed second = sign(classes, "function");
+    assertEquals(0, second.walks());
+    assertEquals(first.code().items(), second.code().items());
+    assertTrue(
+        second.code().manifest().containsKey("app.Util.offset()"),
+        second.code().manifest().toString());
+  }
+
+  @Test
+  void sign_afterIndirectlyReachedMethodChanged_walksAgain() throws IOException {
+    Path classes = classes();
+    Signed first = sign(classes, "function");
+    recompileUtil(classes, UTIL.replace("return 100;", "return 101;"), false);
+    newProcess();
+
+    Signed second = sign(classes, "function");
+    assertEquals(1, second.walks());
+    assertNotEquals(
+        first.code().manifest().get("app.Util.offset()"),
+        second.code().manifest().get("app.Util.offset()"));
+  }
+
+  @Test
+  void sign_afterMethodChangedWithItsFileTimeKept_walksAgain() throws IOException {
+    Path classes = classes();
+    sign(classes, "function");
+    // Only the content tells: same path, same modification time.
+    recompileUtil(classes, UTIL.replace("return 100;", "return 102;"), true);
+    newProcess();
+
+    assertEquals(1, sign(classes, "function").walks());
+  }
+
+  @Test
+  void sign_afterCommentOnTheSameLine_reusesKeptWalk() throws IOException {
+    Path classes = classes();
+    Signed first = sign(classes, "function");
+    recompileUtil(classes, UTIL.replace("return 100;", "return 100; // the base"), false);
+    newProcess();
+
+    Signed second = sign(classes, "function");
+    assertEquals(0, second.walks());
+    assertEquals(first.code().items(), second.code().items());
+  }
+
+  @Test
+  void sign_afterCommentMovingLines_walksAgainToTheSameSignature() throws IOException {
+    Path classes = classes();
+    Signed first = sign(classes, "function");
+    // The line numbers in the class file change, so the kept walk no longer matches its bytes;
+    // the walk, which drops them, gives the same code signature.
+    recompileUtil(classes, UTIL.replace("final class", "/** Offsets. */\nfinal class"), false);
+    newProcess();
+
+    Signed second = sign(classes, "function");
+    assertEquals(1, second.walks());
+    assertEquals(first.code().items(), second.code().items());
+    assertEquals(0, sign(classes, "function").walks(), "the walk kept its result again");
+  }
+
+  @Test
+  void sign_withCorruptedKeptFile_walksAgainAndReplacesIt() throws IOException {
+    Path classes = classes();
+    Signed first = sign(classes, "function");
+    Path kept = keptFiles().get(0);
+    byte[] bytes = Files.readAllBytes(kept);
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(kept, bytes);
+
+    Signed second = sign(classes, "function");
+    assertEquals(1, second.walks());
+    assertEquals(first.code().items(), second.code().items());
+    assertEquals(0, sign(classes, "function").walks(), "the walk replaced the damaged file");
+  }
+
+  @Test
+  void sign_withTruncatedOrEmptyKeptFile_walksAgain() throws IOException {
+    Path classes = classes();
+    Signed first = sign(classes, "function");
+    Path kept = keptFiles().get(0);
+    byte[] bytes = Files.readAllBytes(kept);
+    Files.write(kept, java.util.Arrays.copyOf(bytes, bytes.length - 1));
+    assertEquals(1, sign(classes, "function").walks());
+
+    Files.write(kept, new byte[0]);
+    Signed third = sign(classes, "function");
+    assertEquals(1, third.walks());
+    assertEquals(first.code().items(), third.code().items());
+  }
+
+  @Test
+  void sign_withKeptFileCopiedFromAnotherFunction_ignoresIt() throws IOException {
+    Path classes = classes();
+    Signed compute = sign(classes, "function");
+    Path computeFile = keptFiles().get(0);
+    Signed twice = sign(classes, "other");
+    Path twiceFile =
+        keptFiles().stream().filter(f -> !f.equals(computeFile)).findFirst().orElseThrow();
+    Files.copy(computeFile, twiceFile, StandardCopyOption.REPLACE_EXISTING);
+
+    Signed again = sign(classes, "other");
+    assertEquals(1, again.walks());
+    assertEquals(twice.code().items(), again.code().items());
+    assertNotEquals(compute.code().items(), again.code().items());
+  }
+
+  @Test
+  void sign_afterClassShadowedInAnEarlierRoot_walksAgain() throws IOException {
+    Path classes = classes();
+    Path shadow = Files.createDirectories(tmp.resolve("shadow"));
+    assertEquals(1, signFrom(shadow, classes).walks());
+    assertEquals(0, signFrom(shadow, classes).walks());
+    // Same loaders, same class path; the loader now finds another Util first.
+    Path other = compile(tmp.resolve("other"), List.of(), List.of(classes), UTIL);
+    Files.createDirectories(shadow.resolve("app"));
+    Files.copy(other.resolve("app/Util.class"), shadow.resolve("app/Util.class"));
+
+    assertEquals(1, signFrom(shadow, classes).walks());
+  }
+
+  private Signed signFrom(Path... roots) {
+    CodeSigner signer = signer();
+    FunctionRef ref = FunctionRef.of(call(loader(roots), "app.Calc", "function"), "apply");
+    FunctionCode code = signer.sign(ref, Optional.empty());
+    return new Signed(code, signer.walks());
+  }
+
+  /**
+   * Forgets when this JVM first saw the test's class files, as a new process has: otherwise a file
+   * rewritten in this JVM counts as changed after it may have been loaded, whatever its content.
+   */
+  private void newProcess() {
+    CodeSigner.FIRST_SEEN.keySet().removeIf(url -> url.contains(tmp.toUri().getPath()));
+  }
+}

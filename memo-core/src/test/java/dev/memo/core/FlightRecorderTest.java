@@ -138,7 +138,10 @@ final class FlightRecorderTest {
     assertTrue(broken.getDuration().toNanos() >= broken.getLong("computing"), broken.toString());
   }
 
-  /** A store whose looks take a while, and which adds up how long the looks took. */
+  /**
+   * A store whose looks take a while, and which adds up how long the looks took. It coordinates
+   * processes (every claim is granted at once), so a leader looks again after taking its claim.
+   */
   static final class SlowStore extends MapStore {
     final AtomicInteger looks = new AtomicInteger();
     final AtomicLong lookNanos = new AtomicLong();
@@ -146,6 +149,27 @@ final class FlightRecorderTest {
 
     SlowStore(String namespace) {
       this.namespace = namespace;
+    }
+
+    @Override
+    public java.util.Set<Capability> capabilities() {
+      java.util.EnumSet<Capability> all = java.util.EnumSet.of(Capability.CLAIMS);
+      all.addAll(super.capabilities());
+      return all;
+    }
+
+    @Override
+    public Optional<Claim> claim(String namespace, Signature key) {
+      return Optional.of(
+          new Claim() {
+            @Override
+            public boolean held() {
+              return true;
+            }
+
+            @Override
+            public void close() {}
+          });
     }
 
     @Override
@@ -181,7 +205,7 @@ final class FlightRecorderTest {
     assertEquals(1, events.size(), events.toString());
     RecordedEvent miss = events.get(0);
     assertEquals("miss", miss.getString("outcome"));
-    // The first look, and the leader's look again before it computes.
+    // The first look, and the look after the claim is taken (another process may have stored it).
     assertEquals(2, store.looks.get());
     assertTrue(miss.getLong("reading") >= store.lookNanos.get(), miss.toString());
     assertTrue(miss.getLong("computing") >= Duration.ofMillis(5).toNanos(), miss.toString());

@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.kryo5.io.Output;
 import com.esotericsoftware.kryo.kryo5.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.kryo5.serializers.EnumNameSerializer;
+import com.esotericsoftware.kryo.kryo5.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.ImmutableSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.MapSerializer;
 import dev.memo.SerdeException;
@@ -93,12 +94,16 @@ final class JdkSerializers {
   /**
    * Whether every value {@code serializer} writes takes one byte at least. Only serializers known
    * to do so answer true: the strings and boxed primitives, enums (by name), records with a
-   * component (each takes a byte at least), and this module's arrays, collections and maps (their
-   * size first).
+   * component and classes written field by field with a field (each takes a byte at least), and
+   * this module's arrays, collections and maps (their size first).
    */
   static boolean takesBytes(Serializer<?> serializer) {
     if (serializer instanceof RecordFields) {
       return ((RecordFields<?>) serializer).components() > 0;
+    }
+    if (serializer instanceof FieldSerializer) {
+      // Each field takes a byte at least: a primitive's value, or an object's class or null mark.
+      return ((FieldSerializer<?>) serializer).getFields().length > 0;
     }
     return serializer instanceof Elements
         || serializer instanceof Entries

@@ -101,8 +101,9 @@ final class KryoSharedClassTest {
     int shared = write(serde, rows).length;
     int each = write(serde, mixed).length;
 
-    // A value's class takes two bytes (a marker and its number): 200 for 100 records.
-    assertTrue(each - shared >= 190, "shared " + shared + ", each " + each);
+    // Behind its class, each record after the first takes two bytes more (a marker and the class's
+    // number in the payload): about 200 for 100 records, less the last value's difference.
+    assertTrue(each - shared >= 180, "shared " + shared + ", each " + each);
   }
 
   @Test
@@ -324,7 +325,7 @@ final class KryoSharedClassTest {
     byte[] payload = write(serde, rows);
     int size = layoutAt(payload, "java.util.LinkedHashMap") - 1;
     Output huge = new Output(8);
-    huge.writeVarInt(Integer.MAX_VALUE, true);
+    huge.writeVarInt(400_000_001, true);
     byte[] forged = replace(payload, size, 1, huge.toBytes());
 
     SerdeException refused = assertThrows(SerdeException.class, () -> read(serde, forged));
@@ -332,7 +333,7 @@ final class KryoSharedClassTest {
     assertTrue(
         refused
             .getMessage()
-            .startsWith("payload declares a map of 2147483646 elements but holds only "),
+            .startsWith("payload declares a map of 400000000 elements but holds only "),
         refused.getMessage());
   }
 

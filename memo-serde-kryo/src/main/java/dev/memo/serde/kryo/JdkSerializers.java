@@ -1,11 +1,14 @@
 package dev.memo.serde.kryo;
 
 import com.esotericsoftware.kryo.kryo5.Kryo;
+import com.esotericsoftware.kryo.kryo5.Registration;
 import com.esotericsoftware.kryo.kryo5.Serializer;
 import com.esotericsoftware.kryo.kryo5.io.Input;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 import com.esotericsoftware.kryo.kryo5.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.DefaultSerializers;
+import com.esotericsoftware.kryo.kryo5.serializers.EnumNameSerializer;
+import com.esotericsoftware.kryo.kryo5.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.ImmutableSerializer;
 import com.esotericsoftware.kryo.kryo5.serializers.MapSerializer;
 import dev.memo.SerdeException;
@@ -25,6 +28,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The serializers of the JDK collections {@link KryoRules} allows. Each declared size is checked
@@ -32,6 +36,8 @@ import java.util.TreeSet;
  * for it; each kind is read back as the same kind (a {@code List.of} list as an unmodifiable {@code
  * List.of} list, an unmodifiable view as an unmodifiable view, a {@code TreeMap} with its
  * comparator); a sorted collection whose comparator cannot be written is refused with the reason.
+ * The elements of a collection, and the keys and the values of a map, that all share one class are
+ * written after that class, once ({@link Elements}, {@link Entries}), rather than each behind it.
  *
  * <p>Serializers are owned by one Kryo instance and so used by one thread at a time.
  */
@@ -58,10 +64,300 @@ final class JdkSerializers {
   }
 
   /**
+   * The layout byte of a non-empty collection: each element behind its class, as Kryo writes it.
+   */
+  static final int EACH_CLASS = 0;
+
+  /** The layout byte of a non-empty collection: one class, then every element without it. */
+  static final int ONE_CLASS = 1;
+
+  /** Of a map's layout byte: one class, then every key without it. */
+  static final int ONE_KEY_CLASS = 1;
+
+  /** Of a map's layout byte: one class, then every value without it. */
+  static final int ONE_VALUE_CLASS = 2;
+
+  /**
+   * Returns the serializer the values of {@code type} are written with when they share that class,
+   * or null if they are written each behind its class: when the class is not allowed (refused by
+   * the registration, with the reason), or when its serializer may write a value in no bytes.
+   * Behind its class a value takes a byte at least, so the elements a payload declares are always
+   * bounded by the bytes it holds ({@link BoundedInput#requireCount}); a class whose values may
+   * take none (a record without components, a stateless comparator) would let a few bytes declare
+   * any number of them.
+   */
+  static @Nullable Serializer<?> sharedSerializer(Kryo kryo, Class<?> type) {
+    Serializer<?> serializer = kryo.getRegistration(type).getSerializer();
+    return takesBytes(serializer) ? serializer : null;
+  }
+
+  /**
+   * Whether every value {@code serializer} writes takes one byte at least. Only serializers known
+   * to do so answer true: the strings and boxed primitives, enums (by name), records with a
+   * component and classes written field by field with a field (each takes a byte at least), and
+   * this module's arrays, collections and maps (their size first).
+   */
+  static boolean takesBytes(Serializer<?> serializer) {
+    if (serializer instanceof RecordFields) {
+      return ((RecordFields<?>) serializer).components() > 0;
+    }
+    if (serializer instanceof FieldSerializer) {
+      // Each field takes a byte at least: a primitive's value, or an object's class or null mark.
+      return ((FieldSerializer<?>) serializer).getFields().length > 0;
+    }
+    return serializer instanceof Elements
+        || serializer instanceof Entries
+        || serializer instanceof CheckedArray
+        || serializer instanceof EnumNameSerializer
+        || serializer instanceof DefaultSerializers.StringSerializer
+        || serializer instanceof DefaultSerializers.IntSerializer
+        || serializer instanceof DefaultSerializers.LongSerializer
+        || serializer instanceof DefaultSerializers.DoubleSerializer
+        || serializer instanceof DefaultSerializers.FloatSerializer
+        || serializer instanceof DefaultSerializers.BooleanSerializer
+        || serializer instanceof DefaultSerializers.ByteSerializer
+        || serializer instanceof DefaultSerializers.CharSerializer
+        || serializer instanceof DefaultSerializers.ShortSerializer
+        || serializer instanceof DefaultSerializers.BigIntegerSerializer
+        || serializer instanceof DefaultSerializers.BigDecimalSerializer
+        || serializer instanceof DefaultSerializers.UUIDSerializer;
+  }
+
+  /**
+   * Reads the class a collection's elements, or a map's keys or values, share, and returns its
+   * registration; refuses a class this serde never writes so (its allow rule is applied by the
+   * class resolver, before the class is initialized).
+   *
+   * @throws SerdeException if the payload gives no class, or one whose values may take no bytes
+   */
+  @SuppressWarnings("rawtypes")
+  static Registration readShared(Kryo kryo, Input input, String what) {
+    Registration registration = kryo.readClass(input);
+    if (registration == null) {
+      throw new SerdeException(
+          "payload gives "
+              + what
+              + " the class null, which this serde never writes; it is corrupt");
+    }
+    if (!takesBytes(registration.getSerializer())) {
+      throw new SerdeException(
+          "payload gives "
+              + what
+              + " the one class "
+              + registration.getType().getName()
+              + ", whose values may take no bytes, which this serde never writes; it is corrupt");
+    }
+    return registration;
+  }
+
+  /** Reads one value of a shared class, which must take one byte of the payload at least. */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  static Object readOne(Kryo kryo, Input input, Registration shared, String what) {
+    int at = input.position();
+    Object value = kryo.readObject(input, shared.getType(), shared.getSerializer());
+    if (input.position() == at) {
+      throw new SerdeException("payload gives " + what + " a value of no bytes; it is corrupt");
+    }
+    return value;
+  }
+
+  /**
+   * A collection as its size plus one (zero: null), the kind's header, then, when it has elements,
+   * a layout byte: {@link #ONE_CLASS} when every element is of one class whose values take bytes
+   * ({@link #sharedSerializer}), which follows once, and then the elements without it; {@link
+   * #EACH_CLASS} otherwise (a null element, or elements of several classes), and then each element
+   * behind its class.
+   *
+   * @param <T> the collection type
+   */
+  abstract static class Elements<T extends Collection> extends CollectionSerializer<T> {
+    @Override
+    @SuppressWarnings("unchecked")
+    public void write(Kryo kryo, Output output, T collection) {
+      if (collection == null) {
+        output.writeByte(0);
+        return;
+      }
+      int size = collection.size();
+      output.writeVarInt(size + 1, true);
+      writeHeader(kryo, output, collection);
+      if (size == 0) {
+        return;
+      }
+      Class<?> type = null;
+      for (Object element : collection) {
+        if (element == null) {
+          type = null;
+          break;
+        }
+        if (type == null) {
+          type = element.getClass();
+        } else if (element.getClass() != type) {
+          type = null;
+          break;
+        }
+      }
+      Serializer shared = type == null ? null : sharedSerializer(kryo, type);
+      if (shared == null) {
+        output.writeByte(EACH_CLASS);
+        for (Object element : collection) {
+          kryo.writeClassAndObject(output, element);
+        }
+        return;
+      }
+      output.writeByte(ONE_CLASS);
+      kryo.writeClass(output, type);
+      for (Object element : collection) {
+        kryo.writeObject(output, element, shared);
+      }
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public T read(Kryo kryo, Input input, Class<? extends T> type) {
+      int length = input.readVarInt(true);
+      if (length == 0) {
+        return null;
+      }
+      length--;
+      T collection = create(kryo, input, type, length); // checks the length against the bytes
+      if (length == 0) {
+        return collection;
+      }
+      int layout = input.readByte();
+      if (layout == ONE_CLASS) {
+        Registration shared = readShared(kryo, input, "a collection's elements");
+        for (int i = 0; i < length; i++) {
+          collection.add(readOne(kryo, input, shared, "a collection's element"));
+        }
+      } else if (layout == EACH_CLASS) {
+        for (int i = 0; i < length; i++) {
+          collection.add(kryo.readClassAndObject(input));
+        }
+      } else {
+        throw new SerdeException(
+            "payload gives a collection the layout "
+                + layout
+                + ", which this serde does not write; it is corrupt");
+      }
+      return collection;
+    }
+  }
+
+  /**
+   * A map as its size plus one (zero: null), the kind's header, then, when it has entries, a layout
+   * byte of two bits: {@link #ONE_KEY_CLASS} when every key is of one class whose values take bytes
+   * ({@link #sharedSerializer}), which follows once, {@link #ONE_VALUE_CLASS} likewise for the
+   * values; then each entry's key and value, each behind its class unless its class was shared.
+   *
+   * @param <T> the map type
+   */
+  abstract static class Entries<T extends Map> extends MapSerializer<T> {
+    @Override
+    @SuppressWarnings("unchecked")
+    public void write(Kryo kryo, Output output, T map) {
+      if (map == null) {
+        output.writeByte(0);
+        return;
+      }
+      int size = map.size();
+      output.writeVarInt(size + 1, true);
+      writeHeader(kryo, output, map);
+      if (size == 0) {
+        return;
+      }
+      Class<?> keyType = null;
+      Class<?> valueType = null;
+      boolean keys = true;
+      boolean values = true;
+      for (Map.Entry<?, ?> entry : ((Map<?, ?>) map).entrySet()) {
+        Object key = entry.getKey();
+        Object value = entry.getValue();
+        if (keys) {
+          if (key == null || (keyType != null && key.getClass() != keyType)) {
+            keys = false;
+          } else {
+            keyType = key.getClass();
+          }
+        }
+        if (values) {
+          if (value == null || (valueType != null && value.getClass() != valueType)) {
+            values = false;
+          } else {
+            valueType = value.getClass();
+          }
+        }
+        if (!keys && !values) {
+          break;
+        }
+      }
+      Serializer keyShared = keys ? sharedSerializer(kryo, keyType) : null;
+      Serializer valueShared = values ? sharedSerializer(kryo, valueType) : null;
+      output.writeByte(
+          (keyShared == null ? 0 : ONE_KEY_CLASS) | (valueShared == null ? 0 : ONE_VALUE_CLASS));
+      if (keyShared != null) {
+        kryo.writeClass(output, keyType);
+      }
+      if (valueShared != null) {
+        kryo.writeClass(output, valueType);
+      }
+      for (Map.Entry<?, ?> entry : ((Map<?, ?>) map).entrySet()) {
+        if (keyShared == null) {
+          kryo.writeClassAndObject(output, entry.getKey());
+        } else {
+          kryo.writeObject(output, entry.getKey(), keyShared);
+        }
+        if (valueShared == null) {
+          kryo.writeClassAndObject(output, entry.getValue());
+        } else {
+          kryo.writeObject(output, entry.getValue(), valueShared);
+        }
+      }
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public T read(Kryo kryo, Input input, Class<? extends T> type) {
+      int length = input.readVarInt(true);
+      if (length == 0) {
+        return null;
+      }
+      length--;
+      T map = create(kryo, input, type, length); // checks the length against the bytes
+      if (length == 0) {
+        return map;
+      }
+      int layout = input.readByte();
+      if ((layout & ~(ONE_KEY_CLASS | ONE_VALUE_CLASS)) != 0) {
+        throw new SerdeException(
+            "payload gives a map the layout "
+                + layout
+                + ", which this serde does not write; it is corrupt");
+      }
+      Registration keys =
+          (layout & ONE_KEY_CLASS) == 0 ? null : readShared(kryo, input, "a map's keys");
+      Registration values =
+          (layout & ONE_VALUE_CLASS) == 0 ? null : readShared(kryo, input, "a map's values");
+      for (int i = 0; i < length; i++) {
+        Object key =
+            keys == null
+                ? kryo.readClassAndObject(input)
+                : readOne(kryo, input, keys, "a map's key");
+        Object value =
+            values == null
+                ? kryo.readClassAndObject(input)
+                : readOne(kryo, input, values, "a map's value");
+        map.put(key, value);
+      }
+      return map;
+    }
+  }
+
+  /**
    * {@code ArrayList}, {@code LinkedList}, {@code ArrayDeque}, {@code HashSet}, {@code
    * LinkedHashSet}.
    */
-  static final class CheckedCollection extends CollectionSerializer<Collection<Object>> {
+  static final class CheckedCollection extends Elements<Collection<Object>> {
     @Override
     protected Collection<Object> create(
         Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
@@ -79,7 +375,7 @@ final class JdkSerializers {
   }
 
   /** {@code HashMap}, {@code LinkedHashMap}. */
-  static final class CheckedMap extends MapSerializer<Map<Object, Object>> {
+  static final class CheckedMap extends Entries<Map<Object, Object>> {
     @Override
     protected Map<Object, Object> create(
         Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
@@ -100,32 +396,34 @@ final class JdkSerializers {
   }
 
   /** {@code TreeMap}, with its comparator. */
-  static final class SortedMapSerializer extends DefaultSerializers.TreeMapSerializer {
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  static final class SortedMapSerializer extends Entries<TreeMap> {
     @Override
     protected void writeHeader(Kryo kryo, Output output, TreeMap map) {
       requireWritable(kryo, map.comparator(), "TreeMap");
-      super.writeHeader(kryo, output, map);
+      kryo.writeClassAndObject(output, map.comparator());
     }
 
     @Override
     protected TreeMap create(Kryo kryo, Input input, Class<? extends TreeMap> type, int size) {
       BoundedInput.of(input).requireCount(size, 2, "a map");
-      return super.create(kryo, input, TreeMap.class, size);
+      return new TreeMap((Comparator) kryo.readClassAndObject(input));
     }
   }
 
   /** {@code TreeSet}, with its comparator. */
-  static final class SortedSetSerializer extends DefaultSerializers.TreeSetSerializer {
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  static final class SortedSetSerializer extends Elements<TreeSet> {
     @Override
     protected void writeHeader(Kryo kryo, Output output, TreeSet set) {
       requireWritable(kryo, set.comparator(), "TreeSet");
-      super.writeHeader(kryo, output, set);
+      kryo.writeClassAndObject(output, set.comparator());
     }
 
     @Override
     protected TreeSet create(Kryo kryo, Input input, Class<? extends TreeSet> type, int size) {
       BoundedInput.of(input).requireCount(size, 1, "a collection");
-      return super.create(kryo, input, TreeSet.class, size);
+      return new TreeSet((Comparator) kryo.readClassAndObject(input));
     }
   }
 
@@ -153,7 +451,7 @@ final class JdkSerializers {
   }
 
   /** A list or set kind of {@link Kind}: its elements in order, then the same kind again. */
-  static final class View extends CollectionSerializer<Collection<Object>> {
+  static final class View extends Elements<Collection<Object>> {
     private final Kind kind;
 
     View(Kind kind) {
@@ -218,7 +516,7 @@ final class JdkSerializers {
   }
 
   /** A map kind of {@link Kind}. */
-  static final class MapView extends MapSerializer<Map<Object, Object>> {
+  static final class MapView extends Entries<Map<Object, Object>> {
     private final Kind kind;
 
     MapView(Kind kind) {

@@ -18,7 +18,9 @@ import java.util.zip.CRC32;
  *
  * <pre>
  * 'k' 'y'                       two marker bytes
- * FORMAT                        one byte: this module's layout of the payload, 1
+ * FORMAT                        one byte: this module's layout of the payload, 2 (since a
+ *                               collection's or map's elements sharing a class are written
+ *                               after that class, once: {@link JdkSerializers.Elements})
  * n, version                    one byte n, then n ASCII bytes: the Kryo version ("5.6.2")
  * kind                          one byte: GRAPH (0) a Kryo object graph follows (class by name,
  *                               then the object), RAW (1) memo-serde-java's raw value follows
@@ -32,7 +34,7 @@ import java.util.zip.CRC32;
 final class KryoFormat {
   static final int MARKER_0 = 'k';
   static final int MARKER_1 = 'y';
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
   static final int GRAPH = 0;
   static final int RAW = 1;
 

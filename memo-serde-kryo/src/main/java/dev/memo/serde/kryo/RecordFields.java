@@ -100,6 +100,11 @@ final class RecordFields<T> extends Serializer<T> {
     }
   }
 
+  /** The number of the record's components. */
+  int components() {
+    return types.length;
+  }
+
   /** A handle (Kryo, Input) to the component's value, typed to the component. */
   private static MethodHandle readerOf(MethodHandles.Lookup lookup, Component c)
       throws ReflectiveOperationException {

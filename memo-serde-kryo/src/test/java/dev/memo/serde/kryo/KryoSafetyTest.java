@@ -190,11 +190,11 @@ final class KryoSafetyTest {
   @Test
   void read_declaredCollectionSizeBeyondThePayload_throwsSerdeException() throws IOException {
     byte[] payload = write(kryo(), new ArrayList<>(List.of(1, 2, 3)));
-    // After the class name and its 4-byte shape: the same-type flag with the size plus one.
+    // After the class name and its 4-byte shape: the size plus one.
     byte[] name = kryoAscii("java.util.ArrayList");
     int at = indexOf(payload, name) + name.length + 4;
     Output huge = new Output(8);
-    huge.writeVarIntFlag(true, 400_000_001, true);
+    huge.writeVarInt(400_000_001, true);
     byte[] forged = replace(payload, at, 1, huge.toBytes());
 
     SerdeException refused = assertThrows(SerdeException.class, () -> read(kryo(), forged));
@@ -310,8 +310,8 @@ final class KryoSafetyTest {
 
     assertEquals("5.6.2", KryoFormat.KRYO_VERSION, "read from the kryo5 jar's manifest");
     assertEquals(
-        "payload was written by Kryo 5.5.0 in format 1, and this is Kryo 5.6.2 in"
-            + " format 1; the entry is stale and must be recomputed",
+        "payload was written by Kryo 5.5.0 in format 2, and this is Kryo 5.6.2 in"
+            + " format 2; the entry is stale and must be recomputed",
         stale.getMessage());
   }
 

@@ -34,7 +34,35 @@ final class ObjectTier {
   static final long DEFAULT_MAX_BYTES = 64L << 20;
   static final int DEFAULT_MAX_ENTRIES = 10_000;
 
-  private record Key(Store store, String namespace, Signature signature) {}
+  /**
+   * A kept result's key: store, namespace and signature. A class rather than a record: a record's
+   * equals and hashCode are bootstrapped through {@code java.lang.runtime.ObjectMethods} on first
+   * use, some fifty classes a new process's first hit would load for one hash.
+   */
+  private static final class Key {
+    final Store store;
+    final String namespace;
+    final Signature signature;
+
+    Key(Store store, String namespace, Signature signature) {
+      this.store = store;
+      this.namespace = namespace;
+      this.signature = signature;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Key k
+          && store.equals(k.store)
+          && namespace.equals(k.namespace)
+          && signature.equals(k.signature);
+    }
+
+    @Override
+    public int hashCode() {
+      return (store.hashCode() * 31 + namespace.hashCode()) * 31 + signature.hashCode();
+    }
+  }
 
   /** A kept result: converted, or in copy mode its bytes. */
   private static final class Held {
@@ -198,7 +226,7 @@ final class ObjectTier {
   /** Drops every result kept for this store. */
   void forget(Store store) {
     if (cache != null) {
-      cache.asMap().keySet().removeIf(k -> k.store() == store);
+      cache.asMap().keySet().removeIf(k -> k.store == store);
     }
   }
 
@@ -212,7 +240,7 @@ final class ObjectTier {
   /** Drops every result kept for a function's namespace in this store. */
   void forget(Store store, String namespace) {
     if (cache != null) {
-      cache.asMap().keySet().removeIf(k -> k.store() == store && k.namespace().equals(namespace));
+      cache.asMap().keySet().removeIf(k -> k.store == store && k.namespace.equals(namespace));
     }
   }
 

@@ -58,26 +58,40 @@ public final class ZstdCompression implements Compression {
     // Enough idle contexts for the threads that typically write or read at once; a burst beyond
     // creates more, and frees them when they come back to a full pool.
     int maxIdle = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
-    this.compressors = new Pool<>(Compressor::new, maxIdle);
-    this.decompressors = new Pool<>(Decompressor::new, maxIdle);
+    // The native library is loaded by the first context, not here: a payload below the minimum is
+    // stored and read without one, and a process that only reads such payloads never unpacks it.
+    this.compressors =
+        new Pool<>(
+            () -> {
+              NativeLibrary.require();
+              return new Compressor();
+            },
+            maxIdle);
+    this.decompressors =
+        new Pool<>(
+            () -> {
+              NativeLibrary.require();
+              return new Decompressor();
+            },
+            maxIdle);
   }
 
   /**
    * Returns the zstd compression configured by {@code memo.serde.zstd.level} and {@code
-   * memo.serde.zstd.min-size}, with its own pool of contexts, loading zstd-jni's native library
-   * first.
+   * memo.serde.zstd.min-size}, with its own pool of contexts. zstd-jni's native library is loaded
+   * by the first compression or decompression (here only when the level is set, to check it).
    *
    * @param config the configuration scoped to {@code memo.serde.zstd}
    * @return the compression, not null; thread-safe
    * @throws dev.memo.MemoConfigurationException if the level or the minimum size is invalid,
    *     quoting the key and the value
-   * @throws dev.memo.MemoException if the native library cannot be loaded on this platform, naming
-   *     the platform and the ways out
+   * @throws dev.memo.MemoException if the level is set and the native library cannot be loaded on
+   *     this platform, naming the platform and the ways out (otherwise the first compression or
+   *     decompression throws it)
    */
   public static Compression of(dev.memo.MemoConfig config) {
     int level = ZstdSerdeProvider.level(config);
     int minSize = ZstdSerdeProvider.minSize(config);
-    NativeLibrary.require();
     return new ZstdCompression(level, minSize);
   }
 

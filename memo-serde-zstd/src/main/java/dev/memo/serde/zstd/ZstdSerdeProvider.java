@@ -28,7 +28,10 @@ import java.util.Set;
  *       java-gzip}: see {@link AllowListFilter}.
  * </ul>
  *
- * <p>Thread-safe; constructing it does nothing, and {@link #create} loads the native library.
+ * <p>Thread-safe; constructing it does nothing. zstd-jni's native library is loaded when the first
+ * payload is compressed or decompressed (or by {@link #create} when {@code memo.serde.zstd.level}
+ * is set, to check it), not before: a process whose hits read only small payloads, stored
+ * uncompressed, never unpacks it.
  */
 public final class ZstdSerdeProvider implements SerdeProvider {
   /** The key of the zstd level, relative to {@code memo.serde.zstd}. */
@@ -84,13 +87,13 @@ public final class ZstdSerdeProvider implements SerdeProvider {
    * @return a new serde
    * @throws dev.memo.MemoConfigurationException if the level, the minimum size or a {@code
    *     memo.serde.java.*} value is invalid, quoting the key and the value
-   * @throws dev.memo.MemoException if zstd-jni's native library cannot be loaded on this platform,
-   *     naming the platform and the ways out
+   * @throws dev.memo.MemoException if {@code memo.serde.zstd.level} is set and zstd-jni's native
+   *     library cannot be loaded on this platform, naming the platform and the ways out (without
+   *     the level, the serde's first compression or decompression throws it)
    */
   @Override
   public Serde create(MemoConfig config) {
     AllowListFilter filter = AllowListFilter.of(config);
-    NativeLibrary.require();
     return new ZstdSerde(filter, new ZstdCompression(level(config), minSize(config)));
   }
 
@@ -99,6 +102,7 @@ public final class ZstdSerdeProvider implements SerdeProvider {
     if (raw == null) {
       return DEFAULT_LEVEL;
     }
+    NativeLibrary.require(); // zstd-jni reports its levels from the native library
     int min = Zstd.minCompressionLevel();
     int max = Zstd.maxCompressionLevel();
     try {

@@ -1,6 +1,7 @@
 package dev.memo.core;
 
 import dev.memo.MemoConfig;
+import dev.memo.MemoException;
 import dev.memo.SerdeException;
 import dev.memo.Signature;
 import dev.memo.StoreException;
@@ -154,6 +155,22 @@ final class Entries {
       warnings.once(
           "read:" + h.id + ":" + e.getClass().getName(),
           "cannot read entry " + key + " of \"" + h.id + "\"; computing it instead",
+          e);
+      return Lookup.BROKEN;
+    } catch (MemoException e) {
+      // The serde cannot read here (its native library does not load on this machine): the entry
+      // may be good for every other process of a shared store, so it is left in place.
+      h.counters.loadFailure();
+      warnings.once(
+          "serde-failure:" + h.id + ":" + e.getClass().getName(),
+          "cannot read entry "
+              + key
+              + " of \""
+              + h.id
+              + "\" ("
+              + e.getMessage()
+              + "); computing it"
+              + " instead and leaving the entry in place",
           e);
       return Lookup.BROKEN;
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.memo.serde.java;
 
+import dev.memo.MemoException;
 import dev.memo.SerdeException;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -192,6 +193,11 @@ public final class JavaSerialization {
       }
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       source.rethrowFailure();
+      if (e instanceof MemoException && !(e instanceof SerdeException)) {
+        // Not the payload's fault (a compression whose native library cannot load): the entry may
+        // be good, so it is not reported as corrupt.
+        throw (MemoException) e;
+      }
       throw readFailure(recorder, e);
     } catch (StackOverflowError e) {
       source.rethrowFailure();

@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.kryo5.Kryo;
 import com.esotericsoftware.kryo.kryo5.KryoException;
 import com.esotericsoftware.kryo.kryo5.io.Output;
 import com.esotericsoftware.kryo.kryo5.util.Pool;
+import dev.memo.MemoException;
 import dev.memo.SerdeException;
 import dev.memo.serde.java.Compression;
 import dev.memo.serde.java.JavaSerialization;
@@ -207,6 +208,11 @@ final class KryoSerde implements Serde {
       return value;
     } catch (RuntimeException e) {
       source.rethrowFailure();
+      if (e instanceof MemoException && !(e instanceof SerdeException)) {
+        // Not the payload's fault (a compression whose native library cannot load): the entry may
+        // be good, so it is not reported as corrupt.
+        throw e;
+      }
       throw readFailure(e);
     } catch (IOException e) {
       source.rethrowFailure();

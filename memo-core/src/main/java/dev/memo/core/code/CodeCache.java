@@ -3,6 +3,7 @@ package dev.memo.core.code;
 import dev.memo.core.code.Locations.Kind;
 import dev.memo.core.code.Locations.Location;
 import dev.memo.core.sign.CanonicalEncoder;
+import dev.memo.spi.support.RegularFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,6 +14,8 @@ import java.lang.System.Logger.Level;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -75,7 +78,15 @@ final class CodeCache {
   /** The folder under the store's folder. */
   static final String FOLDER = ".code";
 
-  private static final String SUFFIX = ".code";
+  /** Every kept walk's file name ends with this; a file being written is hidden and ends .tmp. */
+  static final String SUFFIX = ".code";
+
+  /**
+   * A file used again has its modification time set to now, at most this often, so that a store's
+   * age bound removes only the walks no process used for that long.
+   */
+  static final long TOUCH_MILLIS = 3_600_000;
+
   private static final int MAGIC = 0x6d656d43; // "memC"
   private static final int FORMAT = 1;
   private static final int MAX_BYTES = 16 << 20;
@@ -151,6 +162,8 @@ final class CodeCache {
       FunctionCode code = check(key, bytes, ref, include, ignoredFields, encoders);
       if (code == null) {
         LOG.log(Level.DEBUG, () -> "code cache " + file + " no longer holds; walking the code");
+      } else {
+        touch(file);
       }
       return code;
     } catch (IOException | RuntimeException e) {
@@ -158,6 +171,58 @@ final class CodeCache {
       LOG.log(Level.DEBUG, () -> "code cache " + file + " is unusable (" + e + "); walking");
       return null;
     }
+  }
+
+  /**
+   * Sets a used file's modification time to now when it is older than {@link #TOUCH_MILLIS}; a
+   * failure (a read-only store) only leaves it looking older. Never through a link.
+   */
+  private static void touch(Path file) {
+    try {
+      long now = System.currentTimeMillis();
+      BasicFileAttributes a =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (a.lastModifiedTime().toMillis() < now - TOUCH_MILLIS) {
+        RegularFiles.setLastModifiedTime(file, FileTime.fromMillis(now));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, () -> "cannot record the use of " + file + ": " + e);
+    }
+  }
+
+  /**
+   * Removes every kept walk and temporary file from a cache's folder, and the folder once empty.
+   * Nothing is followed: a link where the folder belongs is left alone (memo never writes through
+   * it), and so is anything in the folder that is not a file of memo's.
+   *
+   * @param folder such as {@code .memo/.code}; absent is fine
+   * @return how many kept walks were removed
+   * @throws IOException if the folder cannot be listed or a file removed
+   */
+  static long clear(Path folder) throws IOException {
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      return 0;
+    }
+    long removed = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        boolean temp = name.startsWith(".") && name.endsWith(".tmp");
+        if ((temp || name.endsWith(SUFFIX)) && !Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+          if (Files.deleteIfExists(f) && !temp) {
+            removed++;
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return removed; // removed meanwhile
+    }
+    try {
+      Files.deleteIfExists(folder);
+    } catch (DirectoryNotEmptyException e) {
+      // A walk kept meanwhile, or a file that is not memo's: the folder stays.
+    }
+    return removed;
   }
 
   private static byte @Nullable [] read(Path file) throws IOException {

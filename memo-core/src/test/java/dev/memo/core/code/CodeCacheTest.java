@@ -240,6 +240,49 @@ class CodeCacheTest {
     return new Signed(code, signer.walks());
   }
 
+  @Test
+  void sign_reusingAKeptWalkWrittenLongAgo_marksItUsed() throws IOException {
+    Path classes = classes();
+    sign(classes, "function");
+    Path file = keptFiles().get(0);
+    long longAgo = System.currentTimeMillis() - 10L * 24 * 3_600_000;
+    Files.setLastModifiedTime(file, FileTime.fromMillis(longAgo));
+
+    assertEquals(0, sign(classes, "function").walks());
+    long used = Files.getLastModifiedTime(file).toMillis();
+    assertTrue(
+        used > System.currentTimeMillis() - CodeCache.TOUCH_MILLIS,
+        "a store's age bound must see the walk as used: " + used);
+  }
+
+  @Test
+  void sign_withCodeCacheOff_keepsNothing_andWalksInEachProcess() {
+    Path classes = classes();
+    MemoConfig off = MemoConfig.of(java.util.Map.of(MemoConfig.CODE_CACHE, "false"));
+    for (int run = 0; run < 2; run++) {
+      CodeSigner signer = new CodeSigner(off, null, folder());
+      signer.sign(
+          FunctionRef.of(call(loader(classes), "app.Calc", "function"), "apply"), Optional.empty());
+      assertEquals(1, signer.walks());
+    }
+    assertTrue(Files.notExists(folder()));
+  }
+
+  @Test
+  void clearKept_removesWalksAndTemporaryFiles_andLeavesOtherFiles() throws IOException {
+    Path classes = classes();
+    sign(classes, "function");
+    sign(classes, "other");
+    Files.writeString(folder().resolve(".abc.code.1234.tmp"), "half");
+    assertEquals(2, CodeSigner.clearKept(folder().getParent()));
+    assertTrue(Files.notExists(folder()));
+    assertEquals(1, sign(classes, "function").walks());
+
+    Files.writeString(folder().resolve("notes.txt"), "not memo's");
+    assertEquals(1, CodeSigner.clearKept(folder().getParent()));
+    assertEquals(List.of(folder().resolve("notes.txt")), Files.list(folder()).toList());
+  }
+
   /**
    * Forgets when this JVM first saw the test's class files, as a new process has: otherwise a file
    * rewritten in this JVM counts as changed after it may have been loaded, whatever its content.

@@ -58,7 +58,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>every jar it located (libraries, included jars) has the size and modification time it had,
  *       and was last modified at least two seconds before the file was written, so that a jar
  *       rewritten within the clock's granularity is not taken for the one hashed;
- *   <li>every class directory or jar it read for subtypes has the digest of its class files it had;
+ *   <li>every class directory or jar it read for subtypes has the digest of its class files it had:
+ *       not read again when the statistics of its class files (names, sizes, modification and
+ *       status-change times, file numbers: {@link RootDigests#stats}) are those recorded, which
+ *       were taken, before the contents were digested again to confirm them, of files last changed
+ *       at least two seconds earlier; where the file system keeps no status-change time, always
+ *       read;
  *   <li>every class-path resource it read has the same content.
  * </ul>
  *
@@ -88,7 +93,7 @@ final class CodeCache {
   static final long TOUCH_MILLIS = 3_600_000;
 
   private static final int MAGIC = 0x6d656d43; // "memC"
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
   private static final int MAX_BYTES = 16 << 20;
   private static final int DIGEST_BYTES = 32;
 
@@ -298,7 +303,12 @@ final class CodeCache {
     }
     for (int i = 0, n = in.count(); i < n; i++) {
       Path root = Path.of(in.string());
-      if (!in.string().equals(RootDigests.of(root, (name, b) -> {}))) {
+      String digest = in.string();
+      String stats = in.string();
+      if (!stats.isEmpty() && stats.equals(RootDigests.stats(root, Long.MAX_VALUE))) {
+        continue; // no class file of it changed since its contents were digested
+      }
+      if (!digest.equals(RootDigests.of(root, (name, b) -> {}))) {
         return null;
       }
     }
@@ -425,8 +435,16 @@ final class CodeCache {
     Map<Path, String> roots = new TreeMap<>(facts.hierarchyRoots());
     out.writeInt(roots.size());
     for (Map.Entry<Path, String> e : roots.entrySet()) {
+      // The statistics first, then the contents again: a file rewritten after the walk read it
+      // either fails the comparison here (nothing is kept) or changed its statistics since.
+      long statted = System.currentTimeMillis();
+      String stats = RootDigests.stats(e.getKey(), statted - RACY_MILLIS);
+      if (stats != null && !RootDigests.of(e.getKey(), (name, b) -> {}).equals(e.getValue())) {
+        return null; // changed since the walk
+      }
       string(out, e.getKey().toString());
       string(out, e.getValue());
+      string(out, stats == null ? "" : stats);
     }
     out.writeInt(code.items().size());
     for (CodeItem item : code.items()) {

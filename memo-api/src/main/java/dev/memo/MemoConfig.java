@@ -85,6 +85,14 @@ public final class MemoConfig {
   public static final String CODE_IGNORE_FIELDS = "memo.code.ignore-fields";
 
   /**
+   * {@code memo.code.cache}: whether a function's walked code is kept across runs in the store's
+   * folder ({@code <folder>/.code}), so that a new process whose code did not change signs it
+   * without reading bytecode; {@code true} by default. {@code false} keeps the walk in the process
+   * only. Nothing is kept either with an integrity key or for a store without a local folder.
+   */
+  public static final String CODE_CACHE = "memo.code.cache";
+
+  /**
    * {@code memo.immutability}: {@code strict} (the default) hands results out in an immutable form
    * and fails, naming the type, for a result memo cannot make immutable; {@code copy} hands such a
    * result out as a fresh deserialized copy on every call instead.

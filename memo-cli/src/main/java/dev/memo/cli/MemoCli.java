@@ -403,7 +403,7 @@ public final class MemoCli implements Callable<Integer> {
         description = "the function, as memo ls shows it")
     String function;
 
-    @Option(names = "--all", description = "every function's entries, and memo's own records")
+    @Option(names = "--all", description = "every entry, memo's own records and kept code")
     boolean all;
 
     @Override

@@ -147,7 +147,7 @@ final class MemoCliTest {
             "                  [-D=<key=value>]... [<function>]",
             "Removes every entry of a function, or with --all of the whole store.",
             "      [<function>]           the function, as memo ls shows it",
-            "      --all                  every function's entries, and memo's own records",
+            "      --all                  every entry, memo's own records and kept code",
             "  -D, --config=<key=value>   a memo configuration value, such as -D memo.store.",
             "                               directory.max-bytes=10GiB",
             "      --dir=<path>           the folder of a directory or chronicle store",
@@ -312,11 +312,14 @@ final class MemoCliTest {
     writeEntries("directory", 3, 2);
     long files = entryFiles();
     assertTrue(files > 5, "five entries of calls and the records explain keeps: " + files);
+    Path kept = Files.createDirectories(dir().resolve(".code")).resolve("0a1b.code");
+    Files.writeString(kept, "a function's walked code");
     Run r = run("clear", "--dir", dir().toString(), "--all");
     assertEquals(0, r.code(), r.err());
     assertEquals(
         "removed " + files + " entries from the directory store" + System.lineSeparator(), r.out());
     assertEquals(0, entryFiles());
+    assertFalse(Files.exists(dir().resolve(".code")), "the kept code goes too");
     assertFalse(contains("directory", 1));
   }
 

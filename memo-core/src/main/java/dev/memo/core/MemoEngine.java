@@ -14,7 +14,6 @@ import dev.memo.core.config.ProviderSelector;
 import dev.memo.core.entry.EntryIntegrity;
 import dev.memo.core.sign.CanonicalEncoder;
 import dev.memo.core.sign.TypeSigners;
-import dev.memo.core.store.StoreFolder;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
 import dev.memo.spi.Signer;
@@ -105,7 +104,7 @@ final class MemoEngine implements Engine {
     if (integrity.keyed()) {
       return null;
     }
-    return StoreFolder.of(store).map(f -> f.resolve(CodeSigner.CACHE_FOLDER)).orElse(null);
+    return store.folder().map(f -> f.resolve(CodeSigner.CACHE_FOLDER)).orElse(null);
   }
 
   private MissRecords missRecords(Store s) {

@@ -4,6 +4,7 @@ import dev.memo.Explanation;
 import dev.memo.MemoConfig;
 import dev.memo.Signature;
 import dev.memo.StoreException;
+import dev.memo.core.code.CodeSigner;
 import dev.memo.core.config.ConfigLoader;
 import dev.memo.core.config.ProviderSelector;
 import dev.memo.core.entry.CorruptEntryException;
@@ -522,10 +523,11 @@ public final class StoreAdmin implements AutoCloseable {
 
   /**
    * Removes every entry of the store: every function's, and memo's own records too (those {@code
-   * explain} compares a miss with). Entries written while it runs may survive. Quarantined entries
-   * stay; {@code prune} with an age removes old ones.
+   * explain} compares a miss with), and the walked code kept in the store's folder ({@code .code}),
+   * so that the next run walks each function's code again. Entries written while it runs may
+   * survive. Quarantined entries stay; {@code prune} with an age removes old ones.
    *
-   * @return how many entries were removed
+   * @return how many entries were removed (kept code is not counted)
    * @throws StoreException if the store cannot list or remove entries
    */
   public long clearAll() {
@@ -538,6 +540,20 @@ public final class StoreAdmin implements AutoCloseable {
             "cannot clear the "
                 + store.name()
                 + " store: "
+                + e
+                + "; check that it is readable and writable",
+            e);
+      }
+    }
+    Optional<Path> folder = store.folder();
+    if (folder.isPresent()) {
+      try {
+        CodeSigner.clearKept(folder.get());
+      } catch (IOException e) {
+        throw new StoreException(
+            "cannot remove the code kept in "
+                + folder.get().resolve(CodeSigner.CACHE_FOLDER)
+                + ": "
                 + e
                 + "; check that it is readable and writable",
             e);

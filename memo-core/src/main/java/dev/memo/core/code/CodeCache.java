@@ -3,6 +3,7 @@ package dev.memo.core.code;
 import dev.memo.core.code.Locations.Kind;
 import dev.memo.core.code.Locations.Location;
 import dev.memo.core.sign.CanonicalEncoder;
+import dev.memo.spi.support.RegularFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,6 +14,8 @@ import java.lang.System.Logger.Level;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -55,7 +58,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>every jar it located (libraries, included jars) has the size and modification time it had,
  *       and was last modified at least two seconds before the file was written, so that a jar
  *       rewritten within the clock's granularity is not taken for the one hashed;
- *   <li>every class directory or jar it read for subtypes has the digest of its class files it had;
+ *   <li>every class directory or jar it read for subtypes has the digest of its class files it had:
+ *       not read again when the statistics of its class files (names, sizes, modification and
+ *       status-change times, file numbers: {@link RootDigests#stats}) are those recorded, which
+ *       were taken, before the contents were digested again to confirm them, of files last changed
+ *       at least two seconds earlier; where the file system keeps no status-change time, always
+ *       read;
  *   <li>every class-path resource it read has the same content.
  * </ul>
  *
@@ -75,9 +83,17 @@ final class CodeCache {
   /** The folder under the store's folder. */
   static final String FOLDER = ".code";
 
-  private static final String SUFFIX = ".code";
+  /** Every kept walk's file name ends with this; a file being written is hidden and ends .tmp. */
+  static final String SUFFIX = ".code";
+
+  /**
+   * A file used again has its modification time set to now, at most this often, so that a store's
+   * age bound removes only the walks no process used for that long.
+   */
+  static final long TOUCH_MILLIS = 3_600_000;
+
   private static final int MAGIC = 0x6d656d43; // "memC"
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
   private static final int MAX_BYTES = 16 << 20;
   private static final int DIGEST_BYTES = 32;
 
@@ -151,6 +167,8 @@ final class CodeCache {
       FunctionCode code = check(key, bytes, ref, include, ignoredFields, encoders);
       if (code == null) {
         LOG.log(Level.DEBUG, () -> "code cache " + file + " no longer holds; walking the code");
+      } else {
+        touch(file);
       }
       return code;
     } catch (IOException | RuntimeException e) {
@@ -158,6 +176,58 @@ final class CodeCache {
       LOG.log(Level.DEBUG, () -> "code cache " + file + " is unusable (" + e + "); walking");
       return null;
     }
+  }
+
+  /**
+   * Sets a used file's modification time to now when it is older than {@link #TOUCH_MILLIS}; a
+   * failure (a read-only store) only leaves it looking older. Never through a link.
+   */
+  private static void touch(Path file) {
+    try {
+      long now = System.currentTimeMillis();
+      BasicFileAttributes a =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (a.lastModifiedTime().toMillis() < now - TOUCH_MILLIS) {
+        RegularFiles.setLastModifiedTime(file, FileTime.fromMillis(now));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, () -> "cannot record the use of " + file + ": " + e);
+    }
+  }
+
+  /**
+   * Removes every kept walk and temporary file from a cache's folder, and the folder once empty.
+   * Nothing is followed: a link where the folder belongs is left alone (memo never writes through
+   * it), and so is anything in the folder that is not a file of memo's.
+   *
+   * @param folder such as {@code .memo/.code}; absent is fine
+   * @return how many kept walks were removed
+   * @throws IOException if the folder cannot be listed or a file removed
+   */
+  static long clear(Path folder) throws IOException {
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      return 0;
+    }
+    long removed = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        boolean temp = name.startsWith(".") && name.endsWith(".tmp");
+        if ((temp || name.endsWith(SUFFIX)) && !Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+          if (Files.deleteIfExists(f) && !temp) {
+            removed++;
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return removed; // removed meanwhile
+    }
+    try {
+      Files.deleteIfExists(folder);
+    } catch (DirectoryNotEmptyException e) {
+      // A walk kept meanwhile, or a file that is not memo's: the folder stays.
+    }
+    return removed;
   }
 
   private static byte @Nullable [] read(Path file) throws IOException {
@@ -233,7 +303,12 @@ final class CodeCache {
     }
     for (int i = 0, n = in.count(); i < n; i++) {
       Path root = Path.of(in.string());
-      if (!in.string().equals(RootDigests.of(root, (name, b) -> {}))) {
+      String digest = in.string();
+      String stats = in.string();
+      if (!stats.isEmpty() && stats.equals(RootDigests.stats(root, Long.MAX_VALUE))) {
+        continue; // no class file of it changed since its contents were digested
+      }
+      if (!digest.equals(RootDigests.of(root, (name, b) -> {}))) {
         return null;
       }
     }
@@ -360,8 +435,16 @@ final class CodeCache {
     Map<Path, String> roots = new TreeMap<>(facts.hierarchyRoots());
     out.writeInt(roots.size());
     for (Map.Entry<Path, String> e : roots.entrySet()) {
+      // The statistics first, then the contents again: a file rewritten after the walk read it
+      // either fails the comparison here (nothing is kept) or changed its statistics since.
+      long statted = System.currentTimeMillis();
+      String stats = RootDigests.stats(e.getKey(), statted - RACY_MILLIS);
+      if (stats != null && !RootDigests.of(e.getKey(), (name, b) -> {}).equals(e.getValue())) {
+        return null; // changed since the walk
+      }
       string(out, e.getKey().toString());
       string(out, e.getValue());
+      string(out, stats == null ? "" : stats);
     }
     out.writeInt(code.items().size());
     for (CodeItem item : code.items()) {

@@ -5,6 +5,7 @@ import dev.memo.NotSigned;
 import dev.memo.SignatureException;
 import dev.memo.core.sign.CanonicalEncoder;
 import java.io.File;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -138,6 +139,21 @@ public final class CodeSigner {
   /** The subfolder of a store's folder where walked code is kept across runs. */
   public static final String CACHE_FOLDER = CodeCache.FOLDER;
 
+  /** The end of the name of each file in {@link #CACHE_FOLDER} that keeps one function's walk. */
+  public static final String CACHE_SUFFIX = CodeCache.SUFFIX;
+
+  /**
+   * Removes the walked code kept under a store's folder ({@link #CACHE_FOLDER}): the next run of
+   * each function walks its code again. Never follows a link.
+   *
+   * @param storeFolder the store's folder ({@link dev.memo.spi.Store#folder()})
+   * @return how many functions' walks were removed
+   * @throws IOException if the folder cannot be listed or a file removed
+   */
+  public static long clearKept(Path storeFolder) throws IOException {
+    return CodeCache.clear(storeFolder.resolve(CACHE_FOLDER));
+  }
+
   static final Set<String> LOGGER_TYPES =
       Set.of(
           "java.lang.System$Logger",
@@ -195,19 +211,23 @@ public final class CodeSigner {
    * later run when the code it depends on did not change (see {@code CodeCache}): a new process
    * then reads no class file's bytecode.
    *
-   * @param config the memoizer's configuration, read for {@link MemoConfig#CODE_INCLUDE} and {@link
-   *     MemoConfig#CODE_IGNORE_FIELDS}
+   * @param config the memoizer's configuration, read for {@link MemoConfig#CODE_INCLUDE}, {@link
+   *     MemoConfig#CODE_IGNORE_FIELDS} and {@link MemoConfig#CODE_CACHE} ({@code false} keeps walks
+   *     in this JVM only, whatever the folder)
    * @param encoders the calling thread's encoder, used to try whether a value can be signed; null
    *     to treat every value as signable
    * @param folder where to keep walks across runs, such as the store's {@code .memo/.code}; null to
    *     keep them in this JVM only
+   * @throws dev.memo.MemoConfigurationException if {@code memo.code.cache} is neither true nor
+   *     false
    */
   public CodeSigner(
       MemoConfig config, @Nullable Supplier<CanonicalEncoder> encoders, @Nullable Path folder) {
     this.include = config.getList(MemoConfig.CODE_INCLUDE);
     this.ignoredFields = Set.copyOf(config.getList(MemoConfig.CODE_IGNORE_FIELDS));
     this.encoders = encoders;
-    this.kept = folder == null ? null : new CodeCache(folder);
+    boolean keep = config.getBoolean(MemoConfig.CODE_CACHE, true);
+    this.kept = folder == null || !keep ? null : new CodeCache(folder);
   }
 
   /** How many walks over bytecode this signer made. */

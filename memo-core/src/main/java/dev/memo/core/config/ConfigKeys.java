@@ -40,6 +40,7 @@ final class ConfigKeys {
           MemoConfig.INTEGRITY_KEY_ENV,
           MemoConfig.CODE_INCLUDE,
           MemoConfig.CODE_IGNORE_FIELDS,
+          MemoConfig.CODE_CACHE,
           MemoConfig.IMMUTABILITY,
           MemoConfig.OBJECT_TIER_MAX_BYTES,
           MemoConfig.OBJECT_TIER_MAX_ENTRIES,

@@ -42,6 +42,9 @@ import org.jspecify.annotations.Nullable;
  *     namespace-folder/
  *       ab12…ef.1700000000000.entry    a broken entry taken out of use
  *       ab12…ef.1700000000000.reason   why, as UTF-8 text
+ *   .code/                     the walked code of each function, kept across runs ({@link #folder()})
+ *     3f9a…c1.code             one function's walk: named by the digest of its key
+ *     .3f9a…c1.code.5f3c….tmp  a walk being written (hidden; renamed or deleted when done)
  * </pre>
  *
  * <p>A put streams the writer's bytes into a hidden temporary file in the entry's own folder and
@@ -259,7 +262,8 @@ final class DirectoryStore implements Store {
   /**
    * Sweeps now, on the calling thread, to the given bounds: see {@link DirectorySweeper#sweep},
    * which also removes the temporary files of dead writers and, with {@code maxAge}, entries
-   * quarantined longer ago than that.
+   * quarantined longer ago than that and the walks of code under {@code .code} unused for longer
+   * than that.
    */
   @Override
   public Pruned prune(long maxBytes, Duration maxAge) throws IOException {
@@ -277,6 +281,16 @@ final class DirectoryStore implements Store {
   /** Returns the root folder, absolute and normalized. */
   Path root() {
     return root;
+  }
+
+  /**
+   * Returns the root: memo keeps the walked code of each function under {@code .code} there, which
+   * listings skip (a hidden folder) and the sweeper ages out with the entries ({@link
+   * DirectorySweeper}).
+   */
+  @Override
+  public Optional<Path> folder() {
+    return Optional.of(root);
   }
 
   /**

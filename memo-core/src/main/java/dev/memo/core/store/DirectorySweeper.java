@@ -1,5 +1,6 @@
 package dev.memo.core.store;
 
+import dev.memo.core.code.CodeSigner;
 import dev.memo.spi.support.Namespaces;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -45,8 +46,10 @@ import org.jspecify.annotations.Nullable;
  * sweep if that passes a bound.
  *
  * <p>A sweep also deletes temporary files older than {@link #TEMP_MAX_AGE} (left by writers that
- * were killed) and, with {@code max-age}, quarantined entries quarantined longer ago than that.
- * Quarantined entries do not count against {@code max-bytes}.
+ * were killed, of entries and of {@code .code}) and, with {@code max-age}, quarantined entries
+ * quarantined longer ago than that and the kept walks of code ({@code .code/*.code}, see {@link
+ * CodeSigner#CACHE_FOLDER}) neither written nor used for longer than that. Quarantined entries do
+ * not count against {@code max-bytes}.
  *
  * <p>Safe with other processes on the store: an entry is removed by one unlink, so a reader that
  * has it open keeps reading it whole, and a later reader misses. Just before removing an entry the
@@ -278,7 +281,8 @@ final class DirectorySweeper implements AutoCloseable {
       long removedEntries,
       long removedBytes,
       long removedTemporaryFiles,
-      long removedQuarantined) {}
+      long removedQuarantined,
+      long removedCodeFiles) {}
 
   /** {@link #sweep(long, Duration, long, long, long)} without a bound on entries. */
   Result sweep(long maxBytes, Duration maxAge, long targetBytes) throws IOException {
@@ -347,10 +351,11 @@ final class DirectorySweeper implements AutoCloseable {
     List<Candidate> candidates = new ArrayList<>();
     long[] temps = {0};
     long quarantined = 0;
+    long codeFiles = 0;
     if (!Files.isDirectory(root)) {
       bytes.set(0);
       entries.set(0);
-      return new Result(0, 0, 0, 0, 0, 0);
+      return new Result(0, 0, 0, 0, 0, 0, 0);
     }
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
       for (Path folder : folders) {
@@ -361,6 +366,14 @@ final class DirectorySweeper implements AutoCloseable {
         if (name.equals(DirectoryStore.QUARANTINE)) {
           if (maxAge != null) {
             quarantined += store.quarantineFolder().removeOlderThan(ageCut);
+          }
+          continue;
+        }
+        if (name.equals(CodeSigner.CACHE_FOLDER)) {
+          // Never through a link, as below; memo never writes through one either.
+          if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            sweepTemporaryFiles(folder, tempCut, temps);
+            codeFiles += removeCodeFilesOlderThan(folder, ageCut);
           }
           continue;
         }
@@ -429,7 +442,13 @@ final class DirectorySweeper implements AutoCloseable {
     bytes.set(total);
     entries.set(count);
     return new Result(
-        candidates.size() - removed, total, removed, removedBytes, temps[0], quarantined);
+        candidates.size() - removed,
+        total,
+        removed,
+        removedBytes,
+        temps[0],
+        quarantined,
+        codeFiles);
   }
 
   private boolean stopped() {
@@ -454,6 +473,42 @@ final class DirectorySweeper implements AutoCloseable {
       LOG.log(Level.DEBUG, () -> "cannot remove " + c.file + ": " + e);
       return false;
     }
+  }
+
+  /**
+   * Removes the kept walks of code ({@link CodeSigner#CACHE_FOLDER}) last written or used before
+   * {@code cut}: {@code max-age} bounds them as it bounds entries. A walk used meanwhile and
+   * removed costs its function one walk of its code in the next process, never a wrong signature.
+   */
+  private static long removeCodeFilesOlderThan(Path folder, long cut) throws IOException {
+    if (cut == Long.MIN_VALUE) {
+      return 0; // no age bound
+    }
+    long removed = 0;
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(
+            folder,
+            p -> {
+              String n = p.getFileName().toString();
+              return !n.startsWith(".") && n.endsWith(CodeSigner.CACHE_SUFFIX);
+            })) {
+      for (Path file : files) {
+        try {
+          BasicFileAttributes a =
+              Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (a.isRegularFile()
+              && a.lastModifiedTime().toMillis() < cut
+              && Files.deleteIfExists(file)) {
+            removed++;
+          }
+        } catch (NoSuchFileException e) {
+          // Replaced or removed by another process meanwhile.
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // The folder vanished meanwhile.
+    }
+    return removed;
   }
 
   private static void sweepTemporaryFiles(Path folder, long cut, long[] count) throws IOException {

@@ -46,6 +46,10 @@ final class SweepEvent extends Event {
   @Label("Quarantined Entries Removed")
   long removedQuarantined;
 
+  @Label("Code Files Removed")
+  @Description("Kept walks of functions' code unused for longer than the age bound")
+  long removedCodeFiles;
+
   /** Commits the event of a sweep of {@code root} that came to {@code r}, if it is enabled. */
   void commit(java.nio.file.Path root, DirectorySweeper.Result r) {
     end();
@@ -57,6 +61,7 @@ final class SweepEvent extends Event {
       removedBytes = r.removedBytes();
       removedTemporaryFiles = r.removedTemporaryFiles();
       removedQuarantined = r.removedQuarantined();
+      removedCodeFiles = r.removedCodeFiles();
       commit();
     }
   }

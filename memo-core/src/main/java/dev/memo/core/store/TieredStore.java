@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -70,6 +71,21 @@ final class TieredStore implements Store {
   @Override
   public String name() {
     return TieredStoreProvider.NAME;
+  }
+
+  /**
+   * Returns the folder of the nearest layer that has one: memo keeps its own files (the walked code
+   * of each function) on the local disk, in front of a remote layer.
+   */
+  @Override
+  public Optional<Path> folder() {
+    for (Store layer : layers) {
+      Optional<Path> folder = layer.folder();
+      if (folder.isPresent()) {
+        return folder;
+      }
+    }
+    return Optional.empty();
   }
 
   /** Returns the layers, nearest first. */

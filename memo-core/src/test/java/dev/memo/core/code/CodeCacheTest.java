@@ -240,6 +240,138 @@ class CodeCacheTest {
     return new Signed(code, signer.walks());
   }
 
+  @Test
+  void sign_reusingAKeptWalkWrittenLongAgo_marksItUsed() throws IOException {
+    Path classes = classes();
+    sign(classes, "function");
+    Path file = keptFiles().get(0);
+    long longAgo = System.currentTimeMillis() - 10L * 24 * 3_600_000;
+    Files.setLastModifiedTime(file, FileTime.fromMillis(longAgo));
+
+    assertEquals(0, sign(classes, "function").walks());
+    long used = Files.getLastModifiedTime(file).toMillis();
+    assertTrue(
+        used > System.currentTimeMillis() - CodeCache.TOUCH_MILLIS,
+        "a store's age bound must see the walk as used: " + used);
+  }
+
+  @Test
+  void sign_withCodeCacheOff_keepsNothing_andWalksInEachProcess() {
+    Path classes = classes();
+    MemoConfig off = MemoConfig.of(java.util.Map.of(MemoConfig.CODE_CACHE, "false"));
+    for (int run = 0; run < 2; run++) {
+      CodeSigner signer = new CodeSigner(off, null, folder());
+      signer.sign(
+          FunctionRef.of(call(loader(classes), "app.Calc", "function"), "apply"), Optional.empty());
+      assertEquals(1, signer.walks());
+    }
+    assertTrue(Files.notExists(folder()));
+  }
+
+  @Test
+  void clearKept_removesWalksAndTemporaryFiles_andLeavesOtherFiles() throws IOException {
+    Path classes = classes();
+    sign(classes, "function");
+    sign(classes, "other");
+    Files.writeString(folder().resolve(".abc.code.1234.tmp"), "half");
+    assertEquals(2, CodeSigner.clearKept(folder().getParent()));
+    assertTrue(Files.notExists(folder()));
+    assertEquals(1, sign(classes, "function").walks());
+
+    Files.writeString(folder().resolve("notes.txt"), "not memo's");
+    assertEquals(1, CodeSigner.clearKept(folder().getParent()));
+    assertEquals(List.of(folder().resolve("notes.txt")), Files.list(folder()).toList());
+  }
+
+  private static final String SHAPES =
+      """
+      package app;
+
+      import dev.memo.MemoFunction;
+
+      public class Shapes {
+        public static MemoFunction<Integer, Integer> function() {
+          return Shapes::area;
+        }
+
+        static Integer area(Integer x) {
+          Shape s = new Square();
+          return s.area(x);
+        }
+      }
+      """;
+
+  private static final String SHAPE =
+      """
+      package app;
+
+      interface Shape {
+        int area(int x);
+      }
+      """;
+
+  private static final String SQUARE =
+      """
+      package app;
+
+      final class Square implements Shape {
+        public int area(int x) {
+          return x * x;
+        }
+      }
+      """;
+
+  private static final String UNRELATED =
+      """
+      package app;
+
+      final class Unrelated {
+        static int value() {
+          return 1;
+        }
+      }
+      """;
+
+  private long signShapes(Path classes) {
+    CodeSigner signer = signer();
+    signer.sign(
+        FunctionRef.of(call(loader(classes), "app.Shapes", "function"), "apply"), Optional.empty());
+    return signer.walks();
+  }
+
+  @Test
+  void sign_withSubtypeRootUnchanged_readsNoClassOfIt_butWalksAgainWhenOneIsRewrittenInPlace()
+      throws Exception {
+    Path classes =
+        compile(tmp.resolve("shapes"), List.of(), List.of(), SHAPES, SHAPE, SQUARE, UNRELATED);
+    // Older than the window in which a rewrite could keep every time the same.
+    Thread.sleep(CodeCache.RACY_MILLIS + 200);
+    long start = RootDigests.digests();
+    assertEquals(1, signShapes(classes));
+    assertTrue(
+        RootDigests.digests() > start, "the walk reads the root for Shape's implementations");
+
+    long beforeReuse = RootDigests.digests();
+    assertEquals(0, signShapes(classes));
+    assertEquals(beforeReuse, RootDigests.digests(), "statistics unchanged: no class file read");
+
+    // Same size, same modification time, other content, in a class the walk did not reach.
+    Path file = classes.resolve("app/Unrelated.class");
+    long size = Files.size(file);
+    FileTime time = Files.getLastModifiedTime(file);
+    Path fresh =
+        compile(
+            tmp.resolve("fresh"),
+            List.of(),
+            List.of(),
+            UNRELATED.replace("return 1;", "return 2;"));
+    Files.copy(fresh.resolve("app/Unrelated.class"), file, StandardCopyOption.REPLACE_EXISTING);
+    Files.setLastModifiedTime(file, time);
+    assertEquals(size, Files.size(file));
+    newProcess();
+    assertEquals(1, signShapes(classes));
+  }
+
   /**
    * Forgets when this JVM first saw the test's class files, as a new process has: otherwise a file
    * rewritten in this JVM counts as changed after it may have been loaded, whatever its content.

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
 import dev.memo.Signature;
+import dev.memo.core.code.CodeSigner;
 import dev.memo.core.fakes.LiveTree;
 import java.io.IOException;
 import java.io.InputStream;
@@ -355,5 +356,89 @@ final class DirectoryStoreBoundsTest {
         "memo.store.directory.max-age is \"0s\" (from test) but must be a positive"
             + " duration such as 30d",
         e.getMessage());
+  }
+
+  /**
+   * Writes a file of memo's under the store's {@code .code} folder, last modified at {@code at}.
+   */
+  private static Path codeFile(DirectoryStore store, String name, long at) throws IOException {
+    Path folder = store.root().resolve(CodeSigner.CACHE_FOLDER);
+    Files.createDirectories(folder);
+    Path file = folder.resolve(name);
+    Files.writeString(file, "walk of " + name);
+    Files.setLastModifiedTime(file, FileTime.fromMillis(at));
+    return file;
+  }
+
+  @Test
+  void sweep_maxAge_removesKeptCodeUnusedForLonger_andDeadWritersTemporaryFiles()
+      throws IOException {
+    try (DirectoryStore store = store(DirectorySweeper.UNBOUNDED, Duration.ofDays(1))) {
+      put(store, NS, key("k"), bytes("v"));
+      Path old = codeFile(store, "0a1b.code", NOW - 2 * DAY);
+      Path recent = codeFile(store, "2c3d.code", NOW - HOUR);
+      Path dead = codeFile(store, ".2c3d.code.1234.tmp", NOW - 16 * 60_000);
+      Path live = codeFile(store, ".2c3d.code.5678.tmp", NOW - 60_000);
+      DirectorySweeper.Result r =
+          store
+              .sweeper()
+              .sweep(DirectorySweeper.UNBOUNDED, Duration.ofDays(1), DirectorySweeper.UNBOUNDED);
+      assertFalse(Files.exists(old));
+      assertFalse(Files.exists(dead));
+      assertTrue(Files.exists(recent));
+      assertTrue(Files.exists(live));
+      assertEquals(1, r.removedCodeFiles());
+      assertEquals(1, r.removedTemporaryFiles());
+      assertEquals(1, r.entries(), "kept code is no entry");
+      assertEquals(0, r.removedEntries());
+    }
+  }
+
+  @Test
+  void sweep_withoutMaxAge_keepsKeptCode_butRemovesDeadWritersTemporaryFiles() throws IOException {
+    try (DirectoryStore store = store(DirectorySweeper.UNBOUNDED, null)) {
+      Path old = codeFile(store, "0a1b.code", NOW - 300 * DAY);
+      Path dead = codeFile(store, ".0a1b.code.1234.tmp", NOW - 16 * 60_000);
+      DirectorySweeper.Result r =
+          store.sweeper().sweep(DirectorySweeper.UNBOUNDED, null, DirectorySweeper.UNBOUNDED);
+      assertTrue(Files.exists(old));
+      assertFalse(Files.exists(dead));
+      assertEquals(0, r.removedCodeFiles());
+      assertEquals(1, r.removedTemporaryFiles());
+    }
+  }
+
+  @Test
+  void prune_byAge_removesOldKeptCode() throws IOException {
+    try (DirectoryStore store = store(DirectorySweeper.UNBOUNDED, null)) {
+      Path old = codeFile(store, "0a1b.code", NOW - 10 * DAY);
+      Path recent = codeFile(store, "2c3d.code", NOW - HOUR);
+      store.prune(DirectorySweeper.UNBOUNDED, Duration.ofDays(7));
+      assertFalse(Files.exists(old));
+      assertTrue(Files.exists(recent));
+    }
+  }
+
+  @Test
+  void sweep_codeFolderThatIsALink_isNotFollowed() throws IOException {
+    try (DirectoryStore store = store(DirectorySweeper.UNBOUNDED, Duration.ofDays(1))) {
+      put(store, NS, key("k"), bytes("v"));
+      Path outside = Files.createDirectories(tempDir.resolve("outside"));
+      Path victim = outside.resolve("0a1b.code");
+      Files.writeString(victim, "not the store's");
+      Files.setLastModifiedTime(victim, FileTime.fromMillis(NOW - 10 * DAY));
+      Path temp = outside.resolve(".0a1b.code.1234.tmp");
+      Files.writeString(temp, "not the store's either");
+      Files.setLastModifiedTime(temp, FileTime.fromMillis(NOW - 10 * DAY));
+      Files.createSymbolicLink(store.root().resolve(CodeSigner.CACHE_FOLDER), outside);
+      DirectorySweeper.Result r =
+          store
+              .sweeper()
+              .sweep(DirectorySweeper.UNBOUNDED, Duration.ofDays(1), DirectorySweeper.UNBOUNDED);
+      assertTrue(Files.exists(victim));
+      assertTrue(Files.exists(temp));
+      assertEquals(0, r.removedCodeFiles());
+      assertEquals(0, r.removedTemporaryFiles());
+    }
   }
 }

@@ -55,9 +55,12 @@ import org.jspecify.annotations.Nullable;
  *       memo, application, library, missing); a walk that found a name missing is not kept;
  *   <li>every application class file the walk parsed has the content digest of the bytes it parsed,
  *       and did not change after the JVM may have loaded it (see {@link CodeSigner});
- *   <li>every jar it located (libraries, included jars) has the size and modification time it had,
- *       and was last modified at least two seconds before the file was written, so that a jar
- *       rewritten within the clock's granularity is not taken for the one hashed;
+ *   <li>every jar it located (libraries, included jars) has the statistics it had ({@link
+ *       RootDigests#stats}: size, modification and status-change times, file number), and was last
+ *       changed at least two seconds before the file was written, so that a jar rewritten within
+ *       the clock's granularity is not taken for the one hashed; a size and modification time alone
+ *       are not trusted (copies and reproducible builds keep them across different contents), so
+ *       where the file system keeps no status-change time nothing is kept;
  *   <li>every class directory or jar it read for subtypes has the digest of its class files it had:
  *       not read again when the statistics of its class files (names, sizes, modification and
  *       status-change times, file numbers: {@link RootDigests#stats}) are those recorded, which
@@ -93,7 +96,7 @@ final class CodeCache {
   static final long TOUCH_MILLIS = 3_600_000;
 
   private static final int MAGIC = 0x6d656d43; // "memC"
-  private static final int FORMAT = 2;
+  private static final int FORMAT = 3;
   private static final int MAX_BYTES = 16 << 20;
   private static final int DIGEST_BYTES = 32;
 
@@ -292,12 +295,8 @@ final class CodeCache {
     }
     for (int i = 0, n = in.count(); i < n; i++) {
       Path jar = Path.of(in.string());
-      long size = in.data.readLong();
-      long modified = in.data.readLong();
-      BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
-      if (a.size() != size
-          || nanos(a.lastModifiedTime()) != modified
-          || a.lastModifiedTime().toMillis() >= writtenAt - RACY_MILLIS) {
+      String stats = in.string();
+      if (!stats.equals(RootDigests.stats(jar, writtenAt - RACY_MILLIS))) {
         return null;
       }
     }
@@ -424,13 +423,12 @@ final class CodeCache {
     }
     out.writeInt(jars.size());
     for (Path jar : jars) {
-      BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
-      if (a.lastModifiedTime().toMillis() >= now - RACY_MILLIS) {
-        return null; // too fresh for its size and time to stand for its content
+      String stats = RootDigests.stats(jar, now - RACY_MILLIS);
+      if (stats == null) {
+        return null; // too fresh for its statistics to stand for its content, or no ctime to trust
       }
       string(out, jar.toString());
-      out.writeLong(a.size());
-      out.writeLong(nanos(a.lastModifiedTime()));
+      string(out, stats);
     }
     Map<Path, String> roots = new TreeMap<>(facts.hierarchyRoots());
     out.writeInt(roots.size());

@@ -274,16 +274,27 @@ final class Locations {
   }
 
   /**
-   * Returns the content hash this JVM computed for a jar as it is now (same size and modification
-   * time), or null if it has computed none for that state.
+   * Returns the content hash this JVM computed for a jar as it is now (same statistics: size,
+   * modification and status-change times and file number, or where the file system keeps no
+   * status-change time, size and modification time), or null if it has computed none for that
+   * state.
    */
   static @Nullable String knownJarHash(Path jar) {
     try {
-      BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
-      return JAR_HASHES.get(jar + "|" + a.size() + "|" + a.lastModifiedTime().toMillis());
+      return JAR_HASHES.get(jarState(jar));
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /** What the file system says of a jar, as the key of its content hash in this JVM. */
+  private static String jarState(Path jar) throws IOException {
+    String stats = RootDigests.stats(jar, Long.MAX_VALUE);
+    if (stats != null) {
+      return jar + "|" + stats;
+    }
+    BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+    return jar + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
   }
 
   /**
@@ -296,8 +307,7 @@ final class Locations {
     }
     Path jar = location.root();
     try {
-      BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
-      String key = jar + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+      String key = jarState(jar);
       String hash = JAR_HASHES.get(key);
       if (hash == null) {
         MessageDigest sha = CodeHashes.sha256();

@@ -372,6 +372,80 @@ class CodeCacheTest {
     assertEquals(1, signShapes(classes));
   }
 
+  /** Packs a class directory into a jar of stored (uncompressed) entries, so sizes follow code. */
+  private static void storedJar(Path jar, Path classes) throws IOException {
+    try (java.util.jar.JarOutputStream out =
+            new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.walk(classes)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        byte[] bytes = Files.readAllBytes(f);
+        java.util.jar.JarEntry e =
+            new java.util.jar.JarEntry(classes.relativize(f).toString().replace('\\', '/'));
+        e.setMethod(java.util.zip.ZipEntry.STORED);
+        e.setSize(bytes.length);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        e.setCrc(crc.getValue());
+        e.setTime(0);
+        out.putNextEntry(e);
+        out.write(bytes);
+        out.closeEntry();
+      }
+    }
+  }
+
+  @Test
+  void sign_afterLibraryJarRewrittenWithItsSizeAndTimeKept_walksAgain() throws Exception {
+    // Util in a library jar that Calc, in a class directory, calls.
+    Path util =
+        compile(
+            tmp.resolve("util"),
+            List.of(),
+            List.of(),
+            UTIL.replace("final class", "public final class")
+                .replace("static int", "public static int"));
+    Path jar = tmp.resolve("lib").resolve("util.jar");
+    Files.createDirectories(jar.getParent());
+    storedJar(jar, util);
+    Path classes = compile(tmp.resolve("calc"), List.of(), List.of(jar), CALC);
+    // Older than the window in which a rewrite could keep every time the same.
+    Thread.sleep(CodeCache.RACY_MILLIS + 200);
+    java.util.function.Supplier<Signed> sign =
+        () -> {
+          CodeSigner signer = signer();
+          FunctionRef ref =
+              FunctionRef.of(call(loader(classes, jar), "app.Calc", "function"), "apply");
+          return new Signed(signer.sign(ref, Optional.empty()), signer.walks());
+        };
+    Signed first = sign.get();
+    assertEquals(1, first.walks());
+    assertEquals(0, sign.get().walks(), "unchanged: the kept walk is reused");
+
+    // Another constant of the same width: the same size; and the old modification time put back,
+    // as a copy that keeps times or a build that fixes them would leave it.
+    long size = Files.size(jar);
+    FileTime time = Files.getLastModifiedTime(jar);
+    Path changed =
+        compile(
+            tmp.resolve("util2"),
+            List.of(),
+            List.of(),
+            UTIL.replace("final class", "public final class")
+                .replace("static int", "public static int")
+                .replace("return 100;", "return 101;"));
+    Path rewritten = tmp.resolve("lib2").resolve("util.jar");
+    Files.createDirectories(rewritten.getParent());
+    storedJar(rewritten, changed);
+    Files.write(jar, Files.readAllBytes(rewritten));
+    Files.setLastModifiedTime(jar, time);
+    assertEquals(size, Files.size(jar), "the test needs a rewrite of the same size");
+    newProcess();
+
+    Signed second = sign.get();
+    assertEquals(1, second.walks(), "a jar's size and time alone do not stand for its content");
+    assertNotEquals(first.code().items(), second.code().items());
+  }
+
   /**
    * Forgets when this JVM first saw the test's class files, as a new process has: otherwise a file
    * rewritten in this JVM counts as changed after it may have been loaded, whatever its content.

@@ -594,9 +594,19 @@ final class CodeCache {
       return sb.append("asm ").append(url).toString();
     }
 
+    /**
+     * A file's size and modification time, and where the file system keeps them its status-change
+     * time and file number, which no copy or build that fixes times can keep.
+     */
     private static void stat(StringBuilder sb, Path file) throws IOException {
       BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
       sb.append(a.size()).append('|').append(nanos(a.lastModifiedTime()));
+      try {
+        Map<String, Object> unix = Files.readAttributes(file, "unix:ctime,ino");
+        sb.append('|').append(unix.get("ctime")).append('|').append(unix.get("ino"));
+      } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        // no unix view: size and modification time only
+      }
     }
   }
 }

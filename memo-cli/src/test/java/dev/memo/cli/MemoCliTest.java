@@ -419,6 +419,14 @@ final class MemoCliTest {
     }
   }
 
+  /** Swaps two entry files: each now stands where the other key's entry belongs. */
+  private static void swap(Path a, Path b) throws IOException {
+    Path temp = a.resolveSibling("swap");
+    Files.move(a, temp);
+    Files.move(b, a);
+    Files.move(temp, b);
+  }
+
   private static String keyOf(Path entry) {
     return entry.getFileName().toString().replace(".entry", "");
   }
@@ -429,10 +437,7 @@ final class MemoCliTest {
     List<Path> entries = entryFiles("square");
     Path a = entries.get(0);
     Path b = entries.get(1);
-    Path temp = a.resolveSibling("swap");
-    Files.move(a, temp);
-    Files.move(b, a);
-    Files.move(temp, b);
+    swap(a, b);
 
     Run r = run("ls", "--dir", dir().toString());
 
@@ -463,10 +468,7 @@ final class MemoCliTest {
     List<Path> entries = entryFiles("square");
     Path a = entries.get(0);
     Path b = entries.get(1);
-    Path temp = a.resolveSibling("swap");
-    Files.move(a, temp);
-    Files.move(b, a);
-    Files.move(temp, b);
+    swap(a, b);
 
     Run r = run("verify", "--dir", dir().toString());
 

@@ -4,13 +4,10 @@ import dev.memo.MemoConfig;
 import dev.memo.NotSigned;
 import dev.memo.SignatureException;
 import dev.memo.core.sign.CanonicalEncoder;
-import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -105,7 +102,7 @@ public final class CodeSigner {
           .orElse(Long.MAX_VALUE);
 
   /** The class directories of {@code java.class.path}, whose classes the JVM loads from disk. */
-  static final Set<Path> CLASS_PATH = classPathDirectories();
+  static final Set<Path> CLASS_PATH = Set.copyOf(Locations.classPathDirectories());
 
   /** Class file URL to its modification time when memo first read it in this JVM. */
   static final Map<String, Long> FIRST_SEEN = new ConcurrentHashMap<>();
@@ -233,23 +230,6 @@ public final class CodeSigner {
   /** How many walks over bytecode this signer made. */
   long walks() {
     return walks.get();
-  }
-
-  private static Set<Path> classPathDirectories() {
-    Set<Path> found = new HashSet<>();
-    for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-      if (!entry.isEmpty()) {
-        try {
-          Path p = Path.of(entry).toAbsolutePath().normalize();
-          if (Files.isDirectory(p)) {
-            found.add(p);
-          }
-        } catch (InvalidPathException e) {
-          // An entry the JVM could not use either.
-        }
-      }
-    }
-    return Set.copyOf(found);
   }
 
   /**

@@ -126,6 +126,13 @@ final class Locations {
         }
       }
     }
+    found.addAll(classPathDirectories());
+    return found;
+  }
+
+  /** The class directories of {@code java.class.path}, in its order. */
+  static Set<Path> classPathDirectories() {
+    Set<Path> found = new LinkedHashSet<>();
     for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
       if (!entry.isEmpty()) {
         try {

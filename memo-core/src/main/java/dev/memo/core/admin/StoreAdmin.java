@@ -18,9 +18,6 @@ import dev.memo.spi.Store;
 import dev.memo.spi.Store.Capability;
 import dev.memo.spi.StoreEntry;
 import dev.memo.spi.StoreProvider;
-import dev.memo.spi.support.Namespaces;
-import dev.memo.spi.support.RegularFiles;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -139,7 +136,7 @@ public final class StoreAdmin implements AutoCloseable {
     require(Capability.LISTING, operation);
     try {
       Set<String> found = new HashSet<>(store.namespaces());
-      found.addAll(unnamedNamespaces());
+      found.addAll(UnnamedFolders.namespaces(store));
       List<String> names = new ArrayList<>(found);
       names.sort(Comparator.naturalOrder());
       return names;
@@ -153,42 +150,6 @@ public final class StoreAdmin implements AutoCloseable {
     if (!store.capabilities().contains(capability)) {
       throw capability.unsupportedBy(store, operation);
     }
-  }
-
-  /**
-   * Names the directory store's namespace folders written before their name files existed: a memo
-   * entry's header names its function, which is the namespace when its folder name matches.
-   */
-  private Set<String> unnamedNamespaces() throws IOException {
-    Set<String> names = new HashSet<>();
-    for (Path folder : DirectoryMaintenance.unnamedFolders(store)) {
-      String folderName = folder.getFileName().toString();
-      DirectoryMaintenance.forEachEntryFile(
-          folder,
-          file -> {
-            // Never through a link, never on a FIFO: RegularFiles opens regular files only.
-            Optional<InputStream> opened;
-            try {
-              opened = RegularFiles.open(file);
-            } catch (IOException | RuntimeException e) {
-              return false;
-            }
-            if (opened.isEmpty()) {
-              return false;
-            }
-            try (InputStream in = new BufferedInputStream(opened.get())) {
-              String function = EntryFormat.readHeader(in).metadata().get("function");
-              if (function != null && Namespaces.folderName(function).equals(folderName)) {
-                names.add(function);
-                return true;
-              }
-            } catch (IOException | RuntimeException ignored) {
-              // Not a memo entry, or a broken one: try the next.
-            }
-            return false;
-          });
-    }
-    return names;
   }
 
   private static boolean internal(String namespace) {

@@ -217,8 +217,12 @@ public final class JavaSerialization {
   }
 
   private static void requireEnd(InputStream data) throws IOException {
+    // The end is the common case: one byte read, no buffer allocated for every hit.
+    if (data.read() == -1) {
+      return;
+    }
     byte[] buffer = new byte[8192];
-    long extra = 0;
+    long extra = 1;
     for (int n; (n = data.read(buffer)) != -1; ) {
       extra += n;
     }

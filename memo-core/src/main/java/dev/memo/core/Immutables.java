@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -213,7 +214,10 @@ final class Immutables {
   }
 
   private static boolean knownImmutable(Object v) {
-    Class<?> c = v.getClass();
+    return knownImmutableClass(v.getClass());
+  }
+
+  private static boolean knownImmutableClass(Class<?> c) {
     if (c == String.class
         || c == Integer.class
         || c == Long.class
@@ -236,12 +240,48 @@ final class Immutables {
         || c == Class.class) {
       return true;
     }
-    if (v instanceof Enum<?>) {
+    if (Enum.class.isAssignableFrom(c)) {
       return true;
     }
     Module base = Object.class.getModule();
     if (c.getModule() == base
-        && (c.getPackageName().startsWith("java.time") || v instanceof Path)) {
+        && (c.getPackageName().startsWith("java.time") || Path.class.isAssignableFrom(c))) {
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether every value of exactly this class stays as it is: a class {@link #knownImmutable}
+   * names, or a record immutable by its components' types (and not a list, set, map or {@link
+   * Immutable}, which are converted as such). Asked once per class, instead of a chain of checks
+   * for each value.
+   */
+  private static final ClassValue<Boolean> STAYS =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> c) {
+          if (knownImmutableClass(c)) {
+            return true;
+          }
+          return RECORDS.get(c).byType
+              && !Immutable.class.isAssignableFrom(c)
+              && !Collection.class.isAssignableFrom(c)
+              && !Map.class.isAssignableFrom(c);
+        }
+      };
+
+  /** Whether a value stays as it is because of its class; remembers the class if so. */
+  private static boolean stays(Object v, Class<?>[] seen) {
+    if (v == null) {
+      return true;
+    }
+    Class<?> c = v.getClass();
+    if (c == seen[0]) {
+      return true;
+    }
+    if (STAYS.get(c)) {
+      seen[0] = c;
       return true;
     }
     return false;
@@ -249,7 +289,7 @@ final class Immutables {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static Object convert(Object v, Walk walk) {
-    if (v == null || knownImmutable(v)) {
+    if (v == null || STAYS.get(v.getClass())) {
       return v;
     }
     if (v instanceof Immutable im) {
@@ -332,8 +372,9 @@ final class Immutables {
     if (v instanceof Map<?, ?> map) {
       return copyMap(map, walk);
     }
-    if (c.isRecord()) {
-      return record(v, c, walk);
+    RecordShape shape = RECORDS.get(c); // not Class.isRecord(): a native call on every record
+    if (shape != RecordShape.NONE) {
+      return record(v, c, shape, walk);
     }
     throw new NotImmutable("", c, "");
   }
@@ -388,8 +429,12 @@ final class Immutables {
 
   /** A fresh {@code ArrayList}, wrapped where it is; changed elements are set at the end. */
   private static List<Object> freshList(ArrayList<Object> list, Walk walk) {
+    Class<?>[] seen = new Class<?>[1];
     for (int i = 0, n = list.size(); i < n; i++) {
       Object e = list.get(i);
+      if (stays(e, seen)) {
+        continue;
+      }
       Object out;
       try {
         out = convert(e, walk);
@@ -410,9 +455,13 @@ final class Immutables {
    */
   @SuppressWarnings("unchecked")
   private static Set<Object> freshSet(Set<Object> set, Walk walk, boolean sorted) {
+    Class<?>[] seen = new Class<?>[1];
     Iterator<Object> it = set.iterator();
     for (int i = 0; it.hasNext(); i++) {
       Object e = it.next();
+      if (stays(e, seen)) {
+        continue;
+      }
       Object out = element(e, walk);
       if (out != e) {
         return copySet(set, walk, it, i, out);
@@ -429,12 +478,17 @@ final class Immutables {
    */
   @SuppressWarnings("unchecked")
   private static Map<Object, Object> freshMap(Map<Object, Object> map, Walk walk, boolean sorted) {
+    Class<?>[] keys = new Class<?>[1];
+    Class<?>[] values = new Class<?>[1];
     for (Map.Entry<Object, Object> e : map.entrySet()) {
       Object k = e.getKey();
-      if (key(k, walk) != k) {
+      if (!stays(k, keys) && key(k, walk) != k) {
         return copyMap(map, walk); // rare: a key of a mutable kind
       }
       Object v = e.getValue();
+      if (stays(v, values)) {
+        continue;
+      }
       Object out = value(k, v, walk);
       if (out != v) {
         walk.write(e, 0, out);
@@ -493,8 +547,7 @@ final class Immutables {
     }
   }
 
-  private static Object record(Object v, Class<?> c, Walk walk) {
-    RecordShape shape = RECORDS.get(c);
+  private static Object record(Object v, Class<?> c, RecordShape shape, Walk walk) {
     if (shape.byType) {
       return v; // immutable by its components' declared types
     }
@@ -527,12 +580,15 @@ final class Immutables {
     return shape.rebuild(c, values);
   }
 
-  /** The components of each record class, looked up once rather than at every conversion. */
+  /**
+   * The components of each record class, looked up once rather than at every conversion; {@link
+   * RecordShape#NONE} for a class that is not a record.
+   */
   private static final ClassValue<RecordShape> RECORDS =
       new ClassValue<>() {
         @Override
         protected RecordShape computeValue(Class<?> c) {
-          return RecordShape.of(c);
+          return c.isRecord() ? RecordShape.of(c) : RecordShape.NONE;
         }
       };
 
@@ -593,6 +649,10 @@ final class Immutables {
 
   /** A record class's component names, types and accessors, or why they cannot be read. */
   private static final class RecordShape {
+    /** The shape of every class that is not a record. */
+    static final RecordShape NONE =
+        new RecordShape(Object.class, new String[0], new Class<?>[0], new MethodHandle[0], null);
+
     final String[] names;
     final Class<?>[] types;
     final MethodHandle[] accessors;

@@ -154,8 +154,12 @@ final class ObjectTier {
     Held held;
     try {
       // A primitive array just read for this caller is nobody else's: the tier keeps it as it is
-      // and the caller receives the one copy, where freezing it would have copied it twice.
-      Frozen frozen = freshArray ? new Frozen(value, true) : Immutables.freeze(value);
+      // and the caller receives the one copy, where freezing it would have copied it twice. Any
+      // other value just read is frozen in place: its collections are wrapped, not copied.
+      Frozen frozen =
+          freshArray
+              ? new Frozen(value, true)
+              : fresh ? Immutables.freezeFresh(value) : Immutables.freeze(value);
       held = new Held(frozen, null, null, created, weight(bytes));
     } catch (NotImmutable e) {
       if (!copyMode) {

@@ -102,10 +102,6 @@ final class MemoEngine implements Engine {
   /** The entries waiting to be published, or null when write-behind is off. */
   private static @Nullable PendingEntries pendingEntries(MemoConfig config) {
     long max = config.getBytes(MemoConfig.WRITE_BEHIND_MAX_BYTES, PendingEntries.DEFAULT_MAX_BYTES);
-    if (max < 0) {
-      throw config.invalid(
-          MemoConfig.WRITE_BEHIND_MAX_BYTES, "a size of 0 (off) or more, such as 64MiB");
-    }
     return max == 0 ? null : new PendingEntries(max);
   }
 

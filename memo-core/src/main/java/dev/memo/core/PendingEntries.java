@@ -180,10 +180,14 @@ final class PendingEntries {
     }
   }
 
-  /** Publishes every entry waiting for a store now, on this thread: the store is about to close. */
-  void publishAll(Store store, Publisher publisher) {
+  /**
+   * Publishes every entry waiting for a store (or for every store, when null) now, on this thread,
+   * returning once those in progress on the writer's thread are published too: the store is about
+   * to close.
+   */
+  void publishAll(@Nullable Store store, Publisher publisher) {
     for (Pending p : byKey.values()) {
-      if (p.key.store == store) {
+      if (store == null || p.key.store == store) {
         publish(p, publisher);
       }
     }

@@ -126,6 +126,16 @@ final class WriteBehind implements AutoCloseable {
   }
 
   /**
+   * Publishes every entry waiting, now, on this thread; returns once those the writer is publishing
+   * are published too.
+   */
+  void flush() {
+    if (entries != null) {
+      entries.publishAll(null, publisher);
+    }
+  }
+
+  /**
    * Publishes the entries waiting for a store, then writes its records' pending writes, now, and
    * forgets the records: the store is about to close.
    */

@@ -113,6 +113,18 @@ public final class MemoConfig {
   public static final String OBJECT_TIER_MAX_ENTRIES = "memo.object-tier.max-entries";
 
   /**
+   * {@code memo.write-behind.max-bytes}: the most bytes of entries that wait in memory for a
+   * background thread to publish them, so that a miss returns without writing its entry to the
+   * store on the caller's thread; {@code 64MiB} by default, {@code 0} publishes every entry on the
+   * caller's thread. A waiting entry is found by this memoizer's calls; {@code close()} publishes
+   * every entry still waiting, and a JVM that exits without closing the memoizer loses them (they
+   * are computed again). Entries are published on the caller's thread anyway when they do not fit,
+   * when the store coordinates processes and a claim is held, and on a {@code directory} store with
+   * {@code fsync=true}; only the {@code directory} store writes behind.
+   */
+  public static final String WRITE_BEHIND_MAX_BYTES = "memo.write-behind.max-bytes";
+
+  /**
    * {@code memo.jfr.threshold}: the shortest memoized call that a Java Flight Recorder event {@code
    * dev.memo.Call} records, while a recording has that event enabled; a duration ({@code 1ms} by
    * default, {@code 0ms} records every call). A recording's own threshold for the event applies as

@@ -131,7 +131,9 @@ final class Computations {
       h.counters.miss(nanos);
       CallEvents.computed(nanos);
       long writing = CallEvents.mark();
-      Lookup.Hit saved = entries.save(h, route, args, call, result, nanos);
+      // Published on this thread while a claim is held: the claim must not go before the entry is
+      // there.
+      Lookup.Hit saved = entries.save(h, route, args, call, result, nanos, claim == null);
       CallEvents.written(writing);
       mine.result.complete(result);
       return saved;

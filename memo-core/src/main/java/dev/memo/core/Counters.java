@@ -56,6 +56,12 @@ final class Counters {
     writes.increment();
   }
 
+  /** An entry counted as written whose publication then failed. */
+  void unwritten(long entryBytes) {
+    bytesWritten.add(-entryBytes);
+    writes.decrement();
+  }
+
   MemoStats snapshot() {
     return new MemoStats(
         hits.sum(),

@@ -12,9 +12,11 @@ import dev.memo.core.entry.EntryFormat;
 import dev.memo.core.entry.EntryIntegrity;
 import dev.memo.core.entry.EntryReader;
 import dev.memo.core.entry.OutdatedEntryException;
+import dev.memo.core.store.DirectoryMaintenance;
 import dev.memo.spi.Serde;
 import dev.memo.spi.SerdeProvider;
 import dev.memo.spi.Store;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -43,6 +45,10 @@ final class Entries {
   private final Map<String, Optional<Serde>> readSerdes = new ConcurrentHashMap<>();
   private final Warnings warnings;
   private final Explainer explainer;
+  private final WriteBehind writer;
+
+  /** Functions whose latest entry was too large to wait: their next is written as it is made. */
+  private final java.util.Set<String> largeEntries = ConcurrentHashMap.newKeySet();
 
   Entries(
       Serde serde,
@@ -51,7 +57,8 @@ final class Entries {
       EntryIntegrity integrity,
       ProviderSelector<SerdeProvider, Serde> serdes,
       Warnings warnings,
-      Explainer explainer) {
+      Explainer explainer,
+      WriteBehind writer) {
     this.serde = serde;
     this.signerName = signerName;
     this.config = config;
@@ -60,6 +67,7 @@ final class Entries {
     this.serdes = serdes;
     this.warnings = warnings;
     this.explainer = explainer;
+    this.writer = writer;
   }
 
   /**
@@ -81,7 +89,10 @@ final class Entries {
     Store store = route.store;
     Optional<InputStream> found;
     try {
-      found = store.get(h.id, key);
+      found = waiting(store, h.id, key);
+      if (found.isEmpty()) {
+        found = store.get(h.id, key);
+      }
     } catch (IOException | RuntimeException e) {
       h.counters.loadFailure();
       warnings.once(
@@ -180,6 +191,19 @@ final class Entries {
     }
   }
 
+  /**
+   * The entry of a key that waits to be published, read as the store will hold it; empty when none
+   * waits (then it is in the store, if anywhere: a waiting entry leaves the pending map only once
+   * it is published).
+   */
+  private Optional<InputStream> waiting(Store store, String namespace, Signature key) {
+    PendingEntries pending = writer.entries();
+    PendingEntries.Pending p = pending == null ? null : pending.find(store, namespace, key);
+    return p == null
+        ? Optional.empty()
+        : Optional.of(new ByteArrayInputStream(p.bytes, 0, p.length));
+  }
+
   private static long created(EntryFormat.Header header) {
     String created = header.metadata("created");
     try {
@@ -191,12 +215,25 @@ final class Entries {
 
   /**
    * Stores a computed result as the call's entry, then records it for explain; a store that cannot
-   * write costs a warning.
+   * write costs a warning. The entry is written on this thread (the result may change once the call
+   * returns); with write-behind on, it is published by the memoizer's writer ({@link WriteBehind})
+   * and found meanwhile by {@link #load}, unless {@code behind} is false (a claim is held, which
+   * must not be released before the entry is published), the store publishes on the caller's thread
+   * ({@link DirectoryMaintenance#writesBehind}), the entry is larger than an eighth of the bound,
+   * or the entries waiting are at their bound. Its bytes are counted as written when it is taken,
+   * and taken back if its publication fails.
    *
+   * @param behind whether the entry may be published behind the call
    * @return the result with the size of the entry written (0 if none was) and its creation time
    */
   Lookup.Hit save(
-      Handle h, Route route, @Nullable Object[] args, CallKey call, Object result, long nanos) {
+      Handle h,
+      Route route,
+      @Nullable Object[] args,
+      CallKey call,
+      Object result,
+      long nanos,
+      boolean behind) {
     Store store = route.store;
     Serde serde = route.serde;
     Signature key = call.key;
@@ -212,36 +249,112 @@ final class Entries {
     integrity.annotate(metadata);
     EntryFormat.Header header =
         new EntryFormat.Header(serde.name(), signerName, h.id, key, metadata);
-    long[] written = new long[1];
+    Store.EntryWriter entry =
+        out -> {
+          EntryIntegrity.Signing signing = integrity.signing(out, h.id, key);
+          EntryFormat.writeHeader(header, metadata, signing);
+          EntryFormat.PayloadOutputStream payload = EntryFormat.payloadOutput(signing);
+          serde.write(result, payload);
+          payload.close();
+          signing.finish();
+        };
+    PendingEntries pending = writer.entries();
+    long written;
     try {
-      store.put(
-          h.id,
-          key,
-          out -> {
-            CountingOutputStream counted = new CountingOutputStream(out);
-            EntryIntegrity.Signing signing = integrity.signing(counted, h.id, key);
-            EntryFormat.writeHeader(header, metadata, signing);
-            EntryFormat.PayloadOutputStream payload = EntryFormat.payloadOutput(signing);
-            serde.write(result, payload);
-            payload.close();
-            signing.finish();
-            written[0] = counted.count();
-          });
+      if (pending != null
+          && behind
+          && !largeEntries.contains(h.id)
+          && DirectoryMaintenance.writesBehind(store)) {
+        written = writeBehind(h, store, key, entry, pending);
+      } else {
+        written = writeNow(h, store, key, entry, pending);
+      }
     } catch (IOException | RuntimeException e) {
       h.counters.storeFailure();
-      warnings.once(
-          "write:" + h.id + ":" + e.getClass().getName(),
-          "cannot store the result of \""
-              + h.id
-              + "\" in the "
-              + store.name()
-              + " store; it was returned but will be computed again next time",
-          e);
+      warnings.once("write:" + h.id + ":" + e.getClass().getName(), cannotStore(h, store), e);
       return new Lookup.Hit(result, 0, created);
     }
-    h.counters.written(written[0]);
+    h.counters.written(written);
     explainer.record(h, route, args, call);
-    return new Lookup.Hit(result, written[0], created);
+    return new Lookup.Hit(result, written, created);
+  }
+
+  /** Writes an entry into memory and has the writer publish it, or publishes it if not taken. */
+  private long writeBehind(
+      Handle h, Store store, Signature key, Store.EntryWriter entry, PendingEntries pending)
+      throws IOException {
+    PendingEntries.EntryBuffer buffer = new PendingEntries.EntryBuffer(pending.maxEntryBytes());
+    try {
+      entry.writeTo(buffer);
+    } catch (IOException | RuntimeException e) {
+      if (!buffer.overflowed()) {
+        throw e;
+      }
+      // Too large to wait: written again as it is made, and so are the function's next ones until
+      // one is small again (writing a large entry twice would cost more than it saves).
+      largeEntries.add(h.id);
+      return writeNow(h, store, key, entry, pending);
+    }
+    PendingEntries.Pending p =
+        new PendingEntries.Pending(
+            new PendingEntries.Key(store, h.id, key), buffer.bytes(), buffer.size(), h);
+    if (!writer.offer(p)) {
+      pending.drop(store, h.id, key);
+      store.put(h.id, key, out -> out.write(p.bytes, 0, p.length));
+    }
+    return p.length;
+  }
+
+  /** Publishes an entry on this thread, as it is made. */
+  private long writeNow(
+      Handle h,
+      Store store,
+      Signature key,
+      Store.EntryWriter entry,
+      @Nullable PendingEntries pending)
+      throws IOException {
+    if (pending != null) {
+      // An older entry of the key still waiting must not be published over this one.
+      pending.drop(store, h.id, key);
+    }
+    long[] written = new long[1];
+    store.put(
+        h.id,
+        key,
+        out -> {
+          CountingOutputStream counted = new CountingOutputStream(out);
+          entry.writeTo(counted);
+          written[0] = counted.count();
+        });
+    if (pending != null && written[0] <= pending.maxEntryBytes() && !largeEntries.isEmpty()) {
+      largeEntries.remove(h.id);
+    }
+    return written[0];
+  }
+
+  /**
+   * Publishes an entry that waited, on the writer's thread (or the closing one). A failure is
+   * counted and warned of as on the caller's thread, and its bytes are no longer counted as
+   * written: the caller had its result, only the entry is lost.
+   */
+  void publish(PendingEntries.Pending p) {
+    Handle h = p.handle;
+    Store store = p.key.store;
+    try {
+      store.put(h.id, p.key.signature, out -> out.write(p.bytes, 0, p.length));
+    } catch (IOException | RuntimeException e) {
+      h.counters.storeFailure();
+      h.counters.unwritten(p.length);
+      warnings.once("write:" + h.id + ":" + e.getClass().getName(), cannotStore(h, store), e);
+    }
+  }
+
+  private static String cannotStore(Handle h, Store store) {
+    return "cannot store the result of \""
+        + h.id
+        + "\" in the "
+        + store.name()
+        + " store; it was returned but will be computed again next time";
   }
 
   /**
@@ -256,7 +369,10 @@ final class Entries {
     Store store = route.store;
     Optional<InputStream> found;
     try {
-      found = store.peek(h.id, key);
+      found = waiting(store, h.id, key);
+      if (found.isEmpty()) {
+        found = store.peek(h.id, key);
+      }
     } catch (IOException e) {
       throw new StoreException(
           "cannot read the "

@@ -57,6 +57,11 @@ public final class Memo implements Memoizer {
     this.engine = engine;
   }
 
+  /** The engine behind this memoizer; for tests. */
+  Engine engine() {
+    return engine;
+  }
+
   /**
    * Returns a memoizer configured from system properties, environment variables and {@code
    * memo.properties} on the class path, with the providers they name or, where they name none, the

@@ -59,11 +59,14 @@ final class MemoEngine implements Engine {
   private final Computations computations;
   private final Explainer explainer;
   private final CallEvents events;
-  private final WriteBehind recordWriter = new WriteBehind();
+  private final @Nullable PendingEntries pending;
+  private final WriteBehind writer;
   private final Warnings warnings = new Warnings();
 
   MemoEngine(MemoBuilder b, MemoConfig config, ClassLoader loader) {
     this.config = config;
+    this.pending = pendingEntries(config);
+    this.writer = new WriteBehind(pending, this::publish);
     this.integrity = EntryIntegrity.of(config, b.environment);
     var signers = ProviderSelector.load(SignerProvider.class, "signer", loader);
     this.signer =
@@ -90,10 +93,26 @@ final class MemoEngine implements Engine {
     this.keys = new CallKeys(signer.name(), encoders);
     this.explainer = new Explainer(keys, warnings);
     this.entries =
-        new Entries(serde, signer.name(), config, integrity, serdes, warnings, explainer);
+        new Entries(serde, signer.name(), config, integrity, serdes, warnings, explainer, writer);
     this.computations =
         new Computations(entries, explainer, warnings, new ChangingFields(encoders::get));
     this.events = new CallEvents(config);
+  }
+
+  /** The entries waiting to be published, or null when write-behind is off. */
+  private static @Nullable PendingEntries pendingEntries(MemoConfig config) {
+    long max = config.getBytes(MemoConfig.WRITE_BEHIND_MAX_BYTES, PendingEntries.DEFAULT_MAX_BYTES);
+    return max == 0 ? null : new PendingEntries(max);
+  }
+
+  /** Publishes an entry that waited, on the writer's thread. */
+  private void publish(PendingEntries.Pending p) {
+    entries.publish(p);
+  }
+
+  /** The writer of entries and explain records behind the calls; for tests. */
+  WriteBehind writer() {
+    return writer;
   }
 
   /**
@@ -108,7 +127,7 @@ final class MemoEngine implements Engine {
   }
 
   private MissRecords missRecords(Store s) {
-    return new MissRecords(s, signer.name(), encoders, integrity, recordWriter);
+    return new MissRecords(s, signer.name(), encoders, integrity, writer);
   }
 
   @Override
@@ -219,8 +238,10 @@ final class MemoEngine implements Engine {
     Store store = route.store;
     Signature key = keys.sign(h, args).key;
     tier.forget(store, h.id, key);
+    // Dropped first: a removal must not be undone by the waiting entry published after it.
+    boolean dropped = pending != null && pending.drop(store, h.id, key);
     try {
-      return store.remove(h.id, key);
+      return store.remove(h.id, key) || dropped;
     } catch (IOException e) {
       throw new StoreException(
           "cannot remove entry "
@@ -247,8 +268,9 @@ final class MemoEngine implements Engine {
       throw Store.Capability.LISTING.unsupportedBy(store, "clearing \"" + h.id + "\"");
     }
     tier.forget(store, h.id);
+    long dropped = pending == null ? 0 : pending.drop(store, h.id);
     try {
-      long removed = store.clear(h.id);
+      long removed = store.clear(h.id) + dropped;
       route.records.forget(h.latestKey);
       return removed;
     } catch (IOException e) {
@@ -288,7 +310,7 @@ final class MemoEngine implements Engine {
         records,
         s -> {
           tier.forget(s);
-          recordWriter.finish(records);
+          writer.finish(s, records);
           s.close();
         });
   }
@@ -332,7 +354,8 @@ final class MemoEngine implements Engine {
   public void close() {
     tier.clear();
     try {
-      recordWriter.close();
+      // Entries waiting, then explain records, are written before their stores close.
+      writer.close();
       policies.close();
     } finally {
       if (ownsStore) {

@@ -118,10 +118,14 @@ final class CorruptionProofTest {
     return "other " + expected(x);
   }
 
-  /** The object tier off: damage on disk must reach the calls that read it. */
+  /**
+   * The object tier off: damage on disk must reach the calls that read it; and write-behind off:
+   * entries are damaged on disk between calls, so they are published as their calls return.
+   */
   private Memo memo() {
     return MemoTest.isolated()
         .config("memo.object-tier.max-entries", "0")
+        .config("memo.write-behind.max-bytes", "0")
         .config("memo.store.directory.path", tempDir.resolve("store").toString())
         .build();
   }

@@ -59,11 +59,15 @@ final class EntryKeyBindingTest {
     return dir.resolve("store");
   }
 
-  /** The object tier off: what a call gets is what the store's file holds. */
+  /**
+   * The object tier off: what a call gets is what the store's file holds; and write-behind off:
+   * each call's entry file is found as the call returns.
+   */
   private Memo memo(Map<String, String> extra) {
     Memo.Builder b =
         MemoTest.isolated()
             .config("memo.object-tier.max-entries", "0")
+            .config("memo.write-behind.max-bytes", "0")
             .config("memo.store.directory.path", root().toString());
     extra.forEach(b::config);
     return b.build();

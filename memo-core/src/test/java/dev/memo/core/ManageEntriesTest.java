@@ -84,6 +84,7 @@ final class ManageEntriesTest {
     try (Memo memo = memo()) {
       Function<Integer, Integer> f = plusOne(memo);
       f.apply(1);
+      MemoTest.published(memo);
       Path entry = entryFiles("plus-one").get(0);
       byte[] bytes = Files.readAllBytes(entry);
       Files.write(entry, java.util.Arrays.copyOf(bytes, bytes.length - 3));

@@ -65,6 +65,11 @@ class MemoTest {
     return Memo.builder().environment(Map.of()).systemProperties(new Properties());
   }
 
+  /** Publishes the entries of a memoizer that wait to be written behind their calls. */
+  static void published(Memo memo) {
+    ((MemoEngine) memo.engine()).writer().flush();
+  }
+
   /** The object tier off: these tests are about the store path (ObjectTierTest covers the tier). */
   private Memo memo() {
     return isolated().store(store).config("memo.object-tier.max-entries", "0").build();

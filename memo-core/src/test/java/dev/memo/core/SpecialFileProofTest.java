@@ -59,10 +59,14 @@ final class SpecialFileProofTest {
     return tempDir.resolve("store");
   }
 
-  /** The object tier off: what is on disk must reach the calls that read it. */
+  /**
+   * The object tier off: what is on disk must reach the calls that read it; and write-behind off:
+   * entry files are replaced between calls, so they are published as their calls return.
+   */
   private Memo memo() {
     return MemoTest.isolated()
         .config("memo.object-tier.max-entries", "0")
+        .config("memo.write-behind.max-bytes", "0")
         .config("memo.store.directory.path", store().toString())
         .build();
   }

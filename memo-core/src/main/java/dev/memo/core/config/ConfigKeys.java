@@ -44,6 +44,7 @@ final class ConfigKeys {
           MemoConfig.IMMUTABILITY,
           MemoConfig.OBJECT_TIER_MAX_BYTES,
           MemoConfig.OBJECT_TIER_MAX_ENTRIES,
+          MemoConfig.WRITE_BEHIND_MAX_BYTES,
           MemoConfig.CONFIG_UNKNOWN,
           MemoConfig.JFR_THRESHOLD,
           MemoConfig.POLICY + ".*.store",

@@ -14,6 +14,19 @@ public final class DirectoryMaintenance {
   private DirectoryMaintenance() {}
 
   /**
+   * Returns whether memo may publish a store's entries behind the call ({@code
+   * memo.write-behind.max-bytes}): a directory store that does not force its writes to the device.
+   * With {@code fsync=true} the user asked that an entry be on the device when its call returns;
+   * other stores publish on the caller's thread (a memory store's put is a copy already).
+   *
+   * @param store any store
+   * @return true for a directory store without fsync
+   */
+  public static boolean writesBehind(Store store) {
+    return store instanceof DirectoryStore directory && !directory.forcesWrites();
+  }
+
+  /**
    * Returns the namespace folders of a directory store that have no name file.
    *
    * @param store any store

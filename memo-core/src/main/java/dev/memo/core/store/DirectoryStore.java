@@ -529,6 +529,11 @@ final class DirectoryStore implements Store {
     sweeper.close();
   }
 
+  /** Returns whether each entry is forced to the device before put returns ({@code fsync}). */
+  boolean forcesWrites() {
+    return fsync;
+  }
+
   /** Returns whether {@link #close()} was called. */
   boolean closed() {
     return closed.get();

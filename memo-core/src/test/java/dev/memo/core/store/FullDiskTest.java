@@ -74,7 +74,12 @@ final class FullDiskTest {
     try (LogCapture log = new LogCapture();
         DirectoryStore store = new DirectoryStore(DirectoryStore.Options.of(root));
         Memo memo =
-            Memo.builder().store(store).config("memo.object-tier.max-entries", "0").build()) {
+            Memo.builder()
+                .store(store)
+                .config("memo.object-tier.max-entries", "0")
+                // Published as the calls return, so that each failure is counted by then.
+                .config("memo.write-behind.max-bytes", "0")
+                .build()) {
       Function<Integer, byte[]> f =
           memo.function(
               "blob",

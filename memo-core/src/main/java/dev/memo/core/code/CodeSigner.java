@@ -3,6 +3,7 @@ package dev.memo.core.code;
 import dev.memo.MemoConfig;
 import dev.memo.NotSigned;
 import dev.memo.SignatureException;
+import dev.memo.core.config.LazyLogger;
 import dev.memo.core.sign.CanonicalEncoder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -88,7 +89,7 @@ import org.objectweb.asm.Type;
  * ({@code CodeCache}), so that such a process parses no bytecode and loads no ASM class.
  */
 public final class CodeSigner {
-  private static final System.Logger LOG = System.getLogger("dev.memo");
+  private static final System.Logger LOG = LazyLogger.of("dev.memo");
 
   /**
    * When the JVM started, less a second for the granularity of the start time: a class file on the

@@ -4,6 +4,7 @@ import dev.memo.Signature;
 import dev.memo.SignatureException;
 import dev.memo.core.code.FunctionCode;
 import dev.memo.core.code.StaticField;
+import dev.memo.core.config.LazyLogger;
 import dev.memo.core.sign.CanonicalEncoder;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -27,7 +28,7 @@ final class ChangingFields {
   /** Consecutive misses, each of which changed the field, before the warning. */
   static final int MISSES = 3;
 
-  private static final System.Logger LOG = System.getLogger("dev.memo");
+  private static final System.Logger LOG = LazyLogger.of("dev.memo");
 
   /** Warned streaks are kept as -1, so that each field is named once per function. */
   private final Map<String, Integer> streaks = new ConcurrentHashMap<>();

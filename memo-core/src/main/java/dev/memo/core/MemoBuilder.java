@@ -3,6 +3,7 @@ package dev.memo.core;
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
 import dev.memo.core.config.ConfigLoader;
+import dev.memo.core.config.Providers;
 import dev.memo.spi.Serde;
 import dev.memo.spi.Signer;
 import dev.memo.spi.Store;
@@ -204,11 +205,12 @@ abstract class MemoBuilder {
   private Engine engine() {
     ClassLoader loader = classLoader != null ? classLoader : defaultLoader();
     MemoConfig config = ConfigLoader.load(values, loader, environment, systemProperties);
-    ConfigLoader.checkKeys(config, loader);
+    Providers providers = Providers.discover(loader); // once: for the key check and the engine
+    ConfigLoader.checkKeys(config, providers);
     if (!config.getBoolean(MemoConfig.ENABLED, true)) {
       return new PassThroughEngine(config);
     }
-    return new MemoEngine(this, config, loader);
+    return new MemoEngine(this, config, loader, providers);
   }
 
   private static ClassLoader defaultLoader() {

@@ -10,16 +10,13 @@ import dev.memo.StoreException;
 import dev.memo.core.code.CodeSigner;
 import dev.memo.core.code.FunctionCode;
 import dev.memo.core.code.FunctionRef;
-import dev.memo.core.config.ProviderSelector;
+import dev.memo.core.config.Providers;
 import dev.memo.core.entry.EntryIntegrity;
 import dev.memo.core.sign.CanonicalEncoder;
 import dev.memo.core.sign.TypeSigners;
 import dev.memo.spi.Serde;
-import dev.memo.spi.SerdeProvider;
 import dev.memo.spi.Signer;
-import dev.memo.spi.SignerProvider;
 import dev.memo.spi.Store;
-import dev.memo.spi.StoreProvider;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
@@ -63,21 +60,21 @@ final class MemoEngine implements Engine {
   private final WriteBehind writer;
   private final Warnings warnings = new Warnings();
 
-  MemoEngine(MemoBuilder b, MemoConfig config, ClassLoader loader) {
+  MemoEngine(MemoBuilder b, MemoConfig config, ClassLoader loader, Providers providers) {
     this.config = config;
     this.pending = pendingEntries(config);
     this.writer = new WriteBehind(pending, this::publish);
     this.integrity = EntryIntegrity.of(config, b.environment);
-    var signers = ProviderSelector.load(SignerProvider.class, "signer", loader);
+    var signers = providers.signers();
     this.signer =
         b.signer != null ? b.signer : signers.create(signers.select(b.signerName, config), config);
-    var serdes = ProviderSelector.load(SerdeProvider.class, "serde", loader);
+    var serdes = providers.serdes();
     this.serde =
         b.serde != null ? b.serde : serdes.create(serdes.select(b.serdeName, config), config);
     TypeSigners typeSigners = TypeSigners.load(b.typeSigners, loader);
     this.encoders = ThreadLocal.withInitial(() -> new CanonicalEncoder(signer, typeSigners));
     this.tier = new ObjectTier(config);
-    var stores = ProviderSelector.load(StoreProvider.class, "store", loader);
+    var stores = providers.stores();
     if (b.store != null) {
       this.store = b.store;
       this.ownsStore = false;

@@ -1,6 +1,7 @@
 package dev.memo.core;
 
 import dev.memo.MemoConfigurationException;
+import dev.memo.core.config.LazyLogger;
 import dev.memo.spi.Quote;
 import java.util.Map;
 import java.util.TreeSet;
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * is logged as a warning naming both, and asking for it is an error. Thread-safe.
  */
 final class NamedResults {
-  private static final System.Logger LOG = System.getLogger("dev.memo");
+  private static final System.Logger LOG = LazyLogger.of("dev.memo");
 
   /**
    * One computation: the function it runs (its implementing method, or null when unknown), how many

@@ -1,5 +1,6 @@
 package dev.memo.core;
 
+import dev.memo.core.config.LazyLogger;
 import java.lang.System.Logger.Level;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * and then at {@code DEBUG}, so that a broken store does not flood the log. Thread-safe.
  */
 final class Warnings {
-  static final System.Logger LOG = System.getLogger("dev.memo");
+  static final System.Logger LOG = LazyLogger.of("dev.memo");
 
   /** Causes remembered at most; beyond, every warning is logged at {@code DEBUG}. */
   private static final int MAX_CAUSES = 10_000;

@@ -6,7 +6,7 @@ import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.core.code.CodeSigner;
 import dev.memo.core.config.ConfigLoader;
-import dev.memo.core.config.ProviderSelector;
+import dev.memo.core.config.Providers;
 import dev.memo.core.entry.CorruptEntryException;
 import dev.memo.core.entry.EntryFormat;
 import dev.memo.core.entry.EntryIntegrity;
@@ -17,7 +17,6 @@ import dev.memo.core.store.DirectoryMaintenance;
 import dev.memo.spi.Store;
 import dev.memo.spi.Store.Capability;
 import dev.memo.spi.StoreEntry;
-import dev.memo.spi.StoreProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -83,8 +82,9 @@ public final class StoreAdmin implements AutoCloseable {
   public static StoreAdmin open(@Nullable String storeName, Map<String, String> config) {
     ClassLoader loader = StoreAdmin.class.getClassLoader();
     MemoConfig c = ConfigLoader.load(config, loader, System.getenv(), System.getProperties());
-    ConfigLoader.checkKeys(c, loader);
-    var stores = ProviderSelector.load(StoreProvider.class, "store", loader);
+    Providers providers = Providers.discover(loader); // once: for the key check and the store
+    ConfigLoader.checkKeys(c, providers);
+    var stores = providers.stores();
     EntryIntegrity integrity = EntryIntegrity.of(c, System.getenv());
     Store store = stores.create(stores.select(storeName, c), c);
     return new StoreAdmin(store, true, integrity, System::currentTimeMillis);

@@ -2,6 +2,7 @@ package dev.memo.core.code;
 
 import dev.memo.core.code.Locations.Kind;
 import dev.memo.core.code.Locations.Location;
+import dev.memo.core.config.LazyLogger;
 import dev.memo.core.sign.CanonicalEncoder;
 import dev.memo.spi.support.RegularFiles;
 import java.io.ByteArrayInputStream;
@@ -81,7 +82,7 @@ import org.jspecify.annotations.Nullable;
  * content.
  */
 final class CodeCache {
-  private static final System.Logger LOG = System.getLogger("dev.memo");
+  private static final System.Logger LOG = LazyLogger.of("dev.memo");
 
   /** The folder under the store's folder. */
   static final String FOLDER = ".code";
@@ -131,7 +132,7 @@ final class CodeCache {
     key.append("\ninclude ").append(String.join("\u0000", include));
     key.append("\nignore-fields ").append(String.join("\u0000", new TreeSet<>(ignoredFields)));
     key.append("\njava ")
-        .append(Runtime.version())
+        .append(javaVersion(Runtime.version()))
         .append('\u0000')
         .append(System.getProperty("java.vendor", ""))
         .append('\u0000')
@@ -142,6 +143,32 @@ final class CodeCache {
       key.append('\u0000').append(root);
     }
     return key.toString();
+  }
+
+  /**
+   * The text of {@link Runtime.Version#toString()}, built without the stream that method runs (a
+   * stream and its collector cost a new process's first hit several milliseconds of class loading).
+   */
+  static String javaVersion(Runtime.Version v) {
+    StringBuilder sb = new StringBuilder();
+    for (Integer n : v.version()) {
+      if (sb.length() > 0) {
+        sb.append('.');
+      }
+      sb.append(n);
+    }
+    if (v.pre().isPresent()) {
+      sb.append('-').append(v.pre().get());
+    }
+    if (v.build().isPresent()) {
+      sb.append('+').append(v.build().get());
+      if (v.optional().isPresent()) {
+        sb.append('-').append(v.optional().get());
+      }
+    } else if (v.optional().isPresent()) {
+      sb.append(v.pre().isPresent() ? "-" : "+-").append(v.optional().get());
+    }
+    return sb.toString();
   }
 
   /** The file of a key. */
@@ -603,7 +630,10 @@ final class CodeCache {
       sb.append(a.size()).append('|').append(nanos(a.lastModifiedTime()));
       try {
         Map<String, Object> unix = Files.readAttributes(file, "unix:ctime,ino");
-        sb.append('|').append(unix.get("ctime")).append('|').append(unix.get("ino"));
+        // The change time as nanoseconds: FileTime's text would load java.time's formatting.
+        Object ctime = unix.get("ctime");
+        sb.append('|').append(ctime instanceof FileTime t ? nanos(t) : ctime);
+        sb.append('|').append(unix.get("ino"));
       } catch (UnsupportedOperationException | IllegalArgumentException e) {
         // no unix view: size and modification time only
       }

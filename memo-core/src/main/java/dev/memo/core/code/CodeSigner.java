@@ -3,6 +3,7 @@ package dev.memo.core.code;
 import dev.memo.MemoConfig;
 import dev.memo.NotSigned;
 import dev.memo.SignatureException;
+import dev.memo.core.config.LazyLogger;
 import dev.memo.core.sign.CanonicalEncoder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -88,18 +89,26 @@ import org.objectweb.asm.Type;
  * ({@code CodeCache}), so that such a process parses no bytecode and loads no ASM class.
  */
 public final class CodeSigner {
-  private static final System.Logger LOG = System.getLogger("dev.memo");
+  private static final System.Logger LOG = LazyLogger.of("dev.memo");
 
   /**
    * When the JVM started, less a second for the granularity of the start time: a class file on the
-   * class path modified later may have been loaded before it changed.
+   * class path modified later may have been loaded before it changed. Read on first use, since
+   * asking the operating system about this process loads {@link ProcessHandle}'s machinery, which a
+   * process whose classes all come from jars never needs.
    */
-  static final long JVM_START =
-      ProcessHandle.current()
-          .info()
-          .startInstant()
-          .map(i -> i.toEpochMilli() + 1000)
-          .orElse(Long.MAX_VALUE);
+  static long jvmStart() {
+    return JvmStart.MILLIS;
+  }
+
+  private static final class JvmStart {
+    static final long MILLIS =
+        ProcessHandle.current()
+            .info()
+            .startInstant()
+            .map(i -> i.toEpochMilli() + 1000)
+            .orElse(Long.MAX_VALUE);
+  }
 
   /** The class directories of {@code java.class.path}, whose classes the JVM loads from disk. */
   static final Set<Path> CLASS_PATH = Set.copyOf(Locations.classPathDirectories());

@@ -258,9 +258,9 @@ final class Locations {
   static boolean changedSinceLoaded(Location loc, long modified) {
     Long first = CodeSigner.FIRST_SEEN.putIfAbsent(loc.url().toString(), modified);
     return (first != null && first != modified)
-        || (modified > CodeSigner.JVM_START
-            && loc.root() != null
-            && CodeSigner.CLASS_PATH.contains(loc.root()));
+        || (loc.root() != null
+            && CodeSigner.CLASS_PATH.contains(loc.root())
+            && modified > CodeSigner.jvmStart());
   }
 
   /** Reads a class file. */

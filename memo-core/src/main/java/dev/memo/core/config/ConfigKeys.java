@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * the class path would read it. Stateless; thread-safe.
  */
 final class ConfigKeys {
-  private static final System.Logger LOG = System.getLogger("dev.memo");
+  private static final System.Logger LOG = LazyLogger.of("dev.memo");
 
   /** memo's own keys; {@code *} in the middle of a key is a tag. */
   static final List<String> CORE =
@@ -54,8 +54,11 @@ final class ConfigKeys {
           MemoConfig.POLICY + ".*.object-tier");
 
   private static final String KINDS = "store|serde|signer";
-  private static final Pattern SCOPED = Pattern.compile("memo\\.(" + KINDS + ")\\.([^.]+)\\..*");
-  private static final Pattern TAG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
+  /** Compiled only when a key is reported: a start whose keys are all known compiles none. */
+  private static final class Scoped {
+    static final Pattern SCOPED = Pattern.compile("memo\\.(" + KINDS + ")\\.([^.]+)\\..*");
+  }
 
   private ConfigKeys() {}
 
@@ -143,24 +146,83 @@ final class ConfigKeys {
 
   private static boolean matchesAny(List<String> patterns, MemoConfig.Setting s) {
     for (String p : patterns) {
-      if (regex(p, s.environment()).matcher(s.name()).matches()) {
+      if (matches(p, s.environment(), s.name())) {
         return true;
       }
     }
     return false;
   }
 
-  /** {@code *} in the middle is one tag; {@code .*} at the end is anything under the prefix. */
-  private static Pattern regex(String pattern, boolean environment) {
+  /**
+   * Whether a key matches a declared pattern: {@code *} in the middle is one tag ({@code
+   * [a-z0-9]+(-[a-z0-9]+)*}; in an environment name {@code [A-Z0-9_]+}), {@code .*} at the end is
+   * anything under the prefix ({@code \\..+}; in an environment name {@code _[A-Z0-9_]+}). Matched
+   * by hand rather than with regular expressions, since every key set is checked against every
+   * declared pattern when a memoizer is built.
+   */
+  static boolean matches(String pattern, boolean environment, String key) {
     boolean prefix = pattern.endsWith(".*");
     String body = prefix ? pattern.substring(0, pattern.length() - 2) : pattern;
     if (environment) {
-      String env = MemoConfig.environmentName(body);
-      return Pattern.compile(
-          Pattern.quote(env).replace("*", "\\E[A-Z0-9_]+\\Q") + (prefix ? "_[A-Z0-9_]+" : ""));
+      body = MemoConfig.environmentName(body);
     }
-    return Pattern.compile(
-        Pattern.quote(body).replace("*", "\\E" + TAG.pattern() + "\\Q") + (prefix ? "\\..+" : ""));
+    return matchFrom(body, 0, key, 0, environment, prefix);
+  }
+
+  /** Matches {@code body} from {@code bi} against {@code key} from {@code ki}, backtracking. */
+  private static boolean matchFrom(
+      String body, int bi, String key, int ki, boolean environment, boolean prefix) {
+    int star = body.indexOf('*', bi);
+    int literalEnd = star < 0 ? body.length() : star;
+    int n = literalEnd - bi;
+    if (!key.regionMatches(ki, body, bi, n)) {
+      return false;
+    }
+    ki += n;
+    if (star < 0) {
+      if (!prefix) {
+        return ki == key.length();
+      }
+      // ".+" after a dot, or "_[A-Z0-9_]+" in an environment name
+      if (environment) {
+        return ki + 1 < key.length()
+            && key.charAt(ki) == '_'
+            && envChars(key, ki + 1, key.length());
+      }
+      return ki + 1 < key.length() && key.charAt(ki) == '.' && noLineEnd(key, ki + 1);
+    }
+    for (int end = ki + 1; end <= key.length(); end++) {
+      boolean wildcard =
+          environment ? envChars(key, ki, end) : ProviderSelector.isTag(key.substring(ki, end));
+      if (!wildcard && environment) {
+        return false; // a character outside [A-Z0-9_] ends every longer match too
+      }
+      if (wildcard && matchFrom(body, star + 1, key, end, environment, prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Regular expressions' {@code .} (without DOTALL) matches anything but a line terminator. */
+  private static boolean noLineEnd(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean envChars(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String describe(
@@ -189,7 +251,7 @@ final class ConfigKeys {
       String kind = sel.kind();
       String name = null;
       if (!s.environment()) {
-        var m = SCOPED.matcher(s.name());
+        var m = Scoped.SCOPED.matcher(s.name());
         if (m.matches() && m.group(1).equals(kind)) {
           name = m.group(2);
         }

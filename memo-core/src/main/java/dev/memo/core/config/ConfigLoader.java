@@ -2,9 +2,6 @@ package dev.memo.core.config;
 
 import dev.memo.MemoConfig;
 import dev.memo.MemoConfigurationException;
-import dev.memo.spi.SerdeProvider;
-import dev.memo.spi.SignerProvider;
-import dev.memo.spi.StoreProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -13,7 +10,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Supplier;
 
 /**
  * Stacks the configuration sources in precedence order: builder, system properties ({@code
@@ -24,7 +20,7 @@ public final class ConfigLoader {
   /** The class path resource read last. */
   public static final String RESOURCE = "memo.properties";
 
-  private static final System.Logger LOG = System.getLogger("dev.memo");
+  private static final System.Logger LOG = LazyLogger.of("dev.memo");
 
   private ConfigLoader() {}
 
@@ -61,33 +57,26 @@ public final class ConfigLoader {
    *     {@code memo.config.unknown=warn})
    */
   public static void checkKeys(MemoConfig config, ClassLoader loader) {
-    ConfigKeys.check(config, selectors(loader));
+    checkKeys(config, Providers.discover(loader));
+  }
+
+  /**
+   * Checks the keys set in the configuration against the keys memo and these providers read.
+   *
+   * @param config the layered configuration
+   * @param providers the providers discovered on the class path; a kind that failed to load has
+   *     every key in its scope accepted, its error being reported by the selection that needs it
+   * @throws MemoConfigurationException if a key is unknown or misspelled (and {@code
+   *     memo.config.unknown} is not {@code warn})
+   */
+  public static void checkKeys(MemoConfig config, Providers providers) {
+    ConfigKeys.check(config, providers.listed());
   }
 
   /**
    * The providers whose keys are known. A kind whose providers fail to load, or that has none, is
    * left out, so that its keys are accepted here; selecting a provider of it reports the problem.
    */
-  private static List<ProviderSelector<?, ?>> selectors(ClassLoader loader) {
-    List<ProviderSelector<?, ?>> all = new ArrayList<>();
-    addIfLoads(all, () -> ProviderSelector.load(StoreProvider.class, "store", loader));
-    addIfLoads(all, () -> ProviderSelector.load(SerdeProvider.class, "serde", loader));
-    addIfLoads(all, () -> ProviderSelector.load(SignerProvider.class, "signer", loader));
-    return all;
-  }
-
-  private static void addIfLoads(
-      List<ProviderSelector<?, ?>> all, Supplier<ProviderSelector<?, ?>> load) {
-    try {
-      ProviderSelector<?, ?> selector = load.get();
-      if (!selector.names().isEmpty()) {
-        all.add(selector);
-      }
-    } catch (MemoConfigurationException e) {
-      // reported by the selection that needs the kind
-    }
-  }
-
   private static MemoConfig classPathProperties(ClassLoader loader) {
     List<URL> urls;
     try {

@@ -6,7 +6,6 @@ import dev.memo.MemoException;
 import dev.memo.spi.Provider;
 import dev.memo.spi.Quote;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,8 +24,6 @@ import org.jspecify.annotations.Nullable;
  * @param <T> what the providers create
  */
 public final class ProviderSelector<P extends Provider<T>, T> {
-  private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
-
   /** Provider names memo's own modules define, and the artifact to add for each. */
   private static final Map<String, String> KNOWN_MODULES =
       Map.ofEntries(
@@ -99,7 +94,7 @@ public final class ProviderSelector<P extends Provider<T>, T> {
         throw new MemoConfigurationException(
             kind + " provider " + p.getClass().getName() + " failed to report its name: " + e, e);
       }
-      if (name == null || !NAME.matcher(name).matches()) {
+      if (name == null || !isTag(name)) {
         throw new MemoConfigurationException(
             kind
                 + " provider "
@@ -192,13 +187,16 @@ public final class ProviderSelector<P extends Provider<T>, T> {
               + defaultModule()
               + " or another module that provides one");
     }
-    List<P> sorted =
-        byName.values().stream()
-            .sorted(Comparator.comparingInt((P p) -> p.priority()).reversed())
-            .collect(Collectors.toList());
-    P top = sorted.get(0);
+    // The first of the highest priority, in discovery order; a plain loop, since this runs at
+    // every start and a stream would load its machinery for one short list.
+    P top = null;
+    for (P p : byName.values()) {
+      if (top == null || p.priority() > top.priority()) {
+        top = p;
+      }
+    }
     List<P> tied = new ArrayList<>();
-    for (P p : sorted) {
+    for (P p : byName.values()) {
       if (p.priority() == top.priority()) {
         tied.add(p);
       }
@@ -210,7 +208,7 @@ public final class ProviderSelector<P extends Provider<T>, T> {
               + " is set and "
               + kind
               + " providers "
-              + tied.stream().map(p -> "\"" + p.name() + "\"").collect(Collectors.joining(", "))
+              + quotedNames(tied)
               + " share the highest priority "
               + top.priority()
               + "; choose one, for example "
@@ -286,6 +284,39 @@ public final class ProviderSelector<P extends Provider<T>, T> {
               + ") returned null from create");
     }
     return t;
+  }
+
+  private static String quotedNames(List<? extends Provider<?>> providers) {
+    StringBuilder sb = new StringBuilder();
+    for (Provider<?> p : providers) {
+      sb.append(sb.length() == 0 ? "\"" : ", \"").append(p.name()).append('"');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Whether a name is lower-case letters and digits in groups separated by single dashes: {@code
+   * [a-z0-9]+(-[a-z0-9]+)*}, checked by hand so that a start compiles no regular expression.
+   *
+   * @param name the name
+   * @return whether it is a valid provider or tag name
+   */
+  static boolean isTag(String name) {
+    int n = name.length();
+    if (n == 0 || name.charAt(0) == '-' || name.charAt(n - 1) == '-') {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      if (c == '-') {
+        if (name.charAt(i - 1) == '-') {
+          return false;
+        }
+      } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String available() {

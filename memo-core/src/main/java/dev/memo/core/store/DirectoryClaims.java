@@ -1,5 +1,6 @@
 package dev.memo.core.store;
 
+import dev.memo.core.config.LazyLogger;
 import dev.memo.spi.Store;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,7 +41,7 @@ final class DirectoryClaims {
   /** A marker's name is {@code .<key hex>} followed by this. */
   static final String SUFFIX = ".claim";
 
-  private static final System.Logger LOG = System.getLogger(DirectoryClaims.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(DirectoryClaims.class.getName());
   private static final int ATTEMPTS = 8;
 
   private final Duration timeout;

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.memo.Signature;
 import dev.memo.StoreException;
+import dev.memo.core.config.LazyLogger;
 import dev.memo.core.entry.CorruptEntryException;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreEntry;
@@ -105,7 +106,7 @@ final class DirectoryStore implements Store {
   /** How many entries' recent touches are remembered; beyond it a hit may touch again early. */
   private static final int TOUCHED_ENTRIES = 16_384;
 
-  private static final System.Logger LOG = System.getLogger(DirectoryStore.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(DirectoryStore.class.getName());
 
   private final DirectoryLayout layout;
   private final Path root;

@@ -1,6 +1,7 @@
 package dev.memo.core.store;
 
 import dev.memo.core.code.CodeSigner;
+import dev.memo.core.config.LazyLogger;
 import dev.memo.spi.support.Namespaces;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -66,7 +67,7 @@ final class DirectorySweeper implements AutoCloseable {
   /** The longest time between two sweeps of a bounded store: 10 minutes. */
   static final Duration MAX_PERIOD = Duration.ofMinutes(10);
 
-  private static final System.Logger LOG = System.getLogger(DirectorySweeper.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(DirectorySweeper.class.getName());
 
   private final DirectoryStore store;
   private final long maxBytes;

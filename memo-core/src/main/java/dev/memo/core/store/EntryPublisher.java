@@ -1,6 +1,7 @@
 package dev.memo.core.store;
 
 import dev.memo.Signature;
+import dev.memo.core.config.LazyLogger;
 import dev.memo.core.entry.CountingOutputStream;
 import dev.memo.spi.Store.EntryWriter;
 import dev.memo.spi.support.Namespaces;
@@ -38,7 +39,7 @@ import java.util.function.LongSupplier;
  * <p>Thread-safe: it holds no mutable state, and every write has a temporary file of its own.
  */
 final class EntryPublisher {
-  private static final System.Logger LOG = System.getLogger(DirectoryStore.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(DirectoryStore.class.getName());
 
   /**
    * The write buffer: it gathers the entry format's small writes; writes of a buffer or more (a

@@ -2,6 +2,7 @@ package dev.memo.core.store;
 
 import dev.memo.Signature;
 import dev.memo.StoreException;
+import dev.memo.core.config.LazyLogger;
 import dev.memo.spi.Store;
 import dev.memo.spi.StoreEntry;
 import java.io.IOException;
@@ -46,7 +47,7 @@ import java.util.function.Consumer;
  * <p>The tiered store owns its layers and closes them. Thread-safe when its layers are.
  */
 final class TieredStore implements Store {
-  private static final System.Logger LOG = System.getLogger(TieredStore.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(TieredStore.class.getName());
 
   private final List<Store> layers;
 

@@ -4,21 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.List;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
 
 /**
- * Reads an entry larger than one chunk, a chunk-sized piece after another.
+ * Reads an entry larger than its first read, chunk-sized pieces at a time.
  *
- * <p>{@link RedisStore#get} read the first pieces in its one round trip ({@link #first}); each
- * later round trip, made when the reader gets there, reads up to {@link #PIECES_PER_TRIP} pieces
- * with the entry's token in one {@code MULTI}/{@code EXEC}, so that the pieces of a trip are one
- * version, and that version is the first trip's when its token is. A reader therefore gets one
- * version whole, or an {@link IOException} when the entry was replaced or removed meanwhile (memo
- * then computes the result). No connection is held between trips, and no more than a trip's pieces
- * are held at once. Not thread-safe, as streams are not.
+ * <p>{@link RedisStore#get} read the start of the value in one {@code GETRANGE}; each later round
+ * trip, made when the reader gets there, reads up to {@link #PIECES_PER_TRIP} pieces with the
+ * entry's token in one {@code MULTI}/{@code EXEC}, so that the pieces of a trip are one version,
+ * and that version is the first read's when its token is. A reader therefore gets one version
+ * whole, or an {@link IOException} when the entry was replaced or removed meanwhile (memo then
+ * computes the result). No connection is held between trips, and no more than a trip's pieces are
+ * held at once. Not thread-safe, as streams are not.
  */
 final class ChunkedEntryStream extends InputStream {
   /** The most pieces one later round trip reads: a bound on the bytes held at once. */
@@ -44,15 +42,15 @@ final class ChunkedEntryStream extends InputStream {
    * @param entryKey the entry's key
    * @param where the entry, for messages
    * @param header the header the first piece starts with
-   * @param read the pieces read so far, each a whole chunk but the last, from the value's start
-   * @param chunk the size of a piece
+   * @param first the start of the value, read whole
+   * @param chunk the size of a later piece
    */
   ChunkedEntryStream(
       Connections connections,
       byte[] entryKey,
       String where,
       RedisFrame.Header header,
-      List<byte[]> read,
+      byte[] first,
       int chunk) {
     this.connections = connections;
     this.entryKey = entryKey;
@@ -60,46 +58,9 @@ final class ChunkedEntryStream extends InputStream {
     this.token = header.token();
     this.end = RedisFrame.HEADER_BYTES + header.length();
     this.chunk = chunk;
-    long held = 0;
-    for (byte[] piece : read) {
-      pieces.add(piece);
-      held += piece.length;
-    }
-    this.next = held;
-    this.current = pieces.remove();
+    this.current = first;
     this.position = RedisFrame.HEADER_BYTES;
-  }
-
-  /**
-   * Reads the first pieces of an entry in one round trip, atomically: the first {@code count}
-   * chunk-sized pieces of the value, none of them past {@code limit}.
-   *
-   * @param jedis the connection
-   * @param entryKey the entry's key
-   * @param chunk the size of a piece
-   * @param count how many pieces at most
-   * @param limit the most bytes of the value read
-   * @return the pieces, empty ones included: all empty if there is no entry
-   */
-  static byte[][] first(Jedis jedis, byte[] entryKey, int chunk, int count, long limit) {
-    int n = (int) Math.max(1, Math.min(count, (limit + chunk - 1) / chunk));
-    if (n == 1) {
-      return new byte[][] {jedis.getrange(entryKey, 0, Math.min(chunk, limit) - 1)};
-    }
-    @SuppressWarnings("unchecked")
-    Response<byte[]>[] replies = new Response[n];
-    try (Transaction t = jedis.multi()) {
-      for (int i = 0; i < n; i++) {
-        long from = (long) i * chunk;
-        replies[i] = t.getrange(entryKey, from, Math.min(from + chunk, limit) - 1);
-      }
-      t.exec();
-    }
-    byte[][] read = new byte[n][];
-    for (int i = 0; i < n; i++) {
-      read[i] = replies[i].get();
-    }
-    return read;
+    this.next = first.length;
   }
 
   @Override

@@ -70,10 +70,16 @@ final class RedisStore implements Store {
   private static final int MAX_REMEMBERED = 16_384;
 
   /**
-   * How many chunk-sized pieces the first round trip of a read asks for: two, so that an entry a
-   * little over a chunk (a 1 MiB array, with memo's framing) is read in one round trip.
+   * How many bytes the first read of an entry asks for: a chunk and a sixteenth, so that an entry
+   * whose payload is a whole chunk (a 1 MiB array), a few hundred bytes more once memo and this
+   * store framed it, is read in one {@code GETRANGE}, as a value of its size would be.
+   *
+   * @param chunk the chunk size
+   * @return the size of the first read
    */
-  static final int FIRST_PIECES = 2;
+  static long firstRead(int chunk) {
+    return chunk + chunk / 16;
+  }
 
   /** Publishes a temporary key onto the entry, if it holds the whole entry. */
   private static final byte[] PUBLISH =
@@ -173,23 +179,22 @@ final class RedisStore implements Store {
     byte[] entryKey = keys.entry(id, key);
     int chunk = options.chunkBytes();
     long limit = RedisFrame.HEADER_BYTES + options.maxEntryBytes();
-    byte[][] read =
+    long first = Math.min(firstRead(chunk), RedisFrame.HEADER_BYTES + options.maxEntryBytes());
+    byte[] start =
         connections.call(
             "read entry " + key + " of \"" + namespace + "\"",
             jedis -> {
-              byte[][] pieces =
-                  ChunkedEntryStream.first(jedis, entryKey, chunk, FIRST_PIECES, limit);
-              if (pieces[0].length > 0 && options.maxAge() != null) {
+              byte[] bytes = jedis.getrange(entryKey, 0, first - 1);
+              if (bytes.length > 0 && options.maxAge() != null) {
                 touch(jedis, entryKey);
               }
-              return pieces;
+              return bytes;
             });
-    byte[] first = read[0];
-    if (first.length == 0) {
+    if (start.length == 0) {
       return Optional.empty();
     }
     String where = "entry " + key + " of \"" + namespace + "\"";
-    RedisFrame.Header header = RedisFrame.readHeader(first, where);
+    RedisFrame.Header header = RedisFrame.readHeader(start, where);
     if (header.length() > options.maxEntryBytes()) {
       throw new IOException(
           "the Redis value of "
@@ -201,31 +206,23 @@ final class RedisStore implements Store {
               + ", so it is not read; it is computed again and replaced");
     }
     long total = RedisFrame.HEADER_BYTES + header.length();
-    List<byte[]> pieces = new ArrayList<>(read.length);
-    long at = 0;
-    for (byte[] piece : read) {
-      long expected = Math.max(0, Math.min(at + chunk, total) - at);
-      if (piece.length != expected) {
-        throw new IOException(
-            "the Redis value of "
-                + where
-                + (piece.length < expected ? " ends at " : " holds at least ")
-                + (at + piece.length)
-                + " bytes where its header declares "
-                + total
-                + "; it is computed again and replaced");
-      }
-      if (expected > 0) {
-        pieces.add(piece);
-      }
-      at += expected;
+    long expected = Math.min(first, total);
+    if (start.length != expected) {
+      throw new IOException(
+          "the Redis value of "
+              + where
+              + (start.length < expected ? " ends at " : " holds at least ")
+              + start.length
+              + " bytes where its header declares "
+              + total
+              + "; it is computed again and replaced");
     }
-    if (total <= chunk) {
+    if (total <= first) {
       // In heap already: memo reads it without a buffer of its own.
       return Optional.of(
-          new ByteArrayInputStream(first, RedisFrame.HEADER_BYTES, (int) header.length()));
+          new ByteArrayInputStream(start, RedisFrame.HEADER_BYTES, (int) header.length()));
     }
-    return Optional.of(new ChunkedEntryStream(connections, entryKey, where, header, pieces, chunk));
+    return Optional.of(new ChunkedEntryStream(connections, entryKey, where, header, start, chunk));
   }
 
   /** Renews the entry's expiry unless this process did within the touch interval. */

@@ -37,11 +37,11 @@ import redis.clients.jedis.resps.ScanResult;
  * entry: atomic, and in one hash slot. An entry above {@code max-entry-bytes} is not sent past that
  * size: the put fails and memo hands out the computed result all the same.
  *
- * <p><b>Reading.</b> One round trip reads the first two chunks, in one {@code MULTI}/{@code EXEC}
- * of two {@code GETRANGE}s, which is the whole of most entries; an entry declaring more than {@code
+ * <p><b>Reading.</b> One {@code GETRANGE} reads the first chunk and a sixteenth ({@link
+ * #firstRead}), which is the whole of most entries; a value declaring more than {@code
  * max-entry-bytes} is not read further. Larger entries are read on by {@link ChunkedEntryStream},
  * several chunks a round trip, each trip checking, atomically with its chunks, that the entry's
- * token is still the first chunk's, so a reader sees one version whole or fails (memo then computes
+ * token is still the first read's, so a reader sees one version whole or fails (memo then computes
  * the result).
  *
  * <p><b>Age.</b> With {@code max-age}, entries carry that expiry; a hit renews it at most once per
@@ -178,19 +178,19 @@ final class RedisStore implements Store {
     String id = id(namespace);
     byte[] entryKey = keys.entry(id, key);
     int chunk = options.chunkBytes();
-    long limit = RedisFrame.HEADER_BYTES + options.maxEntryBytes();
+    // Never more than the largest entry accepted could occupy.
     long first = Math.min(firstRead(chunk), RedisFrame.HEADER_BYTES + options.maxEntryBytes());
     byte[] start =
         connections.call(
             "read entry " + key + " of \"" + namespace + "\"",
             jedis -> {
               byte[] bytes = jedis.getrange(entryKey, 0, first - 1);
-              if (bytes.length > 0 && options.maxAge() != null) {
+              if (bytes != null && bytes.length > 0 && options.maxAge() != null) {
                 touch(jedis, entryKey);
               }
               return bytes;
             });
-    if (start.length == 0) {
+    if (start == null || start.length == 0) {
       return Optional.empty();
     }
     String where = "entry " + key + " of \"" + namespace + "\"";

@@ -37,9 +37,12 @@ import redis.clients.jedis.resps.ScanResult;
  * entry: atomic, and in one hash slot. An entry above {@code max-entry-bytes} is not sent past that
  * size: the put fails and memo hands out the computed result all the same.
  *
- * <p><b>Reading.</b> One {@code GETRANGE} reads the first chunk, which is the whole of most
- * entries; each later chunk is read by a script that returns it only if the entry's token is still
- * the first chunk's, so a reader sees one version whole or fails (memo then computes the result).
+ * <p><b>Reading.</b> One {@code GETRANGE} reads the first chunk and a sixteenth ({@link
+ * #firstRead}), which is the whole of most entries; a value declaring more than {@code
+ * max-entry-bytes} is not read further. Larger entries are read on by {@link ChunkedEntryStream},
+ * several chunks a round trip, each trip checking, atomically with its chunks, that the entry's
+ * token is still the first read's, so a reader sees one version whole or fails (memo then computes
+ * the result).
  *
  * <p><b>Age.</b> With {@code max-age}, entries carry that expiry; a hit renews it at most once per
  * touch interval (an eighth of {@code max-age}, at most an hour, as the directory store records
@@ -66,6 +69,18 @@ final class RedisStore implements Store {
   private static final int SCAN_COUNT = 500;
   private static final int MAX_REMEMBERED = 16_384;
 
+  /**
+   * How many bytes the first read of an entry asks for: a chunk and a sixteenth, so that an entry
+   * whose payload is a whole chunk (a 1 MiB array), a few hundred bytes more once memo and this
+   * store framed it, is read in one {@code GETRANGE}, as a value of its size would be.
+   *
+   * @param chunk the chunk size
+   * @return the size of the first read
+   */
+  static long firstRead(int chunk) {
+    return chunk + chunk / 16;
+  }
+
   /** Publishes a temporary key onto the entry, if it holds the whole entry. */
   private static final byte[] PUBLISH =
       RedisKeys.bytes(
@@ -77,16 +92,6 @@ final class RedisStore implements Store {
               + " if ARGV[3] == '0' then redis.call('PERSIST', KEYS[1])"
               + " else redis.call('PEXPIRE', KEYS[1], ARGV[3]) end"
               + " redis.call('RENAME', KEYS[1], KEYS[2]) return 1");
-
-  /** Reads a later chunk of an entry, if the entry is still the version whose token is given. */
-  static final byte[] READ_CHUNK =
-      RedisKeys.bytes(
-          "if redis.call('GETRANGE', KEYS[1], "
-              + RedisFrame.TOKEN_OFFSET
-              + ", "
-              + (RedisFrame.LENGTH_OFFSET - 1)
-              + ") ~= ARGV[1] then return false end"
-              + " return redis.call('GETRANGE', KEYS[1], ARGV[2], ARGV[3])");
 
   /** Moves an entry aside with its reason, both expiring after a week. */
   private static final byte[] QUARANTINE =
@@ -173,37 +178,51 @@ final class RedisStore implements Store {
     String id = id(namespace);
     byte[] entryKey = keys.entry(id, key);
     int chunk = options.chunkBytes();
-    byte[] first =
+    // Never more than the largest entry accepted could occupy.
+    long first = Math.min(firstRead(chunk), RedisFrame.HEADER_BYTES + options.maxEntryBytes());
+    byte[] start =
         connections.call(
             "read entry " + key + " of \"" + namespace + "\"",
             jedis -> {
-              byte[] bytes = jedis.getrange(entryKey, 0, chunk - 1);
+              byte[] bytes = jedis.getrange(entryKey, 0, first - 1);
               if (bytes != null && bytes.length > 0 && options.maxAge() != null) {
                 touch(jedis, entryKey);
               }
               return bytes;
             });
-    if (first == null || first.length == 0) {
+    if (start == null || start.length == 0) {
       return Optional.empty();
     }
     String where = "entry " + key + " of \"" + namespace + "\"";
-    RedisFrame.Header header = RedisFrame.readHeader(first, where);
-    long total = RedisFrame.HEADER_BYTES + header.length();
-    if (first.length > total || (first.length < total && first.length < chunk)) {
+    RedisFrame.Header header = RedisFrame.readHeader(start, where);
+    if (header.length() > options.maxEntryBytes()) {
       throw new IOException(
           "the Redis value of "
               + where
-              + " holds "
-              + first.length
+              + " declares "
+              + header.length()
+              + " bytes, more than the redis store's max-entry-bytes of "
+              + options.maxEntryBytes()
+              + ", so it is not read; it is computed again and replaced");
+    }
+    long total = RedisFrame.HEADER_BYTES + header.length();
+    long expected = Math.min(first, total);
+    if (start.length != expected) {
+      throw new IOException(
+          "the Redis value of "
+              + where
+              + (start.length < expected ? " ends at " : " holds at least ")
+              + start.length
               + " bytes where its header declares "
               + total
               + "; it is computed again and replaced");
     }
-    if (first.length == total) {
+    if (total <= first) {
+      // In heap already: memo reads it without a buffer of its own.
       return Optional.of(
-          new ByteArrayInputStream(first, RedisFrame.HEADER_BYTES, (int) header.length()));
+          new ByteArrayInputStream(start, RedisFrame.HEADER_BYTES, (int) header.length()));
     }
-    return Optional.of(new ChunkedEntryStream(connections, entryKey, where, header, first, chunk));
+    return Optional.of(new ChunkedEntryStream(connections, entryKey, where, header, start, chunk));
   }
 
   /** Renews the entry's expiry unless this process did within the touch interval. */

@@ -28,7 +28,8 @@ import java.util.TreeSet;
  *   <li>{@code key-prefix}: the start of every key the store writes, {@code memo:}; no braces.
  *   <li>{@code max-entry-bytes}: larger entries are not sent to Redis (the caller still gets its
  *       result), {@code 64MiB}.
- *   <li>{@code chunk-bytes}: entries are written and read in pieces of this size, {@code 1MiB}.
+ *   <li>{@code chunk-bytes}: entries are written and read in pieces of this size (the first read
+ *       takes a sixteenth more), {@code 1MiB}.
  *   <li>{@code max-age}: entries neither written nor read for longer expire; no expiry unless set.
  *   <li>{@code claims}: {@code true} (the default) makes the processes sharing the server compute
  *       each entry once; {@code false} turns that off.

@@ -130,6 +130,120 @@ final class RedisStoreBehaviourTest {
   }
 
   @Test
+  void get_entriesAtAndAroundChunkBoundaries_readBackWhole() throws Exception {
+    RedisStore store = open("memo.store.redis.chunk-bytes", "1KiB");
+    int first = (int) RedisStore.firstRead(1024) - RedisFrame.HEADER_BYTES;
+    int trip = 1024 * ChunkedEntryStream.PIECES_PER_TRIP;
+    int[] sizes = {
+      0, 1, first - 1, first, first + 1, first + 1024, first + trip, first + trip + 1, 50_000
+    };
+    for (int size : sizes) {
+      byte[] bytes = random(size, size);
+      store.put(NS, key("k" + size), out -> out.write(bytes));
+      assertArrayEquals(bytes, read(store, key("k" + size)).orElseThrow(), "size " + size);
+    }
+  }
+
+  @Test
+  void get_entryRemovedWhileReadInChunks_failsRatherThanEndingEarly() throws Exception {
+    RedisStore store = open("memo.store.redis.chunk-bytes", "1KiB");
+    byte[] bytes = random(5_000, 1);
+    store.put(NS, key("k"), out -> out.write(bytes));
+    try (InputStream in = store.get(NS, key("k")).orElseThrow()) {
+      assertArrayEquals(java.util.Arrays.copyOf(bytes, 1000), in.readNBytes(1000));
+      try (Jedis jedis = raw(RedisServer.shared())) {
+        jedis.del(entryKey(key("k")));
+      }
+      IOException e = assertThrows(IOException.class, in::readAllBytes);
+      assertEquals(
+          "entry "
+              + key("k")
+              + " of \"ns\" was replaced or removed in Redis while it was"
+              + " read; it is computed instead",
+          e.getMessage());
+    }
+    assertEquals(Optional.empty(), read(store, key("k")));
+  }
+
+  /** A value with the store's header declaring {@code declared} entry bytes, then {@code held}. */
+  private void craft(Signature key, long declared, int held) {
+    byte[] value = new byte[RedisFrame.HEADER_BYTES + held];
+    RedisFrame.writeHeader(value, random(RedisFrame.TOKEN_BYTES, 9), declared);
+    try (Jedis jedis = raw(RedisServer.shared())) {
+      jedis.set(entryKey(key), value);
+    }
+  }
+
+  @Test
+  void get_valueDeclaringMoreThanMaxEntryBytes_isRefusedWithoutReadingOn() throws Exception {
+    RedisStore store =
+        open("memo.store.redis.max-entry-bytes", "4KiB", "memo.store.redis.chunk-bytes", "1KiB");
+    craft(key("k"), 4097, 4097);
+    IOException e = assertThrows(IOException.class, () -> store.get(NS, key("k")));
+    assertEquals(
+        "the Redis value of entry "
+            + key("k")
+            + " of \"ns\" declares 4097 bytes, more than the redis"
+            + " store's max-entry-bytes of 4096, so it is not read; it is computed again and"
+            + " replaced",
+        e.getMessage());
+    craft(key("k"), 4096, 4096);
+    assertEquals(4096, read(store, key("k")).orElseThrow().length, "at the bound it is read");
+  }
+
+  @Test
+  void get_valueShorterThanItsHeaderDeclares_isAnIOException() throws Exception {
+    RedisStore store = open("memo.store.redis.chunk-bytes", "1KiB");
+    int header = RedisFrame.HEADER_BYTES;
+    craft(key("short"), 500, 499);
+    IOException first = assertThrows(IOException.class, () -> store.get(NS, key("short")));
+    assertEquals(
+        "the Redis value of entry "
+            + key("short")
+            + " of \"ns\" ends at "
+            + (header + 499)
+            + " bytes where its header declares "
+            + (header + 500)
+            + "; it is computed again and replaced",
+        first.getMessage());
+    craft(key("second"), 1070, 1000); // more than the first read declared, less held
+    IOException second = assertThrows(IOException.class, () -> store.get(NS, key("second")));
+    assertEquals(
+        "the Redis value of entry "
+            + key("second")
+            + " of \"ns\" ends at "
+            + (header + 1000)
+            + " bytes where its header declares "
+            + (header + 1070)
+            + "; it is computed again and replaced",
+        second.getMessage());
+    craft(key("later"), 5000, 2500);
+    try (InputStream in = store.get(NS, key("later")).orElseThrow()) {
+      IOException later = assertThrows(IOException.class, in::readAllBytes);
+      assertEquals(
+          "the Redis value of entry "
+              + key("later")
+              + " of \"ns\" ends at "
+              + (header + 2500)
+              + " bytes where its header declares "
+              + (header + 5000)
+              + "; it is computed again and replaced",
+          later.getMessage());
+    }
+    craft(key("long"), 100, 101);
+    IOException longer = assertThrows(IOException.class, () -> store.get(NS, key("long")));
+    assertEquals(
+        "the Redis value of entry "
+            + key("long")
+            + " of \"ns\" holds at least "
+            + (header + 101)
+            + " bytes where its header declares "
+            + (header + 100)
+            + "; it is computed again and replaced",
+        longer.getMessage());
+  }
+
+  @Test
   void get_valueNotWrittenByTheStore_isAnIOExceptionNotABrokenRead() throws Exception {
     RedisStore store = open();
     try (Jedis jedis = raw(RedisServer.shared())) {

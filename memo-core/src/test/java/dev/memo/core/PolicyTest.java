@@ -159,12 +159,14 @@ class PolicyTest {
 
   @Test
   void entryOlderThanTheTimeToLive_isNotContainedAndExplainsAsAMiss() throws InterruptedException {
-    try (Memo memo = memo(Map.of("memo.policy.short.ttl", "50ms"))) {
+    try (Memo memo = memo(Map.of("memo.policy.short.ttl", "1s"))) {
       Function<Integer, Integer> f = plusOne(memo, "short");
       f.apply(1);
       assertTrue(memo.contains(f, 1), "within the time to live");
       assertTrue(memo.explain(f, 1).isHit());
-      Thread.sleep(80); // longer than the time to live: a call would compute again
+      // A time to live of 1 s, not a few ms: a loaded machine can take tens of ms between the call
+      // and the checks above, which must still see the entry.
+      Thread.sleep(1_200); // longer than the time to live: a call would compute again
       assertFalse(memo.contains(f, 1));
       assertEquals(
           "miss of \"plus-one\": the signature equals that of the most recent entry of"

@@ -538,6 +538,7 @@ final class ChronicleStore implements Store {
         }
       } catch (IOException e) {
         // Left for the next lone open to delete.
+        shared.blobsUnchecked();
       }
     }
   }

@@ -43,6 +43,7 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  * map-N.cm3        the Chronicle Map of generation N; only the newest is in use
  * map-N.cm3.broken a map that could not be opened, set aside for inspection
  * blobs/ab/….blob  entries larger than max-inline-bytes, named by a random 128-bit id
+ * blobs.unchecked  present while blobs/ may hold files no entry refers to (see start())
  * .quarantine/     broken entries taken out of use, with the reason, for inspection
  * quarantine/      the same, as versions before the shared layout kept them (never written now)
  * </pre>
@@ -52,6 +53,13 @@ final class SharedMap {
   private static final Map<Path, SharedMap> OPEN = new HashMap<>();
   private static final HexFormat HEX = HexFormat.of();
   static final String BLOBS = "blobs";
+
+  /**
+   * Present while {@code blobs/} may hold files that no entry refers to, left by a roll (a write
+   * lost in the copy) or a file that could not be deleted: the next process to open the store alone
+   * deletes them and removes this marker. A crash needs no marker: the control file says it.
+   */
+  static final String BLOBS_UNCHECKED = "blobs.unchecked";
 
   /** The average key: a 32-byte namespace digest and a 32-byte signature. */
   private static final int AVERAGE_KEY_BYTES = 64;
@@ -180,16 +188,27 @@ final class SharedMap {
     }
   }
 
-  /** Opens the current generation, recovering it first if a process died while using it alone. */
+  /**
+   * Opens the current generation, recovering it first if a process died while using it alone.
+   * Alone, it also deletes the files under {@code blobs/} that no entry refers to and recounts the
+   * entries, which reads every entry: only when something may have left such files (a process that
+   * died, a map replaced, or the {@link #BLOBS_UNCHECKED} marker), so that a store closed cleanly
+   * opens without reading its entries.
+   */
   private void start() throws IOException {
     generation = control.generation();
     File file = mapFile(generation);
     try {
       try (FileLock alone = usersChannel.tryLock()) {
         if (alone != null) {
+          Path unchecked = root.resolve(BLOBS_UNCHECKED);
+          boolean check = control.inUse() || Files.exists(unchecked);
           deleteOtherGenerations();
-          openAlone(file);
-          deleteUnreferencedBlobs();
+          check |= openAlone(file);
+          if (check) {
+            deleteUnreferencedBlobs();
+            Files.deleteIfExists(unchecked);
+          }
           control.inUse(true);
         }
       }
@@ -209,8 +228,11 @@ final class SharedMap {
    * Opens the map as its only user: recovers it if a process died using it, and sets a map that
    * cannot be opened aside as {@code map-N.cm3.broken}, starting empty, so that no damage to the
    * file keeps memo from working; its entries are computed again.
+   *
+   * @return true when the map is new: there was none, or it was set aside
    */
-  private void openAlone(File file) throws IOException {
+  private boolean openAlone(File file) throws IOException {
+    boolean created = !file.exists();
     try {
       if (file.exists() && !headerComplete(file.toPath())) {
         // Chronicle would wait a minute for a creator to finish it; alone, there is none.
@@ -231,6 +253,7 @@ final class SharedMap {
       } else {
         map = builder(options.entries(), options.averageValueSize()).createPersistedTo(file);
       }
+      return created;
     } catch (IOException | RuntimeException e) {
       if (map != null) {
         map.close();
@@ -246,6 +269,7 @@ final class SharedMap {
           e);
       Files.move(file.toPath(), broken, StandardCopyOption.REPLACE_EXISTING);
       map = builder(options.entries(), options.averageValueSize()).createPersistedTo(file);
+      return true;
     }
   }
 
@@ -445,6 +469,8 @@ final class SharedMap {
    * current one's file. Under both locks.
    */
   private void install(long next, ChronicleMap<byte[], byte[]> newer) {
+    // A write another process made to the old map during the copy is lost, its file with it.
+    blobsUnchecked();
     control.generation(next);
     ChronicleMap<byte[], byte[]> old = map;
     map = newer;
@@ -689,6 +715,22 @@ final class SharedMap {
               + "; it is deleted when the store is"
               + " next opened by a process alone",
           e);
+      blobsUnchecked();
+    }
+  }
+
+  /**
+   * Leaves the {@link #BLOBS_UNCHECKED} marker, so that the next process to open the store alone
+   * deletes the files no entry refers to. Never throws: without the marker such a file stays until
+   * a crash is recovered from, which costs disk, never a result.
+   */
+  void blobsUnchecked() {
+    try {
+      Files.newByteChannel(
+              root.resolve(BLOBS_UNCHECKED), StandardOpenOption.CREATE, StandardOpenOption.WRITE)
+          .close();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "cannot mark " + root.resolve(BLOBS) + " unchecked", e);
     }
   }
 

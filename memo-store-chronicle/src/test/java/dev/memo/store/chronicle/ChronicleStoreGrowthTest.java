@@ -239,6 +239,56 @@ final class ChronicleStoreGrowthTest {
     }
   }
 
+  @Test
+  void open_alone_afterACleanClose_readsNoEntries_butAfterADeadUserDeletesUnreferencedFiles()
+      throws IOException {
+    try (ChronicleStore store = open(dir)) {
+      put(store, key(1), bytes(5, 1));
+    }
+    Path stray = dir.resolve(SharedMap.BLOBS).resolve("ab").resolve("stray.blob");
+    Files.createDirectories(stray.getParent());
+    Files.write(stray, bytes(5, 2));
+    try (ChronicleStore store = open(dir)) {
+      assertArrayEquals(bytes(5, 1), read(store, key(1)).orElseThrow());
+    }
+    assertTrue(Files.exists(stray), "a store closed cleanly is opened without reading its entries");
+    try (Control control = Control.open(dir)) {
+      control.inUse(true); // as a process killed while using the store leaves it
+    }
+    try (ChronicleStore store = open(dir)) {
+      assertArrayEquals(bytes(5, 1), read(store, key(1)).orElseThrow());
+      assertEquals(1, store.shared().control.entries(), "recounted");
+    }
+    assertFalse(Files.exists(stray), "a file no entry refers to is deleted after a crash");
+  }
+
+  @Test
+  void roll_leavesTheBlobsUnchecked_andTheNextLoneOpenDeletesUnreferencedFiles()
+      throws IOException {
+    try (ChronicleStore store =
+        open(dir, "entries", "100", "average-value-size", "64", "max-inline-bytes", "100")) {
+      for (int i = 0; i < 1000; i++) {
+        put(store, key(i), payload(i, 0));
+      }
+      assertTrue(store.shared().generation() > 1, "the map rolled");
+      assertTrue(Files.exists(dir.resolve(SharedMap.BLOBS_UNCHECKED)), "marked unchecked");
+    }
+    // A file of a write lost in a roll's copy: no entry refers to it.
+    Path stray = dir.resolve(SharedMap.BLOBS).resolve("ab").resolve("lost.blob");
+    Files.createDirectories(stray.getParent());
+    Files.write(stray, bytes(500, 2));
+    int files = blobs().size();
+    try (ChronicleStore store =
+        open(dir, "entries", "100", "average-value-size", "64", "max-inline-bytes", "100")) {
+      for (int i = 0; i < 1000; i++) {
+        assertArrayEquals(payload(i, 0), read(store, key(i)).orElseThrow(), "entry " + i);
+      }
+    }
+    assertFalse(Files.exists(stray), "the unreferenced file is deleted");
+    assertEquals(files - 1, blobs().size(), "the entries' own files are kept");
+    assertFalse(Files.exists(dir.resolve(SharedMap.BLOBS_UNCHECKED)), "and the marker removed");
+  }
+
   private List<String> maps() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files

@@ -22,6 +22,10 @@ final class NewUserTest {
   @TempDir Path dir;
 
   private List<String> run(String... calls) throws Exception {
+    return run(List.of(), calls);
+  }
+
+  private List<String> run(List<String> jvmOptions, String... calls) throws Exception {
     // The test class path less the test frameworks: what a user's application has.
     String classPath =
         Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
@@ -34,6 +38,7 @@ final class NewUserTest {
             .collect(Collectors.joining(File.pathSeparator));
     List<String> options = new ArrayList<>(ChildJvm.chronicleFlags());
     options.add("-Dmemo.store=chronicle");
+    options.addAll(jvmOptions);
     Path log = dir.resolve("run.log");
     String out =
         ChildJvm.finish(
@@ -63,5 +68,39 @@ final class NewUserTest {
         Files.exists(dir.resolve(".memo-chronicle").resolve("map-1.cm3")),
         "the default folder in the working directory");
     assertTrue(Files.notExists(dir.resolve(".memo")), "the directory store was not used");
+  }
+
+  /**
+   * In a new process (outside JUnit, whose presence chronicle-core detects and then skips this)
+   * chronicle-core's {@code Jvm} binds POSIX calls with jnr-ffi and probes thread affinity with JNA
+   * as it initializes, most of a second of a first hit; memo's dependencies leave both out, and
+   * Chronicle falls back to its no-op POSIX and null affinity implementations.
+   */
+  @Test
+  void newProcess_opensAndReusesWithoutNativeBindingLibraries() throws Exception {
+    Path classes = dir.resolve("classes.log");
+    List<String> log = List.of("-Xlog:class+load=info:file=" + classes);
+    assertEquals(
+        List.of("Memo{store=chronicle, serde=java, signer=sha256}", "3 computed"), run(log, "3"));
+    assertEquals(
+        List.of("Memo{store=chronicle, serde=java, signer=sha256}", "3 reused"), run(log, "3"));
+    List<String> loaded = Files.readAllLines(classes);
+    assertTrue(
+        loaded.stream().anyMatch(l -> l.contains(" net.openhft.chronicle.core.Jvm source:")),
+        "Chronicle initialized in the child");
+    assertTrue(
+        loaded.stream().anyMatch(l -> l.contains(" net.openhft.posix.internal.noop.NoOpPosixAPI ")),
+        "chronicle-posix fell back to its no-op implementation");
+    assertEquals(
+        List.of(),
+        loaded.stream()
+            .filter(
+                l ->
+                    l.contains(" jnr.")
+                        || l.contains(" com.kenai.jffi.")
+                        || l.contains(" com.sun.jna."))
+            .limit(5)
+            .collect(Collectors.toList()),
+        "classes of jnr-ffi, jffi or JNA");
   }
 }

@@ -116,7 +116,7 @@ final class Immutables {
    * @throws NotImmutable naming the first part that cannot be converted
    */
   static Frozen freeze(Object value) {
-    Walk walk = new Walk(false);
+    Walk walk = new Walk(false, false);
     Object v;
     try {
       v = convert(value, walk);
@@ -144,7 +144,7 @@ final class Immutables {
    * @throws NotImmutable naming the first part that cannot be converted
    */
   static Frozen freezeFresh(Object value) {
-    Walk walk = new Walk(true);
+    Walk walk = new Walk(true, true);
     Object v;
     try {
       v = convert(value, walk);
@@ -164,14 +164,19 @@ final class Immutables {
    */
   private static final class Walk {
     final boolean fresh;
+
+    /** Whether an {@link Immutable} stops the conversion ({@link HoldsImmutable}). */
+    final boolean refusesImmutable;
+
     boolean copies;
     private Object[] targets;
     private Object[] values;
     private int[] indexes;
     private int writes;
 
-    Walk(boolean fresh) {
+    Walk(boolean fresh, boolean refusesImmutable) {
       this.fresh = fresh;
+      this.refusesImmutable = refusesImmutable;
     }
 
     /** Notes that element {@code index} of a list, or the value of a map entry, is to be set. */
@@ -218,6 +223,9 @@ final class Immutables {
   }
 
   private static boolean knownImmutableClass(Class<?> c) {
+    if (c.isArray()) {
+      return false; // an array class is of its element's module and package, but can be changed
+    }
     if (c == String.class
         || c == Integer.class
         || c == Long.class
@@ -293,7 +301,7 @@ final class Immutables {
       return v;
     }
     if (v instanceof Immutable im) {
-      if (walk.fresh) {
+      if (walk.refusesImmutable) {
         throw HoldsImmutable.INSTANCE;
       }
       Object out = im.asImmutable();
@@ -525,7 +533,7 @@ final class Immutables {
 
   private static Object element(Object e, Walk walk) {
     try {
-      return convert(e, walk);
+      return settled(e, walk);
     } catch (NotImmutable x) {
       throw x.under(" element " + shortText(e));
     }
@@ -533,10 +541,25 @@ final class Immutables {
 
   private static Object key(Object k, Walk walk) {
     try {
-      return convert(k, walk);
+      return settled(k, walk);
     } catch (NotImmutable x) {
       throw x.under("[" + shortText(k) + "] key");
     }
+  }
+
+  /**
+   * Converts a set's element or a map's key, whose hash code places it: in a fresh value it is
+   * copied as {@link #freeze} does, not wrapped where it is, since the writes made into a fresh
+   * value's lists at the end could change its hash code after the set or map placed it.
+   */
+  private static Object settled(Object v, Walk walk) {
+    if (!walk.fresh) {
+      return convert(v, walk);
+    }
+    Walk copying = new Walk(false, true);
+    Object out = convert(v, copying);
+    walk.copies |= copying.copies;
+    return out;
   }
 
   private static Object value(Object k, Object v, Walk walk) {
@@ -598,6 +621,9 @@ final class Immutables {
    * record reached again through its own components is not).
    */
   static boolean immutableByType(Class<?> t, Set<Class<?>> visiting) {
+    if (t.isArray()) {
+      return false; // final, and of its element's package, but every array can be changed
+    }
     if (t.isPrimitive() || t.isEnum()) {
       return true;
     }

@@ -175,8 +175,11 @@ final class PendingEntries {
   void publishQueued(Publisher publisher) {
     Pending p;
     while ((p = queue.poll()) != null) {
-      publish(p, publisher);
-      bytes.addAndGet(-p.bytes.length);
+      try {
+        publish(p, publisher);
+      } finally {
+        bytes.addAndGet(-p.bytes.length);
+      }
     }
   }
 
@@ -194,16 +197,22 @@ final class PendingEntries {
   }
 
   private void publish(Pending p, Publisher publisher) {
-    synchronized (p) {
-      if (p.state != Pending.WAITING) {
-        return;
+    try {
+      synchronized (p) {
+        if (p.state != Pending.WAITING) {
+          return;
+        }
+        // Published under the entry's lock: a drop of the key meanwhile waits, then removes what
+        // the store now holds.
+        try {
+          publisher.publish(p);
+        } finally {
+          p.state = Pending.PUBLISHED; // or failed, even with an Error: no longer waiting
+        }
       }
-      // Published under the entry's lock: a drop of the key meanwhile waits, then removes what the
-      // store now holds.
-      publisher.publish(p);
-      p.state = Pending.PUBLISHED;
+    } finally {
+      byKey.remove(p.key, p);
     }
-    byKey.remove(p.key, p);
   }
 
   /**

@@ -390,4 +390,48 @@ class FreshFreezeTest {
     map.put("c", 3);
     assertEquals(2, got.size());
   }
+
+  record Days(LocalDate[] days) {}
+
+  @Test
+  void recordOfJavaTimeArray_isNotImmutableByType_andEachCallerGetsItsOwnArray() {
+    Days computed = new Days(new LocalDate[] {LocalDate.of(2020, 1, 1)});
+    Immutables.Frozen frozen = Immutables.freeze(computed);
+    assertNotSame(computed.days(), ((Days) frozen.value).days(), "the function's own array");
+    assertNotSame(((Days) frozen.handOut()).days(), ((Days) frozen.handOut()).days());
+    Immutables.Frozen fresh = Immutables.freezeFresh(new Days(new LocalDate[] {LocalDate.MIN}));
+    Days first = (Days) fresh.handOut();
+    first.days()[0] = LocalDate.MAX;
+    assertEquals(LocalDate.MIN, ((Days) fresh.handOut()).days()[0], "one caller's change");
+  }
+
+  @Test
+  void javaTimeArray_isCopiedForEveryCaller() {
+    LocalDate[] computed = {LocalDate.MIN};
+    Immutables.Frozen frozen = Immutables.freeze(computed);
+    assertNotSame(computed, frozen.value);
+    assertNotSame(frozen.handOut(), frozen.handOut());
+  }
+
+  @Test
+  void freshSetOfListsHoldingArrays_findsItsOwnElements() {
+    HashSet<Object> set = new HashSet<>();
+    ArrayList<Object> inner = new ArrayList<>();
+    inner.add(new int[] {1});
+    set.add(inner);
+    Set<?> got = (Set<?>) Immutables.freezeFresh(set).value;
+    Object e = got.iterator().next();
+    assertTrue(got.contains(e), "its own element is found where its hash code places it");
+  }
+
+  @Test
+  void freshMapKeyedByListsHoldingArrays_findsItsOwnKeys() {
+    HashMap<Object, Object> map = new HashMap<>();
+    ArrayList<Object> key = new ArrayList<>();
+    key.add(new int[] {1});
+    map.put(key, "v");
+    Map<?, ?> got = (Map<?, ?>) Immutables.freezeFresh(map).value;
+    Object k = got.keySet().iterator().next();
+    assertEquals("v", got.get(k), "its own key is found where its hash code places it");
+  }
 }

@@ -297,7 +297,7 @@ final class Entries {
     }
     PendingEntries.Pending p =
         new PendingEntries.Pending(
-            new PendingEntries.Key(store, h.id, key), buffer.bytes(), buffer.size(), h);
+            new EntryAddress(store, h.id, key), buffer.bytes(), buffer.size(), h);
     if (!writer.offer(p)) {
       pending.drop(store, h.id, key);
       store.put(h.id, key, out -> out.write(p.bytes, 0, p.length));

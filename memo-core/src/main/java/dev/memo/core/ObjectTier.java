@@ -34,36 +34,6 @@ final class ObjectTier {
   static final long DEFAULT_MAX_BYTES = 64L << 20;
   static final int DEFAULT_MAX_ENTRIES = 10_000;
 
-  /**
-   * A kept result's key: store, namespace and signature. A class rather than a record: a record's
-   * equals and hashCode are bootstrapped through {@code java.lang.runtime.ObjectMethods} on first
-   * use, some fifty classes a new process's first hit would load for one hash.
-   */
-  private static final class Key {
-    final Store store;
-    final String namespace;
-    final Signature signature;
-
-    Key(Store store, String namespace, Signature signature) {
-      this.store = store;
-      this.namespace = namespace;
-      this.signature = signature;
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-      return o instanceof Key k
-          && store.equals(k.store)
-          && namespace.equals(k.namespace)
-          && signature.equals(k.signature);
-    }
-
-    @Override
-    public int hashCode() {
-      return (store.hashCode() * 31 + namespace.hashCode()) * 31 + signature.hashCode();
-    }
-  }
-
   /** A kept result: converted, or in copy mode its bytes. */
   private static final class Held {
     final Frozen frozen;
@@ -81,7 +51,7 @@ final class ObjectTier {
     }
   }
 
-  private final @Nullable Cache<Key, Held> cache;
+  private final @Nullable Cache<EntryAddress, Held> cache;
   private final boolean copyMode;
   private final long minWeight;
 
@@ -102,7 +72,7 @@ final class ObjectTier {
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(maxBytes)
-            .weigher((Key k, Held h) -> h.weight)
+            .weigher((EntryAddress k, Held h) -> h.weight)
             .executor(
                 Runnable::run) // evict on the writing thread: the bound holds when put returns
             .build();
@@ -113,7 +83,7 @@ final class ObjectTier {
     if (cache == null || !route.objectTier) {
       return ABSENT;
     }
-    Key k = new Key(route.store, id, key);
+    EntryAddress k = new EntryAddress(route.store, id, key);
     Held held = cache.getIfPresent(k);
     if (held == null) {
       return ABSENT;
@@ -179,7 +149,7 @@ final class ObjectTier {
       held = new Held(null, serialized, route.serde, created, weight(serialized.length));
     }
     if (keep) {
-      cache.put(new Key(route.store, id, key), held);
+      cache.put(new EntryAddress(route.store, id, key), held);
     } else if (held.frozen != null) {
       // Not kept: the converted value (arrays already copied) is this caller's alone, so it needs
       // no second copy; a 1 MiB array hit paid two copies for one caller before.
@@ -237,7 +207,7 @@ final class ObjectTier {
   /** Drops the result kept for one call, so that a removed entry is not handed out. */
   void forget(Store store, String namespace, Signature key) {
     if (cache != null) {
-      cache.invalidate(new Key(store, namespace, key));
+      cache.invalidate(new EntryAddress(store, namespace, key));
     }
   }
 

@@ -29,39 +29,13 @@ final class PendingEntries {
   /** The default bound of the bytes waiting: 64 MiB. */
   static final long DEFAULT_MAX_BYTES = 64L << 20;
 
-  /** A waiting entry's key: store, namespace and signature. */
-  static final class Key {
-    final Store store;
-    final String namespace;
-    final Signature signature;
-
-    Key(Store store, String namespace, Signature signature) {
-      this.store = store;
-      this.namespace = namespace;
-      this.signature = signature;
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-      return o instanceof Key k
-          && store.equals(k.store)
-          && namespace.equals(k.namespace)
-          && signature.equals(k.signature);
-    }
-
-    @Override
-    public int hashCode() {
-      return (store.hashCode() * 31 + namespace.hashCode()) * 31 + signature.hashCode();
-    }
-  }
-
   /** One entry waiting: its key, its bytes (never changed once taken) and whose it is. */
   static final class Pending {
     private static final int WAITING = 0;
     private static final int PUBLISHED = 1;
     private static final int DROPPED = 2;
 
-    final Key key;
+    final EntryAddress key;
     final byte[] bytes;
     final int length;
     final Handle handle;
@@ -69,7 +43,7 @@ final class PendingEntries {
     /** Guarded by this: held while the entry is published, so that a drop waits for it. */
     private int state = WAITING;
 
-    Pending(Key key, byte[] bytes, int length, Handle handle) {
+    Pending(EntryAddress key, byte[] bytes, int length, Handle handle) {
       this.key = key;
       this.bytes = bytes;
       this.length = length;
@@ -83,7 +57,7 @@ final class PendingEntries {
   }
 
   private final long maxBytes;
-  private final Map<Key, Pending> byKey = new ConcurrentHashMap<>();
+  private final Map<EntryAddress, Pending> byKey = new ConcurrentHashMap<>();
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
 
   /** Bytes of the entries in {@link #queue}: released when the writer takes one out. */
@@ -126,7 +100,7 @@ final class PendingEntries {
     if (byKey.isEmpty()) {
       return null;
     }
-    return byKey.get(new Key(store, namespace, signature));
+    return byKey.get(new EntryAddress(store, namespace, signature));
   }
 
   /**
@@ -138,7 +112,7 @@ final class PendingEntries {
     if (byKey.isEmpty()) {
       return false;
     }
-    Pending p = byKey.remove(new Key(store, namespace, signature));
+    Pending p = byKey.remove(new EntryAddress(store, namespace, signature));
     return p != null && drop(p);
   }
 

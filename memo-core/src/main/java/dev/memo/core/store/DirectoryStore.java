@@ -17,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -325,11 +326,24 @@ final class DirectoryStore implements Store {
   private Optional<InputStream> open(Path entry) throws IOException {
     try {
       layout.requireRealFolders(entry);
+      Optional<BasicFileAttributes> before = RegularFiles.attributes(entry);
+      if (before.isEmpty()) {
+        return Optional.empty();
+      }
+      BasicFileAttributes a = before.get();
+      if (a.isRegularFile()
+          && WholeEntries.readsWhole(a.size())
+          && !Thread.currentThread().isInterrupted()) {
+        Optional<InputStream> whole = WholeEntries.read(entry, a);
+        if (whole != null) {
+          return whole;
+        }
+      }
       // Not buffered here: memo reads entries through a buffer of its own, and a 64 KiB buffer
       // allocated per get cost more than the whole read of a small entry. RegularFiles opens
       // through Files.newInputStream, whose stream an interrupt of the reading thread does not
       // close (which would look like a broken entry); a test guards it.
-      return RegularFiles.open(entry);
+      return RegularFiles.open(entry, a);
     } catch (RegularFiles.NotRegularFileException e) {
       return Optional.of(new NotAnEntry(entry, e.kind()));
     } catch (IOException e) {

@@ -9,8 +9,12 @@ import dev.memo.spi.support.Namespaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -79,6 +83,55 @@ final class LargeEntryHitTest {
       assertEquals(0, CALLS.get(), "every call was a hit");
       assertArrayEquals(doubles(1), first1, "later hits did not change an earlier hit's array");
       assertArrayEquals(doubles(1), again1);
+      assertEquals(0, memo.stats().loadFailureCount());
+    }
+  }
+
+  @Test
+  void largeHitsOnSeveralThreadsAtOnce_eachGetTheirOwnValue() throws Exception {
+    try (Memo memo = memo()) {
+      Function<Integer, double[]> f = memo.function("large-doubles", LargeEntryHitTest::doubles);
+      for (int seed = 1; seed <= 4; seed++) {
+        f.apply(seed);
+      }
+    }
+    double[][] expected = new double[5][];
+    for (int seed = 1; seed <= 4; seed++) {
+      expected[seed] = doubles(seed);
+    }
+    CALLS.set(0);
+    try (Memo memo = memo()) {
+      Function<Integer, double[]> f = memo.function("large-doubles", LargeEntryHitTest::doubles);
+      ExecutorService threads = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          int first = t;
+          done.add(
+              threads.submit(
+                  () -> {
+                    List<double[]> kept = new ArrayList<>();
+                    for (int i = 0; i < 40; i++) {
+                      int seed = 1 + (first + i) % 4;
+                      double[] d = f.apply(seed);
+                      assertArrayEquals(expected[seed], d, "seed " + seed);
+                      kept.add(d);
+                    }
+                    for (int i = 0; i < kept.size(); i++) {
+                      int seed = 1 + (first + i) % 4;
+                      assertArrayEquals(
+                          expected[seed], kept.get(i), "unchanged since, seed " + seed);
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> d : done) {
+          d.get();
+        }
+      } finally {
+        threads.shutdownNow();
+      }
+      assertEquals(0, CALLS.get(), "every call was a hit");
       assertEquals(0, memo.stats().loadFailureCount());
     }
   }

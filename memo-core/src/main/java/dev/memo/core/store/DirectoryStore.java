@@ -308,7 +308,7 @@ final class DirectoryStore implements Store {
   public Optional<InputStream> get(String namespace, Signature key) throws IOException {
     checkOpen();
     Path entry = entryPath(namespace, key);
-    Optional<InputStream> in = open(entry);
+    Optional<InputStream> in = open(entry, true);
     if (in.isPresent() && !(in.get() instanceof NotAnEntry)) {
       sweeper.start();
       touch(entry);
@@ -316,14 +316,21 @@ final class DirectoryStore implements Store {
     return in;
   }
 
-  /** Opens an entry like {@link #get} without recording it as used: for listings and checks. */
+  /**
+   * Opens an entry like {@link #get} without recording it as used: for listings and checks, which
+   * often read no more than the header, so the entry is never read whole ahead.
+   */
   @Override
   public Optional<InputStream> peek(String namespace, Signature key) throws IOException {
     checkOpen();
-    return open(entryPath(namespace, key));
+    return open(entryPath(namespace, key), false);
   }
 
-  private Optional<InputStream> open(Path entry) throws IOException {
+  /**
+   * Opens an entry file: read whole into memory ({@link WholeEntries}) when {@code whole} and its
+   * size suits, else as the file's stream.
+   */
+  private Optional<InputStream> open(Path entry, boolean whole) throws IOException {
     try {
       layout.requireRealFolders(entry);
       Optional<BasicFileAttributes> before = RegularFiles.attributes(entry);
@@ -331,12 +338,13 @@ final class DirectoryStore implements Store {
         return Optional.empty();
       }
       BasicFileAttributes a = before.get();
-      if (a.isRegularFile()
+      if (whole
+          && a.isRegularFile()
           && WholeEntries.readsWhole(a.size())
           && !Thread.currentThread().isInterrupted()) {
-        Optional<InputStream> whole = WholeEntries.read(entry, a);
-        if (whole != null) {
-          return whole;
+        Optional<InputStream> read = WholeEntries.read(entry, a);
+        if (read != null) {
+          return read;
         }
       }
       // Not buffered here: memo reads entries through a buffer of its own, and a 64 KiB buffer

@@ -48,8 +48,26 @@ final class WholeEntries {
   /** Buffers are allocated in multiples of this, so that entries of similar sizes share them. */
   private static final int GRAIN = 64 * 1024;
 
+  /**
+   * The most bytes of buffers in use and idle at once: a sixteenth of the heap (the default bound
+   * of direct memory is the heap's), at most 64 MiB. A read beyond it, as when many threads read
+   * large entries at once, goes through the stream, so that these buffers never take the direct
+   * memory other libraries of the process need.
+   */
+  static final long BUDGET_BYTES =
+      Math.min(64L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 16);
+
+  /** How long whole reads pause after direct memory ran out. */
+  private static final long PAUSE_NANOS = 30_000_000_000L;
+
   private static final ConcurrentLinkedDeque<ByteBuffer> IDLE = new ConcurrentLinkedDeque<>();
   private static final AtomicLong IDLE_BYTES = new AtomicLong();
+
+  /** Bytes of the buffers allocated here and not yet left to the collector: in use and idle. */
+  private static final AtomicLong OWNED_BYTES = new AtomicLong();
+
+  /** When direct memory last ran out; far in the past at first. */
+  private static volatile long disabledSince = System.nanoTime() - 2 * PAUSE_NANOS;
 
   private WholeEntries() {}
 
@@ -70,10 +88,14 @@ final class WholeEntries {
    */
   static @Nullable Optional<InputStream> read(Path file, BasicFileAttributes before)
       throws IOException {
+    if (System.nanoTime() - disabledSince < PAUSE_NANOS) {
+      return null;
+    }
     Optional<FileChannel> opened = RegularFiles.openChannel(file, before);
     if (opened.isEmpty()) {
       return Optional.empty();
     }
+    // The one owner of the buffer until it is handed to the stream or given back: null after.
     ByteBuffer buffer = null;
     try (FileChannel channel = opened.get()) {
       long size = channel.size();
@@ -90,28 +112,23 @@ final class WholeEntries {
       }
       buffer.flip();
       if (buffer.remaining() != size) {
-        give(buffer);
-        return null;
+        return null; // the finally gives the buffer back
       }
       Input in = new Input(buffer);
       buffer = null;
       return Optional.of(in);
     } catch (ClosedByInterruptException e) {
-      if (buffer != null) {
-        give(buffer);
-      }
       return null;
-    } catch (IOException | RuntimeException | Error e) {
+    } finally {
       if (buffer != null) {
         give(buffer);
       }
-      throw e;
     }
   }
 
   /**
-   * Takes an idle buffer of at least {@code bytes}, or allocates one; cleared, limited to them.
-   * Null if direct memory is exhausted.
+   * Takes an idle buffer of at least {@code bytes}, or allocates one within the budget; cleared,
+   * limited to them. Null if the budget or direct memory is exhausted.
    */
   private static @Nullable ByteBuffer take(int bytes) {
     ByteBuffer b = IDLE.pollFirst();
@@ -119,14 +136,24 @@ final class WholeEntries {
       IDLE_BYTES.addAndGet(-b.capacity());
       if (b.capacity() < bytes) {
         // Too small: left to the collector, and a larger one takes its place when given back.
+        OWNED_BYTES.addAndGet(-b.capacity());
         b = null;
       }
     }
     if (b == null) {
+      int capacity = (int) Math.min(Integer.MAX_VALUE, roundUp(bytes));
+      if (OWNED_BYTES.addAndGet(capacity) > BUDGET_BYTES) {
+        OWNED_BYTES.addAndGet(-capacity);
+        return null;
+      }
       try {
-        b = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, roundUp(bytes)));
+        b = ByteBuffer.allocateDirect(capacity);
       } catch (OutOfMemoryError e) {
-        // Direct memory is exhausted (-XX:MaxDirectMemorySize): the stream needs none.
+        // Direct memory is exhausted by others (-XX:MaxDirectMemorySize). The JDK collects and
+        // waits up to half a second before it says so: whole reads pause rather than pay that on
+        // every hit, and the stream needs no direct memory of this class's.
+        OWNED_BYTES.addAndGet(-capacity);
+        disabledSince = System.nanoTime();
         return null;
       }
     }
@@ -144,7 +171,13 @@ final class WholeEntries {
       IDLE.offerFirst(b);
     } else {
       IDLE_BYTES.addAndGet(-b.capacity());
+      OWNED_BYTES.addAndGet(-b.capacity());
     }
+  }
+
+  /** Bytes of buffers in use or idle now; for tests. */
+  static long ownedBytes() {
+    return OWNED_BYTES.get();
   }
 
   /** Bytes held by idle buffers now; for tests. */

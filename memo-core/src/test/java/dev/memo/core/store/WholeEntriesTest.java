@@ -17,7 +17,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,20 +106,97 @@ final class WholeEntriesTest {
       put(store, NS, key("b"), b);
       InputStream inA = store.get(NS, key("a")).orElseThrow();
       InputStream inB = store.get(NS, key("b")).orElseThrow();
-      byte[] seenA = new byte[a.length];
       byte[] seenB = new byte[b.length];
-      for (int at = 0; at < a.length; at += 1000) {
-        assertEquals(1000, inA.read(seenA, at, 1000));
-        assertEquals(1000, inB.read(seenB, at, 1000));
-      }
+      int half = b.length / 2;
+      assertEquals(half, inB.readNBytes(seenB, 0, half));
       inA.close();
-      // The buffer inA gave back is the next read's: b's bytes, still open, are untouched by it.
+      // A's buffer is the next read's: reading A again into it leaves B's, still open, untouched.
       assertArrayEquals(a, read(store, NS, key("a")).orElseThrow());
-      assertArrayEquals(a, seenA);
+      try (InputStream again = store.get(NS, key("a")).orElseThrow()) {
+        assertEquals(a[0] & 0xFF, again.read());
+        assertEquals(b.length - half, inB.readNBytes(seenB, half, b.length - half));
+      }
       assertArrayEquals(b, seenB);
       inB.close();
       assertThrows(IOException.class, inA::read);
       assertThrows(IOException.class, () -> ((ByteBufferSource) inA).next(1));
+    }
+  }
+
+  @Test
+  void peek_neverReadsAnEntryWhole() throws IOException {
+    try (Store store = store()) {
+      put(store, NS, key("k"), random(1_000_000, 4));
+      try (InputStream in = store.peek(NS, key("k")).orElseThrow()) {
+        assertFalse(in instanceof ByteBufferSource, "listings read headers only");
+      }
+    }
+  }
+
+  @Test
+  void readsBeyondTheBudget_goThroughTheStream_withTheSameBytes() throws IOException {
+    int size = 4 * 1024 * 1024;
+    byte[] bytes = random(size, 6);
+    int count = (int) (WholeEntries.BUDGET_BYTES / size) + 3;
+    try (Store store = store()) {
+      put(store, NS, key("big"), bytes);
+      List<InputStream> streams = new ArrayList<>();
+      try {
+        int inMemory = 0;
+        for (int i = 0; i < count; i++) {
+          InputStream in = store.get(NS, key("big")).orElseThrow();
+          streams.add(in);
+          inMemory += in instanceof ByteBufferSource ? 1 : 0;
+          assertTrue(
+              WholeEntries.ownedBytes() <= WholeEntries.BUDGET_BYTES,
+              "owned " + WholeEntries.ownedBytes());
+        }
+        assertTrue(inMemory < count, "some reads went through the stream");
+        for (InputStream in : streams) {
+          assertArrayEquals(bytes, in.readAllBytes());
+        }
+      } finally {
+        for (InputStream in : streams) {
+          in.close();
+        }
+      }
+      assertTrue(
+          WholeEntries.idleBytes() <= WholeEntries.MAX_IDLE_BYTES,
+          "idle " + WholeEntries.idleBytes());
+      try (InputStream in = store.get(NS, key("big")).orElseThrow()) {
+        assertTrue(in instanceof ByteBufferSource, "whole again once the buffers came back");
+      }
+    }
+  }
+
+  @Test
+  void interruptsAtRandomMoments_neverLoseTheEntryOrTheInterrupt() throws Exception {
+    byte[] bytes = random(8 * 1024 * 1024, 8);
+    try (Store store = store()) {
+      put(store, NS, key("k"), bytes);
+      Thread reader = Thread.currentThread();
+      Random random = new Random(8);
+      ExecutorService interrupter = Executors.newSingleThreadExecutor();
+      try {
+        for (int i = 0; i < 60; i++) {
+          long delayMicros = random.nextInt(3000);
+          Future<?> interrupt =
+              interrupter.submit(
+                  () -> {
+                    LockSupport.parkNanos(delayMicros * 1000);
+                    reader.interrupt();
+                  });
+          byte[] seen = read(store, NS, key("k")).orElseThrow();
+          while (!interrupt.isDone()) {
+            Thread.onSpinWait(); // not Future.get, which the interrupt would end
+          }
+          assertTrue(Thread.interrupted(), "the interrupt is kept, round " + i);
+          assertArrayEquals(bytes, seen, "round " + i);
+        }
+      } finally {
+        interrupter.shutdownNow();
+        Thread.interrupted();
+      }
     }
   }
 
@@ -135,27 +219,6 @@ final class WholeEntriesTest {
       try (InputStream in = store.get(NS, key("k")).orElseThrow()) {
         assertTrue(in instanceof ByteBufferSource, "read whole again once not interrupted");
       }
-    }
-  }
-
-  @Test
-  void idleBuffers_areBounded() throws IOException {
-    int size = 4 * 1024 * 1024;
-    int open = (int) (WholeEntries.MAX_IDLE_BYTES / size) + 4;
-    try (Store store = store()) {
-      put(store, NS, key("big"), random(size, 5));
-      InputStream[] streams = new InputStream[open];
-      for (int i = 0; i < open; i++) {
-        streams[i] = store.get(NS, key("big")).orElseThrow();
-        assertTrue(streams[i] instanceof ByteBufferSource);
-      }
-      for (InputStream in : streams) {
-        in.close();
-      }
-      assertTrue(
-          WholeEntries.idleBytes() <= WholeEntries.MAX_IDLE_BYTES,
-          "idle " + WholeEntries.idleBytes());
-      assertTrue(WholeEntries.idleBytes() >= WholeEntries.MAX_IDLE_BYTES - size - 65536);
     }
   }
 }

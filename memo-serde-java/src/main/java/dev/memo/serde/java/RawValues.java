@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -362,6 +363,8 @@ final class RawValues {
       if (!view.hasRemaining()) {
         throw new EOFException();
       }
+      // The format is big-endian whatever order the source's views carry.
+      view = view.slice().order(ByteOrder.BIG_ENDIAN);
       int n = view.remaining() / size;
       if (n > 0) {
         getSome(array, at, n, view);

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ final class InMemoryPayloadTest {
   private static final class Views extends InputStream implements ByteBufferSource {
     private final ByteBuffer bytes;
     private final int[] steps;
+    ByteOrder order = ByteOrder.BIG_ENDIAN;
+    int offset;
     private int next;
     long viewed;
 
@@ -63,7 +66,12 @@ final class InMemoryPayloadTest {
     @Override
     public ByteBuffer next(int max) {
       int n = Math.min(Math.min(max, steps[next++ % steps.length]), bytes.remaining());
-      ByteBuffer view = bytes.slice(bytes.position(), n).asReadOnlyBuffer();
+      int off = Math.min(offset, bytes.position());
+      // A view at an offset of a larger buffer, in the order asked: the reader must not rely on
+      // either being the format's.
+      ByteBuffer view =
+          bytes.slice(bytes.position() - off, n + off).asReadOnlyBuffer().order(order);
+      view.position(off);
       bytes.position(bytes.position() + n);
       viewed += n;
       return view;
@@ -136,6 +144,20 @@ final class InMemoryPayloadTest {
         (double[]) JavaSerialization.read(new Views(written(doubles, DEFAULT), 5), DEFAULT, null);
     for (int i = 0; i < doubles.length; i++) {
       assertEquals(Double.doubleToRawLongBits(doubles[i]), Double.doubleToRawLongBits(read[i]));
+    }
+  }
+
+  @Test
+  void viewsInLittleEndianOrder_orNotAtZero_stillReadTheBigEndianFormat() throws IOException {
+    for (Object array : arrays(5_000)) {
+      byte[] payload = written(array, DEFAULT);
+      Views in = new Views(payload, 333, 17);
+      in.order = ByteOrder.LITTLE_ENDIAN;
+      in.offset = 3;
+      Object read = JavaSerialization.read(in, DEFAULT, null);
+      assertTrue(
+          Arrays.deepEquals(new Object[] {array}, new Object[] {read}),
+          array.getClass().getSimpleName());
     }
   }
 

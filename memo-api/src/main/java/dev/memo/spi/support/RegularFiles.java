@@ -100,17 +100,75 @@ public final class RegularFiles {
    * @throws IOException if the file cannot be read
    */
   public static Optional<InputStream> open(Path file) throws IOException {
-    BasicFileAttributes before;
+    Optional<BasicFileAttributes> before = attributes(file);
+    return before.isEmpty() ? Optional.empty() : open(file, before.get());
+  }
+
+  /**
+   * Reads a path's attributes without following a link, for {@link #open(Path,
+   * BasicFileAttributes)} or {@link #openChannel}: a caller that decides how to open a file by its
+   * size reads them once.
+   *
+   * @param file the path; not null
+   * @return its attributes (of the link itself, if it is one); empty if nothing is at the path
+   * @throws IOException if they cannot be read
+   */
+  public static Optional<BasicFileAttributes> attributes(Path file) throws IOException {
     try {
-      before = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return Optional.of(
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Opens a regular file for reading as {@link #open(Path)} does, given the attributes {@link
+   * #attributes} read.
+   *
+   * @param file the file; not null
+   * @param before the attributes {@link #attributes} read for it
+   * @return the file's bytes, to be closed by the caller; empty if nothing is at the path any more
+   * @throws NotRegularFileException if {@code before} is not of a regular file, or a link was
+   *     swapped in while it was opened
+   * @throws IOException if the file cannot be read
+   */
+  public static Optional<InputStream> open(Path file, BasicFileAttributes before)
+      throws IOException {
     requireRegular(file, before);
     try {
       // Files.newInputStream rather than FileChannel.open: an interrupt of the reading thread
       // does not close its stream.
       return Optional.of(openGuarded(file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (FileSystemException e) {
+      throw replacedOr(file, e);
+    }
+  }
+
+  /**
+   * Opens a regular file as a {@link FileChannel}, with the checks and the guard of {@link
+   * #open(Path)}: for reading into a direct buffer, which a stream cannot do. Unlike the stream,
+   * the channel is closed by an interrupt of a thread blocked in it ({@link
+   * java.nio.channels.ClosedByInterruptException}); a caller reads with it only on a thread that is
+   * not interrupted, and from the start again through {@link #open(Path)} if it is meanwhile.
+   *
+   * @param file the file; not null
+   * @param before the attributes {@link #attributes} read for it
+   * @return the channel, to be closed by the caller; empty if nothing is at the path any more
+   * @throws NotRegularFileException if {@code before} is not of a regular file, or a link was
+   *     swapped in while it was opened
+   * @throws IOException if the file cannot be opened
+   */
+  public static Optional<FileChannel> openChannel(Path file, BasicFileAttributes before)
+      throws IOException {
+    requireRegular(file, before);
+    try {
+      return Optional.of(
+          guarded(
+              file,
+              () -> FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (FileSystemException e) {

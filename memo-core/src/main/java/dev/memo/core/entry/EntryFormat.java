@@ -1,12 +1,14 @@
 package dev.memo.core.entry;
 
 import dev.memo.Signature;
+import dev.memo.spi.ByteBufferSource;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -423,10 +425,22 @@ public final class EntryFormat {
     }
   }
 
-  /** Reads payload chunks, releasing each only after its checksum matched. */
-  public static final class PayloadInputStream extends InputStream {
+  /**
+   * Reads payload chunks, releasing each only after its checksum matched. When the entry's bytes
+   * are in memory (a {@link CountingInputStream} over a {@link ByteBufferSource}), a chunk is
+   * checked and served where it lies, without a copy, and the payload is itself a {@link
+   * ByteBufferSource}, so that a serde can copy a large value straight out of the store's buffer.
+   */
+  public static final class PayloadInputStream extends InputStream implements ByteBufferSource {
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     private final DataInputStream in;
-    private byte[] chunk = new byte[0];
+    private final @Nullable CountingInputStream inMemory;
+    private byte[] heap = new byte[0];
+
+    /** The current chunk's bytes, checked: a view of the entry's memory or of {@link #heap}. */
+    private ByteBuffer chunk = EMPTY;
+
     private int pos;
     private int limit;
     private long total;
@@ -434,6 +448,10 @@ public final class EntryFormat {
 
     PayloadInputStream(InputStream in) {
       this.in = new DataInputStream(in);
+      this.inMemory =
+          in instanceof CountingInputStream && ((CountingInputStream) in).inMemory()
+              ? (CountingInputStream) in
+              : null;
     }
 
     private boolean fill() throws IOException {
@@ -459,11 +477,10 @@ public final class EntryFormat {
             throw new CorruptEntryException("payload chunk length " + length + " is out of range");
           }
           int expected = in.readInt();
-          if (chunk.length < length) {
-            chunk = new byte[Math.max(length, Math.min(MAX_CHUNK, chunk.length * 2))];
-          }
-          in.readFully(chunk, 0, length);
-          if (crc(chunk, 0, length) != expected) {
+          chunk = read(length);
+          CRC32C c = new CRC32C();
+          c.update(chunk.duplicate());
+          if ((int) c.getValue() != expected) {
             throw new CorruptEntryException("payload chunk checksum mismatch at byte " + total);
           }
           pos = 0;
@@ -476,9 +493,34 @@ public final class EntryFormat {
       return true;
     }
 
+    /** Reads a chunk's bytes: a view where they lie in memory, else a copy into {@link #heap}. */
+    private ByteBuffer read(int length) throws IOException {
+      int copied = 0;
+      if (inMemory != null) {
+        ByteBuffer view = inMemory.next(length);
+        if (view.remaining() == length) {
+          return view;
+        }
+        // The source gave less than a chunk at once: gather it.
+        ensureHeap(length);
+        copied = view.remaining();
+        view.get(heap, 0, copied);
+      } else {
+        ensureHeap(length);
+      }
+      in.readFully(heap, copied, length - copied);
+      return ByteBuffer.wrap(heap, 0, length);
+    }
+
+    private void ensureHeap(int length) {
+      if (heap.length < length) {
+        heap = new byte[Math.max(length, Math.min(MAX_CHUNK, heap.length * 2))];
+      }
+    }
+
     @Override
     public int read() throws IOException {
-      return fill() ? chunk[pos++] & 0xFF : -1;
+      return fill() ? chunk.get(pos++) & 0xFF : -1;
     }
 
     @Override
@@ -490,9 +532,28 @@ public final class EntryFormat {
         return -1;
       }
       int n = Math.min(len, limit - pos);
-      System.arraycopy(chunk, pos, b, off, n);
+      chunk.get(pos, b, off, n);
       pos += n;
       return n;
+    }
+
+    /**
+     * Returns up to {@code max} of the next checked payload bytes, never more than are left of the
+     * current chunk: a view of the entry's memory where it is in memory, else of this stream's
+     * copy.
+     */
+    @Override
+    public ByteBuffer next(int max) throws IOException {
+      if (max < 1) {
+        throw new IllegalArgumentException("max must be at least 1, not " + max);
+      }
+      if (!fill()) {
+        return EMPTY;
+      }
+      int n = Math.min(max, limit - pos);
+      ByteBuffer view = chunk.slice(pos, n).asReadOnlyBuffer();
+      pos += n;
+      return view;
     }
 
     @Override

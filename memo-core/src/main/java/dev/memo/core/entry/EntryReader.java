@@ -1,6 +1,7 @@
 package dev.memo.core.entry;
 
 import dev.memo.Signature;
+import dev.memo.spi.ByteBufferSource;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
@@ -134,9 +135,14 @@ public final class EntryReader {
     }
   }
 
-  /** Buffers a store's stream unless it is in heap already, as the memory stores' are. */
+  /**
+   * Buffers a store's stream unless its bytes are in memory already, as the memory stores' are and
+   * a directory store's entry read whole is ({@link ByteBufferSource}).
+   */
   private static InputStream buffered(InputStream in) {
-    return in instanceof ByteArrayInputStream ? in : new BufferedInputStream(in);
+    return in instanceof ByteArrayInputStream || in instanceof ByteBufferSource
+        ? in
+        : new BufferedInputStream(in);
   }
 
   /**

@@ -17,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -307,7 +308,7 @@ final class DirectoryStore implements Store {
   public Optional<InputStream> get(String namespace, Signature key) throws IOException {
     checkOpen();
     Path entry = entryPath(namespace, key);
-    Optional<InputStream> in = open(entry);
+    Optional<InputStream> in = open(entry, true);
     if (in.isPresent() && !(in.get() instanceof NotAnEntry)) {
       sweeper.start();
       touch(entry);
@@ -315,21 +316,42 @@ final class DirectoryStore implements Store {
     return in;
   }
 
-  /** Opens an entry like {@link #get} without recording it as used: for listings and checks. */
+  /**
+   * Opens an entry like {@link #get} without recording it as used: for listings and checks, which
+   * often read no more than the header, so the entry is never read whole ahead.
+   */
   @Override
   public Optional<InputStream> peek(String namespace, Signature key) throws IOException {
     checkOpen();
-    return open(entryPath(namespace, key));
+    return open(entryPath(namespace, key), false);
   }
 
-  private Optional<InputStream> open(Path entry) throws IOException {
+  /**
+   * Opens an entry file: read whole into memory ({@link WholeEntries}) when {@code whole} and its
+   * size suits, else as the file's stream.
+   */
+  private Optional<InputStream> open(Path entry, boolean whole) throws IOException {
     try {
       layout.requireRealFolders(entry);
+      Optional<BasicFileAttributes> before = RegularFiles.attributes(entry);
+      if (before.isEmpty()) {
+        return Optional.empty();
+      }
+      BasicFileAttributes a = before.get();
+      if (whole
+          && a.isRegularFile()
+          && WholeEntries.readsWhole(a.size())
+          && !Thread.currentThread().isInterrupted()) {
+        Optional<InputStream> read = WholeEntries.read(entry, a);
+        if (read != null) {
+          return read;
+        }
+      }
       // Not buffered here: memo reads entries through a buffer of its own, and a 64 KiB buffer
       // allocated per get cost more than the whole read of a small entry. RegularFiles opens
       // through Files.newInputStream, whose stream an interrupt of the reading thread does not
       // close (which would look like a broken entry); a test guards it.
-      return RegularFiles.open(entry);
+      return RegularFiles.open(entry, a);
     } catch (RegularFiles.NotRegularFileException e) {
       return Optional.of(new NotAnEntry(entry, e.kind()));
     } catch (IOException e) {

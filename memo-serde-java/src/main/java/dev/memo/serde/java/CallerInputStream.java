@@ -1,7 +1,9 @@
 package dev.memo.serde.java;
 
+import dev.memo.spi.ByteBufferSource;
 import java.io.IOException;
 import java.io.InputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The caller's input stream, never closed, remembering whether it failed: an exception it threw is
@@ -46,6 +48,26 @@ final class CallerInputStream extends InputStream {
     } catch (RuntimeException e) {
       throw runtimeFailure = e;
     }
+  }
+
+  /**
+   * Returns the caller's stream as a {@link ByteBufferSource} whose failures are remembered like
+   * those of the plain reads, or null if its bytes are not in memory.
+   */
+  @Nullable ByteBufferSource inMemory() {
+    if (!(in instanceof ByteBufferSource)) {
+      return null;
+    }
+    ByteBufferSource source = (ByteBufferSource) in;
+    return max -> {
+      try {
+        return source.next(max);
+      } catch (IOException e) {
+        throw ioFailure = e;
+      } catch (RuntimeException e) {
+        throw runtimeFailure = e;
+      }
+    };
   }
 
   @Override

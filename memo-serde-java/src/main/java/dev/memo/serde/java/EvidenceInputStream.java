@@ -30,8 +30,18 @@ final class EvidenceInputStream extends InputStream {
   private long claimed;
 
   EvidenceInputStream(InputStream in, long maxBytes) {
+    this(in, maxBytes, 0);
+  }
+
+  /**
+   * @param in the bytes after the first {@code served}
+   * @param maxBytes the most bytes the payload may hold, the first {@code served} included
+   * @param served how many bytes the reader took from the payload before this stream
+   */
+  EvidenceInputStream(InputStream in, long maxBytes, long served) {
     this.in = in;
     this.maxBytes = maxBytes;
+    this.served = served;
   }
 
   /** Returns how many bytes were served so far. */
@@ -114,6 +124,11 @@ final class EvidenceInputStream extends InputStream {
   }
 
   private SerdeException tooLong() {
+    return tooLong(maxBytes);
+  }
+
+  /** The failure of a payload holding more than {@code maxBytes}. */
+  static SerdeException tooLong(long maxBytes) {
     return new SerdeException(
         "payload holds more than "
             + AllowListFilter.MAX_PAYLOAD_BYTES

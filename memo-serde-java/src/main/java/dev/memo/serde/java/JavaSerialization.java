@@ -2,6 +2,7 @@ package dev.memo.serde.java;
 
 import dev.memo.MemoException;
 import dev.memo.SerdeException;
+import dev.memo.spi.ByteBufferSource;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -166,19 +167,23 @@ public final class JavaSerialization {
     try {
       InputStream data = compression == null ? source : compression.decompress(source);
       try (data) {
-        // Two bytes tell the fast path's marker from Java serialization's 0xACED, and are pushed
-        // back for the object stream, which never reads past the value: nothing after it is read.
-        EvidenceInputStream counted = new EvidenceInputStream(data, maxPayloadBytes(filter));
-        PushbackInputStream peek = new PushbackInputStream(counted, 2);
-        int first = peek.read();
-        int second = first < 0 ? -1 : peek.read();
+        // Two bytes tell the fast path's marker from Java serialization's 0xACED. The stream that
+        // counts the payload starts its count after them; they are pushed back for the object
+        // stream, which never reads past the value: nothing after it is read.
+        long maxBytes = maxPayloadBytes(filter);
+        int first = data.read();
+        int second = first < 0 ? -1 : data.read();
         if (second < 0) {
           throw new EOFException();
         }
+        EvidenceInputStream counted = new EvidenceInputStream(data, maxBytes, 2);
         Object value;
         if (first == RawValues.MARKER_0 && second == RawValues.MARKER_1) {
-          value = RawValues.read(peek, recorder);
+          // A stored payload's bytes may be in memory: an array is then copied straight from them.
+          ByteBufferSource inMemory = data == source ? source.inMemory() : null;
+          value = RawValues.read(counted, recorder, inMemory, maxBytes);
         } else {
+          PushbackInputStream peek = new PushbackInputStream(counted, 2);
           peek.unread(second);
           peek.unread(first);
           ResolvingObjectInputStream objects = new ResolvingObjectInputStream(peek);

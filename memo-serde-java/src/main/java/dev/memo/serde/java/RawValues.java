@@ -1,11 +1,13 @@
 package dev.memo.serde.java;
 
+import dev.memo.spi.ByteBufferSource;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -266,6 +268,23 @@ final class RawValues {
    *     bytes are malformed
    */
   static @Nullable Object read(InputStream in, ObjectInputFilter filter) throws IOException {
+    return read(in, filter, null, Long.MAX_VALUE);
+  }
+
+  /**
+   * Reads a value after its marker, as {@link #read(InputStream, ObjectInputFilter)} does; an
+   * array's elements are copied straight from {@code inMemory}'s views of the same bytes when it is
+   * given, rather than through a buffer of their own.
+   *
+   * @param in positioned after the two marker bytes
+   * @param filter asked about the array (or the String's chars) and its length before allocation
+   * @param inMemory the payload's bytes in memory, consumed together with {@code in}; or null
+   * @param maxBytes the most bytes the payload may hold, marker included; checked here for an array
+   *     read from {@code inMemory}, which bypasses {@code in}'s count
+   */
+  static @Nullable Object read(
+      InputStream in, ObjectInputFilter filter, @Nullable ByteBufferSource inMemory, long maxBytes)
+      throws IOException {
     int tag = in.read();
     if (tag < 0) {
       throw new EOFException();
@@ -295,6 +314,13 @@ final class RawValues {
       return readString(in, length);
     }
     int size = elementSize(type);
+    if (inMemory != null) {
+      // marker (2) + tag (1) + length (4) + the elements
+      if (7 + (long) length * size > maxBytes) {
+        throw EvidenceInputStream.tooLong(maxBytes);
+      }
+      return readArray(inMemory, in, type, length, size);
+    }
     // Allocation follows the bytes that arrived, never the declared length alone: a payload of a
     // few hundred bytes declaring fifty million elements ends (EOFException) after at most
     // EAGER_BYTES were allocated, and a real value costs one copy per doubling at most.
@@ -311,6 +337,50 @@ final class RawValues {
       readFully(in, chunk, n * size);
       getSome(array, at, n, ByteBuffer.wrap(chunk, 0, n * size));
       at += n;
+    }
+    return array;
+  }
+
+  /**
+   * Reads an array's elements from views of the payload's memory: each view's whole elements are
+   * copied (and swapped) straight into the array, and an element split between two views is put
+   * together from both. Allocation follows the bytes that arrived, as for a stream.
+   */
+  private static Object readArray(
+      ByteBufferSource inMemory, InputStream in, Class<?> type, int length, int size)
+      throws IOException {
+    int capacity = (int) Math.min(length, Math.max(1, EAGER_BYTES / size));
+    Object array = java.lang.reflect.Array.newInstance(type.getComponentType(), capacity);
+    byte[] split = null;
+    int at = 0;
+    while (at < length) {
+      if (at == capacity) {
+        capacity = (int) Math.min(length, 2L * capacity);
+        array = grow(array, capacity);
+      }
+      ByteBuffer view =
+          inMemory.next((int) Math.min(Integer.MAX_VALUE, (long) (capacity - at) * size));
+      if (!view.hasRemaining()) {
+        throw new EOFException();
+      }
+      // The format is big-endian whatever order the source's views carry.
+      view = view.slice().order(ByteOrder.BIG_ENDIAN);
+      int n = view.remaining() / size;
+      if (n > 0) {
+        getSome(array, at, n, view);
+        at += n;
+        view.position(n * size);
+      }
+      int rest = view.remaining();
+      if (rest > 0) {
+        if (split == null) {
+          split = new byte[8];
+        }
+        view.get(split, 0, rest);
+        readFully(in, split, rest, size - rest);
+        getSome(array, at, 1, ByteBuffer.wrap(split, 0, size));
+        at++;
+      }
     }
     return array;
   }

@@ -124,6 +124,33 @@ final class JdkSerializers {
   }
 
   /**
+   * Whether values of a shared class are Strings that Kryo's own serializer would write, at a depth
+   * Kryo would allow: then {@code writeObject} would only check the depth and call {@code
+   * Output.writeString}, which the caller may call itself (the same bytes).
+   */
+  static boolean plainStrings(Kryo kryo, @Nullable Serializer<?> shared) {
+    return shared != null
+        && shared.getClass() == DefaultSerializers.StringSerializer.class
+        && kryo.getDepth() < rules(kryo).maxDepth();
+  }
+
+  /**
+   * Returns the shared serializer if it writes records whose components are all primitives or
+   * Strings ({@link RecordFields#flat}) at a depth at which Kryo would allow the record and its
+   * components, or null: then {@code writeObject} would only check the depth and call the
+   * serializer, which the caller may call itself (the same bytes), and the record's writer checks
+   * no depth that the skipped step would have raised past Kryo's limit.
+   */
+  @SuppressWarnings("rawtypes")
+  static @Nullable RecordFields flatRecords(Kryo kryo, @Nullable Serializer<?> shared) {
+    return shared instanceof RecordFields
+            && ((RecordFields<?>) shared).flat()
+            && kryo.getDepth() + 1 < rules(kryo).maxDepth()
+        ? (RecordFields) shared
+        : null;
+  }
+
+  /**
    * Reads the class a collection's elements, or a map's keys or values, share, and returns its
    * registration; refuses a class this serde never writes so (its allow rule is applied by the
    * class resolver, before the class is initialized).
@@ -207,6 +234,19 @@ final class JdkSerializers {
       }
       output.writeByte(ONE_CLASS);
       kryo.writeClass(output, type);
+      if (plainStrings(kryo, shared)) {
+        for (Object element : collection) {
+          output.writeString((String) element);
+        }
+        return;
+      }
+      RecordFields flat = flatRecords(kryo, shared);
+      if (flat != null) {
+        for (Object element : collection) {
+          flat.write(kryo, output, element);
+        }
+        return;
+      }
       for (Object element : collection) {
         kryo.writeObject(output, element, shared);
       }
@@ -301,13 +341,19 @@ final class JdkSerializers {
       if (valueShared != null) {
         kryo.writeClass(output, valueType);
       }
+      boolean stringKeys = plainStrings(kryo, keyShared);
+      RecordFields flatValues = flatRecords(kryo, valueShared);
       for (Map.Entry<?, ?> entry : ((Map<?, ?>) map).entrySet()) {
-        if (keyShared == null) {
+        if (stringKeys) {
+          output.writeString((String) entry.getKey());
+        } else if (keyShared == null) {
           kryo.writeClassAndObject(output, entry.getKey());
         } else {
           kryo.writeObject(output, entry.getKey(), keyShared);
         }
-        if (valueShared == null) {
+        if (flatValues != null) {
+          flatValues.write(kryo, output, entry.getValue());
+        } else if (valueShared == null) {
           kryo.writeClassAndObject(output, entry.getValue());
         } else {
           kryo.writeObject(output, entry.getValue(), valueShared);

@@ -124,9 +124,10 @@ final class JdkSerializers {
   }
 
   /**
-   * Whether values of a shared class are Strings that Kryo's own serializer would write, at a depth
-   * Kryo would allow: then {@code writeObject} would only check the depth and call {@code
-   * Output.writeString}, which the caller may call itself (the same bytes).
+   * Whether values of a shared class are Strings that Kryo's own serializer writes, at a depth Kryo
+   * would allow: then {@code writeObject} would only check the depth and call {@code
+   * Output.writeString}, and {@code readObject} {@code Input.readString}, which the caller may call
+   * itself (the same bytes, the same checks of a read: {@link BoundedInput#readString}).
    */
   static boolean plainStrings(Kryo kryo, @Nullable Serializer<?> shared) {
     return shared != null
@@ -137,9 +138,10 @@ final class JdkSerializers {
   /**
    * Returns the shared serializer if it writes records whose components are all primitives or
    * Strings ({@link RecordFields#flat}) at a depth at which Kryo would allow the record and its
-   * components, or null: then {@code writeObject} would only check the depth and call the
-   * serializer, which the caller may call itself (the same bytes), and the record's writer checks
-   * no depth that the skipped step would have raised past Kryo's limit.
+   * components, or null: then {@code writeObject} and {@code readObject} would only check the depth
+   * and call the serializer, which the caller may call itself (the same bytes; a record of a
+   * component at least takes a byte), and the record's components check no depth that the skipped
+   * step would have raised past Kryo's limit.
    */
   @SuppressWarnings("rawtypes")
   static @Nullable RecordFields flatRecords(Kryo kryo, @Nullable Serializer<?> shared) {
@@ -267,8 +269,19 @@ final class JdkSerializers {
       int layout = input.readByte();
       if (layout == ONE_CLASS) {
         Registration shared = readShared(kryo, input, "a collection's elements");
-        for (int i = 0; i < length; i++) {
-          collection.add(readOne(kryo, input, shared, "a collection's element"));
+        RecordFields flat = flatRecords(kryo, shared.getSerializer());
+        if (plainStrings(kryo, shared.getSerializer())) {
+          for (int i = 0; i < length; i++) {
+            collection.add(input.readString());
+          }
+        } else if (flat != null) {
+          for (int i = 0; i < length; i++) {
+            collection.add(flat.read(kryo, input, shared.getType()));
+          }
+        } else {
+          for (int i = 0; i < length; i++) {
+            collection.add(readOne(kryo, input, shared, "a collection's element"));
+          }
         }
       } else if (layout == EACH_CLASS) {
         for (int i = 0; i < length; i++) {
@@ -384,15 +397,24 @@ final class JdkSerializers {
           (layout & ONE_KEY_CLASS) == 0 ? null : readShared(kryo, input, "a map's keys");
       Registration values =
           (layout & ONE_VALUE_CLASS) == 0 ? null : readShared(kryo, input, "a map's values");
+      boolean stringKeys = keys != null && plainStrings(kryo, keys.getSerializer());
+      RecordFields flatValues = values == null ? null : flatRecords(kryo, values.getSerializer());
       for (int i = 0; i < length; i++) {
-        Object key =
-            keys == null
-                ? kryo.readClassAndObject(input)
-                : readOne(kryo, input, keys, "a map's key");
+        Object key;
+        if (stringKeys) {
+          key = input.readString();
+        } else {
+          key =
+              keys == null
+                  ? kryo.readClassAndObject(input)
+                  : readOne(kryo, input, keys, "a map's key");
+        }
         Object value =
-            values == null
-                ? kryo.readClassAndObject(input)
-                : readOne(kryo, input, values, "a map's value");
+            flatValues != null
+                ? flatValues.read(kryo, input, values.getType())
+                : values == null
+                    ? kryo.readClassAndObject(input)
+                    : readOne(kryo, input, values, "a map's value");
         map.put(key, value);
       }
       return map;

@@ -124,6 +124,35 @@ final class JdkSerializers {
   }
 
   /**
+   * Whether values of a shared class are Strings that Kryo's own serializer writes, at a depth Kryo
+   * would allow: then {@code writeObject} would only check the depth and call {@code
+   * Output.writeString}, and {@code readObject} {@code Input.readString}, which the caller may call
+   * itself (the same bytes, the same checks of a read: {@link BoundedInput#readString}).
+   */
+  static boolean plainStrings(Kryo kryo, @Nullable Serializer<?> shared) {
+    return shared != null
+        && shared.getClass() == DefaultSerializers.StringSerializer.class
+        && kryo.getDepth() < rules(kryo).maxDepth();
+  }
+
+  /**
+   * Returns the shared serializer if it writes records whose components are all primitives or
+   * Strings ({@link RecordFields#flat}) at a depth at which Kryo would allow the record and its
+   * components, or null: then {@code writeObject} and {@code readObject} would only check the depth
+   * and call the serializer, which the caller may call itself (the same bytes; a record of a
+   * component at least takes a byte), and the record's components check no depth that the skipped
+   * step would have raised past Kryo's limit.
+   */
+  @SuppressWarnings("rawtypes")
+  static @Nullable RecordFields flatRecords(Kryo kryo, @Nullable Serializer<?> shared) {
+    return shared instanceof RecordFields
+            && ((RecordFields<?>) shared).flat()
+            && kryo.getDepth() + 1 < rules(kryo).maxDepth()
+        ? (RecordFields) shared
+        : null;
+  }
+
+  /**
    * Reads the class a collection's elements, or a map's keys or values, share, and returns its
    * registration; refuses a class this serde never writes so (its allow rule is applied by the
    * class resolver, before the class is initialized).
@@ -207,6 +236,19 @@ final class JdkSerializers {
       }
       output.writeByte(ONE_CLASS);
       kryo.writeClass(output, type);
+      if (plainStrings(kryo, shared)) {
+        for (Object element : collection) {
+          output.writeString((String) element);
+        }
+        return;
+      }
+      RecordFields flat = flatRecords(kryo, shared);
+      if (flat != null) {
+        for (Object element : collection) {
+          flat.write(kryo, output, element);
+        }
+        return;
+      }
       for (Object element : collection) {
         kryo.writeObject(output, element, shared);
       }
@@ -227,8 +269,19 @@ final class JdkSerializers {
       int layout = input.readByte();
       if (layout == ONE_CLASS) {
         Registration shared = readShared(kryo, input, "a collection's elements");
-        for (int i = 0; i < length; i++) {
-          collection.add(readOne(kryo, input, shared, "a collection's element"));
+        RecordFields flat = flatRecords(kryo, shared.getSerializer());
+        if (plainStrings(kryo, shared.getSerializer())) {
+          for (int i = 0; i < length; i++) {
+            collection.add(input.readString());
+          }
+        } else if (flat != null) {
+          for (int i = 0; i < length; i++) {
+            collection.add(flat.read(kryo, input, shared.getType()));
+          }
+        } else {
+          for (int i = 0; i < length; i++) {
+            collection.add(readOne(kryo, input, shared, "a collection's element"));
+          }
         }
       } else if (layout == EACH_CLASS) {
         for (int i = 0; i < length; i++) {
@@ -301,13 +354,19 @@ final class JdkSerializers {
       if (valueShared != null) {
         kryo.writeClass(output, valueType);
       }
+      boolean stringKeys = plainStrings(kryo, keyShared);
+      RecordFields flatValues = flatRecords(kryo, valueShared);
       for (Map.Entry<?, ?> entry : ((Map<?, ?>) map).entrySet()) {
-        if (keyShared == null) {
+        if (stringKeys) {
+          output.writeString((String) entry.getKey());
+        } else if (keyShared == null) {
           kryo.writeClassAndObject(output, entry.getKey());
         } else {
           kryo.writeObject(output, entry.getKey(), keyShared);
         }
-        if (valueShared == null) {
+        if (flatValues != null) {
+          flatValues.write(kryo, output, entry.getValue());
+        } else if (valueShared == null) {
           kryo.writeClassAndObject(output, entry.getValue());
         } else {
           kryo.writeObject(output, entry.getValue(), valueShared);
@@ -338,15 +397,24 @@ final class JdkSerializers {
           (layout & ONE_KEY_CLASS) == 0 ? null : readShared(kryo, input, "a map's keys");
       Registration values =
           (layout & ONE_VALUE_CLASS) == 0 ? null : readShared(kryo, input, "a map's values");
+      boolean stringKeys = keys != null && plainStrings(kryo, keys.getSerializer());
+      RecordFields flatValues = values == null ? null : flatRecords(kryo, values.getSerializer());
       for (int i = 0; i < length; i++) {
-        Object key =
-            keys == null
-                ? kryo.readClassAndObject(input)
-                : readOne(kryo, input, keys, "a map's key");
+        Object key;
+        if (stringKeys) {
+          key = input.readString();
+        } else {
+          key =
+              keys == null
+                  ? kryo.readClassAndObject(input)
+                  : readOne(kryo, input, keys, "a map's key");
+        }
         Object value =
-            values == null
-                ? kryo.readClassAndObject(input)
-                : readOne(kryo, input, values, "a map's value");
+            flatValues != null
+                ? flatValues.read(kryo, input, values.getType())
+                : values == null
+                    ? kryo.readClassAndObject(input)
+                    : readOne(kryo, input, values, "a map's value");
         map.put(key, value);
       }
       return map;

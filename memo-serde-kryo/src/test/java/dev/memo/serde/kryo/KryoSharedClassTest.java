@@ -398,4 +398,61 @@ final class KryoSharedClassTest {
             + " the entry is stale and must be recomputed",
         stale.getMessage());
   }
+
+  /** A record of primitives and strings, which a map or a list writes without Kryo's calls. */
+  record Flat(String name, int id, String note, double amount) {}
+
+  @Test
+  void roundTrip_flatRecordsAndStringKeys_ofEveryStringForm() throws IOException {
+    String[] forms = {
+      "", "a", "ab", "ünï", "日本", "x".repeat(32), "y".repeat(33), "z".repeat(31) + "é", null
+    };
+    Map<String, Flat> map = new LinkedHashMap<>();
+    List<Flat> list = new ArrayList<>();
+    List<String> strings = new ArrayList<>();
+    for (int i = 0; i < forms.length; i++) {
+      String form = forms[i];
+      Flat flat = new Flat(form, i, forms[forms.length - 1 - i], i * 0.5);
+      map.put(form == null ? "null" : form, flat);
+      list.add(flat);
+      if (form != null) {
+        strings.add(form);
+      }
+    }
+
+    roundTrip(map);
+    roundTrip(list);
+    roundTrip(strings);
+  }
+
+  @Test
+  void roundTrip_flatRecordsNearTheDepthLimit_readsWhatWasWritten() throws IOException {
+    int written = 0;
+    int refused = 0;
+    for (int limit = 2; limit <= 6; limit++) {
+      Serde limited = kryo(Map.of("memo.serde.kryo.max-depth", Integer.toString(limit)));
+      for (int nesting = 0; nesting <= 6; nesting++) {
+        Map<String, Flat> map = new LinkedHashMap<>();
+        map.put("k", new Flat("n", 1, null, 2.0));
+        Object value = map;
+        for (int i = 0; i < nesting; i++) {
+          value = new ArrayList<>(List.of(value));
+        }
+        Object[] values = {value, new ArrayList<>(List.of(new Flat("m", 2, "o", 3.0)))};
+        for (Object v : values) {
+          byte[] payload;
+          try {
+            payload = write(limited, v);
+          } catch (SerdeException e) {
+            refused++;
+            continue;
+          }
+          // What the writer allowed, the reader of the same limit reads back.
+          assertEquals(v, read(limited, payload), "limit " + limit + ", nesting " + nesting);
+          written++;
+        }
+      }
+    }
+    assertTrue(written > 0 && refused > 0, written + " written, " + refused + " refused");
+  }
 }

@@ -31,11 +31,11 @@ import java.util.stream.Stream;
  * java -cp memo-bench/target/benchmarks.jar dev.memo.bench.MissPaired [BLOCK] [ROUNDS] [SUSTAINED]
  * </pre>
  *
- * <p>With write-behind on, the caller's time of a miss leaves out the entry's publication, which the
- * memoizer's writer does meanwhile (during the hand-written blocks too). So it also prints what
- * {@code close} took to publish what still waited, and a sustained run: {@code SUSTAINED} misses
- * (5 000 unless given) in a fresh memoizer and folder, then its close, timed as a whole, against
- * as many hand-written misses: the throughput a loop longer than the bound gets.
+ * <p>With write-behind on, the caller's time of a miss leaves out the entry's publication, which
+ * the memoizer's writer does meanwhile (during the hand-written blocks too). So it also prints what
+ * {@code close} took to publish what still waited, and a sustained run: {@code SUSTAINED} misses (5
+ * 000 unless given) in a fresh memoizer and folder, then its close, timed as a whole, against as
+ * many hand-written misses: the throughput a loop longer than the bound gets.
  */
 public final class MissPaired {
   private final MessageDigest sha256;
@@ -175,7 +175,9 @@ public final class MissPaired {
       long closing = System.nanoTime();
       memo.close();
       System.out.printf(
-          Locale.ROOT, "close (publishes what waited): %.1f ms%n", (System.nanoTime() - closing) / 1e6);
+          Locale.ROOT,
+          "close (publishes what waited): %.1f ms%n",
+          (System.nanoTime() - closing) / 1e6);
       sustained(work, sustained, hand, nextHand);
     } finally {
       try (Stream<Path> all = Files.walk(work)) {

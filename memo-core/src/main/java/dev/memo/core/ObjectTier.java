@@ -130,7 +130,7 @@ final class ObjectTier {
     this.minWeight = Math.max(1, maxBytes / maxEntries);
     this.early = new HashMap<>();
     this.building = true;
-    Runnable build = () -> build(builders);
+    Runnable build = new Build(this, builders); // a class, not a lambda: one class fewer to spin
     try {
       if (start != null) {
         start.execute(build);
@@ -142,6 +142,22 @@ final class ObjectTier {
     } catch (RuntimeException | OutOfMemoryError e) {
       // No thread to be had (the JVM's thread limit): built here, as before there was one.
       build.run();
+    }
+  }
+
+  /** The build of a tier's cache, as a task for its thread. */
+  private static final class Build implements Runnable {
+    private final ObjectTier tier;
+    private final @Nullable Supplier<Caffeine<Object, Object>> builders;
+
+    Build(ObjectTier tier, @Nullable Supplier<Caffeine<Object, Object>> builders) {
+      this.tier = tier;
+      this.builders = builders;
+    }
+
+    @Override
+    public void run() {
+      tier.build(builders);
     }
   }
 

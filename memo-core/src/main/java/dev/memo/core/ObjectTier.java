@@ -169,12 +169,21 @@ final class ObjectTier {
     Cache<EntryAddress, Held> built;
     try {
       Caffeine<Object, Object> b = builders != null ? builders.get() : Caffeine.newBuilder();
-      built =
+      Cache<Object, Held> c =
           b.maximumWeight(maxBytes)
-              .weigher((EntryAddress k, Held h) -> h.weight)
+              .weigher((Object k, Held h) -> h.weight)
               // evict on the writing thread: the bound holds when put returns
               .executor(Runnable::run)
               .build();
+      // One entry looked up, put and removed here, under a key no caller has: the classes of a
+      // lookup, an insertion and a removal load on this thread, not on the caller's first hit.
+      Object probe = new Object();
+      c.getIfPresent(probe);
+      c.put(probe, new Held(null, null, null, 0, 1));
+      c.invalidate(probe);
+      @SuppressWarnings("unchecked")
+      Cache<EntryAddress, Held> typed = (Cache<EntryAddress, Held>) (Cache<?, ?>) c;
+      built = typed;
     } catch (RuntimeException | Error e) {
       synchronized (this) {
         early = null;

@@ -148,11 +148,15 @@ public final class MemoConfig {
   public static final String CONFIG_UNKNOWN = "memo.config.unknown";
 
   private static final MemoConfig EMPTY = new MemoConfig(List.of(), "");
-  private static final Pattern SIZE =
-      Pattern.compile(
-          "(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?", Pattern.CASE_INSENSITIVE);
-  private static final Pattern DURATION =
-      Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
+
+  /** The shapes of sizes and durations, compiled when a value is first read. */
+  private static final class Shapes {
+    static final Pattern SIZE =
+        Pattern.compile(
+            "(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?", Pattern.CASE_INSENSITIVE);
+    static final Pattern DURATION =
+        Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
+  }
 
   private final List<Source> sources;
   private final String prefix;
@@ -509,7 +513,7 @@ public final class MemoConfig {
 
   /** A size such as {@code 64MiB} in bytes; an IllegalArgumentException if it is none. */
   private static long bytes(String v) {
-    Matcher m = SIZE.matcher(v);
+    Matcher m = Shapes.SIZE.matcher(v);
     if (!m.matches()) {
       throw new IllegalArgumentException();
     }
@@ -563,7 +567,7 @@ public final class MemoConfig {
    * A duration such as {@code 30s} or {@code PT1H30M}; an IllegalArgumentException if it is none.
    */
   private static Duration duration(String v) {
-    Matcher m = DURATION.matcher(v);
+    Matcher m = Shapes.DURATION.matcher(v);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
       switch (m.group(2).toLowerCase(Locale.ROOT)) {

@@ -47,15 +47,23 @@ final class EncodingOutput {
   private static final VarHandle INT_LE = view(int[].class);
   private static final VarHandle LONG_LE = view(long[].class);
 
-  /**
-   * The views of the less common types, made on first use: each view's first use spins method
-   * handle classes, which a new process's first call need not pay for types it does not sign.
-   */
-  private static final class Narrow {
-    static final VarHandle SHORT_LE = view(short[].class);
-    static final VarHandle CHAR_LE = view(char[].class);
-    static final VarHandle FLOAT_LE = view(float[].class);
-    static final VarHandle DOUBLE_LE = view(double[].class);
+  // The views of the less common types are made on first use, each in a holder of its own: each
+  // view's first use spins method handle classes, which a new process's first call need not pay for
+  // types it does not sign.
+  private static final class ShortView {
+    static final VarHandle LE = view(short[].class);
+  }
+
+  private static final class CharView {
+    static final VarHandle LE = view(char[].class);
+  }
+
+  private static final class FloatView {
+    static final VarHandle LE = view(float[].class);
+  }
+
+  private static final class DoubleView {
+    static final VarHandle LE = view(double[].class);
   }
 
   private final byte[] buf = new byte[CanonicalEncoder.BUFFER_SIZE];
@@ -124,7 +132,7 @@ final class EncodingOutput {
   void tagShort(byte tag, int value) {
     ensure(3);
     buf[pos] = tag;
-    Narrow.SHORT_LE.set(buf, pos + 1, (short) value);
+    ShortView.LE.set(buf, pos + 1, (short) value);
     pos += 3;
   }
 
@@ -244,7 +252,7 @@ final class EncodingOutput {
         arrayHeader(descriptor, x.length);
         if (fits(x.length, 2)) {
           for (short e : x) {
-            Narrow.SHORT_LE.set(buf, pos, e);
+            ShortView.LE.set(buf, pos, e);
             pos += 2;
           }
         } else {
@@ -266,7 +274,7 @@ final class EncodingOutput {
         arrayHeader(descriptor, x.length);
         if (fits(x.length, 2)) {
           for (char e : x) {
-            Narrow.CHAR_LE.set(buf, pos, e);
+            CharView.LE.set(buf, pos, e);
             pos += 2;
           }
         } else {
@@ -332,7 +340,7 @@ final class EncodingOutput {
         arrayHeader(descriptor, x.length);
         if (fits(x.length, 4)) {
           for (float e : x) {
-            Narrow.FLOAT_LE.set(buf, pos, e);
+            FloatView.LE.set(buf, pos, e);
             pos += 4;
           }
         } else {
@@ -354,7 +362,7 @@ final class EncodingOutput {
         arrayHeader(descriptor, x.length);
         if (fits(x.length, 8)) {
           for (double e : x) {
-            Narrow.DOUBLE_LE.set(buf, pos, e);
+            DoubleView.LE.set(buf, pos, e);
             pos += 8;
           }
         } else {

@@ -6,15 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -151,11 +148,15 @@ public final class MemoConfig {
   public static final String CONFIG_UNKNOWN = "memo.config.unknown";
 
   private static final MemoConfig EMPTY = new MemoConfig(List.of(), "");
-  private static final Pattern SIZE =
-      Pattern.compile(
-          "(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?", Pattern.CASE_INSENSITIVE);
-  private static final Pattern DURATION =
-      Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
+
+  /** The shapes of sizes and durations, compiled when a value is first read. */
+  private static final class Shapes {
+    static final Pattern SIZE =
+        Pattern.compile(
+            "(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?", Pattern.CASE_INSENSITIVE);
+    static final Pattern DURATION =
+        Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
+  }
 
   private final List<Source> sources;
   private final String prefix;
@@ -165,27 +166,52 @@ public final class MemoConfig {
     this.prefix = prefix;
   }
 
+  /**
+   * Where values come from: a map, live properties, or the environment. A class with a switch
+   * rather than functions: a new process builds a memoizer's configuration on its first call, and
+   * each lambda's first use spins a class.
+   */
   private static final class Source {
     final String description;
-    final Function<String, @Nullable String> lookup;
-    final Function<String, String> describeKey;
 
-    /** The names the source holds that may be memo's, as it spells them, with their values. */
-    final Supplier<Map<String, String>> names;
+    /** Full keys to values (a map), or variable names to values (the environment). */
+    final @Nullable Map<String, String> map;
+
+    /** Read at each lookup; null unless the source is live properties. */
+    final @Nullable Properties properties;
 
     final boolean environment;
 
     Source(
         String description,
-        Function<String, @Nullable String> lookup,
-        Function<String, String> describeKey,
-        Supplier<Map<String, String>> names,
+        @Nullable Map<String, String> map,
+        @Nullable Properties properties,
         boolean environment) {
       this.description = description;
-      this.lookup = lookup;
-      this.describeKey = describeKey;
-      this.names = names;
+      this.map = map;
+      this.properties = properties;
       this.environment = environment;
+    }
+
+    /** The raw value of a full key, or null. */
+    @Nullable String lookup(String key) {
+      if (properties != null) {
+        return properties.getProperty(key);
+      }
+      return map.get(environment ? environmentName(key) : key);
+    }
+
+    /** Where a full key's value comes from, for messages. */
+    String describe(String key) {
+      return environment ? "environment variable " + environmentName(key) : description;
+    }
+
+    /** The names the source holds that may be memo's, as it spells them, with their values. */
+    Map<String, String> names() {
+      if (properties != null) {
+        return memoKeys(new java.util.HashMap<>(properties), "memo.");
+      }
+      return memoKeys(map, environment ? "MEMO_" : "memo.");
     }
   }
 
@@ -211,29 +237,28 @@ public final class MemoConfig {
   public List<Setting> settings() {
     List<Setting> all = new ArrayList<>();
     for (Source s : sources) {
-      new java.util.TreeMap<>(s.names.get())
-          .forEach(
-              (name, value) ->
-                  all.add(
-                      new Setting(
-                          name,
-                          value,
-                          s.environment
-                              ? "environment variable " + name
-                              : s.describeKey.apply(name),
-                          s.environment)));
+      for (Map.Entry<String, String> e : new java.util.TreeMap<>(s.names()).entrySet()) {
+        String name = e.getKey();
+        all.add(
+            new Setting(
+                name,
+                e.getValue(),
+                s.environment ? "environment variable " + name : s.describe(name),
+                s.environment));
+      }
     }
     return List.copyOf(all);
   }
 
   private static Map<String, String> memoKeys(Map<?, ?> values, String prefix) {
     Map<String, String> keys = new java.util.HashMap<>();
-    values.forEach(
-        (k, v) -> {
-          if (k instanceof String && v instanceof String && ((String) k).startsWith(prefix)) {
-            keys.put((String) k, (String) v);
-          }
-        });
+    for (Map.Entry<?, ?> e : values.entrySet()) {
+      if (e.getKey() instanceof String k
+          && e.getValue() instanceof String v
+          && k.startsWith(prefix)) {
+        keys.put(k, v);
+      }
+    }
     return keys;
   }
 
@@ -265,8 +290,7 @@ public final class MemoConfig {
    */
   public static MemoConfig of(String sourceName, Map<String, String> values) {
     Map<String, String> copy = Map.copyOf(values);
-    return single(
-        new Source(sourceName, copy::get, key -> sourceName, () -> memoKeys(copy, "memo."), false));
+    return single(new Source(sourceName, copy, null, false));
   }
 
   /**
@@ -279,13 +303,7 @@ public final class MemoConfig {
    */
   public static MemoConfig ofProperties(String sourceName, Properties properties) {
     Objects.requireNonNull(properties, "properties");
-    return single(
-        new Source(
-            sourceName,
-            properties::getProperty,
-            key -> sourceName,
-            () -> memoKeys(new java.util.HashMap<>(properties), "memo."),
-            false));
+    return single(new Source(sourceName, null, properties, false));
   }
 
   /**
@@ -297,13 +315,7 @@ public final class MemoConfig {
    */
   public static MemoConfig ofEnvironment(Map<String, String> environment) {
     Map<String, String> copy = Map.copyOf(environment);
-    return single(
-        new Source(
-            "environment",
-            key -> copy.get(environmentName(key)),
-            key -> "environment variable " + environmentName(key),
-            () -> memoKeys(copy, "MEMO_"),
-            true));
+    return single(new Source("environment", copy, null, true));
   }
 
   /**
@@ -379,7 +391,8 @@ public final class MemoConfig {
    * @return the value, trimmed, or empty when no source has it (or it is blank)
    */
   public Optional<String> get(String key) {
-    return find(key).map(f -> f.value);
+    Found f = find(key);
+    return f == null ? Optional.empty() : Optional.of(f.value);
   }
 
   private static final class Found {
@@ -392,15 +405,15 @@ public final class MemoConfig {
     }
   }
 
-  private Optional<Found> find(String key) {
+  private @Nullable Found find(String key) {
     String full = key(key);
     for (Source s : sources) {
-      String v = s.lookup.apply(full);
+      String v = s.lookup(full);
       if (v != null && !v.isBlank()) {
-        return Optional.of(new Found(v.trim(), s.describeKey.apply(full)));
+        return new Found(v.trim(), s.describe(full));
       }
     }
-    return Optional.empty();
+    return null;
   }
 
   /**
@@ -423,7 +436,15 @@ public final class MemoConfig {
    * @throws MemoConfigurationException if the value is not a decimal int, quoting key and value
    */
   public int getInt(String key, int defaultValue) {
-    return parse(key, defaultValue, Integer::parseInt, "a whole number such as 3 or -1");
+    Found f = find(key);
+    if (f == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(f.value);
+    } catch (NumberFormatException e) {
+      throw invalid(key, f, "a whole number such as 3 or -1", e);
+    }
   }
 
   /**
@@ -435,7 +456,15 @@ public final class MemoConfig {
    * @throws MemoConfigurationException if the value is not a decimal long, quoting key and value
    */
   public long getLong(String key, long defaultValue) {
-    return parse(key, defaultValue, Long::parseLong, "a whole number such as 1000");
+    Found f = find(key);
+    if (f == null) {
+      return defaultValue;
+    }
+    try {
+      return Long.parseLong(f.value);
+    } catch (NumberFormatException e) {
+      throw invalid(key, f, "a whole number such as 1000", e);
+    }
   }
 
   /**
@@ -447,19 +476,17 @@ public final class MemoConfig {
    * @throws MemoConfigurationException if the value is neither, quoting key and value
    */
   public boolean getBoolean(String key, boolean defaultValue) {
-    return parse(
-        key,
-        defaultValue,
-        v -> {
-          if (v.equalsIgnoreCase("true")) {
-            return true;
-          }
-          if (v.equalsIgnoreCase("false")) {
-            return false;
-          }
-          throw new IllegalArgumentException();
-        },
-        "true or false");
+    Found f = find(key);
+    if (f == null) {
+      return defaultValue;
+    }
+    if (f.value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (f.value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw invalid(key, f, "true or false", new IllegalArgumentException());
   }
 
   /**
@@ -473,39 +500,46 @@ public final class MemoConfig {
    * @throws MemoConfigurationException if the value is not such a size, quoting key and value
    */
   public long getBytes(String key, long defaultValue) {
-    return parse(
-        key,
-        defaultValue,
-        v -> {
-          Matcher m = SIZE.matcher(v);
-          if (!m.matches()) {
-            throw new IllegalArgumentException();
-          }
-          long n = Long.parseLong(m.group(1));
-          String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-          int shift;
-          switch (unit.charAt(0)) {
-            case 'k':
-              shift = 10;
-              break;
-            case 'm':
-              shift = 20;
-              break;
-            case 'g':
-              shift = 30;
-              break;
-            case 't':
-              shift = 40;
-              break;
-            default:
-              shift = 0;
-          }
-          if (n > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException();
-          }
-          return n << shift;
-        },
-        "a size in bytes such as 1048576, 512KiB, 64MiB or 2GiB");
+    Found f = find(key);
+    if (f == null) {
+      return defaultValue;
+    }
+    try {
+      return bytes(f.value);
+    } catch (IllegalArgumentException e) {
+      throw invalid(key, f, "a size in bytes such as 1048576, 512KiB, 64MiB or 2GiB", e);
+    }
+  }
+
+  /** A size such as {@code 64MiB} in bytes; an IllegalArgumentException if it is none. */
+  private static long bytes(String v) {
+    Matcher m = Shapes.SIZE.matcher(v);
+    if (!m.matches()) {
+      throw new IllegalArgumentException();
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+    int shift;
+    switch (unit.charAt(0)) {
+      case 'k':
+        shift = 10;
+        break;
+      case 'm':
+        shift = 20;
+        break;
+      case 'g':
+        shift = 30;
+        break;
+      case 't':
+        shift = 40;
+        break;
+      default:
+        shift = 0;
+    }
+    if (n > (Long.MAX_VALUE >> shift)) {
+      throw new IllegalArgumentException();
+    }
+    return n << shift;
   }
 
   /**
@@ -518,33 +552,42 @@ public final class MemoConfig {
    * @throws MemoConfigurationException if the value is not such a duration, quoting key and value
    */
   public @Nullable Duration getDuration(String key, @Nullable Duration defaultValue) {
-    return parse(
-        key,
-        defaultValue,
-        v -> {
-          Matcher m = DURATION.matcher(v);
-          if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            switch (m.group(2).toLowerCase(Locale.ROOT)) {
-              case "ms":
-                return Duration.ofMillis(n);
-              case "s":
-                return Duration.ofSeconds(n);
-              case "m":
-                return Duration.ofMinutes(n);
-              case "h":
-                return Duration.ofHours(n);
-              default:
-                return Duration.ofDays(n);
-            }
-          }
-          try {
-            return Duration.parse(v);
-          } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(e);
-          }
-        },
-        "a duration such as 500ms, 30s, 15m, 12h, 7d or PT1H30M");
+    Found f = find(key);
+    if (f == null) {
+      return defaultValue;
+    }
+    try {
+      return duration(f.value);
+    } catch (IllegalArgumentException e) {
+      throw invalid(key, f, "a duration such as 500ms, 30s, 15m, 12h, 7d or PT1H30M", e);
+    }
+  }
+
+  /**
+   * A duration such as {@code 30s} or {@code PT1H30M}; an IllegalArgumentException if it is none.
+   */
+  private static Duration duration(String v) {
+    Matcher m = Shapes.DURATION.matcher(v);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      switch (m.group(2).toLowerCase(Locale.ROOT)) {
+        case "ms":
+          return Duration.ofMillis(n);
+        case "s":
+          return Duration.ofSeconds(n);
+        case "m":
+          return Duration.ofMinutes(n);
+        case "h":
+          return Duration.ofHours(n);
+        default:
+          return Duration.ofDays(n);
+      }
+    }
+    try {
+      return Duration.parse(v);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   /**
@@ -556,17 +599,15 @@ public final class MemoConfig {
    * @throws MemoConfigurationException if the value is not a valid path, quoting key and value
    */
   public @Nullable Path getPath(String key, @Nullable Path defaultValue) {
-    return parse(
-        key,
-        defaultValue,
-        v -> {
-          try {
-            return Path.of(v);
-          } catch (InvalidPathException e) {
-            throw new IllegalArgumentException(e);
-          }
-        },
-        "a file system path");
+    Found f = find(key);
+    if (f == null) {
+      return defaultValue;
+    }
+    try {
+      return Path.of(f.value);
+    } catch (InvalidPathException e) {
+      throw invalid(key, f, "a file system path", new IllegalArgumentException(e));
+    }
   }
 
   /**
@@ -576,9 +617,18 @@ public final class MemoConfig {
    * @return the items, empty when the key is absent
    */
   public List<String> getList(String key) {
-    return get(key)
-        .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
-        .orElse(List.of());
+    Found f = find(key);
+    if (f == null) {
+      return List.of();
+    }
+    List<String> items = new ArrayList<>();
+    for (String item : f.value.split(",")) {
+      String trimmed = item.trim();
+      if (!trimmed.isEmpty()) {
+        items.add(trimmed);
+      }
+    }
+    return List.copyOf(items);
   }
 
   /**
@@ -592,17 +642,17 @@ public final class MemoConfig {
    *     words
    */
   public @Nullable String getChoice(String key, @Nullable String defaultValue, String... allowed) {
-    return parse(
-        key,
-        defaultValue,
-        v -> {
-          String lower = v.toLowerCase(Locale.ROOT);
-          if (!Arrays.asList(allowed).contains(lower)) {
-            throw new IllegalArgumentException();
-          }
-          return lower;
-        },
-        "one of " + String.join(", ", allowed));
+    Found f = find(key);
+    if (f == null) {
+      return defaultValue;
+    }
+    String lower = f.value.toLowerCase(Locale.ROOT);
+    for (String word : allowed) {
+      if (word.equals(lower)) {
+        return lower;
+      }
+    }
+    throw invalid(key, f, "one of " + String.join(", ", allowed), new IllegalArgumentException());
   }
 
   /**
@@ -614,7 +664,10 @@ public final class MemoConfig {
    * @return the exception to throw
    */
   public MemoConfigurationException invalid(String key, String expected) {
-    Found f = find(key).orElseThrow(() -> new IllegalStateException(key(key) + " has no value"));
+    Found f = find(key);
+    if (f == null) {
+      throw new IllegalStateException(key(key) + " has no value");
+    }
     return invalid(key, f, expected, null);
   }
 
@@ -623,20 +676,6 @@ public final class MemoConfig {
     return new MemoConfigurationException(
         key(key) + " is " + Quote.of(f.value) + " (from " + f.source + ") but must be " + expected,
         cause);
-  }
-
-  private <T extends @Nullable Object> T parse(
-      String key, T defaultValue, Function<String, T> parser, String expected) {
-    Optional<Found> found = find(key);
-    if (found.isEmpty()) {
-      return defaultValue;
-    }
-    Found f = found.get();
-    try {
-      return parser.apply(f.value);
-    } catch (IllegalArgumentException e) {
-      throw invalid(key, f, expected, e);
-    }
   }
 
   @Override

@@ -47,7 +47,9 @@ final class CallItems {
     this.ignoredMask = ignoredMask(options);
     this.stateHint = stateHint;
     List<String> names = new ArrayList<>(ref.stateNames());
-    code.staticFields().forEach(f -> names.add(f.label()));
+    for (StaticField f : code.staticFields()) {
+      names.add(f.label());
+    }
     this.environmentNames = List.copyOf(names);
     argumentWhat = new String[arity];
     argumentHint = new String[arity];

@@ -12,6 +12,11 @@ import dev.memo.spi.Store;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +30,16 @@ import org.jspecify.annotations.Nullable;
  * ({@link MemoConfig#OBJECT_TIER_MAX_ENTRIES}): every entry weighs at least max-bytes /
  * max-entries, so at most max-entries fit in the byte budget. In copy mode ({@code
  * memo.immutability=copy}) a result memo cannot make immutable is kept as its serialized bytes and
- * read again for each caller. Thread-safe.
+ * read again for each caller.
+ *
+ * <p>The cache is built on a daemon thread started with the tier: building a Caffeine cache is the
+ * largest single block of a new process's first hit (its classes, the generated node and cache
+ * classes found by method handles, its logger), and that hit needs the tier only to keep what it
+ * read. Until the cache is published, up to {@link #MAX_EARLY} results are kept in a plain map
+ * under this object's lock; the cache is published, with those results moved into it, under the
+ * same lock, and every operation that finds it unpublished takes the lock, so the tier behaves as
+ * one map throughout: a result forgotten is never handed out again, whichever side it was on.
+ * Thread-safe.
  */
 final class ObjectTier {
   /** What {@link #find} returns when the tier has nothing to hand out. */
@@ -51,12 +65,58 @@ final class ObjectTier {
     }
   }
 
-  private final @Nullable Cache<EntryAddress, Held> cache;
+  /** Results kept before the cache is built, at most this many. */
+  static final int MAX_EARLY = 64;
+
   private final boolean copyMode;
   private final long minWeight;
+  private final long maxBytes;
 
+  /** The cache once built and published; null before, and for good when the tier is off. */
+  private volatile @Nullable Cache<EntryAddress, Held> cache;
+
+  /**
+   * Results kept while the cache is being built, moved into it when it is published; null when
+   * nothing may be kept here (the tier off, the cache published, its build failed, or the tier
+   * cleared for close). Guarded by {@code this}, as is every change of {@link #cache}.
+   */
+  private @Nullable Map<EntryAddress, Held> early;
+
+  /**
+   * Whether {@link #early} is in use: set before the build starts, cleared (after {@link #cache} is
+   * set, when it is published) under this object's lock when the build ends or the tier is cleared.
+   * Read without the lock so that a tier whose build failed, or which was closed, is not locked on
+   * every call: false, then {@link #cache} read after it, is final.
+   */
+  private volatile boolean building;
+
+  private long earlyWeight;
+  private boolean closed;
+
+  /**
+   * Makes the tier; its cache is built on a daemon thread, so that a new process's first call does
+   * not wait for Caffeine's start (its classes, generated node and cache classes found by method
+   * handles, its logger), and meanwhile up to {@link #MAX_EARLY} results are kept in a plain map.
+   * Builds nothing when the tier is off.
+   *
+   * @param config the memoizer's configuration
+   * @throws dev.memo.MemoConfigurationException for a negative max-entries
+   */
   ObjectTier(MemoConfig config) {
-    long maxBytes = config.getBytes(MemoConfig.OBJECT_TIER_MAX_BYTES, DEFAULT_MAX_BYTES);
+    this(config, null, null);
+  }
+
+  /**
+   * Makes the tier, with hooks for tests.
+   *
+   * @param start runs the build of the cache, or null for a new daemon thread
+   * @param builders makes the builder of the cache, or null for {@link Caffeine#newBuilder()}
+   */
+  ObjectTier(
+      MemoConfig config,
+      @Nullable Executor start,
+      @Nullable Supplier<Caffeine<Object, Object>> builders) {
+    this.maxBytes = config.getBytes(MemoConfig.OBJECT_TIER_MAX_BYTES, DEFAULT_MAX_BYTES);
     long maxEntries = config.getLong(MemoConfig.OBJECT_TIER_MAX_ENTRIES, DEFAULT_MAX_ENTRIES);
     if (maxEntries < 0) {
       throw config.invalid(MemoConfig.OBJECT_TIER_MAX_ENTRIES, "a count of 0 or more");
@@ -64,32 +124,128 @@ final class ObjectTier {
     this.copyMode =
         config.getChoice(MemoConfig.IMMUTABILITY, "strict", "strict", "copy").equals("copy");
     if (maxBytes <= 0 || maxEntries == 0) {
-      cache = null;
       minWeight = 1;
       return;
     }
     this.minWeight = Math.max(1, maxBytes / maxEntries);
-    this.cache =
-        Caffeine.newBuilder()
-            .maximumWeight(maxBytes)
-            .weigher((EntryAddress k, Held h) -> h.weight)
-            .executor(
-                Runnable::run) // evict on the writing thread: the bound holds when put returns
-            .build();
+    this.early = new HashMap<>();
+    this.building = true;
+    Runnable build = new Build(this, builders); // a class, not a lambda: one class fewer to spin
+    try {
+      if (start != null) {
+        start.execute(build);
+      } else {
+        Thread t = new Thread(build, "memo-object-tier");
+        t.setDaemon(true);
+        t.start();
+      }
+    } catch (RuntimeException | OutOfMemoryError e) {
+      // No thread to be had (the JVM's thread limit): built here, as before there was one.
+      build.run();
+    }
+  }
+
+  /** The build of a tier's cache, as a task for its thread. */
+  private static final class Build implements Runnable {
+    private final ObjectTier tier;
+    private final @Nullable Supplier<Caffeine<Object, Object>> builders;
+
+    Build(ObjectTier tier, @Nullable Supplier<Caffeine<Object, Object>> builders) {
+      this.tier = tier;
+      this.builders = builders;
+    }
+
+    @Override
+    public void run() {
+      tier.build(builders);
+    }
+  }
+
+  /**
+   * Builds the cache and publishes it with the results kept meanwhile; a failure (a class that
+   * cannot be loaded) leaves the tier off, with a warning.
+   */
+  private void build(@Nullable Supplier<Caffeine<Object, Object>> builders) {
+    Cache<EntryAddress, Held> built;
+    try {
+      Caffeine<Object, Object> b = builders != null ? builders.get() : Caffeine.newBuilder();
+      Cache<Object, Held> c =
+          b.maximumWeight(maxBytes)
+              .weigher((Object k, Held h) -> h.weight)
+              // evict on the writing thread: the bound holds when put returns
+              .executor(Runnable::run)
+              .build();
+      // One entry looked up, put and removed here, under a key no caller has: the classes of a
+      // lookup, an insertion and a removal load on this thread, not on the caller's first hit.
+      Object probe = new Object();
+      c.getIfPresent(probe);
+      c.put(probe, new Held(null, null, null, 0, 1));
+      c.invalidate(probe);
+      @SuppressWarnings("unchecked")
+      Cache<EntryAddress, Held> typed = (Cache<EntryAddress, Held>) (Cache<?, ?>) c;
+      built = typed;
+    } catch (RuntimeException | Error e) {
+      synchronized (this) {
+        early = null;
+        building = false;
+      }
+      Warnings.LOG.log(
+          System.Logger.Level.WARNING,
+          "cannot build the object tier, results are not kept as objects and every hit reads its"
+              + " store: "
+              + e
+              + "; check that com.github.ben-manes.caffeine:caffeine is on the class path, or set"
+              + " memo.object-tier.max-entries=0");
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      if (early != null) {
+        built.putAll(early);
+      }
+      early = null;
+      cache = built;
+      building = false;
+    }
   }
 
   /** The kept result of a call, handed out, or {@link #ABSENT}; one cache lookup. */
   Object find(Route route, Signature key, String id) {
-    if (cache == null || !route.objectTier) {
+    if (!route.objectTier) {
       return ABSENT;
     }
+    Cache<EntryAddress, Held> c = cache;
     EntryAddress k = new EntryAddress(route.store, id, key);
-    Held held = cache.getIfPresent(k);
-    if (held == null) {
-      return ABSENT;
+    Held held;
+    if (c != null) {
+      held = c.getIfPresent(k);
+      if (held != null && route.expired(held.created)) {
+        c.asMap().remove(k, held);
+        return ABSENT;
+      }
+    } else if (!building && cache == null) {
+      return ABSENT; // the tier is off, its build failed, or it was cleared
+    } else {
+      synchronized (this) {
+        c = cache;
+        if (c == null) {
+          held = early == null ? null : early.get(k);
+          if (held != null && route.expired(held.created)) {
+            early.remove(k);
+            earlyWeight -= held.weight;
+            held = null;
+          }
+        } else {
+          held = null;
+        }
+      }
+      if (c != null) {
+        return find(route, key, id); // published meanwhile
+      }
     }
-    if (route.expired(held.created)) {
-      cache.asMap().remove(k, held);
+    if (held == null) {
       return ABSENT;
     }
     return held.frozen != null ? held.frozen.handOut() : read(held.serde, held.bytes, id);
@@ -112,7 +268,7 @@ final class ObjectTier {
       boolean fresh,
       long bytes,
       long created) {
-    boolean keep = cache != null && route.objectTier;
+    boolean keep = route.objectTier && (building || cache != null);
     boolean freshArray =
         fresh
             && value != null
@@ -149,7 +305,7 @@ final class ObjectTier {
       held = new Held(null, serialized, route.serde, created, weight(serialized.length));
     }
     if (keep) {
-      cache.put(new EntryAddress(route.store, id, key), held);
+      keep(new EntryAddress(route.store, id, key), held);
     } else if (held.frozen != null) {
       // Not kept: the converted value (arrays already copied) is this caller's alone, so it needs
       // no second copy; a 1 MiB array hit paid two copies for one caller before.
@@ -197,39 +353,126 @@ final class ObjectTier {
     }
   }
 
+  /** Keeps a result in the cache, or in the plain map until the cache is published. */
+  private void keep(EntryAddress k, Held held) {
+    Cache<EntryAddress, Held> c = cache;
+    if (c == null) {
+      synchronized (this) {
+        c = cache;
+        if (c == null) {
+          if (early != null) {
+            Held old = early.remove(k);
+            if (old != null) {
+              earlyWeight -= old.weight;
+            }
+            if (early.size() < MAX_EARLY && earlyWeight + held.weight <= maxBytes) {
+              early.put(k, held);
+              earlyWeight += held.weight;
+            }
+          }
+          return;
+        }
+      }
+    }
+    c.put(k, held);
+  }
+
+  /**
+   * Drops what matches from the plain map, or returns the cache when it is published; every change
+   * of the tier before the cache is published happens under this lock, so the moving of the kept
+   * results into the cache is atomic to them.
+   */
+  private @Nullable Cache<EntryAddress, Held> forgetEarly(Predicate<EntryAddress> drop) {
+    Cache<EntryAddress, Held> c = cache;
+    if (c != null) {
+      return c;
+    }
+    if (!building) {
+      return cache;
+    }
+    synchronized (this) {
+      if (cache != null) {
+        return cache;
+      }
+      if (early != null) {
+        for (var it = early.entrySet().iterator(); it.hasNext(); ) {
+          var e = it.next();
+          if (drop.test(e.getKey())) {
+            earlyWeight -= e.getValue().weight;
+            it.remove();
+          }
+        }
+      }
+      return null;
+    }
+  }
+
   /** Drops every result kept for this store. */
   void forget(Store store) {
-    if (cache != null) {
-      cache.asMap().keySet().removeIf(k -> k.store == store);
+    Cache<EntryAddress, Held> c = forgetEarly(k -> k.store == store);
+    if (c != null) {
+      c.asMap().keySet().removeIf(k -> k.store == store);
     }
   }
 
   /** Drops the result kept for one call, so that a removed entry is not handed out. */
   void forget(Store store, String namespace, Signature key) {
-    if (cache != null) {
-      cache.invalidate(new EntryAddress(store, namespace, key));
+    EntryAddress gone = new EntryAddress(store, namespace, key);
+    Cache<EntryAddress, Held> c = forgetEarly(gone::equals);
+    if (c != null) {
+      c.invalidate(gone);
     }
   }
 
   /** Drops every result kept for a function's namespace in this store. */
   void forget(Store store, String namespace) {
-    if (cache != null) {
-      cache.asMap().keySet().removeIf(k -> k.store == store && k.namespace.equals(namespace));
+    Predicate<EntryAddress> drop = k -> k.store == store && k.namespace.equals(namespace);
+    Cache<EntryAddress, Held> c = forgetEarly(drop);
+    if (c != null) {
+      c.asMap().keySet().removeIf(drop);
     }
   }
 
   /** The number of results kept, after pending evictions; 0 when the tier is off. */
   long size() {
-    if (cache == null) {
-      return 0;
+    Cache<EntryAddress, Held> c = cache;
+    if (c == null && !building) {
+      c = cache;
+      if (c == null) {
+        return 0;
+      }
     }
-    cache.cleanUp();
-    return cache.estimatedSize();
+    if (c == null) {
+      synchronized (this) {
+        c = cache;
+        if (c == null) {
+          return early == null ? 0 : early.size();
+        }
+      }
+    }
+    c.cleanUp();
+    return c.estimatedSize();
   }
 
+  /** Whether the cache is built and published; for tests. */
+  boolean built() {
+    return cache != null;
+  }
+
+  /**
+   * Drops every kept result, for the memoizer's close: a build still under way is not waited for
+   * (its thread is a daemon and ends by itself) and its cache is never published.
+   */
   void clear() {
-    if (cache != null) {
-      cache.invalidateAll();
+    Cache<EntryAddress, Held> c;
+    synchronized (this) {
+      closed = true;
+      early = null;
+      building = false;
+      c = cache;
+    }
+    if (c != null) {
+      c.invalidateAll();
     }
   }
 }

@@ -68,13 +68,16 @@ final class Policies {
     validate();
   }
 
-  private static final Pattern KEY =
-      Pattern.compile(
-          Pattern.quote(MemoConfig.POLICY)
-              + "\\.([a-z0-9]+(?:-[a-z0-9]+)*)\\.(store|serde|ttl|enabled|object-tier)");
-  private static final Pattern VARIABLE =
-      Pattern.compile(
-          "MEMO_POLICY_([A-Z0-9]+(?:_[A-Z0-9]+)*)_(STORE|SERDE|TTL|ENABLED|OBJECT_TIER)");
+  /** The shapes of policy keys, compiled only when a policy is set. */
+  private static final class Keys {
+    static final Pattern KEY =
+        Pattern.compile(
+            Pattern.quote(MemoConfig.POLICY)
+                + "\\.([a-z0-9]+(?:-[a-z0-9]+)*)\\.(store|serde|ttl|enabled|object-tier)");
+    static final Pattern VARIABLE =
+        Pattern.compile(
+            "MEMO_POLICY_([A-Z0-9]+(?:_[A-Z0-9]+)*)_(STORE|SERDE|TTL|ENABLED|OBJECT_TIER)");
+  }
 
   /**
    * Checks the values of every policy set in the configuration, so that a bad one fails when the
@@ -84,7 +87,10 @@ final class Policies {
   private void validate() {
     Set<String> tags = new TreeSet<>();
     for (MemoConfig.Setting s : config.settings()) {
-      Matcher m = (s.environment() ? VARIABLE : KEY).matcher(s.name());
+      if (!s.name().startsWith(s.environment() ? "MEMO_POLICY_" : MemoConfig.POLICY + ".")) {
+        continue;
+      }
+      Matcher m = (s.environment() ? Keys.VARIABLE : Keys.KEY).matcher(s.name());
       if (m.matches()) {
         tags.add(
             s.environment() ? m.group(1).toLowerCase(Locale.ROOT).replace('_', '-') : m.group(1));

@@ -90,10 +90,12 @@ public final class Namespaces {
    */
   public static String folderName(String namespace) {
     StringBuilder name = new StringBuilder(Math.min(namespace.length(), MAX_NAME_CHARS) + 9);
-    namespace
-        .codePoints()
-        .limit(MAX_NAME_CHARS)
-        .forEach(c -> name.append(isSafe(c) ? (char) c : '_'));
+    int kept = 0;
+    for (int i = 0; i < namespace.length() && kept < MAX_NAME_CHARS; kept++) {
+      int c = namespace.codePointAt(i);
+      name.append(isSafe(c) ? (char) c : '_');
+      i += Character.charCount(c);
+    }
     if (name.length() == 0) {
       name.append('_');
     } else if (name.charAt(0) == '.' || name.charAt(0) == '-') {

@@ -368,7 +368,13 @@ final class CodeCache {
     List<StaticField> fields =
         ReadFields.of(
             reads, readOutside, properties, loader, ignoredFields, encoders, ref.qualifiedName());
-    List<StaticField> changing = fields.stream().filter(f -> written.contains(f.name())).toList();
+    List<StaticField> changing = new ArrayList<>();
+    for (StaticField f : fields) { // a loop: a stream here is a new process's first one
+      if (written.contains(f.name())) {
+        changing.add(f);
+      }
+    }
+    changing = List.copyOf(changing);
     return new FunctionCode(items, fields, changing, List.of());
   }
 

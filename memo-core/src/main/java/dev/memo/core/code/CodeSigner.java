@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -108,6 +109,41 @@ public final class CodeSigner {
             .startInstant()
             .map(i -> i.toEpochMilli() + 1000)
             .orElse(Long.MAX_VALUE);
+  }
+
+  /** Whether {@link JvmStart} was asked for on a thread of its own in this JVM. */
+  private static final AtomicBoolean JVM_START_ASKED = new AtomicBoolean();
+
+  /**
+   * Reads the JVM's start time ahead of its first use, on a daemon thread: the class path has class
+   * directories, so a walk will compare their class files with it, and asking the operating system
+   * about this process ({@link ProcessHandle}'s start and the process's information) costs a new
+   * process's first call ~20 ms that can overlap the rest of the memoizer's start. A reader of
+   * {@link JvmStart#MILLIS} meanwhile waits for the class's initialization on this thread (the
+   * JVM's class initialization lock); one that finds it failed reads nothing worse than before.
+   */
+  private static final class JvmStartReader extends Thread {
+    JvmStartReader() {
+      super("memo-jvm-start");
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      long unused = JvmStart.MILLIS;
+    }
+  }
+
+  /** Starts reading the JVM's start time when class directories make it needed; once per JVM. */
+  private static void readJvmStartAhead() {
+    if (CLASS_PATH.isEmpty() || !JVM_START_ASKED.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      new JvmStartReader().start();
+    } catch (RuntimeException | OutOfMemoryError e) {
+      // No thread to be had: read on first use, as without one.
+    }
   }
 
   /** The class directories of {@code java.class.path}, whose classes the JVM loads from disk. */
@@ -234,6 +270,7 @@ public final class CodeSigner {
     this.encoders = encoders;
     boolean keep = config.getBoolean(MemoConfig.CODE_CACHE, true);
     this.kept = folder == null || !keep ? null : new CodeCache(folder);
+    readJvmStartAhead();
   }
 
   /** How many walks over bytecode this signer made. */

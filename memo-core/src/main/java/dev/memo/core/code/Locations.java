@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.CodeSource;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -72,12 +73,18 @@ final class Locations {
    */
   Locations(ClassLoader loader, List<String> include) {
     this.loader = loader;
-    this.includedPackages = include.stream().filter(s -> !s.endsWith(".jar")).toList();
-    this.includedJars =
-        include.stream()
-            .filter(s -> s.endsWith(".jar"))
-            .map(s -> Pattern.compile(Pattern.quote(s).replace("*", "\\E.*\\Q")))
-            .toList();
+    // Loops rather than streams: this runs on a new process's first call.
+    List<String> packages = new ArrayList<>();
+    List<Pattern> jars = new ArrayList<>();
+    for (String s : include) {
+      if (s.endsWith(".jar")) {
+        jars.add(Pattern.compile(Pattern.quote(s).replace("*", "\\E.*\\Q")));
+      } else {
+        packages.add(s);
+      }
+    }
+    this.includedPackages = List.copyOf(packages);
+    this.includedJars = List.copyOf(jars);
   }
 
   private static Set<Path> findMemoRoots() {
@@ -217,15 +224,27 @@ final class Locations {
             return new Location(Kind.MEMO, internalName, url, jar);
           }
           String jarName = jar.getFileName().toString();
-          boolean included =
-              includedJars.stream().anyMatch(p -> p.matcher(jarName).matches())
-                  || includedPackages.stream()
-                      .anyMatch(p -> binaryName.startsWith(p + ".") || binaryName.equals(p));
+          boolean included = included(jarName, binaryName);
           return new Location(included ? Kind.APP : Kind.LIBRARY, internalName, url, jar);
         }
       default:
         return new Location(Kind.LIBRARY, internalName, url, null);
     }
+  }
+
+  /** Whether {@code memo.code.include} names a class's jar or package. */
+  private boolean included(String jarName, String binaryName) {
+    for (Pattern p : includedJars) {
+      if (p.matcher(jarName).matches()) {
+        return true;
+      }
+    }
+    for (String p : includedPackages) {
+      if (binaryName.startsWith(p + ".") || binaryName.equals(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Path toPath(URL url) {

@@ -22,6 +22,18 @@ import org.jspecify.annotations.Nullable;
  * reflection only, never ASM. Stateless; thread-safe.
  */
 final class ReadFields {
+  /**
+   * Fields by name; a class rather than {@code Comparator.comparing}: two lambdas fewer to spin.
+   */
+  private static final class ByName implements Comparator<StaticField> {
+    static final ByName INSTANCE = new ByName();
+
+    @Override
+    public int compare(StaticField a, StaticField b) {
+      return a.name().compareTo(b.name());
+    }
+  }
+
   private ReadFields() {}
 
   /**
@@ -98,7 +110,7 @@ final class ReadFields {
       fields.add(field);
     }
     fields.addAll(properties);
-    fields.sort(Comparator.comparing(StaticField::name));
+    fields.sort(ByName.INSTANCE);
     return fields;
   }
 

@@ -154,7 +154,15 @@ public final class CanonicalEncoder implements SignatureSink {
   static final byte PRIMITIVE_ARRAY = 0x50;
   static final byte OBJECT_ARRAY = 0x51;
 
-  private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
+  /** Byte strings in unsigned order; a class, not a method reference, spun on every first call. */
+  private static final class Unsigned implements Comparator<byte[]> {
+    @Override
+    public int compare(byte[] a, byte[] b) {
+      return Arrays.compareUnsigned(a, b);
+    }
+  }
+
+  private static final Comparator<byte[]> UNSIGNED = new Unsigned();
 
   private final Signer signer;
   private final TypeSigners typeSigners;

@@ -32,6 +32,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bytes of {@link CanonicalEncoder}'s encoding (its class comment has the format): tags,
@@ -43,21 +44,37 @@ import java.util.UUID;
  * <p>Not thread-safe: it belongs to one encoder.
  */
 final class EncodingOutput {
-  private static final VarHandle SHORT_LE = view(short[].class);
-  private static final VarHandle CHAR_LE = view(char[].class);
   private static final VarHandle INT_LE = view(int[].class);
   private static final VarHandle LONG_LE = view(long[].class);
-  private static final VarHandle FLOAT_LE = view(float[].class);
-  private static final VarHandle DOUBLE_LE = view(double[].class);
+
+  // The views of the less common types are made on first use, each in a holder of its own: each
+  // view's first use spins method handle classes, which a new process's first call need not pay for
+  // types it does not sign.
+  private static final class ShortView {
+    static final VarHandle LE = view(short[].class);
+  }
+
+  private static final class CharView {
+    static final VarHandle LE = view(char[].class);
+  }
+
+  private static final class FloatView {
+    static final VarHandle LE = view(float[].class);
+  }
+
+  private static final class DoubleView {
+    static final VarHandle LE = view(double[].class);
+  }
 
   private final byte[] buf = new byte[CanonicalEncoder.BUFFER_SIZE];
-  // Views of buf from index 0, for bulk copies of large primitive arrays.
-  private final ShortBuffer shortView;
-  private final CharBuffer charView;
-  private final IntBuffer intView;
-  private final LongBuffer longView;
-  private final FloatBuffer floatView;
-  private final DoubleBuffer doubleView;
+  private final ByteBuffer bytes = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
+  // Views of buf from index 0, for bulk copies of large primitive arrays; made on first use.
+  private @Nullable ShortBuffer shortView;
+  private @Nullable CharBuffer charView;
+  private @Nullable IntBuffer intView;
+  private @Nullable LongBuffer longView;
+  private @Nullable FloatBuffer floatView;
+  private @Nullable DoubleBuffer doubleView;
 
   /** Where flushed bytes go: the root hasher, or the sub-hasher of a set element or map entry. */
   private Signer.Hasher target;
@@ -71,13 +88,6 @@ final class EncodingOutput {
    */
   EncodingOutput(Signer.Hasher root) {
     this.target = root;
-    ByteBuffer bytes = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
-    this.shortView = bytes.asShortBuffer();
-    this.charView = bytes.asCharBuffer();
-    this.intView = bytes.asIntBuffer();
-    this.longView = bytes.asLongBuffer();
-    this.floatView = bytes.asFloatBuffer();
-    this.doubleView = bytes.asDoubleBuffer();
   }
 
   private static VarHandle view(Class<?> arrayType) {
@@ -122,7 +132,7 @@ final class EncodingOutput {
   void tagShort(byte tag, int value) {
     ensure(3);
     buf[pos] = tag;
-    SHORT_LE.set(buf, pos + 1, (short) value);
+    ShortView.LE.set(buf, pos + 1, (short) value);
     pos += 3;
   }
 
@@ -242,15 +252,19 @@ final class EncodingOutput {
         arrayHeader(descriptor, x.length);
         if (fits(x.length, 2)) {
           for (short e : x) {
-            SHORT_LE.set(buf, pos, e);
+            ShortView.LE.set(buf, pos, e);
             pos += 2;
           }
         } else {
           flush();
-          for (int off = 0; off < x.length; off += shortView.capacity()) {
-            int m = Math.min(shortView.capacity(), x.length - off);
-            shortView.clear();
-            shortView.put(x, off, m);
+          ShortBuffer view = shortView;
+          if (view == null) {
+            view = shortView = bytes.asShortBuffer();
+          }
+          for (int off = 0; off < x.length; off += view.capacity()) {
+            int m = Math.min(view.capacity(), x.length - off);
+            view.clear();
+            view.put(x, off, m);
             target.update(buf, 0, m * 2);
           }
         }
@@ -260,15 +274,19 @@ final class EncodingOutput {
         arrayHeader(descriptor, x.length);
         if (fits(x.length, 2)) {
           for (char e : x) {
-            CHAR_LE.set(buf, pos, e);
+            CharView.LE.set(buf, pos, e);
             pos += 2;
           }
         } else {
           flush();
-          for (int off = 0; off < x.length; off += charView.capacity()) {
-            int m = Math.min(charView.capacity(), x.length - off);
-            charView.clear();
-            charView.put(x, off, m);
+          CharBuffer view = charView;
+          if (view == null) {
+            view = charView = bytes.asCharBuffer();
+          }
+          for (int off = 0; off < x.length; off += view.capacity()) {
+            int m = Math.min(view.capacity(), x.length - off);
+            view.clear();
+            view.put(x, off, m);
             target.update(buf, 0, m * 2);
           }
         }
@@ -283,10 +301,14 @@ final class EncodingOutput {
           }
         } else {
           flush();
-          for (int off = 0; off < x.length; off += intView.capacity()) {
-            int m = Math.min(intView.capacity(), x.length - off);
-            intView.clear();
-            intView.put(x, off, m);
+          IntBuffer view = intView;
+          if (view == null) {
+            view = intView = bytes.asIntBuffer();
+          }
+          for (int off = 0; off < x.length; off += view.capacity()) {
+            int m = Math.min(view.capacity(), x.length - off);
+            view.clear();
+            view.put(x, off, m);
             target.update(buf, 0, m * 4);
           }
         }
@@ -301,10 +323,14 @@ final class EncodingOutput {
           }
         } else {
           flush();
-          for (int off = 0; off < x.length; off += longView.capacity()) {
-            int m = Math.min(longView.capacity(), x.length - off);
-            longView.clear();
-            longView.put(x, off, m);
+          LongBuffer view = longView;
+          if (view == null) {
+            view = longView = bytes.asLongBuffer();
+          }
+          for (int off = 0; off < x.length; off += view.capacity()) {
+            int m = Math.min(view.capacity(), x.length - off);
+            view.clear();
+            view.put(x, off, m);
             target.update(buf, 0, m * 8);
           }
         }
@@ -314,15 +340,19 @@ final class EncodingOutput {
         arrayHeader(descriptor, x.length);
         if (fits(x.length, 4)) {
           for (float e : x) {
-            FLOAT_LE.set(buf, pos, e);
+            FloatView.LE.set(buf, pos, e);
             pos += 4;
           }
         } else {
           flush();
-          for (int off = 0; off < x.length; off += floatView.capacity()) {
-            int m = Math.min(floatView.capacity(), x.length - off);
-            floatView.clear();
-            floatView.put(x, off, m);
+          FloatBuffer view = floatView;
+          if (view == null) {
+            view = floatView = bytes.asFloatBuffer();
+          }
+          for (int off = 0; off < x.length; off += view.capacity()) {
+            int m = Math.min(view.capacity(), x.length - off);
+            view.clear();
+            view.put(x, off, m);
             target.update(buf, 0, m * 4);
           }
         }
@@ -332,15 +362,19 @@ final class EncodingOutput {
         arrayHeader(descriptor, x.length);
         if (fits(x.length, 8)) {
           for (double e : x) {
-            DOUBLE_LE.set(buf, pos, e);
+            DoubleView.LE.set(buf, pos, e);
             pos += 8;
           }
         } else {
           flush();
-          for (int off = 0; off < x.length; off += doubleView.capacity()) {
-            int m = Math.min(doubleView.capacity(), x.length - off);
-            doubleView.clear();
-            doubleView.put(x, off, m);
+          DoubleBuffer view = doubleView;
+          if (view == null) {
+            view = doubleView = bytes.asDoubleBuffer();
+          }
+          for (int off = 0; off < x.length; off += view.capacity()) {
+            int m = Math.min(view.capacity(), x.length - off);
+            view.clear();
+            view.put(x, off, m);
             target.update(buf, 0, m * 8);
           }
         }

@@ -1,7 +1,5 @@
 package dev.memo.core.store;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.memo.Signature;
 import dev.memo.StoreException;
 import dev.memo.core.config.LazyLogger;
@@ -118,7 +116,7 @@ final class DirectoryStore implements Store {
   private final Duration touchInterval;
 
   /** Entries whose last access this process set recently: a hit on them sets nothing. */
-  private final Cache<Path, Boolean> touched;
+  private final RecentTouches touched;
 
   private final DirectorySweeper sweeper;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -229,12 +227,7 @@ final class DirectoryStore implements Store {
       interval = maxAge.dividedBy(8).isZero() ? Duration.ofMillis(1) : maxAge.dividedBy(8);
     }
     this.touchInterval = interval;
-    this.touched =
-        Caffeine.newBuilder()
-            .maximumSize(TOUCHED_ENTRIES)
-            .expireAfterWrite(interval)
-            .executor(Runnable::run)
-            .build();
+    this.touched = new RecentTouches(interval.toNanos(), TOUCHED_ENTRIES);
     this.sweeper =
         new DirectorySweeper(
             this,
@@ -389,10 +382,11 @@ final class DirectoryStore implements Store {
    * ({@link RegularFiles#setLastModifiedTime}), so a read never changes a file outside the store.
    */
   private void touch(Path entry) {
-    if (touched.getIfPresent(entry) != null) {
+    long now = System.nanoTime();
+    if (touched.recent(entry, now)) {
       return;
     }
-    touched.put(entry, Boolean.TRUE);
+    touched.record(entry, now);
     try {
       RegularFiles.setLastModifiedTime(entry, FileTime.fromMillis(clock.getAsLong()));
     } catch (IOException | RuntimeException e) {
@@ -423,7 +417,7 @@ final class DirectoryStore implements Store {
         writer,
         size -> {
           // Just written: its modification time is fresh, so a hit soon after need not touch it.
-          touched.put(entry, Boolean.TRUE);
+          touched.record(entry, System.nanoTime());
           sweeper.added(size);
         });
   }

@@ -340,11 +340,16 @@ final class DirectoryStore implements Store {
           return read;
         }
       }
-      // Not buffered here: memo reads entries through a buffer of its own, and a 64 KiB buffer
-      // allocated per get cost more than the whole read of a small entry. RegularFiles opens
-      // through Files.newInputStream, whose stream an interrupt of the reading thread does not
-      // close (which would look like a broken entry); a test guards it.
-      return RegularFiles.open(entry, a);
+      // RegularFiles opens through Files.newInputStream, whose stream an interrupt of the reading
+      // thread does not close (which would look like a broken entry); a test guards it.
+      Optional<InputStream> in = RegularFiles.open(entry, a);
+      if (whole && in.isPresent() && a.size() < WholeEntries.MIN_BYTES) {
+        // A small entry is read at once into an array of its size: the reader then needs no
+        // buffer of its own (8 KiB per hit, which a default heap pays for in fresh pages).
+        return Optional.of(WholeEntries.small(in.get(), a.size()));
+      }
+      // Not buffered here: memo reads entries through a buffer of its own.
+      return in;
     } catch (RegularFiles.NotRegularFileException e) {
       return Optional.of(new NotAnEntry(entry, e.kind()));
     } catch (IOException e) {

@@ -2,8 +2,10 @@ package dev.memo.core.store;
 
 import dev.memo.spi.ByteBufferSource;
 import dev.memo.spi.support.RegularFiles;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
@@ -28,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * kept up to {@value #MAX_IDLE_BYTES} bytes in all, so that what a burst of parallel reads
  * allocated is returned to the collector. A buffer goes back when its stream is closed: a stream
  * not closed only loses its buffer to the collector.
+ *
+ * <p>Smaller entries are read at once too, through the file's stream into an array of their size
+ * ({@link #small}), so that the reader needs no buffer of its own.
  *
  * <p>The channel is read only on a thread that is not interrupted, as an interrupt closes a channel
  * in the middle of a read; if one arrives during the read, the entry is read again through {@link
@@ -122,6 +127,36 @@ final class WholeEntries {
     } finally {
       if (buffer != null) {
         give(buffer);
+      }
+    }
+  }
+
+  /**
+   * Reads a small entry's stream at once into an array of the size its attributes gave, and closes
+   * it. A file longer than that (being written in place, which memo never does) keeps its stream
+   * open: its rest follows the array's bytes, so the entry's checks see every byte.
+   *
+   * @param in the entry file's stream; closed unless the file turned out longer
+   * @param size the file's size when its attributes were read, under {@link #MIN_BYTES}
+   * @return the entry's bytes
+   * @throws IOException if the stream fails
+   */
+  static InputStream small(InputStream in, long size) throws IOException {
+    boolean rest = false;
+    try {
+      byte[] bytes = new byte[(int) size + 1];
+      int n = 0;
+      for (int r; n < bytes.length && (r = in.read(bytes, n, bytes.length - n)) >= 0; ) {
+        n += r;
+      }
+      if (n < bytes.length) {
+        return new ByteArrayInputStream(bytes, 0, n);
+      }
+      rest = true;
+      return new SequenceInputStream(new ByteArrayInputStream(bytes), in);
+    } finally {
+      if (!rest) {
+        in.close();
       }
     }
   }

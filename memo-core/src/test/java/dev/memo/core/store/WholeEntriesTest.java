@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memo.MemoConfig;
 import dev.memo.spi.ByteBufferSource;
 import dev.memo.spi.Store;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -64,6 +66,47 @@ final class WholeEntriesTest {
               "in memory, size " + size);
         }
       }
+    }
+  }
+
+  @Test
+  void smallEntries_areReadAtOnceIntoAnArray_andAFileLongerThanSaid_keepsItsRest()
+      throws IOException {
+    byte[] bytes = random(5_000, 9);
+    try (Store store = store()) {
+      put(store, NS, key("small"), bytes);
+      try (InputStream in = store.get(NS, key("small")).orElseThrow()) {
+        assertTrue(in instanceof ByteArrayInputStream, in.getClass().getName());
+        assertArrayEquals(bytes, in.readAllBytes());
+      }
+      try (InputStream in = store.peek(NS, key("small")).orElseThrow()) {
+        assertFalse(in instanceof ByteArrayInputStream, "peek reads headers only, as it goes");
+      }
+    }
+    boolean[] closed = {false};
+    InputStream longer =
+        new FilterInputStream(new ByteArrayInputStream(bytes)) {
+          @Override
+          public void close() {
+            closed[0] = true;
+          }
+        };
+    try (InputStream in = WholeEntries.small(longer, 1_000)) {
+      assertFalse(closed[0], "the rest is still to be read");
+      assertArrayEquals(bytes, in.readAllBytes(), "every byte, past the size the file had");
+    }
+    assertTrue(closed[0]);
+    closed[0] = false;
+    InputStream shorter =
+        new FilterInputStream(new ByteArrayInputStream(bytes)) {
+          @Override
+          public void close() {
+            closed[0] = true;
+          }
+        };
+    try (InputStream in = WholeEntries.small(shorter, 9_000)) {
+      assertTrue(closed[0], "read to its end and closed");
+      assertArrayEquals(bytes, in.readAllBytes());
     }
   }
 

@@ -29,6 +29,9 @@ final class EvidenceInputStream extends InputStream {
   private long served;
   private long claimed;
 
+  /** The byte {@link #read()} reads into: a single-byte read allocates nothing. */
+  private final byte[] one = new byte[1];
+
   EvidenceInputStream(InputStream in, long maxBytes) {
     this(in, maxBytes, 0);
   }
@@ -85,7 +88,6 @@ final class EvidenceInputStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
     int n = read(one, 0, 1);
     return n < 0 ? -1 : one[0] & 0xFF;
   }

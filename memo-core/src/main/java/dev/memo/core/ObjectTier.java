@@ -12,9 +12,12 @@ import dev.memo.spi.Store;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -56,14 +59,45 @@ final class ObjectTier {
     final long created;
     final int weight;
 
-    Held(Frozen frozen, byte[] bytes, Serde serde, long created, int weight) {
+    /**
+     * The tier's generation when the result was made, before it was kept: a store's or namespace's
+     * forget of a later generation that names it makes it stale (see {@link #stale}).
+     */
+    volatile long epoch;
+
+    Held(Frozen frozen, byte[] bytes, Serde serde, long created, int weight, long epoch) {
       this.frozen = frozen;
       this.bytes = bytes;
       this.serde = serde;
       this.created = created;
       this.weight = weight;
+      this.epoch = epoch;
     }
   }
+
+  /** A forget of many results: the store's, or one namespace's of it (namespace non-null). */
+  private record Forget(long generation, Store store, @Nullable String namespace) {
+    boolean names(EntryAddress k) {
+      return k.store == store && (namespace == null || k.namespace.equals(namespace));
+    }
+  }
+
+  /** How many of the latest forgets of many results are remembered. */
+  static final int FORGETS_KEPT = 64;
+
+  /**
+   * Counts the forgets of many results. Dropping them from the cache walks its map, and a walk
+   * concurrent with other threads' writes was seen to miss an entry (a stale result served after
+   * {@code clear}); so each such forget is also recorded, before the walk, and a result made before
+   * it that it names is dropped when found ({@link #stale}).
+   */
+  private final AtomicLong generation = new AtomicLong();
+
+  /** The latest {@link #FORGETS_KEPT} forgets of many results, oldest first; guarded by itself. */
+  private final ArrayDeque<Forget> forgets = new ArrayDeque<>();
+
+  /** Whether a cache was built in this JVM already: later tiers build theirs at once. */
+  private static final AtomicBoolean BUILT_ONCE = new AtomicBoolean();
 
   /** Results kept before the cache is built, at most this many. */
   static final int MAX_EARLY = 64;
@@ -127,13 +161,17 @@ final class ObjectTier {
       minWeight = 1;
       return;
     }
-    this.minWeight = Math.max(1, maxBytes / maxEntries);
+    // Rounded up: max-entries results of at least this weight never fit in more than max-bytes.
+    this.minWeight = Math.max(1, (maxBytes + maxEntries - 1) / maxEntries);
     this.early = new HashMap<>();
     this.building = true;
     Runnable build = new Build(this, builders); // a class, not a lambda: one class fewer to spin
     try {
       if (start != null) {
         start.execute(build);
+      } else if (BUILT_ONCE.get()) {
+        // Caffeine's classes are loaded already: a thread would cost more than the build.
+        build.run();
       } else {
         Thread t = new Thread(build, "memo-object-tier");
         t.setDaemon(true);
@@ -179,7 +217,7 @@ final class ObjectTier {
       // lookup, an insertion and a removal load on this thread, not on the caller's first hit.
       Object probe = new Object();
       c.getIfPresent(probe);
-      c.put(probe, new Held(null, null, null, 0, 1));
+      c.put(probe, new Held(null, null, null, 0, 1, 0));
       c.invalidate(probe);
       @SuppressWarnings("unchecked")
       Cache<EntryAddress, Held> typed = (Cache<EntryAddress, Held>) (Cache<?, ?>) c;
@@ -198,6 +236,7 @@ final class ObjectTier {
               + " memo.object-tier.max-entries=0");
       return;
     }
+    BUILT_ONCE.set(true);
     synchronized (this) {
       if (closed) {
         return;
@@ -248,7 +287,47 @@ final class ObjectTier {
     if (held == null) {
       return ABSENT;
     }
+    if (held.epoch != generation.get() && stale(k, held)) {
+      Cache<EntryAddress, Held> now = cache;
+      if (now != null) {
+        now.asMap().remove(k, held);
+      } else {
+        forgetEarly(k::equals);
+      }
+      return ABSENT;
+    }
     return held.frozen != null ? held.frozen.handOut() : read(held.serde, held.bytes, id);
+  }
+
+  /**
+   * Whether a forget of many results made after {@code held} names its key; if none does, the
+   * result is marked as of the current generation, so the next hit does not look again.
+   */
+  private boolean stale(EntryAddress k, Held held) {
+    long now = generation.get();
+    synchronized (forgets) {
+      Forget oldest = forgets.peekFirst();
+      if (oldest == null || held.epoch < oldest.generation() - 1) {
+        return oldest != null; // older than what is remembered: dropped, to be safe
+      }
+      for (Forget f : forgets) {
+        if (f.generation() > held.epoch && f.names(k)) {
+          return true;
+        }
+      }
+    }
+    held.epoch = now;
+    return false;
+  }
+
+  /** Records a forget of many results, before they are dropped. */
+  private void recordForget(Store store, @Nullable String namespace) {
+    synchronized (forgets) {
+      forgets.addLast(new Forget(generation.incrementAndGet(), store, namespace));
+      if (forgets.size() > FORGETS_KEPT) {
+        forgets.removeFirst();
+      }
+    }
   }
 
   /**
@@ -268,6 +347,7 @@ final class ObjectTier {
       boolean fresh,
       long bytes,
       long created) {
+    long epoch = generation.get(); // before the value is kept: a forget after it wins
     boolean keep = route.objectTier && (building || cache != null);
     boolean freshArray =
         fresh
@@ -286,7 +366,7 @@ final class ObjectTier {
           freshArray
               ? new Frozen(value, true)
               : fresh ? Immutables.freezeFresh(value) : Immutables.freeze(value);
-      held = new Held(frozen, null, null, created, weight(bytes));
+      held = new Held(frozen, null, null, created, weight(bytes), epoch);
     } catch (NotImmutable e) {
       if (!copyMode) {
         throw new MemoException(
@@ -302,7 +382,7 @@ final class ObjectTier {
                 + " (the result was stored)");
       }
       byte[] serialized = write(route.serde, value, id);
-      held = new Held(null, serialized, route.serde, created, weight(serialized.length));
+      held = new Held(null, serialized, route.serde, created, weight(serialized.length), epoch);
     }
     if (keep) {
       keep(new EntryAddress(route.store, id, key), held);
@@ -409,6 +489,7 @@ final class ObjectTier {
 
   /** Drops every result kept for this store. */
   void forget(Store store) {
+    recordForget(store, null);
     Cache<EntryAddress, Held> c = forgetEarly(k -> k.store == store);
     if (c != null) {
       c.asMap().keySet().removeIf(k -> k.store == store);
@@ -427,6 +508,7 @@ final class ObjectTier {
   /** Drops every result kept for a function's namespace in this store. */
   void forget(Store store, String namespace) {
     Predicate<EntryAddress> drop = k -> k.store == store && k.namespace.equals(namespace);
+    recordForget(store, namespace);
     Cache<EntryAddress, Held> c = forgetEarly(drop);
     if (c != null) {
       c.asMap().keySet().removeIf(drop);
@@ -452,6 +534,13 @@ final class ObjectTier {
     }
     c.cleanUp();
     return c.estimatedSize();
+  }
+
+  /**
+   * Makes the next tier build its cache on a thread of its own again, as the first does; for tests.
+   */
+  static void resetBuiltOnce() {
+    BUILT_ONCE.set(false);
   }
 
   /** Whether the cache is built and published; for tests. */

@@ -42,7 +42,7 @@ final class CrashTest {
   /** Arguments of run r start at r * RUN_SPAN, so that each run writes entries of its own. */
   private static final int RUN_SPAN = 1_000_000;
 
-  /** How long a child may write before it is killed, at most. */
+  /** How long a child may write before it is killed, at most (ten times that for every tenth). */
   private static final int MAX_DELAY_MILLIS = 60;
 
   @TempDir Path tempDir;
@@ -65,7 +65,10 @@ final class CrashTest {
       try (ChildJvm child =
           ChildJvm.start(errors, "crash", root.toString(), Integer.toString(run * RUN_SPAN))) {
         assertEquals("writing", child.readLine());
-        Thread.sleep(random.nextInt(MAX_DELAY_MILLIS + 1));
+        // Every tenth child writes ten times longer, so that its writer thread, which publishes
+        // the records behind the calls, has run before the kill even on a saturated machine.
+        int maxDelay = run % 10 == 9 ? 10 * MAX_DELAY_MILLIS : MAX_DELAY_MILLIS;
+        Thread.sleep(random.nextInt(maxDelay + 1));
         child.process.destroyForcibly();
         assertTrue(child.process.waitFor(30, TimeUnit.SECONDS), "child " + run + " did not die");
         // 128 + SIGKILL: the child was killed while writing, it did not stop on its own.

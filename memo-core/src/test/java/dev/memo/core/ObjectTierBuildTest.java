@@ -225,7 +225,9 @@ class ObjectTierBuildTest {
   }
 
   @Test
-  void defaultBuild_isPublishedByADaemonThread() throws InterruptedException {
+  void defaultBuild_isPublishedByADaemonThread_thenLaterTiersBuildAtOnce()
+      throws InterruptedException {
+    ObjectTier.resetBuiltOnce();
     ObjectTier tier =
         new ObjectTier(
             MemoConfig.empty(),
@@ -239,6 +241,17 @@ class ObjectTierBuildTest {
       Thread.sleep(10);
     }
     assertTrue(tier.built());
+    // Caffeine's classes are loaded now: a thread per memoizer would cost more than the build.
+    Thread caller = Thread.currentThread();
+    ObjectTier later =
+        new ObjectTier(
+            MemoConfig.empty(),
+            null,
+            () -> {
+              assertSame(caller, Thread.currentThread());
+              return Caffeine.newBuilder();
+            });
+    assertTrue(later.built(), "built before the constructor returned");
   }
 
   @Test

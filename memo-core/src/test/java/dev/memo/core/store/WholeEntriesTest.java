@@ -84,30 +84,28 @@ final class WholeEntriesTest {
       }
     }
     boolean[] closed = {false};
-    InputStream longer =
-        new FilterInputStream(new ByteArrayInputStream(bytes)) {
-          @Override
-          public void close() {
-            closed[0] = true;
-          }
-        };
+    InputStream longer = closeRecorded(bytes, closed);
     try (InputStream in = WholeEntries.small(longer, 1_000)) {
       assertFalse(closed[0], "the rest is still to be read");
       assertArrayEquals(bytes, in.readAllBytes(), "every byte, past the size the file had");
     }
     assertTrue(closed[0]);
     closed[0] = false;
-    InputStream shorter =
-        new FilterInputStream(new ByteArrayInputStream(bytes)) {
-          @Override
-          public void close() {
-            closed[0] = true;
-          }
-        };
+    InputStream shorter = closeRecorded(bytes, closed);
     try (InputStream in = WholeEntries.small(shorter, 9_000)) {
       assertTrue(closed[0], "read to its end and closed");
       assertArrayEquals(bytes, in.readAllBytes());
     }
+  }
+
+  /** A stream over {@code bytes} that sets {@code closed[0]} when closed. */
+  private static InputStream closeRecorded(byte[] bytes, boolean[] closed) {
+    return new FilterInputStream(new ByteArrayInputStream(bytes)) {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
   }
 
   @Test

@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * rate limit on touches, nothing more. An entry counts as recent for one interval after it was
  * recorded; about {@code bound} entries are remembered at most (threads recording at once may pass
  * it by a few), and when a record would pass the bound the entries older than the interval are
- * dropped, and all of them if that leaves more than half the bound. Forgetting early only costs a
- * touch that could have been spared.
+ * dropped, then others, in no particular order, until three quarters of the bound are left.
+ * Forgetting early only costs a touch that could have been spared.
  *
  * <p>A plain concurrent map of times rather than an expiring cache: it loads no class outside the
  * JDK's own, so a new process's first hit on a directory store does not start a cache library on
@@ -47,8 +47,15 @@ final class RecentTouches {
           it.remove();
         }
       }
-      if (touched.size() > bound / 2) {
-        touched.clear(); // every scan at least halves the record, so a record costs O(1) on average
+      // Still more than three quarters full of recent records: some of them go, in the map's
+      // order (its keys' hashes, as good as random), down to three quarters. Each scan then drops
+      // at least a quarter of the bound, so a record costs O(1) on average, and a workload of more
+      // entries than the bound touches again only those dropped, not every one.
+      int keep = bound - Math.max(1, bound / 4);
+      for (Iterator<Path> it = touched.keySet().iterator();
+          touched.size() > keep && it.hasNext(); ) {
+        it.next();
+        it.remove();
       }
     }
     touched.put(entry, now);

@@ -56,13 +56,35 @@ class RecentTouchesTest {
   }
 
   @Test
-  void full_ofRecentRecords_forgetsThemAll_andStaysBounded() {
-    RecentTouches t = new RecentTouches(60 * SECOND, 10);
+  void full_ofRecentRecords_dropsAQuarter_andStaysBounded() {
+    RecentTouches t = new RecentTouches(60 * SECOND, 100);
     for (int i = 0; i < 1000; i++) {
       t.record(entry(i), i);
-      assertTrue(t.size() <= 10, "size " + t.size() + " after " + i);
+      assertTrue(t.size() <= 100, "size " + t.size() + " after " + i);
       assertTrue(t.recent(entry(i), i));
     }
-    assertFalse(t.recent(entry(0), 1000), "forgotten early: the next hit touches again");
+    assertTrue(t.size() >= 75, "three quarters kept, not all dropped: " + t.size());
+    int forgotten = 0;
+    for (int i = 0; i < 1000; i++) {
+      forgotten += t.recent(entry(i), 1000) ? 0 : 1;
+    }
+    assertTrue(forgotten >= 900, "forgotten early: the next hit touches again");
+  }
+
+  @Test
+  void moreEntriesThanTheBound_inRotation_touchOnlyAFractionOfTheHits() {
+    int bound = 1000;
+    RecentTouches t = new RecentTouches(3600 * SECOND, bound);
+    int hits = 20 * (bound + 1);
+    int touches = 0;
+    for (int i = 0; i < hits; i++) {
+      Path e = entry(i % (bound + 1));
+      if (!t.recent(e, i)) {
+        touches++;
+        t.record(e, i);
+      }
+    }
+    // Dropping every record when full made each of these hits touch again (20 020 of 20 020).
+    assertTrue(touches < hits / 2, touches + " touches for " + hits + " hits");
   }
 }

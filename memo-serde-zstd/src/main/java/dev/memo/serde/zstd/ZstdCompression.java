@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +46,9 @@ public final class ZstdCompression implements Compression {
   static final int STORED = 0;
   static final int ZSTD = 1;
   static final int BLOCK = 128 * 1024;
+
+  /** The first block's array as a stream starts: most payloads of a miss fit in it. */
+  private static final int FIRST = 256;
 
   /**
    * How much the first block must shrink for a payload to be compressed: by a fifth. Reading a
@@ -163,7 +167,13 @@ public final class ZstdCompression implements Compression {
    */
   private final class CompressingStream extends OutputStream {
     private final OutputStream out;
-    private final byte[] first = new byte[BLOCK];
+
+    /**
+     * The first block as it arrives: grown as needed up to {@link #BLOCK}, so that a small payload
+     * (the common miss) does not allocate a whole block of fresh memory per entry.
+     */
+    private byte[] first = new byte[FIRST];
+
     private int held;
 
     /** Null until decided; then set for ZSTD, and still null for STORED. */
@@ -178,6 +188,11 @@ public final class ZstdCompression implements Compression {
 
     @Override
     public void write(int b) throws IOException {
+      if (!decided && held < BLOCK) {
+        room(1);
+        first[held++] = (byte) b;
+        return;
+      }
       write(new byte[] {(byte) b}, 0, 1);
     }
 
@@ -185,6 +200,7 @@ public final class ZstdCompression implements Compression {
     public void write(byte[] b, int off, int len) throws IOException {
       if (!decided) {
         int n = Math.min(len, BLOCK - held);
+        room(n);
         System.arraycopy(b, off, first, held, n);
         held += n;
         off += n;
@@ -206,6 +222,14 @@ public final class ZstdCompression implements Compression {
         if (!zstd.src.hasRemaining()) {
           push(EndDirective.CONTINUE);
         }
+      }
+    }
+
+    /** Grows the first block's array, doubling up to {@link #BLOCK}, to hold {@code n} more. */
+    private void room(int n) {
+      int need = held + n;
+      if (need > first.length) {
+        first = Arrays.copyOf(first, Math.min(BLOCK, Math.max(need, 2 * first.length)));
       }
     }
 

@@ -16,7 +16,9 @@ import java.io.OutputStream;
 public interface Compression {
   /**
    * Returns a stream that compresses into {@code out}. Closing it must write the end of the
-   * compressed data and release native resources (a {@code Deflater}, a zstd context).
+   * compressed data and release native resources (a {@code Deflater}, a zstd context). {@link
+   * JavaSerialization} writes to it unbuffered, in the object stream's blocks of at most 1 KiB and
+   * their few-byte headers: a compressor that does better with larger inputs buffers them itself.
    *
    * @param out where the compressed bytes go; its {@code close()} does nothing
    * @return the compressing stream, not null

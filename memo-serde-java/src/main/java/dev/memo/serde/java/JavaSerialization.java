@@ -3,7 +3,6 @@ package dev.memo.serde.java;
 import dev.memo.MemoException;
 import dev.memo.SerdeException;
 import dev.memo.spi.ByteBufferSource;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,11 +37,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: each call uses its own streams.
  */
 public final class JavaSerialization {
-  /**
-   * The object stream's buffer. Its own block buffer already gathers small writes; a larger buffer
-   * than this only cost its allocation at every write (64 KiB was most of a small miss's garbage).
-   */
-  private static final int BUFFER_SIZE = 8 * 1024;
 
   private JavaSerialization() {}
 
@@ -64,7 +58,9 @@ public final class JavaSerialization {
 
   /**
    * Serializes a value into a stream, through a compressed format. The bytes go to {@code out} as
-   * they are produced, through a fixed 8 KiB buffer, never as one copy of the whole payload.
+   * they are produced, in the object stream's blocks of at most 1 KiB (give it a buffered stream),
+   * never as one copy of the whole payload. A write that fails may have passed a prefix of the
+   * payload to {@code out}, never the failure itself: discard what it wrote.
    *
    * @param value the value, may be null
    * @param out where to write; flushed, never closed
@@ -91,9 +87,10 @@ public final class JavaSerialization {
         if (RawValues.handles(value)) {
           RawValues.write(value, target);
         } else {
-          BufferedOutputStream buffered = new BufferedOutputStream(target, BUFFER_SIZE);
-          CheckingObjectOutputStream objects =
-              new CheckingObjectOutputStream(buffered, filter, type);
+          // No buffer of our own: the object stream's 1 KiB block buffer gathers its small writes,
+          // and every stream memo hands a serde buffers too (an 8 KiB buffer here was a third of
+          // the memory a small miss allocated, all of it fresh pages while the heap grows).
+          CheckingObjectOutputStream objects = new CheckingObjectOutputStream(target, filter, type);
           objects.writeObject(value);
           // Not close(): that would close the caller's stream.
           objects.flush();

@@ -195,7 +195,8 @@ final class PendingEntries {
    */
   static final class EntryBuffer extends OutputStream {
     private final int limit;
-    private byte[] buf = new byte[512];
+    // A small result's whole entry (header, one chunk, tag: about 700 bytes) fits without growing.
+    private byte[] buf = new byte[1024];
     private int count;
     private boolean overflowed;
 

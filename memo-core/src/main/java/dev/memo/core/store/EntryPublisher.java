@@ -5,7 +5,6 @@ import dev.memo.core.config.LazyLogger;
 import dev.memo.core.entry.CountingOutputStream;
 import dev.memo.spi.Store.EntryWriter;
 import dev.memo.spi.support.Namespaces;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
@@ -122,7 +121,7 @@ final class EntryPublisher {
   }
 
   private static long write(EntryWriter writer, OutputStream file) throws IOException {
-    BufferedOutputStream out = new BufferedOutputStream(file, BUFFER_BYTES);
+    LazyBufferedOutputStream out = new LazyBufferedOutputStream(file, BUFFER_BYTES);
     // Closing it only flushes: a writer that closes the stream it was handed leaves the file open,
     // so the store can still force and rename it.
     CountingOutputStream counted = new CountingOutputStream(out);

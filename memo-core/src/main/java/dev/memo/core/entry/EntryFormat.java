@@ -2,7 +2,6 @@ package dev.memo.core.entry;
 
 import dev.memo.Signature;
 import dev.memo.spi.ByteBufferSource;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -444,8 +443,14 @@ public final class EntryFormat {
   public static final class PayloadInputStream extends InputStream implements ByteBufferSource {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
-    private final DataInputStream in;
+    private final InputStream in;
     private final @Nullable CountingInputStream inMemory;
+
+    /**
+     * The chunk headers' and end marker's numbers, read here (a DataInputStream allocates 400 B).
+     */
+    private final byte[] scratch = new byte[8];
+
     private byte[] heap = new byte[0];
 
     /** The current chunk's bytes, checked: a view of the entry's memory or of {@link #heap}. */
@@ -457,7 +462,7 @@ public final class EntryFormat {
     private boolean ended;
 
     PayloadInputStream(InputStream in) {
-      this.in = new DataInputStream(in);
+      this.in = in;
       this.inMemory =
           in instanceof CountingInputStream && ((CountingInputStream) in).inMemory()
               ? (CountingInputStream) in
@@ -470,14 +475,14 @@ public final class EntryFormat {
           return false;
         }
         try {
-          int length = in.readInt();
+          int length = readInt();
           if (length == 0) {
-            long declared = in.readLong();
+            long declared = readLong();
             byte[] t = new byte[8];
             for (int i = 0; i < 8; i++) {
               t[i] = (byte) (declared >>> (56 - 8 * i));
             }
-            if (in.readInt() != crc(t, 0, 8) || declared != total) {
+            if (readInt() != crc(t, 0, 8) || declared != total) {
               throw new CorruptEntryException("payload end marker does not match the bytes read");
             }
             ended = true;
@@ -486,7 +491,7 @@ public final class EntryFormat {
           if (length < 0 || length > MAX_CHUNK) {
             throw new CorruptEntryException("payload chunk length " + length + " is out of range");
           }
-          int expected = in.readInt();
+          int expected = readInt();
           chunk = read(length);
           CRC32C c = new CRC32C();
           c.update(chunk.duplicate());
@@ -518,8 +523,24 @@ public final class EntryFormat {
       } else {
         ensureHeap(length);
       }
-      in.readFully(heap, copied, length - copied);
+      readFully(heap, copied, length - copied);
       return ByteBuffer.wrap(heap, 0, length);
+    }
+
+    private void readFully(byte[] b, int off, int len) throws IOException {
+      if (in.readNBytes(b, off, len) != len) {
+        throw new EOFException();
+      }
+    }
+
+    private int readInt() throws IOException {
+      readFully(scratch, 0, 4);
+      return int32(scratch, 0);
+    }
+
+    private long readLong() throws IOException {
+      readFully(scratch, 0, 8);
+      return ((long) int32(scratch, 0) << 32) | (int32(scratch, 4) & 0xFFFFFFFFL);
     }
 
     private void ensureHeap(int length) {

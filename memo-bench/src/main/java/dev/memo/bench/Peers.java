@@ -86,6 +86,12 @@ public final class Peers {
   private final Counts counts;
   private final Path work;
   private final Map<String, Double> figures = new LinkedHashMap<>();
+
+  /** Per timed figure: the process's minor page faults and this thread's bytes, per call. */
+  private final Map<String, double[]> perCall = new LinkedHashMap<>();
+
+  private double lastFaults;
+  private double lastBytes;
   private String serde = "none";
 
   private Peers(Counts counts, Path work) {
@@ -224,17 +230,25 @@ public final class Peers {
     }
   }
 
-  /** Times {@code n} calls after {@code n} untimed ones; microseconds per call. */
-  private static <R> double time(Supplier<R> call, Function<R, Integer> use, int n) {
+  /**
+   * Times {@code n} calls after {@code n} untimed ones; microseconds per call. Also keeps the timed
+   * calls' minor page faults and the bytes they allocated on this thread, per call, for {@link
+   * #print}.
+   */
+  private <R> double time(Supplier<R> call, Function<R, Integer> use, int n) {
     long s = 0;
     for (int i = 0; i < n; i++) {
       s += use.apply(call.get());
     }
+    long faults = ProcessCounters.minorFaults();
+    long bytes = ProcessCounters.allocatedByThisThread();
     long t = System.nanoTime();
     for (int i = 0; i < n; i++) {
       s += use.apply(call.get());
     }
     long elapsed = System.nanoTime() - t;
+    lastFaults = (ProcessCounters.minorFaults() - faults) / (double) n;
+    lastBytes = (ProcessCounters.allocatedByThisThread() - bytes) / (double) n;
     sink += s;
     return elapsed / 1e3 / n;
   }
@@ -243,7 +257,11 @@ public final class Peers {
   private void loops(String name, Supplier<double[]> call, int n) {
     time(call, a -> a.length, n);
     double[] each = new double[counts.loops()];
+    StringBuilder byLoop = new StringBuilder();
+    long allFaults = ProcessCounters.minorFaults();
+    long allBytes = ProcessCounters.allocatedByThisThread();
     for (int i = 0; i < each.length; i++) {
+      long faults = ProcessCounters.minorFaults();
       long t = System.nanoTime();
       long s = 0;
       for (int j = 0; j < n; j++) {
@@ -251,7 +269,18 @@ public final class Peers {
       }
       each[i] = (System.nanoTime() - t) / 1e3 / n;
       sink += s;
+      byLoop
+          .append(i == 0 ? "" : ", ")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "%.1f µs (%.1f faults)",
+                  each[i],
+                  (ProcessCounters.minorFaults() - faults) / (double) n));
     }
+    lastFaults = (ProcessCounters.minorFaults() - allFaults) / (double) (n * each.length);
+    lastBytes = (ProcessCounters.allocatedByThisThread() - allBytes) / (double) (n * each.length);
+    System.out.println("memo " + name + ", loops in the order run, per call: " + byLoop);
     Arrays.sort(each);
     print(name, each[each.length / 2]);
     figures.put(name + " fastest loop", each[0]);
@@ -268,7 +297,14 @@ public final class Peers {
 
   private void print(String name, double microseconds) {
     figures.put(name, microseconds);
-    System.out.printf(Locale.ROOT, "memo %s: %.1f us/call%n", name, microseconds);
+    perCall.put(name, new double[] {lastFaults, lastBytes});
+    System.out.printf(
+        Locale.ROOT,
+        "memo %s: %.1f us/call (%.1f minor page faults and %.0f bytes allocated per call)%n",
+        name,
+        microseconds,
+        lastFaults,
+        lastBytes);
   }
 
   private static void check(boolean ok, String what) {
@@ -521,6 +557,18 @@ public final class Peers {
         .append(" | – | ")
         .append(ratio(figures.get("bare JVM hello"), figures.get("python hello")))
         .append(" | – |\n\n");
+    md.append("Fresh memory: the process's minor page faults (a page's first touch; on this")
+        .append(" virtual machine tens of microseconds each while the heap grows, so a figure")
+        .append(" timed before the heap stopped growing is mostly faults) and the bytes the")
+        .append(" calling thread allocated, per timed call:\n\n")
+        .append("| figure | minor page faults per call | bytes allocated per call |\n")
+        .append("|---|---|---|\n");
+    for (Map.Entry<String, double[]> e : perCall.entrySet()) {
+      md.append(
+          String.format(
+              Locale.ROOT, "| %s | %.1f | %.0f |%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
+    }
+    md.append('\n');
     md.append("A new process is timed from its start to its first line on standard output, by the")
         .append(" parent, median of ")
         .append(counts.processes())

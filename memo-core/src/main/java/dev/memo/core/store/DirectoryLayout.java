@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Owns where a {@link DirectoryStore}'s files lie under its root (the layout the store's class
@@ -32,8 +33,11 @@ final class DirectoryLayout {
 
   private final Path root;
 
-  /** Folder names by namespace: a namespace is hashed once, not at every get and put. */
-  private final Map<String, String> folders = new ConcurrentHashMap<>();
+  /**
+   * Shard folders by namespace: a namespace is hashed once, and each of its 256 shard folders is
+   * resolved and checked to lie inside the root once, not at every get and put.
+   */
+  private final Map<String, AtomicReferenceArray<Path>> shards = new ConcurrentHashMap<>();
 
   /** Shard folders found to be real folders, not links: see {@link #requireRealFolders}. */
   private final Set<Path> realFolders = ConcurrentHashMap.newKeySet();
@@ -69,17 +73,23 @@ final class DirectoryLayout {
               + " bytes fit in a file name; use a signer with a shorter digest");
     }
     String hex = key.hex();
-    String folder = folders.get(namespace);
-    if (folder == null) {
-      folder = folderName(namespace);
-      if (folders.size() < MAX_CACHED_FOLDERS) {
-        folders.put(namespace, folder);
+    AtomicReferenceArray<Path> folders = shards.get(namespace);
+    if (folders == null) {
+      folders = new AtomicReferenceArray<>(256);
+      if (shards.size() < MAX_CACHED_FOLDERS) {
+        AtomicReferenceArray<Path> raced = shards.putIfAbsent(namespace, folders);
+        folders = raced != null ? raced : folders;
       }
     }
-    return inside(
-        root.resolve(folder)
-            .resolve(hex.substring(0, 2))
-            .resolve(hex + DirectoryStore.ENTRY_SUFFIX));
+    int shard = Character.digit(hex.charAt(0), 16) * 16 + Character.digit(hex.charAt(1), 16);
+    Path folder = folders.get(shard);
+    if (folder == null) {
+      // Two threads may both resolve it: the same path either way.
+      folder = inside(root.resolve(folderName(namespace)).resolve(hex.substring(0, 2)));
+      folders.set(shard, folder);
+    }
+    // The file's name is hex digits and a suffix, so it stays inside its checked shard folder.
+    return folder.resolve(hex + DirectoryStore.ENTRY_SUFFIX);
   }
 
   /** Returns the folder of a namespace, checked to lie inside the root. */

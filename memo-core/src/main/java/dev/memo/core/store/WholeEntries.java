@@ -150,7 +150,7 @@ final class WholeEntries {
         n += r;
       }
       if (n < bytes.length) {
-        return new ByteArrayInputStream(bytes, 0, n);
+        return new SmallEntry(bytes, n);
       }
       rest = true;
       return new SequenceInputStream(new ByteArrayInputStream(bytes), in);
@@ -158,6 +158,29 @@ final class WholeEntries {
       if (!rest) {
         in.close();
       }
+    }
+  }
+
+  /**
+   * A small entry's bytes, read at once: the payload stream checks and serves its chunks where they
+   * lie ({@link ByteBufferSource}) instead of copying each into an array of its own.
+   */
+  static final class SmallEntry extends ByteArrayInputStream implements ByteBufferSource {
+    SmallEntry(byte[] bytes, int length) {
+      super(bytes, 0, length);
+    }
+
+    @Override
+    public synchronized ByteBuffer next(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("max must be at least 1, not " + max);
+      }
+      int n = Math.min(max, count - pos);
+      // Not read-only: a checksum over a heap view without its array would copy it (memo's
+      // payload stream hands serdes read-only views of it).
+      ByteBuffer view = ByteBuffer.wrap(buf, pos, n).slice();
+      pos += n;
+      return view;
     }
   }
 

@@ -142,7 +142,8 @@ public final class RegularFiles {
       return Optional.of(openGuarded(file));
     } catch (NoSuchFileException e) {
       return Optional.empty();
-    } catch (FileSystemException e) {
+    } catch (IOException e) {
+      // Not only FileSystemException: a link met with NOFOLLOW_LINKS fails as a plain IOException.
       throw replacedOr(file, e);
     }
   }
@@ -171,7 +172,8 @@ public final class RegularFiles {
               () -> FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
     } catch (NoSuchFileException e) {
       return Optional.empty();
-    } catch (FileSystemException e) {
+    } catch (IOException e) {
+      // Not only FileSystemException: a link met with NOFOLLOW_LINKS fails as a plain IOException.
       throw replacedOr(file, e);
     }
   }
@@ -285,7 +287,7 @@ public final class RegularFiles {
   }
 
   /** A symbolic link met by O_NOFOLLOW fails with ELOOP: say what it is. */
-  private static IOException replacedOr(Path file, FileSystemException e) {
+  private static IOException replacedOr(Path file, IOException e) {
     try {
       BasicFileAttributes a =
           Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

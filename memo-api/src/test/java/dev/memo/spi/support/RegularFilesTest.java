@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Optional;
@@ -94,6 +95,33 @@ final class RegularFilesTest {
               "a directory",
               assertThrows(
                       RegularFiles.NotRegularFileException.class, () -> RegularFiles.open(folder))
+                  .kind());
+        });
+  }
+
+  @Test
+  void open_linkSwappedInAfterTheAttributesWereRead_isRefusedAsALink() {
+    assertTimeoutPreemptively(
+        LIMIT,
+        () -> {
+          Path target = Files.writeString(dir.resolve("target"), "secret");
+          Path entry = Files.writeString(dir.resolve("entry"), "entry");
+          BasicFileAttributes before = RegularFiles.attributes(entry).orElseThrow();
+          // The open with NOFOLLOW_LINKS meets the link: ELOOP, which the JDK reports as a plain
+          // IOException; it must come out as the link it is, so that the entry is quarantined.
+          Files.delete(entry);
+          Files.createSymbolicLink(entry, target);
+          assertEquals(
+              "a symbolic link",
+              assertThrows(
+                      RegularFiles.NotRegularFileException.class,
+                      () -> RegularFiles.open(entry, before))
+                  .kind());
+          assertEquals(
+              "a symbolic link",
+              assertThrows(
+                      RegularFiles.NotRegularFileException.class,
+                      () -> RegularFiles.openChannel(entry, before))
                   .kind());
         });
   }

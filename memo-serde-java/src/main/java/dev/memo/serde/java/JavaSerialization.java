@@ -11,6 +11,7 @@ import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.io.PushbackInputStream;
+import java.nio.ByteOrder;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -175,10 +176,13 @@ public final class JavaSerialization {
         }
         EvidenceInputStream counted = new EvidenceInputStream(data, maxBytes, 2);
         Object value;
-        if (first == RawValues.MARKER_0 && second == RawValues.MARKER_1) {
+        if (first == RawValues.MARKER_0
+            && (second == RawValues.MARKER_1 || second == RawValues.MARKER_1_LITTLE)) {
           // A stored payload's bytes may be in memory: an array is then copied straight from them.
           ByteBufferSource inMemory = data == source ? source.inMemory() : null;
-          value = RawValues.read(counted, recorder, inMemory, maxBytes);
+          ByteOrder order =
+              second == RawValues.MARKER_1 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+          value = RawValues.read(counted, recorder, inMemory, maxBytes, order);
         } else {
           PushbackInputStream peek = new PushbackInputStream(counted, 2);
           peek.unread(second);

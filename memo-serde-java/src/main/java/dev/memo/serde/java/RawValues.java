@@ -40,6 +40,14 @@ final class RawValues {
   static final int MARKER_0 = 'm';
   static final int MARKER_1 = 'r';
 
+  /**
+   * The second byte of the marker of an array whose elements are written little-endian (the order
+   * of the machines memo runs on, so that writing and reading a large array is a plain copy, not a
+   * byte swap per element). Strings, boxed values and {@code byte[]}/{@code boolean[]} keep {@link
+   * #MARKER_1}; arrays written before it existed are big-endian and still read.
+   */
+  static final int MARKER_1_LITTLE = 'l';
+
   private static final int BUFFER = 64 * 1024;
 
   /**
@@ -104,11 +112,18 @@ final class RawValues {
     }
     // A buffer the size of the value, up to 64 KiB: a small value does not pay for a large one.
     ByteBuffer buf = ByteBuffer.allocate((int) Math.min(BUFFER, 7 + maxBytes(value)));
-    buf.put((byte) MARKER_0).put((byte) MARKER_1).put((byte) tag);
     if (value instanceof String) {
+      buf.put((byte) MARKER_0).put((byte) MARKER_1).put((byte) tag);
       writeString((String) value, buf, out);
-    } else {
+    } else if (elementSize(value.getClass()) == 1) {
+      buf.put((byte) MARKER_0).put((byte) MARKER_1).put((byte) tag);
       writeArray(value, buf, out);
+    } else {
+      buf.put((byte) MARKER_0).put((byte) MARKER_1_LITTLE).put((byte) tag);
+      // The marker and the length stay big-endian; the elements go little-endian.
+      buf.putInt(java.lang.reflect.Array.getLength(value));
+      buf.order(ByteOrder.LITTLE_ENDIAN);
+      writeElements(value, buf, out);
     }
     drain(buf, out);
   }
@@ -195,8 +210,14 @@ final class RawValues {
 
   private static void writeArray(Object array, ByteBuffer buf, OutputStream out)
       throws IOException {
+    buf.putInt(java.lang.reflect.Array.getLength(array));
+    writeElements(array, buf, out);
+  }
+
+  /** Writes an array's elements in {@code buf}'s order, draining it as it fills. */
+  private static void writeElements(Object array, ByteBuffer buf, OutputStream out)
+      throws IOException {
     int length = java.lang.reflect.Array.getLength(array);
-    buf.putInt(length);
     int at = 0;
     while (at < length) {
       if (buf.remaining() < 8) {
@@ -268,7 +289,7 @@ final class RawValues {
    *     bytes are malformed
    */
   static @Nullable Object read(InputStream in, ObjectInputFilter filter) throws IOException {
-    return read(in, filter, null, Long.MAX_VALUE);
+    return read(in, filter, null, Long.MAX_VALUE, ByteOrder.BIG_ENDIAN);
   }
 
   /**
@@ -283,7 +304,11 @@ final class RawValues {
    *     read from {@code inMemory}, which bypasses {@code in}'s count
    */
   static @Nullable Object read(
-      InputStream in, ObjectInputFilter filter, @Nullable ByteBufferSource inMemory, long maxBytes)
+      InputStream in,
+      ObjectInputFilter filter,
+      @Nullable ByteBufferSource inMemory,
+      long maxBytes,
+      ByteOrder order)
       throws IOException {
     int tag = in.read();
     if (tag < 0) {
@@ -291,6 +316,11 @@ final class RawValues {
     }
     if (tag == 0 || tag >= TYPES.length) {
       throw new java.io.InvalidObjectException("unknown raw value tag " + tag);
+    }
+    if (order == ByteOrder.LITTLE_ENDIAN
+        && (tag >= FIRST_BOXED || TYPES[tag] == String.class || elementSize(TYPES[tag]) == 1)) {
+      // One encoding per value: only arrays of wider elements are written little-endian.
+      throw new java.io.InvalidObjectException("raw value tag " + tag + " is never little-endian");
     }
     if (tag >= FIRST_BOXED) {
       // No length and nothing to allocate but the box; the filter is still asked about its class.
@@ -319,7 +349,7 @@ final class RawValues {
       if (7 + (long) length * size > maxBytes) {
         throw EvidenceInputStream.tooLong(maxBytes);
       }
-      return readArray(inMemory, in, type, length, size);
+      return readArray(inMemory, in, type, length, size, order);
     }
     // Allocation follows the bytes that arrived, never the declared length alone: a payload of a
     // few hundred bytes declaring fifty million elements ends (EOFException) after at most
@@ -335,7 +365,7 @@ final class RawValues {
       }
       int n = Math.min(capacity - at, chunk.length / size);
       readFully(in, chunk, n * size);
-      getSome(array, at, n, ByteBuffer.wrap(chunk, 0, n * size));
+      getSome(array, at, n, ByteBuffer.wrap(chunk, 0, n * size).order(order));
       at += n;
     }
     return array;
@@ -347,7 +377,12 @@ final class RawValues {
    * together from both. Allocation follows the bytes that arrived, as for a stream.
    */
   private static Object readArray(
-      ByteBufferSource inMemory, InputStream in, Class<?> type, int length, int size)
+      ByteBufferSource inMemory,
+      InputStream in,
+      Class<?> type,
+      int length,
+      int size,
+      ByteOrder order)
       throws IOException {
     int capacity = (int) Math.min(length, Math.max(1, EAGER_BYTES / size));
     Object array = java.lang.reflect.Array.newInstance(type.getComponentType(), capacity);
@@ -363,8 +398,8 @@ final class RawValues {
       if (!view.hasRemaining()) {
         throw new EOFException();
       }
-      // The format is big-endian whatever order the source's views carry.
-      view = view.slice().order(ByteOrder.BIG_ENDIAN);
+      // The marker's order, whatever order the source's views carry.
+      view = view.slice().order(order);
       int n = view.remaining() / size;
       if (n > 0) {
         getSome(array, at, n, view);
@@ -378,7 +413,7 @@ final class RawValues {
         }
         view.get(split, 0, rest);
         readFully(in, split, rest, size - rest);
-        getSome(array, at, 1, ByteBuffer.wrap(split, 0, size));
+        getSome(array, at, 1, ByteBuffer.wrap(split, 0, size).order(order));
         at++;
       }
     }

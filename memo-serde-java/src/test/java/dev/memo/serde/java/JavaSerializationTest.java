@@ -72,6 +72,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 final class JavaSerializationTest {
   private static final AllowListFilter DEFAULT = AllowListFilter.of(MemoConfig.empty());
@@ -808,7 +809,7 @@ final class JavaSerializationTest {
     byte[] payload = write(value, DEFAULT);
 
     assertEquals('m', payload[0], "marker");
-    assertEquals('r', payload[1], "marker");
+    assertEquals(marker(value), payload[1], "marker");
     Object read = read(payload, DEFAULT);
     assertSame(value.getClass(), read.getClass());
     assertTrue(rawEquals(value, read), description);
@@ -822,10 +823,73 @@ final class JavaSerializationTest {
     JavaSerialization.write(value, out, DEFAULT, GZIP);
 
     byte[] inside = new GZIPInputStream(new ByteArrayInputStream(out.toByteArray())).readNBytes(2);
-    assertArrayEquals(new byte[] {'m', 'r'}, inside);
+    assertArrayEquals(new byte[] {'m', marker(value)}, inside);
     Object read =
         JavaSerialization.read(new ByteArrayInputStream(out.toByteArray()), DEFAULT, GZIP);
     assertTrue(rawEquals(value, read), description);
+  }
+
+  /** The fast path's second marker byte: 'l' for arrays of elements wider than a byte. */
+  private static byte marker(Object value) {
+    boolean wide =
+        value.getClass().isArray()
+            && value.getClass() != byte[].class
+            && value.getClass() != boolean[].class;
+    return (byte) (wide ? 'l' : 'r');
+  }
+
+  /** An array as the fast path wrote it before little-endian arrays: 'm' 'r', big-endian. */
+  private static byte[] bigEndianPayload(Object array) {
+    int length = java.lang.reflect.Array.getLength(array);
+    ByteBuffer b = ByteBuffer.allocate(7 + 8 * length);
+    b.put((byte) 'm').put((byte) 'r');
+    if (array instanceof char[]) {
+      b.put((byte) 3).putInt(length).asCharBuffer().put((char[]) array);
+      b.position(b.position() + 2 * length);
+    } else if (array instanceof short[]) {
+      b.put((byte) 4).putInt(length).asShortBuffer().put((short[]) array);
+      b.position(b.position() + 2 * length);
+    } else if (array instanceof int[]) {
+      b.put((byte) 5).putInt(length).asIntBuffer().put((int[]) array);
+      b.position(b.position() + 4 * length);
+    } else if (array instanceof float[]) {
+      b.put((byte) 6).putInt(length).asFloatBuffer().put((float[]) array);
+      b.position(b.position() + 4 * length);
+    } else if (array instanceof long[]) {
+      b.put((byte) 7).putInt(length).asLongBuffer().put((long[]) array);
+      b.position(b.position() + 8 * length);
+    } else {
+      b.put((byte) 8).putInt(length).asDoubleBuffer().put((double[]) array);
+      b.position(b.position() + 8 * length);
+    }
+    return Arrays.copyOf(b.array(), b.position());
+  }
+
+  /** The fast path's values whose elements are written little-endian. */
+  static Stream<Arguments> wideRawArrays() {
+    return rawValues().filter(a -> marker(a.get()[1]) == 'l');
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("wideRawArrays")
+  void read_wideArrayWrittenBigEndianBeforeLittleEndian_stillReadsBitForBit(
+      String description, Object value) throws IOException {
+    byte[] old = bigEndianPayload(value);
+
+    Object read = read(old, DEFAULT);
+    assertSame(value.getClass(), read.getClass());
+    assertTrue(rawEquals(value, read), description);
+    // And the same array now takes the same bytes but for the marker and the elements' order.
+    assertEquals(old.length, write(value, DEFAULT).length);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 9, 10, 14, 17})
+  void read_littleEndianMarkerOnAValueNeverWrittenSo_throwsSayingItIsCorrupt(int tag) {
+    byte[] payload = {'m', 'l', (byte) tag, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+
+    SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
+    assertTrue(e.getMessage().contains("never little-endian"), e.getMessage());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -280,9 +280,10 @@ final class KryoSerde implements Serde {
       byte[] buffer = input.getBuffer();
       int at = input.position();
       int length = input.limit() - at;
-      // 'm' 'r': the marker memo-serde-java documents for its raw values. Nothing else is handed
-      // to it, so that a forged payload cannot reach its object stream through this serde.
-      if (length < 2 || buffer[at] != 'm' || buffer[at + 1] != 'r') {
+      // 'm' 'r' or 'm' 'l' (arrays of wider elements, little-endian): the markers memo-serde-java
+      // documents for its raw values. Nothing else is handed to it, so that a forged payload
+      // cannot reach its object stream through this serde.
+      if (length < 2 || buffer[at] != 'm' || (buffer[at + 1] != 'r' && buffer[at + 1] != 'l')) {
         throw new SerdeException(
             "payload's raw value does not start with its marker; it is" + " corrupt");
       }

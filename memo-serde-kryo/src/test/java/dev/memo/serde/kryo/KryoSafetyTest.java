@@ -227,7 +227,7 @@ final class KryoSafetyTest {
   @Test
   void read_rawArrayLengthBeyondThePayload_throwsSerdeException() throws IOException {
     byte[] payload = write(kryo(), new double[] {1, 2, 3});
-    int at = indexOf(payload, new byte[] {'m', 'r'}) + 3;
+    int at = indexOf(payload, new byte[] {'m', 'l'}) + 3;
     byte[] forged = payload.clone();
     ByteBuffer.wrap(forged, at, 4).putInt(Integer.MAX_VALUE - 16);
 

@@ -125,7 +125,12 @@ final class JavaFamilyTest {
 
     byte[] inside = inside(name, out.toByteArray());
     assertEquals('m', inside[0], "the fast path's marker");
-    assertEquals('r', inside[1], "the fast path's marker");
+    // 'l' for arrays whose elements are wider than a byte: written little-endian.
+    boolean wide =
+        value.getClass().isArray()
+            && value.getClass() != byte[].class
+            && value.getClass() != boolean[].class;
+    assertEquals(wide ? 'l' : 'r', inside[1], "the fast path's marker");
     Object read = serde.read(new ByteArrayInputStream(out.toByteArray()));
     assertSame(value.getClass(), read.getClass());
     assertTrue(Arrays.deepEquals(new Object[] {value}, new Object[] {read}), name + " " + type);

@@ -115,7 +115,10 @@ final class CallKeys {
     }
   }
 
-  /** The environment part on its own. */
+  /**
+   * Digests the environment as the keys encode it, so that an item that cannot be signed fails when
+   * the function is wrapped rather than at its first call.
+   */
   Signature environment(Handle h) {
     CanonicalEncoder enc = encoders.get();
     try {
@@ -127,48 +130,63 @@ final class CallKeys {
     }
   }
 
-  /** The arguments part on its own. */
-  Signature arguments(Handle h, @Nullable Object[] args) {
-    CanonicalEncoder enc = encoders.get();
-    try {
-      putArgumentsHeader(h.items, enc);
-      putArgumentValues(h.items, args, enc);
-      return enc.finish();
-    } catch (RuntimeException e) {
-      enc.reset();
-      throw e;
-    }
-  }
-
   /**
-   * A digest of each environment item and argument, so that explain can name the one that differs.
+   * The environment and arguments parts of a call, which its records keep and explain compares, and
+   * the digest of each item they are made of (each captured value, static field and signed
+   * argument), so that explain can name the one that differs. Each item is encoded and digested
+   * once; each part is a digest over its items' digests. Not the call's key: that is {@link #sign},
+   * one digest over the items' encodings.
    */
-  Map<String, String> itemDigests(Handle h, @Nullable Object[] args) {
+  record Parts(Signature environment, Signature arguments, Map<String, String> items) {}
+
+  /** The parts of a call: see {@link Parts}. */
+  Parts parts(Handle h, @Nullable Object[] args) {
     CallItems items = h.items;
     CanonicalEncoder enc = encoders.get();
     Map<String, String> digests = new LinkedHashMap<>();
     try {
       int states = items.ref.state().size();
+      Signature[] stateDigests = new Signature[states];
       for (int i = 0; i < states; i++) {
         putState(items, enc, i);
-        digests.put("environment." + items.environmentNames.get(i), enc.finish().hex());
+        stateDigests[i] = enc.finish();
+        digests.put("environment." + items.environmentNames.get(i), stateDigests[i].hex());
       }
       List<StaticField> fields = items.code.staticFields();
+      Signature[] fieldDigests = new Signature[fields.size()];
       for (int i = 0; i < fields.size(); i++) {
         putStaticField(items, enc, i);
-        digests.put("environment." + fields.get(i).label(), enc.finish().hex());
+        fieldDigests[i] = enc.finish();
+        digests.put("environment." + fields.get(i).label(), fieldDigests[i].hex());
       }
+      @Nullable Signature[] argumentDigests = new Signature[args.length];
       for (int i = 0; i < args.length; i++) {
         if (items.signs(i)) {
           putArgument(items, enc, args, i);
-          digests.put("argument." + i, enc.finish().hex());
+          argumentDigests[i] = enc.finish();
+          digests.put("argument." + i, argumentDigests[i].hex());
         }
       }
+      enc.putString("environment-part/1").putInt(states);
+      for (Signature d : stateDigests) {
+        enc.putBytes(d.bytes());
+      }
+      enc.putInt(fields.size());
+      for (int i = 0; i < fields.size(); i++) {
+        enc.putString(fields.get(i).name()).putBytes(fieldDigests[i].bytes());
+      }
+      Signature environment = enc.finish();
+      enc.putString("arguments-part/1").putInt(items.arity).putLong(items.ignoredMask);
+      for (Signature d : argumentDigests) {
+        if (d != null) {
+          enc.putBytes(d.bytes());
+        }
+      }
+      return new Parts(environment, enc.finish(), digests);
     } catch (RuntimeException e) {
       enc.reset();
       throw e;
     }
-    return digests;
   }
 
   private static void putEnvironment(CallItems items, CanonicalEncoder enc) {

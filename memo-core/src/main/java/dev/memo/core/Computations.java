@@ -114,11 +114,11 @@ final class Computations {
         claim = held.claim();
       }
       if (Warnings.LOG.isLoggable(Level.DEBUG)) {
-        explainer.logMiss(h, route, args, call);
+        explainer.logMiss(h, route, call);
       }
-      // The parts are recorded as they were before the function ran, which may change what it read.
-      call.environment();
-      call.arguments();
+      // The parts and each item's digest are recorded as they were before the function ran, which
+      // may change what it read, or its arguments.
+      call.parts();
       long start = System.nanoTime();
       Object result;
       try {

@@ -275,7 +275,7 @@ final class Entries {
       return new Lookup.Hit(result, 0, created);
     }
     h.counters.written(written);
-    explainer.record(h, route, args, call);
+    explainer.record(h, route, call);
     return new Lookup.Hit(result, written, created);
   }
 

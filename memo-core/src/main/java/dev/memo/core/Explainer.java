@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Why a call misses: records each stored entry as its function's latest (in the route's {@link
@@ -15,11 +14,9 @@ import org.jspecify.annotations.Nullable;
  * DEBUG} log of every miss. Thread-safe.
  */
 final class Explainer {
-  private final CallKeys keys;
   private final Warnings warnings;
 
-  Explainer(CallKeys keys, Warnings warnings) {
-    this.keys = keys;
+  Explainer(Warnings warnings) {
     this.warnings = warnings;
   }
 
@@ -27,7 +24,7 @@ final class Explainer {
    * Records a stored entry as its function's latest, written behind the call; a failure costs only
    * a warning.
    */
-  void record(Handle h, Route route, @Nullable Object[] args, CallKey call) {
+  void record(Handle h, Route route, CallKey call) {
     try {
       route.records.write(
           h.id,
@@ -36,7 +33,7 @@ final class Explainer {
           () -> manifest(h),
           call.environment(),
           call.arguments(),
-          keys.itemDigests(h, args));
+          call.items());
     } catch (RuntimeException e) {
       warnings.once(
           "record:" + h.id + ":" + e.getClass().getName(),
@@ -56,14 +53,13 @@ final class Explainer {
    *
    * @throws StoreException if the store cannot be read
    */
-  Explanation explain(
-      Handle h, Route route, @Nullable Object[] args, CallKey call, BooleanSupplier usable) {
+  Explanation explain(Handle h, Route route, CallKey call, BooleanSupplier usable) {
     Store store = route.store;
     try {
       if (usable.getAsBoolean()) {
         return Explanation.hit(h.id);
       }
-      return miss(h, route, args, call);
+      return miss(h, route, call);
     } catch (IOException e) {
       throw new StoreException(
           "cannot read the "
@@ -78,18 +74,17 @@ final class Explainer {
   }
 
   /** Logs at {@code DEBUG} why a call missed. */
-  void logMiss(Handle h, Route route, @Nullable Object[] args, CallKey call) {
+  void logMiss(Handle h, Route route, CallKey call) {
     String reason;
     try {
-      reason = miss(h, route, args, call).toString();
+      reason = miss(h, route, call).toString();
     } catch (IOException | RuntimeException e) {
       reason = "miss of \"" + h.id + "\" (cannot explain it: " + e + ")";
     }
     Warnings.LOG.log(Level.DEBUG, reason);
   }
 
-  private Explanation miss(Handle h, Route route, @Nullable Object[] args, CallKey call)
-      throws IOException {
+  private Explanation miss(Handle h, Route route, CallKey call) throws IOException {
     return route.records.explain(
         h.id,
         h.latestKey,
@@ -97,7 +92,7 @@ final class Explainer {
         () -> manifest(h),
         call.environment(),
         call.arguments(),
-        () -> keys.itemDigests(h, args));
+        call::items);
   }
 
   /** The code manifest: what the code part was made of, by name. */

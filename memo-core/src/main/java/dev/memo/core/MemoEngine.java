@@ -88,7 +88,7 @@ final class MemoEngine implements Engine {
         new Policies(
             config, store, serde, stores, serdes, s -> s == store ? records : missRecords(s));
     this.keys = new CallKeys(signer.name(), encoders);
-    this.explainer = new Explainer(keys, warnings);
+    this.explainer = new Explainer(warnings);
     this.entries =
         new Entries(serde, signer.name(), config, integrity, serdes, warnings, explainer, writer);
     this.computations =
@@ -217,7 +217,7 @@ final class MemoEngine implements Engine {
   public Explanation explain(Handle h, @Nullable Object[] args) {
     CallKey call = keys.sign(h, args);
     Route route = scopes.storeRoute(h.route);
-    return explainer.explain(h, route, args, call, () -> entries.contains(h, route, call.key));
+    return explainer.explain(h, route, call, () -> entries.contains(h, route, call.key));
   }
 
   @Override

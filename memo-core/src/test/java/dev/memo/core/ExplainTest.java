@@ -72,6 +72,23 @@ class ExplainTest {
     }
   }
 
+  static Integer bump(int[] a, Integer b) {
+    a[0]++;
+    return a[0] + b;
+  }
+
+  @Test
+  void explain_afterACallThatChangedItsArgument_comparesWithTheArgumentAsItWasPassed() {
+    try (Memo memo = memo()) {
+      BiFunction<int[], Integer, Integer> f = memo.biFunction("bump", ExplainTest::bump);
+      f.apply(new int[] {1}, 7);
+      // The call was made with {1} and left {2} behind: its record names {1}, as its key does.
+      Explanation e = memo.explain(f, new int[] {2}, 7);
+      assertEquals(Set.of(Explanation.Part.ARGUMENTS), e.changedParts());
+      assertEquals(List.of(0), e.changedArguments());
+    }
+  }
+
   @Test
   void explain_inALaterRun_comparesWithTheEntryThatRunWrote() {
     try (Memo memo = memo()) {

@@ -25,8 +25,10 @@ import java.util.stream.Stream;
  * </pre>
  *
  * MODE is {@code miss} (a new first argument at every call, object tier on), {@code hit} (the same
- * call, tier on) or {@code hit-off} (the same call, {@code memo.object-tier.max-entries=0}); 6
- * rounds of 2 000 calls unless given. The store is a directory store in a new temporary folder.
+ * call, tier on), {@code hit-off} (the same call, {@code memo.object-tier.max-entries=0}) or {@code
+ * miss-arg} (Peers' function of a 1 MiB {@code double[]} argument, one element changed at every
+ * call, so every call misses); 6 rounds of 2 000 calls unless given. The store is a directory store
+ * in a new temporary folder.
  */
 public final class CallRounds {
   private CallRounds() {}
@@ -40,9 +42,9 @@ public final class CallRounds {
    * @throws IOException if the store's folder cannot be made or removed
    */
   public static void main(String[] args) throws IOException {
-    if (args.length < 1 || !List.of("miss", "hit", "hit-off").contains(args[0])) {
+    if (args.length < 1 || !List.of("miss", "hit", "hit-off", "miss-arg").contains(args[0])) {
       throw new IllegalArgumentException(
-          "usage: CallRounds miss|hit|hit-off [ROUNDS] [CALLS], not " + List.of(args));
+          "usage: CallRounds miss|hit|hit-off|miss-arg [ROUNDS] [CALLS], not " + List.of(args));
     }
     String mode = args[0];
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
@@ -60,6 +62,8 @@ public final class CallRounds {
     }
     try (Memo memo = b.build()) {
       var small = memo.triFunction("small", Workloads::small);
+      var arrArg = memo.function("arr_arg", Workloads::arrArg);
+      double[] array = Workloads.array();
       int next = 1_000_000;
       System.out.println("CallRounds " + mode + ": " + memo + ", " + calls + " calls per round");
       for (int r = 0; r < rounds; r++) {
@@ -71,6 +75,11 @@ public final class CallRounds {
         long start = System.nanoTime();
         long s = 0;
         for (int i = 0; i < calls; i++) {
+          if (mode.equals("miss-arg")) {
+            array[1] = next++;
+            s += arrArg.apply(array).intValue();
+            continue;
+          }
           int x = mode.equals("miss") ? next++ : 42;
           s += small.apply(x, "some-string-argument", ones).size();
         }

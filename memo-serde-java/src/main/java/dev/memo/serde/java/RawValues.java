@@ -60,8 +60,8 @@ final class RawValues {
   /**
    * The second byte of the marker of an array whose elements are written little-endian (the order
    * of the machines memo runs on, so that writing and reading a large array is a plain copy, not a
-   * byte swap per element). Strings, boxed values and {@code byte[]}/{@code boolean[]} keep {@link
-   * #MARKER_1}; arrays written before it existed are big-endian and still read.
+   * byte swap per element). Strings, boxed values, flat lists and {@code byte[]}/{@code boolean[]}
+   * keep {@link #MARKER_1}; arrays written before it existed are big-endian and still read.
    */
   static final int MARKER_1_LITTLE = 'l';
 
@@ -436,16 +436,19 @@ final class RawValues {
     if (tag < 0) {
       throw new EOFException();
     }
-    if (tag == LIST) {
-      return readList(in, filter, maxBytes);
-    }
-    if (tag == 0 || tag >= TYPES.length) {
+    if (tag == 0 || tag > LIST) {
       throw new java.io.InvalidObjectException("unknown raw value tag " + tag);
     }
     if (order == ByteOrder.LITTLE_ENDIAN
-        && (tag >= FIRST_BOXED || TYPES[tag] == String.class || elementSize(TYPES[tag]) == 1)) {
+        && (tag == LIST
+            || tag >= FIRST_BOXED
+            || TYPES[tag] == String.class
+            || elementSize(TYPES[tag]) == 1)) {
       // One encoding per value: only arrays of wider elements are written little-endian.
       throw new java.io.InvalidObjectException("raw value tag " + tag + " is never little-endian");
+    }
+    if (tag == LIST) {
+      return readList(in, filter, maxBytes);
     }
     if (tag >= FIRST_BOXED) {
       // No length and nothing to allocate but the box; the filter is still asked about its class.

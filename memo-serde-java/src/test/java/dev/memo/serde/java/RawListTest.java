@@ -511,6 +511,20 @@ final class RawListTest {
   }
 
   @Test
+  void read_flatListUnderTheLittleEndianMarker_failsSayingItIsCorrupt() throws IOException {
+    // One encoding per value: a list is only ever written under 'm' 'r'.
+    byte[] payload = write(new ArrayList<>(List.of(1, 2)), DEFAULT);
+    payload[1] = 'l';
+
+    SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
+
+    assertEquals(
+        "payload is corrupt or was not written by this serde (InvalidObjectException:"
+            + " raw value tag 18 is never little-endian)",
+        e.getMessage());
+  }
+
+  @Test
   void read_negativeSize_failsSayingItIsCorrupt() {
     SerdeException e =
         assertThrows(SerdeException.class, () -> read(crafted(-1, new byte[0]), DEFAULT));

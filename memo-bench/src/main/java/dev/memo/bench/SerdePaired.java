@@ -35,6 +35,10 @@ import java.util.stream.Stream;
  * /tmp/before.jar:kryo after=memo-bench/target/benchmarks.jar:kryo java=/tmp/before.jar:java}. The
  * timed operation is this build's {@link Once}, defined in each build's loader, so an older jar
  * needs only {@code Payloads}, {@code Backends} and {@code RecordsHitBench}.
+ *
+ * <p>{@code -Dpaired.payload=KIND} times another payload: a {@link Payloads} kind of 1 MiB, or
+ * {@code small} for the small call's result (an {@code ArrayList} of 10 Integers); {@code
+ * -Dpaired.repeat=N} times N operations per round, for a payload that takes microseconds.
  */
 public final class SerdePaired {
   private SerdePaired() {}
@@ -138,6 +142,7 @@ public final class SerdePaired {
     final byte[] bytes;
     final ByteArrayOutputStream out = new ByteArrayOutputStream(2 << 20);
     final Function<Integer, Map<?, ?>> hit;
+    final int repeat;
 
     /** What the last operation returned, so that it is not optimized away. */
     public Object last;
@@ -149,7 +154,12 @@ public final class SerdePaired {
      */
     public Once(String op, String serdeName) throws IOException {
       this.op = op;
-      payload = Payloads.of("mapOfRecords", 1 << 20);
+      String kind = System.getProperty("paired.payload", "mapOfRecords");
+      payload =
+          kind.equals("small")
+              ? Workloads.small(42, "some-string-argument", Workloads.ones())
+              : Payloads.of(kind, 1 << 20);
+      repeat = Integer.getInteger("paired.repeat", 1);
       serde = Backends.serde(serdeName);
       serde.write(payload, out);
       bytes = out.toByteArray();
@@ -187,11 +197,15 @@ public final class SerdePaired {
         long start = THREADS.getCurrentThreadCpuTime();
         switch (op) {
           case "read":
-            last = serde.read(new ByteArrayInputStream(bytes));
+            for (int i = 0; i < repeat; i++) {
+              last = serde.read(new ByteArrayInputStream(bytes));
+            }
             break;
           case "write":
-            out.reset();
-            serde.write(payload, out);
+            for (int i = 0; i < repeat; i++) {
+              out.reset();
+              serde.write(payload, out);
+            }
             last = out;
             break;
           default:

@@ -59,9 +59,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Whatever the limits, an array is allocated only for data the payload holds: a primitive
  * array's elements, or one byte per eight elements of an array of references or of the table of a
  * collection being read, must follow its declaration (with every other array of the payload counted
- * together), or the payload is refused as corrupt; the fast path's arrays and Strings grow as their
- * bytes arrive. Proving this reads the bytes ahead of the object stream, so a large primitive array
- * inside an object is held twice for a moment while it is read.
+ * together), or the payload is refused as corrupt; the fast path's arrays, Strings and lists grow
+ * as their bytes arrive. Proving this reads the bytes ahead of the object stream, so a large
+ * primitive array inside an object is held twice for a moment while it is read.
  *
  * <p>Independently of the limits, an array that could not fit in this JVM's maximum heap is refused
  * instead of failing with an {@link OutOfMemoryError}: only a corrupt payload, or one written by a

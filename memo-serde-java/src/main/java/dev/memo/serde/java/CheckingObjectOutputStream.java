@@ -6,6 +6,7 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An object stream that fails fast and says why, with unchecked exceptions that the stream lets
@@ -95,20 +96,23 @@ final class CheckingObjectOutputStream extends ObjectOutputStream {
   }
 
   private void check(Class<?> type) {
-    String refusal;
-    if (filter instanceof AllowListFilter) {
-      refusal = ((AllowListFilter) filter).writeRefusal(type);
-    } else {
-      ObjectInputFilter.Status status = filter.checkInput(new FilterQuery(type, -1));
-      refusal =
-          status == ObjectInputFilter.Status.REJECTED
-              ? "class "
-                  + type.getName()
-                  + ", which the filter refuses, so it could not be read back"
-              : null;
-    }
+    String refusal = writeRefusal(filter, type);
     if (refusal != null) {
       throw new SerdeException("value of type " + valueType + " contains " + refusal);
     }
+  }
+
+  /**
+   * Returns why a value holding {@code type} must not be written, since {@code filter} would refuse
+   * it on reading, or null if it may be written.
+   */
+  static @Nullable String writeRefusal(ObjectInputFilter filter, Class<?> type) {
+    if (filter instanceof AllowListFilter) {
+      return ((AllowListFilter) filter).writeRefusal(type);
+    }
+    ObjectInputFilter.Status status = filter.checkInput(new FilterQuery(type, -1));
+    return status == ObjectInputFilter.Status.REJECTED
+        ? "class " + type.getName() + ", which the filter refuses, so it could not be read back"
+        : null;
   }
 }

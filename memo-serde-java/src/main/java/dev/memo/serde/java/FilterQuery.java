@@ -1,21 +1,20 @@
 package dev.memo.serde.java;
 
 import java.io.ObjectInputFilter;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What a filter is asked about a class outside a stream being read: the class, and an array length
- * or -1. Used to ask the read filter before writing a value (so that nothing is stored that could
- * not be read back) and before allocating a raw array.
+ * What a filter is asked about a class outside a stream being read: the class (or null for a
+ * reference), an array length or -1, and the depth and reference count an object stream would
+ * report at that point. Used to ask the read filter before writing a value (so that nothing is
+ * stored that could not be read back) and before allocating a raw array or list.
  */
-record FilterQuery(Class<?> serialClass, long arrayLength) implements ObjectInputFilter.FilterInfo {
-  @Override
-  public long depth() {
-    return 1;
-  }
+record FilterQuery(@Nullable Class<?> serialClass, long arrayLength, long depth, long references)
+    implements ObjectInputFilter.FilterInfo {
 
-  @Override
-  public long references() {
-    return 1;
+  /** A query about a top-level value: depth 1, one reference. */
+  FilterQuery(@Nullable Class<?> serialClass, long arrayLength) {
+    this(serialClass, arrayLength, 1, 1);
   }
 
   @Override

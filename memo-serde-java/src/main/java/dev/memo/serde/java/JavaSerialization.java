@@ -34,6 +34,9 @@ import org.jspecify.annotations.Nullable;
  * primitives take a fast path: they are written as their raw bytes behind a two-byte marker ({@code
  * 'm' 'r'}), with no object stream; a reader tells them from Java serialization (which always
  * starts with {@code 0xACED}) by that marker, so payloads written before the fast path still read.
+ * So does a flat list: an {@code ArrayList} (exactly that class) whose elements are each null, a
+ * String or a boxed primitive, read back as an {@code ArrayList} after the filter was asked what an
+ * object stream would ask it about the same list.
  *
  * <p>Thread-safe: each call uses its own streams.
  */
@@ -86,7 +89,7 @@ public final class JavaSerialization {
       OutputStream target = compression == null ? sink : compression.compress(sink);
       try (target) {
         if (RawValues.handles(value)) {
-          RawValues.write(value, target);
+          RawValues.write(value, target, filter);
         } else {
           // No buffer of our own: the object stream's 1 KiB block buffer gathers its small writes,
           // and every stream memo hands a serde buffers too (an 8 KiB buffer here was a third of

@@ -1,5 +1,6 @@
 package dev.memo.serde.java;
 
+import dev.memo.SerdeException;
 import dev.memo.spi.ByteBufferSource;
 import java.io.EOFException;
 import java.io.IOException;
@@ -8,6 +9,8 @@ import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +23,16 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * marker 'm' 'r' | tag (1 byte) | length (int: elements, or chars of a String) | data
  * marker 'm' 'r' | tag (1 byte, 10 to 17) | value (1, 2, 4 or 8 bytes)     for a boxed primitive
+ * marker 'm' 'r' | tag 18 | size (int) | per element: tag (0: null, 9: String, 10 to 17: boxed)
+ *                                        and its value as above (a String's length and chars)
  * </pre>
+ *
+ * <p>Tag 18 is a flat list: a value whose class is exactly {@code ArrayList} and whose elements are
+ * each null, a String or a boxed primitive, such as a small result of boxed numbers, which would
+ * otherwise pay for an object stream and its class descriptors at every write and read. Any other
+ * list (a subclass, {@code List.of}, one holding anything else) goes through the object stream.
+ * Identity between elements is not kept (two references to one String read back as two equal
+ * Strings); equality is.
  *
  * <p>Elements are big-endian; floats and doubles keep their raw bits (NaN payloads included); a
  * String's chars are each written on their own in one to three bytes (modified UTF-8 without the
@@ -31,10 +43,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>No class is named, so nothing is instantiated but the array or String itself; its length is
  * still put to the reader's filter, so {@code memo.serde.java.max-array-length} and the heap check
- * apply as they do to serialized arrays. Allocation is bounded by the bytes read, not by the length
- * declared: up to {@link #EAGER_BYTES} at once, then doubling as the data arrives, so that a
- * corrupt length makes the read fail at the payload's end, not run out of memory. Stateless and
- * thread-safe.
+ * apply as they do to serialized arrays. A flat list puts to the filter what an object stream
+ * reading the same list would, in the same order and with the same depth and reference counts (the
+ * class {@code ArrayList}; the {@code Object[]} of its size, which {@code ArrayList.readObject}
+ * checks; then at each boxed element its class, or a reference to it once seen, and {@code Number}
+ * above it), so that the filter decides, and a refusal reads, as for the serialized list.
+ * Allocation is bounded by the bytes read, not by the length declared: up to {@link #EAGER_BYTES}
+ * at once, then doubling as the data arrives, so that a corrupt length makes the read fail at the
+ * payload's end, not run out of memory; a list's elements each take at least one byte, and its
+ * capacity likewise follows the elements read. Stateless and thread-safe.
  */
 final class RawValues {
   static final int MARKER_0 = 'm';
@@ -43,8 +60,8 @@ final class RawValues {
   /**
    * The second byte of the marker of an array whose elements are written little-endian (the order
    * of the machines memo runs on, so that writing and reading a large array is a plain copy, not a
-   * byte swap per element). Strings, boxed values and {@code byte[]}/{@code boolean[]} keep {@link
-   * #MARKER_1}; arrays written before it existed are big-endian and still read.
+   * byte swap per element). Strings, boxed values, flat lists and {@code byte[]}/{@code boolean[]}
+   * keep {@link #MARKER_1}; arrays written before it existed are big-endian and still read.
    */
   static final int MARKER_1_LITTLE = 'l';
 
@@ -81,6 +98,21 @@ final class RawValues {
   /** The first tag of a boxed primitive, written as its value's bytes alone (no length). */
   private static final int FIRST_BOXED = 10;
 
+  /** The tag of a String; inside a list, the tag of a String element. */
+  private static final int STRING = 9;
+
+  /** The tag of a flat list of nulls, Strings and boxed primitives. */
+  static final int LIST = 18;
+
+  /** Inside a list, the tag of a null element. */
+  private static final int NULL_ELEMENT = 0;
+
+  /**
+   * The most elements a list is given before they have arrived: beyond it, the list grows as its
+   * elements are read (each takes at least one byte).
+   */
+  private static final int EAGER_ELEMENTS = EAGER_BYTES / 8;
+
   /** Bytes of each boxed primitive's value, by tag. */
   private static final int[] BOXED_BYTES = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 4, 4, 8, 8};
 
@@ -88,7 +120,26 @@ final class RawValues {
 
   /** Returns whether {@code value} takes the fast path. */
   static boolean handles(Object value) {
-    return value != null && tag(value.getClass()) > 0;
+    if (value == null) {
+      return false;
+    }
+    if (value.getClass() == ArrayList.class) {
+      ArrayList<?> list = (ArrayList<?>) value;
+      for (int i = 0; i < list.size(); i++) {
+        Object element = list.get(i);
+        if (element != null && elementTag(element.getClass()) == 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return tag(value.getClass()) > 0;
+  }
+
+  /** The tag of a list element of this class (String or boxed), or 0 if a list cannot hold it. */
+  private static int elementTag(Class<?> type) {
+    int tag = tag(type);
+    return tag >= STRING ? tag : 0;
   }
 
   private static int tag(Class<?> type) {
@@ -100,8 +151,17 @@ final class RawValues {
     return 0;
   }
 
-  /** Writes a value that {@link #handles} accepts. */
-  static void write(@Nullable Object value, OutputStream out) throws IOException {
+  /**
+   * Writes a value that {@link #handles} accepts.
+   *
+   * @param filter the filter reads will use: a list holding a class it refuses is not written, as
+   *     the object stream would not write it
+   */
+  static void write(Object value, OutputStream out, ObjectInputFilter filter) throws IOException {
+    if (value.getClass() == ArrayList.class) {
+      writeList((ArrayList<?>) value, out, filter);
+      return;
+    }
     int tag = tag(value.getClass());
     if (tag >= FIRST_BOXED) {
       ByteBuffer buf = ByteBuffer.allocate(3 + BOXED_BYTES[tag]);
@@ -126,6 +186,68 @@ final class RawValues {
       writeElements(value, buf, out);
     }
     drain(buf, out);
+  }
+
+  private static void writeList(ArrayList<?> list, OutputStream out, ObjectInputFilter filter)
+      throws IOException {
+    // A snapshot, as ArrayList.writeObject fails rather than write a list changed meanwhile.
+    Object[] elements = list.toArray();
+    // The classes the object stream would have described, in its order, put to the filter.
+    refuseUnreadable(ArrayList.class, filter);
+    int seen = 0;
+    long maxBytes = 4;
+    for (Object element : elements) {
+      if (element == null) {
+        maxBytes++;
+        continue;
+      }
+      int tag = elementTag(element.getClass());
+      if (tag == 0) {
+        throw new ConcurrentModificationException(
+            "the list changed while it was written: it now holds a "
+                + element.getClass().getName());
+      }
+      if (tag == STRING) {
+        maxBytes += 5 + 3L * ((String) element).length();
+        continue;
+      }
+      maxBytes += 1 + BOXED_BYTES[tag];
+      if ((seen & (1 << tag)) == 0) {
+        seen |= 1 << tag;
+        refuseUnreadable(TYPES[tag], filter);
+        if ((seen & 1) == 0 && Number.class.isAssignableFrom(TYPES[tag])) {
+          seen |= 1;
+          refuseUnreadable(Number.class, filter);
+        }
+      }
+    }
+    // A buffer the size of the list, up to 64 KiB; each element below needs at most 9 bytes free
+    // (a boxed long after its tag, or a String's tag, length and first char).
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(BUFFER, 3 + maxBytes));
+    buf.put((byte) MARKER_0).put((byte) MARKER_1).put((byte) LIST).putInt(elements.length);
+    for (Object element : elements) {
+      if (buf.remaining() < 9) {
+        drain(buf, out);
+      }
+      if (element == null) {
+        buf.put((byte) NULL_ELEMENT);
+      } else if (element instanceof String) {
+        buf.put((byte) STRING);
+        writeString((String) element, buf, out);
+      } else {
+        buf.put((byte) elementTag(element.getClass()));
+        putBoxed(element, buf);
+      }
+    }
+    drain(buf, out);
+  }
+
+  private static void refuseUnreadable(Class<?> type, ObjectInputFilter filter) {
+    String refusal = CheckingObjectOutputStream.writeRefusal(filter, type);
+    if (refusal != null) {
+      throw new SerdeException(
+          "value of type " + ArrayList.class.getName() + " contains " + refusal);
+    }
   }
 
   /** The most bytes the value's data can take (a String's chars take up to three each). */
@@ -314,13 +436,19 @@ final class RawValues {
     if (tag < 0) {
       throw new EOFException();
     }
-    if (tag == 0 || tag >= TYPES.length) {
+    if (tag == 0 || tag > LIST) {
       throw new java.io.InvalidObjectException("unknown raw value tag " + tag);
     }
     if (order == ByteOrder.LITTLE_ENDIAN
-        && (tag >= FIRST_BOXED || TYPES[tag] == String.class || elementSize(TYPES[tag]) == 1)) {
+        && (tag == LIST
+            || tag >= FIRST_BOXED
+            || TYPES[tag] == String.class
+            || elementSize(TYPES[tag]) == 1)) {
       // One encoding per value: only arrays of wider elements are written little-endian.
       throw new java.io.InvalidObjectException("raw value tag " + tag + " is never little-endian");
+    }
+    if (tag == LIST) {
+      return readList(in, filter, maxBytes);
     }
     if (tag >= FIRST_BOXED) {
       // No length and nothing to allocate but the box; the filter is still asked about its class.
@@ -418,6 +546,91 @@ final class RawValues {
       }
     }
     return array;
+  }
+
+  /**
+   * Reads a flat list after its tag. The filter is asked what an object stream reading the same
+   * list would ask, at the same points: the class before anything else, the {@code Object[]} of its
+   * size before any element is read or room made for it, and at each boxed element its class (the
+   * first time) or a reference to it, with {@code Number} above the numbers, at the depth and
+   * reference count the stream would report. Strings and nulls are not put to the filter, as the
+   * stream does not put them.
+   */
+  private static ArrayList<Object> readList(InputStream in, ObjectInputFilter filter, long maxBytes)
+      throws IOException {
+    ask(filter, ArrayList.class, -1, 1, 1);
+    byte[] scratch = new byte[8];
+    ByteBuffer value = ByteBuffer.wrap(scratch);
+    int size = readInt(in, scratch, value);
+    if (size < 0) {
+      throw new java.io.InvalidObjectException("negative list size " + size);
+    }
+    ask(filter, Object[].class, size, 1, 2);
+    // marker (2) + tag (1) + size (4) + at least one byte per element
+    if (7 + (long) size > maxBytes) {
+      throw EvidenceInputStream.tooLong(maxBytes);
+    }
+    // Room follows the elements that arrived, never the declared size alone: a payload of a few
+    // bytes declaring a billion elements ends (EOFException) after EAGER_ELEMENTS references.
+    ArrayList<Object> list = new ArrayList<>(Math.min(size, EAGER_ELEMENTS));
+    // The list and its class descriptor; then each element, and each class descriptor read.
+    long references = 2;
+    int seen = 0;
+    for (int i = 0; i < size; i++) {
+      references++;
+      int tag = in.read();
+      if (tag < 0) {
+        throw new EOFException();
+      }
+      if (tag == NULL_ELEMENT) {
+        list.add(null);
+        continue;
+      }
+      if (tag == STRING) {
+        int length = readInt(in, scratch, value);
+        if (length < 0) {
+          throw new java.io.InvalidObjectException("negative length " + length);
+        }
+        list.add(readString(in, length));
+        continue;
+      }
+      if (tag < FIRST_BOXED || tag >= TYPES.length) {
+        throw new java.io.InvalidObjectException("unknown raw list element tag " + tag);
+      }
+      if ((seen & (1 << tag)) == 0) {
+        seen |= 1 << tag;
+        ask(filter, TYPES[tag], -1, 2, references);
+        references++;
+        if (Number.class.isAssignableFrom(TYPES[tag])) {
+          if ((seen & 1) == 0) {
+            seen |= 1;
+            ask(filter, Number.class, -1, 3, references);
+            references++;
+          } else {
+            ask(filter, null, -1, 3, references);
+          }
+        }
+      } else {
+        ask(filter, null, -1, 2, references);
+      }
+      readFully(in, scratch, BOXED_BYTES[tag]);
+      list.add(getBoxed(tag, value.rewind()));
+    }
+    return list;
+  }
+
+  private static void ask(
+      ObjectInputFilter filter, @Nullable Class<?> type, long length, long depth, long references)
+      throws java.io.InvalidObjectException {
+    if (filter.checkInput(new FilterQuery(type, length, depth, references))
+        == ObjectInputFilter.Status.REJECTED) {
+      throw new java.io.InvalidObjectException("filter status: REJECTED");
+    }
+  }
+
+  private static int readInt(InputStream in, byte[] scratch, ByteBuffer view) throws IOException {
+    readFully(in, scratch, 4);
+    return view.getInt(0);
   }
 
   /** Returns a copy of a primitive array with a new length. */

@@ -63,7 +63,12 @@ public final class KryoVersusJava {
       Function<Integer, Map<?, ?>> kryoHit = kryoMemo.function("records", RecordsHitBench::records);
       javaHit.apply(1 << 20);
       kryoHit.apply(1 << 20);
+      long faults = minorFaults();
       for (int r = -rounds / 4; r < rounds; r++) { // the first quarter warms up
+        if (r == 0) {
+          warmUpFaults = minorFaults() - faults;
+          faults = minorFaults();
+        }
         int at = Math.max(r, 0);
         // Which serde goes first alternates by round, so that neither always follows the other's
         // allocations (a collection, or eden grown onto fresh pages, falls on the one after).
@@ -89,11 +94,16 @@ public final class KryoVersusJava {
           }
         }
       }
+      timedFaults = minorFaults() - faults;
     } finally {
       try (Stream<Path> all = Files.walk(dir)) {
         all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+    System.out.printf(
+        "minor page faults of the timing thread: %d in the %d warm-up rounds, %d in the %d timed"
+            + " rounds%n",
+        warmUpFaults, rounds / 4, timedFaults, rounds);
     report("read", read);
     report("write", written);
     report("hit (directory store, object tier off)", hit);
@@ -137,6 +147,9 @@ public final class KryoVersusJava {
 
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  private static long warmUpFaults;
+  private static long timedFaults;
 
   private static final Path STAT = Path.of("/proc/thread-self/stat");
 

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where a kryo hit of the 1 MiB map of records (through {@code Memo}, directory store, object tier
  * off) spends its time, each part timed by the thread's CPU time and allocated bytes, in one JVM,
- * the parts in turn and their order rotated from round to round:
+ * the parts in turn and their order rotated from round to round, after a warm-up that lasts until
+ * the heap has stopped growing onto fresh pages:
  *
  * <ul>
  *   <li>{@code hit}: the whole hit, and within it ({@code read in hit}) the kryo serde's read,
@@ -115,10 +116,26 @@ public final class KryoHitParts {
       long[][] cpu = new long[k + 1][rounds];
       long[][] allocated = new long[k + 1][rounds];
       draining.next = 0;
-      for (int r = -rounds / 4; r < rounds; r++) {
-        int at = Math.max(r, 0);
+      // Warm-up: a quarter of the rounds, and on until a round touches no fresh pages to speak
+      // of (the heap has stopped growing; FINDINGS.md section 23), at most ten times the rounds.
+      int warmUp = 0;
+      long warmUpFaults = 0;
+      for (long before = -1; warmUp < rounds / 4 || before > 64; warmUp++) {
+        if (warmUp >= 10 * rounds) {
+          break;
+        }
+        long faults = minorFaults();
+        for (Supplier<Object> part : parts) {
+          part.get();
+        }
+        before = minorFaults() - faults;
+        warmUpFaults += before;
+      }
+      long timedFaults = minorFaults();
+      for (int r = 0; r < rounds; r++) {
+        int at = r;
         for (int j = 0; j < k; j++) {
-          int p = (j + Math.floorMod(r, k)) % k;
+          int p = (j + r) % k;
           long bytesBefore = THREADS.getCurrentThreadAllocatedBytes();
           long start = THREADS.getCurrentThreadCpuTime();
           Object result = parts.get(p).get();
@@ -133,6 +150,10 @@ public final class KryoHitParts {
           }
         }
       }
+      System.out.printf(
+          "minor page faults of the timing thread: %d in %d warm-up rounds, %d in %d timed"
+              + " rounds%n",
+          warmUpFaults, warmUp, minorFaults() - timedFaults, rounds);
       for (int j = 0; j <= k; j++) {
         long[] c = cpu[j].clone();
         Arrays.sort(c);
@@ -152,6 +173,19 @@ public final class KryoHitParts {
       try (Stream<Path> all = Files.walk(dir)) {
         all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  private static final Path STAT = Path.of("/proc/thread-self/stat");
+
+  /** The calling thread's minor page faults so far (field 10 of its stat), or 0 if unknown. */
+  private static long minorFaults() {
+    try {
+      String stat = Files.readString(STAT);
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[7]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
     }
   }
 

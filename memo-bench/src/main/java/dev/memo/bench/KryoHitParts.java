@@ -116,20 +116,20 @@ public final class KryoHitParts {
       long[][] cpu = new long[k + 1][rounds];
       long[][] allocated = new long[k + 1][rounds];
       draining.next = 0;
-      // Warm-up: a quarter of the rounds, and on until a round touches no fresh pages to speak
-      // of (the heap has stopped growing; FINDINGS.md section 23), at most ten times the rounds.
+      // Warm-up: a quarter of the rounds, and on until five rounds in a row touch no fresh pages
+      // to speak of (the heap has stopped growing; FINDINGS.md section 23), at most ten times the
+      // rounds. G1 may still grow the heap later, under load: the faults of the timed rounds are
+      // printed.
       int warmUp = 0;
       long warmUpFaults = 0;
-      for (long before = -1; warmUp < rounds / 4 || before > 64; warmUp++) {
-        if (warmUp >= 10 * rounds) {
-          break;
-        }
+      for (int quiet = 0; (warmUp < rounds / 4 || quiet < 5) && warmUp < 10 * rounds; warmUp++) {
         long faults = minorFaults();
         for (Supplier<Object> part : parts) {
           part.get();
         }
-        before = minorFaults() - faults;
-        warmUpFaults += before;
+        faults = minorFaults() - faults;
+        quiet = faults > 64 ? 0 : quiet + 1;
+        warmUpFaults += faults;
       }
       long timedFaults = minorFaults();
       for (int r = 0; r < rounds; r++) {

@@ -35,6 +35,7 @@ import java.lang.reflect.RecordComponent;
 final class RecordFields<T> extends Serializer<T> {
   private static final MethodHandle READ_FINAL;
   private static final MethodHandle READ_ANY;
+  private static final MethodHandle READ_STRING;
   private static final MethodHandle REFUSED;
   private static final MethodHandle WRITE_FINAL;
   private static final MethodHandle WRITE_ANY;
@@ -48,6 +49,11 @@ final class RecordFields<T> extends Serializer<T> {
           MethodType.methodType(Object.class, Component.class, Kryo.class, Input.class);
       READ_FINAL = lookup.findStatic(RecordFields.class, "readFinal", reader);
       READ_ANY = lookup.findStatic(RecordFields.class, "readAny", reader);
+      READ_STRING =
+          lookup.findStatic(
+              RecordFields.class,
+              "readString",
+              MethodType.methodType(String.class, Component.class, Kryo.class, Input.class));
       REFUSED =
           lookup.findStatic(
               RecordFields.class,
@@ -182,6 +188,8 @@ final class RecordFields<T> extends Serializer<T> {
       String name =
           "read" + Character.toUpperCase(t.getName().charAt(0)) + t.getName().substring(1);
       read = lookup.findVirtual(Input.class, name, MethodType.methodType(t));
+    } else if (t == String.class) {
+      return MethodHandles.insertArguments(READ_STRING, 0, c);
     } else {
       MethodHandle object = c.isFinal ? READ_FINAL : READ_ANY;
       return object.bindTo(c).asType(MethodType.methodType(t, Kryo.class, Input.class));
@@ -297,6 +305,20 @@ final class RecordFields<T> extends Serializer<T> {
   private static Object readFinal(Component c, Kryo kryo, Input input) {
     Object value = kryo.readObjectOrNull(input, c.type, c.serializer(kryo));
     return checked(c, value);
+  }
+
+  /**
+   * A String component as {@code readObjectOrNull} reads it with Kryo's {@code StringSerializer}
+   * (which takes null, so no null mark precedes it), without the call's bookkeeping; its depth
+   * check is kept: at the depth limit the call is made, and refuses as before.
+   */
+  @SuppressWarnings("unused") // through READ_STRING
+  private static String readString(Component c, Kryo kryo, Input input) {
+    Serializer<?> s = c.serializer(kryo);
+    if (c.plainString && kryo.getDepth() < c.maxDepth) {
+      return input.readString();
+    }
+    return (String) checked(c, kryo.readObjectOrNull(input, String.class, s));
   }
 
   @SuppressWarnings("unused") // through READ_ANY

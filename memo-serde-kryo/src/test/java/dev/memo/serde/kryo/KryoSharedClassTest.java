@@ -455,4 +455,41 @@ final class KryoSharedClassTest {
     }
     assertTrue(written > 0 && refused > 0, written + " written, " + refused + " refused");
   }
+
+  @Test
+  void read_stringComponentsWrittenUnderAHigherDepthLimit_refusedWhereTheLowerLimitWouldRefuse()
+      throws IOException {
+    int read = 0;
+    int refused = 0;
+    for (int limit = 2; limit <= 6; limit++) {
+      Serde limited = kryo(Map.of("memo.serde.kryo.max-depth", Integer.toString(limit)));
+      for (int nesting = 0; nesting <= 6; nesting++) {
+        Object value = new Flat("n", 1, "o", 2.0);
+        for (int i = 0; i < nesting; i++) {
+          value = new ArrayList<>(List.of(value));
+        }
+        byte[] payload = write(kryo(), value);
+        boolean writes;
+        try {
+          write(limited, value);
+          writes = true;
+        } catch (SerdeException e) {
+          writes = false;
+        }
+        String where = "limit " + limit + ", nesting " + nesting;
+        if (writes) {
+          assertEquals(value, read(limited, payload), where);
+          read++;
+        } else {
+          // The record's String components are read at the same depth as they are written: a
+          // reader of the lower limit refuses what its writer would not have written.
+          SerdeException e =
+              assertThrows(SerdeException.class, () -> read(limited, payload), where);
+          assertTrue(e.getMessage().startsWith("payload nests values deeper than"), e.getMessage());
+          refused++;
+        }
+      }
+    }
+    assertTrue(read > 0 && refused > 0, read + " read, " + refused + " refused");
+  }
 }

@@ -713,7 +713,7 @@ public final class Peers {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     try (Stream<Path> all = Files.walk(root)) {
       all.sorted(Comparator.reverseOrder())
           .forEach(

@@ -252,17 +252,20 @@ final class KryoSerde implements Serde {
     return bytes.length;
   }
 
-  /** Reads a stream to its end into the context's buffer; returns the byte count. */
+  /**
+   * Reads a stream to its end into the context's buffer; returns the byte count. The buffer grows
+   * only as bytes arrive, so what is held is what the payload really has; a payload (a decompressed
+   * one above all: zstd expands a few bytes to a block of 128 KiB) that would need more than this
+   * JVM's maximum heap to hold while it grows, or whose growth the heap cannot satisfy, is refused
+   * as a {@link SerdeException} (a miss) rather than failing the call with an {@link
+   * OutOfMemoryError}.
+   */
   private static int readAll(InputStream in, Context c) throws IOException {
     byte[] b = c.bytes;
     int n = 0;
     while (true) {
       if (n == b.length) {
-        if (b.length >= Integer.MAX_VALUE - 8) {
-          throw new SerdeException("payload is larger than 2 GiB, which kryo cannot read");
-        }
-        // Grows only as bytes arrive: what is held is what the payload really has.
-        b = Arrays.copyOf(b, (int) Math.min(Integer.MAX_VALUE - 8, 2L * b.length));
+        b = grow(b);
         c.bytes = b;
       }
       int r = in.read(b, n, b.length - n);
@@ -271,6 +274,35 @@ final class KryoSerde implements Serde {
       }
       n += r;
     }
+  }
+
+  /** The buffer twice as large (at most 2 GiB) with its bytes, or a refusal that names why. */
+  static byte[] grow(byte[] b) throws SerdeException {
+    if (b.length >= Integer.MAX_VALUE - 8) {
+      throw new SerdeException("payload is larger than 2 GiB, which kryo cannot read");
+    }
+    int next = (int) Math.min(Integer.MAX_VALUE - 8, 2L * b.length);
+    long heap = Runtime.getRuntime().maxMemory();
+    // While it grows, the old buffer and the new one are both held.
+    if ((long) b.length + next > heap) {
+      throw new SerdeException(tooLarge(b.length, heap));
+    }
+    try {
+      return Arrays.copyOf(b, next);
+    } catch (OutOfMemoryError e) {
+      // Only this allocation failed, and nothing refers to a half-built value: the read is refused
+      // and the function runs again, with this buffer's memory free.
+      throw new SerdeException(tooLarge(b.length, heap), e);
+    }
+  }
+
+  private static String tooLarge(int held, long heap) {
+    return "payload has more than "
+        + held
+        + " bytes, and holding more does not fit in this JVM's heap (maximum "
+        + heap
+        + " bytes); it is corrupt (a compressed payload that expands without end), or was written"
+        + " by a JVM with a larger heap (-Xmx)";
   }
 
   private Object decode(Context c) throws IOException {

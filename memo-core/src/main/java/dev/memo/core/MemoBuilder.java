@@ -203,6 +203,7 @@ abstract class MemoBuilder {
 
   /** Reads the configuration and makes the engine it asks for. */
   private Engine engine() {
+    Preload.startOnce(); // the first memoizer of a JVM: what its first hit will need, ahead of it
     ClassLoader loader = classLoader != null ? classLoader : defaultLoader();
     MemoConfig config = ConfigLoader.load(values, loader, environment, systemProperties);
     Providers providers = Providers.discover(loader); // once: for the key check and the engine

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
+import java.util.IdentityHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,9 +31,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Tag 18 is a flat list: a value whose class is exactly {@code ArrayList} and whose elements are
  * each null, a String or a boxed primitive, such as a small result of boxed numbers, which would
  * otherwise pay for an object stream and its class descriptors at every write and read. Any other
- * list (a subclass, {@code List.of}, one holding anything else) goes through the object stream.
- * Identity between elements is not kept (two references to one String read back as two equal
- * Strings); equality is.
+ * list (a subclass, {@code List.of}, one holding anything else) goes through the object stream. A
+ * String object that the list holds more than once is written once and then as a reference to its
+ * first element (tag 19 and that index), so it reads back shared, as from the object stream; boxed
+ * values are written each time (two references to one {@code Integer} read back as two equal ones).
  *
  * <p>Elements are big-endian; floats and doubles keep their raw bits (NaN payloads included); a
  * String's chars are each written on their own in one to three bytes (modified UTF-8 without the
@@ -47,11 +49,12 @@ import org.jspecify.annotations.Nullable;
  * reading the same list would, in the same order and with the same depth and reference counts (the
  * class {@code ArrayList}; the {@code Object[]} of its size, which {@code ArrayList.readObject}
  * checks; then at each boxed element its class, or a reference to it once seen, and {@code Number}
- * above it), so that the filter decides, and a refusal reads, as for the serialized list.
- * Allocation is bounded by the bytes read, not by the length declared: up to {@link #EAGER_BYTES}
- * at once, then doubling as the data arrives, so that a corrupt length makes the read fail at the
- * payload's end, not run out of memory; a list's elements each take at least one byte, and its
- * capacity likewise follows the elements read. Stateless and thread-safe.
+ * above it; at each repeated String, the reference to it), so that the filter decides, and a
+ * refusal reads, as for the serialized list. Allocation is bounded by the bytes read, not by the
+ * length declared: up to {@link #EAGER_BYTES} at once, then doubling as the data arrives, so that a
+ * corrupt length makes the read fail at the payload's end, not run out of memory; a list's elements
+ * each take at least one byte, and its capacity likewise follows the elements read. Stateless and
+ * thread-safe.
  */
 final class RawValues {
   static final int MARKER_0 = 'm';
@@ -106,6 +109,15 @@ final class RawValues {
 
   /** Inside a list, the tag of a null element. */
   private static final int NULL_ELEMENT = 0;
+
+  /**
+   * Inside a list, the tag of a String element that is the same object as an earlier element,
+   * followed by that element's index. The object stream writes such a String as a reference to the
+   * first, and its reader puts one more question to the filter for it (no class, the element's
+   * depth, the count of references so far): written this way, the fast path's reader asks it too,
+   * and the String is shared again after the read.
+   */
+  private static final int STRING_AGAIN = 19;
 
   /**
    * The most elements a list is given before they have arrived: beyond it, the list grows as its
@@ -225,15 +237,26 @@ final class RawValues {
     // (a boxed long after its tag, or a String's tag, length and first char).
     ByteBuffer buf = ByteBuffer.allocate((int) Math.min(BUFFER, 3 + maxBytes));
     buf.put((byte) MARKER_0).put((byte) MARKER_1).put((byte) LIST).putInt(elements.length);
-    for (Object element : elements) {
+    // The index of each String object's first element, as the object stream's handle table.
+    IdentityHashMap<Object, Integer> strings = null;
+    for (int i = 0; i < elements.length; i++) {
+      Object element = elements[i];
       if (buf.remaining() < 9) {
         drain(buf, out);
       }
       if (element == null) {
         buf.put((byte) NULL_ELEMENT);
       } else if (element instanceof String) {
-        buf.put((byte) STRING);
-        writeString((String) element, buf, out);
+        if (strings == null) {
+          strings = new IdentityHashMap<>();
+        }
+        Integer first = strings.putIfAbsent(element, i);
+        if (first != null) {
+          buf.put((byte) STRING_AGAIN).putInt(first);
+        } else {
+          buf.put((byte) STRING);
+          writeString((String) element, buf, out);
+        }
       } else {
         buf.put((byte) elementTag(element.getClass()));
         putBoxed(element, buf);
@@ -552,9 +575,9 @@ final class RawValues {
    * Reads a flat list after its tag. The filter is asked what an object stream reading the same
    * list would ask, at the same points: the class before anything else, the {@code Object[]} of its
    * size before any element is read or room made for it, and at each boxed element its class (the
-   * first time) or a reference to it, with {@code Number} above the numbers, at the depth and
-   * reference count the stream would report. Strings and nulls are not put to the filter, as the
-   * stream does not put them.
+   * first time) or a reference to it, with {@code Number} above the numbers, and at each String
+   * written before a reference to it, at the depth and reference count the stream would report. A
+   * String's first occurrence and nulls are not put to the filter, as the stream does not put them.
    */
   private static ArrayList<Object> readList(InputStream in, ObjectInputFilter filter, long maxBytes)
       throws IOException {
@@ -592,6 +615,17 @@ final class RawValues {
           throw new java.io.InvalidObjectException("negative length " + length);
         }
         list.add(readString(in, length));
+        continue;
+      }
+      if (tag == STRING_AGAIN) {
+        int first = readInt(in, scratch, value);
+        if (first < 0 || first >= i || !(list.get(first) instanceof String)) {
+          throw new java.io.InvalidObjectException(
+              "list element " + i + " refers to element " + first + ", not an earlier String");
+        }
+        // What the object stream asks for its reference to an object it has read.
+        ask(filter, null, -1, 2, references);
+        list.add(list.get(first));
         continue;
       }
       if (tag < FIRST_BOXED || tag >= TYPES.length) {

@@ -311,6 +311,57 @@ final class RawListTest {
     }
   }
 
+  @Test
+  void read_flatListSharingStrings_asksWhatTheObjectStreamAsks_andSharesThemAgain()
+      throws IOException {
+    String a = new String("a");
+    String b = new String("b");
+    // Literals are shared: a list of them holds one String object many times.
+    ArrayList<Object> value =
+        new ArrayList<>(Arrays.asList(a, a, a, 1, a, b, null, b, 2, new String("a"), a));
+    Questions byStream = new Questions();
+    Questions byFastPath = new Questions();
+    byte[] fast = write(value, DEFAULT);
+    assertEquals(LIST_TAG, fast[2], "fast path");
+
+    assertEquals(value, read(serialized(value), byStream));
+    List<?> read = (List<?>) read(fast, byFastPath);
+
+    assertEquals(value, read);
+    assertEquals(byStream.asked, byFastPath.asked);
+    assertSame(read.get(0), read.get(1));
+    assertSame(read.get(0), read.get(10));
+    assertSame(read.get(5), read.get(7));
+    assertTrue(read.get(9) != read.get(0), "a distinct equal String stays distinct");
+  }
+
+  static Stream<Arguments> referenceLimits() {
+    return Stream.of(
+        Arguments.of("maxrefs=10", ObjectInputFilter.Config.createFilter("maxrefs=10")),
+        Arguments.of("max-refs 10", filter(AllowListFilter.MAX_REFS, "10")),
+        Arguments.of("max-depth 1", filter(AllowListFilter.MAX_DEPTH, "1")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("referenceLimits")
+  void read_oneStringManyTimesPastALimit_failsAsTheObjectStreamDoes(
+      String description, ObjectInputFilter filter) throws IOException {
+    ArrayList<Object> value = new ArrayList<>();
+    value.add(1);
+    String shared = new String("shared");
+    for (int i = 0; i < 20; i++) {
+      value.add(shared);
+    }
+    byte[] fast = write(value, ANYTHING);
+    assertEquals(LIST_TAG, fast[2], "fast path");
+
+    String expected = message(() -> read(serialized(value), filter));
+    String actual = message(() -> read(fast, filter));
+
+    assertTrue(!expected.equals("read"), "the object stream refuses: " + expected);
+    assertEquals(expected, actual, description);
+  }
+
   static Stream<Arguments> refusals() {
     Supplier<ObjectInputFilter> noArrayList =
         () -> ObjectInputFilter.Config.createFilter("!java.util.ArrayList");
@@ -496,7 +547,7 @@ final class RawListTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 18, 19, 99, 255})
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 18, 20, 99, 255})
   void read_unknownElementTag_failsSayingItIsCorrupt(int tag) {
     byte[] payload = crafted(2, new byte[] {0, (byte) tag, 0, 0, 0, 0, 0, 0, 0, 0});
 
@@ -508,6 +559,36 @@ final class RawListTest {
             + tag
             + ")",
         e.getMessage());
+  }
+
+  static Stream<Arguments> badReferences() {
+    byte[] string = {9, 0, 0, 0, 1, 'a'};
+    byte[] integer = {14, 0, 0, 0, 7};
+    byte[] nothing = {0};
+    return Stream.of(
+        Arguments.of("to itself", string, 1, "list element 1 refers to element 1"),
+        Arguments.of("ahead", string, 5, "list element 1 refers to element 5"),
+        Arguments.of("negative", string, -1, "list element 1 refers to element -1"),
+        Arguments.of("to a null", nothing, 0, "list element 1 refers to element 0"),
+        Arguments.of("to an Integer", integer, 0, "list element 1 refers to element 0"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badReferences")
+  void read_referenceToNoEarlierString_failsSayingItIsCorrupt(
+      String description, byte[] first, int index, String says) {
+    byte[] elements =
+        ByteBuffer.allocate(first.length + 5).put(first).put((byte) 19).putInt(index).array();
+    byte[] payload = crafted(2, elements);
+
+    SerdeException e = assertThrows(SerdeException.class, () -> read(payload, DEFAULT));
+
+    assertEquals(
+        "payload is corrupt or was not written by this serde (InvalidObjectException: "
+            + says
+            + ", not an earlier String)",
+        e.getMessage(),
+        description);
   }
 
   @Test

@@ -52,6 +52,12 @@ final class MissRecords {
   /** The namespace of the records. */
   static final String NAMESPACE = MissReasons.NAMESPACE;
 
+  /**
+   * How a record's environment and arguments parts are formed, recorded with them: digests over the
+   * items' digests ({@link CallKeys}). Records written before it have parts of another formula.
+   */
+  static final String PARTS = "items/1";
+
   /** The serde name in a record's header. */
   static final String SERDE = MissReasons.SERDE;
 
@@ -142,6 +148,7 @@ final class MissRecords {
       latest.put("signature.code", code.hex());
       latest.put("signature.environment", env.hex());
       latest.put("signature.arguments", args.hex());
+      latest.put("signature.parts", PARTS);
       latest.putAll(items);
       return latest;
     }
@@ -265,8 +272,12 @@ final class MissRecords {
     return compare(readRecord(latestKey), id, code, manifest, env, args, items);
   }
 
-  /** Explains a miss by comparing the call's parts and items with a latest record, if any. */
-  private Explanation compare(
+  /**
+   * Explains a miss by comparing the call's parts and items with a latest record, if any. A record
+   * whose parts were formed otherwise (before {@link #PARTS}) is compared item by item only: its
+   * parts differ from the call's even where nothing it depends on changed.
+   */
+  Explanation compare(
       Optional<Map<String, String>> found,
       String id,
       Signature code,
@@ -291,16 +302,17 @@ final class MissRecords {
       }
     }
     Map<String, String> now = null;
+    boolean sameParts = PARTS.equals(latest.get("signature.parts"));
     List<String> environment = new ArrayList<>();
-    if (!env.hex().equals(latest.get("signature.environment"))) {
+    if (!sameParts || !env.hex().equals(latest.get("signature.environment"))) {
       now = items.get();
       environment.addAll(differences(latest, now, "environment."));
-      if (environment.isEmpty()) {
+      if (environment.isEmpty() && sameParts) {
         environment.add("environment (no single item recorded differs)");
       }
     }
     List<Integer> arguments = new ArrayList<>();
-    if (!args.hex().equals(latest.get("signature.arguments"))) {
+    if (!sameParts || !args.hex().equals(latest.get("signature.arguments"))) {
       now = now != null ? now : items.get();
       for (String name : differences(latest, now, "argument.")) {
         arguments.add(Integer.parseInt(name));

@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memo.Explanation;
+import dev.memo.MemoConfig;
 import dev.memo.NotSigned;
+import dev.memo.Signature;
+import dev.memo.core.entry.EntryIntegrity;
 import dev.memo.core.fakes.LogCapture;
 import dev.memo.core.fakes.MapStore;
 import java.lang.System.Logger.Level;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
@@ -99,6 +105,54 @@ class ExplainTest {
       assertTrue(memo.explain(f, 1, 2).isHit());
       assertEquals(List.of(0, 1), memo.explain(f, 2, 3).changedArguments());
     }
+  }
+
+  /** A latest record as memo wrote it before its parts were digests over the items' digests. */
+  private static Map<String, String> record(Signature code, boolean marked, String argument1) {
+    Map<String, String> r = new LinkedHashMap<>();
+    r.put("function", "sum");
+    r.put("created", "1");
+    r.put("signature.code", code.hex());
+    r.put("signature.environment", "bb".repeat(32));
+    r.put("signature.arguments", "cc".repeat(32));
+    if (marked) {
+      r.put("signature.parts", MissRecords.PARTS);
+    }
+    r.put("environment.dev.memo.core.ExplainTest.scale", "d1");
+    r.put("argument.0", "a0");
+    r.put("argument.1", argument1);
+    return r;
+  }
+
+  @Test
+  void explain_againstARecordOfTheEarlierPartsFormula_comparesItemByItem() throws Exception {
+    MissRecords records =
+        new MissRecords(
+            store, "sha256", null, EntryIntegrity.of(MemoConfig.empty(), Map.of()), null);
+    Signature code = Signature.fromHex("aa".repeat(32));
+    Signature env = Signature.fromHex("dd".repeat(32));
+    Signature args = Signature.fromHex("ee".repeat(32));
+    Map<String, String> items = record(code, false, "a1");
+    items.keySet().removeIf(k -> !k.startsWith("environment.") && !k.startsWith("argument."));
+
+    // The earlier formula's parts differ from the call's although no item does: nothing changed.
+    Explanation same =
+        records.compare(
+            Optional.of(record(code, false, "a1")), "sum", code, Map::of, env, args, () -> items);
+    assertEquals(List.of(), same.changedEnvironment());
+    assertEquals(List.of(), same.changedArguments());
+    Explanation other =
+        records.compare(
+            Optional.of(record(code, false, "a2")), "sum", code, Map::of, env, args, () -> items);
+    assertEquals(List.of(), other.changedEnvironment());
+    assertEquals(List.of(1), other.changedArguments());
+
+    // A record of this formula whose environment part differs with no item differing says so.
+    Explanation marked =
+        records.compare(
+            Optional.of(record(code, true, "a1")), "sum", code, Map::of, env, args, () -> items);
+    assertEquals(
+        List.of("environment (no single item recorded differs)"), marked.changedEnvironment());
   }
 
   @Test
